@@ -30,7 +30,7 @@ export function checkLoss(loss: LossTargets, T: number, V: number): void {
 
 export function referenceForward(
   s: Gemma3Shape, W: WeightSource, tokens: number[], loss: LossTargets,
-  opts: { precision?: Precision; kernels?: LinearKernels } = {},
+  opts: { precision?: Precision; kernels?: LinearKernels; /** replaces inp_scaled [T, D] (attribution checks, embedding edits) */ x0?: Vec } = {},
 ): { loss: number; cache: ForwardCache } {
   const alloc = allocator(opts.precision ?? 'f64');
   const K = opts.kernels ?? naiveKernels;
@@ -44,7 +44,8 @@ export function referenceForward(
   const ropeGlobal = ropeTables(positions, Dh, s.ropeBaseGlobal);
 
   const x0 = alloc(T * D);
-  embeddingForward(x0, W('token_embd.weight'), tokens, V, D, Math.sqrt(D));
+  if (opts.x0) x0.set(opts.x0.subarray(0, T * D));
+  else embeddingForward(x0, W('token_embd.weight'), tokens, V, D, Math.sqrt(D));
   let x = x0;
   const layers: LayerCache[] = [];
   for (let l = 0; l < L; l++) {

@@ -1,0 +1,139 @@
+// The gradient inspector's engine side: one forward + backward, summarised as plain data
+// (numbers and arrays only, safe to send over IPC/WebSocket) for charts and heat strips.
+// Legend: T tokens, D hidden, L layers, P loss positions.
+import type { Vec } from '../types.ts';
+import { modelBackward, type GradSink } from '../model/backward.ts';
+import { lossWeights, nextTokenTargets, type ForwardCache, type LossTargets } from '../model/cache.ts';
+import { checkLoss, referenceForward } from '../model/forward.ts';
+import type { LinearKernels } from '../model/kernels.ts';
+import { allocFlat, type FlatParams, type WeightSource } from '../model/params.ts';
+import { isSliding, type Gemma3Shape } from '../model/shape.ts';
+import { EXPLAIN, geluSaturation, headEntropies, type GeluSaturation, type HeadEntropy } from './saturation.ts';
+
+/** What the inspector needs from a model: its shape, f32 weights by GGUF name, and a forward that keeps the backward's cache. */
+export interface GradientModel {
+  shape: Gemma3Shape;
+  weight: WeightSource;
+  forward(tokens: number[], loss: LossTargets): { loss: number; cache: ForwardCache };
+  kernels?: LinearKernels;
+}
+
+/** A GradientModel over the autograd's own reference forward (float32). */
+export function referenceGradientModel(shape: Gemma3Shape, weight: WeightSource, kernels?: LinearKernels): GradientModel {
+  return {
+    shape, weight, kernels,
+    forward: (tokens, loss) => referenceForward(shape, weight, tokens, loss, { precision: 'f32', kernels }),
+  };
+}
+
+export interface GradientRequest {
+  tokens: number[];
+  /** default: mean next-token cross-entropy over all positions */
+  targets?: LossTargets;
+}
+
+export interface TensorGradStat {
+  /** GGUF tensor name */
+  name: string;
+  /** block index, −1 for token_embd / output_norm */
+  layer: number;
+  numel: number;
+  gradNorm: number;
+  weightNorm: number;
+  /** gradNorm / weightNorm: how big one SGD step at lr 1 would be relative to the weight */
+  ratio: number;
+}
+
+export interface GradientReport {
+  loss: number;
+  tokens: number[];
+  targets: { positions: number[]; targets: number[]; weights: number[] };
+  /** every tensor, GGUF order */
+  perTensor: TensorGradStat[];
+  /** L2 norm over all of a block's tensors, index = layer */
+  perLayer: number[];
+  /**
+   * ‖dL/d residual‖ after each block: index 0 = the scaled embeddings (inp_scaled), index l + 1 =
+   * l_out of block l. Falling toward the input = vanishing, growing = exploding.
+   */
+  residualNorm: number[];
+  /** [L + 1][T] per-token norms of the same gradients (a layer × token heatmap) */
+  residualNormPerToken: number[][];
+  /** per prompt token: Σ_d x0·dL/dx0 (gradient × input at the scaled embedding) and ‖dL/dx0‖ */
+  attribution: { position: number; token: number; gradXInput: number; gradNorm: number }[];
+  saturation: {
+    gelu: GeluSaturation[];
+    heads: HeadEntropy[];
+    explanations: typeof EXPLAIN;
+  };
+  /** milliseconds */
+  timing: { forward: number; backward: number };
+}
+
+function norm(v: ArrayLike<number>, from = 0, to = v.length): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+export function computeGradients(
+  model: GradientModel, req: GradientRequest, opts: { grads?: FlatParams; freeze?: (name: string) => boolean } = {},
+): { report: GradientReport; grads: FlatParams } {
+  const s = model.shape;
+  const { tokens } = req;
+  const loss = req.targets ?? nextTokenTargets(tokens);
+  checkLoss(loss, tokens.length, s.V);
+  const T = tokens.length, D = s.D;
+  const grads = opts.grads ?? allocFlat(s, 'f32', true);
+  grads.flat.fill(0);
+  const sink: GradSink = (n) => (opts.freeze?.(n) ? null : grads.get(n));
+
+  const t0 = performance.now();
+  const fwd = model.forward(tokens, loss);
+  const t1 = performance.now();
+  const residualNorm: number[] = new Array(s.L + 1).fill(0);
+  const residualNormPerToken: number[][] = Array.from({ length: s.L + 1 }, () => new Array(T).fill(0));
+  const dx0 = modelBackward(s, model.weight, fwd.cache, sink, {
+    kernels: model.kernels,
+    onResidualGrad: (layer: number, g: Vec) => {
+      residualNorm[layer + 1] = norm(g, 0, T * D);
+      for (let t = 0; t < T; t++) residualNormPerToken[layer + 1][t] = norm(g, t * D, (t + 1) * D);
+    },
+  });
+  const t2 = performance.now();
+
+  const perTensor: TensorGradStat[] = grads.specs.map((spec) => {
+    const g = grads.get(spec.name), w = model.weight(spec.name);
+    const gradNorm = norm(g), weightNorm = norm(w);
+    return { name: spec.name, layer: spec.layer, numel: g.length, gradNorm, weightNorm, ratio: weightNorm > 0 ? gradNorm / weightNorm : 0 };
+  });
+  const perLayer = new Array(s.L).fill(0);
+  for (const t of perTensor) if (t.layer >= 0) perLayer[t.layer] += t.gradNorm ** 2;
+  for (let l = 0; l < s.L; l++) perLayer[l] = Math.sqrt(perLayer[l]);
+
+  const x0 = fwd.cache.x0;
+  const attribution = tokens.map((token, t) => {
+    let gx = 0;
+    for (let d = 0; d < D; d++) gx += x0[t * D + d] * dx0[t * D + d];
+    return { position: t, token, gradXInput: gx, gradNorm: norm(dx0, t * D, (t + 1) * D) };
+  });
+
+  const gelu: GeluSaturation[] = [];
+  const heads: HeadEntropy[] = [];
+  fwd.cache.layers.forEach((c, l) => {
+    gelu.push(geluSaturation(l, c.gate, T, s.F));
+    heads.push(...headEntropies(l, c.probs, T, s.H, isSliding(s, l) ? s.window : 0));
+  });
+
+  return {
+    grads,
+    report: {
+      loss: fwd.loss,
+      tokens: [...tokens],
+      targets: { positions: [...loss.positions], targets: [...loss.targets], weights: lossWeights(loss) },
+      perTensor, perLayer, residualNorm, residualNormPerToken, attribution,
+      saturation: { gelu, heads, explanations: EXPLAIN },
+      timing: { forward: t1 - t0, backward: t2 - t1 },
+    },
+  };
+}
