@@ -1,0 +1,109 @@
+// Float32 -> ggml encodings, following ggml's reference quantizers (quantize_row_*_ref) so that a file
+// we write holds the same bytes llama.cpp's own converter would produce for the same floats.
+//   Q8_0: d = max|x|/127, q = round(x/d)          error per element <= d/2
+//   Q4_0: d = (signed value of max |x|)/-8,        error per element <= |d|/2 (the extreme value is exact)
+//         q = min(15, trunc(x/d + 8.5))
+import { GgufError } from './errors.ts';
+import { byteSizeOf } from './dequant.ts';
+import { f32ToBf16, f32ToF16 } from './half.ts';
+import { GgmlType, ggmlTypeName } from './types.ts';
+
+const fr = Math.fround;
+
+/** C's roundf: halves away from zero (Math.round sends -2.5 to -2). */
+function roundAway(v: number): number {
+  return v < 0 ? -Math.floor(-v + 0.5) : Math.floor(v + 0.5);
+}
+
+function putHalf(out: Uint8Array, o: number, bits: number): void {
+  out[o] = bits & 0xff;
+  out[o + 1] = bits >> 8;
+}
+
+function quantF32(x: Float32Array): Uint8Array {
+  const out = new Uint8Array(x.length * 4);
+  new Float32Array(out.buffer).set(x);
+  return out;
+}
+
+function quantF16(x: Float32Array): Uint8Array {
+  const out = new Uint8Array(x.length * 2);
+  for (let i = 0; i < x.length; i++) putHalf(out, 2 * i, f32ToF16(x[i]));
+  return out;
+}
+
+function quantBF16(x: Float32Array): Uint8Array {
+  const out = new Uint8Array(x.length * 2);
+  for (let i = 0; i < x.length; i++) putHalf(out, 2 * i, f32ToBf16(x[i]));
+  return out;
+}
+
+function quantQ8_0(x: Float32Array): Uint8Array {
+  const nb = x.length / 32;
+  const out = new Uint8Array(nb * 34);
+  for (let b = 0; b < nb; b++) {
+    const base = b * 32;
+    let amax = 0;
+    for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[base + j]));
+    const d = fr(amax / 127);
+    const id = d ? fr(1 / d) : 0;
+    const o = b * 34;
+    putHalf(out, o, f32ToF16(d));
+    for (let j = 0; j < 32; j++) out[o + 2 + j] = roundAway(fr(x[base + j] * id)) & 0xff;
+  }
+  return out;
+}
+
+function quantQ4_0(x: Float32Array): Uint8Array {
+  const nb = x.length / 32;
+  const out = new Uint8Array(nb * 18);
+  for (let b = 0; b < nb; b++) {
+    const base = b * 32;
+    let amax = 0;
+    let max = 0;
+    for (let j = 0; j < 32; j++) {
+      const v = x[base + j];
+      if (amax < Math.abs(v)) {
+        amax = Math.abs(v);
+        max = v;
+      }
+    }
+    const d = fr(max / -8);
+    const id = d ? fr(1 / d) : 0;
+    const o = b * 18;
+    putHalf(out, o, f32ToF16(d));
+    for (let j = 0; j < 16; j++) {
+      const q0 = Math.min(15, Math.trunc(fr(fr(x[base + j] * id) + 8.5)));
+      const q1 = Math.min(15, Math.trunc(fr(fr(x[base + 16 + j] * id) + 8.5)));
+      out[o + 2 + j] = q0 | (q1 << 4);
+    }
+  }
+  return out;
+}
+
+const QUANTIZERS: ReadonlyMap<GgmlType, (x: Float32Array) => Uint8Array> = new Map([
+  [GgmlType.F32, quantF32],
+  [GgmlType.F16, quantF16],
+  [GgmlType.BF16, quantBF16],
+  [GgmlType.Q8_0, quantQ8_0],
+  [GgmlType.Q4_0, quantQ4_0],
+]);
+
+export const QUANTIZABLE_TYPES: readonly GgmlType[] = [...QUANTIZERS.keys()];
+
+export function canQuantize(type: GgmlType): boolean {
+  return QUANTIZERS.has(type);
+}
+
+/** Encodes float32 values as `type`. The length must be a whole number of the type's blocks. */
+export function quantize(type: GgmlType, data: Float32Array): Uint8Array {
+  const fn = QUANTIZERS.get(type);
+  if (!fn) {
+    throw new GgufError(
+      'UNSUPPORTED_TYPE',
+      `cannot quantize to ${ggmlTypeName(type)}; supported: ${QUANTIZABLE_TYPES.map(ggmlTypeName).join(', ')}`,
+    );
+  }
+  byteSizeOf(type, data.length); // validates the block multiple
+  return fn(data);
+}

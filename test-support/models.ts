@@ -1,0 +1,42 @@
+// Generated test models, made once and cached under .cache/models/ (keyed by generator version and
+// seed in the file name). Safe to call from many test processes at once: each model is written to a
+// temp file and renamed into place, and a finished file is never rewritten.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SEED, generateGemma3, modelFileName, type GenerateOptions } from '../electron/core/engine/synth/index.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const MODELS_DIR = process.env.GLASSBOX_MODELS_DIR ?? join(REPO_ROOT, '.cache', 'models');
+
+/** Path of a generated model, generating it first if it is not cached. */
+export function ensureModel(opts: GenerateOptions): string {
+  mkdirSync(MODELS_DIR, { recursive: true });
+  const path = join(MODELS_DIR, modelFileName(opts));
+  if (!existsSync(path)) generateGemma3(path, opts);
+  return path;
+}
+
+export interface TestModels {
+  /** nano, F32: 2 layers (local + global), D 64, V 512, for fast unit tests. */
+  nano: string;
+  /** mini: 6 layers (0-4 local, 5 global), window 12, D 128, q 256, GQA 4:1, V 1024. */
+  miniF32: string;
+  miniF16: string;
+  /** Linear weights and embeddings Q8_0, norms F32 (as llama.cpp's Q8_0 files). */
+  miniQ8: string;
+}
+
+export async function ensureTestModels(seed = DEFAULT_SEED): Promise<TestModels> {
+  return {
+    nano: ensureModel({ preset: 'nano', weightType: 'F32', seed }),
+    miniF32: ensureModel({ preset: 'mini', weightType: 'F32', seed }),
+    miniF16: ensureModel({ preset: 'mini', weightType: 'F16', seed }),
+    miniQ8: ensureModel({ preset: 'mini', weightType: 'Q8_0', seed }),
+  };
+}
+
+/** A random model with Gemma 3 270M's exact shapes (vocab 262,144; F32 ≈ 1.07 GB). Benchmarks only. */
+export async function ensureModel270m(type: 'F32' | 'Q8_0', seed = DEFAULT_SEED): Promise<string> {
+  return ensureModel({ preset: 'gemma3-270m', weightType: type, seed });
+}
