@@ -1,0 +1,43 @@
+// What every service implementation receives from the core: the database, the event bus, the job
+// registry, the worker supervisors and the app's paths/mode. Services never reach for globals.
+import type { MethodName } from '../api/contract.ts';
+import type { BackendStatus, ModelStatus } from '../api/system.ts';
+import type { WorkerName } from '../api/workers.ts';
+import type { Db } from '../store/database.ts';
+import type { DataPaths } from '../store/paths.ts';
+import type { WorkerSupervisor } from '../workers/supervisor.ts';
+import type { BuiltinTasks, EngineTasks, ModelTasks } from '../workers/tasks/index.ts';
+import type { Handlers } from './dispatcher.ts';
+import type { EventBus } from './events.ts';
+import type { JobRegistry } from './jobs.ts';
+
+export interface Workers {
+  model: WorkerSupervisor<ModelTasks>;
+  engine: WorkerSupervisor<EngineTasks>;
+}
+
+/** Parts of system.status that services other than `system` own (the llm service sets model/backend). */
+export interface StatusParts {
+  model: ModelStatus | null;
+  backend: BackendStatus | null;
+}
+
+export interface CoreContext {
+  db: Db;
+  events: EventBus;
+  jobs: JobRegistry;
+  workers: Workers;
+  paths: DataPaths;
+  mode: 'desktop' | 'browser';
+  appVersion: string;
+  /** Test-only methods (workers.crashForTest) answer only when this is true. */
+  testMode: boolean;
+  /** Change model/backend shown in the status bar; publishes a fresh system.status. */
+  setStatus(patch: Partial<StatusParts>): void;
+  getStatusParts(): StatusParts;
+  /** Either worker, typed by the tasks every kind has (ping, sleep, crash). */
+  workerByName(name: WorkerName): WorkerSupervisor<BuiltinTasks>;
+}
+
+/** The handlers of one service, e.g. ServiceHandlers<'sessions'> = sessions.list, sessions.create, … */
+export type ServiceHandlers<S extends string> = Pick<Handlers, Extract<MethodName, `${S}.${string}`>>;

@@ -1,0 +1,20 @@
+// All service implementations, composed into the dispatcher's handler table. To add a service:
+// implement `xxxHandlers(ctx): ServiceHandlers<'xxx'>` (in your own folder, e.g. electron/core/llm/)
+// and spread it here; TypeScript fails until every method of the contract has a handler.
+import type { CoreContext } from './context.ts';
+import type { Handlers } from './dispatcher.ts';
+import { jobsHandlers } from './services/jobs.ts';
+import { sessionsHandlers } from './services/sessions.ts';
+import { settingsHandlers } from './services/settings.ts';
+import { systemHandlers } from './services/system.ts';
+import { workersHandlers } from './services/workers.ts';
+
+export function createHandlers(ctx: CoreContext): Handlers {
+  return {
+    ...systemHandlers(ctx),
+    ...sessionsHandlers(ctx),
+    ...settingsHandlers(ctx),
+    ...jobsHandlers(ctx),
+    ...workersHandlers(ctx),
+  } satisfies Handlers;
+}

@@ -1,0 +1,35 @@
+import { ServiceError } from '../../api/errors.ts';
+import type { CoreContext, ServiceHandlers } from '../context.ts';
+
+export function workersHandlers(ctx: CoreContext): ServiceHandlers<'workers'> {
+  return {
+    'workers.list': () => [ctx.workers.model.snapshot, ctx.workers.engine.snapshot],
+    'workers.ping': async ({ worker, text }) => {
+      const t0 = performance.now();
+      const r = await ctx.workerByName(worker).request('ping', { text });
+      return { pong: r.pong, pid: r.pid, roundTripMs: performance.now() - t0 };
+    },
+    'workers.sleep': ({ worker, ms, steps }) => {
+      const { jobId } = ctx.jobs.start({ kind: 'workers.sleep', title: `Sleep ${ms} ms in the ${worker} worker` }, (job) =>
+        ctx.workerByName(worker).request('sleep', { ms, steps }, {
+          signal: job.signal,
+          onEvent: (e) => {
+            const { progress, message } = e as { progress: number; message: string };
+            job.progress(progress, message);
+          },
+        }),
+      );
+      return { jobId };
+    },
+    'workers.crashForTest': async ({ worker }) => {
+      if (!ctx.testMode) throw new ServiceError('unavailable', 'workers.crashForTest is enabled only in test mode (GLASSBOX_TEST=1)');
+      try {
+        await ctx.workerByName(worker).request('crash', {} as never);
+      } catch (err) {
+        if (err instanceof ServiceError && err.code === 'worker_crashed') return { crashed: true as const };
+        throw err;
+      }
+      throw new ServiceError('internal', 'the crash task returned instead of killing its worker');
+    },
+  };
+}

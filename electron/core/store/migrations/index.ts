@@ -1,0 +1,9 @@
+// Every schema change, in order. To change the schema add `NNN_what.ts` (next number, never edit a
+// shipped one) exporting `migration`, and append it here. The migration test upgrades from every
+// earlier version, so a step that breaks old data fails there.
+import type { Migration } from './types.ts';
+import { migration as m001 } from './001_settings_and_sessions.ts';
+import { migration as m002 } from './002_messages.ts';
+
+export const migrations: readonly Migration[] = [m001, m002];
+export type { Migration } from './types.ts';

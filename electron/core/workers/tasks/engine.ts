@@ -1,0 +1,7 @@
+// Tasks of the "engine" worker: our TypeScript Gemma 3 (forward with hooks, backward, training).
+// The engine adds its table here: `export const tasks = defineTasks({ ...builtinTasks, ...engineTasks })`.
+import { defineTasks } from '../task.ts';
+import { builtinTasks } from './builtin.ts';
+
+export const tasks = defineTasks({ ...builtinTasks });
+export type EngineTasks = typeof tasks;
