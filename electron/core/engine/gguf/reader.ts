@@ -219,7 +219,10 @@ class Parser {
       throw new GgufError('TRUNCATED', `the tensor data section starts at ${dataOffset}, past the end of the file (${c.size})`);
     }
 
-    const tensors: GgufTensorInfo[] = raw.map(({ name, dims, type, rel, at: tAt }) => {
+    // Offsets no larger than a densely packed data section are consistent with the header: data
+    // missing past the end of the file then means the file was cut short, not a corrupt offset.
+    let denseEnd = 0;
+    const sizes = raw.map(({ name, dims, type, at: tAt }) => {
       const traits = ggmlTypeTraits(type)!;
       let count = 1;
       for (const d of dims) {
@@ -237,10 +240,19 @@ class Parser {
         );
       }
       const byteSize = byteSizeOf(type, count);
+      denseEnd += Math.ceil(byteSize / alignment) * alignment;
+      return { count, byteSize, traits };
+    });
+
+    const tensors: GgufTensorInfo[] = raw.map(({ name, dims, type, rel, at: tAt }, i) => {
+      const { count, byteSize, traits } = sizes[i];
       if (rel % alignment !== 0) {
         throw new GgufError('OUT_OF_RANGE', `tensor "${name}" offset ${rel} is not aligned to ${alignment}`, tAt);
       }
       const offset = dataOffset + rel;
+      if (rel + byteSize <= denseEnd && offset + byteSize > c.size) {
+        throw new GgufError('TRUNCATED', `tensor "${name}" needs bytes ${offset}..${offset + byteSize} but the file ends at ${c.size}`, tAt);
+      }
       if (offset > c.size) {
         throw new GgufError('OUT_OF_RANGE', `tensor "${name}" starts at byte ${offset}, past the end of the file (${c.size})`, tAt);
       }
