@@ -53,8 +53,10 @@ export class WorkerSupervisor<T extends TaskTable = TaskTable> {
   /** Runs `task` in the worker. Rejects with ServiceError('worker_crashed') if the process dies meanwhile. */
   async request<K extends keyof T & string>(task: K, input: TaskInput<T, K>, options: RequestOptions = {}): Promise<TaskOutput<T, K>> {
     if (this.stopped) throw new ServiceError('unavailable', `the ${this.options.name} worker is shut down`);
-    options.signal?.throwIfAborted?.();
+    const cancelled = () => new ServiceError('cancelled', `${task} was cancelled`);
+    if (options.signal?.aborted) throw cancelled();
     await this.start();
+    if (options.signal?.aborted) throw cancelled(); // aborted while the worker was starting
     const proc = this.proc;
     if (!proc) throw new ServiceError('worker_crashed', `the ${this.options.name} worker is not running (${this.status.lastError ?? 'not started'})`);
     const id = this.nextId++;
@@ -62,7 +64,7 @@ export class WorkerSupervisor<T extends TaskTable = TaskTable> {
       const onAbort = () => {
         proc.send({ type: 'cancel', id });
         this.pending.delete(id);
-        reject(new ServiceError('cancelled', `${task} was cancelled`));
+        reject(cancelled());
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
