@@ -20,9 +20,14 @@ function putHalf(out: Uint8Array, o: number, bits: number): void {
   out[o + 1] = bits >> 8;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** F32 is the floats' own bytes: a view, not a copy (a 270M embedding is 671 MB). */
 function quantF32(x: Float32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
   const out = new Uint8Array(x.length * 4);
-  new Float32Array(out.buffer).set(x);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < x.length; i++) dv.setFloat32(4 * i, x[i], true);
   return out;
 }
 

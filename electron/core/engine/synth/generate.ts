@@ -44,8 +44,12 @@ export interface GenerateOptions {
 export function initFor(name: string, cfg: Gemma3Config): { mean: number; std: number } {
   const kind = name.replace(/^blk\.\d+\./, '').replace(/\.weight$/, '');
   switch (kind) {
-    case 'token_embd':
-      return { mean: 0, std: 2.5 / Math.sqrt(cfg.hidden) };
+    case 'token_embd': {
+      // Tied head: logit std ≈ √D·std = 2.5, a clear top over ~1k tokens; larger vocabularies need
+      // a little more spread for the top to stand out (the max of V normals grows as √(2 ln V)).
+      const vocabBoost = Math.max(1, Math.sqrt(Math.log(cfg.vocab) / Math.log(1024)));
+      return { mean: 0, std: (2.5 * vocabBoost) / Math.sqrt(cfg.hidden) };
+    }
     case 'attn_q_norm':
     case 'attn_k_norm':
       return { mean: 1.3, std: 0.2 };
