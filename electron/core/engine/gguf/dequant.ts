@@ -48,7 +48,14 @@ function dequantF32(b: Uint8Array, n: number, y: Float32Array): void {
   for (let i = 0; i < n; i++) y[i] = dv.getFloat32(i * 4, true);
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 function dequantF16(b: Uint8Array, n: number, y: Float32Array): void {
+  if (LITTLE_ENDIAN && b.byteOffset % 2 === 0) {
+    const h = new Uint16Array(b.buffer, b.byteOffset, n);
+    for (let i = 0; i < n; i++) y[i] = F16_TABLE[h[i]];
+    return;
+  }
   for (let i = 0, o = 0; i < n; i++, o += 2) y[i] = F16_TABLE[b[o] | (b[o + 1] << 8)];
 }
 
@@ -57,9 +64,10 @@ function dequantBF16(b: Uint8Array, n: number, y: Float32Array): void {
 }
 
 function dequantQ8_0(b: Uint8Array, n: number, y: Float32Array): void {
-  for (let blk = 0, o = 0, k = 0; k < n; blk++, o += 34) {
+  const qs = new Int8Array(b.buffer, b.byteOffset, b.byteLength); // the same bytes, read as signed
+  for (let o = 0, k = 0; k < n; o += 34, k += 32) {
     const d = half(b, o);
-    for (let j = 0; j < 32; j++) y[k++] = d * i8(b[o + 2 + j]);
+    for (let j = 0; j < 32; j++) y[k + j] = d * qs[o + 2 + j];
   }
 }
 

@@ -49,12 +49,20 @@ function quantQ8_0(x: Float32Array): Uint8Array {
   for (let b = 0; b < nb; b++) {
     const base = b * 32;
     let amax = 0;
-    for (let j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[base + j]));
+    for (let j = 0; j < 32; j++) {
+      const v = x[base + j];
+      const a = v < 0 ? -v : v;
+      if (a > amax) amax = a;
+    }
     const d = fr(amax / 127);
     const id = d ? fr(1 / d) : 0;
     const o = b * 34;
     putHalf(out, o, f32ToF16(d));
-    for (let j = 0; j < 32; j++) out[o + 2 + j] = roundAway(fr(x[base + j] * id)) & 0xff;
+    for (let j = 0; j < 32; j++) {
+      const v = fr(x[base + j] * id);
+      // roundf: halves away from zero
+      out[o + 2 + j] = (v < 0 ? -Math.floor(0.5 - v) : Math.floor(v + 0.5)) & 0xff;
+    }
   }
   return out;
 }
