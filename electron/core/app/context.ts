@@ -22,6 +22,15 @@ export interface StatusParts {
   backend: BackendStatus | null;
 }
 
+/**
+ * What only the desktop shell can do, injected by electron/main (null under the headless host, where
+ * the browser uploads or the user types a path instead). Keeps the core free of `electron`.
+ */
+export interface PlatformCapabilities {
+  /** Native open-file dialog; resolves the chosen absolute paths, or [] if cancelled. */
+  pickFiles: ((options: { title: string; filters: { name: string; extensions: string[] }[]; multiple?: boolean }) => Promise<string[]>) | null;
+}
+
 export interface CoreContext {
   db: Db;
   events: EventBus;
@@ -29,6 +38,7 @@ export interface CoreContext {
   workers: Workers;
   paths: DataPaths;
   mode: 'desktop' | 'browser';
+  platform: PlatformCapabilities;
   appVersion: string;
   /** Test-only methods (workers.crashForTest) answer only when this is true. */
   testMode: boolean;

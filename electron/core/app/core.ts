@@ -7,7 +7,7 @@ import { resolveDataPaths, type DataPaths } from '../store/paths.ts';
 import type { WorkerSpawner } from '../workers/protocol.ts';
 import type { BuiltinTasks } from '../workers/tasks/index.ts';
 import { WorkerSupervisor } from '../workers/supervisor.ts';
-import type { CoreContext, StatusParts, Workers } from './context.ts';
+import type { CoreContext, PlatformCapabilities, StatusParts, Workers } from './context.ts';
 import { createDispatcher, type Dispatch } from './dispatcher.ts';
 import { EventBus } from './events.ts';
 import { JobRegistry } from './jobs.ts';
@@ -17,6 +17,8 @@ import { systemStatus } from './services/system.ts';
 export interface CoreOptions {
   mode: 'desktop' | 'browser';
   spawner: WorkerSpawner;
+  /** Desktop-only abilities (file dialogs); omitted by the headless host. */
+  platform?: Partial<PlatformCapabilities>;
   /** Flags win over environment (GLASSBOX_DATA_DIR, GLASSBOX_DB, GLASSBOX_MODELS_DIR) over the OS default. */
   dataDir?: string;
   dbPath?: string;
@@ -70,6 +72,7 @@ export function createCore(options: CoreOptions): Core {
     workers,
     paths,
     mode: options.mode,
+    platform: { pickFiles: null, ...options.platform },
     appVersion: options.appVersion ?? '0.1.0',
     testMode,
     setStatus(patch) {

@@ -1,0 +1,32 @@
+// The main window: sandboxed renderer, context isolation, no Node, preload bundle only.
+import { BrowserWindow, nativeTheme } from 'electron';
+import { join } from 'node:path';
+import { APP_ORIGIN } from './security.ts';
+
+export function createMainWindow(preloadPath: string): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 560,
+    show: false,
+    title: 'Glassbox',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#09090b' : '#ffffff',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+export const preloadPathNextTo = (dir: string) => join(dir, 'preload.cjs');

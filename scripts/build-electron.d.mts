@@ -1,0 +1,1 @@
+export function buildElectron(dir?: string): Promise<string>;

@@ -1,0 +1,3 @@
+export function importsOf(source: string): string[];
+export function checkSource(file: string, source: string): string[];
+export function checkRepo(root?: string): string[];
