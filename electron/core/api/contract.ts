@@ -3,7 +3,10 @@
 // ../app/services.ts. Method names on the wire are "<service>.<method>", events "<service>.<event>".
 import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define.ts';
+import { backendEvents, backendMethods } from './backend.ts';
+import { chatEvents, chatMethods } from './chat.ts';
 import { jobsEvents, jobsMethods } from './jobs.ts';
+import { modelsEvents, modelsMethods } from './models.ts';
 import { sessionsEvents, sessionsMethods } from './sessions.ts';
 import { settingsEvents, settingsMethods } from './settings.ts';
 import { systemEvents, systemMethods } from './system.ts';
@@ -15,6 +18,9 @@ export const contract = {
   settings: settingsMethods,
   jobs: jobsMethods,
   workers: workersMethods,
+  chat: chatMethods,
+  models: modelsMethods,
+  backend: backendMethods,
 } as const;
 
 export const contractEvents = {
@@ -23,6 +29,9 @@ export const contractEvents = {
   settings: settingsEvents,
   jobs: jobsEvents,
   workers: workersEvents,
+  chat: chatEvents,
+  models: modelsEvents,
+  backend: backendEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,0 +1,205 @@
+// chat.*: messages of a session (a tree: edits and regenerations add siblings), streaming generation
+// in the model worker with token probabilities captured as it generates, per-session system prompt and
+// sampling, full-text search, export/import. Session list/create/rename/delete stay in sessions.*.
+//
+// Streaming protocol: chat.send / chat.regenerate / chat.edit return at once with the new messages
+// and a jobId. Then, keyed by messageId:
+//   chat.delta   (many)  text and tokens as they are generated; concat(delta.text) == final content
+//   chat.message (few)   the assistant message whenever its status changes (streaming → complete |
+//                        stopped | failed), carrying final stats and all tokens
+// A session generates one reply at a time (a second send answers 'conflict').
+import { z } from 'zod';
+import type { ChatSession } from './sessions.ts';
+import { sessionId } from './sessions.ts';
+import { event, method } from './define.ts';
+
+export type MessageRole = 'system' | 'user' | 'assistant';
+/**
+ * streaming: being generated (saved every ~250 ms). complete: finished normally. stopped: the user
+ * stopped it (partial text kept). interrupted: the app or worker died while it streamed (partial text
+ * kept, found at next start). failed: generation failed (error says why; text may be partial).
+ */
+export type MessageStatus = 'streaming' | 'complete' | 'stopped' | 'interrupted' | 'failed';
+
+export interface TokenAlternative {
+  text: string;
+  prob: number;
+}
+
+export interface TokenProb {
+  /** Token id in the model's vocabulary. */
+  id: number;
+  /**
+   * The text this token added to the message. A character split over several tokens (multi-byte
+   * UTF-8) is attributed to the token that completes it; the earlier ones have ''.
+   */
+  text: string;
+  /** Probability of the picked token under the sampling distribution at that step (after filters). */
+  prob: number;
+  /** The 5 most likely candidates at that step, most likely first (may include the picked one). */
+  top: TokenAlternative[];
+}
+
+export type StopReason = 'eos' | 'maxTokens' | 'stopped' | 'contextFull' | 'error' | 'interrupted';
+
+export interface MessageStats {
+  /** Model that wrote it (display name). */
+  model: string | null;
+  promptTokens: number;
+  generatedTokens: number;
+  /** Generated tokens / generation time (after the first token). */
+  tokensPerSecond: number | null;
+  /** From the request reaching the worker to the first token. */
+  timeToFirstTokenMs: number | null;
+  durationMs: number;
+  stopReason: StopReason;
+  /** Context window in tokens and how much of it this reply's prompt + answer used. */
+  contextSize: number;
+  contextUsed: number;
+  /** The sampling it was generated with. */
+  sampling: Sampling;
+}
+
+export interface ChatMessage {
+  id: string;
+  sessionId: string;
+  parentId: string | null;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  createdAt: number;
+  updatedAt: number;
+  /** Assistant messages only: one entry per generated token; null for user/system messages. */
+  tokens: TokenProb[] | null;
+  /** Assistant messages only, once finished (or partial stats when stopped/interrupted). */
+  stats: MessageStats | null;
+  /** Why it failed (status 'failed'), in words. */
+  error: string | null;
+}
+
+export interface Sampling {
+  /** 0 = greedy. */
+  temperature: number;
+  /** 0 = off. */
+  topK: number;
+  /** 1 = off. */
+  topP: number;
+  /** 0 = off. */
+  minP: number;
+  /** 1 = off. */
+  repeatPenalty: number;
+  /** null = random each time. */
+  seed: number | null;
+  maxTokens: number;
+}
+
+export interface SessionConfig {
+  /** '' = none. Gemma has no system role: it is prepended to the first user turn. */
+  systemPrompt: string;
+  sampling: Sampling;
+}
+
+export interface ChatSessionView {
+  session: ChatSession;
+  config: SessionConfig;
+  /** Every message of every branch, oldest first. */
+  messages: ChatMessage[];
+  /** The leaf of the branch shown; null for an empty session. */
+  currentLeafId: string | null;
+  /** Ids root → current leaf: the thread shown. */
+  path: string[];
+  /** The assistant message being generated right now, if any. */
+  generatingMessageId: string | null;
+}
+
+export interface ContextUsage {
+  /** Tokens the current thread (plus the draft) would take as a prompt. */
+  usedTokens: number;
+  contextSize: number;
+  /** False when no model is active (then the numbers are 0). */
+  modelLoaded: boolean;
+}
+
+export interface SearchHit {
+  sessionId: string;
+  sessionTitle: string;
+  messageId: string;
+  role: MessageRole;
+  /** Excerpt with matches wrapped in \u0002 … \u0003 (control chars, safe to split on; never HTML). */
+  snippet: string;
+  createdAt: number;
+}
+
+export interface GenerationStarted {
+  jobId: string;
+  /** The user message added (send, edit); null for regenerate. */
+  userMessage: ChatMessage | null;
+  /** The assistant placeholder (status 'streaming'). */
+  assistantMessage: ChatMessage;
+}
+
+export const samplingInput = z
+  .object({
+    temperature: z.number().min(0).max(5),
+    topK: z.number().int().min(0).max(1000),
+    topP: z.number().min(0).max(1),
+    minP: z.number().min(0).max(1),
+    repeatPenalty: z.number().min(0.5).max(3),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+    maxTokens: z.number().int().min(1).max(32_768),
+  })
+  .partial()
+  .strict();
+
+export const defaultSampling: Sampling = { temperature: 1, topK: 64, topP: 0.95, minP: 0, repeatPenalty: 1, seed: null, maxTokens: 1024 };
+
+const messageId = z.string().min(1).max(100);
+const messageContent = z.string().min(1, 'message is empty').max(200_000, 'message is too long (200,000 characters at most)');
+
+export const chatMethods = {
+  /** The whole session: all branches, the current thread, its config. */
+  get: method(z.object({ sessionId }).strict()).returns<ChatSessionView>(),
+  /** Adds a user message under the current leaf (or `parentId`) and starts the reply. */
+  send: method(z.object({ sessionId, content: messageContent, parentId: messageId.nullable().optional() }).strict()).returns<GenerationStarted>(),
+  /** A new assistant sibling of `messageId` (an assistant message), generated from the same history. */
+  regenerate: method(z.object({ sessionId, messageId }).strict()).returns<GenerationStarted>(),
+  /** Edits a user message: adds a sibling user message with `content` (the old branch stays) and starts the reply. */
+  edit: method(z.object({ sessionId, messageId, content: messageContent }).strict()).returns<GenerationStarted>(),
+  /** Stops the session's generation; the partial answer is kept with status 'stopped'. */
+  stop: method(z.object({ sessionId }).strict()).returns<{ stopped: boolean; message: ChatMessage | null }>(),
+  /** Shows the branch through `messageId` (following the newest child below it). */
+  switchBranch: method(z.object({ sessionId, messageId }).strict()).returns<ChatSessionView>(),
+  /** Changes the session's system prompt and/or sampling (partial: only what is given). */
+  setConfig: method(z.object({ sessionId, systemPrompt: z.string().max(50_000).optional(), sampling: samplingInput.optional() }).strict()).returns<SessionConfig>(),
+  /** Context meter: tokens the current thread (+ draft text) takes in the active model's context. */
+  contextUsage: method(z.object({ sessionId, draft: z.string().max(200_000).default('') }).strict()).returns<ContextUsage>(),
+  /** Full-text search (SQLite FTS5) over all messages; words are matched as prefixes. */
+  search: method(z.object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(200).default(50) }).strict()).returns<SearchHit[]>(),
+  /** Markdown: the current thread, readable. JSON: the whole tree with tokens and stats (re-importable). */
+  export: method(z.object({ sessionId, format: z.enum(['markdown', 'json']) }).strict()).returns<{ fileName: string; mimeType: string; content: string }>(),
+  /** Imports a JSON export as a new session. Bad JSON or a wrong shape → bad_input, nothing written. */
+  import: method(z.object({ content: z.string().min(1).max(100_000_000) }).strict()).returns<ChatSession>(),
+};
+
+export interface ChatDelta {
+  sessionId: string;
+  messageId: string;
+  jobId: string;
+  /** Index in the message's tokens of tokens[0]. */
+  index: number;
+  /** Text added (== concat of tokens[].text). */
+  text: string;
+  tokens: TokenProb[];
+  /** Prompt + generated so far, for a live context meter. */
+  contextUsed: number;
+  contextSize: number;
+}
+
+export const chatEvents = {
+  /** Streaming text and tokens of an assistant message (batched: a few per event at high speed). */
+  delta: event<ChatDelta>(),
+  /** A message was added or changed status (incl. the final state of a reply with stats and tokens). */
+  message: event<{ message: ChatMessage }>(),
+  /** The current leaf or config of a session changed (branch switch, new message, setConfig). */
+  sessionChanged: event<{ sessionId: string; currentLeafId: string | null; config: SessionConfig }>(),
+};
