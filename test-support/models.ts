@@ -36,6 +36,24 @@ export async function ensureTestModels(seed = DEFAULT_SEED): Promise<TestModels>
   };
 }
 
+export interface KQuantTestModels {
+  /** mini-k (as mini but D 256, Dh 128, F 768: rows fit 256-value K-quant blocks) in F32, the reference. */
+  miniKF32: string;
+  /** Q4_K linear weights with Q6_K embedding and attn_v/ffn_down on layers 2 and 5 (llama-quantize's Q4_K_M mix). */
+  miniKQ4_K_M: string;
+  /** All linear weights and the embedding Q5_K. */
+  miniKQ5_K: string;
+}
+
+/** Models whose weights are the K-quant types Gemma 3 270M is published in (Q4_K_M = Q4_K + Q6_K). */
+export async function ensureKQuantTestModels(seed = DEFAULT_SEED): Promise<KQuantTestModels> {
+  return {
+    miniKF32: ensureModel({ preset: 'mini-k', weightType: 'F32', seed }),
+    miniKQ4_K_M: ensureModel({ preset: 'mini-k', weightType: 'Q4_K_M', seed }),
+    miniKQ5_K: ensureModel({ preset: 'mini-k', weightType: 'Q5_K', seed }),
+  };
+}
+
 /** A random model with Gemma 3 270M's exact shapes (vocab 262,144; F32 ≈ 1.07 GB). Benchmarks only. */
 export async function ensureModel270m(type: 'F32' | 'Q8_0', seed = DEFAULT_SEED): Promise<string> {
   return ensureModel({ preset: 'gemma3-270m', weightType: type, seed });

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ref from './testdata/ggml-reference.json' with { type: 'json' };
-import { dequantize } from './dequant.ts';
+import { dequantize, scaleMinK4 } from './dequant.ts';
+import { f16ToF32 } from './half.ts';
 import { GgufError } from './errors.ts';
 import { quantize } from './quant.ts';
 import { GgmlType, ggmlTypeName } from './types.ts';
@@ -79,6 +80,53 @@ for (const [type, k, qmax] of [[GgmlType.Q8_0, 0.5, 127], [GgmlType.Q4_0, 1, 8]]
 }
 
 test('quantize rejects unsupported types and partial blocks', () => {
-  assert.throws(() => quantize(GgmlType.Q4_K, new Float32Array(256)), (e: GgufError) => e.code === 'UNSUPPORTED_TYPE');
+  assert.throws(() => quantize(GgmlType.Q2_K, new Float32Array(256)), (e: GgufError) => e.code === 'UNSUPPORTED_TYPE');
+  assert.throws(() => quantize(GgmlType.Q4_K, new Float32Array(32)), (e: GgufError) => e.code === 'INVALID_ARGUMENT');
   assert.throws(() => quantize(GgmlType.Q8_0, new Float32Array(33)), (e: GgufError) => e.code === 'INVALID_ARGUMENT');
 });
+
+/**
+ * K-quants: the decoded block parameters bound the error. Q4_K/Q5_K (L = 15/31 levels): inside the
+ * covered range error ≤ s/2 with s = d·sc; at the ends the 6-bit rounding of scale and min can leave
+ * values outside it, off by at most L·d/2 + dmin/2. Q6_K: the far side clamps one step (|s|) and the
+ * 8-bit scale rounding adds 32·d/2.
+ */
+function kBound(type: GgmlType, block: Uint8Array, i: number): number {
+  const half = (o: number) => f16ToF32(block[o] | (block[o + 1] << 8));
+  if (type === GgmlType.Q6_K) {
+    const d = half(208);
+    const sc = (block[192 + (i >> 4)] << 24) >> 24;
+    return Math.abs(d * sc) + 16 * d;
+  }
+  const L = type === GgmlType.Q4_K ? 15 : 31;
+  const d = half(0), dmin = half(2);
+  const [sc] = scaleMinK4(block, 4, i >> 5);
+  return (d * sc) / 2 + (L * d) / 2 + dmin / 2;
+}
+
+for (const [type, size, maxRelRms] of [[GgmlType.Q4_K, 144, 0.12], [GgmlType.Q5_K, 176, 0.06], [GgmlType.Q6_K, 210, 0.03]] as const) {
+  test(`${ggmlTypeName(type)}: encoder gives valid blocks with bounded error`, () => {
+    const x = testData(256 * 64);
+    const bytes = quantize(type, x);
+    assert.equal(bytes.length, 64 * size);
+    const y = dequantize(type, bytes, x.length);
+    let worst = 0;
+    let relRmsWorst = 0;
+    for (let b = 0; b < 64; b++) {
+      const block = bytes.subarray(b * size, (b + 1) * size);
+      let se = 0, sx = 0;
+      for (let i = 0; i < 256; i++) {
+        const k = b * 256 + i;
+        const err = Math.abs(y[k] - x[k]);
+        const bound = kBound(type, block, i) * 1.001 + 1e-7;
+        worst = Math.max(worst, err / bound);
+        assert.ok(err <= bound, `block ${b} element ${i}: ${x[k]} -> ${y[k]} (error ${err} > ${bound})`);
+        se += err * err;
+        sx += x[k] * x[k];
+      }
+      if (sx > 0) relRmsWorst = Math.max(relRmsWorst, Math.sqrt(se / sx));
+    }
+    console.log(`${ggmlTypeName(type)}: worst error ${worst.toFixed(3)} of its bound; worst block relative RMS error ${relRmsWorst.toFixed(4)}`);
+    assert.ok(relRmsWorst < maxRelRms, `relative RMS error ${relRmsWorst}`);
+  });
+}

@@ -1,10 +1,12 @@
 // Float32 -> ggml encodings, following ggml's reference quantizers (quantize_row_*_ref) so that a file
 // we write holds the same bytes llama.cpp's own converter would produce for the same floats.
 //   Q8_0: d = max|x|/127, q = round(x/d)          error per element <= d/2
-//   Q4_0: d = (signed value of max |x|)/-8,        error per element <= |d|/2 (the extreme value is exact)
+//   Q4_0: d = (signed value of max |x|)/-8,        error per element <= |d| (the far side clamps at +7)
 //         q = min(15, trunc(x/d + 8.5))
+//   Q4_K, Q5_K, Q6_K: simple encoders in kquant.ts (valid blocks, bounded error, not ggml's bytes)
 import { GgufError } from './errors.ts';
 import { byteSizeOf } from './dequant.ts';
+import { quantizeQ4_K, quantizeQ5_K, quantizeQ6_K } from './kquant.ts';
 import { f32ToBf16, f32ToF16 } from './half.ts';
 import { GgmlType, ggmlTypeName } from './types.ts';
 
@@ -100,6 +102,9 @@ const QUANTIZERS: ReadonlyMap<GgmlType, (x: Float32Array) => Uint8Array> = new M
   [GgmlType.BF16, quantBF16],
   [GgmlType.Q8_0, quantQ8_0],
   [GgmlType.Q4_0, quantQ4_0],
+  [GgmlType.Q4_K, quantizeQ4_K],
+  [GgmlType.Q5_K, quantizeQ5_K],
+  [GgmlType.Q6_K, quantizeQ6_K],
 ]);
 
 export const QUANTIZABLE_TYPES: readonly GgmlType[] = [...QUANTIZERS.keys()];

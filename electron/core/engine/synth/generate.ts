@@ -20,17 +20,38 @@ import { PRESETS, GENERATOR_VERSION, DEFAULT_SEED, type Gemma3Config, type Prese
 import { Rng } from './prng.ts';
 import { buildVocab } from './vocab.ts';
 
-/** Types the generator can write the embedding and linear weights in (norms are always F32). */
-export type WeightType = 'F32' | 'F16' | 'BF16' | 'Q8_0' | 'Q4_0';
+/**
+ * Types the generator can write the embedding and linear weights in (norms are always F32).
+ * Q4_K_M mixes like llama-quantize's: Q6_K for the embedding and for attn_v/ffn_down on the layers
+ * llama.cpp gives more bits to, Q4_K elsewhere. K-quant types need rows that are multiples of 256
+ * (the mini-k preset).
+ */
+export type WeightType = 'F32' | 'F16' | 'BF16' | 'Q8_0' | 'Q4_0' | 'Q4_K_M' | 'Q5_K' | 'Q6_K';
 
-const WEIGHT_TYPES: Record<WeightType, { ggml: GgmlType; fileType: number }> = {
-  // general.file_type values are llama_ftype: ALL_F32 0, MOSTLY_F16 1, MOSTLY_Q4_0 2, MOSTLY_Q8_0 7, MOSTLY_BF16 32
-  F32: { ggml: GgmlType.F32, fileType: 0 },
-  F16: { ggml: GgmlType.F16, fileType: 1 },
-  BF16: { ggml: GgmlType.BF16, fileType: 32 },
-  Q8_0: { ggml: GgmlType.Q8_0, fileType: 7 },
-  Q4_0: { ggml: GgmlType.Q4_0, fileType: 2 },
+// general.file_type values are llama_ftype: ALL_F32 0, MOSTLY_F16 1, MOSTLY_Q4_0 2, MOSTLY_Q8_0 7,
+// MOSTLY_Q4_K_M 15, MOSTLY_Q5_K_S 16, MOSTLY_Q6_K 18, MOSTLY_BF16 32
+const FILE_TYPES: Record<WeightType, number> = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 7, Q4_K_M: 15, Q5_K: 16, Q6_K: 18, BF16: 32 };
+const SINGLE_TYPES: Partial<Record<WeightType, GgmlType>> = {
+  F32: GgmlType.F32, F16: GgmlType.F16, BF16: GgmlType.BF16, Q8_0: GgmlType.Q8_0, Q4_0: GgmlType.Q4_0,
+  Q5_K: GgmlType.Q5_K, Q6_K: GgmlType.Q6_K,
 };
+
+/** llama-quantize's use_more_bits: the first and last eighth of the layers, and every third between. */
+function useMoreBits(layer: number, layers: number): boolean {
+  const eighth = Math.floor(layers / 8);
+  return layer < eighth || layer >= Math.floor((7 * layers) / 8) || (layer - eighth) % 3 === 2;
+}
+
+/** The storage type of one non-norm tensor under a weight type. */
+export function tensorTypeFor(weightType: WeightType, name: string, cfg: Gemma3Config): GgmlType {
+  const single = SINGLE_TYPES[weightType];
+  if (single !== undefined) return single;
+  // Q4_K_M
+  if (name === 'token_embd.weight') return GgmlType.Q6_K;
+  const m = /^blk\.(\d+)\.(attn_v|ffn_down)\.weight$/.exec(name);
+  if (m && useMoreBits(Number(m[1]), cfg.layers)) return GgmlType.Q6_K;
+  return GgmlType.Q4_K;
+}
 
 export interface GenerateOptions {
   preset: PresetName;
@@ -160,15 +181,14 @@ export function resolveConfig(opts: GenerateOptions): Gemma3Config {
 export function gemma3Spec(opts: GenerateOptions): GgufSpec {
   const cfg = resolveConfig(opts);
   const seed = opts.seed ?? DEFAULT_SEED;
-  const wt = WEIGHT_TYPES[opts.weightType];
   const name = `Glassbox synthetic ${opts.preset} ${opts.weightType} (seed ${seed}, generator v${GENERATOR_VERSION})`;
   const tensors: TensorSpec[] = gemma3TensorShapes(cfg).map(({ name: tn, dims, norm }) => ({
     name: tn,
     dims,
-    type: norm ? GgmlType.F32 : wt.ggml,
+    type: norm ? GgmlType.F32 : tensorTypeFor(opts.weightType, tn, cfg),
     produce: () => tensorValues(seed, tn, dims.reduce((a, b) => a * b, 1), cfg),
   }));
-  return { metadata: gemma3Metadata(cfg, name, wt.fileType), tensors };
+  return { metadata: gemma3Metadata(cfg, name, FILE_TYPES[opts.weightType]), tensors };
 }
 
 /** Writes the model to `path` (atomically). Returns the time taken in milliseconds. */

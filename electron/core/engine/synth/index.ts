@@ -6,6 +6,7 @@ export {
   gemma3Metadata,
   gemma3TensorShapes,
   tensorValues,
+  tensorTypeFor,
   initFor,
   modelFileName,
   resolveConfig,

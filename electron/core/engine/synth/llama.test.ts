@@ -3,17 +3,37 @@
 // from a distribution that is neither flat nor one-hot.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLlama, LlamaChatSession, LlamaLogLevel, readGgufFileInfo, type Llama } from 'node-llama-cpp';
-import { ensureTestModels } from '../../../../test-support/models.ts';
-import { openGguf } from '../gguf/index.ts';
-import { PRESETS } from './presets.ts';
+import {
+  getLlama,
+  LlamaChatSession,
+  LlamaLogLevel,
+  readGgufFileInfo,
+  type Llama,
+  type LlamaContextSequence,
+  type LlamaModel,
+} from 'node-llama-cpp';
+import { ensureKQuantTestModels, ensureTestModels } from '../../../../test-support/models.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GgmlType, dequantize, openGguf, writeGguf } from '../gguf/index.ts';
 
-const models = await ensureTestModels();
+const models: Record<string, string> = { ...(await ensureTestModels()), ...(await ensureKQuantTestModels()) };
 let llama: Llama;
 const getL = async () => (llama ??= await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error }));
 after(async () => {
   await llama?.dispose();
 });
+
+const PROMPT = 'Once upon a time the small cat sat on the mat and';
+
+async function nextTokenProbs(seq: LlamaContextSequence, model: LlamaModel): Promise<Map<number, number>> {
+  const prompt = [model.tokens.bos!, ...model.tokenize(PROMPT, false)];
+  const res = await seq.controlledEvaluate(
+    prompt.map((t, i) => (i === prompt.length - 1 ? [t, { generateNext: { probabilities: true } }] : t)),
+  );
+  return res[res.length - 1]!.next!.probabilities! as Map<number, number>;
+}
 
 /** node-llama-cpp nests metadata by dots; flatten back to GGUF keys. */
 function flatten(obj: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}) {
@@ -68,18 +88,14 @@ for (const [label, path] of Object.entries(models)) {
       const ctx = await model.createContext({ contextSize: 256, threads: 2 });
       try {
         const seq = ctx.getSequence();
-        const prompt = [model.tokens.bos!, ...model.tokenize('Once upon a time the small cat sat on the mat and', false)];
-        const res = await seq.controlledEvaluate(
-          prompt.map((t, i) => (i === prompt.length - 1 ? [t, { generateNext: { probabilities: true } }] : t)),
-        );
-        const probs = res[res.length - 1]!.next!.probabilities!;
+        const probs = await nextTokenProbs(seq, model);
         let entropy = 0;
         let top = 0;
         for (const p of probs.values()) {
           if (p > 0) entropy -= p * Math.log(p);
           top = Math.max(top, p);
         }
-        const logV = Math.log(label === 'nano' ? PRESETS.nano.vocab : PRESETS.mini.vocab);
+        const logV = Math.log(model.fileInfo.metadata.tokenizer.ggml.tokens.length);
         console.log(`${label}: next-token entropy ${entropy.toFixed(2)} nats (log V = ${logV.toFixed(2)}), top p ${top.toFixed(3)}`);
         assert.ok(entropy < 0.8 * logV, `entropy ${entropy} is close to flat (${logV})`);
         assert.ok(top > 0.05 && top < 0.95, `top probability ${top}`);
@@ -99,3 +115,67 @@ for (const [label, path] of Object.entries(models)) {
     }
   });
 }
+
+/**
+ * llama.cpp decodes our K-quant blocks as we do: a K-quant model and its F32 twin holding our
+ * dequantized weights give nearly the same distribution. (Not identical: llama.cpp quantizes the
+ * activations to Q8_K for these matmuls; mini Q8_0 vs its twin shows the same noise floor.) A twin
+ * decoded with the nibbles of each byte swapped — a plausible layout bug — must land far away.
+ */
+test('K-quant models (our encoders) run in llama.cpp as our decoder reads them', async () => {
+  const l = await getL();
+  const dir = mkdtempSync(join(tmpdir(), 'glassbox-kq-'));
+  const probsOf = async (path: string) => {
+    const model = await l.loadModel({ modelPath: path });
+    const ctx = await model.createContext({ contextSize: 256, threads: 2 });
+    try {
+      return await nextTokenProbs(ctx.getSequence(), model);
+    } finally {
+      await ctx.dispose();
+      await model.dispose();
+    }
+  };
+  const twin = (path: string, out: string, swapNibbles: boolean) => {
+    const f = openGguf(path);
+    try {
+      writeGguf(out, {
+        metadata: f.typedMetadata,
+        tensors: f.tensors.map((t) => ({
+          name: t.name,
+          dims: t.dims,
+          type: GgmlType.F32,
+          produce: () => {
+            if (!swapNibbles || t.type !== GgmlType.Q4_K) return f.readTensorF32(t.name);
+            const b = Uint8Array.from(f.readTensorBytes(t.name));
+            for (let o = 0; o < b.length; o += 144) for (let i = o + 16; i < o + 144; i++) b[i] = (b[i] >> 4) | ((b[i] & 15) << 4);
+            return dequantize(t.type, b, t.elementCount);
+          },
+        })),
+      });
+    } finally {
+      f.close();
+    }
+    return out;
+  };
+  const tv = (p: Map<number, number>, q: Map<number, number>) => {
+    let d = 0;
+    for (const k of new Set([...p.keys(), ...q.keys()])) d += Math.abs((p.get(k) ?? 0) - (q.get(k) ?? 0));
+    return d / 2;
+  };
+  try {
+    const floor = tv(await probsOf(models.miniQ8), await probsOf(twin(models.miniQ8, join(dir, 'q8.gguf'), false)));
+    for (const label of ['miniKQ5_K', 'miniKQ4_K_M'] as const) {
+      const p = await probsOf(models[label]);
+      const d = tv(p, await probsOf(twin(models[label], join(dir, `${label}.gguf`), false)));
+      console.log(`${label}: total variation to its dequantized F32 twin ${d.toFixed(4)} (Q8_0 noise floor ${floor.toFixed(4)})`);
+      assert.ok(d < 0.15, `${label}: llama.cpp and our decoder disagree (TV ${d})`);
+      if (label === 'miniKQ4_K_M') {
+        const wrong = tv(p, await probsOf(twin(models[label], join(dir, 'wrong.gguf'), true)));
+        console.log(`${label}: with nibbles swapped (a layout bug) the TV would be ${wrong.toFixed(4)}`);
+        assert.ok(wrong > 2 * d && wrong > 0.2, `the check cannot tell a layout bug (TV ${wrong})`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -19,7 +19,7 @@ export interface Gemma3Config {
   ropeBaseLocal: number;
 }
 
-export type PresetName = 'nano' | 'mini' | 'gemma3-270m';
+export type PresetName = 'nano' | 'mini' | 'mini-k' | 'gemma3-270m';
 
 export const PRESETS: Readonly<Record<PresetName, Gemma3Config>> = {
   /** Fast unit tests: 2 layers, layer 0 local and layer 1 global (pattern 2), q dim 128 ≠ D 64, GQA 4:1. */
@@ -30,6 +30,14 @@ export const PRESETS: Readonly<Record<PresetName, Gemma3Config>> = {
   /** Agreement tests: 6 layers (0-4 local, 5 global, as in 270M), window 12, q dim 256 ≠ D 128, GQA 4:1. */
   mini: {
     hidden: 128, layers: 6, heads: 4, kvHeads: 1, headDim: 64, ffn: 384, vocab: 1024,
+    window: 12, pattern: 6, contextLength: 1024, rmsEps: 1e-6, ropeBase: 1_000_000, ropeBaseLocal: 10_000,
+  },
+  /**
+   * K-quant tests: as mini, but every row length (D 256, q 512, F 768) is a multiple of the 256-value
+   * K-quant block, which mini's D 128 is not.
+   */
+  'mini-k': {
+    hidden: 256, layers: 6, heads: 4, kvHeads: 1, headDim: 128, ffn: 768, vocab: 1024,
     window: 12, pattern: 6, contextLength: 1024, rmsEps: 1e-6, ropeBase: 1_000_000, ropeBaseLocal: 10_000,
   },
   /** Gemma 3 270M's exact shapes with random weights, for benchmarks only (generated on demand). */
