@@ -53,3 +53,30 @@ test('create a chat session in the UI, kill -9 the host, restart it: the session
     await browser.close();
   }
 });
+
+test('an open page reconnects when the host comes back on the same port, and reloads its data', async () => {
+  const db = join(dir.path, 'reconnect.db');
+  const token = 'reconnect-token-0123456789';
+  const browser = await launchBrowser();
+  try {
+    const first = await spawnHostProcess({ dataDir: dir.path, db, token });
+    const page = await openApp(browser, first);
+    await page.getByText('No chats yet.').waitFor();
+    await first.kill9();
+    await page.getByTestId('status-connection').getByText('Reconnecting…').waitFor();
+
+    // While it is down, another client would have written to the same database: simulate with SQLite.
+    const writer = new Database(db);
+    writer.prepare('INSERT INTO chat_sessions (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)').run('s-offline', 'Written while the host was down', 1, 1);
+    writer.close();
+
+    const second = await spawnHostProcess({ dataDir: dir.path, db, token, port: first.port });
+    await page.getByTestId('status-connection').getByText('Connected').waitFor();
+    await page.getByRole('list', { name: 'Chat sessions' }).getByText('Written while the host was down').waitFor();
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+    await second.stop();
+  } finally {
+    await browser.close();
+  }
+});

@@ -47,6 +47,8 @@ export interface CoreContext {
   getStatusParts(): StatusParts;
   /** Either worker, typed by the tasks every kind has (ping, sleep, crash). */
   workerByName(name: WorkerName): WorkerSupervisor<BuiltinTasks>;
+  /** Runs `dispose` when the core closes (before workers stop and the database closes); last registered runs first. */
+  onClose(dispose: () => void | Promise<void>): void;
 }
 
 /** The handlers of one service, e.g. ServiceHandlers<'sessions'> = sessions.list, sessions.create, … */

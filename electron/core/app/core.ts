@@ -48,6 +48,7 @@ export function createCore(options: CoreOptions): Core {
   const jobs = new JobRegistry(events);
   const testMode = options.testMode ?? process.env.GLASSBOX_TEST === '1';
   let parts: StatusParts = { model: null, backend: null };
+  const disposers: (() => void | Promise<void>)[] = [];
 
   // eslint-disable-next-line prefer-const
   let ctx: CoreContext;
@@ -81,6 +82,7 @@ export function createCore(options: CoreOptions): Core {
     },
     getStatusParts: () => parts,
     workerByName: (name) => workers[name] as unknown as WorkerSupervisor<BuiltinTasks>,
+    onClose: (dispose) => void disposers.push(dispose),
   };
 
   const dispatch = createDispatcher(createHandlers(ctx));
@@ -97,6 +99,13 @@ export function createCore(options: CoreOptions): Core {
       if (closed) return;
       closed = true;
       jobs.cancelAll();
+      for (const dispose of disposers.reverse()) {
+        try {
+          await dispose();
+        } catch (err) {
+          console.error('error while closing a service:', err);
+        }
+      }
       await Promise.all([workers.model.stop(), workers.engine.stop()]);
       db.close();
     },
