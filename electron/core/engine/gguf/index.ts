@@ -10,7 +10,7 @@ export type {
   GgufValue,
 } from './types.ts';
 export { GgufError, isGgufError, type GgufErrorCode } from './errors.ts';
-export { openGguf, openGgufBuffer, readTensorRangeF32, GGUF_MAGIC, GGUF_DEFAULT_ALIGNMENT } from './reader.ts';
+export { openGguf, openGgufBuffer, readTensorRangeF32, readTensorRangeBytes, GGUF_MAGIC, GGUF_DEFAULT_ALIGNMENT } from './reader.ts';
 export { dequantize, canDequantize, byteSizeOf, DEQUANTIZABLE_TYPES, QK_K } from './dequant.ts';
 export { quantize, canQuantize, QUANTIZABLE_TYPES } from './quant.ts';
 export { writeGguf, encodeGguf, type GgufSpec, type TensorSpec, type MetadataInput } from './writer.ts';

@@ -313,14 +313,21 @@ export function readTensorRangeF32(
 ): Float32Array {
   const t = file.tensor(name);
   if (!t) throw new GgufError('NO_SUCH_TENSOR', `no tensor named "${name}"`);
-  if (start < 0 || count < 0 || start + count > t.elementCount) {
+  return dequantize(t.type, readTensorRangeBytes(file, name, start, count), count, out);
+}
+
+/** The raw (still quantized) bytes of elements start..start+count of a tensor, block-aligned. */
+export function readTensorRangeBytes(file: GgufFile, name: string, start: number, count: number): Uint8Array {
+  const t = file.tensor(name);
+  if (!t) throw new GgufError('NO_SUCH_TENSOR', `no tensor named "${name}"`);
+  if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > t.elementCount) {
     throw new GgufError('OUT_OF_RANGE', `elements ${start}..${start + count} outside "${name}" (${t.elementCount})`);
   }
   const from = byteSizeOf(t.type, start);
   const len = byteSizeOf(t.type, count);
   const src = sources.get(file);
   if (!src) throw new GgufError('IO', 'file was not opened by openGguf/openGgufBuffer');
-  return dequantize(t.type, src.read(t.offset + from, len), count, out);
+  return src.read(t.offset + from, len);
 }
 
 const sources = new WeakMap<GgufFile, ByteSource>();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { dequantize } from './dequant.ts';
 import { arr, bool, f32, f64, i16, i32, i64, i8, str, u16, u32, u64, u8 } from './meta.ts';
 import { quantize } from './quant.ts';
-import { openGguf, openGgufBuffer, readTensorRangeF32 } from './reader.ts';
+import { openGguf, openGgufBuffer, readTensorRangeBytes, readTensorRangeF32 } from './reader.ts';
 import { GgmlType, GgufValueType, type GgufTypedValue } from './types.ts';
 import { encodeGguf, writeGguf, type GgufSpec } from './writer.ts';
 
@@ -128,6 +128,10 @@ test('writeGguf on disk equals encodeGguf in memory; a custom alignment is recor
       assert.deepEqual(f.readTensorF32('t.F32'), values(192, 1));
       // A range read returns the same elements as the whole-tensor read.
       assert.deepEqual(readTensorRangeF32(f, 't.Q8_0', 64, 64), f.readTensorF32('t.Q8_0').subarray(64, 128));
+      assert.deepEqual(readTensorRangeBytes(f, 't.Q8_0', 64, 64), f.readTensorBytes('t.Q8_0').subarray(68, 136));
+      assert.deepEqual(readTensorRangeF32(f, 't.Q6_K', 256, 256), f.readTensorF32('t.Q6_K').subarray(256));
+      assert.throws(() => readTensorRangeF32(f, 't.Q8_0', 16, 32), /multiple of 32/);
+      assert.throws(() => readTensorRangeF32(f, 't.Q8_0', 160, 64), /outside/);
     } finally {
       f.close();
     }
