@@ -250,18 +250,13 @@ class Parser {
         throw new GgufError('OUT_OF_RANGE', `tensor "${name}" offset ${rel} is not aligned to ${alignment}`, tAt);
       }
       const offset = dataOffset + rel;
-      if (rel + byteSize <= denseEnd && offset + byteSize > c.size) {
-        throw new GgufError('TRUNCATED', `tensor "${name}" needs bytes ${offset}..${offset + byteSize} but the file ends at ${c.size}`, tAt);
-      }
-      if (offset > c.size) {
-        throw new GgufError('OUT_OF_RANGE', `tensor "${name}" starts at byte ${offset}, past the end of the file (${c.size})`, tAt);
-      }
       if (offset + byteSize > c.size) {
-        throw new GgufError(
-          'TRUNCATED',
-          `tensor "${name}" needs bytes ${offset}..${offset + byteSize} but the file ends at ${c.size}`,
-          tAt,
-        );
+        // Within a densely packed layout the header is consistent and the data is missing: cut short.
+        // Beyond it, the offset itself is corrupt.
+        if (rel + byteSize <= denseEnd || offset <= c.size) {
+          throw new GgufError('TRUNCATED', `tensor "${name}" needs bytes ${offset}..${offset + byteSize} but the file ends at ${c.size}`, tAt);
+        }
+        throw new GgufError('OUT_OF_RANGE', `tensor "${name}" starts at byte ${offset}, past the end of the file (${c.size})`, tAt);
       }
       return { name, dims, type, typeName: traits.name, offset, byteSize, elementCount: count };
     });
