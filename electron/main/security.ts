@@ -33,9 +33,12 @@ export function isAllowedExternal(url: string): boolean {
   }
 }
 
+/** True for pages of the app itself (app://glassbox/…). Compares scheme and host: WHATWG URL gives
+ * custom schemes an opaque origin ("null"), so `origin === APP_ORIGIN` would never match. */
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === APP_ORIGIN;
+    const u = new URL(url);
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '';
   } catch {
     return false;
   }
