@@ -1,16 +1,32 @@
-// Chat: the sessions list (create, rename, delete — stored in SQLite) and the conversation pane.
-// Sending messages, streaming and token probabilities arrive with the llama.cpp chat service.
-import { useState } from 'react';
-import { ChatIcon, PlusIcon, SendIcon } from '../../components/icons.tsx';
+// Chat: the sessions list (create, rename, delete, search, import) and the conversation: a streamed
+// thread with branches, token probabilities, per-session system prompt and sampling, export.
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { AlertIcon, ChatIcon, PlusIcon } from '../../components/icons.tsx';
+import { DownloadIcon, SlidersIcon, UploadIcon } from '../../components/more-icons.tsx';
+import { Switch } from '../../components/fields.tsx';
 import { Button, EmptyState, Kbd } from '../../components/ui.tsx';
+import { navigate } from '../../app/navigation.ts';
+import { Composer } from './Composer.tsx';
+import { ContextMeter } from './ContextMeter.tsx';
+import { MessageView } from './MessageView.tsx';
 import { SessionList } from './SessionList.tsx';
+import { SessionPanel } from './SessionPanel.tsx';
+import { SessionSearch, type SearchHitView } from './SessionSearch.tsx';
+import { siblingInfo } from './tree.ts';
+import { useChat } from './useChat.ts';
+import { useChatLibrary } from './useChatLibrary.ts';
 import { useSessions } from './useSessions.ts';
+import { bandClass, bandLabel, type ConfidenceBand } from './confidence.ts';
 
 export function ChatScreen() {
   const { sessions, loading, error, create, rename, remove } = useSessions();
+  const library = useChatLibrary();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [focusMessage, setFocusMessage] = useState<string | null>(null);
+  const importInput = useRef<HTMLInputElement>(null);
   const selected = sessions.find((s) => s.id === selectedId) ?? null;
 
   const run = (p: Promise<unknown>) => p.then(() => setActionError(null), (e: Error) => setActionError(e.message));
@@ -24,6 +40,19 @@ export function ChatScreen() {
       setActionError((e as Error).message);
     }
   };
+  const openHit = useCallback((hit: SearchHitView) => {
+    setSelectedId(hit.sessionId);
+    setFocusMessage(hit.messageId);
+  }, []);
+  const importFile = async (file: File) => {
+    try {
+      const s = await library.importJson(await file.text());
+      setSelectedId(s.id);
+      setActionError(null);
+    } catch (e) {
+      setActionError(`Could not import ${file.name}: ${(e as Error).message}`);
+    }
+  };
 
   return (
     <div className="flex min-h-0 flex-1">
@@ -34,13 +63,14 @@ export function ChatScreen() {
             <PlusIcon width={15} height={15} /> New chat
           </Button>
         </div>
+        <SessionSearch search={library.search} onOpen={openHit} query={query} setQuery={setQuery} />
         {actionError && (
           <p role="alert" className="mx-3 mb-2 rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700 dark:bg-red-500/10 dark:text-red-300">
             {actionError}
           </p>
         )}
         <div className="min-h-0 flex-1 overflow-y-auto">
-          {error ? (
+          {query.trim() ? null : error ? (
             <p role="alert" className="p-4 text-[13px] text-red-600">
               Could not load sessions: {error.message}
             </p>
@@ -51,7 +81,7 @@ export function ChatScreen() {
               sessions={sessions}
               selectedId={selectedId}
               editingId={editingId}
-              onSelect={setSelectedId}
+              onSelect={(id) => (setSelectedId(id), setFocusMessage(null))}
               onStartRename={setEditingId}
               onCancelRename={() => setEditingId(null)}
               onRename={(id, title) => {
@@ -65,42 +95,30 @@ export function ChatScreen() {
             />
           )}
         </div>
+        <div className="border-t border-zinc-200 p-2 dark:border-zinc-800">
+          <input
+            ref={importInput}
+            type="file"
+            accept=".json,application/json"
+            className="hidden"
+            aria-label="Import chat file"
+            data-testid="import-chat-input"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void importFile(f);
+            }}
+          />
+          <Button variant="ghost" className="w-full" onClick={() => importInput.current?.click()}>
+            <UploadIcon /> Import chat (JSON)
+          </Button>
+        </div>
       </section>
 
-      <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col">
-        {selected ? (
-          <>
-            <header className="flex items-center gap-3 border-b border-zinc-200 px-6 py-3.5 dark:border-zinc-800">
-              <h2 className="truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-title">
-                {selected.title}
-              </h2>
-              <span className="text-[12px] text-zinc-500">
-                created {new Date(selected.createdAt).toLocaleString()}
-              </span>
-            </header>
-            <div className="min-h-0 flex-1 overflow-y-auto">
-              <EmptyState icon={ChatIcon} title="No messages yet" status="Chat engine not connected yet">
-                This session is saved. Sending messages needs a model: the llama.cpp chat service (streaming replies,
-                stop and regenerate, branches when you edit a message, and each token's probability on hover) is the
-                next piece being built.
-              </EmptyState>
-            </div>
-            <div className="border-t border-zinc-200 p-4 dark:border-zinc-800">
-              <div className="flex items-end gap-2 rounded-xl border border-zinc-300 bg-white p-2 shadow-xs dark:border-zinc-700 dark:bg-zinc-900">
-                <textarea
-                  disabled
-                  rows={1}
-                  aria-label="Message"
-                  placeholder="Load a model to start chatting…"
-                  className="min-h-9 flex-1 resize-none bg-transparent px-2 py-1.5 text-[14px] outline-none placeholder:text-zinc-400 disabled:cursor-not-allowed"
-                />
-                <Button variant="primary" disabled aria-label="Send">
-                  <SendIcon width={15} height={15} />
-                </Button>
-              </div>
-            </div>
-          </>
-        ) : (
+      {selected ? (
+        <Conversation key={selected.id} sessionId={selected.id} title={selected.title} createdAt={selected.createdAt} focusMessage={focusMessage} onFocused={() => setFocusMessage(null)} />
+      ) : (
+        <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col">
           <EmptyState
             icon={ChatIcon}
             title="Chat with a local model"
@@ -116,8 +134,217 @@ export function ChatScreen() {
               Rename with <Kbd>F2</Kbd> or a double-click · delete with <Kbd>Del</Kbd>
             </div>
           </EmptyState>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function Conversation({
+  sessionId,
+  title,
+  createdAt,
+  focusMessage,
+  onFocused,
+}: {
+  sessionId: string;
+  title: string;
+  createdAt: number;
+  focusMessage: string | null;
+  onFocused(): void;
+}) {
+  const chat = useChat(sessionId);
+  const library = useChatLibrary();
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [tokenView, setTokenView] = useState(false);
+  const [colour, setColour] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+
+  // Opening a search hit: show its branch, scroll to it and flash it.
+  useEffect(() => {
+    if (!focusMessage || !chat.loaded) return;
+    chat.showMessage(focusMessage);
+    requestAnimationFrame(() => {
+      const el = scroller.current?.querySelector<HTMLElement>(`[data-message-id="${focusMessage}"]`);
+      el?.scrollIntoView({ block: 'center' });
+      el?.classList.add('ring-2', 'ring-amber-400', 'rounded-xl');
+      setTimeout(() => el?.classList.remove('ring-2', 'ring-amber-400', 'rounded-xl'), 1600);
+    });
+    onFocused();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusMessage, chat.loaded]);
+
+  // Follow the stream while the user is at the bottom; leave them be when they scrolled up to read.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [chat.thread, chat.streamingId]);
+
+  const doExport = async (format: 'markdown' | 'json') => {
+    try {
+      const file = await library.exportSession(sessionId, format);
+      const url = URL.createObjectURL(new Blob([file.content], { type: file.mimeType }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = file.fileName;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      setExportError(null);
+    } catch (e) {
+      setExportError(`Export failed: ${(e as Error).message}`);
+    }
+  };
+
+  const hasTokens = chat.thread.some((m) => m.tokens && m.tokens.length > 0);
+
+  return (
+    <>
+      <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center gap-3 border-b border-zinc-200 px-6 py-2.5 dark:border-zinc-800">
+          <div className="min-w-0 flex-1">
+            <h2 className="truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-title">
+              {title}
+            </h2>
+            <div className="flex items-center gap-3 text-[11.5px] text-zinc-500">
+              <span>created {new Date(createdAt).toLocaleString()}</span>
+              <ContextMeter used={chat.context.used} total={chat.context.total} />
+            </div>
+          </div>
+          <div className="flex items-center gap-3">
+            <Switch label="Tokens" checked={tokenView} onChange={setTokenView} disabled={!hasTokens} />
+            <Switch label="Confidence colours" checked={colour} onChange={(v) => (setColour(v), v && setTokenView(true))} disabled={!hasTokens} />
+            <ExportMenu onExport={doExport} />
+            <Button variant={panelOpen ? 'secondary' : 'ghost'} onClick={() => setPanelOpen((o) => !o)} aria-label="Chat settings" aria-expanded={panelOpen} title="System prompt and sampling">
+              <SlidersIcon /> Settings
+            </Button>
+          </div>
+        </header>
+
+        {chat.banner && (
+          <div role="alert" data-testid="chat-banner" className={`flex items-start gap-2 border-b px-6 py-2 text-[13px] ${
+            chat.banner.tone === 'error'
+              ? 'border-red-200 bg-red-50 text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300'
+              : 'border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200'
+          }`}>
+            <AlertIcon width={16} height={16} className="mt-0.5 shrink-0" />
+            <div className="flex-1">{chat.banner.text}</div>
+            {chat.banner.action === 'models' && (
+              <Button variant="secondary" onClick={() => navigate('models')}>
+                Open Models
+              </Button>
+            )}
+            {chat.banner.dismissible && (
+              <Button variant="ghost" onClick={chat.dismissBanner}>
+                Dismiss
+              </Button>
+            )}
+          </div>
         )}
+        {exportError && (
+          <p role="alert" className="border-b border-red-200 bg-red-50 px-6 py-2 text-[13px] text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300">
+            {exportError}
+          </p>
+        )}
+
+        <div
+          ref={scroller}
+          className="min-h-0 flex-1 overflow-y-auto"
+          onScroll={(e) => {
+            const el = e.currentTarget;
+            stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+          }}
+        >
+          {chat.loaded && chat.thread.length === 0 ? (
+            <EmptyState icon={ChatIcon} title="No messages yet" status={null}>
+              Write below to start. Replies stream as they are generated; hover a token (Tokens view) to see how sure the model was.
+            </EmptyState>
+          ) : (
+            <div className="mx-auto max-w-3xl space-y-5 px-6 py-6" role="log" aria-label="Messages" aria-live="off">
+              {chat.thread.map((m) => (
+                <MessageView
+                  key={m.id}
+                  message={m}
+                  siblings={siblingInfo(chat.messages, m.id)}
+                  live={m.id === chat.streamingId}
+                  busy={chat.streamingId !== null}
+                  tokenView={tokenView}
+                  colour={colour}
+                  actions={{ onEdit: chat.edit, onRegenerate: chat.regenerate, onSwitch: chat.switchTo }}
+                />
+              ))}
+              {colour && tokenView && <ConfidenceLegend />}
+            </div>
+          )}
+        </div>
+
+        <Composer
+          streaming={chat.streamingId !== null}
+          disabledReason={chat.disabledReason}
+          onSend={chat.send}
+          onStop={chat.stop}
+          focusKey={sessionId}
+        />
       </section>
+      {panelOpen && chat.settings && (
+        <SessionPanel value={chat.settings} defaults={chat.defaultSampling} onChange={chat.updateSettings} onClose={() => setPanelOpen(false)} error={chat.settingsError} />
+      )}
+    </>
+  );
+}
+
+function ExportMenu({ onExport }: { onExport(format: 'markdown' | 'json'): void }) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
+    window.addEventListener('mousedown', close);
+    return () => window.removeEventListener('mousedown', close);
+  }, [open]);
+  const pick = (f: 'markdown' | 'json') => (setOpen(false), onExport(f));
+  return (
+    <div ref={ref} className="relative" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+      <Button variant="ghost" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        <DownloadIcon /> Export
+      </Button>
+      {open && (
+        <div role="menu" aria-label="Export chat" className="absolute right-0 z-20 mt-1 w-44 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+          <MenuItem onClick={() => pick('markdown')} autoFocus>
+            Markdown (.md)
+          </MenuItem>
+          <MenuItem onClick={() => pick('json')}>JSON (re-importable)</MenuItem>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function MenuItem({ onClick, children, autoFocus }: { onClick(): void; children: React.ReactNode; autoFocus?: boolean }) {
+  return (
+    <button
+      type="button"
+      role="menuitem"
+      autoFocus={autoFocus}
+      onClick={onClick}
+      className="block w-full rounded-md px-2.5 py-1.5 text-left text-[13px] hover:bg-zinc-100 focus:bg-zinc-100 focus:outline-none dark:hover:bg-zinc-800 dark:focus:bg-zinc-800"
+    >
+      {children}
+    </button>
+  );
+}
+
+function ConfidenceLegend() {
+  const bands: ConfidenceBand[] = ['high', 'medium', 'low', 'very-low'];
+  return (
+    <div className="flex items-center gap-2 text-[11.5px] text-zinc-500" aria-label="Confidence colour legend">
+      Probability of the chosen token:
+      {bands.map((b) => (
+        <span key={b} className={`rounded px-1.5 py-0.5 ${bandClass[b]}`}>
+          {bandLabel[b]}
+        </span>
+      ))}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activePath, chooseThrough, siblingInfo, type TreeNode } from './tree.ts';
+import { activePath, chooseThrough, newestLeafBelow, pathTo, siblingInfo, type TreeNode } from './tree.ts';
 
 // u1 → a1 → u2 → a2
 //          ↘ u2' (edit) → a2'
@@ -39,4 +39,13 @@ test('choosing through a message selects its ancestors and forgets choices below
 test('a cycle in bad data ends the path instead of hanging', () => {
   const bad = [n('x', 'y', 1), n('y', 'x', 2), n('r', null, 0)];
   assert.deepEqual(ids(activePath(bad)), ['r']);
+});
+
+test('pathTo walks up from a leaf; newestLeafBelow walks down the newest children', () => {
+  assert.deepEqual(ids(pathTo(nodes, 'a2')), ['u1', 'a1', 'u2', 'a2']);
+  assert.deepEqual(ids(pathTo(nodes, null)), []);
+  assert.deepEqual(ids(pathTo(nodes, 'missing')), []);
+  assert.equal(newestLeafBelow(nodes, 'a1'), 'a2b');
+  assert.equal(newestLeafBelow(nodes, 'u2'), 'a2');
+  assert.equal(newestLeafBelow(nodes, 'a1b'), 'a1b');
 });

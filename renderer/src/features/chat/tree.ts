@@ -83,3 +83,30 @@ export function chooseThrough<T extends TreeNode>(nodes: readonly T[], choice: B
   }
   return next;
 }
+
+/** Root → `leafId`, by following parents (empty when the leaf is unknown). */
+export function pathTo<T extends TreeNode>(nodes: readonly T[], leafId: string | null): T[] {
+  if (!leafId) return [];
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const path: T[] = [];
+  const seen = new Set<string>();
+  for (let cur = byId.get(leafId); cur && !seen.has(cur.id); cur = cur.parentId ? byId.get(cur.parentId) : undefined) {
+    seen.add(cur.id);
+    path.push(cur);
+  }
+  return path.reverse();
+}
+
+/** The leaf reached from `id` by always taking the newest child (what switching to `id` shows). */
+export function newestLeafBelow<T extends TreeNode>(nodes: readonly T[], id: string): string {
+  const children = childrenByParent(nodes);
+  const seen = new Set<string>([id]);
+  let cur = id;
+  for (;;) {
+    const kids = children.get(cur);
+    const next = kids?.[kids.length - 1];
+    if (!next || seen.has(next.id)) return cur;
+    seen.add(next.id);
+    cur = next.id;
+  }
+}

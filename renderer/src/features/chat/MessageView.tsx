@@ -1,0 +1,249 @@
+// One message of the thread. User messages can be edited (which makes a new branch); replies can be
+// regenerated (another branch), shown as markdown or as tokens with their probabilities, and carry
+// their speed (tokens/s, time to first token). A fork shows "‹ 2/3 ›" to move between branches.
+import { useEffect, useRef, useState } from 'react';
+import { AlertIcon } from '../../components/icons.tsx';
+import { CheckIcon, ChevronLeftIcon, ChevronRightIcon, CopyIcon, EditIcon, RegenerateIcon } from '../../components/more-icons.tsx';
+import { Button } from '../../components/ui.tsx';
+import { Markdown } from './Markdown.tsx';
+import { TokenText } from './TokenText.tsx';
+import type { SiblingInfo } from './tree.ts';
+import type { ChatMessage as Message } from './types.ts';
+
+export interface MessageActions {
+  onEdit(message: Message, content: string): void;
+  onRegenerate(message: Message): void;
+  onSwitch(id: string): void;
+}
+
+export function MessageView({
+  message,
+  siblings,
+  live,
+  busy,
+  tokenView,
+  colour,
+  actions,
+}: {
+  message: Message;
+  siblings: SiblingInfo | null;
+  /** This reply is being generated right now. */
+  live: boolean;
+  /** Something is generating: editing and regenerating wait. */
+  busy: boolean;
+  tokenView: boolean;
+  colour: boolean;
+  actions: MessageActions;
+}) {
+  const [editing, setEditing] = useState(false);
+  const isUser = message.role === 'user';
+  const interrupted = message.status === 'interrupted';
+  const who = isUser ? 'You' : message.role === 'system' ? 'System' : 'Assistant';
+
+  return (
+    <article
+      aria-label={`${who} message`}
+      data-testid={`message-${message.role}`}
+      data-message-id={message.id}
+      data-status={message.status}
+      className={`group flex flex-col ${isUser ? 'items-end' : 'items-start'}`}
+    >
+      {editing ? (
+        <EditBox
+          initial={message.content}
+          onCancel={() => setEditing(false)}
+          onSave={(text) => {
+            setEditing(false);
+            if (text !== message.content) actions.onEdit(message, text);
+          }}
+        />
+      ) : isUser ? (
+        <div className="max-w-[85%] rounded-2xl rounded-br-md bg-accent-600 px-4 py-2.5 text-[14px] leading-relaxed whitespace-pre-wrap text-white selectable dark:bg-accent-500/80">
+          {message.content}
+        </div>
+      ) : (
+        <div className="w-full text-[14px]" data-testid="assistant-body">
+          {tokenView && message.tokens && message.tokens.length > 0 ? (
+            <TokenText tokens={message.tokens} colour={colour} label="Reply" />
+          ) : message.content === '' && live ? (
+            <div className="flex items-center gap-2 text-[13px] text-zinc-500" role="status">
+              <span className="inline-flex gap-1" aria-hidden="true">
+                <span className="size-1.5 animate-bounce rounded-full bg-zinc-400 [animation-delay:-0.3s]" />
+                <span className="size-1.5 animate-bounce rounded-full bg-zinc-400 [animation-delay:-0.15s]" />
+                <span className="size-1.5 animate-bounce rounded-full bg-zinc-400" />
+              </span>
+              Thinking…
+            </div>
+          ) : (
+            <Markdown source={message.content} streaming={live} />
+          )}
+          <StateNote message={message} interrupted={interrupted} />
+        </div>
+      )}
+
+      {!editing && (
+        <div className={`mt-1 flex min-h-6 items-center gap-1 text-[11.5px] text-zinc-500 dark:text-zinc-400 ${isUser ? 'flex-row-reverse' : ''}`}>
+          {siblings && siblings.count > 1 && <BranchSwitcher info={siblings} onSwitch={actions.onSwitch} disabled={busy} who={who} />}
+          <div className="flex items-center gap-0.5 opacity-0 transition-opacity group-hover:opacity-100 group-focus-within:opacity-100">
+            <CopyButton text={message.content} />
+            {isUser && (
+              <IconAction label="Edit message" onClick={() => setEditing(true)} disabled={busy}>
+                <EditIcon />
+              </IconAction>
+            )}
+            {message.role === 'assistant' && !live && (
+              <IconAction label="Regenerate reply" onClick={() => actions.onRegenerate(message)} disabled={busy}>
+                <RegenerateIcon />
+              </IconAction>
+            )}
+          </div>
+          {message.role === 'assistant' && <Stats message={message} />}
+        </div>
+      )}
+    </article>
+  );
+}
+
+function StateNote({ message, interrupted }: { message: Message; interrupted: boolean }) {
+  if (message.status === 'failed') {
+    return (
+      <div role="alert" data-testid="message-error" className="mt-2 flex gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300">
+        <AlertIcon width={16} height={16} className="mt-0.5 shrink-0" />
+        <div>
+          <div className="font-medium">This reply failed.</div>
+          <div>{message.error ?? 'The model stopped with an error.'} Regenerate to try again.</div>
+        </div>
+      </div>
+    );
+  }
+  if (interrupted) {
+    return (
+      <div role="note" data-testid="message-interrupted" className="mt-2 inline-flex items-center gap-2 rounded-md bg-amber-50 px-2.5 py-1 text-[12px] text-amber-800 dark:bg-amber-500/10 dark:text-amber-300">
+        <AlertIcon width={14} height={14} /> Interrupted — the app stopped before this reply finished. What was saved is shown.
+      </div>
+    );
+  }
+  if (message.status === 'stopped') {
+    return (
+      <div data-testid="message-stopped" className="mt-1.5 inline-block rounded bg-zinc-100 px-1.5 py-0.5 text-[11.5px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400">
+        Stopped
+      </div>
+    );
+  }
+  return null;
+}
+
+function Stats({ message }: { message: Message }) {
+  const s = message.stats;
+  if (!s) return null;
+  const parts: string[] = [];
+  parts.push(`${s.generatedTokens} tokens`);
+  if (s.tokensPerSecond !== null) parts.push(`${s.tokensPerSecond.toFixed(1)} tok/s`);
+  if (s.timeToFirstTokenMs !== null) parts.push(`TTFT ${Math.round(s.timeToFirstTokenMs)} ms`);
+  if (s.model) parts.push(s.model);
+  if (parts.length === 0) return null;
+  return (
+    <span className="ml-1 font-mono text-[11px] tabular-nums" data-testid="message-stats">
+      {parts.join(' · ')}
+    </span>
+  );
+}
+
+function BranchSwitcher({ info, onSwitch, disabled, who }: { info: SiblingInfo; onSwitch(id: string): void; disabled: boolean; who: string }) {
+  return (
+    <nav aria-label={`${who} message branches`} className="flex items-center gap-0.5 font-mono text-[11.5px]" data-testid="branch-switcher">
+      <button
+        type="button"
+        aria-label="Previous branch"
+        disabled={disabled || !info.prevId}
+        onClick={() => info.prevId && onSwitch(info.prevId)}
+        className="rounded p-0.5 hover:bg-zinc-200 disabled:opacity-30 dark:hover:bg-zinc-700"
+      >
+        <ChevronLeftIcon width={14} height={14} />
+      </button>
+      <span data-testid="branch-position" aria-live="polite">
+        {info.index}/{info.count}
+      </span>
+      <button
+        type="button"
+        aria-label="Next branch"
+        disabled={disabled || !info.nextId}
+        onClick={() => info.nextId && onSwitch(info.nextId)}
+        className="rounded p-0.5 hover:bg-zinc-200 disabled:opacity-30 dark:hover:bg-zinc-700"
+      >
+        <ChevronRightIcon width={14} height={14} />
+      </button>
+    </nav>
+  );
+}
+
+function IconAction({ label, onClick, disabled, children }: { label: string; onClick(): void; disabled?: boolean; children: React.ReactNode }) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      disabled={disabled}
+      onClick={onClick}
+      className="rounded p-1 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 disabled:opacity-40 dark:text-zinc-400 dark:hover:bg-zinc-700 dark:hover:text-zinc-100"
+    >
+      {children}
+    </button>
+  );
+}
+
+function CopyButton({ text }: { text: string }) {
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    if (!done) return;
+    const t = setTimeout(() => setDone(false), 1200);
+    return () => clearTimeout(t);
+  }, [done]);
+  return (
+    <IconAction
+      label={done ? 'Copied' : 'Copy message'}
+      onClick={() => navigator.clipboard?.writeText(text).then(() => setDone(true), () => {})}
+    >
+      {done ? <CheckIcon /> : <CopyIcon />}
+    </IconAction>
+  );
+}
+
+function EditBox({ initial, onSave, onCancel }: { initial: string; onSave(text: string): void; onCancel(): void }) {
+  const [text, setText] = useState(initial);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, []);
+  const save = () => text.trim() && onSave(text.trim());
+  return (
+    <div className="w-full max-w-[85%] rounded-xl border border-accent-500/40 bg-white p-2 shadow-xs dark:bg-zinc-900">
+      <textarea
+        ref={ref}
+        aria-label="Edit message"
+        value={text}
+        rows={Math.min(10, Math.max(2, text.split('\n').length))}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+            e.preventDefault();
+            save();
+          } else if (e.key === 'Escape') onCancel();
+        }}
+        className="w-full resize-none bg-transparent px-2 py-1 text-[14px] outline-none"
+      />
+      <div className="flex items-center justify-end gap-2 pt-1">
+        <span className="mr-auto px-2 text-[11.5px] text-zinc-500">Saving makes a new branch; the old one is kept.</span>
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button variant="primary" onClick={save} disabled={!text.trim()}>
+          Save &amp; send
+        </Button>
+      </div>
+    </div>
+  );
+}

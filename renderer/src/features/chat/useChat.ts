@@ -1,0 +1,165 @@
+// One open conversation: loads it, follows its streams and changes, and turns the user's intents
+// (send, stop, regenerate, edit, switch branch, change settings) into calls. The core owns the state;
+// this hook mirrors it through chatReducer.
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { defaultSampling, type GenerationStarted, type SessionConfig } from '../../../../electron/core/api/chat.ts';
+import type { ModelInfo } from '../../../../electron/core/api/models.ts';
+import { useApi, useConnection, useEvent } from '../../api/hooks.ts';
+import { chatReducer, initialChatState, threadOf } from './chatState.ts';
+import { newestLeafBelow } from './tree.ts';
+import type { ChatMessage } from './types.ts';
+
+export interface Banner {
+  tone: 'error' | 'warn';
+  text: string;
+  action?: 'models';
+  dismissible?: boolean;
+}
+
+export function useChat(sessionId: string) {
+  const api = useApi();
+  const connection = useConnection();
+  const [state, dispatch] = useReducer(chatReducer, sessionId, initialChatState);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [crash, setCrash] = useState<{ text: string; recovered: boolean } | null>(null);
+  const [settingsError, setSettingsError] = useState<string | null>(null);
+  const [activeModel, setActiveModel] = useState<ModelInfo | null | undefined>(undefined);
+  const [contextUsage, setContextUsage] = useState<{ used: number; total: number } | null>(null);
+  const generatingRef = useRef<string | null>(null);
+  generatingRef.current = state.generatingId;
+
+  const reload = useCallback(() => {
+    api.chat.get({ sessionId }).then(
+      (view) => (dispatch({ type: 'loaded', view }), setLoadError(null)),
+      (e: Error) => setLoadError(e.message),
+    );
+  }, [api, sessionId]);
+
+  // (Re)load on open and whenever the connection comes back (events may have been missed).
+  useEffect(() => {
+    if (connection === 'open') reload();
+  }, [connection, reload]);
+  useEffect(() => {
+    if (state.needsReload) reload();
+  }, [state.needsReload, reload]);
+
+  // Which model chat will use: no active model means no sending, and a banner that says where to go.
+  useEffect(() => {
+    if (connection !== 'open') return;
+    api.models.list().then(
+      (ms) => setActiveModel(ms.find((m) => m.active) ?? null),
+      () => setActiveModel(null),
+    );
+  }, [api, connection]);
+  useEvent('models.changed', ({ models }) => setActiveModel(models.find((m) => m.active) ?? null));
+
+  useEvent('chat.delta', (delta) => dispatch({ type: 'delta', delta }));
+  useEvent('chat.message', ({ message }) => dispatch({ type: 'message', message }));
+  useEvent('chat.sessionChanged', (e) => e.sessionId === sessionId && dispatch({ type: 'sessionChanged', currentLeafId: e.currentLeafId, config: e.config }));
+  useEvent('workers.state', (w) => {
+    if (w.name !== 'model') return;
+    if (w.state === 'crashed') {
+      setCrash({
+        text: generatingRef.current
+          ? `The model process crashed while writing this reply (${w.lastError ?? 'no reason given'}). What was generated is kept; it is being restarted.`
+          : `The model process crashed (${w.lastError ?? 'no reason given'}). It is being restarted.`,
+        recovered: false,
+      });
+      reload();
+    } else if (w.state === 'ready') {
+      setCrash((c) => (c && !c.recovered ? { text: `${c.text.replace(/ It is being restarted\.$/, '')} It was restarted: regenerate the reply or send again.`, recovered: true } : c));
+      reload();
+    }
+  });
+
+  const thread = useMemo(() => threadOf(state), [state]);
+
+  // Context meter: live while streaming, else asked for whenever the thread settles.
+  const lastId = thread.at(-1)?.id ?? null;
+  useEffect(() => {
+    if (connection !== 'open' || state.generatingId) return;
+    let live = true;
+    api.chat.contextUsage({ sessionId }).then(
+      (u) => live && setContextUsage(u.modelLoaded ? { used: u.usedTokens, total: u.contextSize } : null),
+      () => live && setContextUsage(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, sessionId, connection, lastId, state.generatingId, activeModel?.id]);
+  const context = state.generatingId && state.liveContext
+    ? { used: state.liveContext.used, total: state.liveContext.size }
+    : { used: contextUsage?.used ?? null, total: contextUsage?.total ?? null };
+
+  const start = async (call: () => Promise<GenerationStarted>): Promise<boolean> => {
+    try {
+      const started = await call();
+      dispatch({ type: 'started', started });
+      setActionError(null);
+      setCrash((c) => (c?.recovered ? null : c));
+      return true;
+    } catch (e) {
+      setActionError((e as Error).message);
+      return false;
+    }
+  };
+
+  const send = (content: string) => start(() => api.chat.send({ sessionId, content }));
+  const regenerate = (m: ChatMessage) => void start(() => api.chat.regenerate({ sessionId, messageId: m.id }));
+  const edit = (m: ChatMessage, content: string) => void start(() => api.chat.edit({ sessionId, messageId: m.id, content }));
+  const stop = () => {
+    api.chat.stop({ sessionId }).then(
+      (r) => r.message && dispatch({ type: 'message', message: r.message }),
+      (e: Error) => setActionError(e.message),
+    );
+  };
+  const switchTo = (messageId: string) => {
+    dispatch({ type: 'leaf', leafId: newestLeafBelow(state.messages, messageId) });
+    api.chat.switchBranch({ sessionId, messageId }).then(
+      (view) => dispatch({ type: 'loaded', view }),
+      (e: Error) => (setActionError(e.message), reload()),
+    );
+  };
+  /** Shows the branch holding `messageId` (a search hit), if it is not shown already. */
+  const showMessage = (messageId: string) => {
+    if (thread.some((m) => m.id === messageId)) return;
+    if (state.messages.some((m) => m.id === messageId)) switchTo(messageId);
+  };
+  const updateSettings = (patch: Partial<SessionConfig>) => {
+    if (!state.config) return;
+    const optimistic = { ...state.config, ...patch };
+    dispatch({ type: 'config', config: optimistic });
+    api.chat.setConfig({ sessionId, ...patch }).then(
+      (config) => (dispatch({ type: 'config', config }), setSettingsError(null)),
+      (e: Error) => (setSettingsError(e.message), reload()),
+    );
+  };
+
+  let banner: Banner | null = null;
+  if (loadError) banner = { tone: 'error', text: `Could not load this chat: ${loadError}` };
+  else if (crash) banner = { tone: crash.recovered ? 'warn' : 'error', text: crash.text, dismissible: true };
+  else if (actionError) banner = { tone: 'error', text: actionError, dismissible: true };
+  else if (activeModel === null) banner = { tone: 'warn', text: 'No model is loaded. Choose or import one on the Models screen to chat.', action: 'models' };
+
+  return {
+    loaded: state.loaded,
+    messages: state.messages,
+    thread,
+    streamingId: state.generatingId,
+    settings: state.config,
+    defaultSampling,
+    settingsError,
+    context,
+    banner,
+    dismissBanner: () => (setCrash(null), setActionError(null)),
+    disabledReason: activeModel === null ? 'Load a model on the Models screen to chat' : connection !== 'open' ? 'Reconnecting…' : null,
+    send,
+    stop,
+    regenerate,
+    edit,
+    switchTo,
+    showMessage,
+    updateSettings,
+  };
+}
