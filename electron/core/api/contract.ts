@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define.ts';
 import { backendEvents, backendMethods } from './backend.ts';
 import { chatEvents, chatMethods } from './chat.ts';
+import { inspectEvents, inspectMethods } from './inspect.ts';
 import { jobsEvents, jobsMethods } from './jobs.ts';
 import { modelsEvents, modelsMethods } from './models.ts';
 import { sessionsEvents, sessionsMethods } from './sessions.ts';
@@ -21,6 +22,7 @@ export const contract = {
   chat: chatMethods,
   models: modelsMethods,
   backend: backendMethods,
+  inspect: inspectMethods,
 } as const;
 
 export const contractEvents = {
@@ -32,6 +34,7 @@ export const contractEvents = {
   chat: chatEvents,
   models: modelsEvents,
   backend: backendEvents,
+  inspect: inspectEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -4,6 +4,7 @@
 import { llmHandlers } from '../llm/handlers.ts';
 import type { CoreContext } from './context.ts';
 import type { Handlers } from './dispatcher.ts';
+import { inspectHandlers } from './services/inspect.ts';
 import { jobsHandlers } from './services/jobs.ts';
 import { sessionsHandlers } from './services/sessions.ts';
 import { settingsHandlers } from './services/settings.ts';
@@ -17,6 +18,7 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...settingsHandlers(ctx),
     ...jobsHandlers(ctx),
     ...workersHandlers(ctx),
+    ...inspectHandlers(ctx),
     ...llmHandlers(ctx),
   } satisfies Handlers;
 }

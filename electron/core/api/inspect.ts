@@ -1,0 +1,243 @@
+// inspect.*: the activation and gradient inspectors over our own Gemma 3 engine. Heavy work (a forward
+// with captures, an intervention rerun, a backward) runs as a job in the engine worker: the method
+// returns `{ jobId }` at once, `jobs.update` carries progress, and the finished snapshot's `result`
+// holds the plain-data result typed below. Lazy views of a run (one attention map, the logit lens at
+// one position) are plain methods: the run's activations stay in the engine worker, keyed by runId.
+import { z } from 'zod';
+import { event, method } from './define.ts';
+
+/** One token of a prompt as the UI shows it (a chip). */
+export interface TokenInfo {
+  id: number;
+  /** the token's own text, special tokens included (e.g. "<bos>", "▁the" shown as " the") */
+  text: string;
+}
+
+export interface ModelSummary {
+  path: string;
+  /** L, H, Hkv, D, F, V, W as the GGUF says */
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  hidden: number;
+  ffn: number;
+  vocab: number;
+  window: number;
+  contextLength: number;
+  /** per layer: true when it attends only within the sliding window */
+  sliding: boolean[];
+}
+
+/** Statistics of one [T, D] tensor (the residual stream after a block). */
+export interface TensorStats {
+  mean: number;
+  std: number;
+  maxAbs: number;
+  /** fraction of values with |x| > 65504, the largest finite fp16: they would overflow in half precision */
+  fp16Overflow: number;
+  count: number;
+}
+
+export interface LayerStats extends TensorStats {
+  /** −1 = the scaled embeddings (inp_embd), else the block whose output (l_out) this is */
+  layer: number;
+}
+
+export interface TopToken {
+  id: number;
+  text: string;
+  prob: number;
+  logit: number;
+}
+
+/** The logit lens at one position: what each layer's residual stream would predict next. */
+export interface LensAt {
+  position: number;
+  /** index 0 = embeddings (layer −1), then one row per block; the last row is the model's own prediction */
+  layers: { layer: number; top: TopToken[]; entropy: number }[];
+}
+
+export interface Histogram {
+  /** bin edges, bins + 1 of them */
+  edges: number[];
+  counts: number[];
+  /** values below the first / above the last edge */
+  under: number;
+  over: number;
+}
+
+/** MLP activations of one block: histograms and where GELU is saturated. */
+export interface MlpLayerSummary {
+  layer: number;
+  /** ffn_gate pre-activations (the GELU's input) */
+  gate: Histogram;
+  /** ffn_gelu outputs */
+  gelu: Histogram;
+  /** fraction of (token, unit) pairs with pre-activation below −3: GELU's flat tail, slope < 0.012 */
+  flatFraction: number;
+  /** fraction above +3: GELU is linear there (not saturated) */
+  linearFraction: number;
+  /** units flat at every token */
+  deadUnits: number;
+  /** the units with the largest mean |gelu(gate)·up| (candidates to ablate) */
+  topUnits: { unit: number; meanAbs: number }[];
+}
+
+export interface HeadSummary {
+  layer: number;
+  head: number;
+  /** mean attention entropy in nats over queries that see ≥ 2 keys */
+  entropy: number;
+  /** entropy / log(visible keys): 1 uniform, 0 one-hot */
+  normalizedEntropy: number;
+}
+
+/** The result of inspect.run: every view of one prompt, small enough to send whole. */
+export interface InspectRun {
+  runId: string;
+  prompt: string;
+  model: ModelSummary;
+  tokens: TokenInfo[];
+  /** [L + 1][T]: ‖x_t‖ of the residual stream; row 0 = embeddings, row l + 1 = after block l */
+  residualNorms: number[][];
+  /** L + 1 rows, same order */
+  layerStats: LayerStats[];
+  mlp: MlpLayerSummary[];
+  heads: HeadSummary[];
+  /** the model's next-token distribution after the last token */
+  next: TopToken[];
+  /** logit lens at these positions (always the last; every position when the vocabulary is small) */
+  lens: LensAt[];
+  timing: { forwardMs: number; summariesMs: number; lensMs: number; totalMs: number };
+}
+
+/** One attention map: probs[q · keys + k], exactly 0 outside the causal (and sliding) window. */
+export interface AttentionMap {
+  runId: string;
+  layer: number;
+  head: number;
+  queries: number;
+  keys: number;
+  sliding: boolean;
+  window: number;
+  data: Float32Array;
+}
+
+export type Intervention =
+  | { kind: 'head'; layer: number; head: number; scale: number }
+  | { kind: 'mlp'; layer: number; unit: number; scale: number }
+  | { kind: 'steer'; layer: number; promptA: string; promptB: string; scale: number; from: 'mean' | 'last' };
+
+export interface TokenChange {
+  id: number;
+  text: string;
+  before: number;
+  after: number;
+  delta: number;
+}
+
+export interface InterventionResult {
+  runId: string;
+  position: number;
+  interventions: Intervention[];
+  before: TopToken[];
+  after: TopToken[];
+  /** every token in either top-k, by |delta| */
+  changes: TokenChange[];
+  /** KL(before ‖ after) in nats over the whole vocabulary */
+  kl: number;
+  /** ‖steering vector‖ for each steer intervention, in order */
+  steeringNorms: number[];
+  timing: { totalMs: number };
+}
+
+export interface CompareResult {
+  a: InspectRun;
+  b: InspectRun;
+  /** per layer (row 0 = embeddings): cosine similarity of the last token's residual and of the mean residual */
+  similarity: { layer: number; cosineLast: number; cosineMean: number }[];
+}
+
+export interface TensorGradient {
+  name: string;
+  layer: number;
+  numel: number;
+  gradNorm: number;
+  weightNorm: number;
+  ratio: number;
+}
+
+export interface GradientResult {
+  model: ModelSummary;
+  prompt: string;
+  target: string;
+  tokens: TokenInfo[];
+  /** how many of `tokens` are the prompt (the rest is the target) */
+  promptLength: number;
+  loss: number;
+  /** positions whose next token carries the loss, and those tokens */
+  lossPositions: number[];
+  lossTargets: number[];
+  perTensor: TensorGradient[];
+  /** L2 norm of each block's gradient, index = layer */
+  perLayer: number[];
+  /** ‖dL/dx‖ of the residual stream: index 0 = embeddings, l + 1 = after block l */
+  residualNorm: number[];
+  /** per token: Σ_d x·dL/dx at the scaled embedding, and ‖dL/dx‖ there */
+  attribution: { position: number; token: number; gradXInput: number; gradNorm: number }[];
+  gelu: { layer: number; flatFraction: number; linearFraction: number; deadUnits: number[]; flagged: boolean }[];
+  heads: { layer: number; head: number; meanEntropy: number; normalizedEntropy: number; flagged: boolean }[];
+  explanations: { geluFlat: string; lowEntropyHead: string };
+  timing: { forwardMs: number; backwardMs: number; totalMs: number };
+}
+
+export interface ModelChoice {
+  path: string;
+  name: string;
+  sizeBytes: number;
+}
+
+const modelPath = z.string().trim().min(1, 'choose a model file (.gguf)').max(4096);
+const prompt = z.string().min(1, 'the prompt is empty').max(200_000);
+const topK = z.number().int().min(1).max(50).default(10);
+const runId = z.string().min(1).max(100);
+const layer = z.number().int().min(0).max(1000);
+const scale = z.number().min(-1000).max(1000);
+
+export const interventionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('head'), layer, head: z.number().int().min(0).max(1000), scale }).strict(),
+  z.object({ kind: z.literal('mlp'), layer, unit: z.number().int().min(0).max(1_000_000), scale }).strict(),
+  z.object({
+    kind: z.literal('steer'), layer, promptA: prompt, promptB: prompt, scale,
+    from: z.enum(['mean', 'last']).default('mean'),
+  }).strict(),
+]);
+
+export const MAX_INSPECT_TOKENS = 2048;
+
+export const inspectMethods = {
+  /** GGUF files in the app's models folder (the user may also type any path). */
+  models: method(z.object({}).strict()).returns<ModelChoice[]>(),
+  /** Forward pass with every view captured; job result: InspectRun. */
+  run: method(z.object({ modelPath, prompt, topK, addBos: z.boolean().default(true) }).strict()).returns<{ jobId: string }>(),
+  /** One head's attention pattern of a finished run. */
+  attention: method(z.object({ runId, layer, head: z.number().int().min(0).max(1000) }).strict()).returns<AttentionMap>(),
+  /** The logit lens of a finished run at one position (computed on demand for large vocabularies). */
+  lens: method(z.object({ runId, position: z.number().int().min(0), topK }).strict()).returns<LensAt>(),
+  /** Reruns the run's prompt with the interventions applied; job result: InterventionResult. */
+  intervene: method(
+    z.object({ runId, interventions: z.array(interventionSchema).min(1).max(32), position: z.number().int().min(0).optional(), topK }).strict(),
+  ).returns<{ jobId: string }>(),
+  /** Two prompts through the same model; job result: CompareResult. */
+  compare: method(z.object({ modelPath, promptA: prompt, promptB: prompt, topK, addBos: z.boolean().default(true) }).strict()).returns<{ jobId: string }>(),
+  /** Loss on the target (or on every next token of the prompt when target is empty), backward, gradient report; job result: GradientResult. */
+  gradients: method(
+    z.object({ modelPath, prompt, target: z.string().max(20_000).default(''), addBos: z.boolean().default(true) }).strict(),
+  ).returns<{ jobId: string }>(),
+};
+
+export const inspectEvents = {
+  /** A run finished (any client): lets a second window follow along. */
+  runFinished: event<{ runId: string; prompt: string; jobId: string }>(),
+};

@@ -1,0 +1,381 @@
+// The activation inspector's engine side. Holds one loaded model and the last few runs (their
+// residual streams and attention probabilities) so that lazy views — one attention map, the logit
+// lens at a clicked position, an intervention rerun — need no second forward of the prompt.
+// Everything returned is plain data for the UI. Runs in the engine worker (see ./tasks.ts).
+//
+// Legend: T tokens, D hidden, L layers, H heads, F ffn, V vocab, R rows through the lens.
+import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type {
+  AttentionMap, CompareResult, GradientResult, HeadSummary, InspectRun, Intervention, InterventionResult,
+  LayerStats, LensAt, MlpLayerSummary, TokenChange,
+} from '../../api/inspect.ts';
+import { MAX_INSPECT_TOKENS } from '../../api/inspect.ts';
+import type { GradientModel } from '../autograd/inspect/computeGradients.ts';
+import { headEntropies, GELU_FLAT_BELOW } from '../autograd/inspect/saturation.ts';
+import { isSliding, loadGemma3, type Gemma3, type Hook } from '../models/gemma3/index.ts';
+import { rmsNorm } from '../tensor/ops.ts';
+import { gradientModelFor, gradientReport, summaryOf } from './gradients.ts';
+import { buildHooks, steeringVector, type ResolvedIntervention } from './interventions.ts';
+import { cosine, histogram, meanRow, rowNorms, tensorStats } from './stats.ts';
+import { klDivergence, toTopTokens, topK } from './topk.ts';
+
+export type Progress = (fraction: number, message: string) => void;
+
+/** Bad input the user can fix (wrong path, prompt too long, layer out of range). */
+export class InspectError extends Error {
+  override name = 'InspectError';
+  constructor(readonly code: 'bad_input' | 'not_found', message: string) {
+    super(message);
+  }
+}
+
+/** Lens over every position when (L + 1)·T·V·D stays below this many multiply-adds (tiny vocabularies). */
+const EAGER_LENS_MACS = 6e8;
+const KEEP_RUNS = 4;
+const HIST_BINS = 48;
+
+interface StoredRun {
+  runId: string;
+  modelPath: string;
+  prompt: string;
+  tokens: number[];
+  /** L + 1 tensors [T, D]: inp_embd, then l_out of each block */
+  resid: Float32Array[];
+  /** per layer [H, T, T] */
+  probs: Float32Array[];
+  /** [V] logits after the last token */
+  lastLogits: Float32Array;
+  lens: Map<number, LensAt>;
+}
+
+export interface InspectorOptions {
+  threads?: number;
+  /** test seam: how a model is loaded */
+  load?: (path: string) => Promise<Gemma3>;
+}
+
+export class Inspector {
+  private gemma: Gemma3 | null = null;
+  private loadedKey = '';
+  private gradModel: GradientModel | null = null;
+  private readonly runs = new Map<string, StoredRun>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: InspectorOptions = {}) {}
+
+  /** One operation at a time: they share the model and its scratch memory. */
+  private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  /** The model at `path`, loaded once (reloaded when the file changed). */
+  async model(path: string): Promise<Gemma3> {
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      throw new InspectError('not_found', `no model file at ${path}`);
+    }
+    if (!st.isFile()) throw new InspectError('bad_input', `${path} is not a file`);
+    const key = `${path}:${st.size}:${st.mtimeMs}`;
+    if (this.gemma && this.loadedKey === key) return this.gemma;
+    this.gemma?.dispose();
+    this.gemma = null;
+    this.gradModel = null;
+    try {
+      this.gemma = await (this.options.load ?? ((p) => loadGemma3(p, { threads: this.options.threads })))(path);
+    } catch (err) {
+      throw new InspectError('bad_input', `cannot load ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.loadedKey = key;
+    return this.gemma;
+  }
+
+  tokenText(g: Gemma3, id: number): string {
+    return (g.tokenizer.tokens[id] ?? `<${id}>`).replaceAll('\u2581', ' ');
+  }
+
+  private tokenize(g: Gemma3, prompt: string, addBos: boolean): number[] {
+    const ids = g.tokenize(prompt, { addBos, special: true });
+    const max = Math.min(g.config.contextLength || MAX_INSPECT_TOKENS, MAX_INSPECT_TOKENS);
+    if (ids.length === 0) throw new InspectError('bad_input', 'the prompt has no tokens');
+    if (ids.length > max) throw new InspectError('bad_input', `the prompt is ${ids.length} tokens; the inspector takes at most ${max}`);
+    return ids;
+  }
+
+  run(input: { modelPath: string; prompt: string; topK: number; addBos: boolean }, progress: Progress = () => {}, signal?: AbortSignal): Promise<InspectRun> {
+    return this.exclusive(() => this.runNow(input, progress, signal));
+  }
+
+  private async runNow(
+    input: { modelPath: string; prompt: string; topK: number; addBos: boolean }, progress: Progress, signal?: AbortSignal,
+  ): Promise<InspectRun> {
+    const t0 = performance.now();
+    progress(0, 'loading the model');
+    const g = await this.model(input.modelPath);
+    const cfg = g.config;
+    const { layers: L, hidden: D, heads: H, ffn: F } = cfg;
+    const tokens = this.tokenize(g, input.prompt, input.addBos);
+    const T = tokens.length;
+
+    // MLP summaries are taken from the live tensors by read-only hooks: no [T, F] copies are kept.
+    const mlp: MlpLayerSummary[] = Array.from({ length: L }, (_, layer) => ({
+      layer, gate: histogram([0], 0, 1, 1), gelu: histogram([0], 0, 1, 1), flatFraction: 0, linearFraction: 0, deadUnits: 0, topUnits: [],
+    }));
+    const hooks: Hook[] = [
+      { name: 'ffn_gate', fn: ({ layer, data }) => void Object.assign(mlp[layer], gateSummary(data, T, F)) },
+      { name: 'ffn_gelu', fn: ({ layer, data }) => void (mlp[layer].gelu = autoHistogram(data)) },
+      { name: 'ffn_gate_par', fn: ({ layer, data }) => void (mlp[layer].topUnits = topUnits(data, T, F, 8)) },
+      { name: 'l_out', fn: ({ layer }) => progress(0.05 + (0.75 * (layer + 1)) / L, `layer ${layer + 1} of ${L}`) },
+    ];
+    progress(0.05, `forward over ${T} tokens`);
+    const tf = performance.now();
+    const fwd = await g.forwardAsync(tokens, { capture: { names: ['inp_embd', 'l_out', 'kq_soft_max'] }, hooks, logitPositions: 'last', signal });
+    const forwardMs = performance.now() - tf;
+
+    const ts = performance.now();
+    const resid = [fwd.activations['inp_embd'].data, ...Array.from({ length: L }, (_, l) => fwd.activations[`l_out.${l}`].data)];
+    const probs = Array.from({ length: L }, (_, l) => fwd.activations[`kq_soft_max.${l}`].data);
+    const residualNorms = resid.map((x) => rowNorms(x, T, D));
+    const layerStats: LayerStats[] = resid.map((x, i) => ({ layer: i - 1, ...tensorStats(x) }));
+    const heads: HeadSummary[] = probs.flatMap((p, l) =>
+      headEntropies(l, p, T, H, isSliding(cfg, l) ? cfg.window : 0).map((h) => ({ layer: l, head: h.head, entropy: h.meanEntropy, normalizedEntropy: h.normalizedEntropy })),
+    );
+    const summariesMs = performance.now() - ts;
+
+    const run: StoredRun = {
+      runId: randomUUID(), modelPath: input.modelPath, prompt: input.prompt, tokens, resid, probs,
+      lastLogits: fwd.logits.slice(0, cfg.vocab), lens: new Map(),
+    };
+    this.keep(run);
+
+    signal?.throwIfAborted();
+    progress(0.85, 'logit lens');
+    const tl = performance.now();
+    const eager = (L + 1) * T * cfg.vocab * D <= EAGER_LENS_MACS;
+    const lensPositions = eager ? tokens.map((_, t) => t) : [T - 1];
+    const lens = this.lensMany(g, run, lensPositions, input.topK);
+    const lensMs = performance.now() - tl;
+
+    progress(1, 'done');
+    const next = toTopTokens(topK(run.lastLogits, input.topK), (id) => this.tokenText(g, id));
+    return {
+      runId: run.runId, prompt: input.prompt, model: summaryOf(g),
+      tokens: tokens.map((id) => ({ id, text: this.tokenText(g, id) })),
+      residualNorms, layerStats, mlp, heads, next, lens,
+      timing: { forwardMs, summariesMs, lensMs, totalMs: performance.now() - t0 },
+    };
+  }
+
+  private keep(run: StoredRun): void {
+    this.runs.set(run.runId, run);
+    while (this.runs.size > KEEP_RUNS) this.runs.delete(this.runs.keys().next().value!);
+  }
+
+  private stored(runId: string): StoredRun {
+    const run = this.runs.get(runId);
+    if (!run) throw new InspectError('not_found', `run ${runId} is no longer held by the engine (it keeps the last ${KEEP_RUNS}); run the prompt again`);
+    return run;
+  }
+
+  /**
+   * Logits of residual rows xs [R, D] read through the final norm and the tied head (with the
+   * model's soft-cap): the logit lens. For the last block's output this is the model's own output.
+   */
+  lensLogits(g: Gemma3, xs: Float32Array, R: number): Float32Array {
+    const { hidden: D, vocab: V, rmsEps, finalLogitSoftcap: cap } = g.config;
+    const w = g.model.weights;
+    const out = new Float32Array(R * V);
+    const chunk = Math.max(1, Math.floor((1 << 24) / V)); // bounds the matmul's scratch to ~64 MB
+    for (let r0 = 0; r0 < R; r0 += chunk) {
+      const n = Math.min(chunk, R - r0);
+      const normed = rmsNorm(xs.subarray(r0 * D, (r0 + n) * D), n, D, w.outputNorm, rmsEps);
+      g.model.matmul.linear(w.output, normed, n, out.subarray(r0 * V, (r0 + n) * V));
+    }
+    if (cap > 0) for (let i = 0; i < out.length; i++) out[i] = cap * Math.tanh(out[i] / cap);
+    return out;
+  }
+
+  private lensMany(g: Gemma3, run: StoredRun, positions: number[], k: number): LensAt[] {
+    const { hidden: D, vocab: V } = g.config;
+    const todo = positions.filter((p) => !run.lens.has(p));
+    const rowsPer = run.resid.length;
+    // Gather (position, layer) rows; the lens is row-independent, so any batching gives the same numbers.
+    const batch = Math.max(1, Math.floor(256 / rowsPer));
+    for (let i = 0; i < todo.length; i += batch) {
+      const ps = todo.slice(i, i + batch);
+      const xs = new Float32Array(ps.length * rowsPer * D);
+      ps.forEach((p, j) => run.resid.forEach((x, r) => xs.set(x.subarray(p * D, (p + 1) * D), (j * rowsPer + r) * D)));
+      const logits = this.lensLogits(g, xs, ps.length * rowsPer);
+      ps.forEach((p, j) => {
+        run.lens.set(p, {
+          position: p,
+          layers: run.resid.map((_, r) => {
+            const d = topK(logits, k, (j * rowsPer + r) * V, V);
+            return { layer: r - 1, top: toTopTokens(d, (id) => this.tokenText(g, id)), entropy: d.entropy };
+          }),
+        });
+      });
+    }
+    return positions.map((p) => trimLens(run.lens.get(p)!, k));
+  }
+
+  lens(runId: string, position: number, k: number): Promise<LensAt> {
+    return this.exclusive(async () => {
+      const run = this.stored(runId);
+      if (position >= run.tokens.length) throw new InspectError('bad_input', `position ${position} is past the prompt's ${run.tokens.length} tokens`);
+      const g = await this.model(run.modelPath);
+      const cached = run.lens.get(position);
+      if (cached && cached.layers[0].top.length < k) run.lens.delete(position);
+      return this.lensMany(g, run, [position], k)[0];
+    });
+  }
+
+  attention(runId: string, layer: number, head: number): Promise<AttentionMap> {
+    return this.exclusive(async () => {
+      const run = this.stored(runId);
+      const g = await this.model(run.modelPath);
+      const cfg = g.config;
+      if (layer >= cfg.layers) throw new InspectError('bad_input', `layer ${layer} does not exist (the model has ${cfg.layers})`);
+      if (head >= cfg.heads) throw new InspectError('bad_input', `head ${head} does not exist (the model has ${cfg.heads} per layer)`);
+      const T = run.tokens.length;
+      const sliding = isSliding(cfg, layer);
+      return {
+        runId, layer, head, queries: T, keys: T, sliding, window: sliding ? cfg.window : 0,
+        data: run.probs[layer].slice(head * T * T, (head + 1) * T * T),
+      };
+    });
+  }
+
+  intervene(
+    input: { runId: string; interventions: Intervention[]; position?: number; topK: number }, progress: Progress = () => {}, signal?: AbortSignal,
+  ): Promise<InterventionResult> {
+    return this.exclusive(async () => {
+      const t0 = performance.now();
+      const run = this.stored(input.runId);
+      const g = await this.model(run.modelPath);
+      const cfg = g.config;
+      const T = run.tokens.length;
+      const position = input.position ?? T - 1;
+      if (position >= T) throw new InspectError('bad_input', `position ${position} is past the prompt's ${T} tokens`);
+      const resolved: ResolvedIntervention[] = [];
+      const steeringNorms: number[] = [];
+      for (const [i, iv] of input.interventions.entries()) {
+        checkIntervention(iv, cfg);
+        if (iv.kind === 'steer') {
+          progress((0.5 * i) / input.interventions.length, `steering vector at layer ${iv.layer}`);
+          const v = await steeringVector(g, iv, (p) => this.tokenize(g, p, true), signal);
+          steeringNorms.push(Math.hypot(...v));
+          resolved.push({ ...iv, vector: v });
+        } else resolved.push(iv);
+      }
+      progress(0.5, 'rerunning with the interventions');
+      const hooks = buildHooks(resolved, cfg);
+      const after = (await g.forwardAsync(run.tokens, { hooks, logitPositions: [position], signal })).logits;
+      const before = position === T - 1 ? run.lastLogits : this.lensLogits(g, run.resid[cfg.layers].slice(position * cfg.hidden, (position + 1) * cfg.hidden), 1);
+      const text = (id: number) => this.tokenText(g, id);
+      const db = topK(before, input.topK), da = topK(after, input.topK);
+      const ids = [...new Set([...db.ids, ...da.ids])];
+      const changes: TokenChange[] = ids
+        .map((id) => {
+          const b = Math.exp(before[id] - db.logZ), a = Math.exp(after[id] - da.logZ);
+          return { id, text: text(id), before: b, after: a, delta: a - b };
+        })
+        .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta));
+      progress(1, 'done');
+      return {
+        runId: run.runId, position, interventions: input.interventions,
+        before: toTopTokens(db, text), after: toTopTokens(da, text), changes,
+        kl: klDivergence(before, after, cfg.vocab), steeringNorms,
+        timing: { totalMs: performance.now() - t0 },
+      };
+    });
+  }
+
+  async compare(
+    input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean }, progress: Progress = () => {}, signal?: AbortSignal,
+  ): Promise<CompareResult> {
+    const a = await this.run({ modelPath: input.modelPath, prompt: input.promptA, topK: input.topK, addBos: input.addBos }, (f, m) => progress(0.5 * f, `A: ${m}`), signal);
+    const b = await this.run({ modelPath: input.modelPath, prompt: input.promptB, topK: input.topK, addBos: input.addBos }, (f, m) => progress(0.5 + 0.5 * f, `B: ${m}`), signal);
+    const ra = this.stored(a.runId), rb = this.stored(b.runId);
+    const D = a.model.hidden;
+    const Ta = ra.tokens.length, Tb = rb.tokens.length;
+    const similarity = ra.resid.map((xa, i) => {
+      const xb = rb.resid[i];
+      return {
+        layer: i - 1,
+        cosineLast: cosine(xa, (Ta - 1) * D, xb, (Tb - 1) * D, D),
+        cosineMean: cosine(meanRow(xa, Ta, D), 0, meanRow(xb, Tb, D), 0, D),
+      };
+    });
+    return { a, b, similarity };
+  }
+
+  gradients(input: { modelPath: string; prompt: string; target: string; addBos: boolean }, progress: Progress = () => {}): Promise<GradientResult> {
+    return this.exclusive(async () => {
+      progress(0, 'loading the model');
+      const g = await this.model(input.modelPath);
+      const ids = this.tokenize(g, input.prompt + input.target, input.addBos);
+      if (!input.target && ids.length < 2) throw new InspectError('bad_input', 'a next-token loss over the prompt needs at least 2 tokens (or give a target)');
+      progress(0.1, 'forward and backward');
+      this.gradModel ??= gradientModelFor(g);
+      const r = gradientReport(g, this.gradModel, input, (id) => this.tokenText(g, id));
+      progress(1, 'done');
+      return r;
+    });
+  }
+
+  dispose(): void {
+    this.gemma?.dispose();
+    this.gemma = null;
+    this.runs.clear();
+  }
+}
+
+function trimLens(l: LensAt, k: number): LensAt {
+  return { position: l.position, layers: l.layers.map((r) => ({ ...r, top: r.top.slice(0, k) })) };
+}
+
+function checkIntervention(iv: Intervention, cfg: Gemma3['config']): void {
+  if (iv.layer >= cfg.layers) throw new InspectError('bad_input', `layer ${iv.layer} does not exist (the model has ${cfg.layers}: 0…${cfg.layers - 1})`);
+  if (iv.kind === 'head' && iv.head >= cfg.heads) throw new InspectError('bad_input', `head ${iv.head} does not exist (the model has ${cfg.heads} per layer)`);
+  if (iv.kind === 'mlp' && iv.unit >= cfg.ffn) throw new InspectError('bad_input', `MLP unit ${iv.unit} does not exist (the model has ${cfg.ffn} per layer)`);
+}
+
+/** Histogram over the data's own range. */
+function autoHistogram(x: Float32Array) {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] < lo) lo = x[i];
+    if (x[i] > hi) hi = x[i];
+  }
+  if (!(hi > lo)) hi = lo + 1;
+  return histogram(x, lo, hi + (hi - lo) * 1e-6, HIST_BINS);
+}
+
+/** gate [T, F] pre-activations: histogram and GELU saturation. */
+function gateSummary(gate: Float32Array, T: number, F: number): Pick<MlpLayerSummary, 'gate' | 'flatFraction' | 'linearFraction' | 'deadUnits'> {
+  let flat = 0, linear = 0, dead = 0;
+  for (let f = 0; f < F; f++) {
+    let flatHere = 0;
+    for (let t = 0; t < T; t++) {
+      const v = gate[t * F + f];
+      if (v < GELU_FLAT_BELOW) flatHere++;
+      else if (v > -GELU_FLAT_BELOW) linear++;
+    }
+    flat += flatHere;
+    if (flatHere === T) dead++;
+  }
+  return { gate: autoHistogram(gate), flatFraction: flat / (T * F), linearFraction: linear / (T * F), deadUnits: dead };
+}
+
+/** The `n` units with the largest mean |gelu(gate)·up| over the prompt. */
+function topUnits(par: Float32Array, T: number, F: number, n: number): { unit: number; meanAbs: number }[] {
+  const sums = new Float64Array(F);
+  for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) sums[f] += Math.abs(par[t * F + f]);
+  const d = topK(sums, n);
+  return d.ids.map((unit) => ({ unit, meanAbs: sums[unit] / T }));
+}

@@ -1,0 +1,45 @@
+// The inspector's tasks in the engine worker process. One Inspector per process holds the model
+// and recent runs; progress goes out as `{ progress, message }` events, cancel arrives as the signal.
+import type { Intervention } from '../../api/inspect.ts';
+import { defineTasks, TaskError, type TaskContext } from '../../workers/task.ts';
+import { InspectError, Inspector, type Progress } from './inspector.ts';
+
+let inspector: Inspector | null = null;
+const get = () => (inspector ??= new Inspector({ threads: envThreads() }));
+
+function envThreads(): number | undefined {
+  const n = Number(process.env.GLASSBOX_ENGINE_THREADS);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Errors the engine throws for input it cannot take (a broken file, a token out of range). */
+const BAD_INPUT_ERRORS = new Set(['RangeError', 'ModelLoadError', 'GgufError', 'AutogradError']);
+
+const progressOf = (ctx: TaskContext): Progress => (progress, message) => ctx.emit({ progress, message });
+
+/** Errors become TaskErrors with the code the UI shows (bad input vs a bug vs a cancel). */
+async function guard<T>(ctx: TaskContext, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (ctx.signal.aborted) throw new TaskError('cancelled', 'cancelled');
+    if (err instanceof InspectError) throw new TaskError(err.code, err.message);
+    if (err instanceof Error && BAD_INPUT_ERRORS.has(err.name)) throw new TaskError('bad_input', err.message);
+    throw err;
+  }
+}
+
+export const inspectTasks = defineTasks({
+  inspectRun: (input: { modelPath: string; prompt: string; topK: number; addBos: boolean }, ctx) =>
+    guard(ctx, () => get().run(input, progressOf(ctx), ctx.signal)),
+  inspectAttention: (input: { runId: string; layer: number; head: number }, ctx) =>
+    guard(ctx, () => get().attention(input.runId, input.layer, input.head)),
+  inspectLens: (input: { runId: string; position: number; topK: number }, ctx) =>
+    guard(ctx, () => get().lens(input.runId, input.position, input.topK)),
+  inspectIntervene: (input: { runId: string; interventions: Intervention[]; position?: number; topK: number }, ctx) =>
+    guard(ctx, () => get().intervene(input, progressOf(ctx), ctx.signal)),
+  inspectCompare: (input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean }, ctx) =>
+    guard(ctx, () => get().compare(input, progressOf(ctx), ctx.signal)),
+  inspectGradients: (input: { modelPath: string; prompt: string; target: string; addBos: boolean }, ctx) =>
+    guard(ctx, () => get().gradients(input, progressOf(ctx))),
+});
