@@ -1,5 +1,5 @@
-// Settings: appearance, the worker processes (state, restarts, a ping and a test job), storage paths.
-// Backend choice (CPU/CUDA/Metal/Vulkan) and threads arrive with the llama.cpp service.
+// Settings: appearance, the llama.cpp backend (in use, devices, memory, layers, fallback; override and
+// threads), the worker processes (state, restarts, a ping and a test job), storage paths.
 import { useState } from 'react';
 import type { JobSnapshot } from '../../../../electron/core/api/jobs.ts';
 import type { WorkerName } from '../../../../electron/core/api/workers.ts';
@@ -8,14 +8,16 @@ import { MonitorIcon, MoonIcon, SunIcon } from '../../components/icons.tsx';
 import { Button, Card, PageHeader } from '../../components/ui.tsx';
 import { useTheme, type ThemeSetting } from '../../app/theme.ts';
 import { useSystemStatus } from '../../app/useSystemStatus.ts';
+import { BackendSettings } from './BackendSettings.tsx';
 
 export function SettingsScreen() {
   return (
     <>
-      <PageHeader title="Settings" subtitle="Appearance, processes and storage" />
+      <PageHeader title="Settings" subtitle="Appearance, backend, processes and storage" />
       <div className="min-h-0 flex-1 overflow-y-auto">
         <div className="mx-auto max-w-3xl space-y-5 p-6">
           <Appearance />
+          <BackendSettings />
           <Processes />
           <Storage />
         </div>
