@@ -32,7 +32,13 @@ function stripComments(source) {
   return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
 }
 
-const DOM_GLOBALS = /\b(window|document|localStorage|sessionStorage|navigator|HTMLElement|requestAnimationFrame)\s*[.(]/;
+// A bare global, not a property that happens to share the name (`config.window` is fine).
+/** Blanks string and template literals, so words inside messages are not read as code. */
+function stripStrings(code) {
+  return code.replace(/'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`/g, '""');
+}
+
+const DOM_GLOBALS = /(?<![.\w$])(window|document|localStorage|sessionStorage|navigator|HTMLElement|requestAnimationFrame)\s*[.(]/;
 
 function layerOf(file) {
   const f = file.split(sep).join('/');
@@ -97,7 +103,7 @@ export function checkSource(file, source) {
     }
   }
   if (layer === 'core' || layer === 'api') {
-    const code = stripComments(source);
+    const code = stripStrings(stripComments(source));
     const m = code.match(DOM_GLOBALS);
     if (m) out.push(`${file}: uses the DOM global "${m[1]}" — core runs in Node: take what you need as a parameter, or put UI code in renderer/src`);
   }
