@@ -1,0 +1,53 @@
+// `npm run glassbox -- forward --model M.gguf (--tokens 2,17,… | --text "…") --out out.safetensors`
+// Runs our Gemma 3 engine once and writes, as F32 safetensors:
+//   logits        [T, V]   next-token logits at every position
+//   resid.<i>     [T, D]   residual stream after block i (llama.cpp's l_out)
+//   tokens        [T]      the token ids (as floats), so the file says what it is about
+import { loadGemma3 } from '../../models/gemma3/index.ts';
+import { writeSafetensors, type SafetensorsEntry } from '../../export/safetensors.ts';
+import { parseArgs } from 'node:util';
+
+export const summary = 'run the engine on tokens or text; write logits and residuals as safetensors';
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: { type: 'string' },
+      tokens: { type: 'string' },
+      text: { type: 'string' },
+      out: { type: 'string' },
+      threads: { type: 'string' },
+      numerics: { type: 'string' },
+    },
+  });
+  if (!values.model || !values.out || (!values.tokens && values.text === undefined)) {
+    throw new Error('usage: forward --model M.gguf (--tokens 2,17,… | --text "…") --out out.safetensors [--threads N] [--numerics exact|llama]');
+  }
+  if (values.numerics && values.numerics !== 'exact' && values.numerics !== 'llama') throw new Error(`--numerics must be exact or llama`);
+  const model = await loadGemma3(values.model, {
+    threads: values.threads ? Number(values.threads) : undefined,
+    numerics: values.numerics as 'exact' | 'llama' | undefined,
+  });
+  try {
+    const tokens = values.tokens
+      ? values.tokens.split(',').map((s) => {
+          const n = Number(s.trim());
+          if (!Number.isInteger(n)) throw new Error(`--tokens: '${s}' is not an integer`);
+          return n;
+        })
+      : model.tokenize(values.text ?? '');
+    const { logits, activations } = model.forward(tokens, { logitPositions: 'all', capture: { names: ['l_out'] } });
+    const { vocab: V, hidden: D, layers: L } = model.config;
+    const T = tokens.length;
+    const entries: SafetensorsEntry[] = [
+      { name: 'tokens', shape: [T], data: Float32Array.from(tokens) },
+      { name: 'logits', shape: [T, V], data: logits },
+    ];
+    for (let l = 0; l < L; l++) entries.push({ name: `resid.${l}`, shape: [T, D], data: activations[`l_out.${l}`].data });
+    writeSafetensors(values.out, entries, { model: values.model, engine: 'glassbox-gemma3' });
+    console.log(`wrote ${values.out}: tokens [${T}], logits [${T}, ${V}], resid.0…${L - 1} [${T}, ${D}]`);
+  } finally {
+    model.dispose();
+  }
+}
