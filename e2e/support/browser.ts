@@ -29,6 +29,7 @@ export async function openApp(
     colorScheme: options.colorScheme ?? 'light',
     viewport: options.viewport ?? { width: 1280, height: 800 },
     deviceScaleFactor: 1,
+    reducedMotion: 'reduce',
   });
   const page = await context.newPage();
   const errors: string[] = [];
