@@ -105,3 +105,17 @@ test('a stopped supervisor refuses requests and does not restart', async () => {
   assert.equal(states.at(-1)!.state, 'stopped');
   assert.ok(!states.some((s) => s.state === 'crashed'));
 });
+
+test('a request during the restart backoff starts the worker at once and counts as a restart', async () => {
+  const states: WorkerStatus[] = [];
+  const sup = new WorkerSupervisor<ModelTasks>({ name: 'model', spawner: nodeSpawner, env: { GLASSBOX_TEST: '1' }, backoffMs: 60_000, onState: (s) => states.push(s) });
+  try {
+    await assert.rejects(sup.request('crash', {} as never), (e: unknown) => e instanceof ServiceError && e.code === 'worker_crashed');
+    assert.equal(sup.snapshot.state, 'crashed');
+    const r = await sup.request('ping', { text: 'soon' }); // would otherwise wait a minute
+    assert.equal(r.pong, 'soon');
+    assert.equal(sup.snapshot.restarts, 1);
+  } finally {
+    await sup.stop();
+  }
+});

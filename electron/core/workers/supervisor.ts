@@ -86,6 +86,7 @@ export class WorkerSupervisor<T extends TaskTable = TaskTable> {
       // A restart is scheduled after a crash: start now instead of waiting out the backoff.
       clearTimeout(this.restartTimer);
       this.restartTimer = null;
+      this.status.restarts++;
     }
     this.setState({ state: 'starting', pid: null });
     const proc = this.options.spawner(this.options.name, { env: this.options.env ?? {} });
