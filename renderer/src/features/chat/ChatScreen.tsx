@@ -202,23 +202,23 @@ function Conversation({
   return (
     <>
       <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center gap-3 border-b border-zinc-200 px-6 py-2.5 dark:border-zinc-800">
-          <div className="min-w-0 flex-1">
-            <h2 className="truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-title">
+        <header className="border-b border-zinc-200 px-6 pt-2.5 pb-2 dark:border-zinc-800">
+          <div className="flex items-center gap-2">
+            <h2 className="min-w-0 flex-1 truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-title">
               {title}
             </h2>
-            <div className="flex items-center gap-3 text-[11.5px] text-zinc-500">
-              <span>created {new Date(createdAt).toLocaleString()}</span>
-              <ContextMeter used={chat.context.used} total={chat.context.total} />
-            </div>
-          </div>
-          <div className="flex items-center gap-3">
-            <Switch label="Tokens" checked={tokenView} onChange={setTokenView} disabled={!hasTokens} />
-            <Switch label="Confidence colours" checked={colour} onChange={(v) => (setColour(v), v && setTokenView(true))} disabled={!hasTokens} />
             <ExportMenu onExport={doExport} />
             <Button variant={panelOpen ? 'secondary' : 'ghost'} onClick={() => setPanelOpen((o) => !o)} aria-label="Chat settings" aria-expanded={panelOpen} title="System prompt and sampling">
               <SlidersIcon /> Settings
             </Button>
+          </div>
+          <div className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1 text-[11.5px] text-zinc-500">
+            <span>created {new Date(createdAt).toLocaleString()}</span>
+            <ContextMeter used={chat.context.used} total={chat.context.total} />
+            <div className="ml-auto flex items-center gap-3">
+              <Switch label="Tokens" checked={tokenView} onChange={setTokenView} disabled={!hasTokens} />
+              <Switch label="Confidence colours" checked={colour} onChange={(v) => (setColour(v), v && setTokenView(true))} disabled={!hasTokens} />
+            </div>
           </div>
         </header>
 

@@ -84,6 +84,7 @@ export function MessageView({
       {!editing && (
         <div className={`mt-1 flex min-h-6 items-center gap-1 text-[11.5px] text-zinc-500 dark:text-zinc-400 ${isUser ? 'flex-row-reverse' : ''}`}>
           {siblings && siblings.count > 1 && <BranchSwitcher info={siblings} onSwitch={actions.onSwitch} disabled={busy} who={who} />}
+          {message.role === 'assistant' && <Stats message={message} />}
           <div className="flex items-center gap-0.5 opacity-0 transition-opacity group-hover:opacity-100 group-focus-within:opacity-100">
             <CopyButton text={message.content} />
             {isUser && (
@@ -97,7 +98,6 @@ export function MessageView({
               </IconAction>
             )}
           </div>
-          {message.role === 'assistant' && <Stats message={message} />}
         </div>
       )}
     </article>
@@ -143,7 +143,7 @@ function Stats({ message }: { message: Message }) {
   if (s.model) parts.push(s.model);
   if (parts.length === 0) return null;
   return (
-    <span className="ml-1 font-mono text-[11px] tabular-nums" data-testid="message-stats">
+    <span className="mx-1 font-mono text-[11px] tabular-nums" data-testid="message-stats">
       {parts.join(' · ')}
     </span>
   );

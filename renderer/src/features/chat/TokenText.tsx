@@ -1,7 +1,7 @@
 // A generated reply as its tokens. Hovering (or moving with ←/→ after focusing the reply) shows the
 // token's probability and the top alternatives the model weighed at that step, as captured during
 // generation. With `colour` on, each token is tinted by how confident the model was.
-import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { bandClass, confidenceBand, formatProb, visibleToken } from './confidence.ts';
 import type { TokenView } from './types.ts';
 
@@ -10,16 +10,23 @@ export function TokenText({ tokens, colour, label }: { tokens: readonly TokenVie
   const [pos, setPos] = useState<{ left: number; top: number; below: boolean } | null>(null);
   const box = useRef<HTMLDivElement>(null);
 
+  // The popover is fixed to the viewport so the thread's scroll box cannot clip it; it sits above the
+  // token, or below when there is no room above.
   useLayoutEffect(() => {
     if (active === null || !box.current) return setPos(null);
     const el = box.current.querySelector<HTMLElement>(`[data-token-index="${active}"]`);
     if (!el) return setPos(null);
-    const outer = box.current.getBoundingClientRect();
     const r = el.getBoundingClientRect();
-    // Flip below the token when there is no room above it in the viewport.
-    const below = r.top < 240;
-    setPos({ left: Math.max(0, Math.min(r.left - outer.left, outer.width - 260)), top: below ? r.bottom - outer.top + 6 : r.top - outer.top - 6, below });
+    const below = r.top < 250;
+    setPos({ left: Math.max(8, Math.min(r.left, window.innerWidth - 270)), top: below ? r.bottom + 6 : r.top - 6, below });
   }, [active, tokens.length]);
+
+  useEffect(() => {
+    if (active === null) return;
+    const close = () => setActive(null);
+    window.addEventListener('scroll', close, true);
+    return () => window.removeEventListener('scroll', close, true);
+  }, [active]);
 
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
@@ -33,7 +40,6 @@ export function TokenText({ tokens, colour, label }: { tokens: readonly TokenVie
   return (
     <div
       ref={box}
-      className="relative"
       tabIndex={0}
       role="group"
       aria-label={`${label}: tokens with probabilities (use arrow keys)`}
@@ -61,7 +67,7 @@ export function TokenText({ tokens, colour, label }: { tokens: readonly TokenVie
         <div
           role="tooltip"
           data-testid="token-popover"
-          className={`pointer-events-none absolute z-30 w-[260px] rounded-lg border border-zinc-200 bg-white p-3 text-[12px] shadow-xl shadow-zinc-900/10 dark:border-zinc-700 dark:bg-zinc-900 ${
+          className={`pointer-events-none fixed z-40 w-[260px] rounded-lg border border-zinc-200 bg-white p-3 text-[12px] shadow-xl shadow-zinc-900/10 dark:border-zinc-700 dark:bg-zinc-900 ${
             pos.below ? '' : '-translate-y-full'
           }`}
           style={{ left: pos.left, top: pos.top }}

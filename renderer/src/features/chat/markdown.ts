@@ -1,5 +1,5 @@
-// Markdown → safe HTML for chat messages. marked parses (GFM), highlight.js colours code blocks,
-// DOMPurify removes anything executable. Model output is untrusted text: nothing it writes may run
+// Markdown → safe HTML for chat messages. marked parses (GFM) with raw HTML escaped, highlight.js
+// colours code blocks, DOMPurify then removes anything executable that might still slip through. Model output is untrusted text: nothing it writes may run
 // script, load a remote resource (the CSP would block it anyway, noisily) or restyle the app.
 import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/common';
@@ -19,6 +19,11 @@ const marked = new Marked({
       const body = known ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
       const label = language ? `<div class="md-code-lang">${escapeHtml(language)}</div>` : '';
       return `<div class="md-code">${label}<pre><code class="hljs${known ? ` language-${escapeHtml(language)}` : ''}">${body}</code></pre></div>`;
+    },
+    // Raw HTML in the model's text is shown as text, never parsed: nothing it writes becomes markup.
+    // (Chromium reports a CSP violation merely for parsing an on* attribute, even in an inert document.)
+    html({ text }: Tokens.HTML | Tokens.Tag) {
+      return escapeHtml(text);
     },
     // Images would be remote loads: show them as a plain link instead.
     image({ href, text }: Tokens.Image) {

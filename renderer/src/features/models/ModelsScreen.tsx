@@ -86,6 +86,7 @@ export function ModelsScreen() {
               Could not load the model library: {m.loadError}
             </p>
           )}
+          {m.models && m.models.length > 0 && <Library models={m.models} actions={m} />}
           <div className="grid gap-5 lg:grid-cols-2">
             <Card title="Import a GGUF file" description="The file stays where it is; Glassbox records it in its library.">
               <div
@@ -135,7 +136,7 @@ export function ModelsScreen() {
             </Card>
             <DownloadPanel models={m} />
           </div>
-          <Library models={m.models} actions={m} />
+          {!(m.models && m.models.length > 0) && <Library models={m.models} actions={m} />}
         </div>
       </div>
     </>

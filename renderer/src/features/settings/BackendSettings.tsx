@@ -10,7 +10,7 @@ import { Button, Card } from '../../components/ui.tsx';
 import { formatBytes } from '../models/format.ts';
 
 const gpuLabels: Record<GpuChoice, string> = {
-  auto: 'Automatic (Metal, else CUDA, else Vulkan, else CPU)',
+  auto: 'Automatic',
   cuda: 'CUDA (NVIDIA)',
   vulkan: 'Vulkan',
   metal: 'Metal (Apple)',
@@ -112,6 +112,7 @@ export function BackendSettings() {
             value={draft.gpu}
             options={gpuChoices.map((g) => ({ value: g, label: gpuLabels[g] }))}
             onChange={(gpu) => setDraft({ ...draft, gpu })}
+            hint="Automatic tries Metal, then CUDA, then Vulkan, then CPU."
           />
           <AutoNumber label="CPU threads" value={draft.threads} min={1} max={256} autoText="physical cores" onChange={(threads) => setDraft({ ...draft, threads })} />
           <GpuLayers value={draft.gpuLayers} onChange={(gpuLayers) => setDraft({ ...draft, gpuLayers })} />
