@@ -1,0 +1,127 @@
+// The backward's matrix products as SIMD128 WebAssembly, generated with the forward engine's
+// emitter (../../tensor/wasm/emit.ts). The forward's kernel is dot-product shaped (y = x·Wᵀ);
+// backward needs the other two shapes, which are both "C += A·B" with B row-major:
+//   dX [T, IN]  += dY [T, OUT] · W [OUT, IN]          gemm_nn(A = dY, B = W)
+//   dW [OUT, IN] += dYᵀ [OUT, T] · X [T, IN]          gemm_tn(A = dY stored [T, OUT], B = X)
+//
+//   gemm_nn(A, B, C, M, K, N, m0, m1)   C[m, :] += Σ_k A[m, k] · B[k, :]   A [M, K]
+//   gemm_tn(A, B, C, M, K, N, m0, m1)   C[m, :] += Σ_k A[k, m] · B[k, :]   A [K, M]
+// for rows m ∈ [m0, m1) (a thread's share), every pointer a byte offset into the shared memory,
+// N % 8 == 0. Blocking: K in chunks of KC and rows in chunks of MC so that a B panel (KC × 8) stays
+// in L1 across the MC/4 row tiles that reuse it and the A block stays in L2; each 4 × 8 register
+// tile accumulates in 8 SIMD registers and is added into C once per K chunk.
+import { Func, buildModule, type Local } from '../../tensor/wasm/emit.ts';
+
+const KC = 256;
+const MC = 64;
+const RT = 4; // rows per register tile
+const NT = 8; // columns per register tile (two f32x4)
+
+/**
+ * `for (v = from; v < to; v += step)` with `from` a local. (The emitter's own `for` takes a
+ * local `from` too, but a Local is a number at run time, so it would be emitted as a constant.)
+ */
+function forFrom(f: Func, v: Local, from: Local, to: Local, step: number, body: () => void): void {
+  f.get(from).set(v);
+  f.block(() => {
+    f.loop(() => {
+      f.get(v).get(to).op('i32.ge_s').brIf(1);
+      body();
+      f.get(v).i32(step).op('i32.add').set(v);
+      f.br(0);
+    });
+  });
+}
+
+function emitGemm(transA: boolean): Func {
+  const f = new Func(transA ? 'gemm_tn' : 'gemm_nn', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [A, B, C, M, K, N, m0, m1] = f.params;
+  const kc0 = f.local('i32'), kc1 = f.local('i32'), mc0 = f.local('i32'), mc1 = f.local('i32');
+  const n = f.local('i32'), m = f.local('i32'), k = f.local('i32'), mLim = f.local('i32');
+  const nBytes = f.local('i32');
+  const bp = f.local('i32');
+  const ap = Array.from({ length: RT }, () => f.local('i32'));
+  const cp = Array.from({ length: RT }, () => f.local('i32'));
+  const b0 = f.local('v128'), b1 = f.local('v128'), a = f.local('v128');
+  const acc = Array.from({ length: RT * 2 }, () => f.local('v128'));
+  const aStep = f.local('i32'); // bytes between A[·, k] and A[·, k + 1]
+
+  f.get(N).i32(2).op('i32.shl').set(nBytes);
+  if (transA) f.get(M).i32(2).op('i32.shl').set(aStep);
+  else f.i32(4).set(aStep);
+
+  const tile = (rt: number) => {
+    for (let i = 0; i < rt; i++) {
+      // &C[m + i, n]
+      f.get(m).i32(i).op('i32.add').get(nBytes).op('i32.mul').get(n).i32(2).op('i32.shl').op('i32.add').get(C).op('i32.add').set(cp[i]);
+      f.get(cp[i]).simd('load', 0).set(acc[2 * i]);
+      f.get(cp[i]).simd('load', 16).set(acc[2 * i + 1]);
+      // &A[m + i, kc0] (nn) or &A[kc0, m + i] (tn)
+      if (transA) f.get(kc0).get(M).op('i32.mul').get(m).op('i32.add').i32(i).op('i32.add');
+      else f.get(m).i32(i).op('i32.add').get(K).op('i32.mul').get(kc0).op('i32.add');
+      f.i32(2).op('i32.shl').get(A).op('i32.add').set(ap[i]);
+    }
+    // &B[kc0, n]
+    f.get(kc0).get(nBytes).op('i32.mul').get(n).i32(2).op('i32.shl').op('i32.add').get(B).op('i32.add').set(bp);
+    forFrom(f, k, kc0, kc1, 1, () => {
+      f.get(bp).simd('load', 0).set(b0);
+      f.get(bp).simd('load', 16).set(b1);
+      for (let i = 0; i < rt; i++) {
+        f.get(ap[i]).simd('load32_splat', 0).set(a);
+        f.get(acc[2 * i]).get(a).get(b0).simd('f32x4_mul').simd('f32x4_add').set(acc[2 * i]);
+        f.get(acc[2 * i + 1]).get(a).get(b1).simd('f32x4_mul').simd('f32x4_add').set(acc[2 * i + 1]);
+        f.get(ap[i]).get(aStep).op('i32.add').set(ap[i]);
+      }
+      f.get(bp).get(nBytes).op('i32.add').set(bp);
+    });
+    for (let i = 0; i < rt; i++) {
+      f.get(cp[i]).get(acc[2 * i]).simd('store', 0);
+      f.get(cp[i]).get(acc[2 * i + 1]).simd('store', 16);
+    }
+  };
+
+  f.for(kc0, 0, K, KC, () => {
+    f.get(kc0).i32(KC).op('i32.add').set(kc1);
+    f.get(kc1).get(K).op('i32.gt_s').if(() => { f.get(K).set(kc1); });
+    forFrom(f, mc0, m0, m1, MC, () => {
+      f.get(mc0).i32(MC).op('i32.add').set(mc1);
+      f.get(mc1).get(m1).op('i32.gt_s').if(() => { f.get(m1).set(mc1); });
+      f.get(mc1).i32(RT - 1).op('i32.sub').set(mLim);
+      f.for(n, 0, N, NT, () => {
+        f.get(mc0).set(m);
+        f.block(() => {
+          f.loop(() => {
+            f.get(m).get(mLim).op('i32.ge_s').brIf(1);
+            tile(RT);
+            f.get(m).i32(RT).op('i32.add').set(m);
+            f.br(0);
+          });
+        });
+        f.block(() => {
+          f.loop(() => {
+            f.get(m).get(mc1).op('i32.ge_s').brIf(1);
+            tile(1);
+            f.get(m).i32(1).op('i32.add').set(m);
+            f.br(0);
+          });
+        });
+      });
+    });
+  });
+  return f;
+}
+
+export interface GemmExports {
+  gemm_nn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
+  gemm_tn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
+}
+
+/** Row alignment of a thread's share (one register tile). */
+export const GEMM_ROW_GRAIN = RT;
+export const GEMM_COL_MULTIPLE = NT;
+
+let compiled: WebAssembly.Module | undefined;
+export function gemmModule(): WebAssembly.Module {
+  if (!compiled) compiled = new WebAssembly.Module(buildModule([emitGemm(false), emitGemm(true)], { initialPages: 1, maximumPages: 65536 }));
+  return compiled;
+}
