@@ -16,6 +16,8 @@ export interface GradientModel {
   weight: WeightSource;
   forward(tokens: number[], loss: LossTargets): { loss: number; cache: ForwardCache };
   kernels?: LinearKernels;
+  /** where gradients should live (e.g. in the engine's heap, reused across calls); default a fresh flat buffer */
+  allocGrads?(): FlatParams;
 }
 
 /** A GradientModel over the autograd's own reference forward (float32). */
@@ -84,7 +86,7 @@ export function computeGradients(
   const loss = req.targets ?? nextTokenTargets(tokens);
   checkLoss(loss, tokens.length, s.V);
   const T = tokens.length, D = s.D;
-  const grads = opts.grads ?? allocFlat(s, 'f32', true);
+  const grads = opts.grads ?? model.allocGrads?.() ?? allocFlat(s, 'f32');
   grads.flat.fill(0);
   const sink: GradSink = (n) => (opts.freeze?.(n) ? null : grads.get(n));
 

@@ -50,12 +50,9 @@ export function modelBackward(
   let dx = alloc(T * D); // dL/d(l_out of the current block)
   for (let p = 0; p < P; p++) for (let d = 0; d < D; d++) dx[positions[p] * D + d] += dRows[p * D + d];
 
-  const tables = new Map<number, ReturnType<typeof ropeTables>>();
-  const rope = (base: number) => {
-    let t = tables.get(base);
-    if (!t) tables.set(base, (t = ropeTables(Array.from({ length: T }, (_, i) => i), Dh, base)));
-    return t;
-  };
+  const seq = Array.from({ length: T }, (_, i) => i);
+  const ropeLocal = ropeTables(seq, Dh, s.ropeBaseLocal);
+  const ropeGlobal = ropeTables(seq.map((p) => p * (s.ropeFreqScale ?? 1)), Dh, s.ropeBaseGlobal);
   // scratch reused by every block
   const dSa = alloc(T * D), dFfnOut = alloc(T * D), dGatePar = alloc(T * F), dGate = alloc(T * F), dUp = alloc(T * F);
   const dFfnNorm = alloc(T * D), dAttnOut = alloc(T * D), dKqv = alloc(T * QD), dqRope = alloc(T * QD);
@@ -68,7 +65,7 @@ export function modelBackward(
     const w = (n: string) => W(`blk.${l}.${n}.weight`);
     const g = (n: string) => grads(`blk.${l}.${n}.weight`);
     const sliding = isSliding(s, l);
-    const { cos, sin } = rope(sliding ? s.ropeBaseLocal : s.ropeBaseGlobal);
+    const { cos, sin } = sliding ? ropeLocal : ropeGlobal;
     for (const b of [dFfnOut, dGatePar, dGate, dUp, dFfnNorm, dAttnOut, dKqv, dqRope, dkRope, dv, dqn, dkn, dq, dk, dAttnNorm]) b.fill(0);
 
     // l_out = post_ffw_norm(ffn_out) + sa_out: the residual passes dx to sa_out unchanged

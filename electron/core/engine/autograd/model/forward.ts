@@ -41,7 +41,7 @@ export function referenceForward(
   const QD = H * Dh, KD = Hkv * Dh;
   const positions = Array.from({ length: T }, (_, t) => t);
   const ropeLocal = ropeTables(positions, Dh, s.ropeBaseLocal);
-  const ropeGlobal = ropeTables(positions, Dh, s.ropeBaseGlobal);
+  const ropeGlobal = ropeTables(positions.map((p) => p * (s.ropeFreqScale ?? 1)), Dh, s.ropeBaseGlobal);
 
   const x0 = alloc(T * D);
   if (opts.x0) x0.set(opts.x0.subarray(0, T * D));

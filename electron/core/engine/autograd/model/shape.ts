@@ -14,6 +14,8 @@ export interface Gemma3Shape {
   eps: number;
   ropeBaseGlobal: number;
   ropeBaseLocal: number;
+  /** position multiplier on global layers (1 / rope scaling factor; default 1) */
+  ropeFreqScale?: number;
   /** sliding window W; 0 = every layer global */
   window: number;
   /** layer l is sliding iff window > 0 and l % pattern < pattern − 1 (llama.cpp's rule) */
