@@ -1,0 +1,175 @@
+// Chat through the core's dispatcher on a real llama.cpp model worker (tiny random-weight Gemma 3):
+// streaming with token probabilities, stop, regenerate, edit → branch, switching, system prompt and
+// sampling, the context meter, bad prompts, and recovery from a worker crash.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ensureTestModels } from '../../../test-support/models.ts';
+import type { ChatDelta, TokenProb } from '../api/chat.ts';
+import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
+
+let t: TestCore;
+let sessionId: string;
+let modelName: string;
+
+before(async () => {
+  const models = await ensureTestModels();
+  t = await startTestCore();
+  const r = await chatReady(t, models.miniQ8);
+  sessionId = r.session.id;
+  modelName = r.model.name;
+});
+after(() => t.close());
+
+function checkTokens(tokens: TokenProb[], content: string) {
+  assert.equal(tokens.map((x) => x.text).join(''), content, 'token texts concatenate to the message');
+  for (const tok of tokens) {
+    assert.ok(Number.isInteger(tok.id) && tok.id >= 0);
+    assert.ok(tok.prob > 0 && tok.prob <= 1, `prob ${tok.prob} in (0, 1]`);
+    assert.ok(tok.top.length >= 1 && tok.top.length <= 5);
+    for (let i = 1; i < tok.top.length; i++) assert.ok(tok.top[i - 1].prob >= tok.top[i].prob, 'alternatives sorted, most likely first');
+    // The picked token was sampled from the same distribution: it cannot beat the most likely one.
+    assert.ok(tok.prob <= tok.top[0].prob + 1e-6);
+  }
+}
+
+test('a reply streams as deltas with probabilities, and is committed with stats', async () => {
+  const deltas: ChatDelta[] = [];
+  const off = t.core.events.subscribe((e) => e.name === 'chat.delta' && deltas.push(e.payload));
+  const { started, reply } = await sendAndWait(t, sessionId, 'Hello, who are you?');
+  off();
+  assert.equal(started.userMessage!.content, 'Hello, who are you?');
+  assert.equal(started.assistantMessage.status, 'streaming');
+  assert.equal(reply.status, 'complete');
+  assert.equal(reply.parentId, started.userMessage!.id);
+  const mine = deltas.filter((d) => d.messageId === reply.id);
+  assert.ok(mine.length >= 1);
+  assert.equal(mine.map((d) => d.text).join(''), reply.content, 'the streamed text is the stored text');
+  assert.deepEqual(mine.flatMap((d) => d.tokens).map((x) => x.id), reply.tokens!.map((x) => x.id));
+  assert.equal(mine[0].index, 0);
+  checkTokens(reply.tokens!, reply.content);
+  const s = reply.stats!;
+  assert.equal(s.model, modelName);
+  assert.ok(s.generatedTokens === reply.tokens!.length && s.generatedTokens <= 24);
+  if (s.stopReason === 'maxTokens') assert.equal(s.generatedTokens, 24);
+  assert.ok(s.promptTokens > 5, 'the prompt holds the chat template around the message');
+  assert.ok(s.contextUsed === s.promptTokens + s.generatedTokens);
+  assert.ok(s.timeToFirstTokenMs! > 0 && s.tokensPerSecond! > 0);
+  assert.equal(s.sampling.seed, 7);
+
+  const view = await t.call('chat.get', { sessionId });
+  assert.deepEqual(view.path, [started.userMessage!.id, reply.id]);
+  assert.equal(view.currentLeafId, reply.id);
+  assert.equal(view.generatingMessageId, null);
+  assert.deepEqual(view.messages.find((m) => m.id === reply.id)!.tokens, reply.tokens);
+});
+
+test('the same seed and history give the same reply; greedy is deterministic too', async () => {
+  const a = await sendAndWait(t, sessionId, 'Tell me a story.');
+  const again = await t.call('chat.regenerate', { sessionId, messageId: a.reply.id });
+  const b = await t.finished(again.assistantMessage.id);
+  assert.equal(b.parentId, a.reply.parentId, 'regenerate adds a sibling');
+  assert.equal(b.content, a.reply.content, 'same seed, same history: same reply');
+  assert.deepEqual(b.tokens!.map((x) => x.id), a.reply.tokens!.map((x) => x.id));
+});
+
+test('at temperature 0 each picked token is the most likely one', async () => {
+  await t.call('chat.setConfig', { sessionId, sampling: { temperature: 0 } });
+  const { reply } = await sendAndWait(t, sessionId, 'Count to five.');
+  for (const tok of reply.tokens!) {
+    assert.equal(tok.prob, tok.top[0].prob, 'greedy picks the top candidate');
+    assert.equal(tok.top[0].text, tok.top[0].text);
+  }
+  // Full-vocabulary probabilities at temperature 0: the top-5 cannot sum to more than 1.
+  for (const tok of reply.tokens!) assert.ok(tok.top.reduce((s, x) => s + x.prob, 0) <= 1 + 1e-5);
+  await t.call('chat.setConfig', { sessionId, sampling: { temperature: 0.8 } });
+});
+
+test('stop keeps the partial answer, marked stopped', async () => {
+  await t.call('chat.setConfig', { sessionId, sampling: { maxTokens: 5000 } });
+  const started = await t.call('chat.send', { sessionId, content: 'Write a very long essay.' });
+  await t.next('chat.delta', (d) => d.messageId === started.assistantMessage.id && d.index + d.tokens.length >= 3);
+  const stopped = await t.call('chat.stop', { sessionId });
+  assert.equal(stopped.stopped, true);
+  const m = stopped.message!;
+  assert.equal(m.status, 'stopped');
+  assert.equal(m.stats!.stopReason, 'stopped');
+  assert.ok(m.tokens!.length >= 3 && m.tokens!.length < 5000);
+  checkTokens(m.tokens!, m.content);
+  assert.deepEqual(await t.call('chat.stop', { sessionId }), { stopped: false, message: null });
+  await t.call('chat.setConfig', { sessionId, sampling: { maxTokens: 24 } });
+});
+
+test('a second send while generating is a conflict', async () => {
+  const started = await t.call('chat.send', { sessionId, content: 'First' });
+  const err = await t.fail('chat.send', { sessionId, content: 'Second' });
+  assert.equal(err.code, 'conflict');
+  await t.finished(started.assistantMessage.id);
+});
+
+test('editing a user message makes a branch; the old branch stays and can be shown again', async () => {
+  const s = await t.call('sessions.create', { title: 'Branches' });
+  await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 8, seed: 1 } });
+  const first = await sendAndWait(t, s.id, 'Question one');
+  const second = await sendAndWait(t, s.id, 'Question two');
+  const oldPath = (await t.call('chat.get', { sessionId: s.id })).path;
+  assert.equal(oldPath.length, 4);
+
+  const edited = await t.call('chat.edit', { sessionId: s.id, messageId: second.started.userMessage!.id, content: 'Question two, reworded' });
+  const editedReply = await t.finished(edited.assistantMessage.id);
+  assert.equal(edited.userMessage!.parentId, first.reply.id, 'the edit is a sibling of the original');
+  let view = await t.call('chat.get', { sessionId: s.id });
+  assert.deepEqual(view.path, [first.started.userMessage!.id, first.reply.id, edited.userMessage!.id, editedReply.id]);
+  assert.equal(view.messages.length, 6, 'nothing was overwritten');
+  assert.equal(view.messages.find((m) => m.id === second.started.userMessage!.id)!.content, 'Question two');
+
+  view = await t.call('chat.switchBranch', { sessionId: s.id, messageId: second.started.userMessage!.id });
+  assert.deepEqual(view.path, oldPath, 'switching back shows the old branch down to its reply');
+  // A new message now continues the old branch.
+  const cont = await sendAndWait(t, s.id, 'Question three');
+  assert.equal(cont.started.userMessage!.parentId, second.reply.id);
+});
+
+test('the system prompt reaches the model (Gemma has no system role) and the context meter counts it', async () => {
+  const s = await t.call('sessions.create', { title: 'System' });
+  const before = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'Hi' });
+  assert.equal(before.modelLoaded, true);
+  assert.equal(before.contextSize, 1024, "the mini model's trained context");
+  await t.call('chat.setConfig', { sessionId: s.id, systemPrompt: 'You are a pirate. Answer in pirate speak, always, no matter what.' });
+  const withSystem = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'Hi' });
+  assert.ok(withSystem.usedTokens > before.usedTokens + 5, `${withSystem.usedTokens} > ${before.usedTokens} + 5`);
+  const { reply } = await sendAndWait(t, s.id, 'Hi');
+  assert.equal(reply.stats!.promptTokens, withSystem.usedTokens, 'the meter predicts the prompt the model got');
+});
+
+test('sampling settings are validated and kept per session', async () => {
+  const err = await t.fail('chat.setConfig', { sessionId, sampling: { topP: 1.5 } });
+  assert.equal(err.code, 'bad_input');
+  const s2 = await t.call('sessions.create', { title: 'Other' });
+  const cfg = await t.call('chat.setConfig', { sessionId: s2.id, sampling: { temperature: 0.2, topK: 5, minP: 0.05, repeatPenalty: 1.3, seed: 99 } });
+  assert.deepEqual(cfg.sampling, { temperature: 0.2, topK: 5, topP: 0.95, minP: 0.05, repeatPenalty: 1.3, seed: 99, maxTokens: 1024 });
+  assert.equal((await t.call('chat.get', { sessionId })).config.sampling.temperature, 0.8, 'other sessions keep theirs');
+  await t.call('chat.setConfig', { sessionId: s2.id, sampling: { maxTokens: 10 } });
+  const { reply } = await sendAndWait(t, s2.id, 'Hello');
+  assert.equal(reply.status, 'complete');
+  for (const tok of reply.tokens!) assert.ok(tok.top.length <= 5);
+  assert.deepEqual(reply.stats!.sampling, { temperature: 0.2, topK: 5, topP: 0.95, minP: 0.05, repeatPenalty: 1.3, seed: 99, maxTokens: 10 });
+});
+
+test('a crash of the model worker mid-reply is reported; the worker restarts and chat works again', async () => {
+  const s = await t.call('sessions.create', { title: 'Crash' });
+  await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 5000 } });
+  const started = await t.call('chat.send', { sessionId: s.id, content: 'Keep talking' });
+  await t.next('chat.delta', (d) => d.messageId === started.assistantMessage.id);
+  const failedJob = t.next('jobs.update', (j) => j.jobId === started.jobId && j.state === 'failed');
+  assert.deepEqual(await t.call('workers.crashForTest', { worker: 'model' }), { crashed: true });
+  const m = await t.finished(started.assistantMessage.id);
+  assert.equal(m.status, 'interrupted');
+  assert.match(m.error!, /model worker .*(SIGKILL|killed)/);
+  assert.ok(m.content.length >= 0 && m.tokens!.every((x) => typeof x.text === 'string'));
+  assert.equal((await failedJob).error!.code, 'worker_crashed');
+
+  await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 6 } });
+  const again = await sendAndWait(t, s.id, 'Are you back?');
+  assert.equal(again.reply.status, 'complete');
+  assert.ok(again.reply.tokens!.length > 0);
+});

@@ -1,0 +1,306 @@
+// chat.*: replies are generated in the model worker; here they are stored and streamed. The user
+// message and the assistant placeholder are committed together before generation starts; the
+// streaming reply is saved every SAVE_INTERVAL_MS (status 'streaming'); the final text, tokens and
+// stats are committed in one transaction. A reply found 'streaming' at startup was cut off by a
+// crash and becomes 'interrupted'.
+import { randomInt, randomUUID } from 'node:crypto';
+import type { ChatMessage, ChatSessionView, GenerationStarted, MessageStats, Sampling, SessionConfig, StopReason, TokenProb } from '../api/chat.ts';
+import { notFound, ServiceError } from '../api/errors.ts';
+import type { CoreContext, ServiceHandlers } from '../app/context.ts';
+import { ChatStore } from '../store/chat.ts';
+import { SessionsStore } from '../store/sessions.ts';
+import type { ModelHost } from './host.ts';
+import { newestLeafBelow, pathTo } from './thread.ts';
+import { ImportError, parseImport, toJsonExport, toMarkdown } from './transcript.ts';
+import type { GenerateEvent, GenerateResult, Turn } from './worker/types.ts';
+
+export const SAVE_INTERVAL_MS = 250;
+
+interface Generation {
+  genId: string;
+  messageId: string;
+  jobId: string;
+  stopRequested: boolean;
+  done: Promise<void>;
+}
+
+export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers<'chat'> {
+  const store = new ChatStore(ctx.db);
+  const sessions = new SessionsStore(ctx.db);
+  const generating = new Map<string, Generation>();
+
+  store.markStaleStreamingInterrupted();
+  ctx.onClose(async () => {
+    // Closing: stop replies and commit what they have (a kill -9 leaves them 'streaming' instead).
+    const all = [...generating.values()];
+    for (const g of all) g.stopRequested = true;
+    await Promise.all(all.map((g) => host.stop(g.genId).catch(() => {})));
+    await Promise.all(all.map((g) => g.done));
+  });
+
+  const requireSession = (id: string) => {
+    const s = sessions.get(id);
+    if (!s) throw notFound('chat session', id);
+    return s;
+  };
+  const requireMessage = (sessionId: string, id: string): ChatMessage => {
+    const m = store.get(id);
+    if (!m || m.sessionId !== sessionId) throw notFound('message', id);
+    return m;
+  };
+  const publishMessage = (m: ChatMessage | undefined) => m && ctx.events.publish('chat.message', { message: m });
+  const publishSession = (sessionId: string) => {
+    ctx.events.publish('chat.sessionChanged', { sessionId, currentLeafId: leafOf(sessionId), config: store.config(sessionId) });
+    ctx.events.publish('sessions.changed', { sessions: sessions.list() });
+  };
+
+  function leafOf(sessionId: string, messages?: ChatMessage[]): string | null {
+    const leaf = store.currentLeaf(sessionId);
+    if (leaf) return leaf;
+    return newestLeafBelow(messages ?? store.list(sessionId), null);
+  }
+
+  function view(sessionId: string): ChatSessionView {
+    const session = requireSession(sessionId);
+    const messages = store.list(sessionId);
+    const currentLeafId = leafOf(sessionId, messages);
+    return {
+      session,
+      config: store.config(sessionId),
+      messages,
+      currentLeafId,
+      path: pathTo(messages, currentLeafId),
+      generatingMessageId: generating.get(sessionId)?.messageId ?? null,
+    };
+  }
+
+  /** The conversation the model sees: the thread up to `lastId` (user/assistant turns with text). */
+  function turnsUpTo(sessionId: string, lastId: string): Turn[] {
+    const messages = store.list(sessionId);
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    return pathTo(messages, lastId)
+      .map((id) => byId.get(id)!)
+      .filter((m): m is ChatMessage & { role: 'user' | 'assistant' } => (m.role === 'user' || m.role === 'assistant') && m.content.length > 0)
+      .map((m) => ({ role: m.role, content: m.content }));
+  }
+
+  function ensureIdle(sessionId: string) {
+    if (generating.has(sessionId)) throw new ServiceError('conflict', 'this chat is still generating a reply: stop it first');
+  }
+
+  /** Adds the assistant placeholder under `parentId` (a user message) and starts generating into it. */
+  function startReply(sessionId: string, parentId: string, userMessage: ChatMessage | null): GenerationStarted {
+    const model = host.requireActive();
+    const config = store.config(sessionId);
+    const sampling: Sampling & { seed: number } = { ...config.sampling, seed: config.sampling.seed ?? randomInt(0, 2 ** 32 - 1) };
+    const history = turnsUpTo(sessionId, parentId);
+    const assistant = ctx.db.transaction(() => {
+      const a = store.add({ sessionId, parentId, role: 'assistant', content: '', status: 'streaming', tokens: [] });
+      store.setCurrentLeaf(sessionId, a.id);
+      sessions.touch(sessionId);
+      return a;
+    })();
+    const genId = randomUUID();
+    const gen: Generation = { genId, messageId: assistant.id, jobId: '', stopRequested: false, done: Promise.resolve() };
+    generating.set(sessionId, gen);
+    const { jobId, done } = ctx.jobs.start({ kind: 'chat.generate', title: `Reply in “${requireSession(sessionId).title}”` }, async (job) => {
+      job.signal.addEventListener('abort', () => {
+        gen.stopRequested = true;
+        void host.stop(genId).catch(() => {});
+      });
+      return runReply(sessionId, gen, model.name, config, sampling, history);
+    });
+    gen.jobId = jobId;
+    gen.done = done.then(
+      () => {},
+      () => {},
+    );
+    if (userMessage) publishMessage(userMessage);
+    publishMessage(assistant);
+    publishSession(sessionId);
+    return { jobId, userMessage, assistantMessage: assistant };
+  }
+
+  async function runReply(sessionId: string, gen: Generation, modelName: string, config: SessionConfig, sampling: Sampling & { seed: number }, history: Turn[]) {
+    const id = gen.messageId;
+    let content = '';
+    const tokens: TokenProb[] = [];
+    let promptTokens = 0;
+    let contextSize = 0;
+    let lastSave = Date.now();
+    const t0 = performance.now();
+    const onEvent = (e: GenerateEvent) => {
+      if (e.type === 'start') {
+        promptTokens = e.promptTokens;
+        contextSize = e.contextSize;
+        return;
+      }
+      content += e.text;
+      tokens.push(...e.tokens);
+      ctx.events.publish('chat.delta', { sessionId, messageId: id, jobId: gen.jobId, index: e.index, text: e.text, tokens: e.tokens, contextUsed: e.contextUsed, contextSize });
+      const now = Date.now();
+      if (now - lastSave >= SAVE_INTERVAL_MS) {
+        lastSave = now;
+        store.update(id, { content, tokens }, now);
+      }
+    };
+    const stats = (r: Partial<GenerateResult>, stopReason: StopReason): MessageStats => ({
+      model: modelName,
+      promptTokens: r.promptTokens ?? promptTokens,
+      generatedTokens: r.generatedTokens ?? tokens.length,
+      tokensPerSecond: r.tokensPerSecond ?? null,
+      timeToFirstTokenMs: r.timeToFirstTokenMs ?? null,
+      durationMs: r.durationMs ?? performance.now() - t0,
+      stopReason,
+      contextSize: r.contextSize ?? contextSize,
+      contextUsed: r.contextUsed ?? promptTokens + tokens.length,
+      sampling,
+    });
+    const finish = (patch: Parameters<ChatStore['update']>[1]) => {
+      generating.delete(sessionId);
+      const m = ctx.db.transaction(() => store.update(id, { content, tokens, ...patch }))();
+      publishMessage(m);
+      publishSession(sessionId);
+      return m;
+    };
+    try {
+      const result = await host.generate({ genId: gen.genId, systemPrompt: config.systemPrompt, history, sampling }, host.requireActive(), onEvent, () => !gen.stopRequested);
+      if (!result) {
+        finish({ status: 'stopped', stats: stats({}, 'stopped') });
+        return { messageId: id, stopReason: 'stopped' as const };
+      }
+      finish({ status: result.stopReason === 'stopped' ? 'stopped' : 'complete', stats: stats(result, result.stopReason) });
+      return { messageId: id, stopReason: result.stopReason };
+    } catch (err) {
+      const crashed = err instanceof ServiceError && err.code === 'worker_crashed';
+      const message = err instanceof Error ? err.message : String(err);
+      finish({ status: crashed ? 'interrupted' : 'failed', error: message, stats: stats({}, crashed ? 'interrupted' : 'error') });
+      throw err;
+    }
+  }
+
+  return {
+    'chat.get': ({ sessionId }) => view(sessionId),
+
+    'chat.send': ({ sessionId, content, parentId }) => {
+      requireSession(sessionId);
+      ensureIdle(sessionId);
+      host.requireActive();
+      const parent = parentId === undefined ? leafOf(sessionId) : parentId;
+      if (parent !== null) requireMessage(sessionId, parent);
+      const user = ctx.db.transaction(() => store.add({ sessionId, parentId: parent, role: 'user', content }))();
+      return startReply(sessionId, user.id, user);
+    },
+
+    'chat.regenerate': ({ sessionId, messageId }) => {
+      requireSession(sessionId);
+      ensureIdle(sessionId);
+      const m = requireMessage(sessionId, messageId);
+      if (m.role !== 'assistant' || !m.parentId) throw new ServiceError('bad_input', 'only an assistant reply can be regenerated');
+      host.requireActive();
+      return startReply(sessionId, m.parentId, null);
+    },
+
+    'chat.edit': ({ sessionId, messageId, content }) => {
+      requireSession(sessionId);
+      ensureIdle(sessionId);
+      const m = requireMessage(sessionId, messageId);
+      if (m.role !== 'user') throw new ServiceError('bad_input', 'only a user message can be edited');
+      host.requireActive();
+      const user = ctx.db.transaction(() => store.add({ sessionId, parentId: m.parentId, role: 'user', content }))();
+      return startReply(sessionId, user.id, user);
+    },
+
+    'chat.stop': async ({ sessionId }) => {
+      requireSession(sessionId);
+      const g = generating.get(sessionId);
+      if (!g) return { stopped: false, message: null };
+      g.stopRequested = true;
+      await host.stop(g.genId).catch(() => {});
+      await g.done;
+      return { stopped: true, message: store.get(g.messageId) ?? null };
+    },
+
+    'chat.switchBranch': ({ sessionId, messageId }) => {
+      requireSession(sessionId);
+      requireMessage(sessionId, messageId);
+      ensureIdle(sessionId);
+      store.setCurrentLeaf(sessionId, newestLeafBelow(store.list(sessionId), messageId));
+      publishSession(sessionId);
+      return view(sessionId);
+    },
+
+    'chat.setConfig': ({ sessionId, systemPrompt, sampling }) => {
+      requireSession(sessionId);
+      const cur = store.config(sessionId);
+      const next: SessionConfig = { systemPrompt: systemPrompt ?? cur.systemPrompt, sampling: { ...cur.sampling, ...sampling } };
+      store.setConfig(sessionId, next);
+      publishSession(sessionId);
+      return next;
+    },
+
+    'chat.contextUsage': async ({ sessionId, draft }) => {
+      requireSession(sessionId);
+      const model = host.active();
+      if (!model || !model.fileExists) return { usedTokens: 0, contextSize: 0, modelLoaded: false };
+      const leaf = leafOf(sessionId);
+      const r = await host.countTokens(model, store.config(sessionId).systemPrompt, leaf ? turnsUpTo(sessionId, leaf) : [], draft);
+      return { ...r, modelLoaded: true };
+    },
+
+    'chat.search': ({ query, limit }) => store.search(query, limit),
+
+    'chat.export': ({ sessionId, format }) => {
+      const v = view(sessionId);
+      const base = v.session.title.replace(/[^\p{L}\p{N}_ -]+/gu, '').trim().replace(/\s+/g, '-').slice(0, 60) || 'chat';
+      return format === 'json'
+        ? { fileName: `${base}.json`, mimeType: 'application/json', content: JSON.stringify(toJsonExport(v), null, 2) }
+        : { fileName: `${base}.md`, mimeType: 'text/markdown', content: toMarkdown(v) };
+    },
+
+    'chat.import': ({ content }) => {
+      let data;
+      try {
+        data = parseImport(content);
+      } catch (err) {
+        if (err instanceof ImportError) throw new ServiceError('bad_input', `cannot import: ${err.message}`, err.issues.length ? err.issues : undefined);
+        throw err;
+      }
+      const session = ctx.db.transaction(() => {
+        const s = sessions.create(data.session.title);
+        const newId = new Map(data.messages.map((m) => [m.id, randomUUID()]));
+        // Parents first, so every parent_id refers to a row already written.
+        const written = new Set<string>();
+        const pending = [...data.messages].sort((a, b) => a.createdAt - b.createdAt);
+        while (pending.length) {
+          const before = pending.length;
+          for (let i = 0; i < pending.length; i++) {
+            const m = pending[i];
+            if (m.parentId !== null && !written.has(m.parentId)) continue;
+            store.add({
+              id: newId.get(m.id)!,
+              sessionId: s.id,
+              parentId: m.parentId === null ? null : newId.get(m.parentId)!,
+              role: m.role,
+              content: m.content,
+              status: m.status === 'streaming' ? 'interrupted' : m.status,
+              tokens: m.tokens ?? null,
+              stats: (m.stats as MessageStats | null | undefined) ?? null,
+              error: m.error ?? null,
+              createdAt: m.createdAt,
+              updatedAt: m.updatedAt ?? m.createdAt,
+            });
+            written.add(m.id);
+            pending.splice(i--, 1);
+          }
+          if (pending.length === before) throw new ServiceError('bad_input', 'cannot import: the messages do not form a tree');
+        }
+        if (data.config) store.setConfig(s.id, data.config);
+        store.setCurrentLeaf(s.id, data.currentLeafId ? newId.get(data.currentLeafId)! : newestLeafBelow(store.list(s.id), null));
+        return sessions.get(s.id)!;
+      })();
+      ctx.events.publish('sessions.changed', { sessions: sessions.list() });
+      return session;
+    },
+  };
+}

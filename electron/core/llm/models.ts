@@ -1,0 +1,108 @@
+// models.* and backend.*: the library (imports checked by our GGUF reader), downloads, the active
+// model (loaded in the model worker) and the llama.cpp backend override.
+import { rm } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ServiceError } from '../api/errors.ts';
+import type { ModelInfo } from '../api/models.ts';
+import type { CoreContext, ServiceHandlers } from '../app/context.ts';
+import { DownloadManager, type DownloadOptions } from './downloads.ts';
+import type { ModelHost } from './host.ts';
+import { inspectModelFile, ModelFileError } from './library.ts';
+
+export const DEFAULT_DOWNLOAD = {
+  uri: 'hf:ggml-org/gemma-3-270m-it-GGUF:Q8_0',
+  name: 'Gemma 3 270M instruction-tuned (Q8_0)',
+  description: "Google's smallest Gemma 3, tuned to follow instructions; 8-bit weights. Runs on any machine.",
+  approxBytes: 292_000_000,
+};
+
+export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOptions: DownloadOptions = {}): ServiceHandlers<'models'> {
+  const store = host.models;
+  const changed = () => ctx.events.publish('models.changed', { models: store.list() });
+
+  async function activate(model: ModelInfo | null): Promise<ModelInfo | null> {
+    const previous = store.active();
+    store.setActive(model?.id ?? null);
+    try {
+      await host.load(model);
+    } catch (err) {
+      store.setActive(previous?.id ?? null); // the old choice stays if the new model does not load
+      changed();
+      throw err;
+    }
+    changed();
+    return model ? store.get(model.id)! : null;
+  }
+
+  const downloads = new DownloadManager(
+    ctx,
+    async (model, shouldActivate) => {
+      changed();
+      if (shouldActivate) await activate(model).catch(() => {});
+    },
+    downloadOptions,
+  );
+
+  function importPath(path: string): ModelInfo {
+    const abs = resolve(path);
+    let facts;
+    try {
+      facts = inspectModelFile(abs);
+    } catch (err) {
+      if (err instanceof ModelFileError) throw new ServiceError('bad_input', `cannot import this model: ${err.message}`);
+      throw err;
+    }
+    const model = store.upsert({ ...facts, path: abs, sha256: null, source: store.byPath(abs)?.source ?? 'import', sourceUri: store.byPath(abs)?.sourceUri ?? null });
+    changed();
+    return model;
+  }
+
+  return {
+    'models.list': () => store.list(),
+    'models.import': ({ path }) => importPath(path),
+    'models.pickAndImport': async () => {
+      const pick = ctx.platform.pickFiles;
+      if (!pick) throw new ServiceError('unavailable', 'the file dialog exists only in the desktop app; enter the path of the .gguf file instead');
+      const paths = await pick({ title: 'Import a GGUF model', filters: [{ name: 'GGUF models', extensions: ['gguf'] }], multiple: true });
+      return paths.map(importPath);
+    },
+    'models.remove': async ({ id, deleteFile }) => {
+      const m = store.get(id);
+      if (!m) throw new ServiceError('not_found', `model ${JSON.stringify(id)} does not exist`);
+      if (m.active) await activate(null);
+      store.remove(id);
+      if (deleteFile) {
+        const rel = relative(ctx.paths.modelsDir, m.path);
+        if (rel.startsWith('..') || isAbsolute(rel)) throw new ServiceError('conflict', `forgot ${m.name}, but did not delete its file: it lies outside the models folder (${m.path})`);
+        await rm(m.path, { force: true });
+      }
+      changed();
+      return { removed: true as const };
+    },
+    'models.setActive': async ({ id }) => {
+      if (id === null) return activate(null);
+      const m = store.get(id);
+      if (!m) throw new ServiceError('not_found', `model ${JSON.stringify(id)} does not exist`);
+      if (!m.fileExists) throw new ServiceError('not_found', `the file of ${m.name} is gone: ${m.path}`);
+      return activate(m);
+    },
+    'models.defaultDownload': () => DEFAULT_DOWNLOAD,
+    'models.download': ({ uri, sha256, sizeBytes, activate: act }) => downloads.start({ uri, sha256, sizeBytes, activate: act }),
+    'models.downloads': () => downloads.list(),
+    'models.pauseDownload': ({ downloadId }) => downloads.pause(downloadId),
+    'models.resumeDownload': ({ downloadId }) => downloads.resume(downloadId),
+    'models.cancelDownload': ({ downloadId }) => downloads.cancel(downloadId),
+  };
+}
+
+export function backendHandlers(host: ModelHost): ServiceHandlers<'backend'> {
+  return {
+    'backend.report': () => host.report(),
+    'backend.getConfig': () => host.settings.config(),
+    'backend.setConfig': async (patch) => {
+      const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      const report = await host.reconfigure(clean);
+      return { config: host.settings.config(), report };
+    },
+  };
+}

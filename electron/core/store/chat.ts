@@ -1,0 +1,167 @@
+// Chat messages as the chat service sees them (tree, statuses, tokens, stats), per-session state
+// (current leaf, system prompt, sampling) and full-text search. Built on the messages table of
+// migration 002/003; the simpler MessagesStore (./messages.ts) reads the same rows.
+import { randomUUID } from 'node:crypto';
+import { defaultSampling, type ChatMessage, type MessageRole, type MessageStats, type MessageStatus, type Sampling, type SearchHit, type SessionConfig, type TokenProb } from '../api/chat.ts';
+import type { Db } from './database.ts';
+
+interface Row {
+  rowid: number;
+  id: string;
+  session_id: string;
+  parent_id: string | null;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus | 'error';
+  created_at: number;
+  updated_at: number;
+  token_probs: string | null;
+  meta: string | null;
+}
+
+interface Meta {
+  stats?: MessageStats | null;
+  error?: string | null;
+}
+
+function parseJson<T>(text: string | null): T | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null; // a damaged cell must not make the whole session unreadable
+  }
+}
+
+export function toChatMessage(r: Row): ChatMessage {
+  const meta = parseJson<Meta>(r.meta) ?? {};
+  return {
+    id: r.id,
+    sessionId: r.session_id,
+    parentId: r.parent_id,
+    role: r.role,
+    content: r.content,
+    status: r.status === 'error' ? 'failed' : r.status,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    tokens: parseJson<TokenProb[]>(r.token_probs),
+    stats: meta.stats ?? null,
+    error: meta.error ?? null,
+  };
+}
+
+export interface NewMessage {
+  id?: string;
+  sessionId: string;
+  parentId: string | null;
+  role: MessageRole;
+  content: string;
+  status?: MessageStatus;
+  tokens?: TokenProb[] | null;
+  stats?: MessageStats | null;
+  error?: string | null;
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+export interface MessagePatch {
+  content?: string;
+  status?: MessageStatus;
+  tokens?: TokenProb[] | null;
+  stats?: MessageStats | null;
+  error?: string | null;
+}
+
+export class ChatStore {
+  constructor(private readonly db: Db) {}
+
+  // ── messages ──────────────────────────────────────────────────────────────────────────────────
+
+  add(m: NewMessage, now = Date.now()): ChatMessage {
+    const id = m.id ?? randomUUID();
+    const meta: Meta = { stats: m.stats ?? null, error: m.error ?? null };
+    this.db
+      .prepare(
+        `INSERT INTO messages (id, session_id, parent_id, role, content, status, created_at, updated_at, token_probs, meta)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, m.sessionId, m.parentId, m.role, m.content, m.status ?? 'complete', m.createdAt ?? now, m.updatedAt ?? now, m.tokens ? JSON.stringify(m.tokens) : null, JSON.stringify(meta));
+    return this.get(id)!;
+  }
+
+  get(id: string): ChatMessage | undefined {
+    const row = this.db.prepare('SELECT rowid, * FROM messages WHERE id = ?').get(id) as Row | undefined;
+    return row && toChatMessage(row);
+  }
+
+  /** Every message of a session, oldest first (rowid breaks ties of equal timestamps). */
+  list(sessionId: string): ChatMessage[] {
+    return (this.db.prepare('SELECT rowid, * FROM messages WHERE session_id = ? ORDER BY created_at, rowid').all(sessionId) as Row[]).map(toChatMessage);
+  }
+
+  update(id: string, patch: MessagePatch, now = Date.now()): ChatMessage | undefined {
+    const cur = this.get(id);
+    if (!cur) return undefined;
+    const meta: Meta = {
+      stats: patch.stats !== undefined ? patch.stats : cur.stats,
+      error: patch.error !== undefined ? patch.error : cur.error,
+    };
+    const tokens = patch.tokens !== undefined ? patch.tokens : cur.tokens;
+    this.db
+      .prepare('UPDATE messages SET content = ?, status = ?, token_probs = ?, meta = ?, updated_at = ? WHERE id = ?')
+      .run(patch.content ?? cur.content, patch.status ?? cur.status, tokens ? JSON.stringify(tokens) : null, JSON.stringify(meta), now, id);
+    return this.get(id);
+  }
+
+  /** At startup: replies that were streaming when the app died are kept, marked 'interrupted'. */
+  markStaleStreamingInterrupted(now = Date.now()): number {
+    return this.db.prepare("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'").run(now).changes;
+  }
+
+  // ── per-session state ─────────────────────────────────────────────────────────────────────────
+
+  config(sessionId: string): SessionConfig {
+    const row = this.db.prepare('SELECT system_prompt, sampling FROM chat_session_state WHERE session_id = ?').get(sessionId) as
+      | { system_prompt: string; sampling: string | null }
+      | undefined;
+    const sampling: Sampling = { ...defaultSampling, ...(parseJson<Partial<Sampling>>(row?.sampling ?? null) ?? {}) };
+    return { systemPrompt: row?.system_prompt ?? '', sampling };
+  }
+
+  setConfig(sessionId: string, config: SessionConfig): void {
+    this.ensureState(sessionId);
+    this.db.prepare('UPDATE chat_session_state SET system_prompt = ?, sampling = ? WHERE session_id = ?').run(config.systemPrompt, JSON.stringify(config.sampling), sessionId);
+  }
+
+  currentLeaf(sessionId: string): string | null {
+    const row = this.db.prepare('SELECT current_leaf_id FROM chat_session_state WHERE session_id = ?').get(sessionId) as { current_leaf_id: string | null } | undefined;
+    return row?.current_leaf_id ?? null;
+  }
+
+  setCurrentLeaf(sessionId: string, leafId: string | null): void {
+    this.ensureState(sessionId);
+    this.db.prepare('UPDATE chat_session_state SET current_leaf_id = ? WHERE session_id = ?').run(leafId, sessionId);
+  }
+
+  private ensureState(sessionId: string): void {
+    this.db.prepare('INSERT INTO chat_session_state (session_id) VALUES (?) ON CONFLICT (session_id) DO NOTHING').run(sessionId);
+  }
+
+  // ── search ────────────────────────────────────────────────────────────────────────────────────
+
+  /** FTS5 over message text. Each word of `query` is matched as a quoted prefix, so user input never parses as FTS syntax. */
+  search(query: string, limit: number): SearchHit[] {
+    const words = query.match(/[\p{L}\p{N}_]+/gu) ?? [];
+    if (words.length === 0) return [];
+    const match = words.map((w) => `"${w}"*`).join(' ');
+    const rows = this.db
+      .prepare(
+        `SELECT m.id, m.session_id, m.role, m.created_at, s.title,
+                snippet(messages_fts, 0, char(2), char(3), '…', 12) AS snippet
+         FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN chat_sessions s ON s.id = m.session_id
+         WHERE messages_fts MATCH ? ORDER BY bm25(messages_fts), m.created_at DESC LIMIT ?`,
+      )
+      .all(match, limit) as { id: string; session_id: string; role: MessageRole; created_at: number; title: string; snippet: string }[];
+    return rows.map((r) => ({ sessionId: r.session_id, sessionTitle: r.title, messageId: r.id, role: r.role, snippet: r.snippet, createdAt: r.created_at }));
+  }
+}
