@@ -129,7 +129,7 @@ export class Inspector {
       { name: 'ffn_gate', fn: ({ layer, data }) => void Object.assign(mlp[layer], gateSummary(data, T, F)) },
       { name: 'ffn_gelu', fn: ({ layer, data }) => void (mlp[layer].gelu = autoHistogram(data)) },
       { name: 'ffn_gate_par', fn: ({ layer, data }) => void (mlp[layer].topUnits = topUnits(data, T, F, 8)) },
-      { name: 'l_out', fn: ({ layer }) => progress(0.05 + (0.75 * (layer + 1)) / L, `layer ${layer + 1} of ${L}`) },
+      { name: 'l_out', fn: ({ layer }) => void progress(0.05 + (0.75 * (layer + 1)) / L, `layer ${layer + 1} of ${L}`) },
     ];
     progress(0.05, `forward over ${T} tokens`);
     const tf = performance.now();

@@ -15,7 +15,7 @@ function envThreads(): number | undefined {
 /** Errors the engine throws for input it cannot take (a broken file, a token out of range). */
 const BAD_INPUT_ERRORS = new Set(['RangeError', 'ModelLoadError', 'GgufError', 'AutogradError']);
 
-const progressOf = (ctx: TaskContext): Progress => (progress, message) => ctx.emit({ progress, message });
+const progressOf = (ctx: TaskContext): Progress => (progress, message) => void ctx.emit({ progress, message });
 
 /** Errors become TaskErrors with the code the UI shows (bad input vs a bug vs a cancel). */
 async function guard<T>(ctx: TaskContext, fn: () => Promise<T>): Promise<T> {

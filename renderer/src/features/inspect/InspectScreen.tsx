@@ -1,26 +1,143 @@
-// Inspect: an honest empty state until the feature lands; it says what will come.
-import { InspectIcon } from '../../components/icons.tsx';
-import { EmptyState, PageHeader } from '../../components/ui.tsx';
+// Inspect: run a prompt through our own Gemma 3 engine and look at every layer — residual stream,
+// attention, logit lens, MLP saturation, interventions, a side-by-side compare, and gradients.
+// The heavy work runs as jobs in the engine worker; this screen only draws what comes back.
+import { useEffect, useState } from 'react';
+import type { InspectRun } from '../../../../electron/core/api/inspect.ts';
+import { useApi } from '../../api/hooks.ts';
+import { PageHeader } from '../../components/ui.tsx';
+import { textInputClass } from '../../components/fields.tsx';
+import { ActivationsTab } from './tabs/ActivationsTab.tsx';
+import { AttentionTab } from './tabs/AttentionTab.tsx';
+import { CompareTab } from './tabs/CompareTab.tsx';
+import { GradientsTab } from './tabs/GradientsTab.tsx';
+import { InterventionsTab } from './tabs/InterventionsTab.tsx';
+import { LensTab } from './tabs/LensTab.tsx';
+import { MlpTab } from './tabs/MlpTab.tsx';
+import { useJob } from './useJob.ts';
+
+const TABS = [
+  { id: 'activations', label: 'Activations' },
+  { id: 'attention', label: 'Attention' },
+  { id: 'lens', label: 'Logit lens' },
+  { id: 'mlp', label: 'MLP' },
+  { id: 'interventions', label: 'Interventions' },
+  { id: 'compare', label: 'Compare' },
+  { id: 'gradients', label: 'Gradients' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+const MODEL_KEY = 'glassbox.inspect.modelPath';
 
 export function InspectScreen() {
+  const api = useApi();
+  const [tab, setTab] = useState<TabId>('activations');
+  const [modelPath, setModelPath] = useState(() => localStorage.getItem(MODEL_KEY) ?? '');
+  const [choices, setChoices] = useState<{ path: string; name: string }[]>([]);
+  const [prompt, setPrompt] = useState('The capital of France is Paris. The capital of Italy is');
+  const [position, setPosition] = useState<number | null>(null);
+  const runJob = useJob<InspectRun>();
+  const [run, setRun] = useState<InspectRun | null>(null);
+
+  useEffect(() => localStorage.setItem(MODEL_KEY, modelPath), [modelPath]);
+  useEffect(() => {
+    // Models the app knows: the inspector's models folder, plus the model library when it offers a list.
+    void (async () => {
+      const found: { path: string; name: string }[] = [];
+      try {
+        found.push(...(await api.inspect.models({})));
+      } catch { /* no models folder yet */ }
+      try {
+        const lib = (await api.models.list({})) as { path: string; name?: string }[];
+        for (const m of lib) if (!found.some((f) => f.path === m.path)) found.push({ path: m.path, name: m.name ?? m.path });
+      } catch { /* library unavailable */ }
+      setChoices(found);
+      if (!localStorage.getItem(MODEL_KEY) && found[0]) setModelPath(found[0].path);
+    })();
+  }, [api]);
+
+  const inspect = async () => {
+    const r = await runJob.start(() => api.inspect.run({ modelPath, prompt, topK: 10 }));
+    if (r) {
+      setRun(r);
+      setPosition(r.tokens.length - 1);
+    }
+  };
+
   return (
     <>
-      <PageHeader title="Inspect" subtitle="Activations, attention, logit lens, gradients" />
-      <div className="min-h-0 flex-1 overflow-y-auto">
-        <EmptyState
-          icon={InspectIcon}
-          title="Look inside the model"
-          planned={[
-            'Residual-stream heatmap per layer and token, with per-layer statistics',
-            'Attention maps per head, the sliding window visible on local layers',
-            'Logit lens: what each layer would predict next',
-            'Gradients: per-layer norms and per-token attribution',
-            'Interventions: ablate a head or MLP unit and see the change',
-          ]}
-        >
-          Run a prompt through the glass-box Gemma 3 engine and see every layer: this is where the model is opened up.
-        </EmptyState>
+      <PageHeader title="Inspect" subtitle="Our own Gemma 3 engine, opened up: activations, attention, logit lens, interventions, gradients" />
+      <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 px-6 py-2.5 dark:border-zinc-800">
+        <label className="flex min-w-[320px] flex-1 items-center gap-2 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
+          Model (.gguf)
+          <input
+            data-testid="inspect-model-path"
+            list="inspect-model-choices"
+            value={modelPath}
+            onChange={(e) => setModelPath(e.target.value)}
+            placeholder="/path/to/gemma-3-270m.gguf"
+            className={`flex-1 font-mono ${textInputClass}`}
+          />
+          <datalist id="inspect-model-choices">
+            {choices.map((c) => (
+              <option key={c.path} value={c.path}>
+                {c.name}
+              </option>
+            ))}
+          </datalist>
+        </label>
+        {run && (
+          <span className="text-[12px] text-zinc-500" data-testid="inspect-model-summary">
+            {run.model.layers} layers · {run.model.heads} heads ({run.model.kvHeads} kv) · D {run.model.hidden} · V {run.model.vocab.toLocaleString()}
+            {run.model.window > 0 && ` · window ${run.model.window}`}
+          </span>
+        )}
+      </div>
+      <div role="tablist" aria-label="Inspector views" className="flex gap-1 border-b border-zinc-200 px-5 dark:border-zinc-800">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            role="tab"
+            type="button"
+            aria-selected={tab === t.id}
+            data-tab={t.id}
+            onClick={() => setTab(t.id)}
+            className={`-mb-px border-b-2 px-3 py-2 text-[13px] font-medium transition-colors ${
+              tab === t.id ? 'border-accent-600 text-accent-700 dark:text-accent-400' : 'border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200'
+            }`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="min-h-0 flex-1 overflow-y-auto px-6 py-4">
+        {/* Tabs stay mounted so their inputs and results survive switching. */}
+        <div hidden={tab !== 'activations'}>
+          <ActivationsTab modelPath={modelPath} prompt={prompt} setPrompt={setPrompt} onRun={inspect} job={runJob} run={run} position={position} setPosition={setPosition} />
+        </div>
+        <div hidden={tab !== 'attention'}>
+          <AttentionTab run={run} />
+        </div>
+        <div hidden={tab !== 'lens'}>
+          <LensTab run={run} position={position} setPosition={setPosition} />
+        </div>
+        <div hidden={tab !== 'mlp'}>
+          <MlpTab run={run} />
+        </div>
+        <div hidden={tab !== 'interventions'}>
+          <InterventionsTab run={run} position={position} setPosition={setPosition} />
+        </div>
+        <div hidden={tab !== 'compare'}>
+          <CompareTab modelPath={modelPath} />
+        </div>
+        <div hidden={tab !== 'gradients'}>
+          <GradientsTab modelPath={modelPath} />
+        </div>
       </div>
     </>
   );
+}
+
+/** Shown by tabs that need a run first. */
+export function NeedsRun() {
+  return <p className="py-10 text-center text-[13px] text-zinc-500">Run a prompt on the Activations tab first; this view shows the same run.</p>;
 }

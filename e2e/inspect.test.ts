@@ -1,0 +1,230 @@
+// Inspect → Activations, Logit lens, Attention, Interventions, Compare in Chromium on the mini model.
+// Every number the UI shows is compared with the engine's API answer for the same request.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { AttentionMap, CompareResult, InspectRun, InterventionResult } from '../electron/core/api/inspect.ts';
+import type { JobSnapshot } from '../electron/core/api/jobs.ts';
+import { ensureTestModels } from '../test-support/models.ts';
+import { connectApi } from './support/api.ts';
+import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
+import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+
+let host: TestHost;
+let browser: Browser;
+let modelPath: string;
+const SHOTS = join(repoRoot, '.cache', 'screenshots');
+const PROMPT = 'The quick brown fox jumps over the lazy dog. The dog wakes up and the fox';
+
+before(async () => {
+  modelPath = (await ensureTestModels()).miniF32;
+  host = await startTestHost();
+  browser = await launchBrowser();
+  mkdirSync(SHOTS, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+/** Waits for a job the API started and returns its result. */
+async function jobResult<R>(api: ReturnType<typeof connectApi>, jobId: string): Promise<R> {
+  const done = new Promise<JobSnapshot>((resolve) => {
+    const off = api.on('jobs.update', (s) => s.jobId === jobId && s.state !== 'running' && (off(), resolve(s)));
+  });
+  const now = await api.api.jobs.get({ jobId });
+  const s = now.state !== 'running' ? now : await done;
+  assert.equal(s.state, 'done', `job ${s.kind} ended ${s.state}: ${s.error?.message}`);
+  return s.result as R;
+}
+
+/** The result of the newest finished job of `kind` the UI started (the core is in-process). */
+function lastJob<R>(kind: string): R {
+  const j = host.core.jobs.list().filter((x) => x.kind === kind && x.state === 'done').at(-1);
+  assert.ok(j, `no finished ${kind} job`);
+  return j.result as R;
+}
+
+/** Pixels of the first canvas under `testId` that differ from its top-left (background) pixel. */
+async function paintedPixels(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).locator('canvas').first().evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
+    return n;
+  });
+}
+
+async function dataValues(page: Page, testId: string): Promise<unknown> {
+  return JSON.parse((await page.getByTestId(testId).getAttribute('data-values'))!);
+}
+
+async function inspectInUi(page: Page, prompt: string): Promise<void> {
+  await goToScreen(page, 'inspect');
+  await page.getByTestId('inspect-model-path').fill(modelPath);
+  await page.getByTestId('inspect-prompt').fill(prompt);
+  await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+  await page.getByTestId('residual-heatmap').locator('canvas').waitFor();
+}
+
+test('activations: the heatmap is drawn with the API\'s numbers, the logit-lens table is filled with decoded tokens, attention maps show the window', async () => {
+  const page = await openApp(browser, host);
+  const api = connectApi(host);
+  try {
+    await inspectInUi(page, PROMPT);
+    const uiRun = lastJob<InspectRun>('inspect.run');
+    const apiRun = await jobResult<InspectRun>(api, (await api.api.inspect.run({ modelPath, prompt: PROMPT, topK: 10 })).jobId);
+    const T = apiRun.tokens.length;
+    assert.ok(T > apiRun.model.window, 'the prompt is longer than the sliding window');
+
+    // heatmap: painted, and its values are the API's residual norms (layer × token)
+    assert.ok((await paintedPixels(page, 'residual-heatmap')) > 2000);
+    const heat = page.getByTestId('residual-heatmap');
+    assert.equal(Number(await heat.getAttribute('data-rows')), apiRun.model.layers + 1);
+    assert.equal(Number(await heat.getAttribute('data-cols')), T);
+    assert.deepEqual(await dataValues(page, 'residual-heatmap'), apiRun.residualNorms.flat());
+    assert.equal(await page.getByTestId('token-chips').locator('button').count(), T);
+    // the per-layer table shows the API's statistics
+    const l2 = page.getByTestId('layer-stats').locator('tr[data-layer="2"] td');
+    assert.equal(await l2.nth(3).textContent(), apiRun.layerStats[3].maxAbs.toFixed(apiRun.layerStats[3].maxAbs >= 100 ? 1 : 4));
+    await page.screenshot({ path: join(SHOTS, 'inspect-activations.png'), fullPage: true });
+
+    // logit lens at the last position: one row per layer (plus embeddings), decoded tokens, the API's probabilities
+    await page.getByRole('tab', { name: 'Logit lens' }).click();
+    const table = page.getByTestId('lens-table');
+    await table.waitFor();
+    const lensApi = await api.api.inspect.lens({ runId: uiRun.runId, position: T - 1, topK: 5 });
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), apiRun.model.layers + 1);
+    for (const [i, layer] of lensApi.layers.entries()) {
+      const cells = rows.nth(i).locator('.lens-token');
+      assert.equal(await cells.count(), 5);
+      for (const [k, tok] of layer.top.entries()) {
+        assert.equal(await cells.nth(k).textContent(), JSON.stringify(tok.text));
+        assert.equal(Number(await cells.nth(k).getAttribute('data-prob')), tok.prob);
+      }
+    }
+    // the last layer's top token is the model's own next-token prediction
+    assert.equal(lensApi.layers.at(-1)!.top[0].id, apiRun.next[0].id);
+    assert.ok((await paintedPixels(page, 'lens-grid')) > 500);
+    await page.screenshot({ path: join(SHOTS, 'inspect-lens.png'), fullPage: true });
+
+    // attention: a local layer (0) masks keys before the window
+    await page.getByRole('tab', { name: 'Attention' }).click();
+    await page.getByTestId('attention-map').locator('canvas').waitFor();
+    const map: AttentionMap = await api.api.inspect.attention({ runId: uiRun.runId, layer: 0, head: 0 });
+    assert.ok(map.sliding);
+    assert.deepEqual(await dataValues(page, 'attention-map'), Array.from(map.data));
+    assert.equal(map.data[(T - 1) * T + 0], 0, 'the first token is outside the last query\'s window');
+    assert.ok((await paintedPixels(page, 'attention-map')) > 2000);
+    await page.getByTestId('attention-layer').selectOption('5');
+    await page.getByRole('heading', { name: /Layer 5, head 0 — global/ }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'inspect-attention.png'), fullPage: true });
+
+    // MLP histograms are drawn
+    await page.getByRole('tab', { name: 'MLP' }).click();
+    assert.ok((await paintedPixels(page, 'mlp-hist-0')) > 500);
+    assert.equal(await page.getByTestId('mlp-table').locator('tbody tr').count(), apiRun.model.layers);
+    await page.screenshot({ path: join(SHOTS, 'inspect-mlp.png'), fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
+  } finally {
+    api.close();
+    await page.context().close();
+  }
+});
+
+test('interventions: ablating a head changes the shown probabilities, and they equal the engine\'s API result', async () => {
+  const page = await openApp(browser, host);
+  const api = connectApi(host);
+  try {
+    await inspectInUi(page, PROMPT);
+    const uiRun = lastJob<InspectRun>('inspect.run');
+    await page.getByRole('tab', { name: 'Interventions' }).click();
+    await page.getByTestId('iv-layer-0').selectOption('5');
+    await page.getByTestId('iv-head-0').selectOption('1');
+    await page.getByRole('button', { name: 'Rerun with interventions' }).click();
+    const table = page.getByTestId('intervention-result');
+    await table.waitFor();
+
+    const T = uiRun.tokens.length;
+    const apiResult = await jobResult<InterventionResult>(api, (await api.api.inspect.intervene({
+      runId: uiRun.runId, position: T - 1, topK: 10, interventions: [{ kind: 'head', layer: 5, head: 1, scale: 0 }],
+    })).jobId);
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), apiResult.changes.length);
+    let moved = 0;
+    for (const [i, c] of apiResult.changes.entries()) {
+      const row = rows.nth(i);
+      assert.equal(Number(await row.getAttribute('data-token-id')), c.id);
+      assert.equal(Number(await row.getAttribute('data-before')), c.before);
+      assert.equal(Number(await row.getAttribute('data-after')), c.after);
+      // the text shown is the same number
+      assert.equal(await row.locator('td').nth(2).textContent(), `${(c.after * 100).toFixed(2)}%`);
+      if (Math.abs(c.after - c.before) > 1e-6) moved++;
+    }
+    assert.ok(moved > 0, 'the ablation changed at least one shown probability');
+    assert.ok(apiResult.kl > 0);
+    // before = the run's own next-token distribution
+    assert.equal(apiResult.before[0].id, uiRun.next[0].id);
+    assert.equal(apiResult.before[0].prob, uiRun.next[0].prob);
+    await page.screenshot({ path: join(SHOTS, 'inspect-interventions.png'), fullPage: true });
+
+    // steering toward one prompt and away from another: the UI runs it and reports the vector's norm
+    await page.getByRole('button', { name: '+ Steering vector' }).click();
+    await page.getByRole('button', { name: 'Remove intervention' }).first().click();
+    await page.getByRole('button', { name: 'Rerun with interventions' }).click();
+    await page.getByText(/‖steering vector‖ = \d/).waitFor();
+    assert.deepEqual(pageErrors(page), []);
+  } finally {
+    api.close();
+    await page.context().close();
+  }
+});
+
+test('compare: two prompts side by side, similarity per layer from the API', async () => {
+  const page = await openApp(browser, host);
+  const api = connectApi(host);
+  try {
+    await goToScreen(page, 'inspect');
+    await page.getByTestId('inspect-model-path').fill(modelPath);
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    await page.getByTestId('compare-a').fill('a cat sat on the mat');
+    await page.getByTestId('compare-b').fill('a dog sat on the rug');
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await page.getByTestId('compare-heatmap-B').locator('canvas').waitFor();
+    const r = await jobResult<CompareResult>(api, (await api.api.inspect.compare({ modelPath, promptA: 'a cat sat on the mat', promptB: 'a dog sat on the rug', topK: 10 })).jobId);
+    assert.deepEqual(await dataValues(page, 'compare-similarity'), [r.similarity.map((s) => s.cosineLast), r.similarity.map((s) => s.cosineMean)]);
+    assert.deepEqual(await dataValues(page, 'compare-heatmap-A'), r.a.residualNorms.flat());
+    assert.ok((await paintedPixels(page, 'compare-heatmap-A')) > 500);
+    await page.screenshot({ path: join(SHOTS, 'inspect-compare.png'), fullPage: true });
+  } finally {
+    api.close();
+    await page.context().close();
+  }
+});
+
+test('a long prompt (≥ 512 tokens) is inspected; a run can be cancelled and the engine keeps working', async () => {
+  const api = connectApi(host);
+  const page = await openApp(browser, host);
+  try {
+    const long = Array.from({ length: 140 }, (_, i) => `word${i % 37} and`).join(' ');
+    await inspectInUi(page, long);
+    const run = lastJob<InspectRun>('inspect.run');
+    assert.ok(run.tokens.length >= 512, `${run.tokens.length} tokens`);
+    assert.equal(await page.getByTestId('token-chips').locator('button').count(), run.tokens.length);
+
+    // cancel: a 2000-token run is stopped mid-way; the job ends cancelled, and the next request works
+    const huge = Array.from({ length: 560 }, (_, i) => `item${i % 41} then`).join(' ');
+    const { jobId } = await api.api.inspect.run({ modelPath, prompt: huge, topK: 5 });
+    const cancelled = await api.api.jobs.cancel({ jobId });
+    assert.equal(cancelled.state, 'cancelled');
+    const next = await jobResult<InspectRun>(api, (await api.api.inspect.run({ modelPath, prompt: 'still alive', topK: 3 })).jobId);
+    assert.ok(next.tokens.length > 1);
+    assert.equal(host.core.workers.engine.snapshot.restarts, 0);
+  } finally {
+    api.close();
+    await page.context().close();
+  }
+});

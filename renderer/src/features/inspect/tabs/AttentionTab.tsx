@@ -1,0 +1,93 @@
+// Attention patterns per layer and head as query × key maps. Cells a query cannot see (the future,
+// and on local layers everything before the sliding window) are grey, so the window is visible.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AttentionMap, InspectRun } from '../../../../../electron/core/api/inspect.ts';
+import { useApi } from '../../../api/hooks.ts';
+import { ChartFrame } from '../charts/ChartFrame.tsx';
+import { Heatmap } from '../charts/Heatmap.tsx';
+import { ErrorNote, Select, Td, Th } from '../Controls.tsx';
+import { num } from '../format.ts';
+import { NeedsRun } from '../InspectScreen.tsx';
+
+export function AttentionTab({ run }: { run: InspectRun | null }) {
+  const api = useApi();
+  const [layer, setLayer] = useState(0);
+  const [head, setHead] = useState(0);
+  const [map, setMap] = useState<AttentionMap | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!run) return;
+    let live = true;
+    setError(null);
+    api.inspect.attention({ runId: run.runId, layer: Math.min(layer, run.model.layers - 1), head: Math.min(head, run.model.heads - 1) }).then(
+      (m) => live && setMap(m),
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, run, layer, head]);
+
+  const masked = useCallback(
+    (q: number, k: number) => (map ? k > q || (map.sliding && k <= q - map.window) : false),
+    [map],
+  );
+  const labels = useMemo(() => run?.tokens.map((t) => t.text) ?? [], [run]);
+  if (!run) return <NeedsRun />;
+  const heads = run.heads.filter((h) => h.layer === layer);
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-4">
+        <Select label="Layer" testId="attention-layer" value={layer} onChange={(v) => setLayer(Number(v))} options={run.model.sliding.map((s, l) => ({ value: l, label: `${l} (${s ? `local, window ${run.model.window}` : 'global'})` }))} />
+        <Select label="Head" testId="attention-head" value={head} onChange={(v) => setHead(Number(v))} options={Array.from({ length: run.model.heads }, (_, h) => ({ value: h, label: String(h) }))} />
+      </div>
+      {error && <ErrorNote>{error}</ErrorNote>}
+      {map && map.runId === run.runId && (
+        <ChartFrame
+          title={`Layer ${map.layer}, head ${map.head} — ${map.sliding ? `local: each token sees the last ${map.window}` : 'global: each token sees every earlier token'}`}
+          description="Rows: the query token; columns: the key it attends to. Grey: not visible to that query."
+          name={`attention-L${map.layer}-H${map.head}`}
+          csv={() => [['query\\key', ...labels], ...labels.map((l, q) => [l, ...Array.from(map.data.subarray(q * map.keys, (q + 1) * map.keys))])]}
+          json={() => map}
+        >
+          <Heatmap
+            testId="attention-map"
+            label={`Attention of layer ${map.layer} head ${map.head}`}
+            values={map.data}
+            rows={map.queries}
+            cols={map.keys}
+            rowLabels={labels}
+            colLabels={labels}
+            range={[0, 1]}
+            masked={masked}
+            maxWidth={760}
+            maxCell={22}
+            describe={(q, k, v) => `${JSON.stringify(labels[q])} → ${JSON.stringify(labels[k])}: ${(v * 100).toFixed(2)}%${masked(q, k) ? ' (not visible)' : ''}`}
+          />
+        </ChartFrame>
+      )}
+      <ChartFrame title={`Heads of layer ${layer}`} description="Mean attention entropy; near 0 means the head looks at one token only." name={`heads-L${layer}`}>
+        <table className="max-w-md" data-testid="head-entropy">
+          <thead>
+            <tr>
+              <Th>head</Th>
+              <Th right>entropy (nats)</Th>
+              <Th right>normalised</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {heads.map((h) => (
+              <tr key={h.head} className={`cursor-pointer border-t border-zinc-100 dark:border-zinc-800 ${h.head === head ? 'bg-accent-50 dark:bg-accent-500/10' : ''}`} onClick={() => setHead(h.head)}>
+                <Td mono>{h.head}</Td>
+                <Td right mono>{num(h.entropy)}</Td>
+                <Td right mono>{num(h.normalizedEntropy)}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ChartFrame>
+    </div>
+  );
+}
