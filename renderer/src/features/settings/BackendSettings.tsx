@@ -60,7 +60,7 @@ export function BackendSettings() {
         ['Devices', report.devices.length ? report.devices.join(', ') : 'none (CPU)'],
         ['GPU memory', memText(report.vram)],
         ['System memory', memText(report.ram)],
-        ['Threads', String(report.threads)],
+        ['Threads', <span data-testid="backend-threads">{report.threads}</span>],
         [
           'Layers offloaded',
           report.model ? (
