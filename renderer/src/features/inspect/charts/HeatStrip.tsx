@@ -3,8 +3,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { MONO, fmt, setupCanvas, theme } from './canvas.ts';
 import { diverging, textOn, css } from './colors.ts';
+import { useAvailableWidth } from './useWidth.ts';
 
-export function HeatStrip({ tokens, values, testId, label, width = 880 }: { tokens: string[]; values: number[]; testId: string; label: string; width?: number }) {
+export function HeatStrip({ tokens, values, testId, label, maxWidth = 960 }: { tokens: string[]; values: number[]; testId: string; label: string; maxWidth?: number }) {
+  const [box, avail] = useAvailableWidth<HTMLDivElement>();
+  const width = Math.max(240, Math.min(maxWidth, avail ?? Infinity));
   const ref = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
   const boxes = useRef<{ x: number; y: number; w: number; h: number }[]>([]);
@@ -45,7 +48,7 @@ export function HeatStrip({ tokens, values, testId, label, width = 880 }: { toke
   }, [tokens, values, width, max]);
 
   return (
-    <div className="relative inline-block max-w-full" data-testid={testId} data-values={JSON.stringify(values)} data-tokens={JSON.stringify(tokens)}>
+    <div ref={box} className="relative inline-block max-w-full" data-testid={testId} data-values={JSON.stringify(values)} data-tokens={JSON.stringify(tokens)}>
       <canvas
         ref={ref}
         role="img"

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { FONT, MONO, clip, fmt, setupCanvas, theme } from './canvas.ts';
 import { css, diverging, sequential } from './colors.ts';
+import { useAvailableWidth } from './useWidth.ts';
 
 export interface HeatmapProps {
   values: ArrayLike<number>;
@@ -32,7 +33,8 @@ const MAX_DATA_ATTR = 20_000;
 export function Heatmap(p: HeatmapProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
-  const maxWidth = p.maxWidth ?? 960;
+  const [box, avail] = useAvailableWidth<HTMLDivElement>();
+  const maxWidth = Math.max(200, Math.min(p.maxWidth ?? 960, avail ?? Infinity));
   const cell = Math.max(1, Math.min(p.maxCell ?? 28, Math.floor((maxWidth - LEFT) / Math.max(1, p.cols))));
   const showColLabels = !!p.colLabels && cell >= 9;
   const top = showColLabels ? 58 : 8;
@@ -124,6 +126,7 @@ export function Heatmap(p: HeatmapProps) {
 
   return (
     <div
+      ref={box}
       className="relative inline-block max-w-full overflow-x-auto"
       data-testid={p.testId}
       data-rows={p.rows}

@@ -2,6 +2,7 @@
 // Series values are also exposed as a data attribute (JSON) on the wrapper.
 import { useEffect, useRef, useState } from 'react';
 import { FONT, clip, fmt, setupCanvas, theme } from './canvas.ts';
+import { useAvailableWidth } from './useWidth.ts';
 
 export interface Series {
   name: string;
@@ -32,7 +33,8 @@ const M = { left: 54, right: 12, top: 12, bottom: 34 };
 export function SeriesChart(p: SeriesChartProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
-  const width = p.width ?? 560;
+  const [box, avail] = useAvailableWidth<HTMLDivElement>();
+  const width = Math.max(240, Math.min(p.width ?? 640, avail ?? Infinity));
   const height = p.height ?? 220;
   const n = p.labels.length;
   const plotW = width - M.left - M.right;
@@ -136,7 +138,7 @@ export function SeriesChart(p: SeriesChartProps) {
   });
 
   return (
-    <div className="relative inline-block max-w-full" data-testid={p.testId} data-values={JSON.stringify(p.series.map((s) => s.values))} data-log={p.log ? 'true' : 'false'}>
+    <div ref={box} className="relative inline-block max-w-full" data-testid={p.testId} data-values={JSON.stringify(p.series.map((s) => s.values))} data-log={p.log ? 'true' : 'false'}>
       <canvas
         ref={ref}
         role="img"

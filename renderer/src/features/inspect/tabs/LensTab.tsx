@@ -1,7 +1,7 @@
 // Logit lens: each layer's residual stream read through the final norm and the tied head — what the
 // model would predict next if it stopped at that layer. The grid shows the top-1 probability for
 // every position computed so far; the table shows the top 5 per layer at the selected position.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { InspectRun, LensAt } from '../../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../../api/hooks.ts';
 import { ChartFrame } from '../charts/ChartFrame.tsx';
@@ -18,7 +18,11 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
   const [lens, setLens] = useState<Map<number, LensAt>>(new Map());
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => setLens(new Map(run?.lens.map((l) => [l.position, l]) ?? [])), [run]);
+  const current = useRef<string | null>(null);
+  useEffect(() => {
+    current.current = run?.runId ?? null;
+    setLens(new Map(run?.lens.map((l) => [l.position, l]) ?? []));
+  }, [run]);
   const pos = run ? Math.min(position ?? run.tokens.length - 1, run.tokens.length - 1) : 0;
   useEffect(() => {
     if (!run || lens.has(pos)) return;
@@ -26,7 +30,7 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
     setError(null);
     const runId = run.runId;
     api.inspect.lens({ runId, position: pos, topK: 10 }).then(
-      (l) => setLens((m) => (run.runId === runId ? new Map(m).set(pos, l) : m)),
+      (l) => current.current === runId && setLens((m) => new Map(m).set(pos, l)),
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
   }, [api, run, pos, lens]);
