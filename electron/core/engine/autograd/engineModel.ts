@@ -96,7 +96,8 @@ export async function engineGradientModel(g: Gemma3, opts: { threads?: number } 
         // the engine's result_output is already capped; backward wants the raw head output
         kernels.forward(cacheOut.logits, cacheOut.resultNorm, weight('token_embd.weight'), loss.positions.length, shape.D, shape.V);
       }
-      const value = crossEntropyForward(cacheOut.logits, loss.targets, lossWeights(loss), loss.positions.length, shape.V, shape.softcap);
+      cacheOut.lse = new Float64Array(loss.positions.length);
+      const value = crossEntropyForward(cacheOut.logits, loss.targets, lossWeights(loss), loss.positions.length, shape.V, shape.softcap, cacheOut.lse);
       return { loss: value, cache: cacheOut };
     },
     dispose() {

@@ -40,7 +40,7 @@ export function modelBackward(
 
   // loss → logits → tied head → output_norm, only at the positions that carry a loss
   const dz = alloc(P * V);
-  crossEntropyBackward(dz, cache.logits, targets, lossWeights(cache.loss), P, V, s.softcap);
+  crossEntropyBackward(dz, cache.logits, targets, lossWeights(cache.loss), P, V, s.softcap, cache.lse);
   const dResultNorm = alloc(P * D);
   K.backward(dResultNorm, grads('token_embd.weight'), dz, cache.resultNorm, W('token_embd.weight'), P, D, V);
   const rows = alloc(P * D);

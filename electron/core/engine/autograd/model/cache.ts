@@ -58,6 +58,8 @@ export interface ForwardCache<T extends Vec = Vec> {
   /** [P, V] head outputs (before any soft-cap) at the loss positions only */
   logits: T;
   loss: LossTargets;
+  /** [P] log-sum-exp of each loss row, when the forward kept it (saves the backward a pass of exps) */
+  lse?: Float64Array;
 }
 
 /** Default loss: mean next-token cross-entropy over positions from..T−2. */

@@ -90,6 +90,7 @@ export function referenceForward(
   rmsnormForward(resultNorm, rows, W('output_norm.weight'), P, D, eps);
   const logits = alloc(P * V);
   K.forward(logits, resultNorm, W('token_embd.weight'), P, D, V);
-  const value = crossEntropyForward(logits, loss.targets, lossWeights(loss), P, V, s.softcap);
-  return { loss: value, cache: { tokens, x0, layers, last: x, resultNorm, logits, loss } };
+  const lse = new Float64Array(P);
+  const value = crossEntropyForward(logits, loss.targets, lossWeights(loss), P, V, s.softcap, lse);
+  return { loss: value, cache: { tokens, x0, layers, last: x, resultNorm, logits, loss, lse } };
 }

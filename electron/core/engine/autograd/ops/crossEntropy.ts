@@ -4,20 +4,21 @@
 // weights [P] (each row's share of the loss, e.g. 1/P for a mean).
 import { AutogradError, type Vec } from '../types.ts';
 
-/** Returns Σ_p weights[p] · −log softmax(cap(z[p]))[targets[p]]. */
+/**
+ * Returns Σ_p weights[p] · −log softmax(cap(z[p]))[targets[p]]. When `lse` is given, each row's
+ * log-sum-exp is stored there so the backward needs one exp per logit instead of two passes.
+ */
 export function crossEntropyForward(
-  z: Vec, targets: ArrayLike<number>, weights: ArrayLike<number>, P: number, V: number, softcap = 0,
+  z: Vec, targets: ArrayLike<number>, weights: ArrayLike<number>, P: number, V: number, softcap = 0, lse?: Float64Array,
 ): number {
   let loss = 0;
   for (let p = 0; p < P; p++) {
     const tgt = targets[p];
     if (!(tgt >= 0 && tgt < V)) throw new AutogradError(`target ${tgt} (row ${p}) is outside the vocabulary (0..${V - 1})`);
     const o = p * V;
-    let max = -Infinity;
-    for (let i = 0; i < V; i++) max = Math.max(max, cap(z[o + i], softcap));
-    let sum = 0;
-    for (let i = 0; i < V; i++) sum += Math.exp(cap(z[o + i], softcap) - max);
-    loss += weights[p] * (Math.log(sum) + max - cap(z[o + tgt], softcap));
+    const l = logSumExp(z, o, V, softcap);
+    if (lse) lse[p] = l;
+    loss += weights[p] * (l - cap(z[o + tgt], softcap));
   }
   return loss;
 }
@@ -28,25 +29,34 @@ export function crossEntropyForward(
  */
 export function crossEntropyBackward(
   dz: Vec, z: Vec, targets: ArrayLike<number>, weights: ArrayLike<number>, P: number, V: number, softcap = 0,
+  lse?: Float64Array,
 ): void {
   for (let p = 0; p < P; p++) {
     const o = p * V;
-    let max = -Infinity;
-    for (let i = 0; i < V; i++) max = Math.max(max, cap(z[o + i], softcap));
-    let sum = 0;
-    for (let i = 0; i < V; i++) sum += Math.exp(cap(z[o + i], softcap) - max);
+    const l = lse ? lse[p] : logSumExp(z, o, V, softcap);
     const w = weights[p];
     const tgt = targets[p];
-    for (let i = 0; i < V; i++) {
-      const zi = z[o + i];
-      let g = (Math.exp(cap(zi, softcap) - max) / sum - (i === tgt ? 1 : 0)) * w;
-      if (softcap > 0) {
-        const th = Math.tanh(zi / softcap);
-        g *= 1 - th * th;
+    if (softcap > 0) {
+      for (let i = 0; i < V; i++) {
+        const th = Math.tanh(z[o + i] / softcap);
+        dz[o + i] = (Math.exp(softcap * th - l) - (i === tgt ? 1 : 0)) * w * (1 - th * th);
       }
-      dz[o + i] = g;
+    } else {
+      for (let i = 0; i < V; i++) dz[o + i] = Math.exp(z[o + i] - l) * w;
+      dz[o + tgt] -= w;
     }
   }
+}
+
+/** log Σ_i exp(cap(z[o + i])), stable (max subtracted). */
+function logSumExp(z: Vec, o: number, V: number, softcap: number): number {
+  let max = -Infinity;
+  if (softcap > 0) for (let i = 0; i < V; i++) max = Math.max(max, cap(z[o + i], softcap));
+  else for (let i = 0; i < V; i++) if (z[o + i] > max) max = z[o + i];
+  let sum = 0;
+  if (softcap > 0) for (let i = 0; i < V; i++) sum += Math.exp(cap(z[o + i], softcap) - max);
+  else for (let i = 0; i < V; i++) sum += Math.exp(z[o + i] - max);
+  return max + Math.log(sum);
 }
 
 function cap(z: number, c: number): number {
