@@ -40,6 +40,10 @@ export default async function bench(): Promise<void> {
     await inspector.intervene({ runId: run.runId, interventions: [{ kind: 'head', layer: 5, head: 1, scale: 0 }], topK: 10 });
     const ivMs = performance.now() - ti;
     const total = performance.now() - t0;
+    // Gradients tab (issue 5): loss on a 4-token target after the same prompt, forward + backward
+    const tg = performance.now();
+    const grad = await inspector.gradients({ modelPath: path, prompt, target: ' and the layer', addBos: true });
+    const gradMs = performance.now() - tg;
     inspector.dispose();
     console.log(`inspect 270M-shape ${type}, ${run.tokens.length} tokens (model load ${(loadMs / 1000).toFixed(1)} s, not counted):`);
     console.log(`  plain forward (baseline)      ${(plainMs / 1000).toFixed(2)} s`);
@@ -50,5 +54,6 @@ export default async function bench(): Promise<void> {
     console.log(`  lens at a clicked position    ${(lensMs / 1000).toFixed(2)} s`);
     console.log(`  head ablation rerun           ${(ivMs / 1000).toFixed(2)} s`);
     console.log(`  total ${(total / 1000).toFixed(2)} s (goal ≤ 10 s), ${(total / plainMs).toFixed(2)}× a plain forward`);
+    console.log(`  gradients tab (${grad.tokens.length} tokens, first call includes setup): ${(gradMs / 1000).toFixed(2)} s (forward ${(grad.timing.forwardMs / 1000).toFixed(2)} s, backward ${(grad.timing.backwardMs / 1000).toFixed(2)} s)`);
   }
 }

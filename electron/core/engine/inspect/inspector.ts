@@ -11,11 +11,11 @@ import type {
   LayerStats, LensAt, MlpLayerSummary, TokenChange,
 } from '../../api/inspect.ts';
 import { MAX_INSPECT_TOKENS } from '../../api/inspect.ts';
-import type { GradientModel } from '../autograd/inspect/computeGradients.ts';
+import { engineGradientModel, type EngineGradientModel } from '../autograd/engineModel.ts';
 import { headEntropies, GELU_FLAT_BELOW } from '../autograd/inspect/saturation.ts';
 import { isSliding, loadGemma3, type Gemma3, type Hook } from '../models/gemma3/index.ts';
 import { rmsNorm } from '../tensor/ops.ts';
-import { gradientModelFor, gradientReport, summaryOf } from './gradients.ts';
+import { gradientReport, summaryOf } from './gradients.ts';
 import { buildHooks, steeringVector, type ResolvedIntervention } from './interventions.ts';
 import { cosine, histogram, meanRow, rowNorms, tensorStats } from './stats.ts';
 import { klDivergence, toTopTokens, topK } from './topk.ts';
@@ -58,7 +58,7 @@ export interface InspectorOptions {
 export class Inspector {
   private gemma: Gemma3 | null = null;
   private loadedKey = '';
-  private gradModel: GradientModel | null = null;
+  private gradModel: EngineGradientModel | null = null;
   private readonly runs = new Map<string, StoredRun>();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -82,9 +82,10 @@ export class Inspector {
     if (!st.isFile()) throw new InspectError('bad_input', `${path} is not a file`);
     const key = `${path}:${st.size}:${st.mtimeMs}`;
     if (this.gemma && this.loadedKey === key) return this.gemma;
+    this.gradModel?.dispose();
+    this.gradModel = null;
     this.gemma?.dispose();
     this.gemma = null;
-    this.gradModel = null;
     try {
       this.gemma = await (this.options.load ?? ((p) => loadGemma3(p, { threads: this.options.threads })))(path);
     } catch (err) {
@@ -321,7 +322,7 @@ export class Inspector {
       const ids = this.tokenize(g, input.prompt + input.target, input.addBos);
       if (!input.target && ids.length < 2) throw new InspectError('bad_input', 'a next-token loss over the prompt needs at least 2 tokens (or give a target)');
       progress(0.1, 'forward and backward');
-      this.gradModel ??= gradientModelFor(g);
+      this.gradModel ??= await engineGradientModel(g, { threads: this.options.threads });
       const r = gradientReport(g, this.gradModel, input, (id) => this.tokenText(g, id));
       progress(1, 'done');
       return r;
@@ -329,6 +330,8 @@ export class Inspector {
   }
 
   dispose(): void {
+    this.gradModel?.dispose();
+    this.gradModel = null;
     this.gemma?.dispose();
     this.gemma = null;
     this.runs.clear();
