@@ -1,0 +1,82 @@
+// `npm run glassbox -- grad --model M.gguf (--tokens 2,17,… | --text "…") [--target "…" | --target-tokens …] --out grads.safetensors`
+// One forward + backward through our Gemma 3 engine. The loss is the mean next-token cross-entropy
+// over all positions, or, with a target, over the target tokens only (appended after the prompt).
+// Writes, as F32 safetensors:
+//   loss                 [1]
+//   tokens               [T]      prompt (+ target) token ids, as floats
+//   loss_positions       [P]      positions whose next-token prediction carries the loss
+//   <GGUF tensor name>   dL/dW for every weight, e.g. blk.0.attn_q.weight [H·Dh, D], blk.0.attn_norm.weight [D]
+//                        (matrices as [rows = out, cols = in], i.e. GGUF's ne reversed, numpy order)
+import { parseArgs } from 'node:util';
+import { loadGemma3 } from '../../models/gemma3/index.ts';
+import { writeSafetensors, type SafetensorsEntry } from '../../export/safetensors.ts';
+import { engineGradientModel } from '../../autograd/engineModel.ts';
+import { computeGradients } from '../../autograd/inspect/computeGradients.ts';
+import { completionTargets } from '../../autograd/model/cache.ts';
+
+export const summary = 'loss and the gradient of every weight (named by GGUF tensor name) as safetensors';
+
+const USAGE =
+  'usage: grad --model M.gguf (--tokens 2,17,… | --text "…") [--target "…" | --target-tokens 5,9,…] --out grads.safetensors [--threads N]';
+
+function parseIds(flag: string, s: string): number[] {
+  return s.split(',').map((part) => {
+    const n = Number(part.trim());
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag}: '${part}' is not a token id`);
+    return n;
+  });
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: { type: 'string' },
+      tokens: { type: 'string' },
+      text: { type: 'string' },
+      target: { type: 'string' },
+      'target-tokens': { type: 'string' },
+      out: { type: 'string' },
+      threads: { type: 'string' },
+    },
+  });
+  if (!values.model || !values.out || (!values.tokens && values.text === undefined)) throw new Error(USAGE);
+  if (values.target !== undefined && values['target-tokens']) throw new Error('give --target or --target-tokens, not both');
+  const threads = values.threads ? Number(values.threads) : undefined;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new Error(`--threads must be a positive integer`);
+
+  // exact numerics and float Q8_0 inputs: the forward the backward differentiates
+  const g = await loadGemma3(values.model, { threads, numerics: 'exact', q8Activations: false });
+  const model = await engineGradientModel(g, { threads });
+  try {
+    const prompt = values.tokens ? parseIds('--tokens', values.tokens) : g.tokenize(values.text ?? '');
+    const target = values['target-tokens']
+      ? parseIds('--target-tokens', values['target-tokens'])
+      : values.target !== undefined ? g.tokenize(values.target, { addBos: false }) : [];
+    const tokens = [...prompt, ...target];
+    if (tokens.length < 2) throw new Error('need at least 2 tokens in all (a loss predicts a next token)');
+    if (values.target !== undefined && target.length === 0) throw new Error('--target tokenized to nothing');
+    const targets = target.length > 0 ? completionTargets(tokens, prompt.length) : undefined;
+    const { report, grads } = computeGradients(model, { tokens, targets });
+
+    const entries: SafetensorsEntry[] = [
+      { name: 'loss', shape: [1], data: Float32Array.of(report.loss) },
+      { name: 'tokens', shape: [tokens.length], data: Float32Array.from(tokens) },
+      { name: 'loss_positions', shape: [report.targets.positions.length], data: Float32Array.from(report.targets.positions) },
+    ];
+    for (const spec of grads.specs) {
+      const d = grads.get(spec.name);
+      entries.push({ name: spec.name, shape: spec.rows === 1 ? [spec.cols] : [spec.rows, spec.cols], data: d instanceof Float32Array ? d : Float32Array.from(d) });
+    }
+    writeSafetensors(values.out, entries, { model: values.model, engine: 'glassbox-gemma3', loss: String(report.loss) });
+    const top = [...report.perTensor].sort((a, b) => b.gradNorm - a.gradNorm).slice(0, 3);
+    console.log(
+      `wrote ${values.out}: loss ${report.loss.toFixed(6)} over ${report.targets.positions.length} positions, ` +
+        `${grads.specs.length} gradients (largest ‖g‖: ${top.map((t) => `${t.name} ${t.gradNorm.toExponential(2)}`).join(', ')}); ` +
+        `forward ${report.timing.forward.toFixed(0)} ms, backward ${report.timing.backward.toFixed(0)} ms`,
+    );
+  } finally {
+    model.dispose();
+    g.dispose();
+  }
+}
