@@ -2,7 +2,7 @@
 // Every number the UI shows is compared with the engine's API answer for the same request.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { AttentionMap, CompareResult, InspectRun, InterventionResult } from '../electron/core/api/inspect.ts';
@@ -90,6 +90,17 @@ test('activations: the heatmap is drawn with the API\'s numbers, the logit-lens 
     const l2 = page.getByTestId('layer-stats').locator('tr[data-layer="2"] td');
     assert.equal(await l2.nth(3).textContent(), apiRun.layerStats[3].maxAbs.toFixed(apiRun.layerStats[3].maxAbs >= 100 ? 1 : 4));
     await page.screenshot({ path: join(SHOTS, 'inspect-activations.png'), fullPage: true });
+
+    // exports: the chart as a PNG file, its data as CSV with the API's numbers
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save Residual stream norm as PNG' }).click()]);
+    assert.equal(png.suggestedFilename(), 'residual-norms.png');
+    const pngBytes = readFileSync((await png.path())!);
+    assert.deepEqual([...pngBytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const frame = page.getByRole('region', { name: 'Residual stream norm' });
+    const [csv] = await Promise.all([page.waitForEvent('download'), frame.getByRole('button', { name: 'CSV' }).click()]);
+    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\r\n');
+    assert.equal(lines.length, apiRun.model.layers + 2);
+    assert.deepEqual(lines[2].split(',').slice(1).map(Number), apiRun.residualNorms[1]);
 
     // logit lens at the last position: one row per layer (plus embeddings), decoded tokens, the API's probabilities
     await page.getByRole('tab', { name: 'Logit lens' }).click();
