@@ -225,6 +225,8 @@ export const inspectMethods = {
   attention: method(z.object({ runId, layer, head: z.number().int().min(0).max(1000) }).strict()).returns<AttentionMap>(),
   /** The logit lens of a finished run at one position (computed on demand for large vocabularies). */
   lens: method(z.object({ runId, position: z.number().int().min(0), topK }).strict()).returns<LensAt>(),
+  /** The logit lens at every position of a run, as a job (seconds per position on a 262k vocabulary); job result: LensAt[]. */
+  lensAll: method(z.object({ runId, topK }).strict()).returns<{ jobId: string }>(),
   /** Reruns the run's prompt with the interventions applied; job result: InterventionResult. */
   intervene: method(
     z.object({ runId, interventions: z.array(interventionSchema).min(1).max(32), position: z.number().int().min(0).optional(), topK }).strict(),

@@ -34,6 +34,7 @@ export function inspectHandlers(ctx: CoreContext): ServiceHandlers<'inspect'> {
     },
     'inspect.attention': (input) => engine.request('inspectAttention', input),
     'inspect.lens': (input) => engine.request('inspectLens', input),
+    'inspect.lensAll': (input) => ({ jobId: job('inspect.lensAll', 'Logit lens at every position', 'inspectLensAll', input).jobId }),
     'inspect.intervene': (input) => ({ jobId: job('inspect.intervene', `Intervene (${input.interventions.length})`, 'inspectIntervene', input).jobId }),
     'inspect.compare': (input) => ({ jobId: job('inspect.compare', `Compare “${short(input.promptA)}” / “${short(input.promptB)}”`, 'inspectCompare', input).jobId }),
     'inspect.gradients': (input) => ({ jobId: job('inspect.gradients', `Gradients of “${short(input.prompt)}”`, 'inspectGradients', input).jobId }),

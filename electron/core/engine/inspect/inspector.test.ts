@@ -207,3 +207,22 @@ test('bad input: a missing file and a non-GGUF file are clear errors', async () 
   await assert.rejects(inspector.run({ modelPath: new URL(import.meta.url).pathname, prompt: 'x', topK: 3, addBos: true }), /cannot load/);
   await assert.rejects(inspector.lens('no-such-run', 0, 3), /no longer held/);
 });
+
+test('lensAll equals the per-position lens; a cancelled run stops with an abort and the inspector keeps working', async () => {
+  const run = await inspector.run({ modelPath: models.miniF32, prompt: PROMPT, topK: 4, addBos: true });
+  const steps: string[] = [];
+  const every = await inspector.lensAll(run.runId, 4, (_, m) => steps.push(m));
+  assert.equal(every.length, run.tokens.length);
+  assert.deepEqual(every, run.lens);
+  assert.equal(steps.at(-1), 'done');
+
+  const ctl = new AbortController();
+  let layersSeen = 0;
+  const cancelled = inspector.run({ modelPath: models.miniF32, prompt: PROMPT, topK: 4, addBos: true }, (_, m) => {
+    if (m.startsWith('layer') && ++layersSeen === 2) ctl.abort();
+  }, ctl.signal);
+  await assert.rejects(cancelled, (e: Error) => e.name === 'AbortError');
+  assert.ok(layersSeen >= 2 && layersSeen < mini.config.layers, `stopped after ${layersSeen} layers`);
+  const after = await inspector.run({ modelPath: models.miniF32, prompt: 'still fine', topK: 3, addBos: true });
+  assert.ok(after.next.length === 3);
+});

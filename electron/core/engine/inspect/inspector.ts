@@ -235,6 +235,24 @@ export class Inspector {
     });
   }
 
+  /** The lens at every position of a run, a few positions per step so progress and cancel work (large vocabularies). */
+  lensAll(runId: string, k: number, progress: Progress = () => {}, signal?: AbortSignal): Promise<LensAt[]> {
+    return this.exclusive(async () => {
+      const run = this.stored(runId);
+      const g = await this.model(run.modelPath);
+      const T = run.tokens.length;
+      const step = Math.max(1, Math.floor(256 / run.resid.length));
+      for (let p0 = 0; p0 < T; p0 += step) {
+        signal?.throwIfAborted();
+        progress(p0 / T, `positions ${p0 + 1}–${Math.min(T, p0 + step)} of ${T}`);
+        this.lensMany(g, run, Array.from({ length: Math.min(step, T - p0) }, (_, i) => p0 + i), k);
+        await new Promise((resolve) => setImmediate(resolve)); // let a cancel message in
+      }
+      progress(1, 'done');
+      return this.lensMany(g, run, run.tokens.map((_, t) => t), k);
+    });
+  }
+
   attention(runId: string, layer: number, head: number): Promise<AttentionMap> {
     return this.exclusive(async () => {
       const run = this.stored(runId);

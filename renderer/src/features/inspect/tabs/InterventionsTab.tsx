@@ -1,7 +1,7 @@
 // Interventions: zero or scale an attention head or an MLP unit, or add a steering vector (the
 // difference of two prompts' residual streams at a layer), rerun, and compare the next-token
 // distribution before and after.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { InspectRun, Intervention, InterventionResult } from '../../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../../api/hooks.ts';
 import { Button } from '../../../components/ui.tsx';
@@ -21,6 +21,7 @@ export function InterventionsTab({ run, position, setPosition }: { run: InspectR
   const job = useJob<InterventionResult>();
   const [drafts, setDrafts] = useState<Draft[]>([{ key: 0, kind: 'head', layer: 0, head: 0, scale: 0 }]);
   const [result, setResult] = useState<InterventionResult | null>(null);
+  useEffect(() => setResult((r) => (r && r.runId === run?.runId ? r : null)), [run]);
   if (!run) return <NeedsRun />;
   const pos = Math.min(position ?? run.tokens.length - 1, run.tokens.length - 1);
   const update = (key: number, patch: Partial<Intervention>) => setDrafts((ds) => ds.map((d) => (d.key === key ? ({ ...d, ...patch } as Draft) : d)));

@@ -6,7 +6,9 @@ import type { InspectRun, LensAt } from '../../../../../electron/core/api/inspec
 import { useApi } from '../../../api/hooks.ts';
 import { ChartFrame } from '../charts/ChartFrame.tsx';
 import { Heatmap } from '../charts/Heatmap.tsx';
-import { ErrorNote, Td, Th } from '../Controls.tsx';
+import { Button } from '../../../components/ui.tsx';
+import { ErrorNote, JobStatus, Td, Th } from '../Controls.tsx';
+import { useJob, type JobView } from '../useJob.ts';
 import { layerName, pct } from '../format.ts';
 import { NeedsRun } from '../InspectScreen.tsx';
 import { TokenChips } from '../TokenChips.tsx';
@@ -17,6 +19,7 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
   const api = useApi();
   const [lens, setLens] = useState<Map<number, LensAt>>(new Map());
   const [error, setError] = useState<string | null>(null);
+  const all = useJob<LensAt[]>();
 
   const current = useRef<string | null>(null);
   useEffect(() => {
@@ -46,6 +49,11 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
 
   if (!run || !grid) return <NeedsRun />;
   const at = lens.get(pos);
+  const computeAll = async () => {
+    const runId = run.runId;
+    const r = await all.start(() => api.inspect.lensAll({ runId, topK: 10 }));
+    if (r && current.current === runId) setLens(new Map(r.map((l) => [l.position, l])));
+  };
   const rowLabels = run.layerStats.map((s) => layerName(s.layer));
   return (
     <div className="space-y-4">
@@ -54,7 +62,17 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
         title="Top-1 probability per layer and position"
         description={lens.size < run.tokens.length ? `Computed for ${lens.size} of ${run.tokens.length} positions (the vocabulary is large: click a token to compute its column).` : 'Hover a cell to see the token.'}
         name="logit-lens-grid"
+        actions={
+          lens.size < run.tokens.length && all.state !== 'running' ? (
+            <Button className="!py-1 text-[12px]" onClick={computeAll}>
+              Compute every position
+            </Button>
+          ) : undefined
+        }
       >
+        <div className="mb-2">
+          <JobStatus job={all as JobView<unknown>} label="Computing the lens" testId="lens-all-job" />
+        </div>
         <Heatmap
           testId="lens-grid"
           label="Logit lens top-1 probability"
