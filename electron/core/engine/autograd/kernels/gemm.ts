@@ -8,13 +8,13 @@
 //   gemm_tn(A, B, C, M, K, N, m0, m1)   C[m, :] += Σ_k A[k, m] · B[k, :]   A [K, M]
 // for rows m ∈ [m0, m1) (a thread's share), every pointer a byte offset into the shared memory,
 // N % 8 == 0. Blocking: K in chunks of KC and rows in chunks of MC so that a B panel (KC × 8) stays
-// in L1 across the MC/4 row tiles that reuse it and the A block stays in L2; each 4 × 8 register
+// in L1 across the 16 row tiles that reuse it and the A block stays in L2; each 4 × 8 register
 // tile accumulates in 8 SIMD registers and is added into C once per K chunk.
 import { Func, buildModule, type Local } from '../../tensor/wasm/emit.ts';
 
 const KC = 256;
-const MC = 64;
-const RT = 4; // rows per register tile
+const MC_TILES = 16; // row tiles per A block (MC = 16·RT rows)
+const RT = 4; // rows per register tile (default; see emitGemm)
 const NT = 8; // columns per register tile (two f32x4)
 
 /**
@@ -33,8 +33,8 @@ function forFrom(f: Func, v: Local, from: Local, to: Local, step: number, body: 
   });
 }
 
-function emitGemm(transA: boolean): Func {
-  const f = new Func(transA ? 'gemm_tn' : 'gemm_nn', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+export function emitGemm(transA: boolean, RT = 4, suffix = ''): Func {
+  const f = new Func((transA ? 'gemm_tn' : 'gemm_nn') + suffix, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [A, B, C, M, K, N, m0, m1] = f.params;
   const kc0 = f.local('i32'), kc1 = f.local('i32'), mc0 = f.local('i32'), mc1 = f.local('i32');
   const n = f.local('i32'), m = f.local('i32'), k = f.local('i32'), mLim = f.local('i32');
@@ -57,9 +57,13 @@ function emitGemm(transA: boolean): Func {
       f.get(cp[i]).simd('load', 0).set(acc[2 * i]);
       f.get(cp[i]).simd('load', 16).set(acc[2 * i + 1]);
       // &A[m + i, kc0] (nn) or &A[kc0, m + i] (tn)
-      if (transA) f.get(kc0).get(M).op('i32.mul').get(m).op('i32.add').i32(i).op('i32.add');
-      else f.get(m).i32(i).op('i32.add').get(K).op('i32.mul').get(kc0).op('i32.add');
-      f.i32(2).op('i32.shl').get(A).op('i32.add').set(ap[i]);
+      if (transA) {
+        // one pointer: A[k, m + i] sits i·4 bytes after A[k, m]
+        if (i === 0) f.get(kc0).get(M).op('i32.mul').get(m).op('i32.add').i32(2).op('i32.shl').get(A).op('i32.add').set(ap[0]);
+      } else {
+        f.get(m).i32(i).op('i32.add').get(K).op('i32.mul').get(kc0).op('i32.add');
+        f.i32(2).op('i32.shl').get(A).op('i32.add').set(ap[i]);
+      }
     }
     // &B[kc0, n]
     f.get(kc0).get(nBytes).op('i32.mul').get(n).i32(2).op('i32.shl').op('i32.add').get(B).op('i32.add').set(bp);
@@ -67,11 +71,13 @@ function emitGemm(transA: boolean): Func {
       f.get(bp).simd('load', 0).set(b0);
       f.get(bp).simd('load', 16).set(b1);
       for (let i = 0; i < rt; i++) {
-        f.get(ap[i]).simd('load32_splat', 0).set(a);
+        if (transA) f.get(ap[0]).simd('load32_splat', 4 * i).set(a);
+        else f.get(ap[i]).simd('load32_splat', 0).set(a);
         f.get(acc[2 * i]).get(a).get(b0).simd('f32x4_mul').simd('f32x4_add').set(acc[2 * i]);
         f.get(acc[2 * i + 1]).get(a).get(b1).simd('f32x4_mul').simd('f32x4_add').set(acc[2 * i + 1]);
-        f.get(ap[i]).get(aStep).op('i32.add').set(ap[i]);
+        if (!transA) f.get(ap[i]).get(aStep).op('i32.add').set(ap[i]);
       }
+      if (transA) f.get(ap[0]).get(aStep).op('i32.add').set(ap[0]);
       f.get(bp).get(nBytes).op('i32.add').set(bp);
     });
     for (let i = 0; i < rt; i++) {
@@ -83,8 +89,8 @@ function emitGemm(transA: boolean): Func {
   f.for(kc0, 0, K, KC, () => {
     f.get(kc0).i32(KC).op('i32.add').set(kc1);
     f.get(kc1).get(K).op('i32.gt_s').if(() => { f.get(K).set(kc1); });
-    forFrom(f, mc0, m0, m1, MC, () => {
-      f.get(mc0).i32(MC).op('i32.add').set(mc1);
+    forFrom(f, mc0, m0, m1, MC_TILES * RT, () => {
+      f.get(mc0).i32(MC_TILES * RT).op("i32.add").set(mc1);
       f.get(mc1).get(m1).op('i32.gt_s').if(() => { f.get(m1).set(mc1); });
       f.get(mc1).i32(RT - 1).op('i32.sub').set(mLim);
       f.for(n, 0, N, NT, () => {
