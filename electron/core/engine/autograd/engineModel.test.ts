@@ -115,3 +115,40 @@ test('engine path = float64 reference: mini Q8_0, completion-only loss, prompt b
   const { miniQ8 } = await ensureTestModels();
   await engineVsReference(miniQ8, 'mini Q8_0', 20, true);
 });
+
+test('engine path, float32 end to end: central differences through the engine forward itself (largest entry of every tensor)', async () => {
+  const { nano } = await ensureTestModels();
+  const g = await loadGemma3(nano, { threads: 1 });
+  const model = await engineGradientModel(g, { threads: 1 });
+  try {
+    const s = model.shape;
+    const tokens = promptOf(10, s.V, 5);
+    const loss = nextTokenTargets(tokens);
+    const { grads } = computeGradients(model, { tokens, targets: loss });
+    let worst = 0;
+    for (const spec of grads.specs) {
+      const gv = grads.get(spec.name);
+      let i = 0;
+      for (let j = 1; j < gv.length; j++) if (Math.abs(gv[j]) > Math.abs(gv[i])) i = j;
+      // perturb the engine's own weight in place (heap view or norm vector), in float32
+      const w = model.weight(spec.name);
+      const old = w[i];
+      const h = 1e-2 * Math.max(Math.abs(old), 0.05);
+      w[i] = old + h;
+      const hp = w[i] - old; // the step float32 actually took
+      const lp = model.forward(tokens, loss).loss;
+      w[i] = old - h;
+      const hm = old - w[i];
+      const lm = model.forward(tokens, loss).loss;
+      w[i] = old;
+      const numeric = (lp - lm) / (hp + hm);
+      const rel = Math.abs(numeric - gv[i]) / Math.max(Math.abs(numeric), Math.abs(gv[i]));
+      worst = Math.max(worst, rel);
+      assert.ok(rel < 5e-3, `${spec.name}[${i}]: analytic ${gv[i]} vs f32 finite difference ${numeric} (rel ${rel})`);
+    }
+    console.log(`  nano f32 through the engine forward: ${grads.specs.length} tensors, max rel err ${worst.toExponential(2)} (f32 differences: bound 5e-3)`);
+  } finally {
+    model.dispose();
+    g.dispose();
+  }
+});
