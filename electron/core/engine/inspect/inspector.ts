@@ -33,6 +33,8 @@ export class InspectError extends Error {
 /** Lens over every position when (L + 1)·T·V·D stays below this many multiply-adds (tiny vocabularies). */
 const EAGER_LENS_MACS = 6e8;
 const KEEP_RUNS = 4;
+/** Runs are also evicted (oldest first, never the newest) past this many bytes of kept activations. */
+const KEEP_BYTES = 2 * 1024 ** 3;
 const HIST_BINS = 48;
 
 interface StoredRun {
@@ -173,7 +175,13 @@ export class Inspector {
 
   private keep(run: StoredRun): void {
     this.runs.set(run.runId, run);
-    while (this.runs.size > KEEP_RUNS) this.runs.delete(this.runs.keys().next().value!);
+    const bytes = (r: StoredRun) => [...r.resid, ...r.probs].reduce((n, a) => n + a.byteLength, 0);
+    let total = [...this.runs.values()].reduce((n, r) => n + bytes(r), 0);
+    for (const [id, r] of this.runs) {
+      if (this.runs.size <= 1 || (this.runs.size <= KEEP_RUNS && total <= KEEP_BYTES)) break;
+      this.runs.delete(id);
+      total -= bytes(r);
+    }
   }
 
   private stored(runId: string): StoredRun {
