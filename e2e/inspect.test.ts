@@ -130,6 +130,8 @@ test('activations: the heatmap is drawn with the API\'s numbers, the logit-lens 
     assert.deepEqual(await dataValues(page, 'attention-map'), Array.from(map.data));
     assert.equal(map.data[(T - 1) * T + 0], 0, 'the first token is outside the last query\'s window');
     assert.ok((await paintedPixels(page, 'attention-map')) > 2000);
+    await page.getByTestId('attention-heads').locator('canvas').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'inspect-attention-local.png'), fullPage: true });
     await page.getByTestId('attention-layer').selectOption('5');
     await page.getByRole('heading', { name: /Layer 5, head 0 — global/ }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'inspect-attention.png'), fullPage: true });

@@ -25,21 +25,24 @@ export interface HeatmapProps {
   testId: string;
   label: string;
   describe?: (row: number, col: number, value: number) => string;
+  /** colour legend under the map (default shown) */
+  legend?: boolean;
 }
 
-const LEFT = 46;
 const MAX_DATA_ATTR = 20_000;
 
 export function Heatmap(p: HeatmapProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
   const [box, avail] = useAvailableWidth<HTMLDivElement>();
+  const LEFT = p.rowLabels ? 46 : 2;
   const maxWidth = Math.max(200, Math.min(p.maxWidth ?? 960, avail ?? Infinity));
   const cell = Math.max(1, Math.min(p.maxCell ?? 28, Math.floor((maxWidth - LEFT) / Math.max(1, p.cols))));
   const showColLabels = !!p.colLabels && cell >= 9;
   const top = showColLabels ? 58 : 8;
   const width = LEFT + cell * p.cols + 8;
-  const rowH = Math.max(cell, Math.min(22, Math.floor(420 / Math.max(1, p.rows))), 1);
+  // labelled maps get readable rows; unlabelled ones (small multiples) stay square
+  const rowH = p.rowLabels ? Math.max(cell, Math.min(22, Math.floor(420 / Math.max(1, p.rows))), 1) : cell;
   const height = top + rowH * p.rows + 6;
 
   const [lo, hi] = useMemo(() => {
@@ -113,7 +116,7 @@ export function Heatmap(p: HeatmapProps) {
         ctx.restore();
       });
     }
-  }, [p.values, p.rows, p.cols, p.rowLabels, p.colLabels, p.scale, p.log, p.masked, p.selectedCol, lo, hi, width, height, cell, rowH, top, showColLabels]);
+  }, [p.values, p.rows, p.cols, p.rowLabels, p.colLabels, p.scale, p.log, p.masked, p.selectedCol, lo, hi, width, height, cell, rowH, top, showColLabels, LEFT]);
 
   const cellAt = (e: React.MouseEvent) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -161,7 +164,7 @@ export function Heatmap(p: HeatmapProps) {
           {hover.text}
         </div>
       )}
-      <Legend lo={lo} hi={hi} scale={p.scale ?? 'sequential'} log={!!p.log} />
+      {p.legend !== false && <Legend lo={lo} hi={hi} scale={p.scale ?? 'sequential'} log={!!p.log} />}
     </div>
   );
 }

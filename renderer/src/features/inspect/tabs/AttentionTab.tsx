@@ -13,26 +13,28 @@ export function AttentionTab({ run }: { run: InspectRun | null }) {
   const api = useApi();
   const [layer, setLayer] = useState(0);
   const [head, setHead] = useState(0);
-  const [map, setMap] = useState<AttentionMap | null>(null);
+  const [maps, setMaps] = useState<AttentionMap[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     if (!run) return;
     let live = true;
     setError(null);
-    api.inspect.attention({ runId: run.runId, layer: Math.min(layer, run.model.layers - 1), head: Math.min(head, run.model.heads - 1) }).then(
-      (m) => live && setMap(m),
+    // every head of the layer at once: the small multiples below, and the big map of the chosen one
+    const l = Math.min(layer, run.model.layers - 1);
+    Promise.all(Array.from({ length: run.model.heads }, (_, h) => api.inspect.attention({ runId: run.runId, layer: l, head: h }))).then(
+      (ms) => live && setMaps(ms),
       (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
     );
     return () => {
       live = false;
     };
-  }, [api, run, layer, head]);
+  }, [api, run, layer]);
+  const map = maps.find((m) => m.head === head && m.layer === layer) ?? null;
 
-  const masked = useCallback(
-    (q: number, k: number) => (map ? k > q || (map.sliding && k <= q - map.window) : false),
-    [map],
-  );
+  const sliding = map?.sliding ?? false;
+  const window = map?.window ?? 0;
+  const masked = useCallback((q: number, k: number) => k > q || (sliding && k <= q - window), [sliding, window]);
   const labels = useMemo(() => run?.tokens.map((t) => t.text) ?? [], [run]);
   if (!run) return <NeedsRun />;
   const heads = run.heads.filter((h) => h.layer === layer);
@@ -44,6 +46,23 @@ export function AttentionTab({ run }: { run: InspectRun | null }) {
         <Select label="Head" testId="attention-head" value={head} onChange={(v) => setHead(Number(v))} options={Array.from({ length: run.model.heads }, (_, h) => ({ value: h, label: String(h) }))} />
       </div>
       {error && <ErrorNote>{error}</ErrorNote>}
+      {maps.length > 0 && maps[0].runId === run.runId && (
+        <div className="flex flex-wrap gap-3" data-testid="attention-heads">
+          {maps.map((m) => (
+            <button
+              key={m.head}
+              type="button"
+              aria-pressed={m.head === head}
+              aria-label={`Show head ${m.head}`}
+              onClick={() => setHead(m.head)}
+              className={`rounded-lg p-1.5 text-left ring-1 ${m.head === head ? 'ring-2 ring-accent-500' : 'ring-zinc-200 hover:ring-zinc-400 dark:ring-zinc-700'}`}
+            >
+              <div className="mb-1 text-[11.5px] font-medium text-zinc-600 dark:text-zinc-400">head {m.head}</div>
+              <Heatmap testId={`attention-head-${m.head}`} label={`Layer ${m.layer} head ${m.head} (small)`} values={m.data} rows={m.queries} cols={m.keys} range={[0, 1]} masked={masked} maxWidth={200} maxCell={6} legend={false} />
+            </button>
+          ))}
+        </div>
+      )}
       {map && map.runId === run.runId && (
         <ChartFrame
           title={`Layer ${map.layer}, head ${map.head} — ${map.sliding ? `local: each token sees the last ${map.window}` : 'global: each token sees every earlier token'}`}
