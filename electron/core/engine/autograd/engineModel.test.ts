@@ -10,7 +10,7 @@ import { ensureTestModels } from '../../../../test-support/models.ts';
 import { openGguf } from '../gguf/index.ts';
 import { loadGemma3, type Gemma3 } from '../models/gemma3/index.ts';
 import { compareGrad, rng } from './gradcheck.ts';
-import { computeGradients } from './inspect/computeGradients.ts';
+import { computeGradients, computeGradientsAsync } from './inspect/computeGradients.ts';
 import { engineGradientModel, shapeOfEngine } from './engineModel.ts';
 import { modelBackward } from './model/backward.ts';
 import { completionTargets, nextTokenTargets, type LossTargets } from './model/cache.ts';
@@ -147,6 +147,29 @@ test('engine path, float32 end to end: central differences through the engine fo
       assert.ok(rel < 5e-3, `${spec.name}[${i}]: analytic ${gv[i]} vs f32 finite difference ${numeric} (rel ${rel})`);
     }
     console.log(`  nano f32 through the engine forward: ${grads.specs.length} tensors, max rel err ${worst.toExponential(2)} (f32 differences: bound 5e-3)`);
+  } finally {
+    model.dispose();
+    g.dispose();
+  }
+});
+
+test('computeGradientsAsync: same report as the sync call, progress to 1, cancellable', async () => {
+  const { nano } = await ensureTestModels();
+  const g = await loadGemma3(nano, { threads: 1 });
+  const model = await engineGradientModel(g, { threads: 1 });
+  try {
+    const tokens = promptOf(9, model.shape.V, 8);
+    const sync = computeGradients(model, { tokens }).report;
+    const progress: number[] = [];
+    const { report } = await computeGradientsAsync(model, { tokens }, { onProgress: (f) => progress.push(f) });
+    assert.equal(report.loss, sync.loss);
+    assert.deepEqual(report.perLayer, sync.perLayer);
+    assert.deepEqual(report.attribution, sync.attribution);
+    assert.equal(progress.at(-1), 1);
+    assert.ok(progress.every((p, i) => i === 0 || p >= progress[i - 1]), `progress ${progress}`);
+    const ac = new AbortController();
+    const pending = computeGradientsAsync(model, { tokens }, { signal: ac.signal, onProgress: (f) => { if (f > 0.4) ac.abort(); } });
+    await assert.rejects(pending, (e: Error) => e.name === 'AbortError');
   } finally {
     model.dispose();
     g.dispose();

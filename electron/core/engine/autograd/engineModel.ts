@@ -84,6 +84,15 @@ export async function engineGradientModel(g: Gemma3, opts: { threads?: number } 
     return v;
   };
   let grads: FlatParams<Float32Array> | undefined;
+  const finish = (tokens: number[], loss: LossTargets, acts: Record<string, Activation>) => {
+    const cacheOut = toForwardCache(shape, tokens, loss, acts);
+    const P = loss.positions.length;
+    // the engine's result_output is already soft-capped; backward wants the raw head output
+    if (shape.softcap > 0) kernels.forward(cacheOut.logits, cacheOut.resultNorm, weight('token_embd.weight'), P, shape.D, shape.V);
+    cacheOut.lse = new Float64Array(P);
+    const value = crossEntropyForward(cacheOut.logits, loss.targets, lossWeights(loss), P, shape.V, shape.softcap, cacheOut.lse);
+    return { loss: value, cache: cacheOut };
+  };
 
   return {
     shape, weight, kernels,
@@ -91,14 +100,12 @@ export async function engineGradientModel(g: Gemma3, opts: { threads?: number } 
     forward(tokens: number[], loss: LossTargets) {
       checkLoss(loss, tokens.length, shape.V);
       const r = g.forward(tokens, { capture: { names: BACKWARD_CAPTURES }, logitPositions: loss.positions });
-      const cacheOut = toForwardCache(shape, tokens, loss, r.activations);
-      if (shape.softcap > 0) {
-        // the engine's result_output is already capped; backward wants the raw head output
-        kernels.forward(cacheOut.logits, cacheOut.resultNorm, weight('token_embd.weight'), loss.positions.length, shape.D, shape.V);
-      }
-      cacheOut.lse = new Float64Array(loss.positions.length);
-      const value = crossEntropyForward(cacheOut.logits, loss.targets, lossWeights(loss), loss.positions.length, shape.V, shape.softcap, cacheOut.lse);
-      return { loss: value, cache: cacheOut };
+      return finish(tokens, loss, r.activations);
+    },
+    async forwardAsync(tokens: number[], loss: LossTargets, signal?: AbortSignal) {
+      checkLoss(loss, tokens.length, shape.V);
+      const r = await g.forwardAsync(tokens, { capture: { names: BACKWARD_CAPTURES }, logitPositions: loss.positions, signal });
+      return finish(tokens, loss, r.activations);
     },
     dispose() {
       kernels.dispose();

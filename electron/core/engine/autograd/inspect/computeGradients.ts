@@ -2,7 +2,7 @@
 // (numbers and arrays only, safe to send over IPC/WebSocket) for charts and heat strips.
 // Legend: T tokens, D hidden, L layers, P loss positions.
 import type { Vec } from '../types.ts';
-import { modelBackward, type GradSink } from '../model/backward.ts';
+import { modelBackward, modelBackwardAsync, type GradSink } from '../model/backward.ts';
 import { lossWeights, nextTokenTargets, type ForwardCache, type LossTargets } from '../model/cache.ts';
 import { checkLoss, referenceForward } from '../model/forward.ts';
 import type { LinearKernels } from '../model/kernels.ts';
@@ -15,6 +15,8 @@ export interface GradientModel {
   shape: Gemma3Shape;
   weight: WeightSource;
   forward(tokens: number[], loss: LossTargets): { loss: number; cache: ForwardCache };
+  /** cancellable forward (yields between layers); computeGradientsAsync falls back to forward */
+  forwardAsync?(tokens: number[], loss: LossTargets, signal?: AbortSignal): Promise<{ loss: number; cache: ForwardCache }>;
   kernels?: LinearKernels;
   /** where gradients should live (e.g. in the engine's heap, reused across calls); default a fresh flat buffer */
   allocGrads?(): FlatParams;
@@ -79,8 +81,58 @@ function norm(v: ArrayLike<number>, from = 0, to = v.length): number {
 }
 
 export function computeGradients(
-  model: GradientModel, req: GradientRequest, opts: { grads?: FlatParams; freeze?: (name: string) => boolean } = {},
+  model: GradientModel, req: GradientRequest, opts: GradientOptions = {},
 ): { report: GradientReport; grads: FlatParams } {
+  const run = prepare(model, req, opts);
+  const t0 = performance.now();
+  const fwd = model.forward(req.tokens, run.loss);
+  const t1 = performance.now();
+  const dx0 = modelBackward(model.shape, model.weight, fwd.cache, run.sink, { kernels: model.kernels, onResidualGrad: run.onResidualGrad });
+  return summarise(model, req, run, fwd, dx0, t1 - t0, performance.now() - t1);
+}
+
+/**
+ * computeGradients for a job: cancellable through `signal` between layers, reporting progress as a
+ * fraction in [0, 1] (forward = first half when the model has forwardAsync, backward = the rest).
+ */
+export async function computeGradientsAsync(
+  model: GradientModel, req: GradientRequest,
+  opts: GradientOptions & { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<{ report: GradientReport; grads: FlatParams }> {
+  const run = prepare(model, req, opts);
+  const L = model.shape.L;
+  opts.signal?.throwIfAborted();
+  const t0 = performance.now();
+  const fwd = model.forwardAsync ? await model.forwardAsync(req.tokens, run.loss, opts.signal) : model.forward(req.tokens, run.loss);
+  opts.onProgress?.(0.4);
+  const t1 = performance.now();
+  const dx0 = await modelBackwardAsync(model.shape, model.weight, fwd.cache, run.sink, {
+    kernels: model.kernels, onResidualGrad: run.onResidualGrad, signal: opts.signal,
+    onLayer: (l) => opts.onProgress?.(0.4 + (0.55 * (L - l)) / L),
+  });
+  const t2 = performance.now();
+  const out = summarise(model, req, run, fwd, dx0, t1 - t0, t2 - t1);
+  opts.onProgress?.(1);
+  return out;
+}
+
+export interface GradientOptions {
+  /** accumulate here instead of model.allocGrads() / a fresh buffer (zeroed first either way) */
+  grads?: FlatParams;
+  /** tensors to treat as frozen: no dW is computed for them (e.g. everything but LoRA targets) */
+  freeze?: (name: string) => boolean;
+}
+
+interface Prepared {
+  loss: LossTargets;
+  grads: FlatParams;
+  sink: GradSink;
+  residualNorm: number[];
+  residualNormPerToken: number[][];
+  onResidualGrad: (layer: number, g: Vec) => void;
+}
+
+function prepare(model: GradientModel, req: GradientRequest, opts: GradientOptions): Prepared {
   const s = model.shape;
   const { tokens } = req;
   const loss = req.targets ?? nextTokenTargets(tokens);
@@ -88,22 +140,26 @@ export function computeGradients(
   const T = tokens.length, D = s.D;
   const grads = opts.grads ?? model.allocGrads?.() ?? allocFlat(s, 'f32');
   grads.flat.fill(0);
-  const sink: GradSink = (n) => (opts.freeze?.(n) ? null : grads.get(n));
-
-  const t0 = performance.now();
-  const fwd = model.forward(tokens, loss);
-  const t1 = performance.now();
   const residualNorm: number[] = new Array(s.L + 1).fill(0);
   const residualNormPerToken: number[][] = Array.from({ length: s.L + 1 }, () => new Array(T).fill(0));
-  const dx0 = modelBackward(s, model.weight, fwd.cache, sink, {
-    kernels: model.kernels,
+  return {
+    loss, grads, residualNorm, residualNormPerToken,
+    sink: (n) => (opts.freeze?.(n) ? null : grads.get(n)),
     onResidualGrad: (layer: number, g: Vec) => {
       residualNorm[layer + 1] = norm(g, 0, T * D);
       for (let t = 0; t < T; t++) residualNormPerToken[layer + 1][t] = norm(g, t * D, (t + 1) * D);
     },
-  });
-  const t2 = performance.now();
+  };
+}
 
+function summarise(
+  model: GradientModel, req: GradientRequest, run: Prepared, fwd: { loss: number; cache: ForwardCache }, dx0: Vec,
+  forwardMs: number, backwardMs: number,
+): { report: GradientReport; grads: FlatParams } {
+  const s = model.shape;
+  const { tokens } = req;
+  const { grads, loss } = run;
+  const T = tokens.length, D = s.D;
   const perTensor: TensorGradStat[] = grads.specs.map((spec) => {
     const g = grads.get(spec.name), w = model.weight(spec.name);
     const gradNorm = norm(g), weightNorm = norm(w);
@@ -133,9 +189,9 @@ export function computeGradients(
       loss: fwd.loss,
       tokens: [...tokens],
       targets: { positions: [...loss.positions], targets: [...loss.targets], weights: lossWeights(loss) },
-      perTensor, perLayer, residualNorm, residualNormPerToken, attribution,
+      perTensor, perLayer, residualNorm: run.residualNorm, residualNormPerToken: run.residualNormPerToken, attribution,
       saturation: { gelu, heads, explanations: EXPLAIN },
-      timing: { forward: t1 - t0, backward: t2 - t1 },
+      timing: { forward: forwardMs, backward: backwardMs },
     },
   };
 }

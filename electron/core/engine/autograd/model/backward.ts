@@ -30,6 +30,32 @@ export interface BackwardOptions {
 export function modelBackward(
   s: Gemma3Shape, W: WeightSource, cache: ForwardCache, grads: GradSink, opts: BackwardOptions = {},
 ): Vec {
+  const run = backwardSteps(s, W, cache, grads, opts);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Same as modelBackward, yielding to the event loop after each block so `signal` can cancel it. */
+export async function modelBackwardAsync(
+  s: Gemma3Shape, W: WeightSource, cache: ForwardCache, grads: GradSink,
+  opts: BackwardOptions & { signal?: AbortSignal; onLayer?: (layer: number) => void } = {},
+): Promise<Vec> {
+  const run = backwardSteps(s, W, cache, grads, opts);
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    const r = run.next();
+    if (r.done) return r.value;
+    opts.onLayer?.(r.value);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The backward, yielding the index of each block once its gradients are done (top block first). */
+function* backwardSteps(
+  s: Gemma3Shape, W: WeightSource, cache: ForwardCache, grads: GradSink, opts: BackwardOptions,
+): Generator<number, Vec> {
   const alloc = allocator(opts.precision ?? (cache.x0 instanceof Float32Array ? 'f32' : 'f64'));
   const K = opts.kernels ?? naiveKernels;
   const { D, H, Hkv, Dh, F, V, L, eps } = s;
@@ -93,6 +119,7 @@ export function modelBackward(
     K.backward(dAttnNorm, g('attn_v'), dv, c.attnNorm, w('attn_v'), T, D, KD);
     rmsnormBackward(dxIn, g('attn_norm'), dAttnNorm, c.x, w('attn_norm'), T, D, eps);
     dx = dxIn;
+    yield l;
   }
   opts.onResidualGrad?.(-1, dx);
   const dE = grads('token_embd.weight');
