@@ -175,3 +175,23 @@ test('computeGradientsAsync: same report as the sync call, progress to 1, cancel
     g.dispose();
   }
 });
+
+test('a second gradient model for the same loaded model reuses its heap buffers (no heap growth)', async () => {
+  const { miniQ8 } = await ensureTestModels();
+  const g = await loadGemma3(miniQ8, { threads: 1, q8Activations: false });
+  try {
+    const tokens = promptOf(8, g.config.vocab, 2);
+    const first = await engineGradientModel(g, { threads: 1 });
+    const a = computeGradients(first, { tokens }).report;
+    first.dispose();
+    const used = g.model.matmul.heap.bytesUsed;
+    const second = await engineGradientModel(g, { threads: 1 });
+    const b = computeGradients(second, { tokens }).report;
+    second.dispose();
+    assert.equal(g.model.matmul.heap.bytesUsed, used, 'heap grew on the second gradient model');
+    assert.equal(a.loss, b.loss);
+    assert.deepEqual(a.perTensor, b.perTensor);
+  } finally {
+    g.dispose();
+  }
+});

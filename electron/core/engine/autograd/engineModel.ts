@@ -42,12 +42,24 @@ export interface EngineGradientModel extends GradientModel {
   dispose(): void;
 }
 
+// Heap allocations are permanent (the engine's heap is a bump allocator), so what a gradient model
+// puts there (the gradient buffer, dequantized Q8_0 weights) is kept per loaded model and reused by
+// every gradient model made for it later.
+const perModel = new WeakMap<object, { weights: Map<string, Float32Array>; grads?: FlatParams<Float32Array> }>();
+
+/**
+ * A GradientModel over a loaded engine model. Cheap to make again for the same model (heap buffers
+ * are reused), but each holds a kernel thread pool until dispose().
+ */
 export async function engineGradientModel(g: Gemma3, opts: { threads?: number } = {}): Promise<EngineGradientModel> {
   const shape = shapeOfEngine(g);
   const mm = g.model.matmul;
   const kernels = await HeapKernels.create(mm, opts.threads);
   const w = g.model.weights;
-  const cache = new Map<string, Float32Array>();
+  let kept = perModel.get(g.model);
+  if (!kept) perModel.set(g.model, (kept = { weights: new Map() }));
+  const state = kept;
+  const cache = state.weights;
   const matrix = (lw: LinearWeight): Float32Array => {
     const n = lw.rows * lw.cols;
     if (lw.layout === 'f32') return kernels.view(lw.ptr, n);
@@ -83,7 +95,6 @@ export async function engineGradientModel(g: Gemma3, opts: { threads?: number } 
     }
     return v;
   };
-  let grads: FlatParams<Float32Array> | undefined;
   const finish = (tokens: number[], loss: LossTargets, acts: Record<string, Activation>) => {
     const cacheOut = toForwardCache(shape, tokens, loss, acts);
     const P = loss.positions.length;
@@ -96,7 +107,7 @@ export async function engineGradientModel(g: Gemma3, opts: { threads?: number } 
 
   return {
     shape, weight, kernels,
-    allocGrads: () => (grads ??= kernels.allocHeapFlat(shape)),
+    allocGrads: () => (state.grads ??= kernels.allocHeapFlat(shape)),
     forward(tokens: number[], loss: LossTargets) {
       checkLoss(loss, tokens.length, shape.V);
       const r = g.forward(tokens, { capture: { names: BACKWARD_CAPTURES }, logitPositions: loss.positions });

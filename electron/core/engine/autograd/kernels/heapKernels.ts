@@ -12,11 +12,13 @@ import type { MatmulEngine } from '../../tensor/matmul.ts';
 import { GemmPool } from './pool.ts';
 import { GEMM_COL_MULTIPLE } from './gemm.ts';
 
-export class HeapKernels implements LinearKernels {
-  private readonly where = new WeakMap<Vec, number>();
-  private work = 0;
-  private workBytes = 0;
+// Which arrays are views of which engine heap, and where: shared by every HeapKernels so views made
+// once (weights, gradient buffers) serve later kernel instances over the same heap.
+const heapViews = new WeakMap<Vec, { memory: WebAssembly.Memory; ptr: number }>();
+// One operand workspace per heap (kernel calls are synchronous, so they never overlap).
+const workspaces = new WeakMap<WebAssembly.Memory, { ptr: number; bytes: number }>();
 
+export class HeapKernels implements LinearKernels {
   private constructor(readonly engine: MatmulEngine, readonly pool: GemmPool) {}
 
   static async create(engine: MatmulEngine, threads?: number): Promise<HeapKernels> {
@@ -26,7 +28,7 @@ export class HeapKernels implements LinearKernels {
   /** A Float32Array view of heap bytes [ptr, ptr + 4n), remembered so kernels use it in place. */
   view(ptr: number, n: number): Float32Array {
     const v = this.engine.heap.f32(ptr, n);
-    this.where.set(v, ptr);
+    heapViews.set(v, { memory: this.engine.heap.memory, ptr });
     return v;
   }
 
@@ -54,17 +56,20 @@ export class HeapKernels implements LinearKernels {
   }
 
   private workspace(bytes: number): number {
-    if (bytes > this.workBytes) {
-      // permanent bump allocation; the old block is abandoned (grows a few times at most)
-      this.workBytes = Math.max(bytes, this.workBytes * 2);
-      this.work = this.engine.heap.alloc(this.workBytes);
+    const heap = this.engine.heap;
+    let ws = workspaces.get(heap.memory);
+    if (!ws || bytes > ws.bytes) {
+      // permanent bump allocation; an outgrown block is abandoned (it grows a few times at most)
+      const size = Math.max(bytes, (ws?.bytes ?? 0) * 2);
+      ws = { ptr: heap.alloc(size), bytes: size };
+      workspaces.set(heap.memory, ws);
     }
-    return this.work;
+    return ws.ptr;
   }
 
   private ptrOf(v: Vec): number | undefined {
-    const p = this.where.get(v);
-    return p !== undefined && v instanceof Float32Array ? p : undefined;
+    const p = heapViews.get(v);
+    return p && p.memory === this.engine.heap.memory && v instanceof Float32Array ? p.ptr : undefined;
   }
 
   forward(y: Vec, x: Vec, w: Vec, T: number, IN: number, OUT: number): void {
