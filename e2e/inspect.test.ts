@@ -29,13 +29,18 @@ after(async () => {
   await host?.stop();
 });
 
-/** Waits for a job the API started and returns its result. */
-async function jobResult<R>(api: ReturnType<typeof connectApi>, jobId: string): Promise<R> {
+/** Waits until a job the API started has ended. */
+async function jobSnapshot(api: ReturnType<typeof connectApi>, jobId: string): Promise<JobSnapshot> {
   const done = new Promise<JobSnapshot>((resolve) => {
     const off = api.on('jobs.update', (s) => s.jobId === jobId && s.state !== 'running' && (off(), resolve(s)));
   });
   const now = await api.api.jobs.get({ jobId });
-  const s = now.state !== 'running' ? now : await done;
+  return now.state !== 'running' ? now : done;
+}
+
+/** Waits for a job the API started and returns its result. */
+async function jobResult<R>(api: ReturnType<typeof connectApi>, jobId: string): Promise<R> {
+  const s = await jobSnapshot(api, jobId);
   assert.equal(s.state, 'done', `job ${s.kind} ended ${s.state}: ${s.error?.message}`);
   return s.result as R;
 }
@@ -218,24 +223,37 @@ test('compare: two prompts side by side, similarity per layer from the API', asy
   }
 });
 
-test('a long prompt (≥ 512 tokens) is inspected; a run can be cancelled and the engine keeps working', async () => {
+test('a long prompt (≥ 512 tokens) is inspected; the UI cancels a run in the engine worker and the engine keeps working', async () => {
   const api = connectApi(host);
   const page = await openApp(browser, host);
   try {
-    const long = Array.from({ length: 140 }, (_, i) => `word${i % 37} and`).join(' ');
+    const long = Array.from({ length: 200 }, (_, i) => `item${i % 41} then`).join(' ');
     await inspectInUi(page, long);
     const run = lastJob<InspectRun>('inspect.run');
     assert.ok(run.tokens.length >= 512, `${run.tokens.length} tokens`);
     assert.equal(await page.getByTestId('token-chips').locator('button').count(), run.tokens.length);
+    assert.equal(Number(await page.getByTestId('residual-heatmap').getAttribute('data-cols')), run.tokens.length);
 
-    // cancel: a 2000-token run is stopped mid-way; the job ends cancelled, and the next request works
-    const huge = Array.from({ length: 560 }, (_, i) => `item${i % 41} then`).join(' ');
-    const { jobId } = await api.api.inspect.run({ modelPath, prompt: huge, topK: 5 });
-    const cancelled = await api.api.jobs.cancel({ jobId });
-    assert.equal(cancelled.state, 'cancelled');
+    // the same prompt again, cancelled from the UI while the worker is in the forward pass
+    const runsBefore = host.core.jobs.list().filter((j) => j.kind === 'inspect.run').length;
+    await page.getByTestId('inspect-prompt').fill(`${long} once more`);
+    await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+    await page.getByTestId('inspect-job').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('inspect-job').getByText('Cancelled.').waitFor();
+    const job = host.core.jobs.list().filter((j) => j.kind === 'inspect.run').at(-1)!;
+    assert.equal(host.core.jobs.list().filter((j) => j.kind === 'inspect.run').length, runsBefore + 1);
+    assert.equal(job.state, 'cancelled');
+    // the previous run is still shown, and the engine answers the next request
+    assert.equal(Number(await page.getByTestId('residual-heatmap').getAttribute('data-cols')), run.tokens.length);
     const next = await jobResult<InspectRun>(api, (await api.api.inspect.run({ modelPath, prompt: 'still alive', topK: 3 })).jobId);
     assert.ok(next.tokens.length > 1);
     assert.equal(host.core.workers.engine.snapshot.restarts, 0);
+    // a prompt beyond what the model takes is a clear error, not a crash
+    const tooLong = await jobSnapshot(api, (await api.api.inspect.run({ modelPath, prompt: long.repeat(3), topK: 3 })).jobId);
+    assert.equal(tooLong.state, 'failed');
+    assert.match(tooLong.error!.message, /tokens; the inspector takes at most 1024/);
+    assert.equal(tooLong.error!.code, 'bad_input');
+    assert.deepEqual(pageErrors(page), []);
   } finally {
     api.close();
     await page.context().close();

@@ -134,6 +134,11 @@ test('interventions: scale 1 and a zero steering vector change nothing; ablating
   const zeroSteer = await inspector.intervene({ runId: run.runId, topK: 5, interventions: [{ kind: 'steer', layer: 2, promptA: 'hello there', promptB: 'hello there', scale: 4, from: 'mean' }] });
   assert.equal(zeroSteer.steeringNorms[0], 0);
   assert.equal(zeroSteer.kl, 0);
+  // at an earlier position the baseline comes from the stored residual through the lens: still identical to a rerun
+  const early = await inspector.intervene({ runId: run.runId, topK: 5, position: 3, interventions: [{ kind: 'head', layer: 0, head: 0, scale: 1 }] });
+  assert.equal(early.position, 3);
+  assert.ok(early.kl < 1e-12, `KL ${early.kl}`);
+  early.changes.forEach((c) => assert.ok(Math.abs(c.delta) < 1e-7));
 
   // every head of layer 1 scaled to 0 ⇒ kqv_out = 0 ⇒ attn_out = 0 ⇒ the post-attention norm outputs 0
   const H = mini.config.heads, L1 = 1, V = mini.config.vocab;

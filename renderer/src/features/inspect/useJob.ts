@@ -21,6 +21,8 @@ export function useJob<R>(): JobView<R> {
   const waiters = useRef(new Map<string, (s: JobSnapshot) => void>());
   const [jobId, setJobId] = useState<string | null>(null);
   const current = useRef<string | null>(null);
+  /** Cancel pressed before the core answered with the job's id: cancel as soon as it does. */
+  const cancelPending = useRef(false);
   const [snap, setSnap] = useState<{ state: JobView<R>['state']; progress: number | null; message: string; result: R | null; error: string | null }>({
     state: 'idle', progress: null, message: '', result: null, error: null,
   });
@@ -39,6 +41,8 @@ export function useJob<R>(): JobView<R> {
 
   const start = useCallback(async (begin: () => Promise<{ jobId: string }>): Promise<R | null> => {
     setSnap({ state: 'running', progress: 0, message: 'starting', result: null, error: null });
+    cancelPending.current = false;
+    current.current = null;
     let id: string;
     try {
       id = (await begin()).jobId;
@@ -48,6 +52,7 @@ export function useJob<R>(): JobView<R> {
     }
     current.current = id;
     setJobId(id);
+    if (cancelPending.current) void api.jobs.cancel({ jobId: id }).then(apply, () => {});
     const done = new Promise<JobSnapshot>((resolve) => waiters.current.set(id, resolve));
     const early = seen.current.get(id);
     if (early) apply(early);
@@ -60,6 +65,7 @@ export function useJob<R>(): JobView<R> {
 
   const cancel = useCallback(() => {
     if (current.current) void api.jobs.cancel({ jobId: current.current }).then(apply, () => {});
+    else cancelPending.current = true;
   }, [api, apply]);
 
   return { ...snap, jobId, start, cancel };
