@@ -47,8 +47,10 @@ export function InspectScreen() {
         found.push(...(await api.inspect.models({})));
       } catch { /* no models folder yet */ }
       try {
-        const lib = (await api.models.list({})) as { path: string; name?: string }[];
-        for (const m of lib) if (!found.some((f) => f.path === m.path)) found.push({ path: m.path, name: m.name ?? m.path });
+        // our engine runs gemma3 only; other architectures in the library are left out
+        for (const m of await api.models.list({})) {
+          if (m.architecture === 'gemma3' && !found.some((f) => f.path === m.path)) found.push({ path: m.path, name: m.name });
+        }
       } catch { /* library unavailable */ }
       setChoices(found);
       if (!localStorage.getItem(MODEL_KEY) && found[0]) setModelPath(found[0].path);
