@@ -73,10 +73,15 @@ export class HeapKernels implements LinearKernels {
   }
 
   forward(y: Vec, x: Vec, w: Vec, T: number, IN: number, OUT: number): void {
-    const wp = this.ptrOf(w);
-    if (wp === undefined || !(x instanceof Float32Array) || !(y instanceof Float32Array)) {
+    let wp = this.ptrOf(w);
+    if (!(x instanceof Float32Array) || !(y instanceof Float32Array) || !(w instanceof Float32Array)) {
       naiveKernels.forward(y, x, w, T, IN, OUT);
       return;
+    }
+    if (wp === undefined) {
+      // an operand matrix (e.g. a head's V in the attention backward): copy it into the workspace
+      wp = this.workspace(OUT * IN * 4);
+      this.engine.heap.f32(wp, OUT * IN).set(w.subarray(0, OUT * IN));
     }
     this.engine.linear({ layout: 'f32', source: 'F32', rows: OUT, cols: IN, ptr: wp, scalesPtr: 0 }, x, T, y);
   }

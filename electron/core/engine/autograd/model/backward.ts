@@ -1,6 +1,6 @@
 // Gemma 3 backward: the forward read bottom to top, each op's backward adding into the gradients.
 // Legend: T tokens, D hidden, H heads, Hkv kv-heads, Dh head dim, F ffn, V vocab, P loss positions.
-import { attentionBackward } from '../ops/attention.ts';
+import { attentionBackwardMatmul } from '../ops/attentionMatmul.ts';
 import { crossEntropyBackward } from '../ops/crossEntropy.ts';
 import { embeddingBackward } from '../ops/embedding.ts';
 import { gatedGeluBackward } from '../ops/gelu.ts';
@@ -83,7 +83,7 @@ function* backwardSteps(
   const dSa = alloc(T * D), dFfnOut = alloc(T * D), dGatePar = alloc(T * F), dGate = alloc(T * F), dUp = alloc(T * F);
   const dFfnNorm = alloc(T * D), dAttnOut = alloc(T * D), dKqv = alloc(T * QD), dqRope = alloc(T * QD);
   const dkRope = alloc(T * KD), dv = alloc(T * KD), dqn = alloc(T * QD), dkn = alloc(T * KD), dq = alloc(T * QD);
-  const dk = alloc(T * KD), dAttnNorm = alloc(T * D), attnScratch = new Float64Array(T);
+  const dk = alloc(T * KD), dAttnNorm = alloc(T * D);
 
   for (let l = L - 1; l >= 0; l--) {
     opts.onResidualGrad?.(l, dx);
@@ -108,8 +108,8 @@ function* backwardSteps(
     dxIn.set(dSa);
     rmsnormBackward(dAttnOut, g('post_attention_norm'), dSa, c.attnOut, w('post_attention_norm'), T, D, eps);
     K.backward(dKqv, g('attn_output'), dAttnOut, c.kqv, w('attn_output'), T, QD, D);
-    attentionBackward(dqRope, dkRope, dv, dKqv, c.probs, c.qRope, c.kRope, c.v,
-      { T, H, Hkv, Dh, scale: s.attnScale, window: sliding ? s.window : 0 }, attnScratch);
+    attentionBackwardMatmul(dqRope, dkRope, dv, dKqv, c.probs, c.qRope, c.kRope, c.v,
+      { T, H, Hkv, Dh, scale: s.attnScale, window: sliding ? s.window : 0 }, K, alloc);
     ropeBackward(dqn, dqRope, cos, sin, T, H, Dh);
     ropeBackward(dkn, dkRope, cos, sin, T, Hkv, Dh);
     rmsnormBackward(dq, g('attn_q_norm'), dqn, c.q, w('attn_q_norm'), T * H, Dh, eps);

@@ -7,6 +7,8 @@ import { matmulBackward, matmulForward } from './matmul.ts';
 import { rmsnormBackward, rmsnormForward } from './rmsnorm.ts';
 import { ropeBackward, ropeForward, ropeTables } from './rope.ts';
 import { attentionBackward, attentionForward, type AttentionShape } from './attention.ts';
+import { attentionBackwardMatmul } from './attentionMatmul.ts';
+import { naiveKernels } from '../model/kernels.ts';
 import { gatedGeluBackward, gatedGeluForward, gelu, geluGrad } from './gelu.ts';
 import { embeddingBackward, embeddingForward } from './embedding.ts';
 import { crossEntropyBackward, crossEntropyForward } from './crossEntropy.ts';
@@ -76,6 +78,12 @@ for (const window of [0, 3]) {
       inputs: { q, k, v },
       forward: () => (attentionForward(out, probs, q, k, v, s), out),
       backward: (dOut, g) => attentionBackward(g.q, g.k, g.v, dOut, probs, q, k, v, s),
+    }));
+    // the per-head matmul form gives the same gradients
+    report(`attentionMatmul(W=${window})`, checkOp({
+      inputs: { q, k, v },
+      forward: () => (attentionForward(out, probs, q, k, v, s), out),
+      backward: (dOut, g) => attentionBackwardMatmul(g.q, g.k, g.v, dOut, probs, q, k, v, s, naiveKernels, (n) => new Float64Array(n)),
     }));
     // masked entries stay exactly zero: the future, and (sliding) keys older than the window
     attentionForward(out, probs, q, k, v, s);
