@@ -9,8 +9,9 @@ const ctrl = new Int32Array(control);
 const GEN = 0, DONE = 1, KERNEL = 2, ARGS = 4, RANGES = 32;
 const SPIN = 20000;
 
-parentPort.postMessage('ready');
+// Read the job counter before saying ready: the first job may be posted the moment we do.
 let seen = Atomics.load(ctrl, GEN);
+parentPort.postMessage('ready');
 for (;;) {
   // Spin briefly (decode issues many small matmuls back to back), then sleep on the futex.
   let spins = 0;

@@ -14,6 +14,8 @@ import { Func, buildModule, type Local } from './emit.ts';
 
 const F32_TILE = { rt: 4, rn: 2 };
 const Q8_TILE = { rt: 2, rn: 2 };
+// Decoding (T = 1) is a stream through W: more rows per tile keep more loads in flight.
+const DECODE_RN = 4;
 
 /** Horizontal sum of an f32x4 on the stack → f32 on the stack. */
 function hsum(f: Func, v: Local): void {
@@ -22,7 +24,13 @@ function hsum(f: Func, v: Local): void {
   f.op('f32.add');
 }
 
-function emitMmF32(): Func {
+/** acc ← acc + a·b on f32x4 locals: one fused op when relaxed SIMD is available. */
+function madd(f: Func, fma: boolean, acc: Local, a: Local, b: Local): void {
+  if (fma) f.get(a).get(b).get(acc).simd('f32x4_relaxed_madd').set(acc);
+  else f.get(acc).get(a).get(b).simd('f32x4_mul').simd('f32x4_add').set(acc);
+}
+
+function emitMmF32(fma: boolean): Func {
   const f = new Func('mm_f32', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [x, w, y, T, K, N, n0, n1] = f.params;
   const n = f.local('i32');
@@ -30,11 +38,12 @@ function emitMmF32(): Func {
   const kb = f.local('i32');
   const kBytes = f.local('i32');
   const lim = f.local('i32');
+  const maxRn = Math.max(F32_TILE.rn, DECODE_RN);
   const xs = Array.from({ length: F32_TILE.rt }, () => f.local('i32'));
-  const ws = Array.from({ length: F32_TILE.rn }, () => f.local('i32'));
+  const ws = Array.from({ length: maxRn }, () => f.local('i32'));
   const xv = Array.from({ length: F32_TILE.rt }, () => f.local('v128'));
   const wv = f.local('v128');
-  const acc = Array.from({ length: F32_TILE.rt * F32_TILE.rn }, () => f.local('v128'));
+  const acc = Array.from({ length: F32_TILE.rt * maxRn }, () => f.local('v128'));
 
   f.get(K).i32(4).op('i32.mul').set(kBytes);
 
@@ -49,8 +58,7 @@ function emitMmF32(): Func {
         for (let j = 0; j < rn; j++) {
           f.get(ws[j]).get(kb).op('i32.add').simd('load', off).set(wv);
           for (let i = 0; i < rt; i++) {
-            const a = acc[i * rn + j];
-            f.get(a).get(xv[i]).get(wv).simd('f32x4_mul').simd('f32x4_add').set(a);
+            madd(f, fma, acc[i * rn + j], xv[i], wv);
           }
         }
       }
@@ -83,6 +91,30 @@ function emitTiledLoops(
   const { n, t, T, n0, n1, lim } = v;
   const { rt, rn } = shape;
   const tLim = f.local('i32');
+  // T = 1: rows of W in groups of DECODE_RN, then the leftovers one at a time.
+  f.get(T).i32(1).op('i32.eq');
+  f.if(() => {
+    f.i32(0).set(t);
+    f.get(n1).i32(DECODE_RN - 1).op('i32.sub').set(lim);
+    f.get(n0).set(n);
+    f.block(() => {
+      f.loop(() => {
+        f.get(n).get(lim).op('i32.ge_s').brIf(1);
+        tile(1, DECODE_RN);
+        f.get(n).i32(DECODE_RN).op('i32.add').set(n);
+        f.br(0);
+      });
+    });
+    f.block(() => {
+      f.loop(() => {
+        f.get(n).get(n1).op('i32.ge_s').brIf(1);
+        tile(1, 1);
+        f.get(n).i32(1).op('i32.add').set(n);
+        f.br(0);
+      });
+    });
+    f.op('return');
+  });
   f.get(T).i32(rt - 1).op('i32.sub').set(tLim); // t + rt <= T  ⇔  t < T - rt + 1
   f.get(n1).i32(rn - 1).op('i32.sub').set(lim);
   f.get(n0).set(n);
@@ -128,7 +160,7 @@ function emitTiledLoops(
   });
 }
 
-function emitMmQ8(): Func {
+function emitMmQ8(fma: boolean): Func {
   const f = new Func('mm_q8', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [xq, xd, wq, wd, y, T, K, N, n0, n1] = f.params;
   const n = f.local('i32');
@@ -137,15 +169,18 @@ function emitMmQ8(): Func {
   const nb = f.local('i32');
   const lim = f.local('i32');
   const { rt: RT, rn: RN } = Q8_TILE;
+  const maxRn = Math.max(RN, DECODE_RN);
   const xqs = Array.from({ length: RT }, () => f.local('i32'));
   const xds = Array.from({ length: RT }, () => f.local('i32'));
-  const wqs = Array.from({ length: RN }, () => f.local('i32'));
-  const wds = Array.from({ length: RN }, () => f.local('i32'));
+  const wqs = Array.from({ length: maxRn }, () => f.local('i32'));
+  const wds = Array.from({ length: maxRn }, () => f.local('i32'));
   const xv = Array.from({ length: RT }, () => f.local('v128'));
-  const wv = Array.from({ length: RN }, () => f.local('v128'));
-  const isum = Array.from({ length: RT * RN }, () => f.local('v128'));
-  const facc = Array.from({ length: RT * RN }, () => f.local('v128'));
+  const wv = Array.from({ length: maxRn }, () => f.local('v128'));
+  const isum = Array.from({ length: RT * maxRn }, () => f.local('v128'));
+  const facc = Array.from({ length: RT * maxRn }, () => f.local('v128'));
   const dx = Array.from({ length: RT }, () => f.local('f32'));
+  const conv = f.local('v128');
+  const scale = f.local('v128');
 
   f.get(K).i32(5).op('i32.shr_u').set(nb);
 
@@ -177,9 +212,9 @@ function emitMmQ8(): Func {
       for (let i = 0; i < rt; i++) {
         for (let j = 0; j < rn; j++) {
           const a = i * rn + j;
-          f.get(facc[a]).get(isum[a]).simd('f32x4_convert_i32x4_s');
-          f.get(dx[i]).get(wds[j]).mem('f32.load').op('f32.mul').simd('f32x4_splat');
-          f.simd('f32x4_mul').simd('f32x4_add').set(facc[a]);
+          f.get(isum[a]).simd('f32x4_convert_i32x4_s').set(conv);
+          f.get(dx[i]).get(wds[j]).mem('f32.load').op('f32.mul').simd('f32x4_splat').set(scale);
+          madd(f, fma, facc[a], conv, scale);
         }
       }
       for (let i = 0; i < rt; i++) {
@@ -211,11 +246,26 @@ export interface KernelExports {
 }
 
 /** Row alignment the kernels want from a thread's share of output rows. */
-export const ROW_GRAIN = Math.max(F32_TILE.rn, Q8_TILE.rn);
+export const ROW_GRAIN = Math.max(F32_TILE.rn, Q8_TILE.rn, DECODE_RN);
 
-let compiled: WebAssembly.Module | undefined;
-/** The compiled kernel module (compiled once per process; workers receive it by postMessage). */
-export function kernelModule(): WebAssembly.Module {
-  if (!compiled) compiled = new WebAssembly.Module(buildModule([emitMmF32(), emitMmQ8()], { initialPages: 1, maximumPages: 65536 }));
-  return compiled;
+/** Whether this V8 accepts relaxed SIMD (f32x4.relaxed_madd): probed with a one-function module. */
+export function hasRelaxedSimd(): boolean {
+  const f = new Func('probe', ['v128'], ['v128']);
+  f.get(f.params[0]).get(f.params[0]).get(f.params[0]).simd('f32x4_relaxed_madd');
+  return WebAssembly.validate(buildModule([f], { initialPages: 1, maximumPages: 1 }));
+}
+
+const compiled = new Map<boolean, WebAssembly.Module>();
+/**
+ * The compiled kernel module (once per process; workers receive it by postMessage). Uses fused
+ * multiply-add when the engine has relaxed SIMD, unless `fma` is false (then results are the same
+ * on every machine: plain mul + add).
+ */
+export function kernelModule(fma = hasRelaxedSimd()): WebAssembly.Module {
+  let m = compiled.get(fma);
+  if (!m) {
+    m = new WebAssembly.Module(buildModule([emitMmF32(fma), emitMmQ8(fma)], { initialPages: 1, maximumPages: 65536 }));
+    compiled.set(fma, m);
+  }
+  return m;
 }
