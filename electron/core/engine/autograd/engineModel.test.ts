@@ -75,11 +75,13 @@ test('nano GGUF, float64: whole-model backward matches finite differences on ran
   console.log(`  nano f64 whole-model FD: ${checked} entries in ${p.specs.length} tensors, max rel err ${worst.toExponential(2)}`);
 });
 
-async function engineVsReference(path: string, label: string, tokensN: number, completion: boolean): Promise<void> {
+async function engineVsReference(
+  path: string, label: string, tokensN: number, completion: boolean, forward?: 'engine' | 'reference',
+): Promise<void> {
   let g: Gemma3 | undefined;
   const model = await (async () => {
     g = await loadGemma3(path, { threads: 2, q8Activations: false });
-    return engineGradientModel(g, { threads: 2 });
+    return engineGradientModel(g, { threads: 2, forward });
   })();
   try {
     const s = model.shape;
@@ -113,7 +115,8 @@ test('engine path (captured forward + SIMD backward, f32) = float64 reference: n
 
 test('engine path = float64 reference: mini Q8_0, completion-only loss, prompt beyond the window', async () => {
   const { miniQ8 } = await ensureTestModels();
-  await engineVsReference(miniQ8, 'mini Q8_0', 20, true);
+  await engineVsReference(miniQ8, 'mini Q8_0, engine forward', 20, true, 'engine');
+  await engineVsReference(miniQ8, 'mini Q8_0, reference forward on the SIMD kernels', 20, true);
 });
 
 test('engine path, float32 end to end: central differences through the engine forward itself (largest entry of every tensor)', async () => {

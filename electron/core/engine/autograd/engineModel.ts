@@ -12,7 +12,7 @@ import type { LinearWeight } from '../tensor/matmul.ts';
 import { HeapKernels } from './kernels/heapKernels.ts';
 import type { GradientModel } from './inspect/computeGradients.ts';
 import type { ForwardCache, LayerCache, LossTargets } from './model/cache.ts';
-import { checkLoss } from './model/forward.ts';
+import { checkLoss, referenceForward } from './model/forward.ts';
 import type { FlatParams } from './model/params.ts';
 import type { Gemma3Shape } from './model/shape.ts';
 import { crossEntropyForward } from './ops/crossEntropy.ts';
@@ -51,7 +51,9 @@ const perModel = new WeakMap<object, { weights: Map<string, Float32Array>; grads
  * A GradientModel over a loaded engine model. Cheap to make again for the same model (heap buffers
  * are reused), but each holds a kernel thread pool until dispose().
  */
-export async function engineGradientModel(g: Gemma3, opts: { threads?: number } = {}): Promise<EngineGradientModel> {
+export async function engineGradientModel(
+  g: Gemma3, opts: { threads?: number; forward?: 'engine' | 'reference' } = {},
+): Promise<EngineGradientModel> {
   const shape = shapeOfEngine(g);
   const mm = g.model.matmul;
   const kernels = await HeapKernels.create(mm, opts.threads);
@@ -105,15 +107,28 @@ export async function engineGradientModel(g: Gemma3, opts: { threads?: number } 
     return { loss: value, cache: cacheOut };
   };
 
+  // Which forward feeds the backward. 'engine': the engine's own forward with captures (default).
+  // 'reference': ./model/forward.ts on the SIMD kernels over f32 weights, chosen by default for Q8_0
+  // models loaded with float activations, where the engine's exact float Q8_0 path is a slow
+  // scalar loop; it computes the same function (dequantized weights, float activations).
+  const q8Float = !mm.options.q8Activations && w.blocks.some((b) => b.wq.layout === 'q8_0' || b.wGate.layout === 'q8_0');
+  const which = opts.forward ?? (q8Float ? 'reference' : 'engine');
+  const reference = (tokens: number[], loss: LossTargets) => referenceForward(shape, weight, tokens, loss, { precision: 'f32', kernels });
+
   return {
     shape, weight, kernels,
     allocGrads: () => (state.grads ??= kernels.allocHeapFlat(shape)),
     forward(tokens: number[], loss: LossTargets) {
+      if (which === 'reference') return reference(tokens, loss);
       checkLoss(loss, tokens.length, shape.V);
       const r = g.forward(tokens, { capture: { names: BACKWARD_CAPTURES }, logitPositions: loss.positions });
       return finish(tokens, loss, r.activations);
     },
     async forwardAsync(tokens: number[], loss: LossTargets, signal?: AbortSignal) {
+      if (which === 'reference') {
+        signal?.throwIfAborted();
+        return reference(tokens, loss);
+      }
       checkLoss(loss, tokens.length, shape.V);
       const r = await g.forwardAsync(tokens, { capture: { names: BACKWARD_CAPTURES }, logitPositions: loss.positions, signal });
       return finish(tokens, loss, r.activations);
