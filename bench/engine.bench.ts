@@ -49,7 +49,7 @@ async function probeEngine(path: string): Promise<Probe> {
   model.forward(prompt); // warm-up
   let best = Infinity;
   let cache = model.newCache();
-  let logits = new Float32Array(0);
+  let logits: Float32Array = new Float32Array(0);
   for (let r = 0; r < REPS; r++) {
     cache = model.newCache();
     const t1 = performance.now();
@@ -74,7 +74,11 @@ async function probeLlama(path: string): Promise<Probe> {
   const model = await llama.loadModel({ modelPath: path });
   const loadS = (performance.now() - t0) / 1000;
   const ctx = await model.createContext({ contextSize: 512, batchSize: 512, threads: THREADS });
-  const prompt = promptIds(model.fileInsights.vocabularySize ?? 262144);
+  const { openGguf } = await import('../electron/core/engine/gguf/index.ts');
+  const file = openGguf(path);
+  const vocab = file.tensor('token_embd.weight')?.dims[1] ?? 262144;
+  file.close();
+  const prompt = promptIds(vocab);
   const seq = ctx.getSequence();
   let best = Infinity;
   for (let r = 0; r <= REPS; r++) {
@@ -97,8 +101,8 @@ async function probeLlama(path: string): Promise<Probe> {
   return { loadS, prefillTokS: PREFILL / best, decodeTokS: 1 / median(steps.slice(1)), maxRssMiB: process.resourceUsage().maxRSS / 1024 };
 }
 
-function runProbe(which: 'engine' | 'llama', path: string): Probe {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+function runProbe(which: 'engine' | 'llama', path: string, nodeFlags: string[] = []): Probe {
+  const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', fileURLToPath(import.meta.url)], {
     env: { ...process.env, GLASSBOX_ENGINE_PROBE: `${which}:${path}` },
     encoding: 'utf8',
     maxBuffer: 1 << 24,
@@ -116,10 +120,13 @@ export default async function bench(): Promise<void> {
   for (const type of types) {
     const path = await ensureModel270m(type);
     const ours = runProbe('engine', path);
+    // Electron's V8 ships relaxed SIMD (fused multiply-add); Node 20 has it behind a flag.
+    const fma = runProbe('engine', path, ['--experimental-wasm-relaxed-simd']);
     const ref = runProbe('llama', path);
     if (type === 'F32') llamaF32 = ref;
     console.log(`${type.padEnd(5)} prefill tok/s  engine ${f(ours.prefillTokS)}  llama.cpp ${f(ref.prefillTokS)}  ratio ${(ours.prefillTokS / ref.prefillTokS).toFixed(2)}`);
     console.log(`${type.padEnd(5)} decode  tok/s  engine ${f(ours.decodeTokS)}  llama.cpp ${f(ref.decodeTokS)}  ratio ${(ours.decodeTokS / ref.decodeTokS).toFixed(2)}`);
+    console.log(`${type.padEnd(5)} with FMA (relaxed SIMD): prefill ${f(fma.prefillTokS)} tok/s, ratio ${(fma.prefillTokS / ref.prefillTokS).toFixed(2)}; decode ${f(fma.decodeTokS)} tok/s, ratio ${(fma.decodeTokS / ref.decodeTokS).toFixed(2)}`);
     console.log(`${type.padEnd(5)} peak RSS MiB   engine ${f(ours.maxRssMiB)}  llama.cpp ${f(ref.maxRssMiB)}   load s: engine ${ours.loadS.toFixed(1)}, llama.cpp ${ref.loadS.toFixed(1)}`);
     if (type === 'Q8_0' && llamaF32) {
       console.log(`Q8_0  engine vs llama.cpp F32: prefill ${(ours.prefillTokS / llamaF32.prefillTokS).toFixed(2)}×, decode ${(ours.decodeTokS / llamaF32.decodeTokS).toFixed(2)}×`);

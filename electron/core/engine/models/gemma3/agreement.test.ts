@@ -47,7 +47,7 @@ interface Reference {
   probs: Float64Array[]; // per position, full vocabulary
 }
 
-async function llamaReference(model: LlamaModel, text: string | number[], kvF32: boolean): Promise<Reference> {
+async function llamaReference(model: LlamaModel, text: string | number[], kvF32: boolean, V: number): Promise<Reference> {
   const ctx = await model.createContext({
     contextSize: 256,
     threads: 2,
@@ -57,11 +57,10 @@ async function llamaReference(model: LlamaModel, text: string | number[], kvF32:
   try {
     const ids = typeof text === 'string' ? [model.tokens.bos!, ...model.tokenize(text, true)].map(Number) : text;
     const out = await ctx.getSequence().controlledEvaluate(ids.map((t) => [t, { generateNext: { probabilities: true } }] as [number, object]) as never);
-    const V = model.fileInsights.vocabularySize ?? 0;
     const probs = out.map((r, i) => {
       const map = r?.next.probabilities;
       assert.ok(map, `llama.cpp returned no probabilities at position ${i}`);
-      const p = new Float64Array(V || map.size);
+      const p = new Float64Array(V);
       for (const [tok, pr] of map) p[Number(tok)] = pr;
       return p;
     });
@@ -113,17 +112,18 @@ async function checkModel(kind: 'F32' | 'F16' | 'Q8_0', path: string, bound: num
   const llamaNumerics = await loadGemma3(path, { threads: 2, numerics: 'llama' });
   const exact = await loadGemma3(path, { threads: 2, numerics: 'exact' });
   ours.push(llamaNumerics, exact);
+  const V = exact.config.vocab;
   let worst: Comparison = { worstTv: 0, worstAt: '', argmaxMismatches: [] };
   let worstExact: Comparison = { worstTv: 0, worstAt: '', argmaxMismatches: [] };
   for (const [i, text] of PROMPTS.entries()) {
-    const ref = await llamaReference(lm, text, false);
+    const ref = await llamaReference(lm, text, false, V);
     assert.ok(ref.ids.length > llamaNumerics.config.window + 8, `prompt ${i} (${ref.ids.length} tokens) must exceed the window`);
     assert.deepEqual(llamaNumerics.tokenize(text), ref.ids, `tokenization of prompt ${i}`);
     const c = compare(llamaNumerics, ref, `prompt ${i}`, tieMargin);
     if (c.worstTv > worst.worstTv) worst = { ...c, argmaxMismatches: worst.argmaxMismatches };
     worst.argmaxMismatches.push(...c.argmaxMismatches);
     if (kind === 'F32') {
-      const refF32 = await llamaReference(lm, text, true);
+      const refF32 = await llamaReference(lm, text, true, V);
       const e = compare(exact, refF32, `prompt ${i} (f32 KV)`, 0);
       if (e.worstTv > worstExact.worstTv) worstExact = { ...e, argmaxMismatches: worstExact.argmaxMismatches };
       worstExact.argmaxMismatches.push(...e.argmaxMismatches);
@@ -156,7 +156,7 @@ async function checkModel(kind: 'F32' | 'F16' | 'Q8_0', path: string, bound: num
       while (agree < 32 && mine[agree] === theirs[agree]) agree++;
       if (agree < 32 && tieMargin > 0) {
         // Allowed only at a near-tie of llama.cpp's own distribution at the first difference.
-        const ref = (await llamaReference(lm, [...prompt, ...theirs.slice(0, agree)], false)).probs.at(-1)!;
+        const ref = (await llamaReference(lm, [...prompt, ...theirs.slice(0, agree)], false, V)).probs.at(-1)!;
         const sorted = [...ref].sort((x, y) => y - x);
         console.log(`# ${kind}: greedy run ${i} agrees for ${agree}/32 tokens, then a near-tie (llama.cpp margin ${(sorted[0] - sorted[1]).toExponential(2)})`);
         assert.ok(sorted[0] - sorted[1] < tieMargin, `greedy run ${i} diverges at token ${agree} without a near-tie`);
