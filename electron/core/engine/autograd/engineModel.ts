@@ -10,7 +10,7 @@ import type { Gemma3 } from '../models/gemma3/index.ts';
 import type { Activation, ActivationName } from '../models/gemma3/hooks.ts';
 import type { LinearWeight } from '../tensor/matmul.ts';
 import { HeapKernels } from './kernels/heapKernels.ts';
-import type { GradientModel } from './inspect/computeGradients.ts';
+import { norm, type GradientModel } from './inspect/computeGradients.ts';
 import type { ForwardCache, LayerCache, LossTargets } from './model/cache.ts';
 import { checkLoss, referenceForward } from './model/forward.ts';
 import type { FlatParams } from './model/params.ts';
@@ -45,7 +45,7 @@ export interface EngineGradientModel extends GradientModel {
 // Heap allocations are permanent (the engine's heap is a bump allocator), so what a gradient model
 // puts there (the gradient buffer, dequantized Q8_0 weights) is kept per loaded model and reused by
 // every gradient model made for it later.
-const perModel = new WeakMap<object, { weights: Map<string, Float32Array>; grads?: FlatParams<Float32Array> }>();
+const perModel = new WeakMap<object, { weights: Map<string, Float32Array>; norms: Map<string, number>; grads?: FlatParams<Float32Array> }>();
 
 /**
  * A GradientModel over a loaded engine model. Cheap to make again for the same model (heap buffers
@@ -59,7 +59,7 @@ export async function engineGradientModel(
   const kernels = await HeapKernels.create(mm, opts.threads);
   const w = g.model.weights;
   let kept = perModel.get(g.model);
-  if (!kept) perModel.set(g.model, (kept = { weights: new Map() }));
+  if (!kept) perModel.set(g.model, (kept = { weights: new Map(), norms: new Map() }));
   const state = kept;
   const cache = state.weights;
   const matrix = (lw: LinearWeight): Float32Array => {
@@ -115,8 +115,14 @@ export async function engineGradientModel(
   const which = opts.forward ?? (q8Float ? 'reference' : 'engine');
   const reference = (tokens: number[], loss: LossTargets) => referenceForward(shape, weight, tokens, loss, { precision: 'f32', kernels });
 
+  const weightNorm = (name: string): number => {
+    let n = state.norms.get(name);
+    if (n === undefined) state.norms.set(name, (n = norm(weight(name))));
+    return n;
+  };
+
   return {
-    shape, weight, kernels,
+    shape, weight, weightNorm, kernels,
     allocGrads: () => (state.grads ??= kernels.allocHeapFlat(shape)),
     forward(tokens: number[], loss: LossTargets) {
       if (which === 'reference') return reference(tokens, loss);

@@ -18,6 +18,8 @@ export interface GradientModel {
   /** cancellable forward (yields between layers); computeGradientsAsync falls back to forward */
   forwardAsync?(tokens: number[], loss: LossTargets, signal?: AbortSignal): Promise<{ loss: number; cache: ForwardCache }>;
   kernels?: LinearKernels;
+  /** ‖W‖ by GGUF name, if the model can cache it (weights do not change between calls) */
+  weightNorm?(name: string): number;
   /** where gradients should live (e.g. in the engine's heap, reused across calls); default a fresh flat buffer */
   allocGrads?(): FlatParams;
 }
@@ -74,7 +76,7 @@ export interface GradientReport {
   timing: { forward: number; backward: number };
 }
 
-function norm(v: ArrayLike<number>, from = 0, to = v.length): number {
+export function norm(v: ArrayLike<number>, from = 0, to = v.length): number {
   let s = 0;
   for (let i = from; i < to; i++) s += v[i] * v[i];
   return Math.sqrt(s);
@@ -161,9 +163,9 @@ function summarise(
   const { grads, loss } = run;
   const T = tokens.length, D = s.D;
   const perTensor: TensorGradStat[] = grads.specs.map((spec) => {
-    const g = grads.get(spec.name), w = model.weight(spec.name);
-    const gradNorm = norm(g), weightNorm = norm(w);
-    return { name: spec.name, layer: spec.layer, numel: g.length, gradNorm, weightNorm, ratio: weightNorm > 0 ? gradNorm / weightNorm : 0 };
+    const gradNorm = norm(grads.get(spec.name));
+    const weightNorm = model.weightNorm ? model.weightNorm(spec.name) : norm(model.weight(spec.name));
+    return { name: spec.name, layer: spec.layer, numel: spec.rows * spec.cols, gradNorm, weightNorm, ratio: weightNorm > 0 ? gradNorm / weightNorm : 0 };
   });
   const perLayer = new Array(s.L).fill(0);
   for (const t of perTensor) if (t.layer >= 0) perLayer[t.layer] += t.gradNorm ** 2;
