@@ -43,11 +43,16 @@ after(async () => {
 
 const lastAssistant = () => page.getByTestId('message-assistant').last();
 const lastUser = () => page.getByTestId('message-user').last();
-/** Waits until the newest reply is no longer streaming and returns its status. */
-async function replyDone(): Promise<string> {
-  await page.locator('[data-testid="message-assistant"]:not([data-status="streaming"])').last().waitFor();
-  await page.getByRole('button', { name: 'Send' }).waitFor();
-  return (await lastAssistant().getAttribute('data-status'))!;
+const lastAssistantId = () =>
+  page.evaluate(() => [...document.querySelectorAll('[data-testid="message-assistant"]')].at(-1)?.getAttribute('data-message-id') ?? null);
+/** Waits until the newest reply is a new one (not `previousId`) that has stopped streaming; returns its status. */
+async function replyDone(previousId: string | null): Promise<string> {
+  const handle = await page.waitForFunction((prev) => {
+    const last = [...document.querySelectorAll('[data-testid="message-assistant"]')].at(-1);
+    const status = last?.getAttribute('data-status');
+    return last && last.getAttribute('data-message-id') !== prev && status !== 'streaming' ? status : null;
+  }, previousId);
+  return (await handle.jsonValue()) as string;
 }
 const stored = async () => api.api.chat.get({ sessionId });
 const storedMessage = async (id: string) => (await stored()).messages.find((m) => m.id === id)!;
@@ -97,7 +102,7 @@ test('send: the reply streams into the page, its text growing across events, the
   const off = api.on('chat.delta', (d) => d.sessionId === sessionId && deltas.push(d.index));
   await send('Hello there, tell me a story');
   await lastUser().getByText('Hello there, tell me a story').waitFor();
-  const status = await replyDone();
+  const status = await replyDone(null);
   off();
   assert.ok(['complete', 'stopped'].includes(status), `reply ended ${status}`);
   const lengths = await page.evaluate(() => (window as unknown as { __lengths: number[] }).__lengths);
@@ -154,11 +159,12 @@ test('hover a token: the popover shows its probability and top-5 alternatives ex
 
 test('stop keeps the partial reply; regenerate adds a branch; the switcher moves between them', async () => {
   await api.api.chat.setConfig({ sessionId, sampling: { maxTokens: 1000 } });
+  const beforePoem = await lastAssistantId();
   await send('Now write a very long poem about the sea');
   // Stop as soon as the first text is on screen.
   await page.locator('[data-testid="message-assistant"][data-status="streaming"] .md').filter({ hasText: /\S/ }).waitFor();
   await page.getByRole('button', { name: 'Stop generating' }).click();
-  assert.equal(await replyDone(), 'stopped');
+  assert.equal(await replyDone(beforePoem), 'stopped');
   await lastAssistant().getByTestId('message-stopped').waitFor();
   const stoppedId = (await lastAssistant().getAttribute('data-message-id'))!;
   const stopped = await storedMessage(stoppedId);
@@ -168,7 +174,7 @@ test('stop keeps the partial reply; regenerate adds a branch; the switcher moves
 
   await api.api.chat.setConfig({ sessionId, sampling: { maxTokens: 24 } });
   await lastAssistant().getByRole('button', { name: 'Regenerate reply' }).click();
-  assert.equal(await replyDone(), 'complete');
+  assert.equal(await replyDone(stoppedId), 'complete');
   const regenId = (await lastAssistant().getAttribute('data-message-id'))!;
   assert.notEqual(regenId, stoppedId);
   const switcher = lastAssistant().getByTestId('branch-switcher');
@@ -186,11 +192,12 @@ test('stop keeps the partial reply; regenerate adds a branch; the switcher moves
 test('edit a user message: a new branch with its own reply; switching back shows the old one', async () => {
   const original = lastUser();
   const originalId = (await original.getAttribute('data-message-id'))!;
+  const beforeEdit = await lastAssistantId();
   await original.getByRole('button', { name: 'Edit message' }).click();
-  await page.getByLabel('Edit message').fill('Tell me about zebras and their stripes');
-  await page.getByLabel('Edit message').press('Enter');
+  await page.getByLabel('Edited message text').fill('Tell me about zebras and their stripes');
+  await page.getByLabel('Edited message text').press('Enter');
   await lastUser().getByText('Tell me about zebras and their stripes').waitFor();
-  assert.equal(await replyDone(), 'complete');
+  assert.equal(await replyDone(beforeEdit), 'complete');
   const editedId = (await lastUser().getAttribute('data-message-id'))!;
   assert.notEqual(editedId, originalId);
   await lastUser().getByTestId('branch-switcher').getByText('2/2').waitFor();
@@ -233,25 +240,28 @@ test('export Markdown and JSON; import the JSON back with hostile markdown: sani
   const json = await exportAs('JSON (re-importable)');
   assert.match(json.name, /\.json$/);
 
-  // Put hostile markdown into the exported reply, then import it through the UI.
+  // Put hostile markdown into the reply shown (the current leaf), then import it through the UI.
   const hostile = 'Look: <img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=2) <script>window.__pwned=3</script>\n\n```js\nconst answer = 42;\n```\n\n**bold** and `code`';
-  const replaced = json.text.replace(/"content":"(?:[^"\\]|\\.)*","status":"complete"/, () => `"content":${JSON.stringify(hostile)},"status":"complete"`);
+  const doc = JSON.parse(json.text) as { currentLeafId: string; messages: { id: string; content: string; tokens: unknown }[] };
+  const leaf = doc.messages.find((m) => m.id === doc.currentLeafId)!;
+  leaf.content = hostile;
+  leaf.tokens = null;
   const file = join(dir.path, 'hostile.json');
-  writeFileSync(file, replaced === json.text ? json.text : replaced);
+  writeFileSync(file, JSON.stringify(doc));
   const before = (await api.api.sessions.list()).length;
   await page.getByTestId('import-chat-input').setInputFiles(file);
   await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Chat sessions"] li').length === n + 1, before);
-  await page.getByRole('log', { name: 'Messages' }).waitFor();
-  if (replaced !== json.text) {
-    const shown = page.locator('.md').filter({ hasText: 'Look:' });
-    await shown.waitFor();
-    assert.equal(await shown.locator('img, script, [onerror]').count(), 0);
-    assert.equal(await shown.locator('a[href^="javascript"]').count(), 0);
-    await shown.getByText('<img src=x onerror="window.__pwned=1">').waitFor(); // shown as text
-    assert.ok((await shown.locator('code.hljs.language-js span.hljs-keyword').count()) >= 1, 'code is highlighted');
-    await shown.locator('strong').getByText('bold').waitFor();
-    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-  }
+  const shown = page.locator('.md').filter({ hasText: 'Look:' });
+  await shown.waitFor();
+  assert.equal(await shown.locator('img, script, [onerror]').count(), 0);
+  assert.equal(await shown.locator('a[href^="javascript"]').count(), 0);
+  await shown.getByText('<img src=x onerror="window.__pwned=1">', { exact: false }).waitFor(); // shown as text
+  assert.ok((await shown.locator('code.hljs.language-js span.hljs-keyword').count()) >= 1, 'code is highlighted');
+  await shown.locator('strong').getByText('bold').waitFor();
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+  const imported = (await api.api.sessions.list()).find((x) => x.id !== sessionId && x.title === 'Streaming in Chromium');
+  assert.ok(imported, 'the import is a new session with the same title');
+  assert.equal((await api.api.chat.get({ sessionId: imported.id })).messages.length, (await stored()).messages.length);
   assert.deepEqual(pageErrors(page), []);
   await page.context().close();
 });
@@ -264,8 +274,7 @@ test('kill -9 and restart the host: the session, its branches and the branch sho
   host = await spawnHostProcess({ dataDir: dir.path, db });
   api = connectApi(host);
   page = await openApp(browser, host);
-  await page.getByRole('list', { name: 'Chat sessions' }).getByText('Streaming in Chromium').click();
-  await page.getByRole('log', { name: 'Messages' }).waitFor();
+  await page.locator(`[data-session-id="${sessionId}"]`).click();
   await page.locator(`[data-message-id="${threadIds.at(-1)}"]`).waitFor();
   const shownIds = await page.locator('article[data-message-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
   assert.deepEqual(shownIds, threadIds);
@@ -280,19 +289,21 @@ test('kill -9 and restart the host: the session, its branches and the branch sho
 
 test('the model worker crashes mid-reply: a banner says so, the reply is marked, and chat recovers', async () => {
   await api.api.chat.setConfig({ sessionId, sampling: { maxTokens: 1000 } });
+  const beforeCrash = await lastAssistantId();
   await send('One more long story, please');
   await page.locator('[data-testid="message-assistant"][data-status="streaming"] .md').filter({ hasText: /\S/ }).waitFor();
   await api.api.workers.crashForTest({ worker: 'model' });
   const banner = page.getByTestId('chat-banner');
   await banner.getByText(/crashed/).waitFor();
-  const status = await replyDone();
+  const status = await replyDone(beforeCrash);
   assert.ok(status === 'failed' || status === 'interrupted', `the cut reply is marked (${status})`);
   await lastAssistant().locator('[data-testid="message-error"], [data-testid="message-interrupted"]').waitFor();
   await banner.getByText(/restarted/).waitFor();
 
   await api.api.chat.setConfig({ sessionId, sampling: { maxTokens: 16 } });
+  const beforeBack = await lastAssistantId();
   await send('Are you back?');
-  assert.equal(await replyDone(), 'complete');
+  assert.equal(await replyDone(beforeBack), 'complete');
   await lastAssistant().getByTestId('message-stats').waitFor();
   assert.deepEqual(pageErrors(page), []);
   await page.context().close();

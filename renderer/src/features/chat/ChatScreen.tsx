@@ -19,7 +19,7 @@ import { useSessions } from './useSessions.ts';
 import { bandClass, bandLabel, type ConfidenceBand } from './confidence.ts';
 
 export function ChatScreen() {
-  const { sessions, loading, error, create, rename, remove } = useSessions();
+  const { sessions, loading, error, create, rename, remove, reload: reloadSessions } = useSessions();
   const library = useChatLibrary();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
@@ -47,6 +47,7 @@ export function ChatScreen() {
   const importFile = async (file: File) => {
     try {
       const s = await library.importJson(await file.text());
+      reloadSessions();
       setSelectedId(s.id);
       setActionError(null);
     } catch (e) {
@@ -262,10 +263,11 @@ function Conversation({
             </EmptyState>
           ) : (
             <div className="mx-auto max-w-3xl space-y-5 px-6 py-6" role="log" aria-label="Messages" aria-live="off">
-              {chat.thread.map((m) => (
+              {chat.thread.map((m, i) => (
                 <MessageView
                   key={m.id}
                   message={m}
+                  last={i === chat.thread.length - 1}
                   siblings={siblingInfo(chat.messages, m.id)}
                   live={m.id === chat.streamingId}
                   busy={chat.streamingId !== null}

@@ -21,7 +21,11 @@ export function Composer({
 }) {
   const [text, setText] = useState('');
   const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => ref.current?.focus(), [focusKey]);
+  // Focus the box when a chat opens, unless the user is typing elsewhere (e.g. naming the new chat).
+  useEffect(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body || a.tagName === 'BUTTON') ref.current?.focus();
+  }, [focusKey]);
   // Grow with the text up to ~8 lines.
   useEffect(() => {
     const el = ref.current;

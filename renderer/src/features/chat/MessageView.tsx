@@ -19,6 +19,7 @@ export interface MessageActions {
 export function MessageView({
   message,
   siblings,
+  last,
   live,
   busy,
   tokenView,
@@ -27,6 +28,8 @@ export function MessageView({
 }: {
   message: Message;
   siblings: SiblingInfo | null;
+  /** The newest message of the thread: its actions stay visible. */
+  last: boolean;
   /** This reply is being generated right now. */
   live: boolean;
   /** Something is generating: editing and regenerating wait. */
@@ -85,7 +88,7 @@ export function MessageView({
         <div className={`mt-1 flex min-h-6 items-center gap-1 text-[11.5px] text-zinc-500 dark:text-zinc-400 ${isUser ? 'flex-row-reverse' : ''}`}>
           {siblings && siblings.count > 1 && <BranchSwitcher info={siblings} onSwitch={actions.onSwitch} disabled={busy} who={who} />}
           {message.role === 'assistant' && <Stats message={message} />}
-          <div className="flex items-center gap-0.5 opacity-0 transition-opacity group-hover:opacity-100 group-focus-within:opacity-100">
+          <div className={`flex items-center gap-0.5 transition-opacity ${last ? '' : 'opacity-0 group-hover:opacity-100 group-focus-within:opacity-100'}`}>
             <CopyButton text={message.content} />
             {isUser && (
               <IconAction label="Edit message" onClick={() => setEditing(true)} disabled={busy}>
@@ -223,7 +226,7 @@ function EditBox({ initial, onSave, onCancel }: { initial: string; onSave(text: 
     <div className="w-full max-w-[85%] rounded-xl border border-accent-500/40 bg-white p-2 shadow-xs dark:bg-zinc-900">
       <textarea
         ref={ref}
-        aria-label="Edit message"
+        aria-label="Edited message text"
         value={text}
         rows={Math.min(10, Math.max(2, text.split('\n').length))}
         onChange={(e) => setText(e.target.value)}

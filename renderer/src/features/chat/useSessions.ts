@@ -10,6 +10,7 @@ export function useSessions() {
     sessions: query.data ?? ([] as ChatSession[]),
     loading: query.loading,
     error: query.error,
+    reload: query.reload,
     create: (title?: string) => api.sessions.create(title ? { title } : {}),
     rename: (id: string, title: string) => api.sessions.rename({ id, title }),
     remove: (id: string) => api.sessions.delete({ id }),
