@@ -80,7 +80,7 @@ async function engineVsReference(
 ): Promise<void> {
   let g: Gemma3 | undefined;
   const model = await (async () => {
-    g = await loadGemma3(path, { threads: 2, q8Activations: false });
+    g = await loadGemma3(path, { threads: 1, q8Activations: false });
     return engineGradientModel(g, { threads: 2, forward });
   })();
   try {
