@@ -199,11 +199,21 @@ test('download by hf: URI with progress, pause and resume; the sha256 is checked
 });
 
 test('remove a model from the library', async () => {
-  const row = rows().filter({ hasNotText: 'active' }).first();
-  const name = (await row.getByTestId('model-name').textContent())!;
-  await row.getByRole('button', { name: `Remove ${name}` }).click();
+  // A model of its own to remove, so this does not depend on the download above.
+  const nano = (await ensureTestModels()).nano;
+  await importPath(nano);
+  await importMessage().getByText(/^Added /).waitFor();
+  const count = await rows().count();
+  const listed = await host.core.dispatch('models.list', {});
+  assert.ok(listed.ok);
+  const target = (listed.value as { id: string; name: string; path: string }[]).find((m) => m.path === nano)!;
+  const row = page.locator(`[data-testid="model-row"][data-model-id="${target.id}"]`);
+  await row.getByRole('button', { name: `Remove ${target.name}` }).click();
   await row.getByRole('button', { name: 'Remove', exact: true }).click();
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="model-row"]').length === 1);
+  await row.waitFor({ state: 'detached' });
+  assert.equal(await rows().count(), count - 1);
+  const after = await host.core.dispatch('models.list', {});
+  assert.ok(after.ok && !(after.value as { id: string }[]).some((m) => m.id === target.id));
   await page.screenshot({ path: join(shots, 'models-light.png') });
   assert.deepEqual(pageErrors(page), []);
   await page.context().close();

@@ -26,6 +26,9 @@ export function useChat(sessionId: string) {
   const [settingsError, setSettingsError] = useState<string | null>(null);
   const [activeModel, setActiveModel] = useState<ModelInfo | null | undefined>(undefined);
   const [contextUsage, setContextUsage] = useState<{ used: number; total: number } | null>(null);
+  // Bumped when llama.cpp (re)loads a model: the context meter can only count tokens then.
+  const [backendTick, setBackendTick] = useState(0);
+  useEvent('backend.changed', () => setBackendTick((t) => t + 1));
   const generatingRef = useRef<string | null>(null);
   generatingRef.current = state.generatingId;
 
@@ -87,7 +90,7 @@ export function useChat(sessionId: string) {
     return () => {
       live = false;
     };
-  }, [api, sessionId, connection, lastId, state.generatingId, activeModel?.id]);
+  }, [api, sessionId, connection, lastId, state.generatingId, activeModel?.id, backendTick]);
   const context = state.generatingId && state.liveContext
     ? { used: state.liveContext.used, total: state.liveContext.size }
     : { used: contextUsage?.used ?? null, total: contextUsage?.total ?? null };
