@@ -89,7 +89,7 @@ export function Switch({ label, checked, onChange, disabled }: { label: string; 
       className="inline-flex items-center gap-2 text-[12.5px] text-zinc-700 disabled:opacity-50 dark:text-zinc-300"
     >
       <span className={`relative inline-block h-4 w-7 shrink-0 rounded-full transition-colors ${checked ? 'bg-accent-600' : 'bg-zinc-300 dark:bg-zinc-700'}`} aria-hidden="true">
-        <span className={`absolute top-0.5 size-3 rounded-full bg-white shadow transition-transform ${checked ? 'translate-x-3.5' : 'translate-x-0.5'}`} />
+        <span className={`absolute top-0.5 left-0 size-3 rounded-full bg-white shadow transition-transform ${checked ? 'translate-x-3.5' : 'translate-x-0.5'}`} />
       </span>
       {label}
     </button>

@@ -62,7 +62,7 @@ export function Composer({
               onStop();
             }
           }}
-          className="max-h-[200px] min-h-9 flex-1 resize-none bg-transparent px-2 py-1.5 text-[14px] outline-none focus-visible:outline-none placeholder:text-zinc-400 disabled:cursor-not-allowed"
+          className="max-h-[200px] min-h-9 flex-1 resize-none bg-transparent px-2 py-1.5 text-[14px] outline-none chat-composer-input placeholder:text-zinc-400 disabled:cursor-not-allowed"
         />
         {streaming ? (
           <Button variant="secondary" onClick={onStop} aria-label="Stop generating">
