@@ -16,13 +16,6 @@ let browser: Browser;
 before(async () => {
   host = await startTestHost();
   browser = await launchBrowser();
-  const api = connectApi(host);
-  try {
-    const m = await api.api.models.import({ path: (await ensureTestModels()).nano });
-    await api.api.models.setActive({ id: m.id });
-  } finally {
-    api.close();
-  }
 });
 after(async () => {
   await browser?.close();
@@ -35,9 +28,30 @@ const report = async (): Promise<BackendReport> => {
   return r.value as BackendReport;
 };
 
-test('the backend card shows what llama.cpp runs on, as the core reports it', async () => {
+test('opening Settings does not start llama.cpp; "Start it now" does, and the card shows the report', async () => {
   const page = await openApp(browser, host, { hash: '#/settings' });
   const card = page.getByRole('region', { name: 'Backend' });
+  await card.getByTestId('backend-not-started').getByText('llama.cpp starts when a model is first loaded.').waitFor();
+  assert.equal(host.core.workers.model.snapshot.state, 'idle', 'the model worker was not started by opening Settings');
+  await card.getByRole('button', { name: 'Start it now' }).click();
+  await card.getByTestId('backend-report').waitFor();
+  const r = await report();
+  await card.getByTestId('backend-name').getByText(r.name, { exact: true }).waitFor();
+  await card.getByText('no model loaded').waitFor();
+  await page.context().close();
+});
+
+test('the backend card shows what llama.cpp runs on with a model loaded, as the core reports it', async () => {
+  const api = connectApi(host);
+  try {
+    const m = await api.api.models.import({ path: (await ensureTestModels()).nano });
+    await api.api.models.setActive({ id: m.id });
+  } finally {
+    api.close();
+  }
+  const page = await openApp(browser, host, { hash: '#/settings' });
+  const card = page.getByRole('region', { name: 'Backend' });
+  await card.getByTestId('backend-report').waitFor();
   const r = await report();
   await card.getByTestId('backend-name').getByText(r.name, { exact: true }).waitFor();
   await card.getByTestId('backend-threads').getByText(`${r.threads}`, { exact: true }).waitFor();

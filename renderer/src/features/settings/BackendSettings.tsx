@@ -1,13 +1,14 @@
 // Settings → Backend: what llama.cpp runs on (Metal, CUDA, Vulkan or CPU), on which devices, with how
 // much memory and how many layers offloaded, why it fell back if it did; and the user's override of
 // backend, threads, GPU layers and context size. Applying reinitialises llama.cpp and reloads the model.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { gpuChoices, type BackendConfig, type BackendReport, type GpuChoice, type MemoryInfo } from '../../../../electron/core/api/backend.ts';
 import { useApi, useConnection, useEvent } from '../../api/hooks.ts';
 import { AlertIcon } from '../../components/icons.tsx';
 import { SelectField, textInputClass } from '../../components/fields.tsx';
 import { Button, Card } from '../../components/ui.tsx';
 import { formatBytes } from '../models/format.ts';
+import { useSystemStatus } from '../../app/useSystemStatus.ts';
 
 const gpuLabels: Record<GpuChoice, string> = {
   auto: 'Automatic',
@@ -29,11 +30,24 @@ export function BackendSettings() {
   const [applying, setApplying] = useState(false);
   const [applyError, setApplyError] = useState<string | null>(null);
 
+  // llama.cpp starts with the first model load; opening Settings does not start it (that takes a
+  // moment and loads native code), but the user can ask for it.
+  const started = !!useSystemStatus()?.backend;
+  const [starting, setStarting] = useState(false);
+  const loadReport = useCallback(() => {
+    setStarting(true);
+    api.backend.report().then(
+      (r) => (setReport(r), setReportError(null), setStarting(false)),
+      (e: Error) => (setReportError(e.message), setStarting(false)),
+    );
+  }, [api]);
   useEffect(() => {
     if (connection !== 'open') return;
     api.backend.getConfig().then((c) => (setSaved(c), setDraft(c)), (e: Error) => setReportError(e.message));
-    api.backend.report().then((r) => (setReport(r), setReportError(null)), (e: Error) => setReportError(e.message));
   }, [api, connection]);
+  useEffect(() => {
+    if (connection === 'open' && started) loadReport();
+  }, [connection, started, loadReport]);
   useEvent('backend.changed', setReport);
 
   const dirty = !!draft && !!saved && JSON.stringify(draft) !== JSON.stringify(saved);
@@ -102,7 +116,14 @@ export function BackendSettings() {
           ))}
         </dl>
       ) : (
-        !reportError && <p className="text-[13px] text-zinc-500">Starting llama.cpp…</p>
+        !reportError && (
+          <div className="flex items-center gap-3 text-[13px] text-zinc-600 dark:text-zinc-400" data-testid="backend-not-started">
+            <span className="flex-1">{starting ? 'Starting llama.cpp…' : 'llama.cpp starts when a model is first loaded.'}</span>
+            <Button onClick={loadReport} disabled={starting}>
+              Start it now
+            </Button>
+          </div>
+        )
       )}
 
       {draft && (
