@@ -149,9 +149,20 @@ test('hover a token: the popover shows its probability and top-5 alternatives ex
     // Greedy decoding (temperature 0): the picked token is the most likely one.
     assert.equal(tokens[i].prob, tokens[i].top[0].prob);
   }
+  // The keyboard reaches the same popover: focus the reply's tokens, move with the arrow keys.
+  await page.mouse.move(0, 0);
+  await page.getByTestId('token-popover').waitFor({ state: 'detached' });
+  await lastAssistant().getByTestId('token-text').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(Number(await page.getByTestId('token-popover').getByTestId('token-prob').getAttribute('data-prob')), tokens[1].prob);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('token-popover').waitFor({ state: 'detached' });
   // Confidence colouring tints every token by its band.
   await page.getByRole('switch', { name: 'Confidence colours' }).click();
   await page.getByLabel('Confidence colour legend').waitFor();
+  const firstBand = await lastAssistant().locator('[data-token-index="0"]').getAttribute('class');
+  assert.match(firstBand!, tokens[0].prob >= 0.8 ? /emerald/ : tokens[0].prob >= 0.5 ? /lime/ : tokens[0].prob >= 0.2 ? /amber/ : /red/);
   await page.screenshot({ path: join(shots, 'chat-tokens-light.png') });
   await page.getByRole('switch', { name: 'Confidence colours' }).click();
   await page.getByRole('switch', { name: 'Tokens' }).click();
