@@ -182,8 +182,8 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                 <th className="pb-2 font-medium">Architecture</th>
                 <th className="pb-2 text-right font-medium">Parameters</th>
                 <th className="pb-2 pl-4 font-medium">Quant</th>
-                <th className="pb-2 text-right font-medium">Context</th>
-                <th className="pb-2 text-right font-medium">Size</th>
+                <th className="pb-2 pl-4 text-right font-medium">Context</th>
+                <th className="pb-2 pl-4 text-right font-medium">Size</th>
                 <th className="px-5 pb-2" />
               </tr>
             </thead>
@@ -192,7 +192,7 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                 <tr key={model.id} data-testid="model-row" data-model-id={model.id} className={`border-t border-zinc-100 align-middle dark:border-zinc-800 ${model.active ? 'bg-accent-50/60 dark:bg-accent-500/5' : ''}`}>
                   <td className="max-w-[280px] px-5 py-2.5">
                     <div className="flex items-center gap-2">
-                      <span className="truncate font-medium" data-testid="model-name">
+                      <span className="truncate font-medium" data-testid="model-name" title={model.name}>
                         {model.name}
                       </span>
                       {model.active && <span className="rounded-full bg-accent-600 px-1.5 py-px text-[10.5px] font-medium text-white">active</span>}
@@ -208,8 +208,8 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                     {formatParams(model.parameterCount)}
                   </td>
                   <td className="py-2.5 pl-4 font-mono text-[12px]" data-testid="model-quant">{model.quantization}</td>
-                  <td className="py-2.5 text-right font-mono text-[12px] tabular-nums" data-testid="model-context">{formatContext(model.contextLength)}</td>
-                  <td className="py-2.5 text-right font-mono text-[12px] tabular-nums">{formatBytes(model.sizeBytes)}</td>
+                  <td className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums" data-testid="model-context">{formatContext(model.contextLength)}</td>
+                  <td className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums whitespace-nowrap">{formatBytes(model.sizeBytes)}</td>
                   <td className="px-5 py-2.5 text-right whitespace-nowrap">
                     {confirm === model.id ? (
                       <span className="inline-flex items-center gap-1.5">
