@@ -295,7 +295,12 @@ test('kill -9 and restart the host: the session, its branches and the branch sho
     beforeView.messages.map((m: ChatMessage) => [m.id, m.parentId, m.role, m.content, m.status]),
   );
   await lastUser().getByTestId('branch-switcher').getByText('2/2').waitFor();
-  await page.screenshot({ path: join(shots, 'chat-light.png') });
+  await page.screenshot({ path: join(shots, 'chat-thread-light.png') });
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await page.locator('html.dark').waitFor({ state: 'attached' });
+  await page.screenshot({ path: join(shots, 'chat-thread-dark.png') });
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  await page.waitForFunction(() => !document.documentElement.classList.contains('dark'));
 });
 
 test('the model worker crashes mid-reply: a banner says so, the reply is marked, and chat recovers', async () => {
