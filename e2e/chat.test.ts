@@ -324,3 +324,47 @@ test('the model worker crashes mid-reply: a banner says so, the reply is marked,
   assert.deepEqual(pageErrors(page), []);
   await page.context().close();
 });
+
+test('kill -9 mid-reply: after a restart the cut reply is kept, marked interrupted, and can be regenerated', async () => {
+  page = await openApp(browser, host);
+  await page.locator(`[data-session-id="${sessionId}"]`).click();
+  await page.getByRole('log', { name: 'Messages' }).waitFor();
+  await api.api.chat.setConfig({ sessionId, sampling: { maxTokens: 1000 } });
+  const beforeKill = await lastAssistantId();
+  await send('Tell the longest story you know');
+  await page.locator('[data-testid="message-assistant"][data-status="streaming"] .md').filter({ hasText: /\S/ }).waitFor();
+  const cutId = (await lastAssistantId())!;
+  assert.notEqual(cutId, beforeKill);
+  // Kill only once the core has saved part of the reply (it saves the in-flight text every ~250 ms);
+  // each streamed delta is a moment to look again.
+  let saved = '';
+  while (!saved) {
+    const ended = nextEvent(api, 'chat.message', (e: { message: ChatMessage }) => e.message.id === cutId && e.message.status !== 'streaming');
+    await Promise.race([nextEvent(api, 'chat.delta', (d: { messageId: string }) => d.messageId === cutId), ended]);
+    saved = (await storedMessage(cutId)).content;
+  }
+  await page.context().close();
+  api.close();
+  await host.kill9();
+
+  host = await spawnHostProcess({ dataDir: dir.path, db });
+  api = connectApi(host);
+  page = await openApp(browser, host);
+  await page.locator(`[data-session-id="${sessionId}"]`).click();
+  const cut = page.locator(`[data-message-id="${cutId}"]`);
+  await cut.and(page.locator('[data-status="interrupted"]')).waitFor();
+  await cut.getByTestId('message-interrupted').waitFor();
+  const m = await storedMessage(cutId);
+  assert.equal(m.status, 'interrupted');
+  // What was saved before the kill is what the page shows, token by token.
+  assert.ok(m.content.startsWith(saved) && m.tokens && m.tokens.length > 0, 'what was saved before the kill is kept');
+  await page.getByRole('switch', { name: 'Tokens' }).click();
+  assert.equal((await cut.locator('[data-token-index]').allTextContents()).join(''), m.content);
+  await page.getByRole('switch', { name: 'Tokens' }).click();
+  await api.api.chat.setConfig({ sessionId, sampling: { maxTokens: 16 } });
+  await cut.getByRole('button', { name: 'Regenerate reply' }).click();
+  assert.equal(await replyDone(cutId), 'complete');
+  await lastAssistant().getByTestId('branch-switcher').getByText('2/2').waitFor();
+  assert.deepEqual(pageErrors(page), []);
+  await page.context().close();
+});
