@@ -252,7 +252,7 @@ test('export Markdown and JSON; import the JSON back with hostile markdown: sani
   assert.match(json.name, /\.json$/);
 
   // Put hostile markdown into the reply shown (the current leaf), then import it through the UI.
-  const hostile = 'Look: <img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=2) <script>window.__pwned=3</script>\n\n```js\nconst answer = 42;\n```\n\n**bold** and `code`';
+  const hostile = 'Look: <img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=2) <script>window.__pwned=3</script>\n\n```js\nconst answer = 42;\n```\n\n**bold** and `code` and [a site](https://example.com/x)';
   const doc = JSON.parse(json.text) as { currentLeafId: string; messages: { id: string; content: string; tokens: unknown }[] };
   const leaf = doc.messages.find((m) => m.id === doc.currentLeafId)!;
   leaf.content = hostile;
@@ -269,6 +269,8 @@ test('export Markdown and JSON; import the JSON back with hostile markdown: sani
   await shown.getByText('<img src=x onerror="window.__pwned=1">', { exact: false }).waitFor(); // shown as text
   assert.ok((await shown.locator('code.hljs.language-js span.hljs-keyword').count()) >= 1, 'code is highlighted');
   await shown.locator('strong').getByText('bold').waitFor();
+  // Ordinary links open outside the app, never in its window.
+  await shown.locator('a[href="https://example.com/x"][target="_blank"][rel="noopener noreferrer"]').getByText('a site').waitFor();
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
   const imported = (await api.api.sessions.list()).find((x) => x.id !== sessionId && x.title === 'Streaming in Chromium');
   assert.ok(imported, 'the import is a new session with the same title');
