@@ -281,6 +281,10 @@ function Conversation({
           )}
         </div>
 
+        {/* Streaming text is not read out token by token; its start and end are. */}
+        <div aria-live="polite" className="sr-only" data-testid="chat-live-status">
+          {chat.streamingId ? 'The model is writing a reply.' : chat.thread.at(-1)?.role === 'assistant' ? `Reply ${chat.thread.at(-1)!.status}.` : ''}
+        </div>
         <Composer
           streaming={chat.streamingId !== null}
           disabledReason={chat.disabledReason}
