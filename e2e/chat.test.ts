@@ -223,7 +223,9 @@ test('edit a user message: a new branch with its own reply; switching back shows
 
 test('search finds a message in another branch and opens it', async () => {
   const search = page.getByRole('searchbox', { name: 'Search chats' });
-  await search.fill('zebras');
+  await page.keyboard.press('Control+K');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'search', 'Ctrl+K focuses the search box');
+  await page.keyboard.type('zebras');
   const hit = page.getByTestId('search-hit').filter({ hasText: 'Streaming in Chromium' });
   await hit.getByText('zebras').waitFor();
   await hit.first().click();

@@ -1,6 +1,7 @@
 // Full-text search over every message of every chat (SQLite FTS5 in the core). Typing searches after
 // a short pause; a hit opens its chat on the branch that holds the message.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import { modKey } from '../../app/navigation.ts';
 import { SearchIcon } from '../../components/more-icons.tsx';
 import { CloseIcon } from '../../components/icons.tsx';
 
@@ -21,6 +22,19 @@ export function SessionSearch({
   setQuery(q: string): void;
 }) {
   const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  // Ctrl/Cmd+K jumps to the search box from anywhere in Chat.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        input.current?.focus();
+        input.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const [hits, setHits] = useState<SearchHitView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -47,10 +61,11 @@ export function SessionSearch({
           Search chats
         </label>
         <input
+          ref={input}
           id={id}
           type="search"
           value={query}
-          placeholder="Search messages"
+          placeholder={`Search messages (${modKey}K)`}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => e.key === 'Escape' && setQuery('')}
           className="min-w-0 flex-1 bg-transparent py-1.5 text-[13px] outline-none placeholder:text-zinc-500 [&::-webkit-search-cancel-button]:hidden"
