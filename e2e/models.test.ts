@@ -89,6 +89,19 @@ async function importPath(path: string) {
   await page.getByRole('button', { name: 'Import', exact: true }).click();
 }
 
+test('with no model, Chat says so and links here; the message box is disabled', async () => {
+  const created = await host.core.dispatch('sessions.create', { title: 'Before any model' });
+  assert.ok(created.ok);
+  await goToScreen(page, 'chat');
+  await page.getByRole('list', { name: 'Chat sessions' }).getByText('Before any model').click();
+  const banner = page.getByTestId('chat-banner');
+  await banner.getByText('No model is loaded.', { exact: false }).waitFor();
+  assert.equal(await page.getByLabel('Message', { exact: true }).isDisabled(), true);
+  assert.equal(await page.getByLabel('Message', { exact: true }).getAttribute('placeholder'), 'Load a model on the Models screen to chat');
+  await banner.getByRole('button', { name: 'Open Models' }).click();
+  await page.locator('main[data-screen-active="models"]').waitFor();
+});
+
 test('an empty library offers Gemma 3 270M IT Q8_0; importing a GGUF by path lists its facts', async () => {
   await page.getByRole('status', { name: 'No models yet' }).waitFor();
   const offer = await host.core.dispatch('models.defaultDownload', {});
