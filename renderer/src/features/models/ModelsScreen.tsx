@@ -202,6 +202,13 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                     <div className="selectable truncate font-mono text-[11px] text-zinc-500" title={model.path}>
                       {model.path}
                     </div>
+                    {(model.sourceUri || model.sha256) && (
+                      <div className="selectable truncate font-mono text-[11px] text-zinc-400 dark:text-zinc-500" title={[model.sourceUri, model.sha256 && `sha256 ${model.sha256}`].filter(Boolean).join('\n')}>
+                        {model.sourceUri ? `from ${model.sourceUri}` : ''}
+                        {model.sourceUri && model.sha256 ? ' · ' : ''}
+                        {model.sha256 ? `sha256 ${model.sha256.slice(0, 12)}…` : ''}
+                      </div>
+                    )}
                   </td>
                   <td className="py-2.5 font-mono text-[12px]" data-testid="model-arch">{model.architecture}</td>
                   <td className="py-2.5 text-right font-mono text-[12px] tabular-nums" data-testid="model-params" title={model.parameterCount.toLocaleString('en-US')}>
