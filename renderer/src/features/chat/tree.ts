@@ -1,16 +1,13 @@
 // Branches of a conversation. Messages form a tree (parentId); editing a user message or
-// regenerating a reply adds a sibling instead of overwriting. The thread shown is one path from a
-// root to a leaf: at each fork it follows the user's choice, else the newest sibling.
-// Pure functions, so the branch logic is tested without a browser.
+// regenerating a reply adds a sibling instead of overwriting. The thread shown is the path from a
+// root to the session's current leaf (kept by the core); switching to a message shows the newest
+// branch below it. Pure functions, so the branch logic is tested without a browser.
 
 export interface TreeNode {
   id: string;
   parentId: string | null;
   createdAt: number;
 }
-
-/** Which child was picked at each fork, keyed by the parent's id ('' for the roots). */
-export type BranchChoice = Readonly<Record<string, string>>;
 
 const keyOf = (parentId: string | null) => parentId ?? '';
 
@@ -27,23 +24,6 @@ export function childrenByParent<T extends TreeNode>(nodes: readonly T[]): Map<s
   return map;
 }
 
-/** The thread: root → leaf, following `choice` at forks and the newest sibling elsewhere. */
-export function activePath<T extends TreeNode>(nodes: readonly T[], choice: BranchChoice = {}): T[] {
-  const children = childrenByParent(nodes);
-  const path: T[] = [];
-  const seen = new Set<string>();
-  let key = '';
-  for (;;) {
-    const kids = children.get(key);
-    if (!kids || kids.length === 0) return path;
-    const picked = kids.find((k) => k.id === choice[key]) ?? kids[kids.length - 1];
-    if (seen.has(picked.id)) return path; // a cycle in bad data must not hang the UI
-    seen.add(picked.id);
-    path.push(picked);
-    key = picked.id;
-  }
-}
-
 export interface SiblingInfo {
   /** 1-based position among its siblings, oldest first. */
   index: number;
@@ -58,30 +38,6 @@ export function siblingInfo<T extends TreeNode>(nodes: readonly T[], id: string)
   const sibs = childrenByParent(nodes).get(keyOf(node.parentId)) ?? [node];
   const i = sibs.findIndex((s) => s.id === id);
   return { index: i + 1, count: sibs.length, prevId: sibs[i - 1]?.id ?? null, nextId: sibs[i + 1]?.id ?? null };
-}
-
-/** The choice that makes the thread pass through `id` (and then follow the newest branch below it). */
-export function chooseThrough<T extends TreeNode>(nodes: readonly T[], choice: BranchChoice, id: string): BranchChoice {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const next: Record<string, string> = { ...choice };
-  let cur = byId.get(id);
-  const seen = new Set<string>();
-  while (cur && !seen.has(cur.id)) {
-    seen.add(cur.id);
-    next[keyOf(cur.parentId)] = cur.id;
-    cur = cur.parentId ? byId.get(cur.parentId) : undefined;
-  }
-  // Below the chosen node, fall back to the newest branch: drop choices for its descendants.
-  const children = childrenByParent(nodes);
-  const stack = [id];
-  while (stack.length) {
-    const k = stack.pop()!;
-    for (const c of children.get(k) ?? []) {
-      if (next[k] === c.id) delete next[k];
-      stack.push(c.id);
-    }
-  }
-  return next;
 }
 
 /** Root → `leafId`, by following parents (empty when the leaf is unknown). */
