@@ -87,6 +87,9 @@ test('send: the reply streams into the page, its text growing across events, the
   await saved;
   assert.deepEqual((await stored()).config.systemPrompt, 'You are terse.');
   await page.getByRole('button', { name: 'Close chat settings' }).click();
+  await page.getByRole('button', { name: 'system prompt' }).waitFor();
+  const active = (await api.api.models.list()).find((x) => x.active)!;
+  assert.equal(await page.getByLabel('Chat model').inputValue(), active.id, 'the header names the model that will answer');
 
   // Record the reply's visible length at every DOM change while it streams.
   await page.evaluate(() => {

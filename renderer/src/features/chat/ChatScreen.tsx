@@ -9,6 +9,7 @@ import { navigate } from '../../app/navigation.ts';
 import { Composer } from './Composer.tsx';
 import { ContextMeter } from './ContextMeter.tsx';
 import { MessageView } from './MessageView.tsx';
+import { ModelPicker } from './ModelPicker.tsx';
 import { SessionList } from './SessionList.tsx';
 import { SessionPanel } from './SessionPanel.tsx';
 import { SessionSearch, type SearchHitView } from './SessionSearch.tsx';
@@ -208,6 +209,7 @@ function Conversation({
             <h2 className="min-w-0 flex-1 truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-title">
               {title}
             </h2>
+            <ModelPicker disabled={chat.streamingId !== null} />
             <ExportMenu onExport={doExport} />
             <Button variant={panelOpen ? 'secondary' : 'ghost'} onClick={() => setPanelOpen((o) => !o)} aria-label="Chat settings" aria-expanded={panelOpen} title="System prompt and sampling">
               <SlidersIcon /> Settings
@@ -216,6 +218,11 @@ function Conversation({
           <div className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1 text-[11.5px] text-zinc-500">
             <span>created {new Date(createdAt).toLocaleString()}</span>
             <ContextMeter used={chat.context.used} total={chat.context.total} />
+            {chat.settings?.systemPrompt.trim() && (
+              <button type="button" onClick={() => setPanelOpen(true)} title={chat.settings.systemPrompt} className="rounded bg-zinc-100 px-1.5 py-px text-[11px] text-zinc-600 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-400 dark:hover:bg-zinc-700">
+                system prompt
+              </button>
+            )}
             <div className="ml-auto flex items-center gap-3">
               <Switch label="Tokens" checked={tokenView} onChange={setTokenView} disabled={!hasTokens} />
               <Switch label="Confidence colours" checked={colour} onChange={(v) => (setColour(v), v && setTokenView(true))} disabled={!hasTokens} />

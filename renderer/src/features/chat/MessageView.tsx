@@ -145,8 +145,10 @@ function Stats({ message }: { message: Message }) {
   if (s.timeToFirstTokenMs !== null) parts.push(`TTFT ${Math.round(s.timeToFirstTokenMs)} ms`);
   if (s.model) parts.push(s.model);
   if (parts.length === 0) return null;
+  const p = s.sampling;
+  const how = `${s.promptTokens} prompt tokens · ${Math.round(s.durationMs)} ms · stop: ${s.stopReason}\ntemperature ${p.temperature} · top-k ${p.topK} · top-p ${p.topP} · min-p ${p.minP} · repeat ${p.repeatPenalty} · seed ${p.seed ?? 'random'}`;
   return (
-    <span className="mx-1 font-mono text-[11px] tabular-nums" data-testid="message-stats">
+    <span className="mx-1 font-mono text-[11px] tabular-nums" data-testid="message-stats" title={how}>
       {parts.join(' · ')}
     </span>
   );
