@@ -49,6 +49,7 @@ const shapes = [
   { T: 5, N: 7, K: 64 },
   { T: 9, N: 33, K: 96 },
   { T: 16, N: 130, K: 256 },
+  { T: 6, N: 10, K: 640 },
 ];
 
 for (const threads of [1, 2]) {

@@ -14,6 +14,9 @@ import { Func, buildModule, type Local } from './emit.ts';
 
 const F32_TILE = { rt: 4, rn: 2 };
 const Q8_TILE = { rt: 2, rn: 2 };
+// Inner dimensions with their own unrolled code (Gemma 3 sizes: hidden 640/1152/2560, q 1024/2048,
+// head dim 256, FFN 2048); any other multiple of 8 takes the general path.
+const SPECIALIZED_K = [256, 512, 640, 1024, 1152, 2048, 2560];
 // Decoding (T = 1) is a stream through W: more rows per tile keep more loads in flight.
 const DECODE_RN = 4;
 
@@ -45,9 +48,25 @@ function emitMmF32(fma: boolean): Func {
   const wv = f.local('v128');
   const acc = Array.from({ length: F32_TILE.rt * maxRn }, () => f.local('v128'));
 
+  const px = f.local('i32');
+  const pw = f.local('i32');
+  const end = f.local('i32');
+
   f.get(K).i32(4).op('i32.mul').set(kBytes);
 
-  // One rt×rn tile at (t, n): pointers, zeroed accumulators, the k loop (unrolled ×2), stores.
+  const store = (rt: number, rn: number) => {
+    for (let i = 0; i < rt; i++) {
+      for (let j = 0; j < rn; j++) {
+        // &y[t+i, n+j]
+        f.get(t).i32(i).op('i32.add').get(N).op('i32.mul').get(n).op('i32.add').i32(j).op('i32.add');
+        f.i32(2).op('i32.shl').get(y).op('i32.add');
+        hsum(f, acc[i * rn + j]);
+        f.mem('f32.store');
+      }
+    }
+  };
+
+  // One rt×rn tile at (t, n), any K: a pointer per row, the k loop unrolled ×2.
   const tile = (rt: number, rn: number) => {
     for (let i = 0; i < rt; i++) f.get(t).i32(i).op('i32.add').get(kBytes).op('i32.mul').get(x).op('i32.add').set(xs[i]);
     for (let j = 0; j < rn; j++) f.get(n).i32(j).op('i32.add').get(kBytes).op('i32.mul').get(w).op('i32.add').set(ws[j]);
@@ -63,17 +82,38 @@ function emitMmF32(fma: boolean): Func {
         }
       }
     });
-    for (let i = 0; i < rt; i++) {
-      for (let j = 0; j < rn; j++) {
-        // &y[t+i, n+j]
-        f.get(t).i32(i).op('i32.add').get(N).op('i32.mul').get(n).op('i32.add').i32(j).op('i32.add');
-        f.i32(2).op('i32.shl').get(y).op('i32.add');
-        hsum(f, acc[i * rn + j]);
-        f.mem('f32.store');
-      }
-    }
+    store(rt, rn);
   };
 
+  // The same tile for a K known when the code is generated: rows i and j sit at constant distances
+  // i·K·4 and j·K·4 from the first, so one pointer for x and one for W serve every load through
+  // the instruction's offset field (two adds per step instead of one per row).
+  const tileK = (kc: number) => (rt: number, rn: number) => {
+    const rowBytes = kc * 4;
+    f.get(t).i32(rowBytes).op('i32.mul').get(x).op('i32.add').tee(px).i32(rowBytes).op('i32.add').set(end);
+    f.get(n).i32(rowBytes).op('i32.mul').get(w).op('i32.add').set(pw);
+    for (let a = 0; a < rt * rn; a++) f.v128Zero().set(acc[a]);
+    f.loop(() => {
+      for (const off of [0, 16]) {
+        for (let i = 0; i < rt; i++) f.get(px).simd('load', i * rowBytes + off).set(xv[i]);
+        for (let j = 0; j < rn; j++) {
+          f.get(pw).simd('load', j * rowBytes + off).set(wv);
+          for (let i = 0; i < rt; i++) madd(f, fma, acc[i * rn + j], xv[i], wv);
+        }
+      }
+      f.get(pw).i32(32).op('i32.add').set(pw);
+      f.get(px).i32(32).op('i32.add').tee(px).get(end).op('i32.lt_u').brIf(0);
+    });
+    store(rt, rn);
+  };
+
+  for (const kc of SPECIALIZED_K) {
+    f.get(K).i32(kc).op('i32.eq');
+    f.if(() => {
+      emitTiledLoops(f, { n, t, T, n0, n1, lim }, F32_TILE, tileK(kc));
+      f.op('return');
+    });
+  }
   emitTiledLoops(f, { n, t, T, n0, n1, lim }, F32_TILE, tile);
   return f;
 }
