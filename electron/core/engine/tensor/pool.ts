@@ -5,15 +5,19 @@
 //   ctrl[DONE]    workers that finished the current job
 //   ctrl[KERNEL]  1 = mm_f32, 2 = mm_q8, 0 = exit
 //   ctrl[ARGS..]  the kernel's arguments (byte offsets and sizes), minus the row range
-//   ctrl[RANGES + 2w], ctrl[RANGES + 2w + 1]   worker w's rows [n0, n1)
-// The caller does its own share synchronously, then waits for DONE to reach the worker count.
+//   ctrl[NEXT]    next unclaimed output row; ctrl[N_ROWS] rows in all; ctrl[CHUNK] rows per claim
+// Every thread (the caller too) claims chunks of rows with an atomic add until none are left, so a
+// thread that starts late or runs slow simply claims fewer. The caller then waits for DONE to
+// reach the worker count.
 // Synchronous waiting is fine here: the engine runs in its own worker/process, never on a UI thread.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { kernelModule, ROW_GRAIN, type KernelExports } from './wasm/kernels.ts';
 import type { SharedHeap } from './heap.ts';
 
-const GEN = 0, DONE = 1, KERNEL = 2, ARGS = 4, RANGES = 32;
+const GEN = 0, DONE = 1, KERNEL = 2, NEXT = 3, ARGS = 4, N_ROWS = 20, CHUNK = 21;
+/** Claims per thread and job: enough to even out a late start, few enough to keep claims cheap. */
+const CLAIMS_PER_THREAD = 8;
 export type KernelName = 'mm_f32' | 'mm_q8';
 const KERNEL_ID: Record<KernelName, number> = { mm_f32: 1, mm_q8: 2 };
 const SPIN = 20000;
@@ -21,7 +25,7 @@ const SPIN = 20000;
 export class ThreadPool {
   readonly kernels: KernelExports;
   private readonly workers: Worker[] = [];
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * (RANGES + 2 * 64)));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * 32));
   private disposed = false;
 
   private constructor(
@@ -38,7 +42,7 @@ export class ThreadPool {
     const ready: Promise<void>[] = [];
     for (let w = 1; w < pool.threads; w++) {
       const worker = new Worker(url, {
-        workerData: { module: kernelModule(), memory: heap.memory, control: pool.ctrl.buffer, index: w },
+        workerData: { module: kernelModule(), memory: heap.memory, control: pool.ctrl.buffer },
       });
       worker.unref();
       pool.workers.push(worker);
@@ -53,28 +57,30 @@ export class ThreadPool {
     return pool;
   }
 
-  /** Runs `kernel(args..., n0, n1)` over rows [0, N), split into one share per thread. */
+  /** Runs `kernel(args..., n0, n1)` over rows [0, N), shared out among the threads. */
   run(kernel: KernelName, args: number[], N: number): void {
     if (this.disposed) throw new Error('thread pool is disposed');
-    const shares = this.threads;
-    // Rows per share rounded up to the kernels' tile width so no share splits a tile.
-    const per = Math.ceil(N / shares / ROW_GRAIN) * ROW_GRAIN;
-    if (shares === 1 || N <= ROW_GRAIN) {
+    if (this.threads === 1 || N <= ROW_GRAIN) {
       this.call(kernel, args, 0, N);
       return;
     }
     const c = this.ctrl;
+    // Chunks are whole kernel tiles so no claim splits a tile.
+    const chunk = Math.max(ROW_GRAIN, Math.ceil(N / (this.threads * CLAIMS_PER_THREAD) / ROW_GRAIN) * ROW_GRAIN);
     c[KERNEL] = KERNEL_ID[kernel];
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i];
-    for (let w = 1; w < shares; w++) {
-      c[RANGES + 2 * w] = Math.min(N, w * per);
-      c[RANGES + 2 * w + 1] = Math.min(N, (w + 1) * per);
-    }
+    c[N_ROWS] = N;
+    c[CHUNK] = chunk;
+    Atomics.store(c, NEXT, 0);
     Atomics.store(c, DONE, 0);
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
-    this.call(kernel, args, 0, Math.min(N, per));
-    const want = shares - 1;
+    for (;;) {
+      const n0 = Atomics.add(c, NEXT, chunk);
+      if (n0 >= N) break;
+      this.call(kernel, args, n0, Math.min(N, n0 + chunk));
+    }
+    const want = this.threads - 1;
     let spins = 0;
     for (;;) {
       const done = Atomics.load(c, DONE);

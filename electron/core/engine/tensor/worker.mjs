@@ -3,10 +3,10 @@
 // names a kernel, its arguments and this worker's share of output rows. Protocol in pool.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { module, memory, control, index } = workerData;
+const { module, memory, control } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(control);
-const GEN = 0, DONE = 1, KERNEL = 2, ARGS = 4, RANGES = 32;
+const GEN = 0, DONE = 1, KERNEL = 2, NEXT = 3, ARGS = 4, N_ROWS = 20, CHUNK = 21;
 const SPIN = 20000;
 
 // Read the job counter before saying ready: the first job may be posted the moment we do.
@@ -20,10 +20,13 @@ for (;;) {
   seen = Atomics.load(ctrl, GEN);
   const kernel = ctrl[KERNEL];
   if (kernel === 0) break;
-  const n0 = ctrl[RANGES + 2 * index];
-  const n1 = ctrl[RANGES + 2 * index + 1];
-  if (n1 > n0) {
-    const a = ctrl.subarray(ARGS, ARGS + 12);
+  const N = ctrl[N_ROWS];
+  const chunk = ctrl[CHUNK];
+  const a = ctrl.subarray(ARGS, ARGS + 12);
+  for (;;) {
+    const n0 = Atomics.add(ctrl, NEXT, chunk);
+    if (n0 >= N) break;
+    const n1 = Math.min(N, n0 + chunk);
     if (kernel === 1) kernels.mm_f32(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
     else if (kernel === 2) kernels.mm_q8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], n0, n1);
   }

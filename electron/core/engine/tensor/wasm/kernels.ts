@@ -224,13 +224,23 @@ function emitMmQ8(fma: boolean): Func {
 
   f.get(K).i32(5).op('i32.shr_u').set(nb);
 
-  const tile = (rt: number, rn: number) => {
+  // One rt×rn tile. With `kc` (K known when generating) a single pointer per operand serves all
+  // rows through constant load offsets; otherwise each row has its own pointer.
+  const tileFor = (kc: number | null) => (rt: number, rn: number) => {
+    const nbc = kc === null ? 0 : kc / 32;
+    // [pointer local, constant offset] of row i of xq/xd and row j of wq/wd
+    const xqAt = (i: number): [Local, number] => (kc === null ? [xqs[i], 0] : [xqs[0], i * kc * 2]);
+    const xdAt = (i: number): [Local, number] => (kc === null ? [xds[i], 0] : [xds[0], i * nbc * 4]);
+    const wqAt = (j: number): [Local, number] => (kc === null ? [wqs[j], 0] : [wqs[0], j * kc]);
+    const wdAt = (j: number): [Local, number] => (kc === null ? [wds[j], 0] : [wds[0], j * nbc * 4]);
+    const rowsX = kc === null ? rt : 1;
+    const rowsW = kc === null ? rn : 1;
     // Row pointers: xq row = xq + (t+i)·K·2, xd row = xd + (t+i)·nb·4, wq row = wq + (n+j)·K, wd row = wd + (n+j)·nb·4.
-    for (let i = 0; i < rt; i++) {
+    for (let i = 0; i < rowsX; i++) {
       f.get(t).i32(i).op('i32.add').get(K).op('i32.mul').i32(1).op('i32.shl').get(xq).op('i32.add').set(xqs[i]);
       f.get(t).i32(i).op('i32.add').get(nb).op('i32.mul').i32(2).op('i32.shl').get(xd).op('i32.add').set(xds[i]);
     }
-    for (let j = 0; j < rn; j++) {
+    for (let j = 0; j < rowsW; j++) {
       f.get(n).i32(j).op('i32.add').get(K).op('i32.mul').get(wq).op('i32.add').set(wqs[j]);
       f.get(n).i32(j).op('i32.add').get(nb).op('i32.mul').i32(2).op('i32.shl').get(wd).op('i32.add').set(wds[j]);
     }
@@ -238,8 +248,14 @@ function emitMmQ8(fma: boolean): Func {
     f.for(b, 0, nb, 1, () => {
       // Integer dot of one 32-block for each (i, j), in four 8-wide steps.
       for (let s = 0; s < 4; s++) {
-        for (let i = 0; i < rt; i++) f.get(xqs[i]).simd('load', s * 16).set(xv[i]);
-        for (let j = 0; j < rn; j++) f.get(wqs[j]).simd('load8x8_s', s * 8).set(wv[j]);
+        for (let i = 0; i < rt; i++) {
+          const [p, o] = xqAt(i);
+          f.get(p).simd('load', o + s * 16).set(xv[i]);
+        }
+        for (let j = 0; j < rn; j++) {
+          const [p, o] = wqAt(j);
+          f.get(p).simd('load8x8_s', o + s * 8).set(wv[j]);
+        }
         for (let i = 0; i < rt; i++) {
           for (let j = 0; j < rn; j++) {
             const a = isum[i * rn + j];
@@ -248,20 +264,24 @@ function emitMmQ8(fma: boolean): Func {
           }
         }
       }
-      for (let i = 0; i < rt; i++) f.get(xds[i]).mem('f32.load').set(dx[i]);
+      for (let i = 0; i < rt; i++) {
+        const [p, o] = xdAt(i);
+        f.get(p).mem('f32.load', o).set(dx[i]);
+      }
       for (let i = 0; i < rt; i++) {
         for (let j = 0; j < rn; j++) {
           const a = i * rn + j;
+          const [p, o] = wdAt(j);
           f.get(isum[a]).simd('f32x4_convert_i32x4_s').set(conv);
-          f.get(dx[i]).get(wds[j]).mem('f32.load').op('f32.mul').simd('f32x4_splat').set(scale);
+          f.get(dx[i]).get(p).mem('f32.load', o).op('f32.mul').simd('f32x4_splat').set(scale);
           madd(f, fma, facc[a], conv, scale);
         }
       }
-      for (let i = 0; i < rt; i++) {
+      for (let i = 0; i < rowsX; i++) {
         f.get(xqs[i]).i32(64).op('i32.add').set(xqs[i]);
         f.get(xds[i]).i32(4).op('i32.add').set(xds[i]);
       }
-      for (let j = 0; j < rn; j++) {
+      for (let j = 0; j < rowsW; j++) {
         f.get(wqs[j]).i32(32).op('i32.add').set(wqs[j]);
         f.get(wds[j]).i32(4).op('i32.add').set(wds[j]);
       }
@@ -276,6 +296,14 @@ function emitMmQ8(fma: boolean): Func {
     }
   };
 
+  for (const kc of SPECIALIZED_K) {
+    f.get(K).i32(kc).op('i32.eq');
+    f.if(() => {
+      emitTiledLoops(f, { n, t, T, n0, n1, lim }, Q8_TILE, tileFor(kc));
+      f.op('return');
+    });
+  }
+  const tile = tileFor(null);
   emitTiledLoops(f, { n, t, T, n0, n1, lim }, Q8_TILE, tile);
   return f;
 }
