@@ -63,7 +63,12 @@ let geluTable: Float32Array | undefined;
  */
 export function geluTanh(x: Float32Array, n = x.length, f16Lookup = false): void {
   if (!f16Lookup) {
-    for (let i = 0; i < n; i++) x[i] = geluTanhScalar(x[i]);
+    // geluTanhScalar inlined (V8 does not always inline it, and this loop runs T·F times per layer)
+    const c = -2 * SQRT_2_OVER_PI;
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      x[i] = v / (1 + Math.exp(c * v * (1 + GELU_COEF_A * v * v)));
+    }
     return;
   }
   if (!geluTable) {
