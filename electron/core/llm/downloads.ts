@@ -175,6 +175,14 @@ export class DownloadManager {
       const part = join(dir, `${rec.info.fileName}.part`);
       let lastEvent = 0;
       let lastDb = 0;
+      let latest = { receivedBytes: 0, totalBytes: null as number | null };
+      let trailing: ReturnType<typeof setTimeout> | null = null;
+      const emitProgress = () => {
+        lastEvent = Date.now();
+        if (this.store.get(id)?.info.state !== 'downloading') return;
+        this.ctx.events.publish('models.download', this.withSpeed({ ...this.get(id), ...latest }));
+        progress(latest.totalBytes ? latest.receivedBytes / latest.totalBytes : null, `${Math.round(latest.receivedBytes / 2 ** 20)} MiB`);
+      };
       const result = await fetchToFile(rec.url!, part, {
         signal,
         dir,
@@ -187,13 +195,18 @@ export class DownloadManager {
             this.store.update(id, { receivedBytes, totalBytes });
             lastDb = now;
           }
-          if (now - lastEvent >= EVENT_INTERVAL_MS) {
-            lastEvent = now;
-            const info = { ...this.get(id), receivedBytes, totalBytes };
-            this.ctx.events.publish('models.download', this.withSpeed(info));
-            progress(totalBytes ? receivedBytes / totalBytes : null, `${Math.round(receivedBytes / 2 ** 20)} MiB`);
+          latest = { receivedBytes, totalBytes };
+          if (now - lastEvent >= EVENT_INTERVAL_MS) emitProgress();
+          else if (!trailing) {
+            // Throttled: still report the latest count shortly, so a stalled transfer shows where it stands.
+            trailing = setTimeout(() => {
+              trailing = null;
+              emitProgress();
+            }, EVENT_INTERVAL_MS);
           }
         },
+      }).finally(() => {
+        if (trailing) clearTimeout(trailing);
       });
       this.set(id, { state: 'verifying', receivedBytes: result.receivedBytes, totalBytes: result.totalBytes });
       const expectedSize = rec.info.totalBytes;

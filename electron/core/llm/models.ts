@@ -69,13 +69,14 @@ export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOption
     'models.remove': async ({ id, deleteFile }) => {
       const m = store.get(id);
       if (!m) throw new ServiceError('not_found', `model ${JSON.stringify(id)} does not exist`);
+      const rel = relative(ctx.paths.modelsDir, m.path);
+      if (deleteFile && (rel.startsWith('..') || isAbsolute(rel))) {
+        // Only files the app downloaded itself are deleted; an imported file belongs to the user.
+        throw new ServiceError('conflict', `will not delete ${m.path}: it lies outside the models folder; remove the model without deleting its file`);
+      }
       if (m.active) await activate(null);
       store.remove(id);
-      if (deleteFile) {
-        const rel = relative(ctx.paths.modelsDir, m.path);
-        if (rel.startsWith('..') || isAbsolute(rel)) throw new ServiceError('conflict', `forgot ${m.name}, but did not delete its file: it lies outside the models folder (${m.path})`);
-        await rm(m.path, { force: true });
-      }
+      if (deleteFile) await rm(m.path, { force: true });
       changed();
       return { removed: true as const };
     },
