@@ -3,7 +3,7 @@
 // Protocol over a shared Int32Array `ctrl`:
 //   ctrl[GEN]     job counter; bumping it (and notifying) starts a job
 //   ctrl[DONE]    workers that finished the current job
-//   ctrl[KERNEL]  1 = mm_f32, 2 = mm_q8, 0 = exit
+//   ctrl[KERNEL]  1 = mm_f32, 2 = mm_q8, 3 = gelu, 0 = exit
 //   ctrl[ARGS..]  the kernel's arguments (byte offsets and sizes), minus the row range
 //   ctrl[NEXT]    next unclaimed output row; ctrl[N_ROWS] rows in all; ctrl[CHUNK] rows per claim
 // Every thread (the caller too) claims chunks of rows with an atomic add until none are left, so a
@@ -18,8 +18,8 @@ import type { SharedHeap } from './heap.ts';
 const GEN = 0, DONE = 1, KERNEL = 2, NEXT = 3, ARGS = 4, N_ROWS = 20, CHUNK = 21;
 /** Claims per thread and job: enough to even out a late start, few enough to keep claims cheap. */
 const CLAIMS_PER_THREAD = 8;
-export type KernelName = 'mm_f32' | 'mm_q8';
-const KERNEL_ID: Record<KernelName, number> = { mm_f32: 1, mm_q8: 2 };
+export type KernelName = 'mm_f32' | 'mm_q8' | 'gelu';
+const KERNEL_ID: Record<KernelName, number> = { mm_f32: 1, mm_q8: 2, gelu: 3 };
 const SPIN = 20000;
 
 export class ThreadPool {
@@ -92,7 +92,8 @@ export class ThreadPool {
 
   private call(kernel: KernelName, a: number[], n0: number, n1: number): void {
     if (kernel === 'mm_f32') this.kernels.mm_f32(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
-    else this.kernels.mm_q8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], n0, n1);
+    else if (kernel === 'mm_q8') this.kernels.mm_q8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], n0, n1);
+    else this.kernels.gelu(a[0], n0, n1);
   }
 
   dispose(): void {

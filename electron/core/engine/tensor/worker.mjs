@@ -29,6 +29,7 @@ for (;;) {
     const n1 = Math.min(N, n0 + chunk);
     if (kernel === 1) kernels.mm_f32(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
     else if (kernel === 2) kernels.mm_q8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], n0, n1);
+    else if (kernel === 3) kernels.gelu(a[0], n0, n1);
   }
   Atomics.add(ctrl, DONE, 1);
   Atomics.notify(ctrl, DONE);

@@ -152,7 +152,8 @@ export class Gemma3Model {
       const up = mm.linear(b.wUp, hf, T); // [T, F]
       visit('ffn_gate', gate, [T, F]);
       visit('ffn_up', up, [T, F]);
-      geluTanh(gate, T * F, this.numerics.f16Gelu);
+      if (this.numerics.f16Gelu) geluTanh(gate, T * F, true);
+      else mm.gelu(gate, T * F);
       visit('ffn_gelu', gate, [T, F]);
       for (let i = 0; i < T * F; i++) gate[i] *= up[i];
       visit('ffn_gate_par', gate, [T, F]);

@@ -45,8 +45,9 @@ const SIMD = {
   i32x4_extend_low_i16x8_s: 167, i32x4_extend_high_i16x8_s: 168,
   i32x4_extend_low_i16x8_u: 169, i32x4_extend_high_i16x8_u: 170,
   i32x4_shl: 171, i32x4_add: 174, i32x4_dot_i16x8_s: 186,
-  f32x4_add: 228, f32x4_sub: 229, f32x4_mul: 230, f32x4_max: 233,
-  f32x4_convert_i32x4_s: 250,
+  f32x4_nearest: 106,
+  f32x4_add: 228, f32x4_sub: 229, f32x4_mul: 230, f32x4_div: 231, f32x4_min: 232, f32x4_max: 233,
+  i32x4_trunc_sat_f32x4_s: 248, f32x4_convert_i32x4_s: 250,
   // relaxed SIMD (V8 ≥ 11.4 by default; Node 20 behind --experimental-wasm-relaxed-simd): a·b + c,
   // fused where the CPU has FMA
   f32x4_relaxed_madd: 261,

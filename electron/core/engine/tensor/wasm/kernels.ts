@@ -308,7 +308,62 @@ function emitMmQ8(fma: boolean): Func {
   return f;
 }
 
+/**
+ * gelu(x, n0, n1): x[i] ← GELU-tanh(x[i]) = x / (1 + exp(−2·√(2/π)·x·(1 + 0.044715·x²))) for
+ * i ∈ [n0, n1), n1 − n0 a multiple of 4. exp by Cody–Waite reduction to r ∈ [−ln2/2, ln2/2] and a
+ * degree-6 Taylor polynomial (relative error < 2e-7, about one float32 ulp).
+ */
+function emitGelu(): Func {
+  const f = new Func('gelu', ['i32', 'i32', 'i32']);
+  const [x, n0, n1] = f.params;
+  const p = f.local('i32');
+  const end = f.local('i32');
+  const v = f.local('v128');
+  const z = f.local('v128');
+  const k = f.local('v128');
+  const r = f.local('v128');
+  const e = f.local('v128');
+  const splat = (c: number) => f.f32(c).simd('f32x4_splat');
+  f.get(n0).i32(2).op('i32.shl').get(x).op('i32.add').set(p);
+  f.get(n1).i32(2).op('i32.shl').get(x).op('i32.add').set(end);
+  f.block(() => {
+    f.loop(() => {
+      f.get(p).get(end).op('i32.ge_u').brIf(1);
+      f.get(p).simd('load').set(v);
+      // z = −2·√(2/π)·v·(1 + a·v²), clamped so exp stays finite
+      f.get(v).get(v).simd('f32x4_mul');
+      splat(0.044715).simd('f32x4_mul');
+      splat(1).simd('f32x4_add');
+      f.get(v).simd('f32x4_mul');
+      splat(-2 * 0.7978845608028654).simd('f32x4_mul');
+      splat(88).simd('f32x4_min');
+      splat(-87).simd('f32x4_max').set(z);
+      // k = nearest(z / ln2); r = z − k·ln2 (ln2 split in two for exactness)
+      f.get(z).f32(1.4426950408889634).simd('f32x4_splat').simd('f32x4_mul').simd('f32x4_nearest').set(k);
+      f.get(z).get(k).f32(0.693145751953125).simd('f32x4_splat').simd('f32x4_mul').simd('f32x4_sub');
+      f.get(k).f32(1.428606765330187e-6).simd('f32x4_splat').simd('f32x4_mul').simd('f32x4_sub').set(r);
+      // e^r ≈ 1 + r(1 + r(1/2 + r(1/6 + r(1/24 + r(1/120 + r/720)))))
+      splat(1 / 720);
+      for (const c of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) {
+        f.get(r).simd('f32x4_mul');
+        splat(c).simd('f32x4_add');
+      }
+      // · 2^k, built from the exponent bits
+      f.get(k).simd('i32x4_trunc_sat_f32x4_s').i32(127).simd('i32x4_splat').simd('i32x4_add').i32(23).simd('i32x4_shl');
+      f.simd('f32x4_mul').set(e);
+      // v / (1 + e)
+      f.get(p).get(v).get(e);
+      splat(1).simd('f32x4_add').simd('f32x4_div');
+      f.simd('store');
+      f.get(p).i32(16).op('i32.add').set(p);
+      f.br(0);
+    });
+  });
+  return f;
+}
+
 export interface KernelExports {
+  gelu(x: number, n0: number, n1: number): void;
   mm_f32(x: number, w: number, y: number, T: number, K: number, N: number, n0: number, n1: number): void;
   mm_q8(xq: number, xd: number, wq: number, wd: number, y: number, T: number, K: number, N: number, n0: number, n1: number): void;
 }
@@ -332,7 +387,7 @@ const compiled = new Map<boolean, WebAssembly.Module>();
 export function kernelModule(fma = hasRelaxedSimd()): WebAssembly.Module {
   let m = compiled.get(fma);
   if (!m) {
-    m = new WebAssembly.Module(buildModule([emitMmF32(fma), emitMmQ8(fma)], { initialPages: 1, maximumPages: 65536 }));
+    m = new WebAssembly.Module(buildModule([emitMmF32(fma), emitMmQ8(fma), emitGelu()], { initialPages: 1, maximumPages: 65536 }));
     compiled.set(fma, m);
   }
   return m;
