@@ -33,8 +33,7 @@ const statsSchema = z
       seed: z.number().nullable(),
       maxTokens: z.number(),
     }),
-  })
-  .loose();
+  }); // unknown keys (from a newer app) are dropped
 
 const messageSchema = z.object({
   id: z.string().min(1).max(100),
