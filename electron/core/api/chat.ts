@@ -58,6 +58,8 @@ export interface MessageStats {
   contextUsed: number;
   /** The sampling it was generated with. */
   sampling: Sampling;
+  /** Oldest turns left out of the prompt because the thread did not fit the context (0 = none). */
+  droppedTurns?: number;
 }
 
 export interface ChatMessage {

@@ -155,6 +155,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       contextSize: r.contextSize ?? contextSize,
       contextUsed: r.contextUsed ?? promptTokens + tokens.length,
       sampling,
+      droppedTurns: r.droppedTurns ?? 0,
     });
     const finish = (patch: Parameters<ChatStore['update']>[1]) => {
       generating.delete(sessionId);

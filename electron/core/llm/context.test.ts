@@ -1,0 +1,68 @@
+// Prompts against a tiny context: a thread too long is shortened from the start (whole turns), a
+// single message too long is a clear error, and a reply stops when the context is full.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ensureTestModels } from '../../../test-support/models.ts';
+import { ChatStore } from '../store/chat.ts';
+import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
+
+let t: TestCore;
+let sessionId: string;
+let contextSize: number;
+
+before(async () => {
+  const models = await ensureTestModels();
+  t = await startTestCore();
+  const r = await chatReady(t, models.miniQ8, { maxTokens: 8 });
+  sessionId = r.session.id;
+  const { report } = await t.call('backend.setConfig', { contextSize: 256 });
+  contextSize = report.model!.contextSize;
+  assert.ok(contextSize >= 256 && contextSize < 1024);
+});
+after(() => t.close());
+
+const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i % 50}`).join(' ');
+
+test('a single message longer than the context fails with a clear error; chat goes on', async () => {
+  const usage = await t.call('chat.contextUsage', { sessionId, draft: words(600) });
+  assert.ok(usage.usedTokens > usage.contextSize, 'the meter shows the overflow before sending');
+  const started = await t.call('chat.send', { sessionId, content: words(600) });
+  const failedJob = t.next('jobs.update', (j) => j.jobId === started.jobId && j.state !== 'running');
+  const m = await t.finished(started.assistantMessage.id);
+  assert.equal(m.status, 'failed');
+  assert.match(m.error!, /too long for the context: the prompt takes \d+ tokens and the context holds \d+/);
+  const job = await failedJob;
+  assert.equal(job.state, 'failed');
+  assert.equal(job.error!.code, 'bad_input');
+  const ok = await sendAndWait(t, sessionId, 'short one');
+  assert.equal(ok.reply.status, 'complete');
+});
+
+test('a long thread is shortened from its oldest turns to fit, and the reply says how many were left out', async () => {
+  const s = await t.call('sessions.create', { title: 'Long' });
+  await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 8, seed: 3 } });
+  const store = new ChatStore(t.core.db);
+  let parent: string | null = null;
+  for (let i = 0; i < 8; i++) {
+    parent = store.add({ sessionId: s.id, parentId: parent, role: i % 2 ? 'assistant' : 'user', content: `${i}: ${words(40)}` }).id;
+  }
+  store.setCurrentLeaf(s.id, parent);
+  const full = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'and now?' });
+  assert.ok(full.usedTokens > contextSize, `thread of ${full.usedTokens} tokens exceeds ${contextSize}`);
+  const { reply } = await sendAndWait(t, s.id, 'and now?');
+  assert.equal(reply.status, 'complete');
+  const st = reply.stats!;
+  assert.ok(st.droppedTurns! >= 2 && st.droppedTurns! % 2 === 0, `whole user/assistant pairs dropped (${st.droppedTurns})`);
+  assert.ok(st.promptTokens + Math.min(8, 128) <= contextSize, 'room is left for the answer');
+  assert.ok(st.contextUsed <= contextSize);
+});
+
+test('a reply that fills the context stops with contextFull (or at end of turn) without overflowing', async () => {
+  const s = await t.call('sessions.create', { title: 'Fill' });
+  await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 5000, temperature: 1, topK: 0, topP: 1, seed: 11 } });
+  const { reply } = await sendAndWait(t, s.id, 'go');
+  const st = reply.stats!;
+  assert.ok(st.contextUsed <= contextSize);
+  assert.ok(['contextFull', 'eos'].includes(st.stopReason), st.stopReason);
+  if (st.stopReason === 'contextFull') assert.equal(st.contextUsed, contextSize);
+});
