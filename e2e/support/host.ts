@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startHost, type HostOptions, type RunningHost } from '../../electron/server/host.ts';
 
@@ -22,19 +23,28 @@ export interface TestHost extends RunningHost {
   stop(): Promise<void>;
 }
 
+// In-process hosts a test forgot (or failed before) stopping are stopped when the file ends.
+const liveTestHosts = new Set<TestHost>();
+after(async () => {
+  await Promise.all([...liveTestHosts].map((h) => h.stop()));
+});
+
 /** In-process host on a random port with a temp database, test mode on, fast worker restarts. */
 export async function startTestHost(options: HostOptions = {}): Promise<TestHost> {
   const tmp = options.dataDir ? null : tempDir();
   const dataDir = options.dataDir ?? tmp!.path;
   const host = await startHost({ port: 0, testMode: true, workerBackoffMs: 50, ...options, dataDir });
-  return {
+  const testHost: TestHost = {
     ...host,
     dataDir,
     async stop() {
+      liveTestHosts.delete(testHost);
       await host.close();
       tmp?.cleanup();
     },
   };
+  liveTestHosts.add(testHost);
+  return testHost;
 }
 
 export interface HostProcess {
@@ -52,6 +62,13 @@ export interface HostProcess {
   kill9(): Promise<void>;
 }
 
+// Host processes still running when a test file ends (e.g. after a failed assertion) are killed,
+// so a failure never leaves the file hanging on a live child.
+const liveHosts = new Set<ChildProcess>();
+after(() => {
+  for (const child of liveHosts) child.kill('SIGKILL');
+});
+
 /**
  * Runs `tsx electron/server/cli.ts` as a child process and resolves when it prints GLASSBOX_READY.
  * Pass the same `db` to a second call to "restart the host".
@@ -65,6 +82,8 @@ export function spawnHostProcess(args: { db?: string; dataDir: string; port?: nu
     env: { ...process.env, GLASSBOX_TEST: '1', ...args.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  liveHosts.add(child);
+  child.once('exit', () => liveHosts.delete(child));
   let output = '';
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
