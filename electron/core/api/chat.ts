@@ -34,7 +34,10 @@ export interface TokenProb {
    * UTF-8) is attributed to the token that completes it; the earlier ones have ''.
    */
   text: string;
-  /** Probability of the picked token under the sampling distribution at that step (after filters). */
+  /**
+   * Probability of the picked token under the sampling distribution at that step (after top-k/top-p/
+   * min-p, renormalised). At temperature 0 (greedy): over the 64 most likely tokens at temperature 1.
+   */
   prob: number;
   /** The 5 most likely candidates at that step, most likely first (may include the picked one). */
   top: TokenAlternative[];

@@ -4,12 +4,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureTestModels } from '../../../test-support/models.ts';
+import { getLlama, LlamaChatSession, LlamaLogLevel } from 'node-llama-cpp';
 import type { ChatDelta, TokenProb } from '../api/chat.ts';
 import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
 
 let t: TestCore;
 let sessionId: string;
 let modelName: string;
+let modelPath: string;
 
 before(async () => {
   const models = await ensureTestModels();
@@ -17,6 +19,7 @@ before(async () => {
   const r = await chatReady(t, models.miniQ8);
   sessionId = r.session.id;
   modelName = r.model.name;
+  modelPath = models.miniQ8;
 });
 after(() => t.close());
 
@@ -63,7 +66,7 @@ test('a reply streams as deltas with probabilities, and is committed with stats'
   assert.deepEqual(view.messages.find((m) => m.id === reply.id)!.tokens, reply.tokens);
 });
 
-test('the same seed and history give the same reply; greedy is deterministic too', async () => {
+test('the same seed and history give the same reply', async () => {
   const a = await sendAndWait(t, sessionId, 'Tell me a story.');
   const again = await t.call('chat.regenerate', { sessionId, messageId: a.reply.id });
   const b = await t.finished(again.assistantMessage.id);
@@ -72,16 +75,32 @@ test('the same seed and history give the same reply; greedy is deterministic too
   assert.deepEqual(b.tokens!.map((x) => x.id), a.reply.tokens!.map((x) => x.id));
 });
 
-test('at temperature 0 each picked token is the most likely one', async () => {
-  await t.call('chat.setConfig', { sessionId, sampling: { temperature: 0 } });
-  const { reply } = await sendAndWait(t, sessionId, 'Count to five.');
+test('at temperature 0 each picked token is the most likely one, and the reply is what llama.cpp greedy gives', async () => {
+  const s = await t.call('sessions.create', { title: 'Greedy' });
+  await t.call('chat.setConfig', { sessionId: s.id, sampling: { temperature: 0, maxTokens: 24, seed: 1 } });
+  const { reply } = await sendAndWait(t, s.id, 'Count to five.');
   for (const tok of reply.tokens!) {
     assert.equal(tok.prob, tok.top[0].prob, 'greedy picks the top candidate');
-    assert.equal(tok.top[0].text, tok.top[0].text);
+    assert.ok(tok.top.reduce((sum, x) => sum + x.prob, 0) <= 1 + 1e-5);
   }
-  // Full-vocabulary probabilities at temperature 0: the top-5 cannot sum to more than 1.
-  for (const tok of reply.tokens!) assert.ok(tok.top.reduce((s, x) => s + x.prob, 0) <= 1 + 1e-5);
-  await t.call('chat.setConfig', { sessionId, sampling: { temperature: 0.8 } });
+  // Another seed changes nothing at temperature 0.
+  await t.call('chat.setConfig', { sessionId: s.id, sampling: { seed: 2 } });
+  const again = await t.finished((await t.call('chat.regenerate', { sessionId: s.id, messageId: reply.id })).assistantMessage.id);
+  assert.deepEqual(again.tokens!.map((x) => x.id), reply.tokens!.map((x) => x.id));
+
+  // Independent reference: node-llama-cpp's own greedy chat on the same file and message.
+  const llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath: modelPath });
+  try {
+    const context = await model.createContext({ contextSize: 1024, threads: 2 });
+    const session = new LlamaChatSession({ contextSequence: context.getSequence() });
+    const ids: number[] = [];
+    await session.prompt('Count to five.', { temperature: 0, maxTokens: 24, onToken: (tokens) => ids.push(...tokens) });
+    assert.deepEqual(reply.tokens!.map((x) => x.id), ids);
+  } finally {
+    await model.dispose();
+    await llama.dispose();
+  }
 });
 
 test('stop keeps the partial answer, marked stopped', async () => {

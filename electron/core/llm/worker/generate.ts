@@ -10,6 +10,8 @@ import { ensureModel, type Loaded } from './runtime.ts';
 import type { GenerateEvent, GenerateInput, GenerateResult } from './types.ts';
 
 const TOP_ALTERNATIVES = 5;
+/** Candidates kept at temperature 0 (see `greedy` below). */
+const GREEDY_CANDIDATES = 64;
 /** Events carry a batch of tokens at most this often (the first token goes out at once). */
 const EVENT_INTERVAL_MS = 16;
 /** Tokens kept free for the answer when an old conversation must be shortened to fit. */
@@ -63,13 +65,14 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
 
   const toEvaluate = await reusePrefix(l, prompt);
   const generated: Token[] = [];
-  const options: SequenceEvaluateOptions = {
-    temperature: sampling.temperature,
-    topK: sampling.topK,
-    topP: sampling.topP,
-    minP: sampling.minP,
-    seed: sampling.seed,
-  };
+  // Greedy (temperature 0) would make llama.cpp return probabilities over the whole vocabulary for
+  // every token (262k entries for Gemma: far slower than generating). Instead the sampler keeps the
+  // GREEDY_CANDIDATES most likely tokens at temperature 1 (their probabilities renormalised: exact up
+  // to the tail mass) and we feed back the most likely one ourselves, which is what greedy picks.
+  const greedy = sampling.temperature <= 0;
+  const options: SequenceEvaluateOptions = greedy
+    ? { temperature: 1, topK: GREEDY_CANDIDATES, topP: 1, minP: 0, seed: sampling.seed, yieldEogToken: true }
+    : { temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP, minP: sampling.minP, seed: sampling.seed, yieldEogToken: true };
   if (sampling.repeatPenalty !== 1) {
     options.repeatPenalty = { penalty: sampling.repeatPenalty, punishTokens: () => [...prompt, ...generated].slice(-REPEAT_PENALTY_WINDOW) };
   }
@@ -92,34 +95,47 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   let stopReason: StopReason = 'eos';
   let tFirst: number | null = null;
   const maxTokens = sampling.maxTokens;
-  for await (const step of l.sequence.evaluateWithMetadata(toEvaluate, { probabilities: true }, options)) {
-    if (stop.stopRequested || ctx.signal.aborted) {
-      stopReason = 'stopped';
-      break;
+  const steps = l.sequence.evaluateWithMetadata(toEvaluate, { probabilities: true }, options);
+  let feed: Token | undefined;
+  try {
+    for (;;) {
+      const next = await steps.next(feed);
+      if (next.done) break;
+      const step = next.value;
+      if (stop.stopRequested || ctx.signal.aborted) {
+        stopReason = 'stopped';
+        break;
+      }
+      const now = performance.now();
+      tFirst ??= now;
+      const token: Token = greedy ? (step.probabilities.keys().next().value ?? step.token) : step.token;
+      // End of turn is decided on the token we keep (EOG tokens are yielded so greedy can see them).
+      if (l.model.isEogToken(token)) break;
+      feed = token;
+      generated.push(token);
+      const top: { text: string; prob: number }[] = [];
+      for (const [id, prob] of step.probabilities) {
+        if (top.length === TOP_ALTERNATIVES) break;
+        top.push({ text: texts.of(id), prob });
+      }
+      const piece = detok.push(token);
+      const entry: TokenProb = { id: token, text: piece, prob: step.probabilities.get(token) ?? 0, top };
+      all.push(entry);
+      batch.push(entry);
+      batchText += piece;
+      text += piece;
+      if (all.length === 1 || now - lastEmit >= EVENT_INTERVAL_MS) flush();
+      if (generated.length >= maxTokens) {
+        stopReason = 'maxTokens';
+        break;
+      }
+      if (prompt.length + generated.length >= contextSize) {
+        stopReason = 'contextFull';
+        break;
+      }
     }
-    const now = performance.now();
-    tFirst ??= now;
-    generated.push(step.token);
-    const top: { text: string; prob: number }[] = [];
-    for (const [id, prob] of step.probabilities) {
-      if (top.length === TOP_ALTERNATIVES) break;
-      top.push({ text: texts.of(id), prob });
-    }
-    const piece = detok.push(step.token);
-    const entry: TokenProb = { id: step.token, text: piece, prob: step.probabilities.get(step.token) ?? 0, top };
-    all.push(entry);
-    batch.push(entry);
-    batchText += piece;
-    text += piece;
-    if (all.length === 1 || now - lastEmit >= EVENT_INTERVAL_MS) flush();
-    if (generated.length >= maxTokens) {
-      stopReason = 'maxTokens';
-      break;
-    }
-    if (prompt.length + generated.length >= contextSize) {
-      stopReason = 'contextFull';
-      break;
-    }
+  } finally {
+    await steps.return();
   }
   const tail = detok.flush();
   if (tail && all.length > 0) {
