@@ -15,7 +15,9 @@
 //        the f16 differences upstream flip individual int8 roundings and the two runs drift apart
 //        by about as much as quantized vs unquantized inputs differ (measured 5e-2 either way on
 //        this deliberately sharp random model). Argmax may differ only where llama.cpp's own top
-//        two tokens are closer than that bound, and greedy runs must agree up to such a near-tie.
+//        two tokens are within 0.05 of each other (a perturbation of the measured size can swap
+//        them; seen: 2 of 163 positions, margins 6e-3 and 1.4e-2), and greedy runs must agree up
+//        to such a near-tie.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getLlama, type Llama, type LlamaModel } from 'node-llama-cpp';
@@ -74,6 +76,8 @@ interface Comparison {
   worstTv: number;
   worstAt: string;
   argmaxMismatches: string[];
+  /** llama.cpp's top-two margins where a differing argmax was tolerated as a near-tie */
+  tolerated: number[];
 }
 
 function compare(engine: Gemma3, ref: Reference, label: string, tieMargin: number): Comparison {
@@ -82,6 +86,7 @@ function compare(engine: Gemma3, ref: Reference, label: string, tieMargin: numbe
   let worstTv = 0;
   let worstAt = '';
   const argmaxMismatches: string[] = [];
+  const tolerated: number[] = [];
   for (let t = 0; t < ref.ids.length; t++) {
     const p = softmax(logits, t * V, V);
     const q = ref.probs[t];
@@ -100,10 +105,11 @@ function compare(engine: Gemma3, ref: Reference, label: string, tieMargin: numbe
     if (a !== b) {
       const sorted = [...q].sort((x, y) => y - x);
       const margin = sorted[0] - sorted[1];
-      if (margin >= tieMargin) argmaxMismatches.push(`${label} position ${t}: ours ${a}, llama.cpp ${b} (llama.cpp margin ${margin.toExponential(2)})`);
+      if (margin < tieMargin) tolerated.push(margin);
+      else argmaxMismatches.push(`${label} position ${t}: ours ${a}, llama.cpp ${b} (llama.cpp margin ${margin.toExponential(2)})`);
     }
   }
-  return { worstTv, worstAt, argmaxMismatches };
+  return { worstTv, worstAt, argmaxMismatches, tolerated };
 }
 
 async function checkModel(kind: 'F32' | 'F16' | 'Q8_0', path: string, bound: number, tieMargin: number): Promise<void> {
@@ -113,23 +119,29 @@ async function checkModel(kind: 'F32' | 'F16' | 'Q8_0', path: string, bound: num
   const exact = await loadGemma3(path, { threads: 2, numerics: 'exact' });
   ours.push(llamaNumerics, exact);
   const V = exact.config.vocab;
-  let worst: Comparison = { worstTv: 0, worstAt: '', argmaxMismatches: [] };
-  let worstExact: Comparison = { worstTv: 0, worstAt: '', argmaxMismatches: [] };
+  let worst: Comparison = { worstTv: 0, worstAt: '', argmaxMismatches: [], tolerated: [] };
+  let worstExact: Comparison = { worstTv: 0, worstAt: '', argmaxMismatches: [], tolerated: [] };
+  let positions = 0;
   for (const [i, text] of PROMPTS.entries()) {
     const ref = await llamaReference(lm, text, false, V);
     assert.ok(ref.ids.length > llamaNumerics.config.window + 8, `prompt ${i} (${ref.ids.length} tokens) must exceed the window`);
     assert.deepEqual(llamaNumerics.tokenize(text), ref.ids, `tokenization of prompt ${i}`);
     const c = compare(llamaNumerics, ref, `prompt ${i}`, tieMargin);
-    if (c.worstTv > worst.worstTv) worst = { ...c, argmaxMismatches: worst.argmaxMismatches };
+    positions += ref.ids.length;
+    if (c.worstTv > worst.worstTv) worst = { ...c, argmaxMismatches: worst.argmaxMismatches, tolerated: worst.tolerated };
     worst.argmaxMismatches.push(...c.argmaxMismatches);
+    worst.tolerated.push(...c.tolerated);
     if (kind === 'F32') {
       const refF32 = await llamaReference(lm, text, true, V);
       const e = compare(exact, refF32, `prompt ${i} (f32 KV)`, 0);
-      if (e.worstTv > worstExact.worstTv) worstExact = { ...e, argmaxMismatches: worstExact.argmaxMismatches };
+      if (e.worstTv > worstExact.worstTv) worstExact = { ...e, argmaxMismatches: worstExact.argmaxMismatches, tolerated: [] };
       worstExact.argmaxMismatches.push(...e.argmaxMismatches);
     }
   }
   console.log(`# ${kind}: worst TV ${worst.worstTv.toExponential(3)} at ${worst.worstAt} (ours 'llama' numerics vs llama.cpp f16 KV; bound ${bound})`);
+  if (tieMargin > 0) {
+    console.log(`# ${kind}: argmax equal at ${positions - worst.tolerated.length}/${positions} positions; differs at ${worst.tolerated.length} near-ties (llama.cpp top-two margins ${worst.tolerated.map((m) => m.toExponential(1)).join(', ') || '-'})`);
+  }
   if (kind === 'F32') console.log(`# F32: worst TV ${worstExact.worstTv.toExponential(3)} at ${worstExact.worstAt} (ours exact vs llama.cpp f32 KV; bound ${bound})`);
   assert.deepEqual(worst.argmaxMismatches, [], 'argmax differs from llama.cpp');
   assert.ok(worst.worstTv <= bound, `${kind}: total variation ${worst.worstTv} > ${bound} at ${worst.worstAt}`);
@@ -178,5 +190,5 @@ test('F16 mini model agrees with llama.cpp (TV ≤ 1e-2, argmax, greedy 32 token
 });
 
 test('Q8_0 mini model agrees with llama.cpp (TV ≤ 0.1, argmax except near-ties, greedy up to a near-tie)', async () => {
-  await checkModel('Q8_0', models.miniQ8, 0.1, 0.2);
+  await checkModel('Q8_0', models.miniQ8, 0.1, 0.05);
 });
