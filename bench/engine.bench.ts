@@ -127,6 +127,9 @@ export default async function bench(): Promise<void> {
   const types = (process.env.GLASSBOX_BENCH_TYPES ?? 'F32,Q8_0').split(',') as ('F32' | 'Q8_0')[];
   const f = (x: number) => x.toFixed(1).padStart(7);
   console.log(`270M-shape random model, ${THREADS} threads, prefill ${PREFILL} tokens (best of ${REPS}), decode median of ${DECODE} steps, best of ${ROUNDS} alternating rounds; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  if (loadavg()[0] > 1) {
+    console.log('warning: the machine is busy (load average above 1 on 2 cores): every figure below is skewed, llama.cpp\'s most (its threads spin while they wait)');
+  }
   let llamaF32: Probe | undefined;
   for (const type of types) {
     const path = await ensureModel270m(type);
