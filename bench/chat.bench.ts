@@ -7,6 +7,10 @@
 //   bare: LlamaChatSession.prompt() in this process on its own context, same sampling and seed.
 //         Time to first token = prompt() → first onToken; tokens/s as above (last onToken).
 //
+// At temperature 0 the app samples from the 64 most likely tokens and feeds back the most likely
+// (same tokens as llama.cpp's greedy sampler, see chat.test.ts) to get probabilities cheaply; the bare
+// side uses node-llama-cpp's greedy sampler, which computes no probabilities at all.
+//
 // Runs alternate app/bare so drift in machine load hits both; each run uses a different first
 // message so neither side reuses a cached prompt. Medians are reported with the load average.
 // Goals (issue 7): tokens/s ratio ≥ 0.97, TTFT overhead ≤ 15 ms. Models: the mini test model and the
@@ -128,6 +132,7 @@ export default async function chatBench(): Promise<void> {
     if (process.env.GLASSBOX_BENCH_270M !== '0') {
       const big = await ensureModel270m('Q8_0');
       await benchModel('270M-shape Q8_0, default sampling', big, gemma);
+      await benchModel('270M-shape Q8_0, greedy', big, { ...gemma, temperature: 0 });
     }
     console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
