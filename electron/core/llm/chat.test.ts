@@ -104,7 +104,8 @@ test('at temperature 0 each picked token is the most likely one, and the reply i
 });
 
 test('stop keeps the partial answer, marked stopped', async () => {
-  await t.call('chat.setConfig', { sessionId, sampling: { maxTokens: 5000 } });
+  // Greedy: a fixed path on any machine, and on this random model it never ends its turn early.
+  await t.call('chat.setConfig', { sessionId, sampling: { maxTokens: 5000, temperature: 0 } });
   const started = await t.call('chat.send', { sessionId, content: 'Write a very long essay.' });
   await t.next('chat.delta', (d) => d.messageId === started.assistantMessage.id && d.index + d.tokens.length >= 3);
   const stopped = await t.call('chat.stop', { sessionId });
@@ -115,7 +116,7 @@ test('stop keeps the partial answer, marked stopped', async () => {
   assert.ok(m.tokens!.length >= 3 && m.tokens!.length < 5000);
   checkTokens(m.tokens!, m.content);
   assert.deepEqual(await t.call('chat.stop', { sessionId }), { stopped: false, message: null });
-  await t.call('chat.setConfig', { sessionId, sampling: { maxTokens: 24 } });
+  await t.call('chat.setConfig', { sessionId, sampling: { maxTokens: 24, temperature: 0.8 } });
 });
 
 test('a second send while generating is a conflict', async () => {
@@ -176,7 +177,7 @@ test('sampling settings are validated and kept per session', async () => {
 
 test('a crash of the model worker mid-reply is reported; the worker restarts and chat works again', async () => {
   const s = await t.call('sessions.create', { title: 'Crash' });
-  await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 5000 } });
+  await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 5000, temperature: 0 } });
   const started = await t.call('chat.send', { sessionId: s.id, content: 'Keep talking' });
   await t.next('chat.delta', (d) => d.messageId === started.assistantMessage.id);
   const failedJob = t.next('jobs.update', (j) => j.jobId === started.jobId && j.state === 'failed');
@@ -187,7 +188,7 @@ test('a crash of the model worker mid-reply is reported; the worker restarts and
   assert.ok(m.content.length >= 0 && m.tokens!.every((x) => typeof x.text === 'string'));
   assert.equal((await failedJob).error!.code, 'worker_crashed');
 
-  await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 6, seed: 7 } });
+  await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 6, seed: 7, temperature: 0.8 } });
   const again = await sendAndWait(t, s.id, 'Are you back?');
   assert.equal(again.reply.status, 'complete');
   assert.ok(again.reply.tokens!.length > 0);
