@@ -75,12 +75,10 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
   }
 
   /** The conversation the model sees: the thread up to `lastId` (user/assistant turns with text). */
-  function turnsUpTo(sessionId: string, lastId: string): Turn[] {
-    const messages = store.list(sessionId);
-    const byId = new Map(messages.map((m) => [m.id, m]));
-    return pathTo(messages, lastId)
-      .map((id) => byId.get(id)!)
-      .filter((m): m is ChatMessage & { role: 'user' | 'assistant' } => (m.role === 'user' || m.role === 'assistant') && m.content.length > 0)
+  function turnsUpTo(lastId: string): Turn[] {
+    return store
+      .threadText(lastId)
+      .filter((m): m is typeof m & { role: 'user' | 'assistant' } => (m.role === 'user' || m.role === 'assistant') && m.content.length > 0)
       .map((m) => ({ role: m.role, content: m.content }));
   }
 
@@ -93,7 +91,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     const model = host.requireActive();
     const config = store.config(sessionId);
     const sampling: Sampling & { seed: number } = { ...config.sampling, seed: config.sampling.seed ?? randomInt(0, 2 ** 32 - 1) };
-    const history = turnsUpTo(sessionId, parentId);
+    const history = turnsUpTo(parentId);
     const assistant = ctx.db.transaction(() => {
       const a = store.add({ sessionId, parentId, role: 'assistant', content: '', status: 'streaming', tokens: [] });
       store.setCurrentLeaf(sessionId, a.id);
@@ -125,6 +123,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     const id = gen.messageId;
     let content = '';
     const tokens: TokenProb[] = [];
+    const tokenJson: string[] = []; // each token serialised once, for the periodic saves
     let promptTokens = 0;
     let contextSize = 0;
     let lastSave = Date.now();
@@ -136,12 +135,20 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         return;
       }
       content += e.text;
+      if (e.tokens.length === 0 && e.text && tokens.length > 0) {
+        // The detokenizer's held-back tail (an incomplete character) belongs to the last token sent.
+        const last = { ...tokens[tokens.length - 1] };
+        last.text += e.text;
+        tokens[tokens.length - 1] = last;
+        tokenJson[tokenJson.length - 1] = JSON.stringify(last);
+      }
       tokens.push(...e.tokens);
+      for (const tok of e.tokens) tokenJson.push(JSON.stringify(tok));
       ctx.events.publish('chat.delta', { sessionId, messageId: id, jobId: gen.jobId, index: e.index, text: e.text, tokens: e.tokens, contextUsed: e.contextUsed, contextSize });
       const now = Date.now();
       if (now - lastSave >= SAVE_INTERVAL_MS) {
         lastSave = now;
-        store.update(id, { content, tokens }, now);
+        store.saveStreaming(id, content, `[${tokenJson.join(',')}]`, now);
       }
     };
     const stats = (r: Partial<GenerateResult>, stopReason: StopReason): MessageStats => ({
@@ -245,7 +252,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       const model = host.active();
       if (!model || !model.fileExists) return { usedTokens: 0, contextSize: 0, modelLoaded: false };
       const leaf = leafOf(sessionId);
-      const r = await host.countTokens(model, store.config(sessionId).systemPrompt, leaf ? turnsUpTo(sessionId, leaf) : [], draft);
+      const r = await host.countTokens(model, store.config(sessionId).systemPrompt, leaf ? turnsUpTo(leaf) : [], draft);
       return { ...r, modelLoaded: true };
     },
 

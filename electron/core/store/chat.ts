@@ -99,6 +99,24 @@ export class ChatStore {
     return (this.db.prepare('SELECT rowid, * FROM messages WHERE session_id = ? ORDER BY created_at, rowid').all(sessionId) as Row[]).map(toChatMessage);
   }
 
+  /**
+   * Role and text of the thread root → `leafId`, without the token/stats JSON (cheap for long
+   * sessions: this is read before every reply).
+   */
+  threadText(leafId: string): { id: string; role: MessageRole; content: string }[] {
+    return this.db
+      .prepare(
+        `WITH RECURSIVE up (id, parent_id, role, content, depth) AS (
+           SELECT id, parent_id, role, content, 0 FROM messages WHERE id = ?
+           UNION ALL
+           SELECT m.id, m.parent_id, m.role, m.content, up.depth + 1 FROM messages m JOIN up ON m.id = up.parent_id
+           WHERE up.depth < 1000000
+         )
+         SELECT id, role, content FROM up ORDER BY depth DESC`,
+      )
+      .all(leafId) as { id: string; role: MessageRole; content: string }[];
+  }
+
   update(id: string, patch: MessagePatch, now = Date.now()): ChatMessage | undefined {
     const cur = this.get(id);
     if (!cur) return undefined;
@@ -111,6 +129,11 @@ export class ChatStore {
       .prepare('UPDATE messages SET content = ?, status = ?, token_probs = ?, meta = ?, updated_at = ? WHERE id = ?')
       .run(patch.content ?? cur.content, patch.status ?? cur.status, tokens ? JSON.stringify(tokens) : null, JSON.stringify(meta), now, id);
     return this.get(id);
+  }
+
+  /** The periodic save of a reply being generated: text and tokens (already JSON), nothing re-read. */
+  saveStreaming(id: string, content: string, tokensJson: string, now = Date.now()): void {
+    this.db.prepare("UPDATE messages SET content = ?, token_probs = ?, updated_at = ? WHERE id = ? AND status = 'streaming'").run(content, tokensJson, now, id);
   }
 
   /** At startup: replies that were streaming when the app died are kept, marked 'interrupted'. */
