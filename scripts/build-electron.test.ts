@@ -3,13 +3,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElectron } from './build-electron.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'glassbox-electron-build-'));
+// Built inside the repo so the bundle's externals (node-llama-cpp, better-sqlite3) resolve from node_modules.
+mkdirSync(join(process.cwd(), '.cache'), { recursive: true });
+const dir = mkdtempSync(join(process.cwd(), '.cache', 'electron-build-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const built = buildElectron(dir);
 
