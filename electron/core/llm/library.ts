@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { GgmlType, isGgufError, openGguf, type GgufFile } from '../engine/gguf/index.ts';
+import { assertLlamaLoadable } from '../engine/gguf/loadable.ts';
 
 export class ModelFileError extends Error {
   constructor(message: string) {
@@ -54,6 +55,12 @@ export function inspectModelFile(path: string): ModelFileFacts {
   let f: GgufFile;
   try {
     f = openGguf(path);
+    try {
+      assertLlamaLoadable(f);
+    } catch (err) {
+      f.close();
+      throw err;
+    }
   } catch (err) {
     if (isGgufError(err)) {
       const why: Record<string, string> = {
@@ -62,6 +69,8 @@ export function inspectModelFile(path: string): ModelFileFacts {
         BAD_MAGIC: 'it is not a GGUF file (it does not start with "GGUF")',
         TRUNCATED: 'the file is cut short (an incomplete download?)',
         UNSUPPORTED_VERSION: 'its GGUF version is not supported',
+        BAD_SHAPE: 'a tensor has a shape llama.cpp cannot load',
+        BAD_METADATA: 'its settings are ones llama.cpp cannot load',
       };
       throw new ModelFileError(`${basename(path)}: ${why[err.code] ?? 'the GGUF file is damaged'} — ${err.message}`);
     }

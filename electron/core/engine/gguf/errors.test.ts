@@ -172,3 +172,20 @@ test('duplicates, bad alignment, empty key', () => {
 test('reading a tensor that does not exist', () => {
   rejects(() => openGgufBuffer(valid().bytes).readTensorF32('nope'), 'NO_SUCH_TENSOR');
 });
+
+test('what llama.cpp asserts on or refuses: a zero-sized dimension, a data section that is not dense', () => {
+  let v = valid();
+  v.view.setBigUint64(v.find('tq8') + 2 + 1 + 4 + 8, 0n, true); // tq8's second dimension
+  rejects(() => openGgufBuffer(v.bytes), 'BAD_SHAPE', /"tq8" has a zero-sized dimension 1/);
+  v = valid();
+  v.view.setBigUint64(v.find('tf32') + 3 + 1 + 4, 0n, true); // tf32's only dimension
+  rejects(() => openGgufBuffer(v.bytes), 'BAD_SHAPE', /"tf32" has a zero-sized dimension 0/);
+  // tf32 moved one alignment step further: aligned and inside the file, but llama.cpp wants it
+  // right after tq8 (gguf.cpp: "has offset …, expected …").
+  v = valid();
+  const offAt = v.find('tf32') + 3 + 1 + 4 + 8 + 4;
+  const rel = v.view.getBigUint64(offAt, true);
+  assert.ok(rel > 0n, 'tf32 follows tq8');
+  v.view.setBigUint64(offAt, rel - 32n, true);
+  rejects(() => openGgufBuffer(v.bytes), 'OUT_OF_RANGE', new RegExp(`data offset ${rel - 32n}, expected ${rel}`));
+});

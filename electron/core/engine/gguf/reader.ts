@@ -206,7 +206,16 @@ class Parser {
         throw new GgufError('ABSURD_COUNT', `tensor "${name}" has ${nDims} dimensions; ggml allows ${GGML_MAX_DIMS}`, dAt);
       }
       const dims: number[] = [];
-      for (let d = 0; d < nDims; d++) dims.push(c.u64Number(`dim ${d} of "${name}"`));
+      for (let d = 0; d < nDims; d++) {
+        const nAt = c.pos;
+        const n = c.u64Number(`dim ${d} of "${name}"`);
+        // gguf.cpp accepts an empty tensor, but llama.cpp's model loader asserts every dimension
+        // is at least 1 and aborts the whole process: refuse it here, with a reason.
+        if (n === 0) {
+          throw new GgufError('BAD_SHAPE', `tensor "${name}" has a zero-sized dimension ${d}; every dimension must be at least 1`, nAt);
+        }
+        dims.push(n);
+      }
       const tyAt = c.pos;
       const type = c.u32(`type of "${name}"`) as GgmlType;
       if (!ggmlTypeTraits(type)) throw new GgufError('UNKNOWN_TYPE', `tensor "${name}" has unknown ggml type ${type}`, tyAt);
@@ -244,12 +253,23 @@ class Parser {
       return { count, byteSize, traits };
     });
 
+    // llama.cpp (gguf.cpp) requires the data section to be dense: each tensor exactly where the
+    // previous one ends, padded to the alignment. Any other layout is refused there, so here too.
+    let expectedRel = 0;
     const tensors: GgufTensorInfo[] = raw.map(({ name, dims, type, rel, at: tAt }, i) => {
       const { count, byteSize, traits } = sizes[i];
       if (rel % alignment !== 0) {
         throw new GgufError('OUT_OF_RANGE', `tensor "${name}" offset ${rel} is not aligned to ${alignment}`, tAt);
       }
       const offset = dataOffset + rel;
+      if (rel !== expectedRel && offset <= c.size) {
+        throw new GgufError(
+          'OUT_OF_RANGE',
+          `tensor "${name}" is at data offset ${rel}, expected ${expectedRel}: tensors must follow each other in order, each padded to ${alignment} bytes`,
+          tAt,
+        );
+      }
+      expectedRel += Math.ceil(byteSize / alignment) * alignment;
       if (offset + byteSize > c.size) {
         // Within a densely packed layout the header is consistent and the data is missing: cut short.
         // Beyond it, the offset itself is corrupt.
