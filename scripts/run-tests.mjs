@@ -6,6 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { findChromium, noChromiumMessage } from './find-chromium.mjs';
 
 const roots = ['electron', 'renderer/src', 'scripts', 'bench', 'test-support', 'e2e'];
 const skipDirs = new Set(['node_modules', 'dist', '.cache']);
@@ -31,9 +32,19 @@ if (files.length === 0) {
   console.error('no test files matched', filters);
   process.exit(1);
 }
+// Say once, up front, when the e2e tests have no browser, rather than failing each of them.
+const env = { ...process.env, GLASSBOX_TEST: '1' };
+if (files.some(isE2e)) {
+  const chromium = findChromium();
+  if (!chromium) {
+    console.error(noChromiumMessage());
+    process.exit(1);
+  }
+  env.GLASSBOX_CHROMIUM = chromium;
+}
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, GLASSBOX_TEST: '1' } },
+  { stdio: 'inherit', env },
 );
 process.exit(r.status ?? 1);

@@ -1,10 +1,12 @@
 // Debian's Chromium driven by playwright-core. Never downloads a browser: /usr/bin/chromium is
 // installed by .ci/run (apt-get install chromium).
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findChromium, noChromiumMessage } from '../../scripts/find-chromium.mjs';
 
-export const CHROMIUM_PATH = process.env.GLASSBOX_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = findChromium() ?? '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<Browser> {
+  if (!findChromium()) throw new Error(noChromiumMessage());
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
