@@ -54,5 +54,7 @@ test('tokenizer arrays of the wrong type or too short', () => {
   refuses((m) => (m['tokenizer.ggml.scores'] = f32Arr([0, 0])), /scores has 2 entries for 3 tokens/);
   refuses((m) => (m['tokenizer.ggml.token_type'] = u32Arr([3, 3, 1])), /token_type must be an array of i32/);
   refuses((m) => (m['tokenizer.ggml.tokens'] = strArr([])), /tokens is empty/);
+  refuses((m) => (m['tokenizer.ggml.tokens'] = strArr(['<pad>', 'a', 'a'])), /holds "a" twice \(tokens 1 and 2\)/);
+  refuses((m) => (m['tokenizer.ggml.tokens'] = strArr(['', '[EMPTY_0]', 'a'])), /holds "\[EMPTY_0\]" twice/);
   refuses((m) => (m['gemma3.rope.scaling.type'] = str('warp')), /rope\.scaling\.type is "warp"/);
 });

@@ -69,8 +69,18 @@ export function assertLlamaLoadable(f: GgufFile): void {
   const tokens = m['tokenizer.ggml.tokens'];
   if (tokens === undefined) return;
   if (tokens.type !== GgufValueType.ARRAY || tokens.itemType !== GgufValueType.STRING) bad('tokenizer.ggml.tokens must be an array of strings');
-  const n = (tokens.value as unknown[]).length;
+  const words = tokens.value as string[];
+  const n = words.length;
   if (n === 0) bad('tokenizer.ggml.tokens is empty');
+  // llama-vocab.cpp maps each token text to its id and asserts the map is as long as the list: two
+  // tokens with the same text abort the process. It renames an empty token to "[EMPTY_<id>]" first.
+  const ids = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const word = words[i] === '' ? `[EMPTY_${i}]` : words[i];
+    const first = ids.get(word);
+    if (first !== undefined) bad(`tokenizer.ggml.tokens holds ${JSON.stringify(word)} twice (tokens ${first} and ${i})`);
+    ids.set(word, i);
+  }
   const scores = m['tokenizer.ggml.scores'];
   if (scores !== undefined) {
     if (scores.type !== GgufValueType.ARRAY || (scores.itemType !== GgufValueType.FLOAT32 && scores.itemType !== GgufValueType.INT32)) {
