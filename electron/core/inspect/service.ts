@@ -2,9 +2,9 @@
 // activations live in the worker; this side only forwards requests and keeps the job bookkeeping.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ModelChoice } from '../../api/inspect.ts';
-import type { CoreContext, ServiceHandlers } from '../context.ts';
-import type { JobContext } from '../jobs.ts';
+import type { ModelChoice } from '../api/inspect.ts';
+import type { CoreContext, ServiceHandlers } from '../app/context.ts';
+import type { JobContext } from '../app/jobs.ts';
 
 type EngineTask = Parameters<CoreContext['workers']['engine']['request']>[0];
 

@@ -9,12 +9,12 @@ import { statSync } from 'node:fs';
 import type {
   AttentionMap, CompareResult, GradientResult, HeadSummary, InspectRun, Intervention, InterventionResult,
   LayerStats, LensAt, MlpLayerSummary, TokenChange,
-} from '../../api/inspect.ts';
-import { MAX_INSPECT_TOKENS } from '../../api/inspect.ts';
-import { engineGradientModel, type EngineGradientModel } from '../autograd/engineModel.ts';
-import { headEntropies, GELU_FLAT_BELOW } from '../autograd/inspect/saturation.ts';
-import { isSliding, loadGemma3, type Gemma3, type Hook } from '../models/gemma3/index.ts';
-import { rmsNorm } from '../tensor/ops.ts';
+} from '../api/inspect.ts';
+import { MAX_INSPECT_TOKENS } from '../api/inspect.ts';
+import { engineGradientModel, type EngineGradientModel } from '../engine/autograd/engineModel.ts';
+import { headEntropies, GELU_FLAT_BELOW } from '../engine/autograd/inspect/saturation.ts';
+import { isSliding, loadGemma3, type Gemma3, type Hook } from '../engine/models/gemma3/index.ts';
+import { rmsNorm } from '../engine/tensor/ops.ts';
 import { gradientReport, summaryOf } from './gradients.ts';
 import { buildHooks, steeringVector, type ResolvedIntervention } from './interventions.ts';
 import { cosine, histogram, meanRow, rowNorms, tensorStats } from './stats.ts';

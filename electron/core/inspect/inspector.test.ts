@@ -2,8 +2,8 @@
 // statistics, sorted top-k, and interventions that must (or must not) change the output.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureTestModels } from '../../../../test-support/models.ts';
-import { loadGemma3, type Gemma3 } from '../models/gemma3/index.ts';
+import { ensureTestModels } from '../../../test-support/models.ts';
+import { loadGemma3, type Gemma3 } from '../engine/models/gemma3/index.ts';
 import { Inspector } from './inspector.ts';
 import { FP16_MAX, histogram, rowNorms, tensorStats } from './stats.ts';
 import { klDivergence, topK } from './topk.ts';

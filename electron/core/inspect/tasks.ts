@@ -1,7 +1,7 @@
 // The inspector's tasks in the engine worker process. One Inspector per process holds the model
 // and recent runs; progress goes out as `{ progress, message }` events, cancel arrives as the signal.
-import type { Intervention } from '../../api/inspect.ts';
-import { defineTasks, TaskError, type TaskContext } from '../../workers/task.ts';
+import type { Intervention } from '../api/inspect.ts';
+import { defineTasks, TaskError, type TaskContext } from '../workers/task.ts';
 import { InspectError, Inspector, type Progress } from './inspector.ts';
 
 let inspector: Inspector | null = null;

@@ -1,11 +1,11 @@
 // The gradient inspector over a model loaded by our forward engine: the autograd's engine gradient
 // model (engine forward with captures, SIMD backward over the engine's heap, weights read in place)
 // summarised as the plain data the Gradients tab draws.
-import type { GradientResult, ModelSummary, TokenInfo } from '../../api/inspect.ts';
-import type { EngineGradientModel } from '../autograd/engineModel.ts';
-import { computeGradients } from '../autograd/inspect/computeGradients.ts';
-import { completionTargets, nextTokenTargets } from '../autograd/model/cache.ts';
-import { isSliding, type Gemma3 } from '../models/gemma3/index.ts';
+import type { GradientResult, ModelSummary, TokenInfo } from '../api/inspect.ts';
+import type { EngineGradientModel } from '../engine/autograd/engineModel.ts';
+import { computeGradients } from '../engine/autograd/inspect/computeGradients.ts';
+import { completionTargets, nextTokenTargets } from '../engine/autograd/model/cache.ts';
+import { isSliding, type Gemma3 } from '../engine/models/gemma3/index.ts';
 
 /**
  * Loss on `target` after `prompt` (or, with no target, the mean next-token loss over the prompt),
