@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type {
-  AttentionMap, CompareResult, GradientResult, HeadSummary, InspectRun, Intervention, InterventionResult,
+  AttentionMap, CompareResult, GradientReportData, HeadSummary, InspectRun, Intervention, InterventionResult,
   LayerStats, LensAt, MlpLayerSummary, TokenChange,
 } from '../api/inspect.ts';
 import { MAX_INSPECT_TOKENS } from '../api/inspect.ts';
@@ -21,6 +21,14 @@ import { cosine, histogram, meanRow, rowNorms, tensorStats } from './stats.ts';
 import { klDivergence, toTopTokens, topK } from './topk.ts';
 
 export type Progress = (fraction: number, message: string) => void;
+
+export interface RunInput {
+  modelPath: string;
+  prompt: string;
+  topK: number;
+  addBos: boolean;
+  runId?: string;
+}
 
 /** Bad input the user can fix (wrong path, prompt too long, layer out of range). */
 export class InspectError extends Error {
@@ -109,13 +117,24 @@ export class Inspector {
     return ids;
   }
 
-  run(input: { modelPath: string; prompt: string; topK: number; addBos: boolean }, progress: Progress = () => {}, signal?: AbortSignal): Promise<InspectRun> {
+  /** A forward with every view captured; `runId` reuses an id (a stored run computed again after a restart). */
+  run(input: RunInput, progress: Progress = () => {}, signal?: AbortSignal): Promise<InspectRun> {
     return this.exclusive(() => this.runNow(input, progress, signal));
   }
 
-  private async runNow(
-    input: { modelPath: string; prompt: string; topK: number; addBos: boolean }, progress: Progress, signal?: AbortSignal,
-  ): Promise<InspectRun> {
+  /** Whether the run's activations are still held here (lazy views need them). */
+  holds(runId: string): boolean {
+    return this.runs.has(runId);
+  }
+
+  /** The run's attention maps, one [H, T, T] per layer, when they fit in `maxBytes` altogether (else null). */
+  attentionMaps(runId: string, maxBytes: number): Float32Array[] | null {
+    const run = this.stored(runId);
+    const bytes = run.probs.reduce((n, p) => n + p.byteLength, 0);
+    return bytes <= maxBytes ? run.probs : null;
+  }
+
+  private async runNow(input: RunInput, progress: Progress, signal?: AbortSignal): Promise<InspectRun> {
     const t0 = performance.now();
     progress(0, 'loading the model');
     const g = await this.model(input.modelPath);
@@ -150,7 +169,7 @@ export class Inspector {
     const summariesMs = performance.now() - ts;
 
     const run: StoredRun = {
-      runId: randomUUID(), modelPath: input.modelPath, prompt: input.prompt, tokens, resid, probs,
+      runId: input.runId ?? randomUUID(), modelPath: input.modelPath, prompt: input.prompt, tokens, resid, probs,
       lastLogits: fwd.logits.slice(0, cfg.vocab), lens: new Map(),
     };
     this.keep(run);
@@ -341,15 +360,24 @@ export class Inspector {
     return { a, b, similarity };
   }
 
-  gradients(input: { modelPath: string; prompt: string; target: string; addBos: boolean }, progress: Progress = () => {}): Promise<GradientResult> {
+  gradients(
+    input: { modelPath: string; prompt: string; target: string; addBos: boolean }, progress: Progress = () => {}, signal?: AbortSignal,
+  ): Promise<GradientReportData> {
     return this.exclusive(async () => {
       progress(0, 'loading the model');
       const g = await this.model(input.modelPath);
       const ids = this.tokenize(g, input.prompt + input.target, input.addBos);
       if (!input.target && ids.length < 2) throw new InspectError('bad_input', 'a next-token loss over the prompt needs at least 2 tokens (or give a target)');
-      progress(0.1, 'forward and backward');
+      signal?.throwIfAborted();
+      progress(0.05, `forward over ${ids.length} tokens`);
       this.gradModel ??= await engineGradientModel(g, { threads: this.options.threads });
-      const r = gradientReport(g, this.gradModel, input, (id) => this.tokenText(g, id));
+      const L = g.config.layers;
+      // computeGradientsAsync reports 0.4 after the forward, then one step per layer of the backward.
+      const onProgress = (f: number) => {
+        const message = f < 0.4 ? `forward over ${ids.length} tokens` : f < 1 ? `backward, ${Math.min(L, Math.round(((f - 0.4) / 0.55) * L))} of ${L} layers` : 'summarising';
+        progress(0.05 + 0.95 * f, message);
+      };
+      const r = await gradientReport(g, this.gradModel, input, (id) => this.tokenText(g, id), { signal, onProgress });
       progress(1, 'done');
       return r;
     });
