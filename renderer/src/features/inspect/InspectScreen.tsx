@@ -54,6 +54,8 @@ export function InspectScreen() {
   const openRun = useCallback(async (runId: string) => {
     try {
       const stored = await api.inspect.getRun({ runId });
+      // the run's own model, so Inspect and the other tabs continue with it
+      setModelPath(stored.run.model.path);
       if (stored.kind === 'activations') {
         setRun(stored.run);
         setPrompt(stored.run.prompt);
@@ -110,7 +112,11 @@ export function InspectScreen() {
 
   return (
     <>
-      <PageHeader title="Inspect" subtitle="Our own Gemma 3 engine, opened up: activations, attention, logit lens, interventions, gradients" />
+      <PageHeader
+        title="Inspect"
+        subtitle="Our own Gemma 3 engine, opened up: activations, attention, logit lens, interventions, gradients"
+        actions={<RecentRuns currentRunId={currentRunId} onOpen={(id) => void openRun(id)} />}
+      />
       <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 px-6 py-2.5 dark:border-zinc-800">
         <label className="flex min-w-[320px] flex-1 items-center gap-2 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
           Model (.gguf)
@@ -136,9 +142,6 @@ export function InspectScreen() {
             {run.model.window > 0 && ` · window ${run.model.window}`}
           </span>
         )}
-        <div className="ml-auto">
-          <RecentRuns currentRunId={currentRunId} onOpen={(id) => void openRun(id)} />
-        </div>
       </div>
       {openError && (
         <div className="px-6 pt-3">

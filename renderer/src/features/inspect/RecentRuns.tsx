@@ -77,10 +77,10 @@ export function RecentRuns({ currentRunId, onOpen }: { currentRunId: string | nu
                       {r.target && <span className="text-zinc-500"> → {oneLine(r.target)}</span>}
                     </span>
                   </div>
-                  <div className="mt-0.5 flex gap-2 text-[11.5px] text-zinc-500">
-                    <span>{r.headline}</span>
-                    <span>· {r.tokenCount} tokens</span>
-                    <span className="truncate">· {modelName(r.modelPath)}</span>
+                  <div className="mt-0.5 flex gap-2 text-[11.5px] whitespace-nowrap text-zinc-500">
+                    <span className="shrink-0">{r.headline}</span>
+                    <span className="shrink-0">· {r.tokenCount} tokens</span>
+                    <span className="min-w-0 truncate" title={r.modelPath}>· {modelName(r.modelPath)}</span>
                     <span className="ml-auto shrink-0">{when(r.createdAt)}</span>
                   </div>
                 </button>
