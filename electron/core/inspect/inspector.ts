@@ -12,11 +12,12 @@ import type {
 } from '../api/inspect.ts';
 import { MAX_INSPECT_TOKENS } from '../api/inspect.ts';
 import { engineGradientModel, type EngineGradientModel } from '../engine/autograd/engineModel.ts';
-import { headEntropies, GELU_FLAT_BELOW } from '../engine/autograd/inspect/saturation.ts';
+import { headEntropies } from '../engine/autograd/inspect/saturation.ts';
 import { isSliding, loadGemma3, type Gemma3, type Hook } from '../engine/models/gemma3/index.ts';
-import { rmsNorm } from '../engine/tensor/ops.ts';
 import { gradientReport, summaryOf } from './gradients.ts';
+import { lensLogits } from './lens.ts';
 import { buildHooks, steeringVector, type ResolvedIntervention } from './interventions.ts';
+import { autoHistogram, gateSummary, topUnits } from './mlp.ts';
 import { cosine, histogram, meanRow, rowNorms, tensorStats } from './stats.ts';
 import { klDivergence, toTopTokens, topK } from './topk.ts';
 
@@ -43,7 +44,6 @@ const EAGER_LENS_MACS = 6e8;
 const KEEP_RUNS = 4;
 /** Runs are also evicted (oldest first, never the newest) past this many bytes of kept activations. */
 const KEEP_BYTES = 2 * 1024 ** 3;
-const HIST_BINS = 48;
 
 interface StoredRun {
   runId: string;
@@ -209,24 +209,6 @@ export class Inspector {
     return run;
   }
 
-  /**
-   * Logits of residual rows xs [R, D] read through the final norm and the tied head (with the
-   * model's soft-cap): the logit lens. For the last block's output this is the model's own output.
-   */
-  lensLogits(g: Gemma3, xs: Float32Array, R: number): Float32Array {
-    const { hidden: D, vocab: V, rmsEps, finalLogitSoftcap: cap } = g.config;
-    const w = g.model.weights;
-    const out = new Float32Array(R * V);
-    const chunk = Math.max(1, Math.floor((1 << 24) / V)); // bounds the matmul's scratch to ~64 MB
-    for (let r0 = 0; r0 < R; r0 += chunk) {
-      const n = Math.min(chunk, R - r0);
-      const normed = rmsNorm(xs.subarray(r0 * D, (r0 + n) * D), n, D, w.outputNorm, rmsEps);
-      g.model.matmul.linear(w.output, normed, n, out.subarray(r0 * V, (r0 + n) * V));
-    }
-    if (cap > 0) for (let i = 0; i < out.length; i++) out[i] = cap * Math.tanh(out[i] / cap);
-    return out;
-  }
-
   private lensMany(g: Gemma3, run: StoredRun, positions: number[], k: number): LensAt[] {
     const { hidden: D, vocab: V } = g.config;
     const todo = positions.filter((p) => !run.lens.has(p));
@@ -237,7 +219,7 @@ export class Inspector {
       const ps = todo.slice(i, i + batch);
       const xs = new Float32Array(ps.length * rowsPer * D);
       ps.forEach((p, j) => run.resid.forEach((x, r) => xs.set(x.subarray(p * D, (p + 1) * D), (j * rowsPer + r) * D)));
-      const logits = this.lensLogits(g, xs, ps.length * rowsPer);
+      const logits = lensLogits(g, xs, ps.length * rowsPer);
       ps.forEach((p, j) => {
         run.lens.set(p, {
           position: p,
@@ -321,7 +303,7 @@ export class Inspector {
       progress(0.5, 'rerunning with the interventions');
       const hooks = buildHooks(resolved, cfg);
       const after = (await g.forwardAsync(run.tokens, { hooks, logitPositions: [position], signal })).logits;
-      const before = position === T - 1 ? run.lastLogits : this.lensLogits(g, run.resid[cfg.layers].slice(position * cfg.hidden, (position + 1) * cfg.hidden), 1);
+      const before = position === T - 1 ? run.lastLogits : lensLogits(g, run.resid[cfg.layers].slice(position * cfg.hidden, (position + 1) * cfg.hidden), 1);
       const text = (id: number) => this.tokenText(g, id);
       const db = topK(before, input.topK), da = topK(after, input.topK);
       const ids = [...new Set([...db.ids, ...da.ids])];
@@ -400,39 +382,4 @@ function checkIntervention(iv: Intervention, cfg: Gemma3['config']): void {
   if (iv.layer >= cfg.layers) throw new InspectError('bad_input', `layer ${iv.layer} does not exist (the model has ${cfg.layers}: 0…${cfg.layers - 1})`);
   if (iv.kind === 'head' && iv.head >= cfg.heads) throw new InspectError('bad_input', `head ${iv.head} does not exist (the model has ${cfg.heads} per layer)`);
   if (iv.kind === 'mlp' && iv.unit >= cfg.ffn) throw new InspectError('bad_input', `MLP unit ${iv.unit} does not exist (the model has ${cfg.ffn} per layer)`);
-}
-
-/** Histogram over the data's own range. */
-function autoHistogram(x: Float32Array) {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] < lo) lo = x[i];
-    if (x[i] > hi) hi = x[i];
-  }
-  if (!(hi > lo)) hi = lo + 1;
-  return histogram(x, lo, hi + (hi - lo) * 1e-6, HIST_BINS);
-}
-
-/** gate [T, F] pre-activations: histogram and GELU saturation. */
-function gateSummary(gate: Float32Array, T: number, F: number): Pick<MlpLayerSummary, 'gate' | 'flatFraction' | 'linearFraction' | 'deadUnits'> {
-  let flat = 0, linear = 0, dead = 0;
-  for (let f = 0; f < F; f++) {
-    let flatHere = 0;
-    for (let t = 0; t < T; t++) {
-      const v = gate[t * F + f];
-      if (v < GELU_FLAT_BELOW) flatHere++;
-      else if (v > -GELU_FLAT_BELOW) linear++;
-    }
-    flat += flatHere;
-    if (flatHere === T) dead++;
-  }
-  return { gate: autoHistogram(gate), flatFraction: flat / (T * F), linearFraction: linear / (T * F), deadUnits: dead };
-}
-
-/** The `n` units with the largest mean |gelu(gate)·up| over the prompt. */
-function topUnits(par: Float32Array, T: number, F: number, n: number): { unit: number; meanAbs: number }[] {
-  const sums = new Float64Array(F);
-  for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) sums[f] += Math.abs(par[t * F + f]);
-  const d = topK(sums, n);
-  return d.ids.map((unit) => ({ unit, meanAbs: sums[unit] / T }));
 }

@@ -121,3 +121,17 @@ test('bad input writes nothing; saving the same id again replaces the run; old r
   assert.equal(orphans.n, 0, 'pruned runs took their arrays with them');
   db.close();
 });
+
+test('past the attention budget the oldest runs lose their stored maps, never their results', () => {
+  const db = openDatabase(':memory:');
+  const mapBytes = 2 * T * T * 4; // one layer's [H, T, T] float32
+  const store = new InspectRunStore(db, { attentionBudgetBytes: 5 * mapBytes }); // room for two runs of two layers
+  const maps = () => [new Float32Array(2 * T * T).fill(0.5), new Float32Array(2 * T * T).fill(0.25)];
+  for (const [i, id] of ['old', 'mid', 'new'].entries()) store.saveActivations(activationRun(id), true, maps(), 100 + i);
+  assert.equal(store.attention('old', 0, 0), null, 'the oldest run\'s maps went');
+  assert.deepEqual(store.attention('mid', 1, 1), new Float32Array(T * T).fill(0.25));
+  assert.deepEqual(store.attention('new', 0, 0), new Float32Array(T * T).fill(0.5));
+  assert.equal(store.get('old')!.kind, 'activations', 'the run itself stays');
+  assert.deepEqual((store.get('old')!.run as InspectRun).residualNorms, activationRun('old').residualNorms.map(f32));
+  db.close();
+});

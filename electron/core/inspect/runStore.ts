@@ -5,8 +5,13 @@
 import type { Db } from '../store/database.ts';
 import type { GradientResult, InspectRun, RunListItem, StoredRun, StoredRunKind } from '../api/inspect.ts';
 
-/** Attention maps are kept when all of a run's [H, T, T] maps fit in this many bytes (T ≲ 480 on 270M). */
-export const MAX_STORED_ATTENTION_BYTES = 64 * 1024 ** 2;
+/** Attention maps are stored when all of a run's [H, T, T] maps fit in this many bytes (T ≲ 240 on 270M). */
+export const MAX_STORED_ATTENTION_BYTES = 16 * 1024 ** 2;
+/**
+ * All runs' stored attention maps together stay below this: past it the oldest runs lose theirs (their
+ * attention view then asks the engine, which computes the run again). Keeps the database small.
+ */
+export const ATTENTION_BUDGET_BYTES = 256 * 1024 ** 2;
 /** Older runs are deleted past this many. */
 export const KEEP_STORED_RUNS = 200;
 
@@ -30,7 +35,10 @@ interface RunRow {
 }
 
 export class InspectRunStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly limits: { attentionBudgetBytes?: number } = {},
+  ) {}
 
   /**
    * Stores an activation run (and its attention maps, per layer [H, T, T], when given) and returns
@@ -150,6 +158,16 @@ export class InspectRunStore {
       this.db
         .prepare('DELETE FROM inspect_runs WHERE id IN (SELECT id FROM inspect_runs ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)')
         .run(KEEP_STORED_RUNS);
+      this.db.prepare(`
+        WITH per_run AS (
+          SELECT r.id, r.created_at, r.rowid AS rid, SUM(length(a.data)) AS bytes
+          FROM inspect_runs r JOIN inspect_arrays a ON a.run_id = r.id
+          WHERE a.name LIKE 'attention.%' GROUP BY r.id
+        ), newest_first AS (
+          SELECT id, SUM(bytes) OVER (ORDER BY created_at DESC, rid DESC) AS running FROM per_run
+        )
+        DELETE FROM inspect_arrays WHERE name LIKE 'attention.%' AND run_id IN (SELECT id FROM newest_first WHERE running > ?)
+      `).run(this.limits.attentionBudgetBytes ?? ATTENTION_BUDGET_BYTES);
     })();
   }
 }
