@@ -96,3 +96,20 @@ test('a run reopens in a new core on the same database, and its lazy views still
   const lensLast = await call(t2, 'inspect.lens', { runId: run.runId, position: run.tokens.length - 1, topK: 4 });
   assert.deepEqual(lensLast, run.lens.find((l) => l.position === run.tokens.length - 1));
 });
+
+test('a gradient job shows real progress and cancels in the backward; nothing is stored and the engine keeps working', async () => {
+  const long = Array.from({ length: 160 }, (_, i) => `word${i % 37} and`).join(' ');
+  const runsBefore = (await call(t, 'inspect.runs', {})).length;
+  const restartsBefore = t.core.workers.engine.snapshot.restarts;
+  const { jobId } = await call(t, 'inspect.gradients', { modelPath, prompt: long, target: '' });
+  const inBackward = await t.next('jobs.update', (s) => s.jobId === jobId && (s.message.startsWith('backward') || s.state !== 'running'));
+  assert.equal(inBackward.state, 'running', `the job was still running in the backward (${inBackward.state}: ${inBackward.message})`);
+  assert.ok(inBackward.progress! > 0.4 && inBackward.progress! < 1, `progress ${inBackward.progress}`);
+  const ended = t.next('jobs.update', (s) => s.jobId === jobId && s.state !== 'running');
+  t.core.jobs.cancel(jobId);
+  assert.equal((await ended).state, 'cancelled');
+  assert.equal((await call(t, 'inspect.runs', {})).length, runsBefore, 'a cancelled run is not stored');
+  const g = await result(t, call(t, 'inspect.gradients', { modelPath, prompt: 'The quick brown', target: ' fox' }));
+  assert.ok(Number.isFinite(g.loss));
+  assert.equal(t.core.workers.engine.snapshot.restarts, restartsBefore, 'the cancel did not cost the worker');
+});
