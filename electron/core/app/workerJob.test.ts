@@ -2,7 +2,9 @@
 // `finish` makes the result, cancel aborts the task in the worker, and a failure stays data.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { snapshotOf, type JobSnapshot } from '../api/jobs.ts';
+import type { InspectRun } from '../api/inspect.ts';
+import { snapshotOf, type JobSnapshot, type JobStarted } from '../api/jobs.ts';
+import type { ServiceHandlers } from './context.ts';
 import { ServiceError } from '../api/errors.ts';
 import { nodeSpawner } from '../workers/node-spawner.ts';
 import { WorkerSupervisor } from '../workers/supervisor.ts';
@@ -41,6 +43,14 @@ test('the task\'s progress events move the job, and the result is typed by the t
   assert.deepEqual(snapshotOf(finished.jobId, jobs.get(finished.jobId)).result, { doubled: 20, jobId: finished.jobId });
   assert.deepEqual(order, ['prepare', 'finish'], 'prepare ran first; progress events are not passed on as other events');
   assert.throws(() => snapshotOf(finished.jobId, jobs.get(plain.jobId)), /read as job/);
+
+  // The types hold the contract: a job's id cannot be passed off as another job's.
+  // @ts-expect-error a sleep job's id is not an InspectRun job's
+  const wrong: JobStarted<InspectRun> = { jobId: plain.jobId };
+  // @ts-expect-error the inspect.run handler must answer a JobId<InspectRun>, not a sleep job's
+  const handler: ServiceHandlers<'inspect'>['inspect.run'] = () => ({ jobId: plain.jobId });
+  assert.equal(typeof wrong.jobId, 'string', 'at run time a JobId is a plain string');
+  assert.equal(typeof handler, 'function');
 });
 
 test('cancelling the job aborts the task in the worker; the worker keeps serving', async () => {
