@@ -16,13 +16,32 @@ export function inspectHandlers(ctx: CoreContext): ServiceHandlers<'inspect'> {
   const store = new InspectRunStore(ctx.db);
   const added = (runId: string) => ctx.events.publish('inspect.runsChanged', { runId, change: 'added' });
 
+  /** Recomputations in flight, so views asked for at once (lens + attention) share one forward. */
+  const recomputing = new Map<string, Promise<void>>();
+
   /** Makes sure the engine holds `runId` (a stored run it lost is computed again); unknown ids are not_found. */
-  const ensureHeld = async (runId: string, signal?: AbortSignal) => {
-    if (await engine.request('inspectHolds', { runId })) return;
-    const src = store.source(runId);
-    if (!src) throw new ServiceError('not_found', `run ${runId} does not exist (it may have been deleted); run the prompt again`);
-    if (src.kind !== 'activations') throw new ServiceError('bad_input', `run ${runId} is a gradient run; this view needs an activation run`);
-    await engine.request('inspectRun', { modelPath: src.modelPath, prompt: src.prompt, topK: 10, addBos: src.addBos, runId, attentionBytes: 0 }, { signal });
+  const ensureHeld = async (runId: string, signal?: AbortSignal): Promise<void> => {
+    const inFlight = recomputing.get(runId);
+    if (inFlight) {
+      try {
+        return await inFlight;
+      } catch {
+        // the view that started it failed or was cancelled: this one tries by itself
+      }
+    }
+    const check = (async () => {
+      if (await engine.request('inspectHolds', { runId })) return;
+      const src = store.source(runId);
+      if (!src) throw new ServiceError('not_found', `run ${runId} does not exist (it may have been deleted); run the prompt again`);
+      if (src.kind !== 'activations') throw new ServiceError('bad_input', `run ${runId} is a gradient run; this view needs an activation run`);
+      await engine.request('inspectRun', { modelPath: src.modelPath, prompt: src.prompt, topK: 10, addBos: src.addBos, runId, attentionBytes: 0 }, { signal });
+    })();
+    recomputing.set(runId, check);
+    try {
+      await check;
+    } finally {
+      if (recomputing.get(runId) === check) recomputing.delete(runId);
+    }
   };
 
   const prepareRun = async (job: JobContext, runId: string) => {
