@@ -21,7 +21,7 @@ after(async () => {
 test('without test mode Settings shows the processes but no Ping or test job; with it, both, and the test job runs', async () => {
   for (const testMode of [false, true]) {
     const host = await startTestHost({ testMode });
-    const page = await openApp(browser, host, { hash: '#/settings' });
+    const page = await openApp(browser, host, { hash: '#/settings', colorScheme: 'dark', viewport: { width: 1024, height: 700 } });
     try {
       await page.getByTestId('worker-row-model').waitFor();
       await page.getByTestId('worker-row-engine').waitFor();
@@ -30,6 +30,8 @@ test('without test mode Settings shows the processes but no Ping or test job; wi
       if (!testMode) {
         assert.equal(await ping.count(), 0, 'no Ping outside test mode');
         assert.equal(await job.count(), 0, 'no test job outside test mode');
+        await page.getByTestId('worker-row-model').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(repoRoot, '.cache', 'screenshots', 'settings-processes-dark.png') });
         continue;
       }
       await ping.click();
