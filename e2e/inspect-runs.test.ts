@@ -64,7 +64,7 @@ test('an activation run and a gradient run reopen after the host restarts, with 
     const s = activations.layerStats[3];
     assert.equal(await l2.nth(3).textContent(), s.maxAbs.toFixed(s.maxAbs >= 100 ? 1 : 4));
     assert.equal(await page.getByTestId('inspect-prompt').inputValue(), PROMPT);
-    assert.equal(await page.getByTestId('inspect-model-path').inputValue(), modelPath, 'the run\'s own model is selected');
+    assert.equal(await page.getByTestId('inspect-model-path').inputValue(), modelPath, "the run's own model is selected");
     // attention (from the database) and an intervention (the engine recomputes the run under its id)
     await page.getByRole('tab', { name: 'Attention' }).click();
     await page.getByTestId('attention-map').locator('canvas').waitFor();
@@ -84,7 +84,10 @@ test('an activation run and a gradient run reopen after the host restarts, with 
     await page.getByTestId('recent-runs-button').click();
     const list = page.getByTestId('recent-runs');
     await list.waitFor();
-    assert.deepEqual(await list.locator('li[data-run-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id'))), [gradients.runId, activations.runId]);
+    assert.deepEqual(await list.locator('li[data-run-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id'))), [
+      gradients.runId,
+      activations.runId,
+    ]);
     await page.screenshot({ path: join(SCREENSHOTS, 'inspect-recent-runs.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(SCREENSHOTS, 'inspect-recent-runs-dark.png') });
@@ -93,19 +96,31 @@ test('an activation run and a gradient run reopen after the host restarts, with 
     await page.getByTestId('grad-loss').waitFor();
     assert.equal(Number(await page.getByTestId('grad-loss').getAttribute('data-loss')), gradients.loss);
     assert.deepEqual(await dataValues(page, 'grad-per-layer'), [gradients.perLayer]);
-    assert.deepEqual(JSON.parse((await page.getByTestId('grad-attribution').getAttribute('data-values'))!), gradients.attribution.map((a) => a.gradXInput));
+    assert.deepEqual(
+      JSON.parse((await page.getByTestId('grad-attribution').getAttribute('data-values'))!),
+      gradients.attribution.map((a) => a.gradXInput),
+    );
     assert.equal(shownRunId(page), gradients.runId, 'the URL names the opened run');
     assert.deepEqual(await api.api.inspect.getRun({ runId: gradients.runId }), { kind: 'gradients', run: gradients });
 
     // deleting a run from the list removes it; a URL naming a missing run says so
     await page.getByTestId('recent-runs-button').click();
-    await list.getByRole('button', { name: /^Delete run / }).first().click();
+    await list
+      .getByRole('button', { name: /^Delete run / })
+      .first()
+      .click();
     await list.locator(`li[data-run-id="${gradients.runId}"]`).waitFor({ state: 'detached' });
-    assert.deepEqual((await api.api.inspect.runs({})).map((r) => r.runId), [activations.runId]);
+    assert.deepEqual(
+      (await api.api.inspect.runs({})).map((r) => r.runId),
+      [activations.runId],
+    );
     await page.keyboard.press('Escape');
     await page.evaluate(() => (window.location.hash = '#/inspect'));
     await page.evaluate((id) => (window.location.hash = `#/inspect/run/${id}`), gradients.runId);
-    await page.getByRole('alert').getByText(/Could not open run .* does not exist/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/Could not open run .* does not exist/)
+      .waitFor();
     assert.deepEqual(pageErrors(page), []);
   } finally {
     api.close();

@@ -35,7 +35,10 @@ test('without test mode Settings shows the processes but no Ping or test job; wi
         continue;
       }
       await ping.click();
-      await page.getByTestId('ping-result-model').getByText(/pong from pid \d+/).waitFor();
+      await page
+        .getByTestId('ping-result-model')
+        .getByText(/pong from pid \d+/)
+        .waitFor();
       await job.click();
       await page.getByTestId('test-job').getByText('done').waitFor({ timeout: 30_000 });
       assert.deepEqual(pageErrors(page), []);
@@ -51,9 +54,15 @@ function startCli(args: string[]): Promise<{ origin: string; token: string; stop
   const data = tempDir();
   const env: Record<string, string | undefined> = { ...process.env };
   delete env.GLASSBOX_TEST;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'electron/server/cli.ts'), '--port', '0', '--data-dir', data.path, ...args], {
-    cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'electron/server/cli.ts'), '--port', '0', '--data-dir', data.path, ...args],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the host exited (${code}) before it was ready`)));
@@ -65,8 +74,11 @@ function startCli(args: string[]): Promise<{ origin: string; token: string; stop
   });
 }
 
-test('the host\'s --test-mode flag turns test mode on; without it (and without GLASSBOX_TEST) it is off', async () => {
-  for (const [args, expected] of [[['--test-mode'], true], [[], false]] as const) {
+test("the host's --test-mode flag turns test mode on; without it (and without GLASSBOX_TEST) it is off", async () => {
+  for (const [args, expected] of [
+    [['--test-mode'], true],
+    [[], false],
+  ] as const) {
     const host = await startCli([...args]);
     const api = connectApi(host);
     try {

@@ -58,12 +58,16 @@ export async function jobResult<R>(api: Api, started: JobStarted<R> | Promise<Jo
 
 /** Pixels of the first canvas under `testId` that differ from its top-left (background) pixel. */
 export async function paintedPixels(page: Page, testId: string): Promise<number> {
-  return page.getByTestId(testId).locator('canvas').first().evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
-    return n;
-  });
+  return page
+    .getByTestId(testId)
+    .locator('canvas')
+    .first()
+    .evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
+      return n;
+    });
 }
 
 /** The numbers a chart says it drew (its data-values attribute). */

@@ -23,7 +23,7 @@ function setup() {
   return { jobs: new JobRegistry(events), updates };
 }
 
-test('the task\'s progress events move the job, and the result is typed by the task (or by finish)', async () => {
+test("the task's progress events move the job, and the result is typed by the task (or by finish)", async () => {
   const { jobs, updates } = setup();
   const plain = startWorkerJob(jobs, { kind: 'test.sleep', title: 'sleep' }, worker, 'sleep', { ms: 40, steps: 4 });
   const slept: { slept: number } = await plain.done; // typed without a cast
@@ -34,11 +34,18 @@ test('the task\'s progress events move the job, and the result is typed by the t
   assert.ok(messages.includes('step 4 of 4'), messages.join(' | '));
 
   const order: string[] = [];
-  const finished = startWorkerJob(jobs, { kind: 'test.sleep', title: 'sleep' }, worker, 'sleep', { ms: 10, steps: 1 }, {
-    prepare: async () => void order.push('prepare'),
-    onEvent: () => order.push('other event'),
-    finish: (out, job) => (order.push('finish'), { doubled: out.slept * 2, jobId: job.jobId }),
-  });
+  const finished = startWorkerJob(
+    jobs,
+    { kind: 'test.sleep', title: 'sleep' },
+    worker,
+    'sleep',
+    { ms: 10, steps: 1 },
+    {
+      prepare: async () => void order.push('prepare'),
+      onEvent: () => order.push('other event'),
+      finish: (out, job) => (order.push('finish'), { doubled: out.slept * 2, jobId: job.jobId }),
+    },
+  );
   assert.deepEqual(await finished.done, { doubled: 20, jobId: finished.jobId });
   assert.deepEqual(snapshotOf(finished.jobId, jobs.get(finished.jobId)).result, { doubled: 20, jobId: finished.jobId });
   assert.deepEqual(order, ['prepare', 'finish'], 'prepare ran first; progress events are not passed on as other events');
@@ -67,11 +74,18 @@ test('cancelling the job aborts the task in the worker; the worker keeps serving
 
 test('a failing finish fails the job with its error as data', async () => {
   const { jobs } = setup();
-  const failing = startWorkerJob(jobs, { kind: 'test.sleep', title: 'sleep' }, worker, 'sleep', { ms: 1, steps: 1 }, {
-    finish: () => {
-      throw new ServiceError('conflict', 'could not store the result');
+  const failing = startWorkerJob(
+    jobs,
+    { kind: 'test.sleep', title: 'sleep' },
+    worker,
+    'sleep',
+    { ms: 1, steps: 1 },
+    {
+      finish: () => {
+        throw new ServiceError('conflict', 'could not store the result');
+      },
     },
-  });
+  );
   await assert.rejects(failing.done, /could not store/);
   assert.deepEqual(jobs.get(failing.jobId).error, { code: 'conflict', message: 'could not store the result' });
 });

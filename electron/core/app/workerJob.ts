@@ -21,15 +21,27 @@ export interface WorkerJobOptions<O, R> {
 }
 
 export function startWorkerJob<T extends TaskTable, K extends keyof T & string>(
-  jobs: JobRegistry, meta: { kind: string; title: string }, worker: WorkerSupervisor<T>, task: K, input: TaskInput<T, K>,
+  jobs: JobRegistry,
+  meta: { kind: string; title: string },
+  worker: WorkerSupervisor<T>,
+  task: K,
+  input: TaskInput<T, K>,
   options?: WorkerJobOptions<TaskOutput<T, K>, never> & { finish?: undefined },
 ): { jobId: JobId<TaskOutput<T, K>>; done: Promise<TaskOutput<T, K>> };
 export function startWorkerJob<T extends TaskTable, K extends keyof T & string, R>(
-  jobs: JobRegistry, meta: { kind: string; title: string }, worker: WorkerSupervisor<T>, task: K, input: TaskInput<T, K>,
+  jobs: JobRegistry,
+  meta: { kind: string; title: string },
+  worker: WorkerSupervisor<T>,
+  task: K,
+  input: TaskInput<T, K>,
   options: WorkerJobOptions<TaskOutput<T, K>, R> & { finish: (output: TaskOutput<T, K>, job: JobContext) => R | Promise<R> },
 ): { jobId: JobId<R>; done: Promise<R> };
 export function startWorkerJob<T extends TaskTable, K extends keyof T & string, R>(
-  jobs: JobRegistry, meta: { kind: string; title: string }, worker: WorkerSupervisor<T>, task: K, input: TaskInput<T, K>,
+  jobs: JobRegistry,
+  meta: { kind: string; title: string },
+  worker: WorkerSupervisor<T>,
+  task: K,
+  input: TaskInput<T, K>,
   options: WorkerJobOptions<TaskOutput<T, K>, R> = {},
 ): { jobId: JobId<unknown>; done: Promise<unknown> } {
   return jobs.start(meta, async (job) => {

@@ -11,7 +11,8 @@ const HIST_BINS = 48;
 
 /** Histogram over the data's own range. */
 export function autoHistogram(x: Float32Array) {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < x.length; i++) {
     if (x[i] < lo) lo = x[i];
     if (x[i] > hi) hi = x[i];
@@ -21,8 +22,14 @@ export function autoHistogram(x: Float32Array) {
 }
 
 /** gate [T, F] pre-activations: histogram and GELU saturation. */
-export function gateSummary(gate: Float32Array, T: number, F: number): Pick<MlpLayerSummary, 'gate' | 'flatFraction' | 'linearFraction' | 'deadUnits'> {
-  let flat = 0, linear = 0, dead = 0;
+export function gateSummary(
+  gate: Float32Array,
+  T: number,
+  F: number,
+): Pick<MlpLayerSummary, 'gate' | 'flatFraction' | 'linearFraction' | 'deadUnits'> {
+  let flat = 0,
+    linear = 0,
+    dead = 0;
   for (let f = 0; f < F; f++) {
     let flatHere = 0;
     for (let t = 0; t < T; t++) {

@@ -47,12 +47,25 @@ export class InspectRunStore {
   saveActivations(run: InspectRun, addBos: boolean, attention: Float32Array[] | null, createdAt = Date.now()): InspectRun {
     const { residualNorms, ...rest } = run;
     const arrays = new Map<string, StoredArray>([['residualNorms', pack2d(residualNorms)]]);
-    attention?.forEach((data, layer) => arrays.set(`attention.${layer}`, { shape: [run.model.heads, run.tokens.length, run.tokens.length], data }));
+    attention?.forEach((data, layer) =>
+      arrays.set(`attention.${layer}`, { shape: [run.model.heads, run.tokens.length, run.tokens.length], data }),
+    );
     const top = run.next[0];
-    this.insert({
-      id: run.runId, kind: 'activations', model_path: run.model.path, prompt: run.prompt, target: '', add_bos: addBos ? 1 : 0, token_count: run.tokens.length,
-      headline: top ? `next ${JSON.stringify(top.text)} ${(top.prob * 100).toFixed(1)}%` : '', created_at: createdAt, summary: JSON.stringify(rest),
-    }, arrays);
+    this.insert(
+      {
+        id: run.runId,
+        kind: 'activations',
+        model_path: run.model.path,
+        prompt: run.prompt,
+        target: '',
+        add_bos: addBos ? 1 : 0,
+        token_count: run.tokens.length,
+        headline: top ? `next ${JSON.stringify(top.text)} ${(top.prob * 100).toFixed(1)}%` : '',
+        created_at: createdAt,
+        summary: JSON.stringify(rest),
+      },
+      arrays,
+    );
     return this.activations(run.runId)!;
   }
 
@@ -65,20 +78,39 @@ export class InspectRunStore {
       ['attribution.gradXInput', pack1d(attribution.map((a) => a.gradXInput))],
       ['attribution.gradNorm', pack1d(attribution.map((a) => a.gradNorm))],
     ]);
-    this.insert({
-      id: result.runId, kind: 'gradients', model_path: result.model.path, prompt: result.prompt, target: result.target, add_bos: addBos ? 1 : 0,
-      token_count: result.tokens.length, headline: `loss ${result.loss.toFixed(4)}`, created_at: createdAt, summary: JSON.stringify(rest),
-    }, arrays);
+    this.insert(
+      {
+        id: result.runId,
+        kind: 'gradients',
+        model_path: result.model.path,
+        prompt: result.prompt,
+        target: result.target,
+        add_bos: addBos ? 1 : 0,
+        token_count: result.tokens.length,
+        headline: `loss ${result.loss.toFixed(4)}`,
+        created_at: createdAt,
+        summary: JSON.stringify(rest),
+      },
+      arrays,
+    );
     return this.gradients(result.runId)!;
   }
 
   list(limit = 50): RunListItem[] {
     const rows = this.db
-      .prepare('SELECT id, kind, model_path, prompt, target, token_count, headline, created_at FROM inspect_runs ORDER BY created_at DESC, rowid DESC LIMIT ?')
+      .prepare(
+        'SELECT id, kind, model_path, prompt, target, token_count, headline, created_at FROM inspect_runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      )
       .all(limit) as Omit<RunRow, 'summary'>[];
     return rows.map((r) => ({
-      runId: r.id, kind: r.kind, prompt: r.prompt, target: r.target, modelPath: r.model_path, tokenCount: r.token_count,
-      createdAt: r.created_at, headline: r.headline,
+      runId: r.id,
+      kind: r.kind,
+      prompt: r.prompt,
+      target: r.target,
+      modelPath: r.model_path,
+      tokenCount: r.token_count,
+      createdAt: r.created_at,
+      headline: r.headline,
     }));
   }
 
@@ -91,7 +123,8 @@ export class InspectRunStore {
 
   /** What the engine needs to recompute a run it no longer holds. */
   source(runId: string): { kind: StoredRunKind; modelPath: string; prompt: string; target: string; addBos: boolean } | null {
-    const row = this.db.prepare('SELECT kind, model_path, prompt, target, add_bos FROM inspect_runs WHERE id = ?').get(runId) as RunRow | undefined;
+    const row = this.db.prepare('SELECT kind, model_path, prompt, target, add_bos FROM inspect_runs WHERE id = ?').get(runId) as
+      RunRow | undefined;
     if (!row) return null;
     return { kind: row.kind, modelPath: row.model_path, prompt: row.prompt, target: row.target, addBos: row.add_bos === 1 };
   }
@@ -135,7 +168,8 @@ export class InspectRunStore {
   }
 
   private array(runId: string, name: string): StoredArray | null {
-    const r = this.db.prepare('SELECT shape, data FROM inspect_arrays WHERE run_id = ? AND name = ?').get(runId, name) as { shape: string; data: Buffer } | undefined;
+    const r = this.db.prepare('SELECT shape, data FROM inspect_arrays WHERE run_id = ? AND name = ?').get(runId, name) as
+      { shape: string; data: Buffer } | undefined;
     if (!r) return null;
     // Copy into a fresh, 4-byte-aligned buffer (a BLOB's Buffer may sit at any offset of a shared pool).
     const bytes = new Uint8Array(r.data.byteLength);
@@ -152,13 +186,18 @@ export class InspectRunStore {
       this.db.prepare('DELETE FROM inspect_runs WHERE id = ?').run(row.id); // a run saved again replaces the old one and its arrays
       insertRun.run(row);
       for (const [name, a] of arrays) {
-        if (a.data.length !== a.shape.reduce((n, d) => n * d, 1)) throw new RangeError(`array ${name}: ${a.data.length} values for shape [${a.shape.join(', ')}]`);
+        if (a.data.length !== a.shape.reduce((n, d) => n * d, 1))
+          throw new RangeError(`array ${name}: ${a.data.length} values for shape [${a.shape.join(', ')}]`);
         insertArray.run(row.id, name, JSON.stringify(a.shape), Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength));
       }
       this.db
-        .prepare('DELETE FROM inspect_runs WHERE id IN (SELECT id FROM inspect_runs ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)')
+        .prepare(
+          'DELETE FROM inspect_runs WHERE id IN (SELECT id FROM inspect_runs ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)',
+        )
         .run(KEEP_STORED_RUNS);
-      this.db.prepare(`
+      this.db
+        .prepare(
+          `
         WITH per_run AS (
           SELECT r.id, r.created_at, r.rowid AS rid, SUM(length(a.data)) AS bytes
           FROM inspect_runs r JOIN inspect_arrays a ON a.run_id = r.id
@@ -167,7 +206,9 @@ export class InspectRunStore {
           SELECT id, SUM(bytes) OVER (ORDER BY created_at DESC, rid DESC) AS running FROM per_run
         )
         DELETE FROM inspect_arrays WHERE name LIKE 'attention.%' AND run_id IN (SELECT id FROM newest_first WHERE running > ?)
-      `).run(this.limits.attentionBudgetBytes ?? ATTENTION_BUDGET_BYTES);
+      `,
+        )
+        .run(this.limits.attentionBudgetBytes ?? ATTENTION_BUDGET_BYTES);
     })();
   }
 }

@@ -39,7 +39,7 @@ async function result<R>(tc: TestCore, started: Promise<JobStarted<R>>): Promise
 
 const call = <M extends MethodName>(tc: TestCore, m: M, input: MethodInput<M>) => tc.call(m, input);
 
-test('a run is stored: listed, reopened with the job\'s numbers, attention from the database equals the engine\'s', async () => {
+test("a run is stored: listed, reopened with the job's numbers, attention from the database equals the engine's", async () => {
   const changed = t.next('inspect.runsChanged');
   const run = await result(t, call(t, 'inspect.run', { modelPath, prompt: PROMPT }));
   assert.deepEqual(await changed, { runId: run.runId, change: 'added' });
@@ -49,7 +49,10 @@ test('a run is stored: listed, reopened with the job\'s numbers, attention from 
   assert.deepEqual(await call(t, 'inspect.getRun', { runId: run.runId }), { kind: 'activations', run });
 
   const T = run.tokens.length;
-  for (const [layer, head] of [[0, 0], [1, 2]]) {
+  for (const [layer, head] of [
+    [0, 0],
+    [1, 2],
+  ]) {
     const fromDb = await call(t, 'inspect.attention', { runId: run.runId, layer, head });
     const fromEngine = await t.core.workers.engine.request('inspectAttention', { runId: run.runId, layer, head });
     assert.deepEqual(fromDb, fromEngine, `layer ${layer} head ${head}`);
@@ -83,7 +86,7 @@ test('after the engine worker restarts, lazy views of a stored run recompute it 
   assert.equal(tasks.filter((x) => x === 'inspectRun').length, 1, tasks.join(', '));
   const again = await result(t, call(t, 'inspect.intervene', iv));
   assert.deepEqual({ ...again, timing: null }, { ...before, timing: null });
-  assert.equal(again.before[0].prob, run.next[0].prob, 'before = the stored run\'s own next-token distribution');
+  assert.equal(again.before[0].prob, run.next[0].prob, "before = the stored run's own next-token distribution");
 });
 
 test('gradient runs are stored with their id; unknown and deleted runs are clear not_found errors', async () => {
@@ -109,7 +112,10 @@ test('a run reopens in a new core on the same database, and its lazy views still
   t = t2;
   assert.deepEqual(await call(t2, 'inspect.getRun', { runId: run.runId }), { kind: 'activations', run });
   const lensLast = await call(t2, 'inspect.lens', { runId: run.runId, position: run.tokens.length - 1, topK: 4 });
-  assert.deepEqual(lensLast, run.lens.find((l) => l.position === run.tokens.length - 1));
+  assert.deepEqual(
+    lensLast,
+    run.lens.find((l) => l.position === run.tokens.length - 1),
+  );
 });
 
 test('a gradient job shows real progress and cancels in the backward; nothing is stored and the engine keeps working', async () => {

@@ -48,9 +48,13 @@ export function RecentRuns({ currentRunId, onOpen }: { currentRunId: string | nu
           aria-label="Recent runs"
           className="z-50 max-h-[min(480px,70vh)] w-[440px] overflow-y-auto rounded-lg border border-zinc-200 bg-white p-1.5 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
         >
-          {runs.error && <p className="px-2 py-3 text-[12.5px] text-red-600 dark:text-red-400">Could not load the runs: {runs.error.message}</p>}
+          {runs.error && (
+            <p className="px-2 py-3 text-[12.5px] text-red-600 dark:text-red-400">Could not load the runs: {runs.error.message}</p>
+          )}
           {!runs.error && list.length === 0 && (
-            <p className="px-2 py-3 text-[12.5px] text-zinc-500">No runs yet. Runs on the Activations and Gradients tabs are kept here, also after a restart.</p>
+            <p className="px-2 py-3 text-[12.5px] text-zinc-500">
+              No runs yet. Runs on the Activations and Gradients tabs are kept here, also after a restart.
+            </p>
           )}
           <ul className="space-y-0.5">
             {list.map((r) => (
@@ -67,9 +71,13 @@ export function RecentRuns({ currentRunId, onOpen }: { currentRunId: string | nu
                   }`}
                 >
                   <div className="flex items-center gap-2">
-                    <span className={`shrink-0 rounded px-1.5 py-px text-[10.5px] font-semibold tracking-wide uppercase ${
-                      r.kind === 'gradients' ? 'bg-amber-100 text-amber-800 dark:bg-amber-500/15 dark:text-amber-300' : 'bg-sky-100 text-sky-800 dark:bg-sky-500/15 dark:text-sky-300'
-                    }`}>
+                    <span
+                      className={`shrink-0 rounded px-1.5 py-px text-[10.5px] font-semibold tracking-wide uppercase ${
+                        r.kind === 'gradients'
+                          ? 'bg-amber-100 text-amber-800 dark:bg-amber-500/15 dark:text-amber-300'
+                          : 'bg-sky-100 text-sky-800 dark:bg-sky-500/15 dark:text-sky-300'
+                      }`}
+                    >
                       {r.kind === 'gradients' ? 'grad' : 'act'}
                     </span>
                     <span className="truncate font-mono text-[12.5px] text-zinc-800 dark:text-zinc-200">
@@ -80,7 +88,9 @@ export function RecentRuns({ currentRunId, onOpen }: { currentRunId: string | nu
                   <div className="mt-0.5 flex gap-2 text-[11.5px] whitespace-nowrap text-zinc-500">
                     <span className="shrink-0">{r.headline}</span>
                     <span className="shrink-0">· {r.tokenCount} tokens</span>
-                    <span className="min-w-0 truncate" title={r.modelPath}>· {modelName(r.modelPath)}</span>
+                    <span className="min-w-0 truncate" title={r.modelPath}>
+                      · {modelName(r.modelPath)}
+                    </span>
                     <span className="ml-auto shrink-0">{when(r.createdAt)}</span>
                   </div>
                 </button>
