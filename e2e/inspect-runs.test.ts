@@ -114,6 +114,7 @@ test('an activation run and a gradient run reopen after the host restarts, with 
       (await api.api.inspect.runs({})).map((r) => r.runId),
       [activations.runId],
     );
+    await page.waitForURL(/#\/inspect$/); // the URL no longer names the deleted run it showed
     await page.keyboard.press('Escape');
     await page.evaluate(() => (window.location.hash = '#/inspect'));
     await page.evaluate((id) => (window.location.hash = `#/inspect/run/${id}`), gradients.runId);

@@ -28,8 +28,16 @@ export function RecentRuns({ currentRunId, onOpen }: { currentRunId: string | nu
   useEvent('inspect.runsChanged', () => runs.reload());
   const list = runs.data ?? [];
 
+  const [error, setError] = useState<string | null>(null);
   const remove = async (r: RunListItem) => {
-    await api.inspect.deleteRun({ runId: r.runId });
+    try {
+      await api.inspect.deleteRun({ runId: r.runId });
+      setError(null);
+      // the screen keeps showing what it shows, but the URL no longer names a run that is gone
+      if (r.runId === currentRunId) setRunInHash(null);
+    } catch (err) {
+      setError(`Could not delete the run: ${err instanceof Error ? err.message : String(err)}`);
+    }
   };
 
   return (
@@ -48,6 +56,7 @@ export function RecentRuns({ currentRunId, onOpen }: { currentRunId: string | nu
           aria-label="Recent runs"
           className="z-50 max-h-[min(480px,70vh)] w-[440px] overflow-y-auto rounded-lg border border-zinc-200 bg-white p-1.5 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
         >
+          {error && <p role="alert" className="px-2 py-2 text-[12.5px] text-red-600 dark:text-red-400">{error}</p>}
           {runs.error && (
             <p className="px-2 py-3 text-[12.5px] text-red-600 dark:text-red-400">Could not load the runs: {runs.error.message}</p>
           )}
