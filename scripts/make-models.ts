@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SEED, generateGemma3, modelFileName, type GenerateOptions } from '../electron/core/engine/synth/index.ts';
+import { DEFAULT_SEED, generateGemma3, modelFileName, type GenerateOptions } from '../test-support/synth/index.ts';
 import { MODELS_DIR } from '../test-support/models.ts';
 
 const { values } = parseArgs({

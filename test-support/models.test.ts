@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openGguf } from '../electron/core/engine/gguf/index.ts';
-import { generateGemma3 } from '../electron/core/engine/synth/index.ts';
+import { generateGemma3 } from './synth/index.ts';
 
 function run(dir: string): Promise<string> {
   const url = pathToFileURL(join(import.meta.dirname, 'models.ts')).href;

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SEED, generateGemma3, modelFileName, type GenerateOptions } from '../electron/core/engine/synth/index.ts';
+import { DEFAULT_SEED, generateGemma3, modelFileName, type GenerateOptions } from './synth/index.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const MODELS_DIR = process.env.GLASSBOX_MODELS_DIR ?? join(REPO_ROOT, '.cache', 'models');

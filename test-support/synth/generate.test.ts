@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GgmlType, openGguf, quantize, type GgufFile } from '../gguf/index.ts';
+import { GgmlType, openGguf, quantize, type GgufFile } from '../../electron/core/engine/gguf/index.ts';
 import { GENERATOR_VERSION, PRESETS, isSlidingLayer } from './presets.ts';
 import { gemma3Spec, gemma3TensorShapes, generateGemma3, tensorValues, type GenerateOptions } from './generate.ts';
 import { SPACE, TokenType } from './vocab.ts';

@@ -14,7 +14,7 @@ import {
   type GgufSpec,
   type MetadataInput,
   type TensorSpec,
-} from '../gguf/index.ts';
+} from '../../electron/core/engine/gguf/index.ts';
 import { GEMMA3_CHAT_TEMPLATE } from './chat-template.ts';
 import { PRESETS, GENERATOR_VERSION, DEFAULT_SEED, type Gemma3Config, type PresetName } from './presets.ts';
 import { Rng } from './prng.ts';

@@ -12,11 +12,11 @@ import {
   type LlamaContextSequence,
   type LlamaModel,
 } from 'node-llama-cpp';
-import { ensureKQuantTestModels, ensureTestModels } from '../../../../test-support/models.ts';
+import { ensureKQuantTestModels, ensureTestModels } from '../models.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GgmlType, dequantize, openGguf, writeGguf } from '../gguf/index.ts';
+import { GgmlType, dequantize, openGguf, writeGguf } from '../../electron/core/engine/gguf/index.ts';
 
 const models: Record<string, string> = { ...(await ensureTestModels()), ...(await ensureKQuantTestModels()) };
 let llama: Llama;
