@@ -18,7 +18,8 @@ import {
 import { GEMMA3_CHAT_TEMPLATE } from './chat-template.ts';
 import { PRESETS, GENERATOR_VERSION, DEFAULT_SEED, type Gemma3Config, type PresetName } from './presets.ts';
 import { Rng } from './prng.ts';
-import { buildVocab } from './vocab.ts';
+import { buildVocab, type Vocab } from './vocab.ts';
+import { GEMMA3_VOCAB_SIZE, gemma3Vocab } from './gemma3-vocab.ts';
 
 /**
  * Types the generator can write the embedding and linear weights in (norms are always F32).
@@ -133,9 +134,18 @@ export function gemma3TensorShapes(cfg: Gemma3Config): { name: string; dims: num
   return out;
 }
 
+/** The vocabulary a config asks for, and the chat template that goes with it. */
+export function vocabFor(cfg: Gemma3Config): Vocab & { chatTemplate: string } {
+  if (cfg.vocabulary === 'gemma3') {
+    if (cfg.vocab !== GEMMA3_VOCAB_SIZE) throw new Error(`the real Gemma 3 vocabulary has ${GEMMA3_VOCAB_SIZE} tokens, the config asks for ${cfg.vocab}`);
+    return gemma3Vocab();
+  }
+  return { ...buildVocab(cfg.vocab), chatTemplate: GEMMA3_CHAT_TEMPLATE };
+}
+
 /** gemma3.* hyperparameters and the tokenizer, typed exactly as llama.cpp reads them. */
 export function gemma3Metadata(cfg: Gemma3Config, name: string, fileType: number): Record<string, MetadataInput> {
-  const vocab = buildVocab(cfg.vocab);
+  const vocab = vocabFor(cfg);
   const m: Record<string, MetadataInput> = {
     'general.architecture': str('gemma3'),
     'general.type': str('model'),
@@ -166,7 +176,7 @@ export function gemma3Metadata(cfg: Gemma3Config, name: string, fileType: number
     'tokenizer.ggml.add_bos_token': bool(true),
     'tokenizer.ggml.add_eos_token': bool(false),
     'tokenizer.ggml.add_space_prefix': bool(false),
-    'tokenizer.chat_template': str(GEMMA3_CHAT_TEMPLATE),
+    'tokenizer.chat_template': str(vocab.chatTemplate),
   };
   // Real Gemma 3 files leave the pattern at llama.cpp's default of 6; state it only when different.
   if (cfg.pattern !== 6) m['gemma3.attention.sliding_window_pattern'] = u32(cfg.pattern);
