@@ -236,7 +236,7 @@ export class Tokenizer {
       else continue; // control/unknown without `special`, unused and unknown types: nothing, as llama.cpp
       for (const b of utf8.encode(piece)) bytes.push(b);
     }
-    return new TextDecoder().decode(new Uint8Array(bytes));
+    return utf8Decoder.decode(new Uint8Array(bytes));
   }
 
   private check(id: number): void {
@@ -245,6 +245,8 @@ export class Tokenizer {
 }
 
 const utf8 = new TextEncoder();
+// ignoreBOM: a text (or token) that starts with U+FEFF keeps it, as llama.cpp's bytes do.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Candidate merges as a binary heap ordered by (score desc, left asc), like llama.cpp's
