@@ -12,13 +12,18 @@ import {
   type LlamaContextSequence,
   type LlamaModel,
 } from 'node-llama-cpp';
-import { ensureKQuantTestModels, ensureTestModels } from '../models.ts';
+import { ensureKQuantTestModels, ensureRealVocabModel, ensureTestModels } from '../models.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GgmlType, dequantize, openGguf, writeGguf } from '../../electron/core/engine/gguf/index.ts';
 
-const models: Record<string, string> = { ...(await ensureTestModels()), ...(await ensureKQuantTestModels()) };
+const models: Record<string, string> = {
+  ...(await ensureTestModels()),
+  ...(await ensureKQuantTestModels()),
+  rvSmallF32: await ensureRealVocabModel('small', 'F32'),
+  rvSmallQ8: await ensureRealVocabModel('small', 'Q8_0'),
+};
 let llama: Llama;
 const getL = async () => (llama ??= await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error }));
 after(async () => {
