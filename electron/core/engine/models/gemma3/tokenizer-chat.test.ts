@@ -67,7 +67,7 @@ test("node-llama-cpp's Gemma wrapper, as the Chat screen formats a thread, and o
   const wrapper = resolveChatWrapper(lm);
   assert.equal(wrapper.wrapperName, 'Gemma', 'the app resolves the Gemma wrapper for the real-vocabulary model');
   for (const c of CHATS) {
-    const theirs = promptTokens(lm, wrapper, c.system, c.turns).map(Number);
+    const theirs: number[] = promptTokens(lm, wrapper, c.system, c.turns).map(Number);
     const ours = encodeGemma3Chat(tok, messagesOf(c), { format: 'node-llama-cpp' });
     assert.deepEqual(ours, theirs, c.name);
     assert.equal(ours.filter((t) => t === 105).length, 1 + Math.ceil(c.turns.length / 2) + Math.floor(c.turns.length / 2), `${c.name}: one turn marker per turn`);
