@@ -223,20 +223,43 @@ export class Tokenizer {
    * byte, user-defined tokens as written, control and unknown tokens only when `special` is true.
    */
   decode(ids: readonly number[], opts: { special?: boolean } = {}): string {
-    const bytes: number[] = [];
+    // Text pieces are joined as strings; runs of byte tokens are collected and decoded as UTF-8 where
+    // they end (a valid piece never continues a byte run's character, so this equals decoding all bytes).
+    let out = '';
+    let bytes = this.byteRun;
+    let nBytes = 0;
     for (const id of ids) {
       this.check(id);
       const type = this.types[id];
-      let piece: string;
       if (type === TokenType.BYTE && this.byteOf[id] >= 0) {
-        bytes.push(this.byteOf[id]);
+        if (nBytes === bytes.length) {
+          const grown = new Uint8Array(bytes.length * 2);
+          grown.set(bytes);
+          this.byteRun = bytes = grown;
+        }
+        bytes[nBytes++] = this.byteOf[id];
         continue;
-      } else if (type === TokenType.NORMAL) piece = this.tokens[id].replaceAll(SPACE, ' ');
+      }
+      let piece: string;
+      if (type === TokenType.NORMAL) piece = this.pieceText(id);
       else if (type === TokenType.USER_DEFINED || ((type === TokenType.CONTROL || type === TokenType.UNKNOWN) && opts.special)) piece = this.tokens[id];
       else continue; // control/unknown without `special`, unused and unknown types: nothing, as llama.cpp
-      for (const b of utf8.encode(piece)) bytes.push(b);
+      if (nBytes > 0) {
+        out += utf8Decoder.decode(bytes.subarray(0, nBytes));
+        nBytes = 0;
+      }
+      out += piece;
     }
-    return utf8Decoder.decode(new Uint8Array(bytes));
+    if (nBytes > 0) out += utf8Decoder.decode(bytes.subarray(0, nBytes));
+    return out;
+  }
+
+  private byteRun = new Uint8Array(64);
+  private readonly pieces: (string | undefined)[] = [];
+
+  /** A normal piece with ▁ as space, cached: decoding a long text reuses the common pieces. */
+  private pieceText(id: number): string {
+    return (this.pieces[id] ??= this.tokens[id].replaceAll(SPACE, ' '));
   }
 
   private check(id: number): void {
@@ -245,6 +268,7 @@ export class Tokenizer {
 }
 
 const utf8 = new TextEncoder();
+
 // ignoreBOM: a text (or token) that starts with U+FEFF keeps it, as llama.cpp's bytes do.
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
