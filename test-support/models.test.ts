@@ -41,3 +41,26 @@ test('four processes generating the test models at once all get the same complet
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('ensureRealVocabModel: one cached file per size and type, carrying the real 262,144-token vocabulary', async () => {
+  const { ensureRealVocabModel } = await import('./models.ts');
+  const { statSync } = await import('node:fs');
+  const small = await ensureRealVocabModel('small');
+  assert.match(small, /glassbox-rv-small-f32-s1234-g\d+\.gguf$/);
+  const mtime = statSync(small).mtimeMs;
+  assert.equal(await ensureRealVocabModel('small', 'F32'), small, 'cached: the same path');
+  assert.equal(statSync(small).mtimeMs, mtime, 'cached: not rewritten');
+  const q8 = await ensureRealVocabModel('small', 'Q8_0');
+  assert.notEqual(q8, small);
+  for (const p of [small, q8]) {
+    const f = openGguf(p);
+    try {
+      const tokens = f.metadata['tokenizer.ggml.tokens'] as string[];
+      assert.equal(tokens.length, 262_144);
+      assert.deepEqual([tokens[2], tokens[105], tokens[9259]], ['<bos>', '<start_of_turn>', 'Hello']);
+      assert.deepEqual(f.tensor('token_embd.weight')!.dims, [64, 262_144]);
+    } finally {
+      f.close();
+    }
+  }
+});
