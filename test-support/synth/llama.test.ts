@@ -184,3 +184,28 @@ test('K-quant models (our encoders) run in llama.cpp as our decoder reads them',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('rv-small (real vocabulary): our engine tokenizes and greedy-decodes as llama.cpp does', async () => {
+  const { loadGemma3 } = await import('../../electron/core/engine/models/gemma3/index.ts');
+  for (const label of ['rvSmallF32', 'rvSmallQ8'] as const) {
+    const ours = await loadGemma3(models[label], { threads: 2, numerics: 'llama' });
+    const l = await getL();
+    const model = await l.loadModel({ modelPath: models[label] });
+    const ctx = await model.createContext({ contextSize: 256, threads: 2 });
+    try {
+      const prompt = 'The quick brown fox jumps over the lazy dog, and then';
+      const ids = ours.tokenize(prompt);
+      assert.deepEqual(ids, [2, ...model.tokenize(prompt, true).map(Number)], `${label}: prompt ids`);
+      const theirs: number[] = [];
+      for await (const t of ctx.getSequence().evaluate(ids as never, { temperature: 0 })) {
+        theirs.push(Number(t));
+        if (theirs.length >= 8) break;
+      }
+      assert.deepEqual(ours.generate(ids, { maxTokens: 8 }).tokens, theirs, `${label}: greedy tokens`);
+    } finally {
+      ours.dispose();
+      await ctx.dispose();
+      await model.dispose();
+    }
+  }
+});
