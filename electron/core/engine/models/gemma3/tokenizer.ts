@@ -34,6 +34,8 @@ export class Tokenizer {
   /** UTF-8 length of each special token, for llama.cpp's longest-first order */
   private readonly specialLen = new Map<number, number>();
   private readonly trie: TrieNode = { next: new Map(), id: -1 };
+  /** UTF-16 units a special token can start with: most characters skip the trie walk */
+  private readonly startsSpecial = new Uint8Array(65536);
   readonly bos: number;
   readonly eos: number;
   readonly unk: number;
@@ -81,6 +83,7 @@ export class Tokenizer {
   }
 
   private addToTrie(text: string, id: number): void {
+    this.startsSpecial[text.charCodeAt(0)] = 1;
     let node = this.trie;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -135,6 +138,7 @@ export class Tokenizer {
     // Every occurrence of every special token, grouped by token, in text order.
     const occurrences = new Map<number, number[]>();
     for (let i = 0; i < text.length; i++) {
+      if (!this.startsSpecial[text.charCodeAt(i)]) continue;
       let node: TrieNode | undefined = this.trie;
       for (let j = i; j < text.length; j++) {
         node = node.next.get(text.charCodeAt(j));
@@ -184,10 +188,11 @@ export class Tokenizer {
     const n = sym.length;
     const h = this.heap;
     h.reset(n);
-    const { prev, next } = h;
+    const { prev, next, symId } = h;
     for (let i = 0; i < n; i++) {
       prev[i] = i - 1;
       next[i] = i + 1 < n ? i + 1 : -1;
+      symId[i] = this.byText.get(sym[i]) ?? -1;
     }
     for (let i = 0; i + 1 < n; i++) this.tryMerge(sym, i, i + 1);
     while (h.size > 0) {
@@ -196,6 +201,7 @@ export class Tokenizer {
       // Stale: a side was merged away since (llama.cpp compares the byte lengths; same thing).
       if (sym[left].length === 0 || sym[right].length === 0 || sym[left].length + sym[right].length !== len) continue;
       sym[left] = this.tokens[id];
+      symId[left] = id;
       sym[right] = '';
       next[left] = next[right];
       if (next[right] >= 0) prev[next[right]] = left;
@@ -211,11 +217,28 @@ export class Tokenizer {
 
   private readonly heap = new BigramHeap();
 
+  /** (left id × V + right id) → merged token id, or -1 when the pair is not a token: common pairs repeat. */
+  private readonly pairs = new Map<number, number>();
+
   private tryMerge(sym: string[], left: number, right: number): void {
     if (left < 0 || right < 0) return;
-    const merged = sym[left] + sym[right];
-    const id = this.byText.get(merged);
-    if (id !== undefined) this.heap.push(left, right, merged.length, this.scores[id], id);
+    const { symId } = this.heap;
+    let id: number | undefined;
+    if (symId[left] >= 0 && symId[right] >= 0) {
+      const key = symId[left] * this.tokens.length + symId[right];
+      id = this.pairs.get(key);
+      if (id === undefined) {
+        if (this.pairs.size >= PAIR_CACHE_LIMIT) this.pairs.clear();
+        id = this.byText.get(sym[left] + sym[right]) ?? -1;
+        this.pairs.set(key, id);
+      }
+      if (id < 0) return;
+    } else {
+      // A character with no token of its own can still start or end a token.
+      id = this.byText.get(sym[left] + sym[right]);
+      if (id === undefined) return;
+    }
+    this.heap.push(left, right, sym[left].length + sym[right].length, this.scores[id], id);
   }
 
   /**
@@ -268,6 +291,7 @@ export class Tokenizer {
 }
 
 const utf8 = new TextEncoder();
+const PAIR_CACHE_LIMIT = 1 << 20;
 
 // ignoreBOM: a text (or token) that starts with U+FEFF keeps it, as llama.cpp's bytes do.
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -286,6 +310,8 @@ class BigramHeap {
   score = new Float32Array(256);
   prev = new Int32Array(256);
   next = new Int32Array(256);
+  /** token id of each symbol, -1 for a character with no token */
+  symId = new Int32Array(256);
 
   /** Empties the heap and makes room for a fragment of n symbols. */
   reset(n: number): void {
@@ -293,6 +319,7 @@ class BigramHeap {
     if (this.prev.length < n) {
       this.prev = new Int32Array(n * 2);
       this.next = new Int32Array(n * 2);
+      this.symId = new Int32Array(n * 2);
     }
   }
 
