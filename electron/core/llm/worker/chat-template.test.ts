@@ -4,12 +4,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getLlama, JinjaTemplateChatWrapper, LlamaLogLevel, resolveChatWrapper, type ChatHistoryItem, type Llama, type LlamaModel } from 'node-llama-cpp';
-import { openGguf } from '../../gguf/index.ts';
-import { ensureRealVocabModel } from '../../../../../test-support/models.ts';
-import { promptTokens } from '../../../llm/worker/prompt.ts';
-import type { Turn } from '../../../llm/worker/types.ts';
-import { Tokenizer } from './tokenizer.ts';
-import { encodeGemma3Chat, gemma3ChatSegments, type ChatMessage } from './tokenizer-chat.ts';
+import { openGguf } from '../../engine/gguf/index.ts';
+import { ensureRealVocabModel } from '../../../../test-support/models.ts';
+import { promptTokens } from './prompt.ts';
+import type { Turn } from './types.ts';
+import { Tokenizer } from '../../engine/models/gemma3/tokenizer.ts';
+import { encodeGemma3Chat, gemma3ChatSegments, type ChatMessage } from '../../engine/models/gemma3/tokenizer-chat.ts';
 
 interface Chat {
   name: string;
