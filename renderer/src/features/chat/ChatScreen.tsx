@@ -20,7 +20,7 @@ import { useSessions } from './useSessions.ts';
 import { bandClass, bandLabel, type ConfidenceBand } from './confidence.ts';
 
 export function ChatScreen() {
-  const { sessions, loading, error, create, rename, remove, reload: reloadSessions } = useSessions();
+  const { sessions, loading, error, create, rename, remove, reload: reloadSessions, hasMore, loadMore } = useSessions();
   const library = useChatLibrary();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
@@ -94,6 +94,7 @@ export function ChatScreen() {
                 if (id === selectedId) setSelectedId(null);
                 void run(remove(id));
               }}
+              onLoadMore={hasMore ? loadMore : undefined}
             />
           )}
         </div>
