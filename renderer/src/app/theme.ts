@@ -1,8 +1,11 @@
 // Light/dark theme: the setting lives in SQLite (settings 'ui.theme') so it survives restarts in both
 // the desktop app and the browser host; a localStorage copy avoids a flash on start. The setting is
 // read from the shared settings query (one request, kept fresh by settings.changed).
-import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect } from 'react';
 import { useSetSetting, useSettings } from '../api/hooks.ts';
+import { useResolvedTheme } from '../components/charts/useChartTheme.ts';
+
+export { useResolvedTheme };
 
 export type ThemeSetting = 'light' | 'dark' | 'system';
 const CACHE_KEY = 'glassbox.theme';
@@ -32,18 +35,6 @@ export function useTheme(): { setting: ThemeSetting; resolved: 'light' | 'dark';
 
   const setTheme = useCallback((t: ThemeSetting) => void setSetting('ui.theme', t).catch(() => {}), [setSetting]);
   return { setting, resolved: useResolvedTheme(), setTheme };
-}
-
-// What is on screen now, read from <html class="dark">: charts redraw when it changes, whoever changed it.
-const subscribeToThemeClass = (onChange: () => void) => {
-  const observer = new MutationObserver(onChange);
-  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class'] });
-  return () => observer.disconnect();
-};
-const readThemeClass = () => (document.documentElement.classList.contains('dark') ? 'dark' : 'light');
-
-export function useResolvedTheme(): 'light' | 'dark' {
-  return useSyncExternalStore(subscribeToThemeClass, readThemeClass, () => 'light');
 }
 
 /** Applied before React renders, from the cached copy. */
