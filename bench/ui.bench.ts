@@ -23,8 +23,10 @@ const EVENT_MS = Number(process.env.GLASSBOX_BENCH_UI_EVENT_MS ?? 5);
 
 const WORDS = ['The', ' model', ' reads', ' each', ' token', ',', ' then', ' writes', ' the', ' next', ' one', '.', ' Attention', ' looks', ' back', ' over', ' the', ' window', ';', ' layers', ' add', ' to', ' the', ' residual', ' stream', '\n\n', '-', ' a', ' list', ' item', '\n', '`code`', ' and', ' **bold**', ' text', '.'];
 
-function token(i: number): TokenProb {
-  const text = WORDS[i % WORDS.length];
+const LAST = ' Fin.';
+
+function token(i: number, last: boolean): TokenProb {
+  const text = last ? LAST : WORDS[i % WORDS.length];
   const prob = [0.97, 0.6, 0.25, 0.05][i % 4];
   return { id: 1000 + (i % 500), text, prob, top: [text, ' a', ' the', ' it', '.'].map((t, k) => ({ id: 2000 + k, text: t, prob: k === 0 ? prob : (1 - prob) / 5 })) };
 }
@@ -38,31 +40,34 @@ interface Measured {
   longTaskTotalMs: number;
 }
 
+// Page-side code as plain strings: tsx would wrap functions passed to page.evaluate in helpers the page lacks.
+const START_MEASURING = `(() => {
+  const b = { frames: 0, dropped: 0, longest: 0, tasks: [], stop: false };
+  b.obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => b.tasks.push(e.duration)));
+  b.obs.observe({ type: 'longtask', buffered: false });
+  let last = performance.now();
+  const tick = (now) => {
+    const dt = now - last;
+    last = now;
+    b.frames++;
+    b.longest = Math.max(b.longest, dt);
+    b.dropped += Math.max(0, Math.round(dt / (1000 / 60)) - 1);
+    if (!b.stop) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); });
+  window.__bench = b;
+})()`;
+const STOP_MEASURING = `(() => {
+  const b = window.__bench;
+  b.stop = true;
+  b.obs.disconnect();
+  return { frames: b.frames, dropped: b.dropped, longestFrameMs: b.longest, longTasks: b.tasks.length, longestTaskMs: Math.max(0, ...b.tasks), longTaskTotalMs: b.tasks.reduce((a, x) => a + x, 0) };
+})()`;
+
 /** Starts counting frames and long tasks in the page; the returned function stops and reports. */
 async function startMeasuring(page: Page): Promise<() => Promise<Measured>> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __bench: { frames: number; dropped: number; longest: number; tasks: number[]; stop: boolean; obs: PerformanceObserver } };
-    const b = { frames: 0, dropped: 0, longest: 0, tasks: [] as number[], stop: false, obs: new PerformanceObserver((list) => list.getEntries().forEach((e) => b.tasks.push(e.duration))) };
-    b.obs.observe({ type: 'longtask', buffered: false });
-    let last = performance.now();
-    const tick = (now: number) => {
-      const dt = now - last;
-      last = now;
-      b.frames++;
-      b.longest = Math.max(b.longest, dt);
-      b.dropped += Math.max(0, Math.round(dt / (1000 / 60)) - 1);
-      if (!b.stop) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame((now) => ((last = now), requestAnimationFrame(tick)));
-    w.__bench = b;
-  });
-  return () =>
-    page.evaluate(() => {
-      const b = (window as unknown as { __bench: { frames: number; dropped: number; longest: number; tasks: number[]; stop: boolean; obs: PerformanceObserver } }).__bench;
-      b.stop = true;
-      b.obs.disconnect();
-      return { frames: b.frames, dropped: b.dropped, longestFrameMs: b.longest, longTasks: b.tasks.length, longestTaskMs: Math.max(0, ...b.tasks), longTaskTotalMs: b.tasks.reduce((a, x) => a + x, 0) };
-    });
+  await page.evaluate(START_MEASURING);
+  return () => page.evaluate(STOP_MEASURING) as Promise<Measured>;
 }
 
 export default async function main() {
@@ -94,15 +99,13 @@ export default async function main() {
     const stopStream = await startMeasuring(page);
     const total = Math.round(RATE * SECONDS);
     let sent = 0;
-    let text = '';
     const t0 = performance.now();
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE));
         if (due > sent) {
-          const tokens = Array.from({ length: due - sent }, (_, k) => token(sent + k));
+          const tokens = Array.from({ length: due - sent }, (_, k) => token(sent + k, sent + k === total - 1));
           const chunk = tokens.map((t) => t.text).join('');
-          text += chunk;
           host.core.events.publish('chat.delta', { sessionId, messageId: reply.id, jobId: 'bench', index: sent, text: chunk, tokens, contextUsed: 20 + due, contextSize: 32_768 });
           sent = due;
         }
@@ -111,9 +114,14 @@ export default async function main() {
     });
     const streamSeconds = (performance.now() - t0) / 1000;
     // The view has caught up when the reply's last words are on screen.
-    const tail = text.slice(-40).trim().split(/\s+/).slice(-2).join(' ').replace(/[*`]/g, '');
+    const tail = LAST.trim(); // the last token: a word the markdown leaves as it is
     const caughtUp0 = performance.now();
-    await page.waitForFunction((t) => document.querySelector('main')?.textContent?.includes(t) ?? false, tail, { timeout: 60_000 });
+    // Polled from here: waitForFunction with a string would need eval, which the app's CSP forbids.
+    const shown = `document.querySelector('main')?.textContent?.includes(${JSON.stringify(tail)}) ?? false`;
+    while (!(await page.evaluate(shown))) {
+      if (performance.now() - caughtUp0 > 60_000) throw new Error(`the view never showed the reply's end (${JSON.stringify(tail)})`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const lagMs = performance.now() - caughtUp0;
     const stream = await stopStream();
 
