@@ -60,10 +60,14 @@ export function SeriesChart(p: SeriesChartProps) {
     const all = p.series.flatMap((s) => s.values).filter((v) => Number.isFinite(v) && (!p.log || v > 0));
     const n = labels.length;
     let range: [number, number];
+    let decades: number[] = [];
     if (p.log) {
       const lo = Math.floor(Math.log10(Math.min(...all, 1)));
-      const hi = Math.ceil(Math.log10(Math.max(...all, 1e-12)));
-      range = [10 ** lo, 10 ** (hi > lo ? hi : lo + 1)];
+      const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...all, 1e-12))));
+      range = [10 ** lo, 10 ** hi];
+      // One tick per decade, thinned to at most ~6 labels.
+      const step = Math.ceil((hi - lo + 1) / 6);
+      for (let e = lo; e <= hi; e += step) decades.push(e);
     } else {
       const ticks = niceTicks(Math.min(0, ...all), Math.max(all.length ? 0 : 1, ...all), 5);
       range = ticks.length > 1 ? [ticks[0].value, ticks[ticks.length - 1].value] : [0, 1];
@@ -96,8 +100,8 @@ export function SeriesChart(p: SeriesChartProps) {
           labelSize: 16,
           labelGap: 2,
           gap: 4,
-          splits: yTicks ? () => yTicks.map((t) => t.value) : undefined,
-          values: (_u, splits) => (yTicks ? yTicks.map((t) => t.label) : splits.map((v) => decadeLabel(Math.round(Math.log10(v))))),
+          splits: () => (yTicks ? yTicks.map((t) => t.value) : decades.map((e) => 10 ** e)),
+          values: () => (yTicks ? yTicks.map((t) => t.label) : decades.map(decadeLabel)),
           // As wide as the widest tick label, so the title beside them never overlaps.
           size: (u, values) => {
             u.ctx.font = FONT;
