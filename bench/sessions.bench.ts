@@ -5,8 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { createCore } from '../electron/core/app/core.ts';
 import type { WorkerSpawner } from '../electron/core/workers/protocol.ts';
+import { startHost } from '../electron/server/host.ts';
+import { createApiClient } from '../renderer/src/api/client.ts';
+import { wsTransport, type SocketCtor } from '../renderer/src/api/transport-ws.ts';
 
 const REPS = Number(process.env.GLASSBOX_BENCH_SESSIONS_REPS ?? 200);
 const noWorkers: WorkerSpawner = () => {
@@ -48,7 +52,39 @@ async function measure(chats: number) {
   return { create: median(create), rename: median(rename), page: median(page), list: median(list), bytesPerEvent };
 }
 
+/** 40 WebSocket clients, each making CALLS calls that mix create, first page and search; every client receives every event. */
+async function manyClients(chats: number, clients = 40, calls = 15) {
+  const dir = mkdtempSync(join(tmpdir(), 'glassbox-bench-sessions-ws-'));
+  const host = await startHost({ port: 0, dataDir: dir, spawner: noWorkers });
+  const insert = host.core.db.prepare('INSERT INTO chat_sessions (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)');
+  host.core.db.transaction(() => {
+    for (let i = 0; i < chats; i++) insert.run(`seed-${i}`, `Seeded chat ${i}`, 1_000 + i, 1_000 + i);
+  })();
+  const url = `${host.origin.replace(/^http/, 'ws')}/api?token=${encodeURIComponent(host.token)}`;
+  const all = Array.from({ length: clients }, () => createApiClient(wsTransport(url, { WebSocketImpl: WebSocket as unknown as SocketCtor, reconnect: false })));
+  const latencies: number[] = [];
+  await Promise.all(
+    all.map(async (c, k) => {
+      for (let i = 0; i < calls; i++) {
+        const t0 = performance.now();
+        if (i % 3 === 0) await c.api.sessions.create({ title: `client ${k} chat ${i}` });
+        else if (i % 3 === 1) await c.api.sessions.page({ limit: 50 });
+        else await c.api.chat.search({ query: 'chat', limit: 20 });
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  all.forEach((c) => c.close());
+  await host.close();
+  rmSync(dir, { recursive: true, force: true });
+  return median(latencies);
+}
+
 export default async function main() {
+  const few = await manyClients(500);
+  const many = await manyClients(5_000);
+  console.log(`40 WebSocket clients mixing create / page / search, median call: ${few.toFixed(1)} ms at 500 chats, ${many.toFixed(1)} ms at 5,000 chats, ratio ${(many / few).toFixed(2)} (goal ≈ 1)`);
+
   // Alternate small and large twice so machine load drifts over both.
   const small = [await measure(500)];
   const large = [await measure(5_000)];
