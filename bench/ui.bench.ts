@@ -32,6 +32,8 @@ function token(i: number, last: boolean): TokenProb {
 }
 
 interface Measured {
+  /** When each long task began, ms after measuring started. */
+  taskStarts: number[];
   frames: number;
   dropped: number;
   longestFrameMs: number;
@@ -43,7 +45,9 @@ interface Measured {
 // Page-side code as plain strings: tsx would wrap functions passed to page.evaluate in helpers the page lacks.
 const START_MEASURING = `(() => {
   const b = { frames: 0, dropped: 0, longest: 0, tasks: [], stop: false };
-  b.obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => b.tasks.push(e.duration)));
+  b.t0 = performance.now();
+  b.at = [];
+  b.obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => (b.tasks.push(e.duration), b.at.push(Math.round(e.startTime - b.t0)))));
   b.obs.observe({ type: 'longtask', buffered: false });
   let last = performance.now();
   const tick = (now) => {
@@ -61,7 +65,7 @@ const STOP_MEASURING = `(() => {
   const b = window.__bench;
   b.stop = true;
   b.obs.disconnect();
-  return { frames: b.frames, dropped: b.dropped, longestFrameMs: b.longest, longTasks: b.tasks.length, longestTaskMs: Math.max(0, ...b.tasks), longTaskTotalMs: b.tasks.reduce((a, x) => a + x, 0) };
+  return { taskStarts: b.at, frames: b.frames, dropped: b.dropped, longestFrameMs: b.longest, longTasks: b.tasks.length, longestTaskMs: Math.max(0, ...b.tasks), longTaskTotalMs: b.tasks.reduce((a, x) => a + x, 0) };
 })()`;
 
 /** Starts counting frames and long tasks in the page; the returned function stops and reports. */
@@ -126,7 +130,7 @@ export default async function main() {
     const stream = await stopStream();
 
     const row = (label: string, m: Measured, secs: number) =>
-      `  ${label.padEnd(26)} ${String(m.frames).padStart(6)} frames (${(m.frames / secs).toFixed(1)}/s)  dropped ${String(m.dropped).padStart(5)}  longest frame ${m.longestFrameMs.toFixed(0).padStart(4)} ms  long tasks ${String(m.longTasks).padStart(4)} (longest ${m.longestTaskMs.toFixed(0)} ms, total ${m.longTaskTotalMs.toFixed(0)} ms)`;
+      `  ${label.padEnd(26)} ${String(m.frames).padStart(6)} frames (${(m.frames / secs).toFixed(1)}/s)  dropped ${String(m.dropped).padStart(5)}  longest frame ${m.longestFrameMs.toFixed(0).padStart(4)} ms  long tasks ${String(m.longTasks).padStart(4)} (longest ${m.longestTaskMs.toFixed(0)} ms, total ${m.longTaskTotalMs.toFixed(0)} ms${m.taskStarts.length ? `, at ${m.taskStarts.join(', ')} ms` : ''})`;
     console.log(`chat view under a synthetic stream: ${total} tokens at ${RATE} tokens/s, one event per ${EVENT_MS} ms, Chromium 1280×800`);
     console.log(row('idle (baseline)', idle, SECONDS));
     console.log(row(`streaming ${RATE} tok/s`, stream, streamSeconds));
