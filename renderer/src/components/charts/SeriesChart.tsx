@@ -87,6 +87,7 @@ export function SeriesChart(p: SeriesChartProps) {
         {
           ...axisCommon,
           grid: { show: false },
+          size: 26,
           splits: () => {
             const every = Math.max(1, Math.ceil((n * 34) / Math.max(1, width - 80)));
             return labels.map((_, i) => i).filter((i) => i % every === 0);
@@ -151,6 +152,7 @@ export function SeriesChart(p: SeriesChartProps) {
             ctx.fillStyle = th.warn;
             ctx.font = FONT.replace(/^(\d+(?:\.\d+)?)px/, (_, s: string) => `${Number(s) * dpr}px`);
             ctx.textBaseline = 'top';
+            ctx.textAlign = 'left';
             ctx.fillText(p.marker.label, x + 3 * dpr, u.bbox.top + 2 * dpr);
             ctx.restore();
           },
