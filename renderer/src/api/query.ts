@@ -18,6 +18,7 @@ export const queryKeys = {
   downloads: ['models.downloads'] as const,
   defaultDownload: ['models.defaultDownload'] as const,
   sessions: ['sessions.page'] as const,
+  inspectRuns: ['inspect.runs'] as const,
 };
 
 /** How many sessions one page of the chat list holds. */
@@ -80,6 +81,7 @@ export function bridgeCoreEvents(client: ApiClient, queries: QueryClient): () =>
     client.on('sessions.changed', (change) =>
       queries.setQueryData<InfiniteData<SessionPage, string | undefined>>(queryKeys.sessions, (data) => applySessionChange(data, change)),
     ),
+    client.on('inspect.runsChanged', () => void queries.invalidateQueries({ queryKey: queryKeys.inspectRuns })),
     client.onConnection((state) => {
       // Only a re-connection: calls made while first connecting wait for the socket and are answered.
       if (state === 'open' && wasOpen) void queries.invalidateQueries();
