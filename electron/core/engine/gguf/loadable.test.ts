@@ -60,5 +60,6 @@ test('tokenizer arrays of the wrong type or too short', () => {
   refuses((m) => (m['tokenizer.ggml.tokens'] = strArr([])), /tokens is empty/);
   refuses((m) => (m['tokenizer.ggml.tokens'] = strArr(['<pad>', 'a', 'a'])), /holds "a" twice \(tokens 1 and 2\)/);
   refuses((m) => (m['tokenizer.ggml.tokens'] = strArr(['', '[EMPTY_0]', 'a'])), /holds "\[EMPTY_0\]" twice/);
+  refuses((m) => (m['tokenizer.ggml.tokens'] = strArr(['<pad>', 'a\0b', 'a'])), /holds "a" twice \(tokens 1 and 2\)/);
   refuses((m) => (m['gemma3.rope.scaling.type'] = str('warp')), /rope\.scaling\.type is "warp"/);
 });

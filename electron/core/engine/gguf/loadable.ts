@@ -87,10 +87,12 @@ export function assertLlamaLoadable(f: GgufFile): void {
   const n = words.length;
   if (n === 0) bad('tokenizer.ggml.tokens is empty');
   // llama-vocab.cpp maps each token text to its id and asserts the map is as long as the list: two
-  // tokens with the same text abort the process. It renames an empty token to "[EMPTY_<id>]" first.
+  // tokens with the same text abort the process. It reads each text as a C string (cut at the first
+  // NUL byte) and renames an empty one to "[EMPTY_<id>]".
   const ids = new Map<string, number>();
   for (let i = 0; i < n; i++) {
-    const word = words[i] === '' ? `[EMPTY_${i}]` : words[i];
+    const text = words[i].split('\0', 1)[0];
+    const word = text === '' ? `[EMPTY_${i}]` : text;
     const first = ids.get(word);
     if (first !== undefined) bad(`tokenizer.ggml.tokens holds ${JSON.stringify(word)} twice (tokens ${first} and ${i})`);
     ids.set(word, i);
