@@ -1,0 +1,33 @@
+// Per-position comparison of two next-token distributions over the whole vocabulary: ours (softmax
+// of our engine's logits) and llama.cpp's. Pure numbers in, numbers out.
+
+export interface PositionAgreement {
+  /** index in the evaluated token sequence: the distribution predicts the token after this one */
+  position: number;
+  /** total variation: half the L1 distance, 0 = identical, 1 = disjoint */
+  tv: number;
+  oursTop: number;
+  theirsTop: number;
+  /** llama.cpp's probability gap between its top two tokens (small = a near-tie) */
+  theirsMargin: number;
+}
+
+export function comparePosition(position: number, ours: ArrayLike<number>, theirs: ArrayLike<number>): PositionAgreement {
+  if (ours.length !== theirs.length) throw new Error(`vocabulary sizes differ: ours ${ours.length}, llama.cpp ${theirs.length}`);
+  let l1 = 0;
+  let oursTop = 0;
+  let theirsTop = 0;
+  let theirsSecond = -1;
+  for (let i = 0; i < ours.length; i++) {
+    l1 += Math.abs(ours[i] - theirs[i]);
+    if (ours[i] > ours[oursTop]) oursTop = i;
+    if (theirs[i] > theirs[theirsTop]) {
+      theirsSecond = theirsTop;
+      theirsTop = i;
+    } else if (i !== theirsTop && (theirsSecond < 0 || theirs[i] > theirs[theirsSecond])) {
+      theirsSecond = i;
+    }
+  }
+  const margin = theirsSecond < 0 ? 1 : theirs[theirsTop] - theirs[theirsSecond];
+  return { position, tv: l1 / 2, oursTop, theirsTop, theirsMargin: margin };
+}
