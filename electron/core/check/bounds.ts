@@ -3,15 +3,7 @@
 // engine/models/gemma3/agreement.test.ts for why each is what it is). Beyond a bound, a difference
 // is a bug on one side, not rounding.
 
-export interface AgreementBound {
-  /** the weight type the bound was measured for */
-  measuredFor: string;
-  /** worst total variation between next-token distributions at any position */
-  tv: number;
-  /** an argmax may differ only where llama.cpp's own top two are closer than this (0: never) */
-  tieMargin: number;
-  why: string;
-}
+import type { AgreementBound } from '../api/lab.ts';
 
 const MEASURED: Record<string, AgreementBound> = {
   F32: { measuredFor: 'F32', tv: 2e-3, tieMargin: 0, why: 'llama.cpp keeps its KV cache and attention products in f16' },

@@ -1,16 +1,7 @@
 // Per-position comparison of two next-token distributions over the whole vocabulary: ours (softmax
 // of our engine's logits) and llama.cpp's. Pure numbers in, numbers out.
 
-export interface PositionAgreement {
-  /** index in the evaluated token sequence: the distribution predicts the token after this one */
-  position: number;
-  /** total variation: half the L1 distance, 0 = identical, 1 = disjoint */
-  tv: number;
-  oursTop: number;
-  theirsTop: number;
-  /** llama.cpp's probability gap between its top two tokens (small = a near-tie) */
-  theirsMargin: number;
-}
+import type { PositionAgreement } from '../api/lab.ts';
 
 export function comparePosition(position: number, ours: ArrayLike<number>, theirs: ArrayLike<number>): PositionAgreement {
   if (ours.length !== theirs.length) throw new Error(`vocabulary sizes differ: ours ${ours.length}, llama.cpp ${theirs.length}`);

@@ -3,43 +3,17 @@
 // the configuration our engine's 'llama' numerics reproduce, so the known bounds apply.
 import type { Llama, LlamaModel } from 'node-llama-cpp';
 import { loadGemma3, softmax, type Gemma3 } from '../engine/models/gemma3/index.ts';
-import { boundFor, type AgreementBound } from './bounds.ts';
-import { comparePosition, type PositionAgreement } from './compare.ts';
+import type { AgreementBound, ModelCheckResult, PromptCheck } from '../api/lab.ts';
+import { boundFor } from './bounds.ts';
+import { comparePosition } from './compare.ts';
+
+export type { ModelCheckResult, PromptCheck } from '../api/lab.ts';
 
 export const DEFAULT_CHECK_PROMPTS: readonly string[] = [
   'The quick brown fox jumps over the lazy dog, then it runs back home before the sun sets.',
   '<start_of_turn>user\nWrite a short poem about rivers and mountains.<end_of_turn>\n<start_of_turn>model\n',
   'Numbers 12345, symbols #@! and accents: café, naïve, Zürich.',
 ];
-
-export interface PromptCheck {
-  text: string;
-  tokenCount: number;
-  /** our tokenizer gives llama.cpp's ids for this prompt */
-  tokenizerAgrees: boolean;
-  positions: PositionAgreement[];
-  worstTv: number;
-  worstPosition: number;
-  /** positions whose argmax differs; `tolerated` where llama.cpp's own top two are a near-tie */
-  argmaxMismatches: { position: number; ours: number; theirs: number; margin: number; tolerated: boolean }[];
-  greedy: { tokens: number; agreed: number; ours: number[]; theirs: number[] };
-}
-
-export interface ModelCheckResult {
-  quantization: string;
-  bound: AgreementBound;
-  boundMeasured: boolean;
-  prompts: PromptCheck[];
-  verdict: {
-    ok: boolean;
-    headline: string;
-    details: string[];
-    /** the first place the engines disagree beyond the bound */
-    firstFailure?: { prompt: number; position: number; reason: string };
-  };
-  /** what this check cannot see */
-  limits: string[];
-}
 
 export interface ModelCheckOptions {
   llama: Llama;
