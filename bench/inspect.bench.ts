@@ -6,7 +6,7 @@
 // the printed ratio says what the inspection costs on top of the model itself.
 import { ensureModel270m } from '../test-support/models.ts';
 import { loadGemma3 } from '../electron/core/engine/models/gemma3/index.ts';
-import { Inspector } from '../electron/core/engine/inspect/inspector.ts';
+import { Inspector } from '../electron/core/inspect/inspector.ts';
 
 const T = 64;
 

@@ -1,48 +1,20 @@
 // Inspect → Gradients in Chromium on the mini model: enter a prompt and a target, run, and the
 // per-layer chart, the residual-gradient chart and the attribution strip show the API's numbers.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { GradientResult } from '../electron/core/api/inspect.ts';
-import type { JobSnapshot } from '../electron/core/api/jobs.ts';
-import { ensureTestModels } from '../test-support/models.ts';
 import { connectApi } from './support/api.ts';
-import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+import { openApp, pageErrors } from './support/browser.ts';
+import { repoRoot } from './support/host.ts';
+import { inspectFixture, jobResult, openInspect, paintedPixels, SCREENSHOTS as SHOTS, shownGradients } from './support/inspect.ts';
 
-let host: TestHost;
-let browser: Browser;
-let modelPath: string;
-const SHOTS = join(repoRoot, '.cache', 'screenshots');
-
-before(async () => {
-  modelPath = (await ensureTestModels()).miniF32;
-  host = await startTestHost();
-  browser = await launchBrowser();
-  mkdirSync(SHOTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
-
-async function paintedPixels(page: Page, testId: string): Promise<number> {
-  return page.getByTestId(testId).locator('canvas').first().evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
-    return n;
-  });
-}
+const fx = inspectFixture();
 
 test('gradients: prompt and target in, per-layer chart and attribution strip drawn with the API\'s numbers', async () => {
-  const page = await openApp(browser, host);
-  const api = connectApi(host);
+  const page = await openApp(fx.browser, fx.host);
+  const api = connectApi(fx.host);
   try {
-    await goToScreen(page, 'inspect');
-    await page.getByTestId('inspect-model-path').fill(modelPath);
+    await openInspect(page, fx.modelPath);
     await page.getByRole('tab', { name: 'Gradients' }).click();
     const prompt = 'The quick brown fox jumps over the';
     const target = ' lazy dog';
@@ -51,14 +23,11 @@ test('gradients: prompt and target in, per-layer chart and attribution strip dra
     await page.getByRole('button', { name: 'Compute gradients' }).click();
     await page.getByTestId('grad-attribution').locator('canvas').waitFor();
 
-    const { jobId } = await api.api.inspect.gradients({ modelPath, prompt, target });
-    const done = new Promise<JobSnapshot>((resolve) => {
-      const off = api.on('jobs.update', (s) => s.jobId === jobId && s.state !== 'running' && (off(), resolve(s)));
-    });
-    const now = await api.api.jobs.get({ jobId });
-    const snap = now.state !== 'running' ? now : await done;
-    assert.equal(snap.state, 'done', snap.error?.message);
-    const r = snap.result as GradientResult;
+    const r = await jobResult(api, api.api.inspect.gradients({ modelPath: fx.modelPath, prompt, target }));
+    // the UI's run is stored and named in the URL; a second run of the same input gives the same numbers
+    const shown = await shownGradients(page, api);
+    assert.notEqual(shown.runId, r.runId);
+    assert.deepEqual({ ...shown, runId: '', timing: null }, { ...r, runId: '', timing: null });
 
     // the loss covers exactly the target tokens
     assert.equal(r.lossPositions.length, r.tokens.length - r.promptLength);

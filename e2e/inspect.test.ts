@@ -1,86 +1,26 @@
 // Inspect → Activations, Logit lens, Attention, Interventions, Compare in Chromium on the mini model.
 // Every number the UI shows is compared with the engine's API answer for the same request.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { AttentionMap, CompareResult, InspectRun, InterventionResult } from '../electron/core/api/inspect.ts';
-import type { JobSnapshot } from '../electron/core/api/jobs.ts';
-import { ensureTestModels } from '../test-support/models.ts';
+import type { AttentionMap } from '../electron/core/api/inspect.ts';
 import { connectApi } from './support/api.ts';
-import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+import { openApp, pageErrors } from './support/browser.ts';
+import {
+  dataValues, inspectFixture, inspectInUi, jobResult, jobSnapshot, openInspect, paintedPixels, SCREENSHOTS as SHOTS, shownActivations,
+} from './support/inspect.ts';
 
-let host: TestHost;
-let browser: Browser;
-let modelPath: string;
-const SHOTS = join(repoRoot, '.cache', 'screenshots');
+const fx = inspectFixture();
 const PROMPT = 'The quick brown fox jumps over the lazy dog. The dog wakes up and the fox';
 
-before(async () => {
-  modelPath = (await ensureTestModels()).miniF32;
-  host = await startTestHost();
-  browser = await launchBrowser();
-  mkdirSync(SHOTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
-
-/** Waits until a job the API started has ended. */
-async function jobSnapshot(api: ReturnType<typeof connectApi>, jobId: string): Promise<JobSnapshot> {
-  const done = new Promise<JobSnapshot>((resolve) => {
-    const off = api.on('jobs.update', (s) => s.jobId === jobId && s.state !== 'running' && (off(), resolve(s)));
-  });
-  const now = await api.api.jobs.get({ jobId });
-  return now.state !== 'running' ? now : done;
-}
-
-/** Waits for a job the API started and returns its result. */
-async function jobResult<R>(api: ReturnType<typeof connectApi>, jobId: string): Promise<R> {
-  const s = await jobSnapshot(api, jobId);
-  assert.equal(s.state, 'done', `job ${s.kind} ended ${s.state}: ${s.error?.message}`);
-  return s.result as R;
-}
-
-/** The result of the newest finished job of `kind` the UI started (the core is in-process). */
-function lastJob<R>(kind: string): R {
-  const j = host.core.jobs.list().filter((x) => x.kind === kind && x.state === 'done').at(-1);
-  assert.ok(j, `no finished ${kind} job`);
-  return j.result as R;
-}
-
-/** Pixels of the first canvas under `testId` that differ from its top-left (background) pixel. */
-async function paintedPixels(page: Page, testId: string): Promise<number> {
-  return page.getByTestId(testId).locator('canvas').first().evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
-    return n;
-  });
-}
-
-async function dataValues(page: Page, testId: string): Promise<unknown> {
-  return JSON.parse((await page.getByTestId(testId).getAttribute('data-values'))!);
-}
-
-async function inspectInUi(page: Page, prompt: string): Promise<void> {
-  await goToScreen(page, 'inspect');
-  await page.getByTestId('inspect-model-path').fill(modelPath);
-  await page.getByTestId('inspect-prompt').fill(prompt);
-  await page.getByRole('button', { name: 'Inspect', exact: true }).click();
-  await page.getByTestId('residual-heatmap').locator('canvas').waitFor();
-}
-
 test('activations: the heatmap is drawn with the API\'s numbers, the logit-lens table is filled with decoded tokens, attention maps show the window', async () => {
-  const page = await openApp(browser, host);
-  const api = connectApi(host);
+  const page = await openApp(fx.browser, fx.host);
+  const api = connectApi(fx.host);
   try {
-    await inspectInUi(page, PROMPT);
-    const uiRun = lastJob<InspectRun>('inspect.run');
-    const apiRun = await jobResult<InspectRun>(api, (await api.api.inspect.run({ modelPath, prompt: PROMPT, topK: 10 })).jobId);
+    await inspectInUi(page, fx.modelPath, PROMPT);
+    const uiRun = await shownActivations(page, api);
+    const apiRun = await jobResult(api, api.api.inspect.run({ modelPath: fx.modelPath, prompt: PROMPT, topK: 10 }));
     const T = apiRun.tokens.length;
     assert.ok(T > apiRun.model.window, 'the prompt is longer than the sliding window');
 
@@ -154,11 +94,11 @@ test('activations: the heatmap is drawn with the API\'s numbers, the logit-lens 
 });
 
 test('interventions: ablating a head changes the shown probabilities, and they equal the engine\'s API result', async () => {
-  const page = await openApp(browser, host);
-  const api = connectApi(host);
+  const page = await openApp(fx.browser, fx.host);
+  const api = connectApi(fx.host);
   try {
-    await inspectInUi(page, PROMPT);
-    const uiRun = lastJob<InspectRun>('inspect.run');
+    await inspectInUi(page, fx.modelPath, PROMPT);
+    const uiRun = await shownActivations(page, api);
     await page.getByRole('tab', { name: 'Interventions' }).click();
     await page.getByTestId('iv-layer-0').selectOption('5');
     await page.getByTestId('iv-head-0').selectOption('1');
@@ -167,9 +107,9 @@ test('interventions: ablating a head changes the shown probabilities, and they e
     await table.waitFor();
 
     const T = uiRun.tokens.length;
-    const apiResult = await jobResult<InterventionResult>(api, (await api.api.inspect.intervene({
+    const apiResult = await jobResult(api, api.api.inspect.intervene({
       runId: uiRun.runId, position: T - 1, topK: 10, interventions: [{ kind: 'head', layer: 5, head: 1, scale: 0 }],
-    })).jobId);
+    }));
     const rows = table.locator('tbody tr');
     assert.equal(await rows.count(), apiResult.changes.length);
     let moved = 0;
@@ -202,17 +142,16 @@ test('interventions: ablating a head changes the shown probabilities, and they e
 });
 
 test('compare: two prompts side by side, similarity per layer from the API', async () => {
-  const page = await openApp(browser, host);
-  const api = connectApi(host);
+  const page = await openApp(fx.browser, fx.host);
+  const api = connectApi(fx.host);
   try {
-    await goToScreen(page, 'inspect');
-    await page.getByTestId('inspect-model-path').fill(modelPath);
+    await openInspect(page, fx.modelPath);
     await page.getByRole('tab', { name: 'Compare' }).click();
     await page.getByTestId('compare-a').fill('a cat sat on the mat');
     await page.getByTestId('compare-b').fill('a dog sat on the rug');
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await page.getByTestId('compare-heatmap-B').locator('canvas').waitFor();
-    const r = await jobResult<CompareResult>(api, (await api.api.inspect.compare({ modelPath, promptA: 'a cat sat on the mat', promptB: 'a dog sat on the rug', topK: 10 })).jobId);
+    const r = await jobResult(api, api.api.inspect.compare({ modelPath: fx.modelPath, promptA: 'a cat sat on the mat', promptB: 'a dog sat on the rug', topK: 10 }));
     assert.deepEqual(await dataValues(page, 'compare-similarity'), [r.similarity.map((s) => s.cosineLast), r.similarity.map((s) => s.cosineMean)]);
     assert.deepEqual(await dataValues(page, 'compare-heatmap-A'), r.a.residualNorms.flat());
     assert.ok((await paintedPixels(page, 'compare-heatmap-A')) > 500);
@@ -224,32 +163,32 @@ test('compare: two prompts side by side, similarity per layer from the API', asy
 });
 
 test('a long prompt (≥ 512 tokens) is inspected; the UI cancels a run in the engine worker and the engine keeps working', async () => {
-  const api = connectApi(host);
-  const page = await openApp(browser, host);
+  const api = connectApi(fx.host);
+  const page = await openApp(fx.browser, fx.host);
   try {
     const long = Array.from({ length: 200 }, (_, i) => `item${i % 41} then`).join(' ');
-    await inspectInUi(page, long);
-    const run = lastJob<InspectRun>('inspect.run');
+    await inspectInUi(page, fx.modelPath, long);
+    const run = await shownActivations(page, api);
     assert.ok(run.tokens.length >= 512, `${run.tokens.length} tokens`);
     assert.equal(await page.getByTestId('token-chips').locator('button').count(), run.tokens.length);
     assert.equal(Number(await page.getByTestId('residual-heatmap').getAttribute('data-cols')), run.tokens.length);
 
     // the same prompt again, cancelled from the UI while the worker is in the forward pass
-    const runsBefore = host.core.jobs.list().filter((j) => j.kind === 'inspect.run').length;
+    const runsBefore = fx.host.core.jobs.list().filter((j) => j.kind === 'inspect.run').length;
     await page.getByTestId('inspect-prompt').fill(`${long} once more`);
     await page.getByRole('button', { name: 'Inspect', exact: true }).click();
     await page.getByTestId('inspect-job').getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('inspect-job').getByText('Cancelled.').waitFor();
-    const job = host.core.jobs.list().filter((j) => j.kind === 'inspect.run').at(-1)!;
-    assert.equal(host.core.jobs.list().filter((j) => j.kind === 'inspect.run').length, runsBefore + 1);
+    const job = fx.host.core.jobs.list().filter((j) => j.kind === 'inspect.run').at(-1)!;
+    assert.equal(fx.host.core.jobs.list().filter((j) => j.kind === 'inspect.run').length, runsBefore + 1);
     assert.equal(job.state, 'cancelled');
     // the previous run is still shown, and the engine answers the next request
     assert.equal(Number(await page.getByTestId('residual-heatmap').getAttribute('data-cols')), run.tokens.length);
-    const next = await jobResult<InspectRun>(api, (await api.api.inspect.run({ modelPath, prompt: 'still alive', topK: 3 })).jobId);
+    const next = await jobResult(api, api.api.inspect.run({ modelPath: fx.modelPath, prompt: 'still alive', topK: 3 }));
     assert.ok(next.tokens.length > 1);
-    assert.equal(host.core.workers.engine.snapshot.restarts, 0);
+    assert.equal(fx.host.core.workers.engine.snapshot.restarts, 0);
     // a prompt beyond what the model takes is a clear error, not a crash
-    const tooLong = await jobSnapshot(api, (await api.api.inspect.run({ modelPath, prompt: long.repeat(3), topK: 3 })).jobId);
+    const tooLong = await jobSnapshot(api, (await api.api.inspect.run({ modelPath: fx.modelPath, prompt: long.repeat(3), topK: 3 })).jobId);
     assert.equal(tooLong.state, 'failed');
     assert.match(tooLong.error!.message, /tokens; the inspector takes at most 1024/);
     assert.equal(tooLong.error!.code, 'bad_input');

@@ -2,6 +2,7 @@
 // `npm run lint:layers`: the folder says which process runs the code, and this enforces it.
 //   electron/core/**      platform-free services: no `electron`, no DOM, nothing from main/preload/server/renderer
 //   electron/core/api/**  the contract, bundled into the renderer too: only `zod` and its own files
+//   electron/core/engine/** numeric only: nothing from the rest of the core (no contract, no workers, no features)
 //   electron/preload/**   only `electron` and the contract
 //   renderer/src/**       browser code: no Node builtins, no `electron`, from electron/ only the contract
 // Each rule says what to use instead. Exits 1 on any violation. `checkSource` is exported for the test.
@@ -43,6 +44,7 @@ const DOM_GLOBALS = /(?<![.\w$])(window|document|localStorage|sessionStorage|nav
 function layerOf(file) {
   const f = file.split(sep).join('/');
   if (f.startsWith('electron/core/api/')) return 'api';
+  if (f.startsWith('electron/core/engine/')) return 'engine';
   if (f.startsWith('electron/core/')) return 'core';
   if (f.startsWith('electron/preload/')) return 'preload';
   if (f.startsWith('electron/main/')) return 'main';
@@ -59,6 +61,25 @@ function target(file, spec) {
 
 const isElectron = (spec) => spec === 'electron' || spec.startsWith('electron/');
 
+/**
+ * Why the engine may not import `to` (a repo-relative path), or null when it may.
+ * The engine is the bottom layer: features (the inspector, fine-tuning) and worker tasks call it, never
+ * the other way round, so it runs the same in a worker, the CLI, a benchmark or a test.
+ */
+function engineBan(to) {
+  if (to.startsWith('electron/core/engine/')) return null;
+  if (to.startsWith('electron/core/api/')) {
+    return 'the engine exports numeric APIs only and never speaks the API contract: return plain engine types (typed arrays, numbers) and shape them for the UI in the feature (e.g. electron/core/inspect/)';
+  }
+  if (to.startsWith('electron/core/workers/')) {
+    return 'the engine knows nothing of worker processes: take an AbortSignal and an onProgress callback, and wrap the call in a task in the feature folder (e.g. electron/core/inspect/tasks.ts)';
+  }
+  if (to.startsWith('electron/core/')) {
+    return 'the engine is the bottom layer of the core: the rest of the core may import it, not the other way round (move the shared numeric part into electron/core/engine/)';
+  }
+  return null;
+}
+
 /** Violations of one file (`file` is repo-relative). */
 export function checkSource(file, source) {
   const layer = layerOf(file);
@@ -71,7 +92,8 @@ export function checkSource(file, source) {
   for (const spec of importsOf(source)) {
     const to = target(file, spec);
     if (isTest) {
-      if ((layer === 'core' || layer === 'api') && isElectron(spec)) bad(spec, 'core tests run in plain Node, where Electron cannot load');
+      if ((layer === 'core' || layer === 'api' || layer === 'engine') && isElectron(spec)) bad(spec, 'core tests run in plain Node, where Electron cannot load');
+      else if (layer === 'engine' && to && engineBan(to)) bad(spec, engineBan(to));
       continue;
     }
     switch (layer) {
@@ -80,6 +102,12 @@ export function checkSource(file, source) {
         if (to && to.startsWith('electron/core/api/')) break;
         bad(spec, 'the API contract is bundled into the renderer: use only zod and other files in electron/core/api/ (move shared types here)');
         break;
+      case 'engine':
+        if (to && engineBan(to)) {
+          bad(spec, engineBan(to));
+          break;
+        }
+      // falls through: everything else the core may not do, the engine may not do either
       case 'core':
         if (isElectron(spec)) bad(spec, 'electron/core must run without Electron (tests, headless host): inject the capability from electron/main (see WorkerSpawner in electron/core/workers/protocol.ts)');
         else if (to && !to.startsWith('electron/core/')) bad(spec, 'core may not depend on main, preload, server or renderer: move the shared part into electron/core');
@@ -102,7 +130,7 @@ export function checkSource(file, source) {
         break;
     }
   }
-  if (layer === 'core' || layer === 'api') {
+  if (layer === 'core' || layer === 'api' || layer === 'engine') {
     const code = stripStrings(stripComments(source));
     const m = code.match(DOM_GLOBALS);
     if (m) out.push(`${file}: uses the DOM global "${m[1]}" — core runs in Node: take what you need as a parameter, or put UI code in renderer/src`);

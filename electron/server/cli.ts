@@ -1,4 +1,4 @@
-// `npm run serve -- [--port N] [--host ADDR] [--db FILE] [--data-dir DIR] [--models-dir DIR] [--token T] [--allow-host NAME]`
+// `npm run serve -- [--port N] [--host ADDR] [--db FILE] [--data-dir DIR] [--models-dir DIR] [--token T] [--allow-host NAME] [--test-mode]`
 // Prints the URL to open, and one machine-readable line for scripts and tests:
 //   GLASSBOX_READY {"url":"http://127.0.0.1:…/?token=…","port":…,"token":"…","pid":…}
 import { parseArgs } from 'node:util';
@@ -12,7 +12,8 @@ const usage = `usage: npm run serve -- [options]
   --db FILE         SQLite database (default: GLASSBOX_DB or <data dir>/glassbox.db)
   --data-dir DIR    data folder (default: GLASSBOX_DATA_DIR or the OS's per-user app data folder)
   --models-dir DIR  model folder (default: GLASSBOX_MODELS_DIR or <data dir>/models)
-  --token T         use this token instead of a random one (tests)`;
+  --token T         use this token instead of a random one (tests)
+  --test-mode       enable test-only methods and tools (as GLASSBOX_TEST=1 does)`;
 
 let args;
 try {
@@ -25,6 +26,7 @@ try {
       'data-dir': { type: 'string' },
       'models-dir': { type: 'string' },
       token: { type: 'string' },
+      'test-mode': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -55,6 +57,8 @@ const host = await startHost({
   dataDir: args['data-dir'],
   modelsDir: args['models-dir'],
   allowedHosts: args['allow-host'],
+  // undefined leaves the default: GLASSBOX_TEST=1
+  testMode: args['test-mode'] ? true : undefined,
 });
 
 console.log(`Glassbox is running. Open:\n\n  ${host.url}\n`);

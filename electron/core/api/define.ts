@@ -13,11 +13,35 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O = unknown> {
   readonly __output?: O;
 }
 
-/** `method(z.object({...})).returns<Output>()` */
+/**
+ * The id of a job whose result has type R. At run time a plain string; the type travels with it, so
+ * whoever holds the id (the UI, a test) reads the finished job's result as R without a cast. Only the
+ * core's job registry mints one (see ../app/jobs.ts), typed by the work it runs.
+ */
+export type JobId<R = unknown> = string & { readonly __jobResult?: R };
+
+/** What a job method answers at once; progress follows on `jobs.update`, the result in the final snapshot. */
+export interface JobStarted<R> {
+  jobId: JobId<R>;
+}
+
+/** A method that starts long work and answers `{ jobId }` at once; `job` marks it for the dispatcher and docs. */
+export interface JobMethodSpec<I extends z.ZodType = z.ZodType, R = unknown> extends MethodSpec<I, JobStarted<R>> {
+  readonly job: true;
+}
+
+/**
+ * `method(z.object({...})).returns<Output>()` for a request/response method, or
+ * `method(z.object({...})).job<Result>()` for long work: the method answers `{ jobId: JobId<Result> }`
+ * and the job's final snapshot carries a Result. The handler cannot return another type.
+ */
 export function method<I extends z.ZodType>(input: I) {
   return {
     returns<O>(): MethodSpec<I, O> {
       return { kind: 'method', input };
+    },
+    job<R>(): JobMethodSpec<I, R> {
+      return { kind: 'method', input, job: true };
     },
   };
 }

@@ -1,8 +1,10 @@
 // inspect.*: the activation and gradient inspectors over our own Gemma 3 engine. Heavy work (a forward
 // with captures, an intervention rerun, a backward) runs as a job in the engine worker: the method
-// returns `{ jobId }` at once, `jobs.update` carries progress, and the finished snapshot's `result`
-// holds the plain-data result typed below. Lazy views of a run (one attention map, the logit lens at
-// one position) are plain methods: the run's activations stay in the engine worker, keyed by runId.
+// returns `{ jobId }` at once (a JobId typed with the result below), `jobs.update` carries progress,
+// and the finished snapshot's `result` holds that result. Lazy views of a run (one attention map, the
+// logit lens at one position) are plain methods: the run's activations stay in the engine worker,
+// keyed by runId. Activation and gradient runs are stored in SQLite (`runs`, `getRun`) and reopen
+// after a restart; a lazy view of a reopened run reruns its prompt in the engine when needed.
 import { z } from 'zod';
 import { event, method } from './define.ts';
 
@@ -169,6 +171,8 @@ export interface TensorGradient {
 }
 
 export interface GradientResult {
+  /** the stored run's id (inspect.getRun) */
+  runId: string;
   model: ModelSummary;
   prompt: string;
   target: string;
@@ -191,6 +195,28 @@ export interface GradientResult {
   explanations: { geluFlat: string; lowEntropyHead: string };
   timing: { forwardMs: number; backwardMs: number; totalMs: number };
 }
+
+/** What the engine worker computes for inspect.gradients; the core stores it and adds the runId. */
+export type GradientReportData = Omit<GradientResult, 'runId'>;
+
+export type StoredRunKind = 'activations' | 'gradients';
+
+/** One row of the "Recent runs" list. */
+export interface RunListItem {
+  runId: string;
+  kind: StoredRunKind;
+  prompt: string;
+  /** the gradient run's target ('' for activations or a next-token loss) */
+  target: string;
+  modelPath: string;
+  tokenCount: number;
+  createdAt: number;
+  /** one line: the top next token for activations, the loss for gradients */
+  headline: string;
+}
+
+/** A stored run as it reopens: the same result the job gave when it finished. */
+export type StoredRun = { kind: 'activations'; run: InspectRun } | { kind: 'gradients'; run: GradientResult };
 
 export interface ModelChoice {
   path: string;
@@ -219,27 +245,34 @@ export const MAX_INSPECT_TOKENS = 2048;
 export const inspectMethods = {
   /** GGUF files in the app's models folder (the user may also type any path). */
   models: method(z.object({}).strict()).returns<ModelChoice[]>(),
-  /** Forward pass with every view captured; job result: InspectRun. */
-  run: method(z.object({ modelPath, prompt, topK, addBos: z.boolean().default(true) }).strict()).returns<{ jobId: string }>(),
+  /** Forward pass with every view captured, stored as a run. */
+  run: method(z.object({ modelPath, prompt, topK, addBos: z.boolean().default(true) }).strict()).job<InspectRun>(),
   /** One head's attention pattern of a finished run. */
   attention: method(z.object({ runId, layer, head: z.number().int().min(0).max(1000) }).strict()).returns<AttentionMap>(),
   /** The logit lens of a finished run at one position (computed on demand for large vocabularies). */
   lens: method(z.object({ runId, position: z.number().int().min(0), topK }).strict()).returns<LensAt>(),
-  /** The logit lens at every position of a run, as a job (seconds per position on a 262k vocabulary); job result: LensAt[]. */
-  lensAll: method(z.object({ runId, topK }).strict()).returns<{ jobId: string }>(),
-  /** Reruns the run's prompt with the interventions applied; job result: InterventionResult. */
+  /** The logit lens at every position of a run, as a job (seconds per position on a 262k vocabulary). */
+  lensAll: method(z.object({ runId, topK }).strict()).job<LensAt[]>(),
+  /** Reruns the run's prompt with the interventions applied. */
   intervene: method(
     z.object({ runId, interventions: z.array(interventionSchema).min(1).max(32), position: z.number().int().min(0).optional(), topK }).strict(),
-  ).returns<{ jobId: string }>(),
-  /** Two prompts through the same model; job result: CompareResult. */
-  compare: method(z.object({ modelPath, promptA: prompt, promptB: prompt, topK, addBos: z.boolean().default(true) }).strict()).returns<{ jobId: string }>(),
-  /** Loss on the target (or on every next token of the prompt when target is empty), backward, gradient report; job result: GradientResult. */
+  ).job<InterventionResult>(),
+  /** Two prompts through the same model. */
+  compare: method(z.object({ modelPath, promptA: prompt, promptB: prompt, topK, addBos: z.boolean().default(true) }).strict()).job<CompareResult>(),
+  /** Loss on the target (or on every next token of the prompt when target is empty), backward, gradient report; stored as a run. Cancellable between layers. */
   gradients: method(
     z.object({ modelPath, prompt, target: z.string().max(20_000).default(''), addBos: z.boolean().default(true) }).strict(),
-  ).returns<{ jobId: string }>(),
+  ).job<GradientResult>(),
+  /** Stored runs, newest first. */
+  runs: method(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict()).returns<RunListItem[]>(),
+  /** A stored run, as its job returned it (after a restart too). */
+  getRun: method(z.object({ runId }).strict()).returns<StoredRun>(),
+  deleteRun: method(z.object({ runId }).strict()).returns<{ deleted: boolean }>(),
 };
 
 export const inspectEvents = {
   /** A run finished (any client): lets a second window follow along. */
   runFinished: event<{ runId: string; prompt: string; jobId: string }>(),
+  /** The stored runs changed (a run was added or deleted): the "Recent runs" list reloads. */
+  runsChanged: event<{ runId: string; change: 'added' | 'deleted' }>(),
 };

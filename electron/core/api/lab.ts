@@ -143,7 +143,7 @@ export type EmbeddingMethod = z.infer<typeof embeddingMethod>;
 
 export const labMethods = {
   /** Our engine against llama.cpp on the active model; the job's result is a StoredCheck. */
-  check: method(z.object({ prompts: z.array(z.string().min(1).max(2000)).min(1).max(8).optional() }).strict()).returns<{ jobId: string }>(),
+  check: method(z.object({ prompts: z.array(z.string().min(1).max(2000)).min(1).max(8).optional() }).strict()).job<StoredCheck>(),
   /** The newest stored check of the active model (or of the model file at `path`). */
   latestCheck: method(z.object({ path: z.string().min(1).max(4096).optional() }).strict()).returns<StoredCheck | null>(),
   /** What a speed run would measure on this machine. */
@@ -161,7 +161,7 @@ export const labMethods = {
         decodeTokens: z.number().int().min(2).max(256).default(16),
       })
       .strict(),
-  ).returns<{ jobId: string }>(),
+  ).job<SpeedRun>(),
   speedRuns: method(z.object({}).strict()).returns<SpeedRun[]>(),
   speedRemove: method(z.object({ id: z.string().min(1).max(100) }).strict()).returns<{ removed: boolean }>(),
   /** A run as a file another machine can import. */

@@ -5,9 +5,13 @@
 //     if (job.signal.aborted) ...           // cancel arrives as an abort
 //     return { path };                      // plain data → snapshot.result
 //   });
+//
+// `jobId` is a JobId<R>, R being what `run` returns: a job method's handler returns `{ jobId }` and
+// TypeScript checks R against the result type the contract declares (`method(...).job<R>()`).
+// Work that is a worker task goes through ./workerJob.ts, which uses this.
 import { randomUUID } from 'node:crypto';
 import { ServiceError, type ApiErrorData } from '../api/errors.ts';
-import type { JobSnapshot } from '../api/jobs.ts';
+import type { JobId, JobSnapshot } from '../api/jobs.ts';
 import type { EventBus } from './events.ts';
 
 export interface JobContext {
@@ -25,8 +29,8 @@ export class JobRegistry {
 
   constructor(private readonly events: EventBus) {}
 
-  start<R>(meta: { kind: string; title: string }, run: (job: JobContext) => Promise<R>): { jobId: string; done: Promise<R> } {
-    const jobId = randomUUID();
+  start<R>(meta: { kind: string; title: string }, run: (job: JobContext) => Promise<R>): { jobId: JobId<R>; done: Promise<R> } {
+    const jobId: JobId<R> = randomUUID();
     const controller = new AbortController();
     const snapshot: JobSnapshot = {
       jobId,

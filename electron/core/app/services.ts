@@ -5,7 +5,7 @@ import { labHandlers } from '../lab/handlers.ts';
 import { llmHandlers } from '../llm/handlers.ts';
 import type { CoreContext } from './context.ts';
 import type { Handlers } from './dispatcher.ts';
-import { inspectHandlers } from './services/inspect.ts';
+import { inspectHandlers } from '../inspect/service.ts';
 import { jobsHandlers } from './services/jobs.ts';
 import { sessionsHandlers } from './services/sessions.ts';
 import { settingsHandlers } from './services/settings.ts';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ServiceError } from '../api/errors.ts';
 import type { EmbeddingMethod, SpeedConfig, SpeedResult, SpeedRun, StoredCheck } from '../api/lab.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
+import { startWorkerJob } from '../app/workerJob.ts';
 import { cosineMatrix, pca2 } from '../embeddings/math.ts';
 import { ChecksStore, EmbeddingCache, SpeedRunsStore } from '../store/lab.ts';
 import { ModelsStore } from '../store/models.ts';
@@ -34,17 +35,21 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
   return {
     'lab.check': (input) => {
       const m = activeModel();
-      const started = ctx.jobs.start({ kind: 'lab.check', title: `Check ${m.name} against llama.cpp` }, async (job): Promise<StoredCheck> => {
-        job.progress(0, 'Loading the model in both engines');
-        const result = await ctx.workers.engine.request(
-          'checkModel',
-          { modelPath: m.path, quantization: m.quantization, prompts: input.prompts, threads },
-          { signal: job.signal, onEvent: (e) => job.progress((e as { progress: number }).progress, (e as { message: string }).message) },
-        );
-        const stored = checks.add({ modelId: m.id, modelPath: m.path, modelName: m.name, quantization: m.quantization, result });
-        ctx.events.publish('lab.checkStored', { modelPath: m.path, ok: stored.ok });
-        return stored;
-      });
+      const started = startWorkerJob(
+        ctx.jobs,
+        { kind: 'lab.check', title: `Check ${m.name} against llama.cpp` },
+        ctx.workers.engine,
+        'checkModel',
+        { modelPath: m.path, quantization: m.quantization, prompts: input.prompts, threads },
+        {
+          prepare: async (job) => job.progress(0, 'Loading the model in both engines'),
+          finish: (result): StoredCheck => {
+            const stored = checks.add({ modelId: m.id, modelPath: m.path, modelName: m.name, quantization: m.quantization, result });
+            ctx.events.publish('lab.checkStored', { modelPath: m.path, ok: stored.ok });
+            return stored;
+          },
+        },
+      );
       return { jobId: started.jobId };
     },
 
@@ -58,12 +63,16 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
     'lab.speedRun': (input) => {
       const m = activeModel();
       const started = ctx.jobs.start({ kind: 'lab.speedRun', title: `Speed lab: ${m.name}` }, async (job): Promise<SpeedRun> => {
+        const waitForChat = async (at: number) => {
+          if (chat.busy) job.progress(at, 'Queued: waiting for the chat reply to finish (the speed lab never competes with it)');
+          await chat.idle(job.signal);
+        };
+        await waitForChat(0);
         const plan = await ctx.workers.model.request('speedPlan', {}, { signal: job.signal });
         const configs: SpeedConfig[] = input.configs ?? plan.configs;
         const results: SpeedResult[] = [];
         for (const [i, config] of configs.entries()) {
-          if (chat.busy) job.progress(i / configs.length, 'Queued: waiting for the chat reply to finish (the speed lab never competes with it)');
-          await chat.idle(job.signal);
+          await waitForChat(i / configs.length);
           const label = `${config.engine === 'glassbox' ? 'Glassbox engine' : `llama.cpp ${config.backend.toUpperCase()}`} · ${config.threads} thread${config.threads === 1 ? '' : 's'}`;
           job.progress(i / configs.length, `Measuring ${label} (${i + 1} of ${configs.length})`);
           const task = { modelPath: m.path, config, promptLengths: input.promptLengths, decodeTokens: input.decodeTokens };

@@ -5,7 +5,7 @@ import type { JobSnapshot } from '../api/jobs.ts';
 import type { SpeedRun, StoredCheck } from '../api/lab.ts';
 import { ensureTestModels, type TestModels } from '../../../test-support/models.ts';
 import { openGguf, readTensorRangeF32 } from '../engine/gguf/index.ts';
-import { chatReady, startTestCore, type TestCore } from '../llm/test-core.ts';
+import { startTestCore, type TestCore } from '../llm/test-core.ts';
 
 let t: TestCore;
 let models: TestModels;
@@ -60,14 +60,20 @@ test('speed lab: llama.cpp on the CPU at two thread counts and our engine, store
 });
 
 test('speed lab queues behind a streaming chat reply and says so', async () => {
-  const { session } = await chatReady(t, models.miniF32, { temperature: 0, maxTokens: 200 });
-  await t.call('chat.setConfig', { sessionId: session.id, sampling: { temperature: 0, maxTokens: 200 } });
+  // Greedy with a high token limit: on this random model the reply never ends its turn early, so it
+  // is still streaming until we stop it.
+  const session = await t.call('sessions.create', { title: 'Busy chat' });
+  await t.call('chat.setConfig', { sessionId: session.id, sampling: { temperature: 0, maxTokens: 5000 } });
   const started = await t.call('chat.send', { sessionId: session.id, content: 'Tell me a long story about rivers.' });
-  await t.next('chat.message', (p) => p.message.id === started.assistantMessage.id && p.message.status === 'streaming');
+  const streaming = (e: (typeof t.events)[number]) => e.name === 'chat.message' && e.payload.message.id === started.assistantMessage.id && e.payload.message.status === 'streaming';
+  if (!t.events.some(streaming)) await t.next('chat.message', (p) => p.message.id === started.assistantMessage.id && p.message.status === 'streaming');
   const { jobId } = await t.call('lab.speedRun', { configs: [{ engine: 'llama.cpp', backend: 'cpu', threads: 1 }], promptLengths: [8], decodeTokens: 4 });
-  const replyDone = t.finished(started.assistantMessage.id);
+  const isQueued = (s: JobSnapshot) => s.jobId === jobId && /Queued: waiting for the chat reply/.test(s.message);
+  if (!t.events.some((e) => e.name === 'jobs.update' && isQueued(e.payload as JobSnapshot))) await t.next('jobs.update', isQueued);
+  const stopped = await t.call('chat.stop', { sessionId: session.id });
+  assert.equal(stopped.stopped, true, 'the reply was still streaming when the job queued');
+  const reply = await t.finished(started.assistantMessage.id);
   const { updates } = await jobResult<SpeedRun>(jobId);
-  const reply = await replyDone;
   const queued = updates.findIndex((u) => /Queued: waiting for the chat reply/.test(u.message));
   const measuring = updates.findIndex((u) => /^Measuring /.test(u.message));
   assert.ok(queued >= 0, `the job said it was queued: ${updates.map((u) => u.message).join(' | ')}`);

@@ -1,5 +1,6 @@
 import { ServiceError } from '../../api/errors.ts';
 import type { CoreContext, ServiceHandlers } from '../context.ts';
+import { startWorkerJob } from '../workerJob.ts';
 
 export function workersHandlers(ctx: CoreContext): ServiceHandlers<'workers'> {
   return {
@@ -9,18 +10,9 @@ export function workersHandlers(ctx: CoreContext): ServiceHandlers<'workers'> {
       const r = await ctx.workerByName(worker).request('ping', { text });
       return { pong: r.pong, pid: r.pid, roundTripMs: performance.now() - t0 };
     },
-    'workers.sleep': ({ worker, ms, steps }) => {
-      const { jobId } = ctx.jobs.start({ kind: 'workers.sleep', title: `Sleep ${ms} ms in the ${worker} worker` }, (job) =>
-        ctx.workerByName(worker).request('sleep', { ms, steps }, {
-          signal: job.signal,
-          onEvent: (e) => {
-            const { progress, message } = e as { progress: number; message: string };
-            job.progress(progress, message);
-          },
-        }),
-      );
-      return { jobId };
-    },
+    'workers.sleep': ({ worker, ms, steps }) => ({
+      jobId: startWorkerJob(ctx.jobs, { kind: 'workers.sleep', title: `Sleep ${ms} ms in the ${worker} worker` }, ctx.workerByName(worker), 'sleep', { ms, steps }).jobId,
+    }),
     'workers.crashForTest': async ({ worker }) => {
       if (!ctx.testMode) throw new ServiceError('unavailable', 'workers.crashForTest is enabled only in test mode (GLASSBOX_TEST=1)');
       try {

@@ -189,3 +189,12 @@ test('what llama.cpp asserts on or refuses: a zero-sized dimension, a data secti
   v.view.setBigUint64(offAt, rel - 32n, true);
   rejects(() => openGgufBuffer(v.bytes), 'OUT_OF_RANGE', new RegExp(`data offset ${rel - 32n}, expected ${rel}`));
 });
+
+test('NUL bytes in a metadata key or a tensor name (llama.cpp copies them as C strings)', () => {
+  let v = valid();
+  v.bytes[v.find('a.b')] = 0;
+  rejects(() => openGgufBuffer(v.bytes), 'BAD_METADATA', /holds a NUL byte/);
+  v = valid();
+  v.bytes[v.find('tf32') + 1] = 0;
+  rejects(() => openGgufBuffer(v.bytes), 'OUT_OF_RANGE', /tensor name #1 "t\\u0000.*holds a NUL byte/);
+});

@@ -48,6 +48,10 @@ test('zero sizes and head counts that do not divide', () => {
   refuses((m) => (m['gemma3.attention.head_count_kv'] = u32(3)), /4 attention heads and 3 KV heads/);
   refuses((m) => (m['gemma3.attention.head_count_kv'] = u32(0)), /and 0 KV heads/);
   refuses((m) => (m['gemma3.attention.head_count'] = u32Arr([4, 4, 4])), /3 entries for 2 layers/);
+  // Shapes llama.cpp derives from the metadata must have every dimension ≥ 1 (create_tensor asserts).
+  refuses((m) => (m['gemma3.feed_forward_length'] = u32Arr([16, 0])), /feed_forward_length must be at least 1/);
+  refuses((m) => (m['gemma3.attention.key_length'] = u32(0)), /key_length is 0; it must be at least 1/);
+  refuses((m) => (m['gemma3.attention.head_count'] = u32(16)) && (m['gemma3.attention.head_count_kv'] = u32(16)), /key_length is 0 \(embedding_length \/ head_count\)/);
 });
 
 test('tokenizer arrays of the wrong type or too short', () => {

@@ -8,6 +8,8 @@ import { GgufValueType, type GgufFile, type GgufTypedValue } from './types.ts';
 
 /** LLAMA_MAX_LAYERS in llama.cpp's llama-hparams.h: block_count must be in 1..512. */
 export const LLAMA_MAX_LAYERS = 512;
+/** Architectures whose every layer has attention heads and a feed-forward block. */
+const TRANSFORMERS = new Set(['gemma3', 'gemma2', 'gemma', 'llama', 'qwen2', 'qwen3', 'mistral', 'phi3']);
 const ROPE_SCALING_TYPES = new Set(['none', 'linear', 'yarn', 'longrope']);
 const UNSIGNED = new Set([GgufValueType.UINT8, GgufValueType.UINT16, GgufValueType.UINT32, GgufValueType.UINT64]);
 const SIGNED = new Set([GgufValueType.INT8, GgufValueType.INT16, GgufValueType.INT32, GgufValueType.INT64]);
@@ -53,7 +55,19 @@ export function assertLlamaLoadable(f: GgufFile): void {
   }
   const heads = perLayer(m[`${arch}.attention.head_count`], `${arch}.attention.head_count`, layers);
   const kvHeads = perLayer(m[`${arch}.attention.head_count_kv`], `${arch}.attention.head_count_kv`, layers) ?? heads;
-  perLayer(m[`${arch}.feed_forward_length`], `${arch}.feed_forward_length`, layers);
+  const ffn = perLayer(m[`${arch}.feed_forward_length`], `${arch}.feed_forward_length`, layers);
+  if (TRANSFORMERS.has(arch)) {
+    // llama.cpp builds each weight's expected shape from these and asserts every dimension ≥ 1
+    // (llama-model-loader.cpp create_tensor): a zero here aborts it even when the file's tensors are fine.
+    const embd = intOf(m[`${arch}.embedding_length`], `${arch}.embedding_length`)!;
+    if (!heads || heads.some((h) => h < 1)) bad(`${arch}.attention.head_count must be at least 1 on every layer`);
+    if (!ffn || ffn.some((x) => x < 1)) bad(`${arch}.feed_forward_length must be at least 1 on every layer`);
+    for (const key of ['key_length', 'value_length']) {
+      const v = intOf(m[`${arch}.attention.${key}`], `${arch}.attention.${key}`);
+      const headDim = v ?? Math.floor(embd / Math.max(...heads));
+      if (headDim < 1) bad(`${arch}.attention.${key} is ${headDim}${v === undefined ? ` (embedding_length / head_count)` : ''}; it must be at least 1`);
+    }
+  }
   if (heads && kvHeads) {
     for (let l = 0; l < layers; l++) {
       const h = heads[heads.length === 1 ? 0 : l];

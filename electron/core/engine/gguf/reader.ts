@@ -167,6 +167,8 @@ class Parser {
       at = c.pos;
       const key = c.string(`metadata key #${i}`, this.lim.maxStringBytes);
       if (key.length === 0) throw new GgufError('BAD_METADATA', `metadata key #${i} is empty`, at);
+      // llama.cpp copies keys through C strings: a NUL byte cuts the key short (an empty key aborts it).
+      if (key.includes('\0')) throw new GgufError('BAD_METADATA', `metadata key #${i} ${JSON.stringify(key)} holds a NUL byte`, at);
       if (Object.hasOwn(typedMetadata, key)) throw new GgufError('DUPLICATE', `metadata key "${key}" appears twice`, at);
       const tAt = c.pos;
       const type = c.u32(`type of "${key}"`);
@@ -198,6 +200,7 @@ class Parser {
       if (Buffer.byteLength(name) >= GGML_MAX_NAME) {
         throw new GgufError('OUT_OF_RANGE', `tensor name "${name}" is ${Buffer.byteLength(name)} bytes; ggml allows < ${GGML_MAX_NAME}`, at);
       }
+      if (name.length === 0 || name.includes('\0')) throw new GgufError('OUT_OF_RANGE', `tensor name #${i} ${JSON.stringify(name)} is empty or holds a NUL byte`, at);
       if (names.has(name)) throw new GgufError('DUPLICATE', `tensor "${name}" appears twice`, at);
       names.add(name);
       const dAt = c.pos;

@@ -1,7 +1,7 @@
 // Tasks of the "engine" worker: our TypeScript Gemma 3 (forward with hooks, backward, training).
 // The engine adds its table here: `export const tasks = defineTasks({ ...builtinTasks, ...engineTasks })`.
 import { defineTasks } from '../task.ts';
-import { inspectTasks } from '../../engine/inspect/tasks.ts';
+import { inspectTasks } from '../../inspect/tasks.ts';
 import { builtinTasks } from './builtin.ts';
 import { checkTasks } from '../../check/tasks.ts';
 import { embeddingEngineTasks } from '../../embeddings/tasks.ts';

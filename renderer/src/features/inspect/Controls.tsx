@@ -63,7 +63,7 @@ export function Select<T extends string | number>({ label, value, options, onCha
 }
 
 /** Progress bar, message and cancel button of a running job; the error of a failed one. */
-export function JobStatus({ job, label, testId }: { job: JobView<unknown>; label: string; testId: string }) {
+export function JobStatus({ job, label, testId }: { job: Pick<JobView<unknown>, 'state' | 'progress' | 'message' | 'error' | 'cancel'>; label: string; testId: string }) {
   if (job.state === 'idle' || job.state === 'done') return null;
   return (
     <div className="space-y-1.5" data-testid={testId} data-state={job.state}>

@@ -1,8 +1,9 @@
 // Inspect: run a prompt through our own Gemma 3 engine and look at every layer — residual stream,
 // attention, logit lens, MLP saturation, interventions, a side-by-side compare, and gradients.
 // The heavy work runs as jobs in the engine worker; this screen only draws what comes back.
-import { useEffect, useState } from 'react';
-import type { InspectRun } from '../../../../electron/core/api/inspect.ts';
+// Activation and gradient runs are stored: "Recent runs" reopens them, and #/inspect/run/<id> names one.
+import { useCallback, useEffect, useState } from 'react';
+import type { GradientResult, InspectRun } from '../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/ui.tsx';
 import { textInputClass } from '../../components/fields.tsx';
@@ -13,6 +14,8 @@ import { GradientsTab } from './tabs/GradientsTab.tsx';
 import { InterventionsTab } from './tabs/InterventionsTab.tsx';
 import { LensTab } from './tabs/LensTab.tsx';
 import { MlpTab } from './tabs/MlpTab.tsx';
+import { ErrorNote } from './Controls.tsx';
+import { RecentRuns, runIdFromHash, setRunInHash } from './RecentRuns.tsx';
 import { useJob } from './useJob.ts';
 
 const TABS = [
@@ -37,6 +40,47 @@ export function InspectScreen() {
   const [position, setPosition] = useState<number | null>(null);
   const runJob = useJob<InspectRun>();
   const [run, setRun] = useState<InspectRun | null>(null);
+  const [openedGradients, setOpenedGradients] = useState<GradientResult | null>(null);
+  const [currentRunId, setCurrentRunId] = useState<string | null>(null);
+  const [openError, setOpenError] = useState<string | null>(null);
+
+  const showing = useCallback((runId: string) => {
+    setCurrentRunId(runId);
+    setOpenError(null);
+    setRunInHash(runId);
+  }, []);
+
+  /** Reopens a stored run as it was computed (after a restart too). */
+  const openRun = useCallback(async (runId: string) => {
+    try {
+      const stored = await api.inspect.getRun({ runId });
+      // the run's own model, so Inspect and the other tabs continue with it
+      setModelPath(stored.run.model.path);
+      if (stored.kind === 'activations') {
+        setRun(stored.run);
+        setPrompt(stored.run.prompt);
+        setPosition(stored.run.tokens.length - 1);
+        setTab('activations');
+      } else {
+        setOpenedGradients(stored.run);
+        setTab('gradients');
+      }
+      showing(runId);
+    } catch (err) {
+      setOpenError(`Could not open run ${runId}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }, [api, showing]);
+
+  // The URL may name a run: open it now, and whenever the hash changes to another run.
+  useEffect(() => {
+    const follow = () => {
+      const id = runIdFromHash();
+      if (id) void openRun(id);
+    };
+    follow();
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, [openRun]);
 
   useEffect(() => localStorage.setItem(MODEL_KEY, modelPath), [modelPath]);
   useEffect(() => {
@@ -62,12 +106,17 @@ export function InspectScreen() {
     if (r) {
       setRun(r);
       setPosition(r.tokens.length - 1);
+      showing(r.runId);
     }
   };
 
   return (
     <>
-      <PageHeader title="Inspect" subtitle="Our own Gemma 3 engine, opened up: activations, attention, logit lens, interventions, gradients" />
+      <PageHeader
+        title="Inspect"
+        subtitle="Our own Gemma 3 engine, opened up: activations, attention, logit lens, interventions, gradients"
+        actions={<RecentRuns currentRunId={currentRunId} onOpen={(id) => void openRun(id)} />}
+      />
       <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 px-6 py-2.5 dark:border-zinc-800">
         <label className="flex min-w-[320px] flex-1 items-center gap-2 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
           Model (.gguf)
@@ -94,6 +143,11 @@ export function InspectScreen() {
           </span>
         )}
       </div>
+      {openError && (
+        <div className="px-6 pt-3">
+          <ErrorNote>{openError}</ErrorNote>
+        </div>
+      )}
       <div role="tablist" aria-label="Inspector views" className="flex gap-1 border-b border-zinc-200 px-5 dark:border-zinc-800">
         {TABS.map((t) => (
           <button
@@ -132,7 +186,7 @@ export function InspectScreen() {
           <CompareTab modelPath={modelPath} />
         </div>
         <div hidden={tab !== 'gradients'}>
-          <GradientsTab modelPath={modelPath} />
+          <GradientsTab modelPath={modelPath} opened={openedGradients} onFinished={(r) => showing(r.runId)} />
         </div>
       </div>
     </>

@@ -1,7 +1,7 @@
 // Settings: appearance, the llama.cpp backend (in use, devices, memory, layers, fallback; override and
-// threads), the worker processes (state, restarts, a ping and a test job), storage paths.
+// threads), the worker processes (state, restarts; in test mode also a ping and a test job), storage paths.
 import { useState } from 'react';
-import type { JobSnapshot } from '../../../../electron/core/api/jobs.ts';
+import { snapshotOf, type JobSnapshot } from '../../../../electron/core/api/jobs.ts';
 import type { WorkerName } from '../../../../electron/core/api/workers.ts';
 import { useApi, useEvent } from '../../api/hooks.ts';
 import { MonitorIcon, MoonIcon, SunIcon } from '../../components/icons.tsx';
@@ -63,8 +63,11 @@ function Processes() {
   const api = useApi();
   const status = useSystemStatus();
   const [pings, setPings] = useState<Record<string, string>>({});
-  const [job, setJob] = useState<JobSnapshot | null>(null);
-  useEvent('jobs.update', (j) => setJob((cur) => (cur && cur.jobId === j.jobId ? j : cur)));
+  const [job, setJob] = useState<JobSnapshot<{ slept: number }> | null>(null);
+  useEvent('jobs.update', (j) => setJob((cur) => (cur && cur.jobId === j.jobId ? snapshotOf(cur.jobId, j) : cur)));
+  // Ping and the test job are for tests and diagnosis, not for users: only in test mode
+  // (GLASSBOX_TEST=1, or the host's --test-mode flag).
+  const testMode = status?.testMode === true;
 
   const ping = async (worker: WorkerName) => {
     setPings((p) => ({ ...p, [worker]: 'pinging…' }));
@@ -77,7 +80,7 @@ function Processes() {
   };
   const runJob = async () => {
     const { jobId } = await api.workers.sleep({ worker: 'model', ms: 3000, steps: 30 });
-    setJob(await api.jobs.get({ jobId }));
+    setJob(snapshotOf(jobId, await api.jobs.get({ jobId })));
   };
 
   return (
@@ -89,7 +92,7 @@ function Processes() {
             <th className="pb-2 font-medium">State</th>
             <th className="pb-2 font-medium">PID</th>
             <th className="pb-2 font-medium">Restarts</th>
-            <th className="pb-2" />
+            {testMode && <th className="pb-2" />}
           </tr>
         </thead>
         <tbody>
@@ -104,21 +107,24 @@ function Processes() {
               <td className="py-2.5" data-testid={`worker-restarts-${w.name}`}>
                 {w.restarts}
               </td>
-              <td className="py-2.5 text-right">
-                <Button onClick={() => ping(w.name)} aria-label={`Ping ${w.name} worker`}>
-                  Ping
-                </Button>
-                {pings[w.name] && (
-                  <div className="mt-1 text-[12px] text-zinc-500" data-testid={`ping-result-${w.name}`}>
-                    {pings[w.name]}
-                  </div>
-                )}
-              </td>
+              {testMode && (
+                <td className="py-2.5 text-right">
+                  <Button onClick={() => ping(w.name)} aria-label={`Ping ${w.name} worker`}>
+                    Ping
+                  </Button>
+                  {pings[w.name] && (
+                    <div className="mt-1 text-[12px] text-zinc-500" data-testid={`ping-result-${w.name}`}>
+                      {pings[w.name]}
+                    </div>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
-      <div className="mt-4 flex items-center gap-3 border-t border-zinc-100 pt-4 dark:border-zinc-800">
+      {testMode && (
+      <div className="mt-4 flex items-center gap-3 border-t border-zinc-100 pt-4 dark:border-zinc-800" data-testid="test-mode-tools">
         <Button onClick={runJob} disabled={job?.state === 'running'}>
           Run a test job
         </Button>
@@ -138,6 +144,7 @@ function Processes() {
           </div>
         )}
       </div>
+      )}
     </Card>
   );
 }

@@ -37,7 +37,7 @@ export function ActivationsTab({
             </span>
           )}
         </div>
-        <JobStatus job={job as JobView<unknown>} label="Inspecting" testId="inspect-job" />
+        <JobStatus job={job} label="Inspecting" testId="inspect-job" />
       </div>
       {run && (
         <>

@@ -9,7 +9,7 @@ import { Heatmap } from '../charts/Heatmap.tsx';
 import { SeriesChart } from '../charts/SeriesChart.tsx';
 import { JobStatus, PromptBox } from '../Controls.tsx';
 import { layerName } from '../format.ts';
-import { useJob, type JobView } from '../useJob.ts';
+import { useJob } from '../useJob.ts';
 import { TopList } from './ActivationsTab.tsx';
 
 export function CompareTab({ modelPath }: { modelPath: string }) {
@@ -31,7 +31,7 @@ export function CompareTab({ modelPath }: { modelPath: string }) {
       <Button variant="primary" onClick={go} disabled={!modelPath.trim() || !a || !b || job.state === 'running'}>
         Compare
       </Button>
-      <JobStatus job={job as JobView<unknown>} label="Comparing" testId="compare-job" />
+      <JobStatus job={job} label="Comparing" testId="compare-job" />
       {result && (
         <>
           <ChartFrame

@@ -1,7 +1,7 @@
 // Gradients: the loss of a target after a prompt, pushed back through the model. Per-layer and
 // per-tensor gradient norms, the residual stream's gradient norm per layer (vanishing or exploding,
 // log scale), gradient × input per prompt token, and where learning stalls (saturation flags).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { GradientResult } from '../../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../../api/hooks.ts';
 import { Button } from '../../../components/ui.tsx';
@@ -11,18 +11,28 @@ import { HeatStrip } from '../charts/HeatStrip.tsx';
 import { SeriesChart } from '../charts/SeriesChart.tsx';
 import { JobStatus, PromptBox, Td, Th } from '../Controls.tsx';
 import { layerName, num, pct } from '../format.ts';
-import { useJob, type JobView } from '../useJob.ts';
+import { useJob } from '../useJob.ts';
 
-export function GradientsTab({ modelPath }: { modelPath: string }) {
+/** `opened`: a stored run to show (from Recent runs or the URL); `onFinished`: a new run was computed and stored. */
+export function GradientsTab({ modelPath, opened, onFinished }: { modelPath: string; opened: GradientResult | null; onFinished(r: GradientResult): void }) {
   const api = useApi();
   const job = useJob<GradientResult>();
   const [prompt, setPrompt] = useState('The capital of France is');
   const [target, setTarget] = useState(' Paris');
   const [r, setR] = useState<GradientResult | null>(null);
   const [showAll, setShowAll] = useState(false);
+  useEffect(() => {
+    if (!opened) return;
+    setR(opened);
+    setPrompt(opened.prompt);
+    setTarget(opened.target);
+  }, [opened]);
   const go = async () => {
     const res = await job.start(() => api.inspect.gradients({ modelPath, prompt, target }));
-    if (res) setR(res);
+    if (res) {
+      setR(res);
+      onFinished(res);
+    }
   };
   const flaggedGelu = r?.gelu.filter((g) => g.flagged) ?? [];
   const flaggedHeads = r?.heads.filter((h) => h.flagged) ?? [];
@@ -40,7 +50,7 @@ export function GradientsTab({ modelPath }: { modelPath: string }) {
       <Button variant="primary" onClick={go} disabled={!modelPath.trim() || !prompt || job.state === 'running'}>
         Compute gradients
       </Button>
-      <JobStatus job={job as JobView<unknown>} label="Computing gradients" testId="grad-job" />
+      <JobStatus job={job} label="Computing gradients" testId="grad-job" />
       {r && (
         <>
           <p className="text-[13px]" data-testid="grad-loss" data-loss={r.loss}>

@@ -11,7 +11,7 @@ import { JobStatus, NumberInput, Select, Td, Th } from '../Controls.tsx';
 import { delta, pct } from '../format.ts';
 import { NeedsRun } from '../InspectScreen.tsx';
 import { TokenChips } from '../TokenChips.tsx';
-import { useJob, type JobView } from '../useJob.ts';
+import { useJob } from '../useJob.ts';
 
 type Draft = Intervention & { key: number };
 let nextKey = 1;
@@ -75,7 +75,7 @@ export function InterventionsTab({ run, position, setPosition }: { run: InspectR
           Rerun with interventions
         </Button>
       </div>
-      <JobStatus job={job as JobView<unknown>} label="Rerunning" testId="intervention-job" />
+      <JobStatus job={job} label="Rerunning" testId="intervention-job" />
       {result && (
         <ChartFrame
           title={`Next token after #${result.position}: before → after`}

@@ -8,7 +8,7 @@ import { ChartFrame } from '../charts/ChartFrame.tsx';
 import { Heatmap } from '../charts/Heatmap.tsx';
 import { Button } from '../../../components/ui.tsx';
 import { ErrorNote, JobStatus, Td, Th } from '../Controls.tsx';
-import { useJob, type JobView } from '../useJob.ts';
+import { useJob } from '../useJob.ts';
 import { layerName, pct } from '../format.ts';
 import { NeedsRun } from '../InspectScreen.tsx';
 import { TokenChips } from '../TokenChips.tsx';
@@ -71,7 +71,7 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
         }
       >
         <div className="mb-2">
-          <JobStatus job={all as JobView<unknown>} label="Computing the lens" testId="lens-all-job" />
+          <JobStatus job={all} label="Computing the lens" testId="lens-all-job" />
         </div>
         <Heatmap
           testId="lens-grid"

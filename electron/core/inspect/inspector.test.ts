@@ -2,8 +2,8 @@
 // statistics, sorted top-k, and interventions that must (or must not) change the output.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureTestModels } from '../../../../test-support/models.ts';
-import { loadGemma3, type Gemma3 } from '../models/gemma3/index.ts';
+import { ensureTestModels } from '../../../test-support/models.ts';
+import { loadGemma3, type Gemma3 } from '../engine/models/gemma3/index.ts';
 import { Inspector } from './inspector.ts';
 import { FP16_MAX, histogram, rowNorms, tensorStats } from './stats.ts';
 import { klDivergence, topK } from './topk.ts';
@@ -230,4 +230,45 @@ test('lensAll equals the per-position lens; a cancelled run stops with an abort 
   assert.ok(layersSeen >= 2 && layersSeen < mini.config.layers, `stopped after ${layersSeen} layers`);
   const after = await inspector.run({ modelPath: models.miniF32, prompt: 'still fine', topK: 3, addBos: true });
   assert.ok(after.next.length === 3);
+});
+
+test('gradients report real progress (forward, then the backward layer by layer) and cancel in the backward; the inspector keeps working', async () => {
+  const input = { modelPath: models.miniF32, prompt: 'The quick brown', target: ' fox jumps', addBos: true };
+  const first = await inspector.gradients(input);
+  const L = mini.config.layers;
+  const seen: { f: number; m: string }[] = [];
+  const again = await inspector.gradients(input, (f, m) => seen.push({ f, m }));
+  assert.equal(again.loss, first.loss, 'the same input gives the same loss');
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i].f >= seen[i - 1].f, `progress went back: ${seen[i - 1].f} → ${seen[i].f}`);
+  assert.equal(seen.at(-1)!.f, 1);
+  // the backward starts, then reports once per layer
+  const backward = seen.filter((s) => s.m.startsWith('backward')).map((s) => s.m);
+  assert.deepEqual(backward, Array.from({ length: L + 1 }, (_, k) => `backward, ${k} of ${L} layers`), seen.map((s) => s.m).join(' | '));
+  assert.ok(seen.findIndex((s) => s.m.startsWith('forward')) < seen.findIndex((s) => s.m.startsWith('backward')));
+
+  const ctl = new AbortController();
+  let steps = 0;
+  const cancelled = inspector.gradients(input, (_, m) => {
+    if (m.startsWith('backward') && ++steps === 2) ctl.abort();
+  }, ctl.signal);
+  await assert.rejects(cancelled, (e: Error) => e.name === 'AbortError');
+  assert.equal(steps, 2, 'no backward step ran after the abort (one layer was done)');
+  const after = await inspector.gradients(input);
+  assert.equal(after.loss, first.loss);
+  assert.deepEqual(after.perLayer, first.perLayer);
+});
+
+test('a run computed again under its own id (a stored run the engine lost) has the same numbers', async () => {
+  const a = await inspector.run({ modelPath: models.miniF32, prompt: PROMPT, topK: 5, addBos: true });
+  const b = await inspector.run({ modelPath: models.miniF32, prompt: PROMPT, topK: 5, addBos: true, runId: 'stored-run-1' });
+  assert.equal(b.runId, 'stored-run-1');
+  assert.ok(inspector.holds('stored-run-1'));
+  assert.deepEqual(b.residualNorms, a.residualNorms);
+  assert.deepEqual(b.next, a.next);
+  const maps = inspector.attentionMaps('stored-run-1', Infinity)!;
+  assert.equal(maps.length, mini.config.layers);
+  const T = a.tokens.length;
+  const viaView = await inspector.attention('stored-run-1', 1, 2);
+  assert.deepEqual(maps[1].slice(2 * T * T, 3 * T * T), viaView.data);
+  assert.equal(inspector.attentionMaps('stored-run-1', 100), null, 'maps beyond the byte budget are not handed out');
 });

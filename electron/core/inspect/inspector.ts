@@ -7,20 +7,29 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type {
-  AttentionMap, CompareResult, GradientResult, HeadSummary, InspectRun, Intervention, InterventionResult,
+  AttentionMap, CompareResult, GradientReportData, HeadSummary, InspectRun, Intervention, InterventionResult,
   LayerStats, LensAt, MlpLayerSummary, TokenChange,
-} from '../../api/inspect.ts';
-import { MAX_INSPECT_TOKENS } from '../../api/inspect.ts';
-import { engineGradientModel, type EngineGradientModel } from '../autograd/engineModel.ts';
-import { headEntropies, GELU_FLAT_BELOW } from '../autograd/inspect/saturation.ts';
-import { isSliding, loadGemma3, type Gemma3, type Hook } from '../models/gemma3/index.ts';
-import { rmsNorm } from '../tensor/ops.ts';
+} from '../api/inspect.ts';
+import { MAX_INSPECT_TOKENS } from '../api/inspect.ts';
+import { engineGradientModel, type EngineGradientModel } from '../engine/autograd/engineModel.ts';
+import { headEntropies } from '../engine/autograd/inspect/saturation.ts';
+import { isSliding, loadGemma3, type Gemma3, type Hook } from '../engine/models/gemma3/index.ts';
 import { gradientReport, summaryOf } from './gradients.ts';
+import { lensLogits } from './lens.ts';
 import { buildHooks, steeringVector, type ResolvedIntervention } from './interventions.ts';
+import { autoHistogram, gateSummary, topUnits } from './mlp.ts';
 import { cosine, histogram, meanRow, rowNorms, tensorStats } from './stats.ts';
 import { klDivergence, toTopTokens, topK } from './topk.ts';
 
 export type Progress = (fraction: number, message: string) => void;
+
+export interface RunInput {
+  modelPath: string;
+  prompt: string;
+  topK: number;
+  addBos: boolean;
+  runId?: string;
+}
 
 /** Bad input the user can fix (wrong path, prompt too long, layer out of range). */
 export class InspectError extends Error {
@@ -35,7 +44,6 @@ const EAGER_LENS_MACS = 6e8;
 const KEEP_RUNS = 4;
 /** Runs are also evicted (oldest first, never the newest) past this many bytes of kept activations. */
 const KEEP_BYTES = 2 * 1024 ** 3;
-const HIST_BINS = 48;
 
 interface StoredRun {
   runId: string;
@@ -109,13 +117,24 @@ export class Inspector {
     return ids;
   }
 
-  run(input: { modelPath: string; prompt: string; topK: number; addBos: boolean }, progress: Progress = () => {}, signal?: AbortSignal): Promise<InspectRun> {
+  /** A forward with every view captured; `runId` reuses an id (a stored run computed again after a restart). */
+  run(input: RunInput, progress: Progress = () => {}, signal?: AbortSignal): Promise<InspectRun> {
     return this.exclusive(() => this.runNow(input, progress, signal));
   }
 
-  private async runNow(
-    input: { modelPath: string; prompt: string; topK: number; addBos: boolean }, progress: Progress, signal?: AbortSignal,
-  ): Promise<InspectRun> {
+  /** Whether the run's activations are still held here (lazy views need them). */
+  holds(runId: string): boolean {
+    return this.runs.has(runId);
+  }
+
+  /** The run's attention maps, one [H, T, T] per layer, when they fit in `maxBytes` altogether (else null). */
+  attentionMaps(runId: string, maxBytes: number): Float32Array[] | null {
+    const run = this.stored(runId);
+    const bytes = run.probs.reduce((n, p) => n + p.byteLength, 0);
+    return bytes <= maxBytes ? run.probs : null;
+  }
+
+  private async runNow(input: RunInput, progress: Progress, signal?: AbortSignal): Promise<InspectRun> {
     const t0 = performance.now();
     progress(0, 'loading the model');
     const g = await this.model(input.modelPath);
@@ -150,7 +169,7 @@ export class Inspector {
     const summariesMs = performance.now() - ts;
 
     const run: StoredRun = {
-      runId: randomUUID(), modelPath: input.modelPath, prompt: input.prompt, tokens, resid, probs,
+      runId: input.runId ?? randomUUID(), modelPath: input.modelPath, prompt: input.prompt, tokens, resid, probs,
       lastLogits: fwd.logits.slice(0, cfg.vocab), lens: new Map(),
     };
     this.keep(run);
@@ -190,24 +209,6 @@ export class Inspector {
     return run;
   }
 
-  /**
-   * Logits of residual rows xs [R, D] read through the final norm and the tied head (with the
-   * model's soft-cap): the logit lens. For the last block's output this is the model's own output.
-   */
-  lensLogits(g: Gemma3, xs: Float32Array, R: number): Float32Array {
-    const { hidden: D, vocab: V, rmsEps, finalLogitSoftcap: cap } = g.config;
-    const w = g.model.weights;
-    const out = new Float32Array(R * V);
-    const chunk = Math.max(1, Math.floor((1 << 24) / V)); // bounds the matmul's scratch to ~64 MB
-    for (let r0 = 0; r0 < R; r0 += chunk) {
-      const n = Math.min(chunk, R - r0);
-      const normed = rmsNorm(xs.subarray(r0 * D, (r0 + n) * D), n, D, w.outputNorm, rmsEps);
-      g.model.matmul.linear(w.output, normed, n, out.subarray(r0 * V, (r0 + n) * V));
-    }
-    if (cap > 0) for (let i = 0; i < out.length; i++) out[i] = cap * Math.tanh(out[i] / cap);
-    return out;
-  }
-
   private lensMany(g: Gemma3, run: StoredRun, positions: number[], k: number): LensAt[] {
     const { hidden: D, vocab: V } = g.config;
     const todo = positions.filter((p) => !run.lens.has(p));
@@ -218,7 +219,7 @@ export class Inspector {
       const ps = todo.slice(i, i + batch);
       const xs = new Float32Array(ps.length * rowsPer * D);
       ps.forEach((p, j) => run.resid.forEach((x, r) => xs.set(x.subarray(p * D, (p + 1) * D), (j * rowsPer + r) * D)));
-      const logits = this.lensLogits(g, xs, ps.length * rowsPer);
+      const logits = lensLogits(g, xs, ps.length * rowsPer);
       ps.forEach((p, j) => {
         run.lens.set(p, {
           position: p,
@@ -302,7 +303,7 @@ export class Inspector {
       progress(0.5, 'rerunning with the interventions');
       const hooks = buildHooks(resolved, cfg);
       const after = (await g.forwardAsync(run.tokens, { hooks, logitPositions: [position], signal })).logits;
-      const before = position === T - 1 ? run.lastLogits : this.lensLogits(g, run.resid[cfg.layers].slice(position * cfg.hidden, (position + 1) * cfg.hidden), 1);
+      const before = position === T - 1 ? run.lastLogits : lensLogits(g, run.resid[cfg.layers].slice(position * cfg.hidden, (position + 1) * cfg.hidden), 1);
       const text = (id: number) => this.tokenText(g, id);
       const db = topK(before, input.topK), da = topK(after, input.topK);
       const ids = [...new Set([...db.ids, ...da.ids])];
@@ -341,15 +342,24 @@ export class Inspector {
     return { a, b, similarity };
   }
 
-  gradients(input: { modelPath: string; prompt: string; target: string; addBos: boolean }, progress: Progress = () => {}): Promise<GradientResult> {
+  gradients(
+    input: { modelPath: string; prompt: string; target: string; addBos: boolean }, progress: Progress = () => {}, signal?: AbortSignal,
+  ): Promise<GradientReportData> {
     return this.exclusive(async () => {
       progress(0, 'loading the model');
       const g = await this.model(input.modelPath);
       const ids = this.tokenize(g, input.prompt + input.target, input.addBos);
       if (!input.target && ids.length < 2) throw new InspectError('bad_input', 'a next-token loss over the prompt needs at least 2 tokens (or give a target)');
-      progress(0.1, 'forward and backward');
+      signal?.throwIfAborted();
+      progress(0.05, `forward over ${ids.length} tokens`);
       this.gradModel ??= await engineGradientModel(g, { threads: this.options.threads });
-      const r = gradientReport(g, this.gradModel, input, (id) => this.tokenText(g, id));
+      const L = g.config.layers;
+      // computeGradientsAsync reports 0.4 after the forward, then one step per layer of the backward.
+      const onProgress = (f: number) => {
+        const message = f < 0.4 ? `forward over ${ids.length} tokens` : f < 1 ? `backward, ${Math.min(L, Math.round(((f - 0.4) / 0.55) * L))} of ${L} layers` : 'summarising';
+        progress(0.05 + 0.95 * f, message);
+      };
+      const r = await gradientReport(g, this.gradModel, input, (id) => this.tokenText(g, id), { signal, onProgress });
       progress(1, 'done');
       return r;
     });
@@ -372,39 +382,4 @@ function checkIntervention(iv: Intervention, cfg: Gemma3['config']): void {
   if (iv.layer >= cfg.layers) throw new InspectError('bad_input', `layer ${iv.layer} does not exist (the model has ${cfg.layers}: 0…${cfg.layers - 1})`);
   if (iv.kind === 'head' && iv.head >= cfg.heads) throw new InspectError('bad_input', `head ${iv.head} does not exist (the model has ${cfg.heads} per layer)`);
   if (iv.kind === 'mlp' && iv.unit >= cfg.ffn) throw new InspectError('bad_input', `MLP unit ${iv.unit} does not exist (the model has ${cfg.ffn} per layer)`);
-}
-
-/** Histogram over the data's own range. */
-function autoHistogram(x: Float32Array) {
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] < lo) lo = x[i];
-    if (x[i] > hi) hi = x[i];
-  }
-  if (!(hi > lo)) hi = lo + 1;
-  return histogram(x, lo, hi + (hi - lo) * 1e-6, HIST_BINS);
-}
-
-/** gate [T, F] pre-activations: histogram and GELU saturation. */
-function gateSummary(gate: Float32Array, T: number, F: number): Pick<MlpLayerSummary, 'gate' | 'flatFraction' | 'linearFraction' | 'deadUnits'> {
-  let flat = 0, linear = 0, dead = 0;
-  for (let f = 0; f < F; f++) {
-    let flatHere = 0;
-    for (let t = 0; t < T; t++) {
-      const v = gate[t * F + f];
-      if (v < GELU_FLAT_BELOW) flatHere++;
-      else if (v > -GELU_FLAT_BELOW) linear++;
-    }
-    flat += flatHere;
-    if (flatHere === T) dead++;
-  }
-  return { gate: autoHistogram(gate), flatFraction: flat / (T * F), linearFraction: linear / (T * F), deadUnits: dead };
-}
-
-/** The `n` units with the largest mean |gelu(gate)·up| over the prompt. */
-function topUnits(par: Float32Array, T: number, F: number, n: number): { unit: number; meanAbs: number }[] {
-  const sums = new Float64Array(F);
-  for (let t = 0; t < T; t++) for (let f = 0; f < F; f++) sums[f] += Math.abs(par[t * F + f]);
-  const d = topK(sums, n);
-  return d.ids.map((unit) => ({ unit, meanAbs: sums[unit] / T }));
 }

@@ -3,8 +3,8 @@
 //   mlp    scales one unit of ffn_gate_par [T, F] — gelu(gate)·up, the value ffn_down reads
 //   steer  adds scale · v to l_out [T, D] of one block at every position, v = resid(A) − resid(B)
 // Scale 0 ablates, 1 changes nothing, 2 doubles.
-import type { Intervention } from '../../api/inspect.ts';
-import type { Gemma3, Gemma3Config, Hook } from '../models/gemma3/index.ts';
+import type { Intervention } from '../api/inspect.ts';
+import type { Gemma3, Gemma3Config, Hook } from '../engine/models/gemma3/index.ts';
 import { meanRow } from './stats.ts';
 
 export type ResolvedIntervention =

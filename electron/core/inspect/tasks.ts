@@ -1,8 +1,10 @@
 // The inspector's tasks in the engine worker process. One Inspector per process holds the model
-// and recent runs; progress goes out as `{ progress, message }` events, cancel arrives as the signal.
-import type { Intervention } from '../../api/inspect.ts';
-import { defineTasks, TaskError, type TaskContext } from '../../workers/task.ts';
-import { InspectError, Inspector, type Progress } from './inspector.ts';
+// and recent runs; progress goes out as JobProgress events (`{ progress, message }`, relayed to the
+// job by ../app/workerJob.ts), cancel arrives as the signal.
+import type { JobProgress } from '../api/jobs.ts';
+import type { Intervention } from '../api/inspect.ts';
+import { defineTasks, TaskError, type TaskContext } from '../workers/task.ts';
+import { InspectError, Inspector, type Progress, type RunInput } from './inspector.ts';
 
 let inspector: Inspector | null = null;
 const get = () => (inspector ??= new Inspector({ threads: envThreads() }));
@@ -15,7 +17,7 @@ function envThreads(): number | undefined {
 /** Errors the engine throws for input it cannot take (a broken file, a token out of range). */
 const BAD_INPUT_ERRORS = new Set(['RangeError', 'ModelLoadError', 'GgufError', 'AutogradError']);
 
-const progressOf = (ctx: TaskContext): Progress => (progress, message) => void ctx.emit({ progress, message });
+const progressOf = (ctx: TaskContext): Progress => (progress, message) => ctx.emit({ progress, message } satisfies JobProgress);
 
 /** Errors become TaskErrors with the code the UI shows (bad input vs a bug vs a cancel). */
 async function guard<T>(ctx: TaskContext, fn: () => Promise<T>): Promise<T> {
@@ -30,8 +32,14 @@ async function guard<T>(ctx: TaskContext, fn: () => Promise<T>): Promise<T> {
 }
 
 export const inspectTasks = defineTasks({
-  inspectRun: (input: { modelPath: string; prompt: string; topK: number; addBos: boolean }, ctx) =>
-    guard(ctx, () => get().run(input, progressOf(ctx), ctx.signal)),
+  /** The run, and its attention maps when they fit in `attentionBytes` (the core stores them). */
+  inspectRun: (input: RunInput & { attentionBytes: number }, ctx) =>
+    guard(ctx, async () => {
+      const { attentionBytes, ...runInput } = input;
+      const run = await get().run(runInput, progressOf(ctx), ctx.signal);
+      return { run, attention: attentionBytes > 0 ? get().attentionMaps(run.runId, attentionBytes) : null };
+    }),
+  inspectHolds: (input: { runId: string }) => get().holds(input.runId),
   inspectAttention: (input: { runId: string; layer: number; head: number }, ctx) =>
     guard(ctx, () => get().attention(input.runId, input.layer, input.head)),
   inspectLens: (input: { runId: string; position: number; topK: number }, ctx) =>
@@ -43,5 +51,5 @@ export const inspectTasks = defineTasks({
   inspectCompare: (input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean }, ctx) =>
     guard(ctx, () => get().compare(input, progressOf(ctx), ctx.signal)),
   inspectGradients: (input: { modelPath: string; prompt: string; target: string; addBos: boolean }, ctx) =>
-    guard(ctx, () => get().gradients(input, progressOf(ctx))),
+    guard(ctx, () => get().gradients(input, progressOf(ctx), ctx.signal)),
 });

@@ -1,6 +1,6 @@
 // Summary statistics of activation tensors, in one pass each, in float64 accumulators (a 64-token
 // residual of the 270M model is 41k values; f32 sums would lose digits the table shows).
-import type { Histogram, TensorStats } from '../../api/inspect.ts';
+import type { Histogram, TensorStats } from '../api/inspect.ts';
 
 /** The largest finite fp16 value: anything beyond it becomes ±Inf in half precision. */
 export const FP16_MAX = 65504;

@@ -1,6 +1,6 @@
 // Top-k of a next-token distribution without sorting the vocabulary (262k entries for Gemma 3):
 // one pass for max and log-sum-exp, one pass keeping the k best in a small sorted buffer.
-import type { TopToken } from '../../api/inspect.ts';
+import type { TopToken } from '../api/inspect.ts';
 
 export interface Distribution {
   /** indices of the k largest logits, best first */

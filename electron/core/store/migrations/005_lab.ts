@@ -3,7 +3,7 @@ import type { Migration } from './types.ts';
 // The lab: model checks (our engine against llama.cpp, stored with the model), speed-lab runs with
 // the machine they ran on, and embedding vectors cached per model, method and text.
 export const migration: Migration = {
-  version: 4, // its place in the list (renumbered when branches merge)
+  version: 5,
   name: 'lab',
   up(db) {
     db.exec(`

@@ -1,0 +1,136 @@
+// The inspect service over a real core (SQLite in a temp folder, a real engine worker): jobs are typed
+// by the contract, finished runs are stored and survive closing the core, attention read from the
+// database equals the engine's, and a stored run the engine lost (worker restarted, or a new core)
+// is computed again under its id with the same numbers.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MethodInput, MethodName } from '../api/contract.ts';
+import type { JobStarted } from '../api/jobs.ts';
+import { snapshotOf } from '../api/jobs.ts';
+import { ensureTestModels } from '../../../test-support/models.ts';
+import { startTestCore, type TestCore } from '../llm/test-core.ts';
+
+let t: TestCore;
+let modelPath: string;
+const dir = mkdtempSync(join(tmpdir(), 'glassbox-inspect-'));
+const PROMPT = 'The quick brown fox jumps over the lazy dog, and the dog';
+
+before(async () => {
+  modelPath = (await ensureTestModels()).miniF32;
+  t = await startTestCore({ dataDir: dir });
+});
+after(async () => {
+  await t?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts a job method and waits for its typed result (no cast: the JobId carries the type). */
+async function result<R>(tc: TestCore, started: Promise<JobStarted<R>>): Promise<R> {
+  const { jobId } = await started;
+  const done = tc.next('jobs.update', (s) => s.jobId === jobId && s.state !== 'running');
+  const now = tc.core.jobs.get(jobId);
+  const s = snapshotOf(jobId, now.state !== 'running' ? now : await done);
+  assert.equal(s.state, 'done', `${s.kind}: ${s.error?.message}`);
+  return s.result!;
+}
+
+const call = <M extends MethodName>(tc: TestCore, m: M, input: MethodInput<M>) => tc.call(m, input);
+
+test("a run is stored: listed, reopened with the job's numbers, attention from the database equals the engine's", async () => {
+  const changed = t.next('inspect.runsChanged');
+  const run = await result(t, call(t, 'inspect.run', { modelPath, prompt: PROMPT }));
+  assert.deepEqual(await changed, { runId: run.runId, change: 'added' });
+  const listed = await call(t, 'inspect.runs', {});
+  assert.equal(listed[0].runId, run.runId);
+  assert.equal(listed[0].tokenCount, run.tokens.length);
+  assert.deepEqual(await call(t, 'inspect.getRun', { runId: run.runId }), { kind: 'activations', run });
+
+  const T = run.tokens.length;
+  for (const [layer, head] of [
+    [0, 0],
+    [1, 2],
+  ]) {
+    const fromDb = await call(t, 'inspect.attention', { runId: run.runId, layer, head });
+    const fromEngine = await t.core.workers.engine.request('inspectAttention', { runId: run.runId, layer, head });
+    assert.deepEqual(fromDb, fromEngine, `layer ${layer} head ${head}`);
+    assert.equal(fromDb.data.length, T * T);
+  }
+});
+
+test('after the engine worker restarts, lazy views of a stored run recompute it under its id with the same numbers', async () => {
+  const run = await result(t, call(t, 'inspect.run', { modelPath, prompt: PROMPT, topK: 5 }));
+  const lens = await call(t, 'inspect.lens', { runId: run.runId, position: 3, topK: 5 });
+  const iv = { runId: run.runId, topK: 5, interventions: [{ kind: 'head' as const, layer: 1, head: 0, scale: 0 }] };
+  const before = await result(t, call(t, 'inspect.intervene', iv));
+
+  await call(t, 'workers.crashForTest', { worker: 'engine' });
+  assert.equal(await t.core.workers.engine.request('inspectHolds', { runId: run.runId }), false, 'the new worker holds nothing');
+  // two views at once share one recomputation
+  const engine = t.core.workers.engine;
+  const tasks: string[] = [];
+  const request = engine.request.bind(engine);
+  engine.request = ((task, input, options) => (tasks.push(task), request(task, input, options))) as typeof engine.request;
+  try {
+    const [l1, l2] = await Promise.all([
+      call(t, 'inspect.lens', { runId: run.runId, position: 3, topK: 5 }),
+      call(t, 'inspect.lens', { runId: run.runId, position: 3, topK: 5 }),
+    ]);
+    assert.deepEqual(l1, lens);
+    assert.deepEqual(l2, lens);
+  } finally {
+    delete (engine as Partial<typeof engine>).request;
+  }
+  assert.equal(tasks.filter((x) => x === 'inspectRun').length, 1, tasks.join(', '));
+  const again = await result(t, call(t, 'inspect.intervene', iv));
+  assert.deepEqual({ ...again, timing: null }, { ...before, timing: null });
+  assert.equal(again.before[0].prob, run.next[0].prob, "before = the stored run's own next-token distribution");
+});
+
+test('gradient runs are stored with their id; unknown and deleted runs are clear not_found errors', async () => {
+  const g = await result(t, call(t, 'inspect.gradients', { modelPath, prompt: 'The quick brown', target: ' fox' }));
+  assert.deepEqual(await call(t, 'inspect.getRun', { runId: g.runId }), { kind: 'gradients', run: g });
+  assert.equal((await call(t, 'inspect.runs', {}))[0].headline, `loss ${g.loss.toFixed(4)}`);
+  // a gradient run has no activations to look at
+  assert.equal((await t.fail('inspect.lens', { runId: g.runId, position: 0, topK: 3 })).code, 'bad_input');
+
+  assert.deepEqual(await call(t, 'inspect.deleteRun', { runId: g.runId }), { deleted: true });
+  assert.deepEqual(await call(t, 'inspect.deleteRun', { runId: g.runId }), { deleted: false });
+  const gone = await t.fail('inspect.getRun', { runId: g.runId });
+  assert.equal(gone.code, 'not_found');
+  assert.match(gone.message, /does not exist/);
+  assert.equal((await t.fail('inspect.attention', { runId: 'no-such-run', layer: 0, head: 0 })).code, 'not_found');
+  assert.equal((await t.fail('inspect.getRun', { runId: '' } as never)).code, 'bad_input');
+});
+
+test('a run reopens in a new core on the same database, and its lazy views still work', async () => {
+  const run = await result(t, call(t, 'inspect.run', { modelPath, prompt: 'a reopened prompt', topK: 4 }));
+  await t.close();
+  const t2 = await startTestCore({ dataDir: dir });
+  t = t2;
+  assert.deepEqual(await call(t2, 'inspect.getRun', { runId: run.runId }), { kind: 'activations', run });
+  const lensLast = await call(t2, 'inspect.lens', { runId: run.runId, position: run.tokens.length - 1, topK: 4 });
+  assert.deepEqual(
+    lensLast,
+    run.lens.find((l) => l.position === run.tokens.length - 1),
+  );
+});
+
+test('a gradient job shows real progress and cancels in the backward; nothing is stored and the engine keeps working', async () => {
+  const long = Array.from({ length: 160 }, (_, i) => `word${i % 37} and`).join(' ');
+  const runsBefore = (await call(t, 'inspect.runs', {})).length;
+  const restartsBefore = t.core.workers.engine.snapshot.restarts;
+  const { jobId } = await call(t, 'inspect.gradients', { modelPath, prompt: long, target: '' });
+  const inBackward = await t.next('jobs.update', (s) => s.jobId === jobId && (s.message.startsWith('backward') || s.state !== 'running'));
+  assert.equal(inBackward.state, 'running', `the job was still running in the backward (${inBackward.state}: ${inBackward.message})`);
+  assert.ok(inBackward.progress! > 0.4 && inBackward.progress! < 1, `progress ${inBackward.progress}`);
+  const ended = t.next('jobs.update', (s) => s.jobId === jobId && s.state !== 'running');
+  t.core.jobs.cancel(jobId);
+  assert.equal((await ended).state, 'cancelled');
+  assert.equal((await call(t, 'inspect.runs', {})).length, runsBefore, 'a cancelled run is not stored');
+  const g = await result(t, call(t, 'inspect.gradients', { modelPath, prompt: 'The quick brown', target: ' fox' }));
+  assert.ok(Number.isFinite(g.loss));
+  assert.equal(t.core.workers.engine.snapshot.restarts, restartsBefore, 'the cancel did not cost the worker');
+});
