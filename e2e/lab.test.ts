@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SpeedRun } from '../electron/core/api/lab.ts';
+import { ChecksStore } from '../electron/core/store/lab.ts';
 import { ensureTestModels } from '../test-support/models.ts';
 import { connectApi } from './support/api.ts';
 import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
@@ -90,4 +91,21 @@ test('check this model: the verdict is shown with the numbers behind it', async 
   assert.match(await verdict.innerText(), new RegExp(stored.result.verdict.headline.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   await page.screenshot({ path: join(SHOTS, 'lab-check.png') });
   assert.deepEqual(pageErrors(page), []);
+});
+
+test('when the stored check of a model failed, the inspectors say so on their own screen', async () => {
+  const stored = await connectApi(host).api.lab.latestCheck({});
+  assert.ok(stored);
+  // Record a failing check of the same file as a perturbed engine would produce it (run.test.ts makes a real one).
+  const failing = structuredClone(stored.result);
+  failing.verdict = { ok: false, headline: 'Our engine DISAGREES with llama.cpp on this model, first at prompt 1, position 3.', details: [], firstFailure: { prompt: 0, position: 3, reason: 'test' } };
+  new ChecksStore(host.core.db).add({ modelId: stored.modelId, modelPath: stored.modelPath, modelName: stored.modelName, quantization: stored.quantization, result: failing });
+  host.core.events.publish('lab.checkStored', { modelPath: stored.modelPath, ok: false });
+  await goToScreen(page, 'inspect');
+  await page.getByTestId('inspect-model-path').fill(stored.modelPath);
+  const banner = page.getByTestId('check-banner');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /These numbers may be wrong\..*\(prompt 1, position 3\), beyond what F32 rounding explains/s);
+  await page.getByTestId('inspect-model-path').fill('/elsewhere/other.gguf');
+  await banner.waitFor({ state: 'detached' });
 });
