@@ -1,11 +1,12 @@
 // npm run make-models [-- --270m] [--seed N] [--out DIR]
-// Generates the synthetic Gemma 3 test models (nano, mini F32/F16/Q8_0) into .cache/models/ and prints
-// how long each took. With --270m it also writes the random model with Gemma 3 270M's exact shapes
-// (F32 ≈ 1.07 GB and Q8_0 ≈ 0.29 GB), for benchmarks; it is never committed.
+// Generates the synthetic Gemma 3 test models (nano, mini F32/F16/Q8_0, and rv-small F32/Q8_0 with the
+// real Gemma 3 vocabulary) into .cache/models/ and prints how long each took. With --270m it also writes
+// the random model with Gemma 3 270M's exact shapes and real vocabulary (F32 ≈ 1.07 GB and
+// Q8_0 ≈ 0.29 GB), for benchmarks; it is never committed.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SEED, generateGemma3, modelFileName, type GenerateOptions } from '../electron/core/engine/synth/index.ts';
+import { DEFAULT_SEED, generateGemma3, modelFileName, type GenerateOptions } from '../test-support/synth/index.ts';
 import { MODELS_DIR } from '../test-support/models.ts';
 
 const { values } = parseArgs({
@@ -25,6 +26,8 @@ const jobs: GenerateOptions[] = [
   { preset: 'mini', weightType: 'F32', seed },
   { preset: 'mini', weightType: 'F16', seed },
   { preset: 'mini', weightType: 'Q8_0', seed },
+  { preset: 'rv-small', weightType: 'F32', seed },
+  { preset: 'rv-small', weightType: 'Q8_0', seed },
 ];
 if (values['270m']) {
   jobs.push({ preset: 'gemma3-270m', weightType: 'F32', seed }, { preset: 'gemma3-270m', weightType: 'Q8_0', seed });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openGguf } from '../electron/core/engine/gguf/index.ts';
-import { generateGemma3 } from '../electron/core/engine/synth/index.ts';
+import { generateGemma3 } from './synth/index.ts';
 
 function run(dir: string): Promise<string> {
   const url = pathToFileURL(join(import.meta.dirname, 'models.ts')).href;
@@ -39,5 +39,28 @@ test('four processes generating the test models at once all get the same complet
     for (const p of Object.values(paths[0])) openGguf(p).close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ensureRealVocabModel: one cached file per size and type, carrying the real 262,144-token vocabulary', async () => {
+  const { ensureRealVocabModel } = await import('./models.ts');
+  const { statSync } = await import('node:fs');
+  const small = await ensureRealVocabModel('small');
+  assert.match(small, /glassbox-rv-small-f32-s1234-g\d+\.gguf$/);
+  const mtime = statSync(small).mtimeMs;
+  assert.equal(await ensureRealVocabModel('small', 'F32'), small, 'cached: the same path');
+  assert.equal(statSync(small).mtimeMs, mtime, 'cached: not rewritten');
+  const q8 = await ensureRealVocabModel('small', 'Q8_0');
+  assert.notEqual(q8, small);
+  for (const p of [small, q8]) {
+    const f = openGguf(p);
+    try {
+      const tokens = f.metadata['tokenizer.ggml.tokens'] as string[];
+      assert.equal(tokens.length, 262_144);
+      assert.deepEqual([tokens[2], tokens[105], tokens[9259]], ['<bos>', '<start_of_turn>', 'Hello']);
+      assert.deepEqual(f.tensor('token_embd.weight')!.dims, [64, 262_144]);
+    } finally {
+      f.close();
+    }
   }
 });

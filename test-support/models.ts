@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SEED, generateGemma3, modelFileName, type GenerateOptions } from '../electron/core/engine/synth/index.ts';
+import { DEFAULT_SEED, generateGemma3, modelFileName, type GenerateOptions } from './synth/index.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const MODELS_DIR = process.env.GLASSBOX_MODELS_DIR ?? join(REPO_ROOT, '.cache', 'models');
@@ -54,7 +54,19 @@ export async function ensureKQuantTestModels(seed = DEFAULT_SEED): Promise<KQuan
   };
 }
 
-/** A random model with Gemma 3 270M's exact shapes (vocab 262,144; F32 ≈ 1.07 GB). Benchmarks only. */
+/** A random model with Gemma 3 270M's exact shapes and real vocabulary (F32 ≈ 1.07 GB). Benchmarks only. */
 export async function ensureModel270m(type: 'F32' | 'Q8_0', seed = DEFAULT_SEED): Promise<string> {
   return ensureModel({ preset: 'gemma3-270m', weightType: type, seed });
+}
+
+export type RealVocabSize = 'small' | '270m';
+
+/**
+ * A model with Gemma 3's real 262,144-token vocabulary (tokens, scores, types, chat template as the
+ * official GGUF files carry them), so text tokenizes exactly as with Gemma 3 270M.
+ *   'small': nano's 2 blocks (D 64), F32 67 MB (Q8_0 18 MB): what Chat/Inspect tests can afford.
+ *   '270m': Gemma 3 270M's exact shapes, F32 ≈ 1.07 GB (Q8_0 ≈ 0.29 GB): benchmarks only.
+ */
+export async function ensureRealVocabModel(size: RealVocabSize = 'small', type: 'F32' | 'Q8_0' = 'F32', seed = DEFAULT_SEED): Promise<string> {
+  return ensureModel({ preset: size === 'small' ? 'rv-small' : 'gemma3-270m', weightType: type, seed });
 }

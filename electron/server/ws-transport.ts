@@ -1,5 +1,6 @@
 // Carries the API over WebSocket: each client message is a call answered by a result with the same
-// id; every core event is pushed to every connected client.
+// id; every core event is pushed to every connected client. Messages holding typed arrays travel as
+// binary frames, the rest as JSON text (see ../core/api/wire.ts).
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Dispatch } from '../core/app/dispatcher.ts';
 import type { EventBus } from '../core/app/events.ts';
@@ -14,18 +15,19 @@ function sendTo(ws: WebSocket, msg: ServerMessage): void {
 
 export function attachWsTransport(wss: WebSocketServer, dispatch: Dispatch, events: EventBus): () => void {
   const unsubscribe = events.subscribe((event) => {
-    const text = encodeWire({ t: 'event', event });
-    for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    // Encoded once for every client.
+    const frame = encodeWire({ t: 'event', event });
+    for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(frame);
   });
 
   wss.on('connection', (ws) => {
     ws.on('message', async (data, isBinary) => {
-      if (isBinary) return ws.close(1003, 'binary frames are not part of the protocol');
       let msg: ClientMessage;
       try {
-        msg = decodeWire<ClientMessage>(data.toString());
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+        msg = decodeWire<ClientMessage>(isBinary ? bytes : bytes.toString());
       } catch {
-        return ws.close(1007, 'message is not valid JSON');
+        return ws.close(1007, 'message is not valid JSON or a valid binary frame');
       }
       if (!msg || msg.t !== 'call' || typeof msg.id !== 'number') return ws.close(1008, 'expected {t:"call", id, method, input}');
       const result = await dispatch(msg.method, msg.input);

@@ -1,15 +1,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ApiProvider } from './api/ApiProvider.tsx';
 import { connectToCore } from './api/connect.ts';
-import { ApiContext } from './api/hooks.ts';
+import { bridgeCoreEvents, createQueryClient } from './api/query.ts';
 import { App } from './app/App.tsx';
 import './styles.css';
 
 const client = connectToCore();
+const queryClient = createQueryClient();
+bridgeCoreEvents(client, queryClient);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ApiContext.Provider value={client}>
+    <ApiProvider client={client} queryClient={queryClient}>
       <App />
-    </ApiContext.Provider>
+    </ApiProvider>
   </StrictMode>,
 );

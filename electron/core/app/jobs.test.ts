@@ -55,3 +55,23 @@ test('unknown job ids are not_found', () => {
   assert.throws(() => jobs.get('nope'), (e: unknown) => e instanceof ServiceError && e.code === 'not_found');
   assert.throws(() => jobs.cancel('nope'), (e: unknown) => e instanceof ServiceError && e.code === 'not_found');
 });
+
+test('a report held back by the throttle still goes out: a job that says "queued" and waits is shown queued', async () => {
+  const events = new EventBus();
+  const jobs = new JobRegistry(events);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  // Resolves on the first published update that carries the message, while the job is still waiting.
+  const queued = new Promise<JobSnapshot>((resolve) => {
+    const off = events.subscribe((e) => e.name === 'jobs.update' && e.payload.message === 'Queued: waiting' && (off(), resolve(e.payload)));
+  });
+  const { done } = jobs.start({ kind: 'test', title: 'T' }, async (job) => {
+    job.progress(0, 'Queued: waiting'); // within the throttle interval of the start's own update
+    await gate;
+    return null;
+  });
+  const shown = await queued;
+  assert.equal(shown.state, 'running');
+  release();
+  await done;
+});

@@ -22,10 +22,18 @@ export interface JobContext {
 }
 
 const KEEP_FINISHED = 200;
+
+interface Entry {
+  snapshot: JobSnapshot;
+  controller: AbortController;
+  lastPublish: number;
+  /** a publish held back by the throttle, sent when the interval is up */
+  trailing: ReturnType<typeof setTimeout> | null;
+}
 const PROGRESS_INTERVAL_MS = 100;
 
 export class JobRegistry {
-  private readonly jobs = new Map<string, { snapshot: JobSnapshot; controller: AbortController; lastPublish: number }>();
+  private readonly jobs = new Map<string, Entry>();
 
   constructor(private readonly events: EventBus) {}
 
@@ -44,7 +52,7 @@ export class JobRegistry {
       error: null,
       result: null,
     };
-    const entry = { snapshot, controller, lastPublish: 0 };
+    const entry: Entry = { snapshot, controller, lastPublish: 0, trailing: null };
     this.jobs.set(jobId, entry);
     this.publish(entry);
 
@@ -54,8 +62,11 @@ export class JobRegistry {
       progress: (fraction, message) => {
         if (entry.snapshot.state !== 'running') return;
         entry.snapshot = { ...entry.snapshot, progress: fraction === null ? null : Math.min(1, Math.max(0, fraction)), message: message ?? entry.snapshot.message };
-        const now = Date.now();
-        if (now - entry.lastPublish >= PROGRESS_INTERVAL_MS || fraction === 1) this.publish(entry);
+        const wait = entry.lastPublish + PROGRESS_INTERVAL_MS - Date.now();
+        if (wait <= 0 || fraction === 1) this.publish(entry);
+        // Throttled: the latest state still goes out when the interval is up, so a job that reports
+        // once and then waits (queued, loading) is never shown with a stale message.
+        else entry.trailing ??= setTimeout(() => entry.snapshot.state === 'running' && this.publish(entry), wait);
       },
     };
 
@@ -102,13 +113,15 @@ export class JobRegistry {
     for (const id of this.jobs.keys()) this.cancel(id);
   }
 
-  private finish(entry: { snapshot: JobSnapshot; lastPublish: number }, patch: Partial<JobSnapshot>): void {
+  private finish(entry: Entry, patch: Partial<JobSnapshot>): void {
     entry.snapshot = { ...entry.snapshot, ...patch, finishedAt: Date.now() };
     this.publish(entry);
     this.prune();
   }
 
-  private publish(entry: { snapshot: JobSnapshot; lastPublish: number }): void {
+  private publish(entry: Entry): void {
+    if (entry.trailing) clearTimeout(entry.trailing);
+    entry.trailing = null;
     entry.lastPublish = Date.now();
     this.events.publish('jobs.update', entry.snapshot);
   }

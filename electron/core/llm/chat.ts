@@ -51,7 +51,8 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
   const publishMessage = (m: ChatMessage | undefined) => m && ctx.events.publish('chat.message', { message: m });
   const publishSession = (sessionId: string) => {
     ctx.events.publish('chat.sessionChanged', { sessionId, currentLeafId: leafOf(sessionId), config: store.config(sessionId) });
-    ctx.events.publish('sessions.changed', { sessions: sessions.list() });
+    const session = sessions.get(sessionId);
+    if (session) ctx.events.publish('sessions.changed', { kind: 'upsert', session });
   };
 
   function leafOf(sessionId: string, messages?: ChatMessage[]): string | null {
@@ -307,7 +308,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         store.setCurrentLeaf(s.id, data.currentLeafId ? newId.get(data.currentLeafId)! : newestLeafBelow(store.list(s.id), null));
         return sessions.get(s.id)!;
       })();
-      ctx.events.publish('sessions.changed', { sessions: sessions.list() });
+      ctx.events.publish('sessions.changed', { kind: 'upsert', session });
       return session;
     },
   };

@@ -1,6 +1,6 @@
 // chat_sessions table.
 import { randomUUID } from 'node:crypto';
-import type { ChatSession } from '../api/sessions.ts';
+import type { ChatSession, SessionPage } from '../api/sessions.ts';
 import type { Db } from './database.ts';
 
 interface Row {
@@ -23,11 +23,36 @@ const SELECT = `SELECT s.id, s.title, s.created_at, s.updated_at,
   (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id) AS message_count
   FROM chat_sessions s`;
 
+const ORDER = 'ORDER BY s.updated_at DESC, s.created_at DESC, s.id DESC';
+
+/** A cursor names the last session of a page by its sort key; the next page starts strictly after it. */
+const encodeCursor = (s: ChatSession) => `${s.updatedAt}.${s.createdAt}.${s.id}`;
+function decodeCursor(cursor: string): [number, number, string] | null {
+  const m = /^(\d{1,16})\.(\d{1,16})\.(.+)$/s.exec(cursor);
+  return m ? [Number(m[1]), Number(m[2]), m[3]] : null;
+}
+
+export class BadCursorError extends Error {}
+
 export class SessionsStore {
   constructor(private readonly db: Db) {}
 
   list(): ChatSession[] {
-    return (this.db.prepare(`${SELECT} ORDER BY s.updated_at DESC, s.created_at DESC`).all() as Row[]).map(toSession);
+    return (this.db.prepare(`${SELECT} ${ORDER}`).all() as Row[]).map(toSession);
+  }
+
+  /** Keyset paging over the updated_at index: the cost of a page does not grow with the pages before it. */
+  page(limit: number, cursor?: string): SessionPage {
+    let rows: Row[];
+    if (cursor === undefined) {
+      rows = this.db.prepare(`${SELECT} ${ORDER} LIMIT ?`).all(limit + 1) as Row[];
+    } else {
+      const key = decodeCursor(cursor);
+      if (!key) throw new BadCursorError('this cursor was not given by sessions.page');
+      rows = this.db.prepare(`${SELECT} WHERE (s.updated_at, s.created_at, s.id) < (?, ?, ?) ${ORDER} LIMIT ?`).all(...key, limit + 1) as Row[];
+    }
+    const sessions = rows.slice(0, limit).map(toSession);
+    return { sessions, nextCursor: rows.length > limit ? encodeCursor(sessions[sessions.length - 1]) : null };
   }
 
   get(id: string): ChatSession | undefined {

@@ -1,15 +1,19 @@
-// React glue for the API client: one client per app via context, event subscriptions, and a
-// small query hook that refetches when told to.
+// React glue for the API client: one client per app via context, event subscriptions, the connection
+// state, and the server-state hooks (cached queries kept fresh by the event bridge in query.ts).
+import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { EventName, EventPayload } from '../../../electron/core/api/contract.ts';
+import type { SessionPage } from '../../../electron/core/api/sessions.ts';
+import type { SettingKey, Settings } from '../../../electron/core/api/settings.ts';
 import type { ApiClient } from './client.ts';
+import { flattenSessions, queryKeys, SESSIONS_PAGE } from './query.ts';
 import type { ConnectionState } from './transport.ts';
 
 export const ApiContext = createContext<ApiClient | null>(null);
 
 export function useClient(): ApiClient {
   const client = useContext(ApiContext);
-  if (!client) throw new Error('useClient outside <ApiContext.Provider>');
+  if (!client) throw new Error('useClient outside <ApiProvider>');
   return client;
 }
 
@@ -33,35 +37,55 @@ export function useConnection(): ConnectionState {
   return state;
 }
 
-export interface Query<T> {
-  data: T | undefined;
-  error: Error | null;
-  loading: boolean;
-  reload(): void;
-  /** Replace the data locally (e.g. from an event payload). */
-  set(data: T): void;
+// ── Server state: one request however many components ask; events update the cache ─────────────────
+
+export function useSettings() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.settings, queryFn: () => api.settings.getAll() });
 }
 
-/** Runs `load` on mount, when `deps` change and when the connection comes back. */
-export function useQuery<T>(load: () => Promise<T>, deps: unknown[] = []): Query<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<Error | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-  const connection = useConnection();
-  const reload = useCallback(() => setTick((t) => t + 1), []);
-  useEffect(() => {
-    if (connection !== 'open') return;
-    let live = true;
-    setLoading(true);
-    load().then(
-      (d) => live && (setData(d), setError(null), setLoading(false)),
-      (e: unknown) => live && (setError(e instanceof Error ? e : new Error(String(e))), setLoading(false)),
-    );
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tick, connection, ...deps]);
-  return { data, error, loading, reload, set: setData };
+/** Sets one setting; the cache shows the new value at once and the core's answer confirms it. */
+export function useSetSetting() {
+  const api = useApi();
+  const queries = useQueryClient();
+  return useCallback(
+    async <K extends SettingKey>(key: K, value: Settings[K]) => {
+      const before = queries.getQueryData<Settings>(queryKeys.settings);
+      if (before) queries.setQueryData<Settings>(queryKeys.settings, { ...before, [key]: value });
+      try {
+        queries.setQueryData(queryKeys.settings, await api.settings.set({ key, value }));
+      } catch (e) {
+        if (before) queries.setQueryData(queryKeys.settings, before);
+        throw e;
+      }
+    },
+    [api, queries],
+  );
+}
+
+export function useModelList() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.models, queryFn: () => api.models.list() });
+}
+
+export function useDownloads() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.downloads, queryFn: () => api.models.downloads() });
+}
+
+export function useDefaultDownload() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.defaultDownload, queryFn: () => api.models.defaultDownload() });
+}
+
+/** The chat list, one page at a time (most recently updated first); `fetchNextPage` loads more. */
+export function useSessionList() {
+  const api = useApi();
+  const query = useInfiniteQuery({
+    queryKey: queryKeys.sessions,
+    queryFn: ({ pageParam }) => api.sessions.page(pageParam ? { limit: SESSIONS_PAGE, cursor: pageParam } : { limit: SESSIONS_PAGE }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  return { ...query, sessions: flattenSessions(query.data as InfiniteData<SessionPage, string | undefined> | undefined) };
 }

@@ -1,14 +1,16 @@
 // Transport over the headless host's WebSocket (/api). Reconnects with backoff when the host goes
 // away; calls made while disconnected, or in flight when the socket drops, answer a 'transport' error.
 // `WebSocketImpl` lets Node tests pass the `ws` package; the browser uses its own WebSocket.
+// Messages holding typed arrays travel as binary frames (see electron/core/api/wire.ts).
 import type { ApiEvent } from '../../../electron/core/api/contract.ts';
 import type { ApiResult } from '../../../electron/core/api/errors.ts';
-import { decodeWire, encodeWire, type ServerMessage } from '../../../electron/core/api/wire.ts';
+import { decodeWire, encodeWire, type ServerMessage, type WireFrame } from '../../../electron/core/api/wire.ts';
 import type { ConnectionState, Transport } from './transport.ts';
 
 interface MinimalSocket {
   readyState: number;
-  send(data: string): void;
+  binaryType: string;
+  send(data: WireFrame): void;
   close(): void;
   onopen: ((ev: unknown) => void) | null;
   onclose: ((ev: unknown) => void) | null;
@@ -22,7 +24,7 @@ export function wsTransport(url: string, options: { WebSocketImpl?: SocketCtor; 
   const eventListeners = new Set<(e: ApiEvent) => void>();
   const connectionListeners = new Set<(s: ConnectionState) => void>();
   const pending = new Map<number, (r: ApiResult<unknown>) => void>();
-  const queue: string[] = [];
+  const queue: WireFrame[] = [];
   let nextId = 1;
   let socket: MinimalSocket | null = null;
   let state: ConnectionState = 'connecting';
@@ -46,13 +48,20 @@ export function wsTransport(url: string, options: { WebSocketImpl?: SocketCtor; 
     setState('connecting');
     const ws = new Impl(url);
     socket = ws;
+    ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       attempt = 0;
       setState('open');
-      for (const text of queue.splice(0)) ws.send(text);
+      for (const frame of queue.splice(0)) ws.send(frame);
     };
     ws.onmessage = (ev) => {
-      const msg = decodeWire<ServerMessage>(String(ev.data));
+      let msg: ServerMessage;
+      try {
+        msg = decodeWire<ServerMessage>(typeof ev.data === 'string' ? ev.data : (ev.data as ArrayBuffer));
+      } catch (e) {
+        console.error('Glassbox: a message from the host could not be read', e);
+        return;
+      }
       if (msg.t === 'result') {
         const resolve = pending.get(msg.id);
         pending.delete(msg.id);
@@ -80,11 +89,11 @@ export function wsTransport(url: string, options: { WebSocketImpl?: SocketCtor; 
     },
     call(method, input) {
       const id = nextId++;
-      const text = encodeWire({ t: 'call', id, method, input });
+      const frame = encodeWire({ t: 'call', id, method, input });
       return new Promise((resolve) => {
         pending.set(id, resolve);
-        if (socket && state === 'open') socket.send(text);
-        else queue.push(text);
+        if (socket && state === 'open') socket.send(frame);
+        else queue.push(frame);
       });
     },
     onEvent(listener) {

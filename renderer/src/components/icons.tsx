@@ -1,110 +1,57 @@
-// Line icons (24×24, stroke = currentColor), drawn here so the app loads nothing remote.
-import type { ReactNode, SVGProps } from 'react';
-
-function Icon({ children, ...props }: SVGProps<SVGSVGElement> & { children: ReactNode }) {
-  return (
-    <svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" strokeWidth={1.75} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" {...props}>
-      {children}
-    </svg>
-  );
-}
+// The app's icons, by what they mean here, drawn by lucide-react (bundled with the app, nothing
+// loaded remotely). Swap an icon in one place; every screen follows. The logo is our own drawing.
+import {
+  Box, Check, ChevronLeft, ChevronRight, Copy, Cpu, Database, Download, File, FlaskConical, FolderOpen, GraduationCap, Info,
+  MessageSquare, Monitor, Moon, Pause, Play, Plus, Pencil, RotateCcw, ScanSearch, Search, SendHorizontal, Settings,
+  SlidersHorizontal, Square, SquarePen, Sun, Trash2, TriangleAlert, Upload, X, type LucideIcon, type LucideProps,
+} from 'lucide-react';
+import type { SVGProps } from 'react';
 
 type P = SVGProps<SVGSVGElement>;
-export const ChatIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.4A8 8 0 1 1 21 12Z" />
-  </Icon>
-);
-export const PlaygroundIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M9 3h6M10 3v6l-5.5 9.5A1.7 1.7 0 0 0 6 21h12a1.7 1.7 0 0 0 1.5-2.5L14 9V3" />
-    <path d="M7.5 15h9" />
-  </Icon>
-);
-export const FilesIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
-    <path d="M14 3v5h5M9 13h6M9 17h4" />
-  </Icon>
-);
-export const InspectIcon = (p: P) => (
-  <Icon {...p}>
-    <circle cx="11" cy="11" r="7" />
-    <path d="m20 20-3.5-3.5M8 11h6M11 8v6" />
-  </Icon>
-);
-export const DatasetsIcon = (p: P) => (
-  <Icon {...p}>
-    <ellipse cx="12" cy="5.5" rx="7.5" ry="2.5" />
-    <path d="M4.5 5.5v13c0 1.4 3.4 2.5 7.5 2.5s7.5-1.1 7.5-2.5v-13M4.5 12c0 1.4 3.4 2.5 7.5 2.5s7.5-1.1 7.5-2.5" />
-  </Icon>
-);
-export const FinetuneIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1.5 14h5M9.5 8h5M17.5 16h5" />
-  </Icon>
-);
-export const ModelsIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="m12 2 8.5 4.75v10.5L12 22l-8.5-4.75V6.75Z" />
-    <path d="m3.5 6.75 8.5 4.75 8.5-4.75M12 11.5V22" />
-  </Icon>
-);
-export const SettingsIcon = (p: P) => (
-  <Icon {...p}>
-    <circle cx="12" cy="12" r="3" />
-    <path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1Z" />
-  </Icon>
-);
-export const PlusIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M12 5v14M5 12h14" />
-  </Icon>
-);
-export const PencilIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M17 3a2.8 2.8 0 1 1 4 4L7.5 20.5 2 22l1.5-5.5Z" />
-  </Icon>
-);
-export const TrashIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M3 6h18M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2M19 6l-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6" />
-  </Icon>
-);
-export const SunIcon = (p: P) => (
-  <Icon {...p}>
-    <circle cx="12" cy="12" r="4" />
-    <path d="M12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4" />
-  </Icon>
-);
-export const MoonIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8Z" />
-  </Icon>
-);
-export const MonitorIcon = (p: P) => (
-  <Icon {...p}>
-    <rect x="2" y="3" width="20" height="14" rx="2" />
-    <path d="M8 21h8M12 17v4" />
-  </Icon>
-);
-export const AlertIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0Z" />
-    <path d="M12 9v4M12 17h.01" />
-  </Icon>
-);
-export const CloseIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="M18 6 6 18M6 6l12 12" />
-  </Icon>
-);
-export const SendIcon = (p: P) => (
-  <Icon {...p}>
-    <path d="m22 2-7 20-4-9-9-4Z" />
-    <path d="M22 2 11 13" />
-  </Icon>
-);
+
+/** A lucide icon with our defaults: decorative (aria-hidden), a 1.75 stroke, `size` px unless width/height say otherwise. */
+export function appIcon(Lucide: LucideIcon, size: number) {
+  const AppIcon = (p: LucideProps) => <Lucide size={size} strokeWidth={1.75} aria-hidden="true" {...p} />;
+  AppIcon.displayName = `${Lucide.displayName ?? 'Lucide'}Icon`;
+  return AppIcon;
+}
+
+// Navigation and shell (18 px)
+export const ChatIcon = appIcon(MessageSquare, 18);
+export const PlaygroundIcon = appIcon(FlaskConical, 18);
+export const FilesIcon = appIcon(FolderOpen, 18);
+export const InspectIcon = appIcon(ScanSearch, 18);
+export const DatasetsIcon = appIcon(Database, 18);
+export const FinetuneIcon = appIcon(GraduationCap, 18);
+export const ModelsIcon = appIcon(Box, 18);
+export const SettingsIcon = appIcon(Settings, 18);
+export const PlusIcon = appIcon(Plus, 18);
+export const PencilIcon = appIcon(Pencil, 18);
+export const TrashIcon = appIcon(Trash2, 18);
+export const SunIcon = appIcon(Sun, 18);
+export const MoonIcon = appIcon(Moon, 18);
+export const MonitorIcon = appIcon(Monitor, 18);
+export const AlertIcon = appIcon(TriangleAlert, 18);
+export const CloseIcon = appIcon(X, 18);
+export const SendIcon = appIcon(SendHorizontal, 18);
+
+// Actions in chat, models and settings (16 px)
+export const StopIcon = appIcon(Square, 16);
+export const RegenerateIcon = appIcon(RotateCcw, 16);
+export const CopyIcon = appIcon(Copy, 16);
+export const CheckIcon = appIcon(Check, 16);
+export const ChevronLeftIcon = appIcon(ChevronLeft, 16);
+export const ChevronRightIcon = appIcon(ChevronRight, 16);
+export const SearchIcon = appIcon(Search, 16);
+export const DownloadIcon = appIcon(Download, 16);
+export const UploadIcon = appIcon(Upload, 16);
+export const SlidersIcon = appIcon(SlidersHorizontal, 16);
+export const EditIcon = appIcon(SquarePen, 16);
+export const PauseIcon = appIcon(Pause, 16);
+export const PlayIcon = appIcon(Play, 16);
+export const CpuIcon = appIcon(Cpu, 16);
+export const FileIcon = appIcon(File, 16);
+export const InfoIcon = appIcon(Info, 16);
 
 export function Logo(props: P) {
   return (

@@ -1,25 +1,33 @@
-import { notFound } from '../../api/errors.ts';
-import { SessionsStore } from '../../store/sessions.ts';
+import { notFound, ServiceError } from '../../api/errors.ts';
+import { BadCursorError, SessionsStore } from '../../store/sessions.ts';
 import type { CoreContext, ServiceHandlers } from '../context.ts';
 
 export function sessionsHandlers(ctx: CoreContext): ServiceHandlers<'sessions'> {
   const store = new SessionsStore(ctx.db);
-  const changed = () => ctx.events.publish('sessions.changed', { sessions: store.list() });
+  // Only the session that changed travels: a create costs the same with 50 or 5,000 chats.
+  const upserted = (id: string) => {
+    const session = store.get(id)!;
+    ctx.events.publish('sessions.changed', { kind: 'upsert', session });
+    return session;
+  };
   return {
     'sessions.list': () => store.list(),
-    'sessions.create': ({ title }) => {
-      const session = store.create(title ?? 'New chat');
-      changed();
-      return session;
+    'sessions.page': ({ limit, cursor }) => {
+      try {
+        return store.page(limit, cursor);
+      } catch (err) {
+        if (err instanceof BadCursorError) throw new ServiceError('bad_input', err.message);
+        throw err;
+      }
     },
+    'sessions.create': ({ title }) => upserted(store.create(title ?? 'New chat').id),
     'sessions.rename': ({ id, title }) => {
       if (!store.rename(id, title)) throw notFound('chat session', id);
-      changed();
-      return store.get(id)!;
+      return upserted(id);
     },
     'sessions.delete': ({ id }) => {
       if (!store.delete(id)) throw notFound('chat session', id);
-      changed();
+      ctx.events.publish('sessions.changed', { kind: 'delete', id });
       return { deleted: true as const };
     },
   };

@@ -4,10 +4,11 @@ import { GgufError } from './errors.ts';
 import type { ByteSource } from './source.ts';
 
 const WINDOW = 1 << 20;
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a string that starts with U+FEFF keeps it (Gemma 3 has a token "\uFEFF//" beside "//").
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 // Values (vocab pieces, templates) decode leniently as llama.cpp and node-llama-cpp treat them as bytes;
 // keys and tensor names must be valid because we look them up by name.
-const utf8Lenient = new TextDecoder('utf-8');
+const utf8Lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export class Cursor {
   pos = 0;

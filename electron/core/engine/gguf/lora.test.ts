@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
 import { ensureTestModels } from '../../../../test-support/models.ts';
-import { PRESETS } from '../synth/presets.ts';
+import { PRESETS } from '../../../../test-support/synth/presets.ts';
 import { GgufError } from './errors.ts';
 import { loraAdapterSpec, type LoraPair } from './lora.ts';
 import { openGguf } from './reader.ts';

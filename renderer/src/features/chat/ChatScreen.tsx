@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { AlertIcon, ChatIcon, PlusIcon } from '../../components/icons.tsx';
 import { DownloadIcon, SlidersIcon, UploadIcon } from '../../components/more-icons.tsx';
+import { Menu } from '../../components/menu.tsx';
 import { Switch } from '../../components/fields.tsx';
 import { Button, EmptyState, Kbd } from '../../components/ui.tsx';
 import { navigate } from '../../app/navigation.ts';
@@ -20,7 +21,7 @@ import { useSessions } from './useSessions.ts';
 import { bandClass, bandLabel, type ConfidenceBand } from './confidence.ts';
 
 export function ChatScreen() {
-  const { sessions, loading, error, create, rename, remove, reload: reloadSessions } = useSessions();
+  const { sessions, loading, error, create, rename, remove, reload: reloadSessions, hasMore, loadMore } = useSessions();
   const library = useChatLibrary();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
@@ -94,6 +95,7 @@ export function ChatScreen() {
                 if (id === selectedId) setSelectedId(null);
                 void run(remove(id));
               }}
+              onLoadMore={hasMore ? loadMore : undefined}
             />
           )}
         </div>
@@ -308,43 +310,19 @@ function Conversation({
 }
 
 function ExportMenu({ onExport }: { onExport(format: 'markdown' | 'json'): void }) {
-  const [open, setOpen] = useState(false);
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => !ref.current?.contains(e.target as Node) && setOpen(false);
-    window.addEventListener('mousedown', close);
-    return () => window.removeEventListener('mousedown', close);
-  }, [open]);
-  const pick = (f: 'markdown' | 'json') => (setOpen(false), onExport(f));
   return (
-    <div ref={ref} className="relative" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-      <Button variant="ghost" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        <DownloadIcon /> Export
-      </Button>
-      {open && (
-        <div role="menu" aria-label="Export chat" className="absolute right-0 z-20 mt-1 w-44 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
-          <MenuItem onClick={() => pick('markdown')} autoFocus>
-            Markdown (.md)
-          </MenuItem>
-          <MenuItem onClick={() => pick('json')}>JSON (re-importable)</MenuItem>
-        </div>
-      )}
-    </div>
-  );
-}
-
-function MenuItem({ onClick, children, autoFocus }: { onClick(): void; children: React.ReactNode; autoFocus?: boolean }) {
-  return (
-    <button
-      type="button"
-      role="menuitem"
-      autoFocus={autoFocus}
-      onClick={onClick}
-      className="block w-full rounded-md px-2.5 py-1.5 text-left text-[13px] hover:bg-zinc-100 focus:bg-zinc-100 focus:outline-none dark:hover:bg-zinc-800 dark:focus:bg-zinc-800"
-    >
-      {children}
-    </button>
+    <Menu
+      label="Export chat"
+      trigger={
+        <Button variant="ghost">
+          <DownloadIcon /> Export
+        </Button>
+      }
+      items={[
+        { label: 'Markdown (.md)', onSelect: () => onExport('markdown') },
+        { label: 'JSON (re-importable)', onSelect: () => onExport('json') },
+      ]}
+    />
   );
 }
 

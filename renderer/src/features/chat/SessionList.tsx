@@ -20,6 +20,7 @@ export function SessionList({
   onRename,
   onCancelRename,
   onDelete,
+  onLoadMore,
 }: {
   sessions: ChatSession[];
   selectedId: string | null;
@@ -29,6 +30,8 @@ export function SessionList({
   onRename(id: string, title: string): void;
   onCancelRename(): void;
   onDelete(id: string): void;
+  /** Set while older chats remain on the server (the list is loaded in pages). */
+  onLoadMore?: () => void;
 }) {
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const onItemKey = (e: KeyboardEvent, s: ChatSession, index: number) => {
@@ -99,6 +102,13 @@ export function SessionList({
           </li>
         );
       })}
+      {onLoadMore && (
+        <li>
+          <button type="button" onClick={onLoadMore} className="w-full rounded-md px-3 py-2 text-center text-[12.5px] text-zinc-500 hover:bg-zinc-100 hover:text-zinc-800 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-200">
+            Show older chats
+          </button>
+        </li>
+      )}
     </ul>
   );
 }

@@ -2,7 +2,7 @@
 // (send, stop, regenerate, edit, switch branch, change settings) into calls. The core owns the state;
 // this hook mirrors it through chatReducer.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { defaultSampling, type GenerationStarted, type SessionConfig } from '../../../../electron/core/api/chat.ts';
+import { defaultSampling, type ChatDelta, type GenerationStarted, type SessionConfig } from '../../../../electron/core/api/chat.ts';
 import type { ModelInfo } from '../../../../electron/core/api/models.ts';
 import { useApi, useConnection, useEvent } from '../../api/hooks.ts';
 import { chatReducer, initialChatState, threadOf } from './chatState.ts';
@@ -57,8 +57,21 @@ export function useChat(sessionId: string) {
   }, [api, connection]);
   useEvent('models.changed', ({ models }) => setActiveModel(models.find((m) => m.active) ?? null));
 
-  useEvent('chat.delta', (delta) => dispatch({ type: 'delta', delta }));
-  useEvent('chat.message', ({ message }) => dispatch({ type: 'message', message }));
+  // Deltas arrive up to hundreds of times a second: apply them once per frame (React batches the
+  // dispatches into one render). Anything else about messages first applies what is queued, in order.
+  const queuedDeltas = useRef<ChatDelta[]>([]);
+  const frame = useRef<number | null>(null);
+  const flushDeltas = useCallback(() => {
+    if (frame.current !== null) cancelAnimationFrame(frame.current);
+    frame.current = null;
+    for (const delta of queuedDeltas.current.splice(0)) dispatch({ type: 'delta', delta });
+  }, []);
+  useEffect(() => () => flushDeltas(), [flushDeltas]);
+  useEvent('chat.delta', (delta) => {
+    queuedDeltas.current.push(delta);
+    frame.current ??= requestAnimationFrame(flushDeltas);
+  });
+  useEvent('chat.message', ({ message }) => (flushDeltas(), dispatch({ type: 'message', message })));
   useEvent('chat.sessionChanged', (e) => e.sessionId === sessionId && dispatch({ type: 'sessionChanged', currentLeafId: e.currentLeafId, config: e.config }));
   useEvent('workers.state', (w) => {
     if (w.name !== 'model') return;

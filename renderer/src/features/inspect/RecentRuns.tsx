@@ -4,7 +4,9 @@
 import { Popover } from 'radix-ui';
 import { useState } from 'react';
 import type { RunListItem } from '../../../../electron/core/api/inspect.ts';
-import { useApi, useEvent, useQuery } from '../../api/hooks.ts';
+import { useQuery } from '@tanstack/react-query';
+import { useApi } from '../../api/hooks.ts';
+import { queryKeys } from '../../api/query.ts';
 import { Button } from '../../components/ui.tsx';
 
 const RUN_HASH = /^#\/inspect\/run\/([^/?#]+)$/;
@@ -24,8 +26,7 @@ export function setRunInHash(runId: string | null): void {
 export function RecentRuns({ currentRunId, onOpen }: { currentRunId: string | null; onOpen(runId: string): void }) {
   const api = useApi();
   const [open, setOpen] = useState(false);
-  const runs = useQuery(() => api.inspect.runs({ limit: 50 }), []);
-  useEvent('inspect.runsChanged', () => runs.reload());
+  const runs = useQuery({ queryKey: queryKeys.inspectRuns, queryFn: () => api.inspect.runs({ limit: 50 }) });
   const list = runs.data ?? [];
 
   const [error, setError] = useState<string | null>(null);

@@ -1,6 +1,6 @@
 // The prompt's tokens as chips; clicking one selects its position (logit lens, interventions).
 import type { TokenInfo } from '../../../../electron/core/api/inspect.ts';
-import { show } from './charts/HeatStrip.tsx';
+import { show } from '../../components/charts/HeatStrip.tsx';
 
 export function TokenChips({ tokens, selected, onSelect, testId = 'token-chips' }: { tokens: TokenInfo[]; selected?: number | null; onSelect?: (position: number) => void; testId?: string }) {
   return (

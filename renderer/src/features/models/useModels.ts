@@ -1,47 +1,25 @@
-// The model library and downloads from the core, kept live by models.changed / models.download.
-import { useCallback, useEffect, useState } from 'react';
-import type { DefaultDownload, DownloadInfo, ModelInfo } from '../../../../electron/core/api/models.ts';
-import { useApi, useConnection, useEvent } from '../../api/hooks.ts';
+// The model library and downloads: cached queries (api/query.ts) kept live by models.changed /
+// models.download, plus the actions the Models screen offers.
+import { useQueryClient } from '@tanstack/react-query';
+import type { DownloadInfo } from '../../../../electron/core/api/models.ts';
+import { useApi, useDefaultDownload, useDownloads, useModelList } from '../../api/hooks.ts';
+import { queryKeys, upsertDownload } from '../../api/query.ts';
 
 export function useModels() {
   const api = useApi();
-  const connection = useConnection();
-  const [models, setModels] = useState<ModelInfo[] | null>(null);
-  const [downloads, setDownloads] = useState<DownloadInfo[]>([]);
-  const [offer, setOffer] = useState<DefaultDownload | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const queries = useQueryClient();
+  const list = useModelList();
+  const downloads = useDownloads();
+  const offer = useDefaultDownload();
 
-  const reload = useCallback(() => {
-    api.models.list().then((m) => (setModels(m), setLoadError(null)), (e: Error) => setLoadError(e.message));
-    api.models.downloads().then(setDownloads, () => {});
-  }, [api]);
-  useEffect(() => {
-    if (connection !== 'open') return;
-    reload();
-    api.models.defaultDownload().then(setOffer, () => {});
-  }, [api, connection, reload]);
-
-  useEvent('models.changed', ({ models }) => setModels(models));
-  useEvent('models.download', (d) =>
-    setDownloads((all) => {
-      const i = all.findIndex((x) => x.downloadId === d.downloadId);
-      if (i < 0) return [d, ...all];
-      if (all[i].updatedAt > d.updatedAt) return all;
-      const next = all.slice();
-      next[i] = d;
-      return next;
-    }),
-  );
-
-  const track = (d: DownloadInfo) =>
-    setDownloads((all) => (all.some((x) => x.downloadId === d.downloadId) ? all.map((x) => (x.downloadId === d.downloadId && x.updatedAt <= d.updatedAt ? d : x)) : [d, ...all]));
+  const track = (d: DownloadInfo): void => void queries.setQueryData<DownloadInfo[]>(queryKeys.downloads, (all) => upsertDownload(all, d));
 
   return {
-    models,
-    downloads,
-    offer,
-    loadError,
-    reload,
+    models: list.data ?? null,
+    downloads: downloads.data ?? [],
+    offer: offer.data ?? null,
+    loadError: list.error?.message ?? null,
+    reload: () => void queries.invalidateQueries({ queryKey: queryKeys.models }).then(() => queries.invalidateQueries({ queryKey: queryKeys.downloads })),
     importPath: (path: string) => api.models.import({ path }),
     pickAndImport: () => api.models.pickAndImport(),
     remove: (id: string, deleteFile: boolean) => api.models.remove({ id, deleteFile }),
@@ -50,6 +28,6 @@ export function useModels() {
     pause: async (downloadId: string) => track(await api.models.pauseDownload({ downloadId })),
     resume: async (downloadId: string) => track(await api.models.resumeDownload({ downloadId })),
     cancel: async (downloadId: string) => track(await api.models.cancelDownload({ downloadId })),
-    dismiss: (downloadId: string) => setDownloads((all) => all.filter((d) => d.downloadId !== downloadId)),
+    dismiss: (downloadId: string) => queries.setQueryData<DownloadInfo[]>(queryKeys.downloads, (all) => (all ?? []).filter((d) => d.downloadId !== downloadId)),
   };
 }

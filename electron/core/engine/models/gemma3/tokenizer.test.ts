@@ -51,3 +51,19 @@ test('detokenize inverts tokenize (byte fallback included) and equals llama.cpp'
     assert.equal(tok.decode(ids, { special: true }), lm.detokenize(ids as never, true));
   }
 });
+
+test('a vocabulary our tokenizer cannot use is refused with a clear error', () => {
+  const meta = { 'tokenizer.ggml.model': 'llama', 'tokenizer.ggml.tokens': ['<unk>', 'a', 'b'] };
+  assert.throws(() => new Tokenizer({ ...meta, 'tokenizer.ggml.model': 'gpt2' }), /unsupported tokenizer 'gpt2'/);
+  assert.throws(() => new Tokenizer({ 'tokenizer.ggml.model': 'llama' }), /tokenizer\.ggml\.tokens is missing/);
+  assert.throws(() => new Tokenizer({ ...meta, 'tokenizer.ggml.scores': [0, 0] }), /scores has 2 entries for 3 tokens/);
+  assert.throws(() => new Tokenizer({ ...meta, 'tokenizer.ggml.token_type': [1] }), /token_type has 1 entries for 3 tokens/);
+});
+
+test('decode rejects ids outside the vocabulary and keeps a leading U+FEFF', () => {
+  assert.throws(() => tok.decode([tok.vocabSize]), /outside the vocabulary/);
+  assert.throws(() => tok.decode([-1]), /outside the vocabulary/);
+  const s = '\uFEFFbom first';
+  assert.equal(tok.decode(tok.encode(s, { addBos: false })), s);
+  assert.equal(lm.detokenize(tok.encode(s, { addBos: false }) as never), s);
+});

@@ -1,8 +1,8 @@
 // Prompt in, tokens as chips, the residual-stream norm heatmap (layer × token) and per-layer statistics.
 import type { InspectRun } from '../../../../../electron/core/api/inspect.ts';
 import { Button } from '../../../components/ui.tsx';
-import { Heatmap } from '../charts/Heatmap.tsx';
-import { ChartFrame } from '../charts/ChartFrame.tsx';
+import { Heatmap } from '../../../components/charts/Heatmap.tsx';
+import { ChartFrame } from '../../../components/charts/ChartFrame.tsx';
 import { JobStatus, PromptBox, Td, Th } from '../Controls.tsx';
 import { downloadJson } from '../export.ts';
 import { layerName, num, pct } from '../format.ts';

@@ -3,8 +3,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AttentionMap, InspectRun } from '../../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../../api/hooks.ts';
-import { ChartFrame } from '../charts/ChartFrame.tsx';
-import { Heatmap } from '../charts/Heatmap.tsx';
+import { ChartFrame } from '../../../components/charts/ChartFrame.tsx';
+import { Heatmap } from '../../../components/charts/Heatmap.tsx';
 import { ErrorNote, Select, Td, Th } from '../Controls.tsx';
 import { num } from '../format.ts';
 import { NeedsRun } from '../InspectScreen.tsx';

@@ -6,9 +6,9 @@ import type { GradientResult } from '../../../../../electron/core/api/inspect.ts
 import { useApi } from '../../../api/hooks.ts';
 import { Button } from '../../../components/ui.tsx';
 import { textInputClass } from '../../../components/fields.tsx';
-import { ChartFrame } from '../charts/ChartFrame.tsx';
-import { HeatStrip } from '../charts/HeatStrip.tsx';
-import { SeriesChart } from '../charts/SeriesChart.tsx';
+import { ChartFrame } from '../../../components/charts/ChartFrame.tsx';
+import { HeatStrip } from '../../../components/charts/HeatStrip.tsx';
+import { SeriesChart } from '../../../components/charts/SeriesChart.tsx';
 import { JobStatus, PromptBox, Td, Th } from '../Controls.tsx';
 import { layerName, num, pct } from '../format.ts';
 import { useJob } from '../useJob.ts';

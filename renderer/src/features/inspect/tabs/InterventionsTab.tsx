@@ -6,7 +6,8 @@ import type { InspectRun, Intervention, InterventionResult } from '../../../../.
 import { useApi } from '../../../api/hooks.ts';
 import { Button } from '../../../components/ui.tsx';
 import { textInputClass } from '../../../components/fields.tsx';
-import { ChartFrame } from '../charts/ChartFrame.tsx';
+import { ChartFrame } from '../../../components/charts/ChartFrame.tsx';
+import { formatNumber } from '../../../components/charts/format.ts';
 import { JobStatus, NumberInput, Select, Td, Th } from '../Controls.tsx';
 import { delta, pct } from '../format.ts';
 import { NeedsRun } from '../InspectScreen.tsx';
@@ -79,7 +80,7 @@ export function InterventionsTab({ run, position, setPosition }: { run: InspectR
       {result && (
         <ChartFrame
           title={`Next token after #${result.position}: before → after`}
-          description={`KL(before ‖ after) = ${result.kl.toExponential(3)} nats${result.steeringNorms.length ? ` · ‖steering vector‖ = ${result.steeringNorms.map((n) => n.toFixed(3)).join(', ')}` : ''}`}
+          description={`KL(before ‖ after) = ${formatNumber(result.kl)} nats${result.steeringNorms.length ? ` · ‖steering vector‖ = ${result.steeringNorms.map((n) => n.toFixed(3)).join(', ')}` : ''}`}
           name="intervention"
           csv={() => [['token_id', 'token', 'before', 'after', 'delta'], ...result.changes.map((c) => [c.id, c.text, c.before, c.after, c.delta])]}
           json={() => result}

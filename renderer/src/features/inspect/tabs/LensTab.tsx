@@ -4,8 +4,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { InspectRun, LensAt } from '../../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../../api/hooks.ts';
-import { ChartFrame } from '../charts/ChartFrame.tsx';
-import { Heatmap } from '../charts/Heatmap.tsx';
+import { ChartFrame } from '../../../components/charts/ChartFrame.tsx';
+import { Heatmap } from '../../../components/charts/Heatmap.tsx';
 import { Button } from '../../../components/ui.tsx';
 import { ErrorNote, JobStatus, Td, Th } from '../Controls.tsx';
 import { useJob } from '../useJob.ts';

@@ -1,8 +1,8 @@
 // MLP activations per layer: histogram of the GELU's input (pre-activation) with the flat tail
 // below −3 marked, and saturation statistics.
 import type { Histogram, InspectRun } from '../../../../../electron/core/api/inspect.ts';
-import { ChartFrame } from '../charts/ChartFrame.tsx';
-import { SeriesChart } from '../charts/SeriesChart.tsx';
+import { ChartFrame } from '../../../components/charts/ChartFrame.tsx';
+import { SeriesChart } from '../../../components/charts/SeriesChart.tsx';
 import { Td, Th } from '../Controls.tsx';
 import { num, pct } from '../format.ts';
 import { NeedsRun } from '../InspectScreen.tsx';

@@ -14,11 +14,12 @@ import {
   type GgufSpec,
   type MetadataInput,
   type TensorSpec,
-} from '../gguf/index.ts';
+} from '../../electron/core/engine/gguf/index.ts';
 import { GEMMA3_CHAT_TEMPLATE } from './chat-template.ts';
 import { PRESETS, GENERATOR_VERSION, DEFAULT_SEED, type Gemma3Config, type PresetName } from './presets.ts';
 import { Rng } from './prng.ts';
-import { buildVocab } from './vocab.ts';
+import { buildVocab, type Vocab } from './vocab.ts';
+import { GEMMA3_VOCAB_SIZE, gemma3Vocab } from './gemma3-vocab.ts';
 
 /**
  * Types the generator can write the embedding and linear weights in (norms are always F32).
@@ -67,8 +68,9 @@ export function initFor(name: string, cfg: Gemma3Config): { mean: number; std: n
   switch (kind) {
     case 'token_embd': {
       // Tied head: logit std ≈ √D·std = 2.5, a clear top over ~1k tokens; larger vocabularies need
-      // a little more spread for the top to stand out (the max of V normals grows as √(2 ln V)).
-      const vocabBoost = Math.max(1, Math.sqrt(Math.log(cfg.vocab) / Math.log(1024)));
+      // more spread for the top to stand out among V tokens (log-sum-exp grows with ln V): ×2.4 for
+      // Gemma's 262,144 tokens gives rv-small a top next-token probability of ~0.15 (×1 up to 1,024 tokens).
+      const vocabBoost = Math.max(1, (Math.log(cfg.vocab) / Math.log(1024)) ** 1.5);
       return { mean: 0, std: (2.5 * vocabBoost) / Math.sqrt(cfg.hidden) };
     }
     case 'attn_q_norm':
@@ -133,9 +135,18 @@ export function gemma3TensorShapes(cfg: Gemma3Config): { name: string; dims: num
   return out;
 }
 
+/** The vocabulary a config asks for, and the chat template that goes with it. */
+export function vocabFor(cfg: Gemma3Config): Vocab & { chatTemplate: string } {
+  if (cfg.vocabulary === 'gemma3') {
+    if (cfg.vocab !== GEMMA3_VOCAB_SIZE) throw new Error(`the real Gemma 3 vocabulary has ${GEMMA3_VOCAB_SIZE} tokens, the config asks for ${cfg.vocab}`);
+    return gemma3Vocab();
+  }
+  return { ...buildVocab(cfg.vocab), chatTemplate: GEMMA3_CHAT_TEMPLATE };
+}
+
 /** gemma3.* hyperparameters and the tokenizer, typed exactly as llama.cpp reads them. */
 export function gemma3Metadata(cfg: Gemma3Config, name: string, fileType: number): Record<string, MetadataInput> {
-  const vocab = buildVocab(cfg.vocab);
+  const vocab = vocabFor(cfg);
   const m: Record<string, MetadataInput> = {
     'general.architecture': str('gemma3'),
     'general.type': str('model'),
@@ -166,7 +177,7 @@ export function gemma3Metadata(cfg: Gemma3Config, name: string, fileType: number
     'tokenizer.ggml.add_bos_token': bool(true),
     'tokenizer.ggml.add_eos_token': bool(false),
     'tokenizer.ggml.add_space_prefix': bool(false),
-    'tokenizer.chat_template': str(GEMMA3_CHAT_TEMPLATE),
+    'tokenizer.chat_template': str(vocab.chatTemplate),
   };
   // Real Gemma 3 files leave the pattern at llama.cpp's default of 6; state it only when different.
   if (cfg.pattern !== 6) m['gemma3.attention.sliding_window_pattern'] = u32(cfg.pattern);

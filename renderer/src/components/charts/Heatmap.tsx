@@ -1,9 +1,13 @@
 // A rows × cols heatmap on a canvas. The cells are painted into an offscreen image one pixel per
 // cell and scaled up without smoothing, so a 512 × 512 attention map draws in a few milliseconds.
 // The values also sit on the element as data attributes, for tests and for anyone scripting the UI.
+// Redrawn only when the data, the layout or the theme change; hovering moves only the tooltip.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { FONT, MONO, clip, fmt, setupCanvas, theme } from './canvas.ts';
-import { css, diverging, sequential } from './colors.ts';
+import { diverging, sequential } from './colors.ts';
+import { ColorLegend } from './Legend.tsx';
+import { ChartTooltip, type TooltipAt } from './Tooltip.tsx';
+import { useResolvedTheme } from './useChartTheme.ts';
 import { useAvailableWidth } from './useWidth.ts';
 
 export interface HeatmapProps {
@@ -33,7 +37,8 @@ const MAX_DATA_ATTR = 20_000;
 
 export function Heatmap(p: HeatmapProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
+  const [hover, setHover] = useState<TooltipAt | null>(null);
+  const dark = useResolvedTheme();
   const [box, avail] = useAvailableWidth<HTMLDivElement>();
   const LEFT = p.rowLabels ? 46 : 2;
   const maxWidth = Math.max(200, Math.min(p.maxWidth ?? 960, avail ?? Infinity));
@@ -72,12 +77,11 @@ export function Heatmap(p: HeatmapProps) {
     ctx.fillRect(0, 0, width, height);
     // cells: one pixel each in an offscreen image, scaled up crisply
     const img = new ImageData(Math.max(1, p.cols), Math.max(1, p.rows));
-    const dark = th.background !== '#ffffff';
     for (let r = 0; r < p.rows; r++) {
       for (let c = 0; c < p.cols; c++) {
         const i = r * p.cols + c;
         let rgb: [number, number, number];
-        if (p.masked?.(r, c)) rgb = dark ? [39, 39, 42] : [228, 228, 231];
+        if (p.masked?.(r, c)) rgb = dark === 'dark' ? [39, 39, 42] : [228, 228, 231];
         else {
           const v = tx(p.values[i], p.log);
           rgb = p.scale === 'diverging' ? diverging(v / hi) : sequential((v - lo) / (hi - lo));
@@ -116,7 +120,7 @@ export function Heatmap(p: HeatmapProps) {
         ctx.restore();
       });
     }
-  }, [p.values, p.rows, p.cols, p.rowLabels, p.colLabels, p.scale, p.log, p.masked, p.selectedCol, lo, hi, width, height, cell, rowH, top, showColLabels, LEFT]);
+  }, [p.values, p.rows, p.cols, p.rowLabels, p.colLabels, p.scale, p.log, p.masked, p.selectedCol, lo, hi, width, height, cell, rowH, top, showColLabels, LEFT, dark]);
 
   const cellAt = (e: React.MouseEvent) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -156,32 +160,12 @@ export function Heatmap(p: HeatmapProps) {
           if (at) p.onCellClick?.(at.r, at.c);
         }}
       />
-      {hover && (
-        <div
-          className="pointer-events-none absolute z-10 whitespace-nowrap rounded bg-zinc-900/90 px-2 py-1 font-mono text-[11px] text-white shadow"
-          style={{ left: Math.min(hover.x + 12, width - 160), top: hover.y + 12 }}
-        >
-          {hover.text}
-        </div>
-      )}
-      {p.legend !== false && <Legend lo={lo} hi={hi} scale={p.scale ?? 'sequential'} log={!!p.log} />}
+      <ChartTooltip at={hover} bounds={{ width, height }} />
+      {p.legend !== false && <ColorLegend lo={lo} hi={hi} scale={p.scale ?? 'sequential'} log={!!p.log} indent={46} />}
     </div>
   );
 }
 
 function tx(v: number, log?: boolean): number {
   return log ? Math.log10(Math.max(Math.abs(v), 1e-12)) : v;
-}
-
-function Legend({ lo, hi, scale, log }: { lo: number; hi: number; scale: 'sequential' | 'diverging'; log: boolean }) {
-  const stops = Array.from({ length: 11 }, (_, i) => i / 10);
-  const grad = stops.map((t) => css(scale === 'diverging' ? diverging(2 * t - 1) : sequential(t))).join(', ');
-  const f = (v: number) => (log ? `1e${v.toFixed(1)}` : fmt(v));
-  return (
-    <div className="mt-1 flex items-center gap-2 pl-[46px] text-[11px] text-zinc-500 dark:text-zinc-400">
-      <span className="font-mono">{f(lo)}</span>
-      <span className="h-2 w-40 rounded-sm" style={{ background: `linear-gradient(to right, ${grad})` }} />
-      <span className="font-mono">{f(hi)}</span>
-    </div>
-  );
 }

@@ -1,9 +1,9 @@
 // A titled box around a chart with its export buttons: PNG for the canvas inside, and optional
 // JSON/CSV of the data behind it.
 import { useRef, type ReactNode } from 'react';
-import { Button } from '../../../components/ui.tsx';
+import { Button } from '../ui.tsx';
 import { savePng } from './canvas.ts';
-import { downloadCsv, downloadJson } from '../export.ts';
+import { downloadCsv, downloadJson } from './download.ts';
 
 export function ChartFrame({
   title, description, name, children, csv, json, actions,

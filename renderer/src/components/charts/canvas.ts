@@ -1,5 +1,7 @@
 // Canvas plumbing shared by the charts: crisp drawing on high-DPI screens, the theme's colours,
 // and saving a chart as PNG (canvas.toBlob).
+import { formatNumber } from './format.ts';
+
 export function setupCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
   const dpr = window.devicePixelRatio || 1;
   canvas.width = Math.max(1, Math.round(width * dpr));
@@ -56,10 +58,5 @@ export function clip(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, Math.max(1, max - 1))}…` : s;
 }
 
-/** Compact number for axes and tooltips. */
-export function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
-  return a >= 100 ? v.toFixed(1) : a >= 1 ? v.toFixed(3) : v.toFixed(4);
-}
+/** Compact number for axes and tooltips (see format.ts). */
+export const fmt = (v: number): string => formatNumber(v);

@@ -12,13 +12,18 @@ import {
   type LlamaContextSequence,
   type LlamaModel,
 } from 'node-llama-cpp';
-import { ensureKQuantTestModels, ensureTestModels } from '../../../../test-support/models.ts';
+import { ensureKQuantTestModels, ensureRealVocabModel, ensureTestModels } from '../models.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GgmlType, dequantize, openGguf, writeGguf } from '../gguf/index.ts';
+import { GgmlType, dequantize, openGguf, writeGguf } from '../../electron/core/engine/gguf/index.ts';
 
-const models: Record<string, string> = { ...(await ensureTestModels()), ...(await ensureKQuantTestModels()) };
+const models: Record<string, string> = {
+  ...(await ensureTestModels()),
+  ...(await ensureKQuantTestModels()),
+  rvSmallF32: await ensureRealVocabModel('small', 'F32'),
+  rvSmallQ8: await ensureRealVocabModel('small', 'Q8_0'),
+};
 let llama: Llama;
 const getL = async () => (llama ??= await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error }));
 after(async () => {
@@ -177,5 +182,30 @@ test('K-quant models (our encoders) run in llama.cpp as our decoder reads them',
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('rv-small (real vocabulary): our engine tokenizes and greedy-decodes as llama.cpp does', async () => {
+  const { loadGemma3 } = await import('../../electron/core/engine/models/gemma3/index.ts');
+  for (const label of ['rvSmallF32', 'rvSmallQ8'] as const) {
+    const ours = await loadGemma3(models[label], { threads: 2, numerics: 'llama' });
+    const l = await getL();
+    const model = await l.loadModel({ modelPath: models[label] });
+    const ctx = await model.createContext({ contextSize: 256, threads: 2 });
+    try {
+      const prompt = 'The quick brown fox jumps over the lazy dog, and then';
+      const ids = ours.tokenize(prompt);
+      assert.deepEqual(ids, [2, ...model.tokenize(prompt, true).map(Number)], `${label}: prompt ids`);
+      const theirs: number[] = [];
+      for await (const t of ctx.getSequence().evaluate(ids as never, { temperature: 0 })) {
+        theirs.push(Number(t));
+        if (theirs.length >= 8) break;
+      }
+      assert.deepEqual(ours.generate(ids, { maxTokens: 8 }).tokens, theirs, `${label}: greedy tokens`);
+    } finally {
+      ours.dispose();
+      await ctx.dispose();
+      await model.dispose();
+    }
   }
 });

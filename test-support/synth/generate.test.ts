@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GgmlType, openGguf, quantize, type GgufFile } from '../gguf/index.ts';
+import { GgmlType, openGguf, quantize, type GgufFile } from '../../electron/core/engine/gguf/index.ts';
 import { GENERATOR_VERSION, PRESETS, isSlidingLayer } from './presets.ts';
 import { gemma3Spec, gemma3TensorShapes, generateGemma3, tensorValues, type GenerateOptions } from './generate.ts';
 import { SPACE, TokenType } from './vocab.ts';
@@ -165,4 +165,47 @@ test('the 270M-shape spec has Gemma 3 270M shapes and parameter count (not writt
   // linear weights and embeddings Q8_0, norms F32
   assert.equal(spec.tensors.find((t) => t.name === 'blk.0.ffn_norm.weight')!.type, GgmlType.F32);
   assert.equal(spec.tensors.find((t) => t.name === 'token_embd.weight')!.type, GgmlType.Q8_0);
+});
+
+test('the real vocabulary is written as llama.cpp\'s converter writes Gemma 3 (rv-small and the 270M shape)', async () => {
+  const { ensureRealVocabModel } = await import('../models.ts');
+  const { gemma3TokenizerFiles } = await import('./gemma3-vocab.ts');
+  const { tokenizerJson, tokenizerConfig } = gemma3TokenizerFiles();
+  withFile(await ensureRealVocabModel('small'), (f) => {
+    const m = f.metadata;
+    const tokens = m['tokenizer.ggml.tokens'] as string[];
+    const types = m['tokenizer.ggml.token_type'] as number[];
+    const scores = m['tokenizer.ggml.scores'] as number[];
+    assert.equal(tokens.length, 262_144);
+    assert.equal(f.tensor('token_embd.weight')!.dims.join('x'), '64x262144');
+    assert.equal(m['tokenizer.ggml.model'], 'llama');
+    assert.equal(m['tokenizer.ggml.pre'], 'default');
+    assert.deepEqual(
+      ['bos', 'eos', 'unknown', 'padding'].map((k) => m[`tokenizer.ggml.${k}_token_id`]),
+      [2, 1, 3, 0],
+    );
+    assert.equal(m['tokenizer.ggml.add_bos_token'], true);
+    assert.equal(m['tokenizer.ggml.add_space_prefix'], false);
+    assert.equal(m['tokenizer.chat_template'], tokenizerConfig.chat_template);
+    // Every id as in tokenizer.json, except user-defined runs of ▁ written back as spaces.
+    for (const [text, id] of Object.entries(tokenizerJson.model.vocab)) {
+      if (id < 262_144) assert.equal(tokens[id], types[id] === TokenType.USER_DEFINED ? text.replaceAll(SPACE, ' ') : text, `token ${id}`);
+    }
+    assert.deepEqual([tokens[105], types[105], tokens[106], types[106]], ['<start_of_turn>', TokenType.CONTROL, '<end_of_turn>', TokenType.CONTROL]);
+    assert.deepEqual([types[4], types[6]], [TokenType.CONTROL, TokenType.CONTROL], '<mask>, <unused0> look special to the converter');
+    assert.deepEqual([tokens[138], types[138], scores[138]], ['  ', TokenType.USER_DEFINED, -1000]);
+    assert.deepEqual([tokens[107], types[107]], ['\n', TokenType.USER_DEFINED]);
+    assert.deepEqual([tokens[238], types[238], scores[238]], ['<0x00>', TokenType.BYTE, 0]);
+    const counts = new Map<number, number>();
+    for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
+    assert.deepEqual(Object.fromEntries(counts), { 1: 255_474, 3: 6251, 4: 163, 6: 256 });
+    // NORMAL pieces score -id: a later piece never outranks an earlier one in llama.cpp's merges.
+    assert.deepEqual([scores[506], scores[100_000]], [-506, -100_000]);
+  });
+  const spec = gemma3Spec({ preset: 'gemma3-270m', weightType: 'Q8_0' });
+  assert.equal((spec.metadata['tokenizer.ggml.tokens'] as { value: string[] }).value[9259], 'Hello', 'the 270M shape carries the real vocabulary too');
+});
+
+test('a config that asks for the real vocabulary with another size is refused', () => {
+  assert.throws(() => gemma3Spec({ preset: 'rv-small', weightType: 'F32', config: { vocab: 1000 } }), /real Gemma 3 vocabulary has 262144 tokens, the config asks for 1000/);
 });

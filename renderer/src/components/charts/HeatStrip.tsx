@@ -1,15 +1,21 @@
 // Tokens laid out as text with a heat colour behind each one (signed values: blue negative, red
-// positive), drawn on a canvas so the strip exports as PNG like every other chart.
+// positive), drawn on a canvas so the strip exports as PNG like every other chart, with a colour
+// legend under it. Redrawn only when the data, the width or the theme change.
 import { useEffect, useRef, useState } from 'react';
 import { MONO, fmt, setupCanvas, theme } from './canvas.ts';
 import { diverging, textOn, css } from './colors.ts';
+import { ColorLegend } from './Legend.tsx';
+import { ChartTooltip, type TooltipAt } from './Tooltip.tsx';
+import { useResolvedTheme } from './useChartTheme.ts';
 import { useAvailableWidth } from './useWidth.ts';
 
 export function HeatStrip({ tokens, values, testId, label, maxWidth = 960 }: { tokens: string[]; values: number[]; testId: string; label: string; maxWidth?: number }) {
   const [box, avail] = useAvailableWidth<HTMLDivElement>();
   const width = Math.max(240, Math.min(maxWidth, avail ?? Infinity));
   const ref = useRef<HTMLCanvasElement>(null);
-  const [hover, setHover] = useState<{ x: number; y: number; text: string } | null>(null);
+  const [hover, setHover] = useState<TooltipAt | null>(null);
+  const [height, setHeight] = useState(30);
+  const dark = useResolvedTheme();
   const boxes = useRef<{ x: number; y: number; w: number; h: number }[]>([]);
   const max = Math.max(...values.map(Math.abs), 1e-30);
 
@@ -33,6 +39,7 @@ export function HeatStrip({ tokens, values, testId, label, maxWidth = 960 }: { t
     });
     boxes.current = out;
     const height = yy + H + 4;
+    setHeight(height);
     const ctx = setupCanvas(canvas, width, height);
     ctx.fillStyle = theme().background;
     ctx.fillRect(0, 0, width, height);
@@ -45,7 +52,7 @@ export function HeatStrip({ tokens, values, testId, label, maxWidth = 960 }: { t
       ctx.fillStyle = textOn(rgb);
       ctx.fillText(show(tokens[i]), b.x + pad, b.y + b.h / 2);
     });
-  }, [tokens, values, width, max]);
+  }, [tokens, values, width, max, dark]);
 
   return (
     <div ref={box} className="relative inline-block max-w-full" data-testid={testId} data-values={JSON.stringify(values)} data-tokens={JSON.stringify(tokens)}>
@@ -61,11 +68,8 @@ export function HeatStrip({ tokens, values, testId, label, maxWidth = 960 }: { t
         }}
         onMouseLeave={() => setHover(null)}
       />
-      {hover && (
-        <div className="pointer-events-none absolute z-10 whitespace-nowrap rounded bg-zinc-900/90 px-2 py-1 font-mono text-[11px] text-white shadow" style={{ left: Math.min(hover.x + 12, width - 200), top: hover.y + 14 }}>
-          {hover.text}
-        </div>
-      )}
+      <ChartTooltip at={hover} bounds={{ width, height }} />
+      <ColorLegend lo={-max} hi={max} scale="diverging" />
     </div>
   );
 }

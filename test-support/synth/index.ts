@@ -9,10 +9,12 @@ export {
   tensorTypeFor,
   initFor,
   modelFileName,
+  vocabFor,
   resolveConfig,
   type GenerateOptions,
   type WeightType,
 } from './generate.ts';
 export { buildVocab, TokenType, SPACE, type Vocab } from './vocab.ts';
 export { GEMMA3_CHAT_TEMPLATE } from './chat-template.ts';
+export { gemma3Vocab, gemma3TokenizerFiles, looksSpecial, GEMMA3_VOCAB_SIZE, type Gemma3Vocab } from './gemma3-vocab.ts';
 export { Rng, hashString } from './prng.ts';
