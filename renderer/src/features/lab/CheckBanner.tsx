@@ -1,12 +1,16 @@
 // On the inspectors' own screens: when the stored check of this model file found our engine
 // disagreeing with llama.cpp, say so, so no one reads a wrong number as a finding.
 import type { StoredCheck } from '../../../../electron/core/api/lab.ts';
-import { useApi, useEvent, useQuery } from '../../api/hooks.ts';
+import { useQuery } from '@tanstack/react-query';
+import { useApi } from '../../api/hooks.ts';
+import { queryKeys } from '../../api/query.ts';
 
 export function CheckBanner({ modelPath }: { modelPath: string }) {
   const api = useApi();
-  const check = useQuery<StoredCheck | null>(() => (modelPath ? api.lab.latestCheck({ path: modelPath }) : Promise.resolve(null)), [modelPath]);
-  useEvent('lab.checkStored', (e) => e.modelPath === modelPath && check.reload());
+  const check = useQuery<StoredCheck | null>({
+    queryKey: [...queryKeys.labChecks, modelPath],
+    queryFn: () => (modelPath ? api.lab.latestCheck({ path: modelPath }) : Promise.resolve(null)),
+  });
   const c = check.data;
   if (!c || c.ok) return null;
   const ff = c.result.verdict.firstFailure;

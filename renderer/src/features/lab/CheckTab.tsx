@@ -1,7 +1,9 @@
 // Check this model: our engine against llama.cpp on the active model, with a verdict in plain words
 // and the numbers behind it, stored with the model. The inspectors read the same verdict.
 import type { StoredCheck } from '../../../../electron/core/api/lab.ts';
-import { useApi, useEvent, useQuery } from '../../api/hooks.ts';
+import { useQuery } from '@tanstack/react-query';
+import { useApi } from '../../api/hooks.ts';
+import { queryKeys } from '../../api/query.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { Button } from '../../components/ui.tsx';
 import { useJob } from '../inspect/useJob.ts';
@@ -9,9 +11,8 @@ import { fmtPct } from './format.ts';
 
 export function CheckTab() {
   const api = useApi();
-  const latest = useQuery<StoredCheck | null>(() => api.lab.latestCheck({}), []);
+  const latest = useQuery<StoredCheck | null>({ queryKey: [...queryKeys.labChecks, 'active'], queryFn: () => api.lab.latestCheck({}) });
   const job = useJob<StoredCheck>();
-  useEvent('lab.checkStored', () => latest.reload());
   const check = job.result ?? latest.data ?? null;
 
   return (

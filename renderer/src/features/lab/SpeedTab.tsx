@@ -2,7 +2,9 @@
 // engine; compare with earlier runs or with a run exported on another machine.
 import { useEffect, useState } from 'react';
 import type { SpeedConfig, SpeedPlan, SpeedRun } from '../../../../electron/core/api/lab.ts';
-import { useApi, useQuery } from '../../api/hooks.ts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useApi } from '../../api/hooks.ts';
+import { queryKeys } from '../../api/query.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { Button } from '../../components/ui.tsx';
 import { useJob } from '../inspect/useJob.ts';
@@ -14,8 +16,10 @@ const labelOf = (c: SpeedConfig) => `${c.engine === 'glassbox' ? 'Glassbox engin
 
 export function SpeedTab() {
   const api = useApi();
-  const plan = useQuery<SpeedPlan>(() => api.lab.speedPlan({}), []);
-  const runs = useQuery<SpeedRun[]>(() => api.lab.speedRuns({}), []);
+  const queries = useQueryClient();
+  const plan = useQuery<SpeedPlan>({ queryKey: queryKeys.labSpeedPlan, queryFn: () => api.lab.speedPlan({}) });
+  const runs = useQuery<SpeedRun[]>({ queryKey: queryKeys.labSpeedRuns, queryFn: () => api.lab.speedRuns({}) });
+  const reloadRuns = () => void queries.invalidateQueries({ queryKey: queryKeys.labSpeedRuns });
   const job = useJob<SpeedRun>();
   const [chosen, setChosen] = useState<Set<string> | null>(null);
   const [compare, setCompare] = useState<Set<string>>(new Set());
@@ -30,7 +34,7 @@ export function SpeedTab() {
     const picked = configs.filter((c) => chosen?.has(keyOf(c)));
     const r = await job.start(() => api.lab.speedRun({ configs: picked }));
     if (r) {
-      runs.reload();
+      reloadRuns();
       setCompare(new Set([r.id]));
     }
   };
@@ -50,7 +54,7 @@ export function SpeedTab() {
     setImportError(null);
     try {
       const r = await api.lab.speedImport({ json: await file.text() });
-      runs.reload();
+      reloadRuns();
       setCompare((s) => new Set([...s, r.id]));
     } catch (err) {
       setImportError(err instanceof Error ? err.message : String(err));
@@ -173,7 +177,7 @@ export function SpeedTab() {
                 <Button variant="ghost" className="!px-2 !py-0.5" onClick={() => void exportRun(r.id)}>
                   Export
                 </Button>
-                <Button variant="ghost" className="!px-2 !py-0.5" onClick={() => void api.lab.speedRemove({ id: r.id }).then(runs.reload)}>
+                <Button variant="ghost" className="!px-2 !py-0.5" onClick={() => void api.lab.speedRemove({ id: r.id }).then(reloadRuns)}>
                   Remove
                 </Button>
               </li>
