@@ -7,6 +7,7 @@ import { backendEvents, backendMethods } from './backend.ts';
 import { chatEvents, chatMethods } from './chat.ts';
 import { inspectEvents, inspectMethods } from './inspect.ts';
 import { jobsEvents, jobsMethods } from './jobs.ts';
+import { labEvents, labMethods } from './lab.ts';
 import { modelsEvents, modelsMethods } from './models.ts';
 import { sessionsEvents, sessionsMethods } from './sessions.ts';
 import { settingsEvents, settingsMethods } from './settings.ts';
@@ -23,6 +24,7 @@ export const contract = {
   models: modelsMethods,
   backend: backendMethods,
   inspect: inspectMethods,
+  lab: labMethods,
 } as const;
 
 export const contractEvents = {
@@ -35,6 +37,7 @@ export const contractEvents = {
   models: modelsEvents,
   backend: backendEvents,
   inspect: inspectEvents,
+  lab: labEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,6 +1,7 @@
 // All service implementations, composed into the dispatcher's handler table. To add a service:
 // implement `xxxHandlers(ctx): ServiceHandlers<'xxx'>` (in your own folder, e.g. electron/core/llm/)
 // and spread it here; TypeScript fails until every method of the contract has a handler.
+import { labHandlers } from '../lab/handlers.ts';
 import { llmHandlers } from '../llm/handlers.ts';
 import type { CoreContext } from './context.ts';
 import type { Handlers } from './dispatcher.ts';
@@ -20,5 +21,6 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...workersHandlers(ctx),
     ...inspectHandlers(ctx),
     ...llmHandlers(ctx),
+    ...labHandlers(ctx),
   } satisfies Handlers;
 }

@@ -19,6 +19,9 @@ export const queryKeys = {
   defaultDownload: ['models.defaultDownload'] as const,
   sessions: ['sessions.page'] as const,
   inspectRuns: ['inspect.runs'] as const,
+  labChecks: ['lab.latestCheck'] as const,
+  labSpeedRuns: ['lab.speedRuns'] as const,
+  labSpeedPlan: ['lab.speedPlan'] as const,
 };
 
 /** How many sessions one page of the chat list holds. */
@@ -82,6 +85,7 @@ export function bridgeCoreEvents(client: ApiClient, queries: QueryClient): () =>
       queries.setQueryData<InfiniteData<SessionPage, string | undefined>>(queryKeys.sessions, (data) => applySessionChange(data, change)),
     ),
     client.on('inspect.runsChanged', () => void queries.invalidateQueries({ queryKey: queryKeys.inspectRuns })),
+    client.on('lab.checkStored', () => void queries.invalidateQueries({ queryKey: queryKeys.labChecks })),
     client.onConnection((state) => {
       // Only a re-connection: calls made while first connecting wait for the socket and are answered.
       if (state === 'open' && wasOpen) void queries.invalidateQueries();

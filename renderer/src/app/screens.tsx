@@ -7,6 +7,7 @@ import {
   FilesIcon,
   FinetuneIcon,
   InspectIcon,
+  LabIcon,
   ModelsIcon,
   PlaygroundIcon,
   SettingsIcon,
@@ -16,6 +17,7 @@ import { DatasetsScreen } from '../features/datasets/DatasetsScreen.tsx';
 import { FilesScreen } from '../features/files/FilesScreen.tsx';
 import { FinetuneScreen } from '../features/finetune/FinetuneScreen.tsx';
 import { InspectScreen } from '../features/inspect/InspectScreen.tsx';
+import { LabScreen } from '../features/lab/LabScreen.tsx';
 import { ModelsScreen } from '../features/models/ModelsScreen.tsx';
 import { PlaygroundScreen } from '../features/playground/PlaygroundScreen.tsx';
 import { SettingsScreen } from '../features/settings/SettingsScreen.tsx';
@@ -35,6 +37,7 @@ export const screens: Screen[] = [
   { id: 'inspect', label: 'Inspect', icon: InspectIcon, component: InspectScreen },
   { id: 'datasets', label: 'Datasets', icon: DatasetsIcon, component: DatasetsScreen },
   { id: 'finetune', label: 'Fine-tune', icon: FinetuneIcon, component: FinetuneScreen },
+  { id: 'lab', label: 'Lab', icon: LabIcon, component: LabScreen },
   { id: 'models', label: 'Models', icon: ModelsIcon, component: ModelsScreen },
   { id: 'settings', label: 'Settings', icon: SettingsIcon, component: SettingsScreen },
 ];

@@ -2,7 +2,7 @@
 // loaded remotely). Swap an icon in one place; every screen follows. The logo is our own drawing.
 import {
   Box, Check, ChevronLeft, ChevronRight, Copy, Cpu, Database, Download, File, FlaskConical, FolderOpen, GraduationCap, Info,
-  MessageSquare, Monitor, Moon, Pause, Play, Plus, Pencil, RotateCcw, ScanSearch, Search, SendHorizontal, Settings,
+  Gauge, MessageSquare, Monitor, Moon, Pause, Play, Plus, Pencil, RotateCcw, ScanSearch, Search, SendHorizontal, Settings,
   SlidersHorizontal, Square, SquarePen, Sun, Trash2, TriangleAlert, Upload, X, type LucideIcon, type LucideProps,
 } from 'lucide-react';
 import type { SVGProps } from 'react';
@@ -24,6 +24,7 @@ export const InspectIcon = appIcon(ScanSearch, 18);
 export const DatasetsIcon = appIcon(Database, 18);
 export const FinetuneIcon = appIcon(GraduationCap, 18);
 export const ModelsIcon = appIcon(Box, 18);
+export const LabIcon = appIcon(Gauge, 18);
 export const SettingsIcon = appIcon(Settings, 18);
 export const PlusIcon = appIcon(Plus, 18);
 export const PencilIcon = appIcon(Pencil, 18);

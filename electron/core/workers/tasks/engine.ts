@@ -3,6 +3,9 @@
 import { defineTasks } from '../task.ts';
 import { inspectTasks } from '../../inspect/tasks.ts';
 import { builtinTasks } from './builtin.ts';
+import { checkTasks } from '../../check/tasks.ts';
+import { embeddingEngineTasks } from '../../embeddings/tasks.ts';
+import { speedEngineTasks } from '../../speedlab/tasks.ts';
 
-export const tasks = defineTasks({ ...builtinTasks, ...inspectTasks });
+export const tasks = defineTasks({ ...builtinTasks, ...inspectTasks, ...checkTasks, ...speedEngineTasks, ...embeddingEngineTasks });
 export type EngineTasks = typeof tasks;

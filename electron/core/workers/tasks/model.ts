@@ -3,6 +3,8 @@
 import { defineTasks } from '../task.ts';
 import { llmTasks } from '../../llm/worker/tasks.ts';
 import { builtinTasks } from './builtin.ts';
+import { embeddingModelTasks } from '../../embeddings/tasks.ts';
+import { speedModelTasks } from '../../speedlab/tasks.ts';
 
-export const tasks = defineTasks({ ...builtinTasks, ...llmTasks });
+export const tasks = defineTasks({ ...builtinTasks, ...llmTasks, ...speedModelTasks, ...embeddingModelTasks });
 export type ModelTasks = typeof tasks;

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { GradientResult, InspectRun } from '../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/ui.tsx';
+import { CheckBanner } from '../lab/CheckBanner.tsx';
 import { textInputClass } from '../../components/fields.tsx';
 import { ActivationsTab } from './tabs/ActivationsTab.tsx';
 import { AttentionTab } from './tabs/AttentionTab.tsx';
@@ -143,6 +144,7 @@ export function InspectScreen() {
           </span>
         )}
       </div>
+      <CheckBanner modelPath={modelPath} />
       {openError && (
         <div className="px-6 pt-3">
           <ErrorNote>{openError}</ErrorNote>
