@@ -89,6 +89,8 @@ export async function packageDir({ platform = 'linux', arch = 'x64', outDir = jo
     // Nothing real to sign here, and editing a Windows executable would need wine.
     '-c.mac.identity=null',
     '-c.win.signAndEditExecutable=false',
+    // The stand-in executable is no PE file to write the asar's hash into (Electron checks it only when the integrity fuse is on).
+    ...(platform === 'win' ? ['-c.disableAsarIntegrity=true'] : []),
     '--publish',
     'never',
   ];
