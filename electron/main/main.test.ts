@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildElectron } from '../../scripts/build-electron.mjs';
+import { CONTENT_SECURITY_POLICY } from '../core/security/headers.ts';
 import { createElectronStandIn, loadMainWithStandIn, type FakeWindow } from './testing/electron-stand-in.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -89,7 +90,8 @@ test('navigation away, new windows and permissions are denied; only allow-listed
   assert.equal(recorded.permissionCheck!({}, 'clipboard-read'), false);
   let headers: Record<string, string[]> = {};
   recorded.headers!({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
-  assert.match(headers['Content-Security-Policy'][0], /script-src 'self'/);
+  assert.deepEqual(headers['Content-Security-Policy'], [CONTENT_SECURITY_POLICY], 'the one policy (electron/core/security/headers.ts)');
+  assert.deepEqual(headers['X-Content-Type-Options'], ['nosniff']);
 });
 
 test('app:// serves the built renderer with the CSP and refuses paths outside it', async () => {
@@ -98,7 +100,7 @@ test('app:// serves the built renderer with the CSP and refuses paths outside it
   const index = (await handler({ url: 'app://glassbox/index.html' })) as Response;
   assert.equal(index.status, 200);
   assert.match(await index.text(), /<div id="root">/);
-  assert.match(index.headers.get('content-security-policy')!, /default-src 'self'/);
+  assert.equal(index.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
   // Encoded slashes survive URL parsing and decode into a path that climbs out: refused.
   const outside = (await handler({ url: 'app://glassbox/..%2f..%2fpackage.json' })) as Response;
   assert.equal(outside.status, 403);
