@@ -4,10 +4,12 @@
 //   resources/icons/NxN.png     16…1024 (Linux: hicolor theme sizes for the desktop entry)
 //   resources/icon.icns         macOS (PNG-compressed entries 16…1024, @2x included)
 //   resources/icon.ico          Windows (PNG-compressed entries 16…256)
+//   resources/icon-source.json  the SVG's hash (the icon test checks the files are current)
 // The SVG is rasterised at each size by Chromium (headless, through playwright-core), so small sizes
 // are drawn, not downscaled. ICNS and ICO are plain containers around PNGs, written here.
 // Usage: node scripts/package-icons.mjs [--chromium PATH]. The outputs are committed; run it again
 // after changing icon.svg.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,13 +88,18 @@ export function encodeIcns(entries) {
   return Buffer.concat([header, ...chunks]);
 }
 
+export const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+
 export async function writeIcons(svgPath = join(resources, 'icon.svg'), outDir = resources, chromiumPath) {
-  const pngs = await rasterise(readFileSync(svgPath, 'utf8'), PNG_SIZES, chromiumPath);
+  const svg = readFileSync(svgPath, 'utf8');
+  const pngs = await rasterise(svg, PNG_SIZES, chromiumPath);
   mkdirSync(join(outDir, 'icons'), { recursive: true });
   for (const [size, png] of pngs) writeFileSync(join(outDir, 'icons', `${size}x${size}.png`), png);
   writeFileSync(join(outDir, 'icon.png'), pngs.get(1024));
   writeFileSync(join(outDir, 'icon.ico'), encodeIco(ICO_SIZES.map((s) => [s, pngs.get(s)])));
   writeFileSync(join(outDir, 'icon.icns'), encodeIcns(ICNS_TYPES.map(([type, s]) => [type, pngs.get(s)])));
+  // Which source these were drawn from: the icon test fails when icon.svg changes without a rerun.
+  writeFileSync(join(outDir, 'icon-source.json'), JSON.stringify({ source: 'resources/icon.svg', sha256: sha256(svg) }, null, 2) + '\n');
   return outDir;
 }
 
