@@ -22,6 +22,7 @@ import { buildElectron } from '../scripts/build-electron.mjs';
 import { packageDir } from '../scripts/package-dir.mjs';
 import { ensureModel } from '../test-support/models.ts';
 import { connectApi, nextEvent } from './support/api.ts';
+import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
 import { currentPackagedHost } from './support/packaged-host.ts';
 import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
 
@@ -137,6 +138,31 @@ test('size budget (Linux x64, without Electron itself)', () => {
 
 // The shell spec, run against the packaged app: its startTestHost() boots the package (GLASSBOX_E2E_PACKAGED_APP).
 await import('./shell.test.ts');
+
+test('first run in the packaged app: no model yet → the default download with its size, or a demo model labelled random weights', { timeout: 120_000 }, async () => {
+  const browser = await launchBrowser();
+  try {
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await openApp(browser, host!, { colorScheme: scheme, viewport: { width: 1024, height: 700 } });
+      await goToScreen(page, 'models');
+      await page.getByRole('status', { name: 'No models yet' }).waitFor();
+      await page.getByTestId('default-download').getByText(/about \d+(\.\d+)? [KMG]iB/).waitFor();
+      await page.getByRole('button', { name: 'Create demo model (random weights)' }).waitFor();
+      await page.screenshot({ path: join(repoRoot, '.cache', 'screenshots', `first-run-${scheme}.png`) });
+      await page.context().close();
+    }
+    const page = await openApp(browser, host!, { viewport: { width: 1024, height: 700 } });
+    await goToScreen(page, 'models');
+    await page.getByRole('button', { name: 'Create demo model (random weights)' }).click();
+    const row = page.getByTestId('model-row').filter({ hasText: 'random weights' });
+    await row.getByText('active', { exact: true }).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(repoRoot, '.cache', 'screenshots', 'first-run-demo-active.png') });
+    assert.deepEqual(pageErrors(page), []);
+    await page.context().close();
+  } finally {
+    await browser.close();
+  }
+});
 
 test('packaged llama.cpp: the backend report initialises node-llama-cpp from the unpacked binaries and a model loads', { timeout: 120_000 }, async () => {
   assert.equal(currentPackagedHost(), host, 'the packaged app is the host');
