@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { createCore, type Core } from '../core/app/core.ts';
 import { wireIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
-import { createOpenFileQueue, ggufPathsIn } from './open-files.ts';
+import { createOpenFileQueue, filesFromSecondInstance, ggufPathsIn, type LaunchHandOver } from './open-files.ts';
 import { registerAppScheme, serveRenderer } from './protocol.ts';
 import { applySecurityPolicy } from './security.ts';
 import { electronSpawner } from './spawner.ts';
@@ -88,20 +88,23 @@ async function start(): Promise<void> {
 }
 
 // One Glassbox at a time: a second launch (e.g. double-clicking a .gguf while Glassbox runs) hands its
-// command line to this one and quits.
-if (!app.requestSingleInstanceLock()) {
+// files to this one and quits.
+const launchFiles = ggufPathsIn(launchArgv, process.cwd());
+if (!app.requestSingleInstanceLock({ files: launchFiles } satisfies LaunchHandOver)) {
   app.quit();
 } else {
+  // Windows groups the taskbar button and notifications by this id (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('dev.glassbox.app');
   registerAppScheme();
-  openFiles.add(ggufPathsIn(launchArgv, process.cwd()));
+  openFiles.add(launchFiles);
   // macOS: Finder, "Open with" and the dock icon; may fire before 'ready', so it is registered now.
   app.on('open-file', (event, path) => {
     event.preventDefault();
     openFiles.add([path]);
   });
-  app.on('second-instance', (_event, argv, workingDirectory) => {
+  app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
     focus(mainWindow());
-    openFiles.add(ggufPathsIn(argv, workingDirectory));
+    openFiles.add(filesFromSecondInstance(argv, workingDirectory, additionalData));
   });
 
   app.on('window-all-closed', () => {

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { join, resolve } from 'node:path';
 import { buildElectron } from '../../scripts/build-electron.mjs';
 import { ensureModel } from '../../test-support/models.ts';
-import { createOpenFileQueue, ggufPathsIn } from './open-files.ts';
+import { createOpenFileQueue, filesFromSecondInstance, ggufPathsIn } from './open-files.ts';
 import { createElectronStandIn, loadMainWithStandIn, type FakeWindow } from './testing/electron-stand-in.ts';
 import { fitToDisplays, windowStateFile } from './window-state.ts';
 
@@ -16,6 +16,13 @@ test('ggufPathsIn: .gguf arguments only, absolute, once each; never the executab
   const argv = ['/opt/Glassbox/glassbox', '--data-dir=/tmp/x.gguf', 'models/a.gguf', '/abs/B.GGUF', 'notes.txt', 'models/a.gguf', '-psn_0_1234'];
   assert.deepEqual(ggufPathsIn(argv, '/home/me'), ['/home/me/models/a.gguf', '/abs/B.GGUF']);
   assert.deepEqual(ggufPathsIn(['/x/file.gguf'], '/'), [], 'argv[0] is the executable, even if named .gguf');
+});
+
+test("a second launch's files: its hand-over data when well-formed, else its command line", () => {
+  assert.deepEqual(filesFromSecondInstance(['/x/glassbox', '--flag'], '/', { files: ['/m/a.gguf', '/m/notes.txt'] }), ['/m/a.gguf']);
+  for (const junk of [null, 'x', { files: 'a.gguf' }, { files: ['relative.gguf'] }, { files: [42] }]) {
+    assert.deepEqual(filesFromSecondInstance(['/x/glassbox', 'b.gguf'], '/home/me', junk), ['/home/me/b.gguf'], JSON.stringify(junk));
+  }
 });
 
 test('the open-file queue holds paths until started, then handles them one at a time in order', async () => {
@@ -90,7 +97,8 @@ test('the window opens where it was left', () => {
   assert.deepEqual(window.getBounds(), { x: 140, y: 90, width: 1100, height: 760 });
 });
 
-test('a .gguf on the command line (double-click, "Open with") is imported at launch', async () => {
+test('a .gguf on the command line (double-click, "Open with") is imported at launch, and offered to the single-instance lock', async () => {
+  assert.deepEqual(standIn.app.singleInstanceData, { files: [modelPath] }, 'a later launch would hand this over');
   await importedEvent(modelPath);
   assert.deepEqual(await libraryPaths(), [modelPath]);
 });
@@ -101,11 +109,20 @@ test("a second launch focuses this window and hands over its file (relative to t
   copyFileSync(modelPath, other);
   window.minimize();
   const focusedBefore = window.focusCount;
-  standIn.app.emit('second-instance', {}, ['/opt/Glassbox/glassbox', '--no-sandbox', 'second.gguf'], join(work, 'sub'));
+  // As Electron delivers it: the second launch's argv and folder, and its hand-over data (absent here: parsed from argv).
+  standIn.app.emit('second-instance', {}, ['/opt/Glassbox/glassbox', '--no-sandbox', 'second.gguf'], join(work, 'sub'), null);
   assert.equal(window.minimized, false, 'restored');
   assert.ok(window.focusCount > focusedBefore, 'focused');
   await importedEvent(other);
   assert.deepEqual(await libraryPaths(), [modelPath, other].sort());
+});
+
+test("a second launch's hand-over data names its files even when its argv does not", async () => {
+  const third = join(work, 'third.gguf');
+  copyFileSync(modelPath, third);
+  standIn.app.emit('second-instance', {}, ['C:\\Glassbox\\Glassbox.exe', '--allow-file-access-from-files'], 'C:\\', { files: [third] });
+  await importedEvent(third);
+  assert.ok((await libraryPaths()).includes(third));
 });
 
 test('macOS open-file: handled (default prevented); a file that is not a model gets an error dialog and imports nothing', async () => {

@@ -16,6 +16,21 @@ export function ggufPathsIn(argv: readonly string[], cwd: string): string[] {
   return paths;
 }
 
+/** What a launch hands the running instance (Electron passes it to 'second-instance' as additionalData). */
+export interface LaunchHandOver {
+  files: string[];
+}
+
+/**
+ * The files a second launch asked to open: from its hand-over data when present (Chromium may add or
+ * reorder switches in the argv it forwards), else from its command line.
+ */
+export function filesFromSecondInstance(argv: readonly string[], cwd: string, additionalData: unknown): string[] {
+  const files = (additionalData as Partial<LaunchHandOver> | null)?.files;
+  if (Array.isArray(files) && files.every((f) => typeof f === 'string' && isAbsolute(f))) return files.filter((f) => /\.gguf$/i.test(f));
+  return ggufPathsIn(argv, cwd);
+}
+
 export interface OpenFileQueue {
   /** Paths to open; held until `start` if the app is not ready yet. */
   add(paths: readonly string[]): void;

@@ -77,7 +77,11 @@ export function createElectronStandIn(options: StandInOptions) {
 
   const app = Object.assign(new EventEmitter(), {
     isPackaged: options.isPackaged ?? false,
-    requestSingleInstanceLock: () => options.singleInstanceLock ?? true,
+    singleInstanceData: undefined as unknown,
+    requestSingleInstanceLock(data?: unknown) {
+      app.singleInstanceData = data;
+      return options.singleInstanceLock ?? true;
+    },
     whenReady: () => Promise.resolve(),
     getPath: (name: string) => (name === 'userData' ? options.userData : tmpdir()),
     getVersion: () => '0.1.0-test',
