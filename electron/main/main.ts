@@ -59,7 +59,18 @@ async function start(): Promise<void> {
   await app.whenReady();
   applySecurityPolicy();
   serveRenderer(join(appRoot, 'renderer', 'dist'));
-  installMenu({ isDev: !app.isPackaged });
+  const preload = preloadPathNextTo(here);
+  installMenu({
+    isDev: !app.isPackaged,
+    // File > Open Model…: the same path as a double-clicked .gguf.
+    openModel: () => {
+      const win = mainWindow();
+      const opts = { title: 'Open a GGUF model', filters: [{ name: 'GGUF models', extensions: ['gguf'] }], properties: ['openFile' as const, 'multiSelections' as const] };
+      void (win ? dialog.showOpenDialog(win, opts) : dialog.showOpenDialog(opts)).then((r) => {
+        if (!r.canceled) openFiles.add(r.filePaths);
+      });
+    },
+  });
 
   core = createCore({
     mode: 'desktop',
@@ -79,7 +90,6 @@ async function start(): Promise<void> {
   });
   wireIpc(core, () => BrowserWindow.getAllWindows());
 
-  const preload = preloadPathNextTo(here);
   openWindow(preload);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow(preload);

@@ -125,6 +125,19 @@ test("a second launch's hand-over data names its files even when its argv does n
   assert.ok((await libraryPaths()).includes(third));
 });
 
+test('File > Open Model… (Ctrl/Cmd+O) imports the chosen files the same way', async () => {
+  type Item = { label?: string; accelerator?: string; click?: () => void; submenu?: Item[] };
+  const file = (standIn.recorded.menu as Item[]).find((m) => m.label === 'File')!;
+  const open = file.submenu!.find((i) => i.label === 'Open Model…')!;
+  assert.equal(open.accelerator, 'CmdOrCtrl+O');
+  const chosen = join(work, 'chosen.gguf');
+  copyFileSync(modelPath, chosen);
+  standIn.recorded.nextOpenDialog = { canceled: false, filePaths: [chosen] };
+  open.click!();
+  await importedEvent(chosen);
+  assert.ok((await libraryPaths()).includes(chosen));
+});
+
 test('macOS open-file: handled (default prevented); a file that is not a model gets an error dialog and imports nothing', async () => {
   const bad = join(work, 'broken.gguf');
   writeFileSync(bad, 'this is not a GGUF file');

@@ -70,6 +70,8 @@ export function createElectronStandIn(options: StandInOptions) {
     errors: [] as string[],
     messageBoxes: [] as { type?: string; message: string; detail?: string }[],
     menu: null as unknown,
+    /** What the next file dialog answers (default: cancelled). */
+    nextOpenDialog: null as { canceled: boolean; filePaths: string[] } | null,
     quit: 0,
   };
   const display = (r: Rect) => ({ id: r.x * 7919 + r.y, bounds: r, workArea: r, scaleFactor: 1 });
@@ -171,7 +173,11 @@ export function createElectronStandIn(options: StandInOptions) {
       getPrimaryDisplay: () => displays[0],
     },
     dialog: {
-      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      showOpenDialog: async () => {
+        const r = recorded.nextOpenDialog ?? { canceled: true, filePaths: [] };
+        recorded.nextOpenDialog = null;
+        return r;
+      },
       showErrorBox: (_t: string, m: string) => recorded.errors.push(m),
       showMessageBox: async (...args: unknown[]) => {
         const opts = args.at(-1) as { type?: string; message: string; detail?: string };
