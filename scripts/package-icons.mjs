@@ -5,6 +5,7 @@
 //   resources/icon.icns         macOS (PNG-compressed entries 16…1024, @2x included)
 //   resources/icon.ico          Windows (PNG-compressed entries 16…256)
 //   resources/icon-source.json  the SVG's hash (the icon test checks the files are current)
+//   renderer/public/favicon.svg a copy of the SVG
 // The SVG is rasterised at each size by Chromium (headless, through playwright-core), so small sizes
 // are drawn, not downscaled. ICNS and ICO are plain containers around PNGs, written here.
 // Usage: node scripts/package-icons.mjs [--chromium PATH]. The outputs are committed; run it again
@@ -98,6 +99,8 @@ export async function writeIcons(svgPath = join(resources, 'icon.svg'), outDir =
   writeFileSync(join(outDir, 'icon.png'), pngs.get(1024));
   writeFileSync(join(outDir, 'icon.ico'), encodeIco(ICO_SIZES.map((s) => [s, pngs.get(s)])));
   writeFileSync(join(outDir, 'icon.icns'), encodeIcns(ICNS_TYPES.map(([type, s]) => [type, pngs.get(s)])));
+  // The renderer's favicon is the same drawing.
+  if (outDir === resources) writeFileSync(join(root, 'renderer', 'public', 'favicon.svg'), svg);
   // Which source these were drawn from: the icon test fails when icon.svg changes without a rerun.
   writeFileSync(join(outDir, 'icon-source.json'), JSON.stringify({ source: 'resources/icon.svg', sha256: sha256(svg) }, null, 2) + '\n');
   return outDir;

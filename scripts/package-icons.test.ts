@@ -17,6 +17,7 @@ function pngSize(png: Buffer): [number, number] {
 test('the icons were generated from the current icon.svg', () => {
   const source = JSON.parse(readFileSync(join(resources, 'icon-source.json'), 'utf8'));
   assert.equal(source.sha256, sha256(readFileSync(join(resources, 'icon.svg'), 'utf8')), 'icon.svg changed: run npm run package:icons');
+  assert.equal(readFileSync(join(resources, '..', 'renderer', 'public', 'favicon.svg'), 'utf8'), readFileSync(join(resources, 'icon.svg'), 'utf8'), 'the favicon is the app icon');
 });
 
 test('Linux PNGs and the 1024 px source PNG have their sizes', () => {
