@@ -1,4 +1,3 @@
-export const RUNTIME_PACKAGES: string[];
 export function electronVersion(): string;
 export function makeStandInElectron(dir: string, platform: 'linux' | 'mac' | 'win'): string;
 export function layoutOf(outDir: string, platform: 'linux' | 'mac' | 'win', arch: 'x64' | 'arm64'): { appDir: string; resources: string };

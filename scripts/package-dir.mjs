@@ -15,9 +15,6 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-/** The node_modules packages the packaged app loads at run time: the bundles' externals (and their dependencies). */
-export const RUNTIME_PACKAGES = ['node-llama-cpp', 'better-sqlite3'];
-
 export const electronVersion = () => JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
 
 /**
