@@ -1,1 +1,2 @@
 export function buildElectron(dir?: string): Promise<string>;
+export function workerBundleName(file: string): string;

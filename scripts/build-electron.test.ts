@@ -3,9 +3,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
+import { ensureModel } from '../test-support/models.ts';
 import { buildElectron } from './build-electron.mjs';
 
 // Built inside the repo so the bundle's externals (node-llama-cpp, better-sqlite3) resolve from node_modules.
@@ -29,25 +30,68 @@ test('main requires only electron, native externals and Node builtins', async ()
   assert.deepEqual(extra, []);
 });
 
+type Msg = { type: string; id?: number; ok?: boolean; value?: any; error?: { message: string } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Runs the bundled process worker under plain Node and sends it requests. */
+function startBundledWorker(kind: string, env: NodeJS.ProcessEnv = {}) {
+  const child = fork(join(dir, 'worker.mjs'), ['--kind', kind], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+  const messages: Msg[] = [];
+  child.on('message', (m) => messages.push(m as Msg));
+  const waitFor = (pred: (m: Msg) => boolean) =>
+    new Promise<Msg>((resolve, reject) => {
+      const check = (m: Msg) => pred(m) && resolve(m);
+      messages.forEach(check);
+      child.on('message', (m) => check(m as Msg));
+      child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    });
+  let nextId = 1;
+  return {
+    ready: () => waitFor((m) => m.type === 'ready'),
+    request: (task: string, input: unknown) => {
+      const id = nextId++;
+      child.send({ type: 'request', id, task, input });
+      return waitFor((m) => m.type === 'response' && m.id === id);
+    },
+    kill: () => child.kill(),
+  };
+}
+
 test('the bundled worker answers ping under plain Node (no tsx)', async () => {
   await built;
-  const child = fork(join(dir, 'worker.mjs'), ['--kind', 'engine'], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const worker = startBundledWorker('engine');
   try {
-    const messages: { type: string; id?: number; ok?: boolean; value?: { pong: string } }[] = [];
-    const waitFor = (pred: (m: (typeof messages)[number]) => boolean) =>
-      new Promise<(typeof messages)[number]>((resolve, reject) => {
-        const check = (m: (typeof messages)[number]) => pred(m) && resolve(m);
-        messages.forEach(check);
-        child.on('message', (m) => check(m as (typeof messages)[number]));
-        child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
-      });
-    child.on('message', (m) => messages.push(m as (typeof messages)[number]));
-    await waitFor((m) => m.type === 'ready');
-    child.send({ type: 'request', id: 1, task: 'ping', input: { text: 'bundled' } });
-    const r = await waitFor((m) => m.type === 'response' && m.id === 1);
+    await worker.ready();
+    const r = await worker.request('ping', { text: 'bundled' });
     assert.equal(r.ok, true);
-    assert.equal(r.value!.pong, 'bundled');
+    assert.equal(r.value.pong, 'bundled');
   } finally {
-    child.kill();
+    worker.kill();
+  }
+});
+
+test('every worker file a bundle spawns lies beside it under its own name (not the bundle itself)', async () => {
+  await built;
+  for (const bundle of ['worker.mjs', 'main.cjs']) {
+    const code = readFileSync(join(dir, bundle), 'utf8');
+    for (const [, name] of code.matchAll(/new URL\("\.\/([^"]+)", import\.meta\.url\)/g)) {
+      assert.notEqual(name, bundle, `${bundle} would spawn itself as a thread`);
+      assert.ok(existsSync(join(dir, name)), `${bundle} spawns ${name}, which is missing`);
+    }
+  }
+  assert.ok(existsSync(join(dir, 'engine-tensor-worker.mjs')), 'the tensor pool worker is bundled');
+});
+
+test("the engine's thread pools start from the bundle: inspect and gradients with 2 threads", { timeout: 60_000 }, async () => {
+  await built;
+  const modelPath = ensureModel({ preset: 'nano', weightType: 'F32' });
+  const worker = startBundledWorker('engine', { GLASSBOX_ENGINE_THREADS: '2' });
+  try {
+    await worker.ready();
+    const run = await worker.request('inspectRun', { modelPath, prompt: 'hello', topK: 3, addBos: true });
+    assert.equal(run.ok, true, JSON.stringify(run.error));
+    const grads = await worker.request('inspectGradients', { modelPath, prompt: 'hello', target: ' world', addBos: true });
+    assert.equal(grads.ok, true, JSON.stringify(grads.error));
+  } finally {
+    worker.kill();
   }
 });

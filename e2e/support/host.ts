@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startHost, type HostOptions, type RunningHost } from '../../electron/server/host.ts';
+import { startPackagedTestHost } from './packaged-host.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -31,6 +32,8 @@ after(async () => {
 
 /** In-process host on a random port with a temp database, test mode on, fast worker restarts. */
 export async function startTestHost(options: HostOptions = {}): Promise<TestHost> {
+  // e2e/packaged.test.ts runs specs against the packaged desktop app instead (support/packaged-host.ts).
+  if (process.env.GLASSBOX_E2E_PACKAGED_APP) return startPackagedTestHost(process.env.GLASSBOX_E2E_PACKAGED_APP, options);
   const tmp = options.dataDir ? null : tempDir();
   const dataDir = options.dataDir ?? tmp!.path;
   const host = await startHost({ port: 0, testMode: true, workerBackoffMs: 50, ...options, dataDir });

@@ -4,146 +4,25 @@
 // workers under the utilityProcess spawner, and a clean shutdown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
-import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildElectron } from '../../scripts/build-electron.mjs';
+import { CONTENT_SECURITY_POLICY } from '../core/security/headers.ts';
+import { createElectronStandIn, loadMainWithStandIn, type FakeWindow } from './testing/electron-stand-in.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const userData = mkdtempSync(join(tmpdir(), 'glassbox-electron-main-'));
 
-type Handler = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const recorded = {
-  schemes: [] as { scheme: string; privileges: Record<string, boolean> }[],
-  protocolHandlers: new Map<string, Handler>(),
-  ipcHandlers: new Map<string, Handler>(),
-  permissionRequest: null as Handler | null,
-  permissionCheck: null as Handler | null,
-  headers: null as Handler | null,
-  external: [] as string[],
-  errors: [] as string[],
-  menu: null as unknown,
-  quit: 0,
-};
-
-class FakeWebContents extends EventEmitter {
-  url = '';
-  sent: [string, { name: string }][] = [];
-  windowOpenHandler: Handler | null = null;
-  setWindowOpenHandler(h: Handler) {
-    this.windowOpenHandler = h;
-  }
-  send(channel: string, payload: { name: string }) {
-    this.sent.push([channel, payload]);
-  }
-  getURL() {
-    return this.url;
-  }
-}
-
-const app = Object.assign(new EventEmitter(), {
-  isPackaged: false,
-  requestSingleInstanceLock: () => true,
-  whenReady: () => Promise.resolve(),
-  getPath: (name: string) => (name === 'userData' ? userData : tmpdir()),
-  getVersion: () => '0.1.0-test',
-  quit: () => {
-    recorded.quit++;
-    app.emit('quit-called');
-  },
-  exit: (code: number) => {
-    throw new Error(`app.exit(${code}): ${recorded.errors.join('\n')}`);
-  },
-});
-
-const windows: FakeBrowserWindow[] = [];
-class FakeBrowserWindow extends EventEmitter {
-  webContents = new FakeWebContents();
-  constructor(readonly options: { webPreferences: Record<string, unknown> }) {
-    super();
-    windows.push(this);
-    app.emit('web-contents-created', {}, this.webContents);
-    app.emit('window-created-for-test', this);
-  }
-  static getAllWindows = () => windows;
-  static getFocusedWindow = () => windows[0] ?? null;
-  loadURL(url: string) {
-    this.webContents.url = url;
-    return Promise.resolve();
-  }
-  isDestroyed = () => false;
-  isMinimized = () => false;
-  show() {}
-  focus() {}
-  restore() {}
-}
-
-const fakeElectron = {
-  app,
-  BrowserWindow: FakeBrowserWindow,
-  nativeTheme: { shouldUseDarkColors: false },
-  Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (recorded.menu = m) },
-  shell: { openExternal: async (url: string) => void recorded.external.push(url) },
-  dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox: (_t: string, m: string) => recorded.errors.push(m) },
-  ipcMain: { handle: (ch: string, h: Handler) => recorded.ipcHandlers.set(ch, h), removeHandler: (ch: string) => recorded.ipcHandlers.delete(ch) },
-  protocol: {
-    registerSchemesAsPrivileged: (s: typeof recorded.schemes) => recorded.schemes.push(...s),
-    handle: (scheme: string, h: Handler) => recorded.protocolHandlers.set(scheme, h),
-  },
-  net: {
-    fetch: async (url: string) => {
-      const path = fileURLToPath(url);
-      return existsSync(path) ? new Response(readFileSync(path), { headers: { 'content-type': 'text/html' } }) : new Response('missing', { status: 404 });
-    },
-  },
-  session: {
-    defaultSession: {
-      setPermissionRequestHandler: (h: Handler) => (recorded.permissionRequest = h),
-      setPermissionCheckHandler: (h: Handler) => (recorded.permissionCheck = h),
-      setDevicePermissionHandler: () => {},
-      webRequest: { onHeadersReceived: (h: Handler) => (recorded.headers = h) },
-    },
-  },
-  // utilityProcess stand-in: a plain Node child running the same bundled worker file.
-  utilityProcess: {
-    fork(modulePath: string, args: string[], options: { env: NodeJS.ProcessEnv }) {
-      const child = fork(modulePath, args, { env: options.env, serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      return {
-        get pid() {
-          return child.pid;
-        },
-        postMessage: (m: unknown) => child.connected && child.send(m as object),
-        on: (ev: string, l: Handler) => child.on(ev, l),
-        once: (ev: string, l: (code: number) => void) => child.once(ev, (code: number | null) => l(code ?? -1)),
-        kill: () => child.kill('SIGKILL'),
-      };
-    },
-  },
-};
-
-let window: FakeBrowserWindow;
-const call = (url: string, method: string, input: unknown, parent: object | null = null) =>
-  recorded.ipcHandlers.get('glassbox:call')!({ senderFrame: { url, parent } }, method, input) as Promise<{ ok: boolean; value?: any; error?: { code: string; message: string } }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const standIn = createElectronStandIn({ userData });
+const { app, recorded } = standIn;
+const call = (url: string, method: string, input: unknown, parent: object | null = null) => standIn.call(method, input, url, parent);
+let window: FakeWindow;
 
 before(async () => {
   const dir = await buildElectron(join(repoRoot, 'dist', 'electron'));
-  const created = new Promise<FakeBrowserWindow>((r) => app.once('window-created-for-test', r));
-  const modules = Module as unknown as { _load: Handler };
-  const load = modules._load;
-  modules._load = function (request: string, ...rest: unknown[]) {
-    return request === 'electron' ? fakeElectron : load.call(this, request, ...rest);
-  };
-  try {
-    createRequire(import.meta.url)(join(dir, 'main.cjs'));
-    window = await created;
-  } finally {
-    modules._load = load;
-  }
+  window = await loadMainWithStandIn(join(dir, 'main.cjs'), standIn);
 });
 
 after(async () => {
@@ -211,7 +90,8 @@ test('navigation away, new windows and permissions are denied; only allow-listed
   assert.equal(recorded.permissionCheck!({}, 'clipboard-read'), false);
   let headers: Record<string, string[]> = {};
   recorded.headers!({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
-  assert.match(headers['Content-Security-Policy'][0], /script-src 'self'/);
+  assert.deepEqual(headers['Content-Security-Policy'], [CONTENT_SECURITY_POLICY], 'the one policy (electron/core/security/headers.ts)');
+  assert.deepEqual(headers['X-Content-Type-Options'], ['nosniff']);
 });
 
 test('app:// serves the built renderer with the CSP and refuses paths outside it', async () => {
@@ -220,7 +100,7 @@ test('app:// serves the built renderer with the CSP and refuses paths outside it
   const index = (await handler({ url: 'app://glassbox/index.html' })) as Response;
   assert.equal(index.status, 200);
   assert.match(await index.text(), /<div id="root">/);
-  assert.match(index.headers.get('content-security-policy')!, /default-src 'self'/);
+  assert.equal(index.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
   // Encoded slashes survive URL parsing and decode into a path that climbs out: refused.
   const outside = (await handler({ url: 'app://glassbox/..%2f..%2fpackage.json' })) as Response;
   assert.equal(outside.status, 403);

@@ -3,11 +3,14 @@
 import { app, Menu, type MenuItemConstructorOptions } from 'electron';
 import { openExternalSafely } from './security.ts';
 
-export function installMenu(options: { isDev: boolean }): void {
+export function installMenu(options: { isDev: boolean; openModel?: () => void }): void {
   const isMac = process.platform === 'darwin';
+  const openModel: MenuItemConstructorOptions[] = options.openModel
+    ? [{ label: 'Open Model…', accelerator: 'CmdOrCtrl+O', click: options.openModel }, { type: 'separator' }]
+    : [];
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    { role: 'fileMenu' },
+    { label: 'File', submenu: [...openModel, isMac ? { role: 'close' as const } : { role: 'quit' as const }] },
     { role: 'editMenu' },
     {
       label: 'View',

@@ -3,7 +3,8 @@
 import { net, protocol } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { APP_HOST, APP_SCHEME, CSP } from './security.ts';
+import { SECURITY_HEADERS } from '../core/security/headers.ts';
+import { APP_HOST, APP_SCHEME } from './security.ts';
 
 /** Must run before app 'ready'. */
 export function registerAppScheme(): void {
@@ -20,7 +21,7 @@ export function serveRenderer(rendererDir: string): void {
     if (!file.startsWith(root + sep)) return new Response('forbidden', { status: 403 });
     const res = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', CSP);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
     return new Response(res.body, { status: res.status, headers });
   });
 }

@@ -2,6 +2,7 @@
 // the app, no new windows, no permissions, a strict CSP on every response, and external links
 // opened in the user's browser only when they are https and on the allow-list.
 import { app, session, shell, type WebContents } from 'electron';
+import { SECURITY_HEADERS } from '../core/security/headers.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'glassbox';
@@ -9,20 +10,6 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /** Hosts whose https pages may be opened in the user's browser (docs, model pages). */
 export const EXTERNAL_ALLOW_LIST = new Set(['huggingface.co', 'github.com', 'ai.google.dev', 'node-llama-cpp.withcat.ai']);
-
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 export function isAllowedExternal(url: string): boolean {
   try {
@@ -73,6 +60,7 @@ export function applySecurityPolicy(): void {
   ses.setPermissionCheckHandler(() => false);
   ses.setDevicePermissionHandler(() => false);
   ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP], 'X-Content-Type-Options': ['nosniff'] } });
+    const ours = Object.fromEntries(Object.entries(SECURITY_HEADERS).map(([k, v]) => [k, [v]]));
+    callback({ responseHeaders: { ...details.responseHeaders, ...ours } });
   });
 }

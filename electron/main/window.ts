@@ -3,7 +3,8 @@ import { BrowserWindow, nativeTheme } from 'electron';
 import { join } from 'node:path';
 import { APP_ORIGIN } from './security.ts';
 
-export function createMainWindow(preloadPath: string): BrowserWindow {
+/** `bounds`: the remembered size and position (electron/main/window-state.ts), over the defaults below. */
+export function createMainWindow(preloadPath: string, bounds: { x?: number; y?: number; width: number; height: number } | null = null): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -12,6 +13,7 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
     show: false,
     title: 'Glassbox',
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#09090b' : '#ffffff',
+    ...bounds,
     webPreferences: {
       preload: preloadPath,
       contextIsolation: true,

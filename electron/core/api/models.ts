@@ -85,6 +85,8 @@ export const modelsMethods = {
   remove: method(z.object({ id: modelId, deleteFile: z.boolean().default(false) }).strict()).returns<{ removed: true }>(),
   /** Makes this the chat model and loads it in the model worker (resolves once loaded); null unloads. */
   setActive: method(z.object({ id: modelId.nullable() }).strict()).returns<ModelInfo | null>(),
+  /** Offline first run: writes a small Gemma 3 with random weights into the models folder (once) and imports it (electron/core/llm/demo-model.ts). */
+  createDemo: method(z.object({}).strict()).returns<ModelInfo>(),
   /** The download the Models screen offers first: Gemma 3 270M instruction-tuned, Q8_0. */
   defaultDownload: method(z.object({}).strict()).returns<DefaultDownload>(),
   /** Starts a download into the models folder; free disk space is checked first. Known size/sha256 are verified at the end. */

@@ -5,6 +5,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { ServiceError } from '../api/errors.ts';
 import type { ModelInfo } from '../api/models.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
+import { ensureDemoModel } from './demo-model.ts';
 import { DownloadManager, type DownloadOptions } from './downloads.ts';
 import type { ModelHost } from './host.ts';
 import { inspectModelFile, ModelFileError } from './library.ts';
@@ -87,6 +88,7 @@ export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOption
       if (!m.fileExists) throw new ServiceError('not_found', `the file of ${m.name} is gone: ${m.path}`);
       return activate(m);
     },
+    'models.createDemo': () => importPath(ensureDemoModel(ctx.paths.modelsDir)),
     'models.defaultDownload': () => DEFAULT_DOWNLOAD,
     'models.download': ({ uri, sha256, sizeBytes, activate: act }) => downloads.start({ uri, sha256, sizeBytes, activate: act }),
     'models.downloads': () => downloads.list(),

@@ -9,6 +9,7 @@ import { AlertIcon, ModelsIcon } from '../../components/icons.tsx';
 import { FileIcon, UploadIcon } from '../../components/more-icons.tsx';
 import { textInputClass } from '../../components/fields.tsx';
 import { Button, Card, PageHeader } from '../../components/ui.tsx';
+import { DemoModelOffer } from './DemoModelOffer.tsx';
 import { DownloadPanel } from './DownloadPanel.tsx';
 import { formatBytes, formatContext, formatParams } from './format.ts';
 import { useModels } from './useModels.ts';
@@ -172,6 +173,7 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
         <div className="flex flex-col items-center py-6 text-center text-[13px] text-zinc-500 dark:text-zinc-400" role="status" aria-label="No models yet">
           <ModelsIcon width={26} height={26} className="mb-2 text-accent-500" />
           No models yet. Import a GGUF file or download Gemma 3 270M above.
+          <DemoModelOffer />
         </div>
       ) : (
         <div className="-mx-5 overflow-x-auto">
