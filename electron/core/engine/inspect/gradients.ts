@@ -1,26 +1,23 @@
-// The gradient inspector over a model loaded by our forward engine: the autograd's engine gradient
-// model (engine forward with captures, SIMD backward over the engine's heap, weights read in place)
-// summarised as the plain data the Gradients tab draws.
+// The gradient inspector over a model loaded by our engine: the engine's gradient report (one
+// forward with captures, one backward on the engine's pool) as the plain data the Gradients tab draws.
 import type { GradientResult, ModelSummary, TokenInfo } from '../../api/inspect.ts';
-import type { EngineGradientModel } from '../autograd/engineModel.ts';
-import { computeGradients } from '../autograd/inspect/computeGradients.ts';
-import { completionTargets, nextTokenTargets } from '../autograd/model/cache.ts';
-import { isSliding, type Gemma3 } from '../models/gemma3/index.ts';
+import { completionTargets, computeGradientsAsync, isSliding, nextTokenTargets, type Gemma3 } from '../models/gemma3/index.ts';
 
 /**
  * Loss on `target` after `prompt` (or, with no target, the mean next-token loss over the prompt),
  * one backward, summarised for the gradient inspector.
  */
-export function gradientReport(
-  g: Gemma3, model: EngineGradientModel, input: { prompt: string; target: string; addBos: boolean },
+export async function gradientReport(
+  g: Gemma3, input: { prompt: string; target: string; addBos: boolean },
   tokenText: (id: number) => string,
-): GradientResult {
+  opts: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Promise<GradientResult> {
   const t0 = performance.now();
   const promptIds = g.tokenize(input.prompt, { addBos: input.addBos, special: true });
   const targetIds = input.target ? g.tokenize(input.target, { addBos: false, special: true }) : [];
   const tokens = [...promptIds, ...targetIds];
   const targets = targetIds.length > 0 ? completionTargets(tokens, promptIds.length) : nextTokenTargets(tokens);
-  const { report } = computeGradients(model, { tokens, targets }, { grads: model.allocGrads() });
+  const { report } = await computeGradientsAsync(g.model, { tokens, targets }, opts);
   const toks: TokenInfo[] = tokens.map((id) => ({ id, text: tokenText(id) }));
   return {
     model: summaryOf(g),

@@ -11,10 +11,9 @@ import type {
   LayerStats, LensAt, MlpLayerSummary, TokenChange,
 } from '../../api/inspect.ts';
 import { MAX_INSPECT_TOKENS } from '../../api/inspect.ts';
-import { engineGradientModel, type EngineGradientModel } from '../autograd/engineModel.ts';
-import { headEntropies, GELU_FLAT_BELOW } from '../autograd/inspect/saturation.ts';
+import { headEntropies, GELU_FLAT_BELOW } from '../models/gemma3/saturation.ts';
 import { isSliding, loadGemma3, type Gemma3, type Hook } from '../models/gemma3/index.ts';
-import { rmsNorm } from '../tensor/ops.ts';
+import { rmsNorm } from '../tensor/ops/rmsnorm.ts';
 import { gradientReport, summaryOf } from './gradients.ts';
 import { buildHooks, steeringVector, type ResolvedIntervention } from './interventions.ts';
 import { cosine, histogram, meanRow, rowNorms, tensorStats } from './stats.ts';
@@ -60,7 +59,6 @@ export interface InspectorOptions {
 export class Inspector {
   private gemma: Gemma3 | null = null;
   private loadedKey = '';
-  private gradModel: EngineGradientModel | null = null;
   private readonly runs = new Map<string, StoredRun>();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -84,8 +82,6 @@ export class Inspector {
     if (!st.isFile()) throw new InspectError('bad_input', `${path} is not a file`);
     const key = `${path}:${st.size}:${st.mtimeMs}`;
     if (this.gemma && this.loadedKey === key) return this.gemma;
-    this.gradModel?.dispose();
-    this.gradModel = null;
     this.gemma?.dispose();
     this.gemma = null;
     try {
@@ -201,8 +197,8 @@ export class Inspector {
     const chunk = Math.max(1, Math.floor((1 << 24) / V)); // bounds the matmul's scratch to ~64 MB
     for (let r0 = 0; r0 < R; r0 += chunk) {
       const n = Math.min(chunk, R - r0);
-      const normed = rmsNorm(xs.subarray(r0 * D, (r0 + n) * D), n, D, w.outputNorm, rmsEps);
-      g.model.matmul.linear(w.output, normed, n, out.subarray(r0 * V, (r0 + n) * V));
+      const normed = rmsNorm(xs.subarray(r0 * D, (r0 + n) * D), n, D, w.vector('output_norm.weight'), rmsEps);
+      g.model.matmul.linear(w.matrix(w.headName), normed, n, out.subarray(r0 * V, (r0 + n) * V));
     }
     if (cap > 0) for (let i = 0; i < out.length; i++) out[i] = cap * Math.tanh(out[i] / cap);
     return out;
@@ -348,16 +344,15 @@ export class Inspector {
       const ids = this.tokenize(g, input.prompt + input.target, input.addBos);
       if (!input.target && ids.length < 2) throw new InspectError('bad_input', 'a next-token loss over the prompt needs at least 2 tokens (or give a target)');
       progress(0.1, 'forward and backward');
-      this.gradModel ??= await engineGradientModel(g, { threads: this.options.threads });
-      const r = gradientReport(g, this.gradModel, input, (id) => this.tokenText(g, id));
+      const r = await gradientReport(g, input, (id) => this.tokenText(g, id), {
+        onProgress: (f) => progress(0.1 + 0.9 * f, f < 0.5 ? 'forward' : 'backward'),
+      });
       progress(1, 'done');
       return r;
     });
   }
 
   dispose(): void {
-    this.gradModel?.dispose();
-    this.gradModel = null;
     this.gemma?.dispose();
     this.gemma = null;
     this.runs.clear();
