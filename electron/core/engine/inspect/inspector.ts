@@ -337,7 +337,7 @@ export class Inspector {
     return { a, b, similarity };
   }
 
-  gradients(input: { modelPath: string; prompt: string; target: string; addBos: boolean }, progress: Progress = () => {}): Promise<GradientResult> {
+  gradients(input: { modelPath: string; prompt: string; target: string; addBos: boolean }, progress: Progress = () => {}, signal?: AbortSignal): Promise<GradientResult> {
     return this.exclusive(async () => {
       progress(0, 'loading the model');
       const g = await this.model(input.modelPath);
@@ -345,7 +345,7 @@ export class Inspector {
       if (!input.target && ids.length < 2) throw new InspectError('bad_input', 'a next-token loss over the prompt needs at least 2 tokens (or give a target)');
       progress(0.1, 'forward and backward');
       const r = await gradientReport(g, input, (id) => this.tokenText(g, id), {
-        onProgress: (f) => progress(0.1 + 0.9 * f, f < 0.5 ? 'forward' : 'backward'),
+        signal, onProgress: (f) => progress(0.1 + 0.9 * f, f < 0.5 ? 'forward' : 'backward'),
       });
       progress(1, 'done');
       return r;

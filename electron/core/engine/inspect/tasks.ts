@@ -13,7 +13,7 @@ function envThreads(): number | undefined {
 }
 
 /** Errors the engine throws for input it cannot take (a broken file, a token out of range). */
-const BAD_INPUT_ERRORS = new Set(['RangeError', 'ModelLoadError', 'GgufError', 'AutogradError']);
+const BAD_INPUT_ERRORS = new Set(['RangeError', 'ModelLoadError', 'GgufError', 'LossError']);
 
 const progressOf = (ctx: TaskContext): Progress => (progress, message) => void ctx.emit({ progress, message });
 
@@ -43,5 +43,5 @@ export const inspectTasks = defineTasks({
   inspectCompare: (input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean }, ctx) =>
     guard(ctx, () => get().compare(input, progressOf(ctx), ctx.signal)),
   inspectGradients: (input: { modelPath: string; prompt: string; target: string; addBos: boolean }, ctx) =>
-    guard(ctx, () => get().gradients(input, progressOf(ctx))),
+    guard(ctx, () => get().gradients(input, progressOf(ctx), ctx.signal)),
 });

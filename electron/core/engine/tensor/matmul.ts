@@ -131,6 +131,8 @@ export class MatmulEngine {
   /** Row r of W as floats (embedding lookup from the tied table). */
   row(w: LinearWeight, r: number, out: Float32Array): Float32Array {
     const K = w.cols;
+    // once a Q8_0 matrix has its float copy, that copy is the matrix (the same values; edits to it count)
+    w = this.dequantized.get(w) ?? w;
     if (w.layout === 'f32') {
       out.set(this.heap.f32(w.ptr + r * K * 4, K));
       return out;
