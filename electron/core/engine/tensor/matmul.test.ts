@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MatmulEngine } from './matmul.ts';
 import { matmulNaive, matmulQ8Naive, type RawMatrix, Q8_BLOCK_BYTES } from './matmul-naive.ts';
 import { linearBackwardReference } from './ops/linear.ts';
-import { f16ToF32, f32ToF16 } from './f16.ts';
+import { f16ToF32, f32ToF16 } from '../gguf/half.ts';
 import { assertClose } from './test-util.ts';
 import { randomArray, rng } from './random.ts';
 import { hasRelaxedSimd } from './wasm/kernels.ts';

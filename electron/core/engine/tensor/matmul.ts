@@ -14,12 +14,13 @@
 //   linearBackward(W, dY [T, N], x [T, K], dX, dW):  dX += dY·W,  dW += dYᵀ·x  (either may be null)
 // Arrays that are views of the heap (weights, gradient buffers from allocFloats) are used in place;
 // other operands are copied into scratch.
-import { f16Table, f32ToF16 } from './f16.ts';
+import { f16Table, f32ToF16 } from '../gguf/half.ts';
 import { SharedHeap } from './heap.ts';
 import { Q8_BLOCK, Q8_BLOCK_BYTES, quantizeRowsQ8, type WeightFormat } from './matmul-naive.ts';
 import { ThreadPool } from './pool.ts';
 import { geluTanh } from './ops/gelu.ts';
 import { GEMM_COL_MULTIPLE } from './wasm/gemm.ts';
+import { linearBackwardReference } from './ops/linear.ts';
 
 export interface LinearWeight {
   readonly layout: 'f32' | 'q8_0';
@@ -240,7 +241,7 @@ export class MatmulEngine {
     T: number, IN: number, OUT: number,
   ): void {
     if (IN % GEMM_COL_MULTIPLE !== 0) {
-      naiveBackward(dx, dw, dy, x, w, T, IN, OUT);
+      linearBackwardReference(dx, dw, dy, x, w, T, IN, OUT); // inner sizes the SIMD gemm does not take
       return;
     }
     const heap = this.heap;
@@ -282,17 +283,3 @@ export class MatmulEngine {
 }
 
 export type { WeightFormat };
-
-/** dX += dY·W, dW += dYᵀ·X in plain loops (inner sizes the SIMD gemm does not take). */
-function naiveBackward(
-  dx: Float32Array | null, dw: Float32Array | null, dy: Float32Array, x: Float32Array, w: Float32Array, T: number, IN: number, OUT: number,
-): void {
-  for (let t = 0; t < T; t++) {
-    for (let o = 0; o < OUT; o++) {
-      const g = dy[t * OUT + o];
-      if (g === 0) continue;
-      if (dx) for (let i = 0; i < IN; i++) dx[t * IN + i] += g * w[o * IN + i];
-      if (dw) for (let i = 0; i < IN; i++) dw[o * IN + i] += g * x[t * IN + i];
-    }
-  }
-}

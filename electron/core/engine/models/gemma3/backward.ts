@@ -20,6 +20,7 @@ import { isSliding } from './config.ts';
 import { activationKey, type Activation, type ActivationName } from './hooks.ts';
 import { checkLoss, lossWeights, type LossTargets } from './loss.ts';
 import type { Gemma3Model, LinearAdapter } from './model.ts';
+import { runSteps, runStepsAsync } from './steps.ts';
 import { blockWeight } from './weights.ts';
 
 /** Where a weight's gradient accumulates (by GGUF name); null = frozen, no dW is computed. */
@@ -91,11 +92,7 @@ export interface BackwardOptions {
 
 /** Adds every unfrozen weight's gradient into its sink; returns dL/d(inp_embd) [T, D]. */
 export function backward(model: Gemma3Model, fwd: LossForward, grads: GradSink, opts: BackwardOptions = {}): Float32Array {
-  const run = backwardSteps(model, fwd, grads, opts);
-  for (;;) {
-    const r = run.next();
-    if (r.done) return r.value;
-  }
+  return runSteps(backwardSteps(model, fwd, grads, opts));
 }
 
 /** backward yielding to the event loop after each block so `signal` can cancel it; onLayer(l) after block l. */
@@ -103,14 +100,7 @@ export async function backwardAsync(
   model: Gemma3Model, fwd: LossForward, grads: GradSink,
   opts: BackwardOptions & { signal?: AbortSignal; onLayer?: (layer: number) => void } = {},
 ): Promise<Float32Array> {
-  const run = backwardSteps(model, fwd, grads, opts);
-  for (;;) {
-    opts.signal?.throwIfAborted();
-    const r = run.next();
-    if (r.done) return r.value;
-    opts.onLayer?.(r.value);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  return runStepsAsync(backwardSteps(model, fwd, grads, opts), opts.signal, opts.onLayer);
 }
 
 /** The backward, yielding the index of each block once its gradients are done (top block first). */

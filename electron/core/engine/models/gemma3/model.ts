@@ -19,6 +19,7 @@ import { ropeNeox } from '../../tensor/ops/rope.ts';
 import { isSliding, type Gemma3Config } from './config.ts';
 import { HookSet, type Activation, type CaptureSpec, type Hook } from './hooks.ts';
 import { KvCache } from './kv-cache.ts';
+import { runSteps, runStepsAsync } from './steps.ts';
 import { blockWeight, type Gemma3Weights } from './weights.ts';
 
 /** Arithmetic choices where llama.cpp's CPU backend rounds (off by default: exact float32). */
@@ -81,23 +82,12 @@ export class Gemma3Model {
   }
 
   forward(tokens: readonly number[], opts: ForwardOptions = {}): ForwardResult {
-    const run = this.steps(tokens, opts);
-    for (;;) {
-      const r = run.next();
-      if (r.done) return r.value;
-    }
+    return runSteps(this.steps(tokens, opts));
   }
 
   /** Same as forward, yielding to the event loop between layers so `signal` can cancel it. */
   async forwardAsync(tokens: readonly number[], opts: ForwardOptions = {}): Promise<ForwardResult> {
-    const run = this.steps(tokens, opts);
-    for (;;) {
-      opts.signal?.throwIfAborted();
-      const r = run.next();
-      if (r.done) return r.value;
-      opts.onLayer?.(r.value);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    return runStepsAsync(this.steps(tokens, opts), opts.signal, opts.onLayer);
   }
 
   private *steps(tokens: readonly number[], opts: ForwardOptions): Generator<number, ForwardResult> {

@@ -7,7 +7,7 @@
 //   attentionProbs / attentionMix  the forward the model runs: per kv-head matrix products on the pool
 //   attentionBackward              the same backward as per-head products (dP, dV, dS, dQ, dK)
 //   attentionReference / attentionBackwardReference  loop forms over any Vec (float64 checks)
-import { roundArrayToF16 } from '../f16.ts';
+import { roundArrayToF16 } from '../../gguf/half.ts';
 import { linearBackwardReference, linearReference } from './linear.ts';
 import { softmaxRow } from './softmax.ts';
 import type { Vec } from './vec.ts';

@@ -5,7 +5,7 @@ import { geluTanh } from './gelu.ts';
 import { rmsNorm } from './rmsnorm.ts';
 import { ropeNeox } from './rope.ts';
 import { softmaxRow } from './softmax.ts';
-import { f16ToF32, f32ToF16, roundToF16 } from '../f16.ts';
+import { f16ToF32, f32ToF16, roundToF16 } from '../../gguf/half.ts';
 import { randomArray } from '../random.ts';
 import { assertClose } from '../test-util.ts';
 

@@ -4,7 +4,7 @@
 //                       optionally through ggml's f16 lookup table
 //   gatedGeluBackward   adds dL/dgate and dL/dup
 //   gatedGeluReference  float64 forward for finite-difference checks
-import { f16Table, f32ToF16 } from '../f16.ts';
+import { f16Table, f32ToF16 } from '../../gguf/half.ts';
 import type { Vec } from './vec.ts';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);

@@ -1,4 +1,5 @@
-// Softmax and log-sum-exp, written once: attention rows, sampling, the cross-entropy loss.
+// Softmax and log-sum-exp, written once: attention rows (softmaxRow), sampling (softmax), the
+// cross-entropy loss (logSumExp).
 import type { Vec } from './vec.ts';
 
 /** log Σ_i exp(x[o + i]) over n entries, stable (the max is subtracted), in float64. */
@@ -23,4 +24,12 @@ export function softmaxRow(x: Vec, from: number, to: number): void {
   }
   const inv = 1 / sum;
   for (let i = from; i < to; i++) x[i] *= inv;
+}
+
+/** Softmax of logits[offset, offset + length) as float64 probabilities (a new array). */
+export function softmax(logits: ArrayLike<number>, offset = 0, length = logits.length - offset): Float64Array {
+  const lse = logSumExp(logits, offset, length);
+  const p = new Float64Array(length);
+  for (let i = 0; i < length; i++) p[i] = Math.exp(logits[offset + i] - lse);
+  return p;
 }
