@@ -17,7 +17,7 @@ export async function gradientReport(
   const targetIds = input.target ? g.tokenize(input.target, { addBos: false, special: true }) : [];
   const tokens = [...promptIds, ...targetIds];
   const targets = targetIds.length > 0 ? completionTargets(tokens, promptIds.length) : nextTokenTargets(tokens);
-  const { report } = await computeGradientsAsync(g.model, { tokens, targets }, opts);
+  const { report } = await computeGradientsAsync(g.model, { tokens, targets }, { ...opts, reportOnly: true });
   const toks: TokenInfo[] = tokens.map((id) => ({ id, text: tokenText(id) }));
   return {
     model: summaryOf(g),

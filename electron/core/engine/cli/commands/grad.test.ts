@@ -64,7 +64,9 @@ test('glassbox grad and the app\'s inspector give the same loss and gradients (o
     assert.equal(Math.fround(app.loss), st.loss.data[0]);
     for (const t of app.perTensor) {
       const fileNorm = norm(st[t.name].data);
-      assert.ok(Math.abs(t.gradNorm - fileNorm) <= 1e-12 + 1e-9 * fileNorm, `${t.name}: inspector ‖g‖ ${t.gradNorm} vs file ${fileNorm}`);
+      // the tab never forms the embedding's gradient: its norm comes from the tied parts (reportOnly)
+      const tol = t.name === 'token_embd.weight' ? 1e-5 : 1e-9;
+      assert.ok(Math.abs(t.gradNorm - fileNorm) <= 1e-12 + tol * fileNorm, `${t.name}: inspector ‖g‖ ${t.gradNorm} vs file ${fileNorm}`);
     }
   } finally {
     inspector.dispose();

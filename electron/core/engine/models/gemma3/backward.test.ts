@@ -210,3 +210,29 @@ test('report: attribution sums to d/dα L(α·x0), the last position gets no gra
     g.dispose();
   }
 });
+
+test('reportOnly (the Gradients tab): the same report without forming the embedding gradient; its norm from the tied parts', async () => {
+  const { nano, miniF32 } = await ensureTestModels();
+  for (const path of [nano, miniF32]) {
+    const g = await loadGemma3(path, { threads: 2 });
+    try {
+      // a repeated token: its embedding row gets two input contributions and the head's
+      const tokens = [...promptOf(9, g.config.vocab, 12), 7, 7];
+      for (const targets of [undefined, completionTargets(tokens, 6)]) {
+        const full = computeGradients(g.model, { tokens, targets }, { freeze: (n) => n.includes('ffn_up') }).report;
+        const lean = computeGradients(g.model, { tokens, targets }, { reportOnly: true, freeze: (n) => n.includes('ffn_up') });
+        assert.equal(lean.grads, null);
+        assert.equal(lean.report.loss, full.loss);
+        assert.deepEqual(lean.report.attribution, full.attribution);
+        for (const t of full.perTensor) {
+          const l = lean.report.perTensor.find((x) => x.name === t.name)!;
+          const rel = Math.abs(l.gradNorm - t.gradNorm) / Math.max(t.gradNorm, 1e-30);
+          assert.ok(t.gradNorm === 0 ? l.gradNorm === 0 : rel < 1e-4, `${t.name}: ${l.gradNorm} vs ${t.gradNorm}`);
+        }
+        assert.ok(full.perTensor.find((t) => t.name === 'token_embd.weight')!.gradNorm > 0);
+      }
+    } finally {
+      g.dispose();
+    }
+  }
+});

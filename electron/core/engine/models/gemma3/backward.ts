@@ -88,6 +88,8 @@ export interface BackwardOptions {
    * block l) [T, D], layer −1 = dL/d(inp_embd). The array is reused afterwards: copy what you keep.
    */
   onResidualGrad?: (layer: number, grad: Float32Array) => void;
+  /** Called with dL/d(head output) [P, V] (after the soft-cap's chain rule) before it is used. */
+  onLogitGrad?: (dz: Float32Array) => void;
 }
 
 /** Adds every unfrozen weight's gradient into its sink; returns dL/d(inp_embd) [T, D]. */
@@ -128,6 +130,7 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
   // loss → logits → head → output_norm, only at the positions that carry a loss
   const dz = f32(P * V);
   crossEntropyBackward(dz, fwd.logits, targets, lossWeights(fwd.loss), P, V, cfg.finalLogitSoftcap, fwd.lse);
+  opts.onLogitGrad?.(dz);
   const dResultNorm = f32(P * D);
   mm.linearBackward(w.matrix(w.headName), dz, act('result_norm'), P, dResultNorm, grads(w.headName));
   const last = act('l_out', L - 1);

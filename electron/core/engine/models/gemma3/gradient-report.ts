@@ -64,6 +64,12 @@ export interface GradientBuffers {
 export interface GradientOptions {
   /** weights to treat as frozen: no dW is computed for them (their entries stay 0) */
   freeze?: (name: string) => boolean;
+  /**
+   * Only the report (the Gradients tab): the embedding's gradient [V, D] is never formed, its norm
+   * is computed from the head's output gradient and the input gradient instead (P²·V work instead
+   * of P·V·D, no 4·V·D bytes to zero and read), and `grads` is null.
+   */
+  reportOnly?: boolean;
   signal?: AbortSignal;
   /** fraction done in [0, 1]: the forward's layers, then the backward's */
   onProgress?: (fraction: number) => void;
@@ -123,7 +129,11 @@ function weightNorm(model: Gemma3Model, spec: TensorSpec): number {
 interface Prepared {
   loss: LossTargets;
   grads: GradientBuffers;
+  reportOnly: boolean;
+  frozen: (name: string) => boolean;
   sink: GradSink;
+  /** reportOnly: ‖dL/d token_embd‖ from the parts of the tied gradient (filled by finish()) */
+  embedding: TiedEmbeddingNorm | null;
   residualNorm: number[];
   residualNormPerToken: number[][];
   onResidualGrad: (layer: number, g: Float32Array) => void;
@@ -136,12 +146,25 @@ function prepare(model: Gemma3Model, req: GradientRequest, opts: GradientOptions
   checkLoss(loss, tokens.length, cfg.vocab);
   const T = tokens.length, D = cfg.hidden;
   const grads = gradientBuffers(model);
-  grads.flat.fill(0);
+  const reportOnly = opts.reportOnly ?? false;
+  const frozen = (n: string) => opts.freeze?.(n) ?? false;
+  const embedding = reportOnly && !frozen('token_embd.weight') ? new TiedEmbeddingNorm(model, tokens) : null;
+  // Report only: each tensor's part of the buffer is zeroed when the backward first asks for it.
+  const zeroed = new Set<string>();
+  if (!reportOnly) grads.flat.fill(0);
   const residualNorm: number[] = new Array(cfg.layers + 1).fill(0);
   const residualNormPerToken: number[][] = Array.from({ length: cfg.layers + 1 }, () => new Array(T).fill(0));
   return {
-    loss, grads, residualNorm, residualNormPerToken,
-    sink: (n) => (opts.freeze?.(n) ? null : grads.get(n)),
+    loss, grads, reportOnly, frozen, embedding, residualNorm, residualNormPerToken,
+    sink: (n) => {
+      if (frozen(n) || (reportOnly && n === 'token_embd.weight')) return null;
+      const v = grads.get(n);
+      if (reportOnly && !zeroed.has(n)) {
+        v.fill(0);
+        zeroed.add(n);
+      }
+      return v;
+    },
     onResidualGrad: (layer, g) => {
       residualNorm[layer + 1] = norm(g, 0, T * D);
       for (let t = 0; t < T; t++) residualNormPerToken[layer + 1][t] = norm(g, t * D, (t + 1) * D);
@@ -150,12 +173,14 @@ function prepare(model: Gemma3Model, req: GradientRequest, opts: GradientOptions
 }
 
 /** One forward + backward, every weight's gradient (in the model's reused buffer) and the report. */
-export function computeGradients(model: Gemma3Model, req: GradientRequest, opts: GradientOptions = {}): { report: GradientReport; grads: GradientBuffers } {
+export function computeGradients(model: Gemma3Model, req: GradientRequest, opts?: GradientOptions & { reportOnly?: false }): { report: GradientReport; grads: GradientBuffers };
+export function computeGradients(model: Gemma3Model, req: GradientRequest, opts: GradientOptions): { report: GradientReport; grads: GradientBuffers | null };
+export function computeGradients(model: Gemma3Model, req: GradientRequest, opts: GradientOptions = {}): { report: GradientReport; grads: GradientBuffers | null } {
   const run = prepare(model, req, opts);
   const t0 = performance.now();
   const fwd = forwardForLoss(model, req.tokens, run.loss);
   const t1 = performance.now();
-  const dx0 = backward(model, fwd, run.sink, { onResidualGrad: run.onResidualGrad });
+  const dx0 = backward(model, fwd, run.sink, { onResidualGrad: run.onResidualGrad, onLogitGrad: run.embedding?.onLogitGrad(fwd) });
   return summarise(model, run, fwd, dx0, t1 - t0, performance.now() - t1);
 }
 
@@ -164,8 +189,14 @@ export function computeGradients(model: Gemma3Model, req: GradientRequest, opts:
  * layer (forward layers, then backward layers) as a fraction in [0, 1].
  */
 export async function computeGradientsAsync(
+  model: Gemma3Model, req: GradientRequest, opts?: GradientOptions & { reportOnly?: false },
+): Promise<{ report: GradientReport; grads: GradientBuffers }>;
+export async function computeGradientsAsync(
+  model: Gemma3Model, req: GradientRequest, opts: GradientOptions,
+): Promise<{ report: GradientReport; grads: GradientBuffers | null }>;
+export async function computeGradientsAsync(
   model: Gemma3Model, req: GradientRequest, opts: GradientOptions = {},
-): Promise<{ report: GradientReport; grads: GradientBuffers }> {
+): Promise<{ report: GradientReport; grads: GradientBuffers | null }> {
   opts.signal?.throwIfAborted();
   const run = prepare(model, req, opts);
   const L = model.config.layers;
@@ -175,7 +206,9 @@ export async function computeGradientsAsync(
   const t0 = performance.now();
   const fwd = await forwardForLossAsync(model, req.tokens, run.loss, { signal: opts.signal, onLayer: step });
   const t1 = performance.now();
-  const dx0 = await backwardAsync(model, fwd, run.sink, { onResidualGrad: run.onResidualGrad, signal: opts.signal, onLayer: step });
+  const dx0 = await backwardAsync(model, fwd, run.sink, {
+    onResidualGrad: run.onResidualGrad, onLogitGrad: run.embedding?.onLogitGrad(fwd), signal: opts.signal, onLayer: step,
+  });
   const t2 = performance.now();
   const out = summarise(model, run, fwd, dx0, t1 - t0, t2 - t1);
   opts.onProgress?.(1);
@@ -184,13 +217,15 @@ export async function computeGradientsAsync(
 
 function summarise(
   model: Gemma3Model, run: Prepared, fwd: LossForward, dx0: Float32Array, forwardMs: number, backwardMs: number,
-): { report: GradientReport; grads: GradientBuffers } {
+): { report: GradientReport; grads: GradientBuffers | null } {
   const cfg = model.config;
   const { grads, loss } = run;
   const tokens = fwd.tokens;
   const T = tokens.length, D = cfg.hidden;
+  const embeddingNorm = run.embedding?.finish(dx0);
   const perTensor: TensorGradStat[] = grads.specs.map((spec) => {
-    const gradNorm = norm(grads.get(spec.name));
+    const gradNorm = spec.name === 'token_embd.weight' && embeddingNorm !== undefined ? embeddingNorm
+      : run.frozen(spec.name) ? 0 : norm(grads.get(spec.name));
     const wn = weightNorm(model, spec);
     return { name: spec.name, layer: spec.layer, numel: spec.rows * spec.cols, gradNorm, weightNorm: wn, ratio: wn > 0 ? gradNorm / wn : 0 };
   });
@@ -213,7 +248,7 @@ function summarise(
   }
 
   return {
-    grads,
+    grads: run.reportOnly ? null : grads,
     report: {
       loss: fwd.value,
       tokens: [...tokens],
@@ -223,4 +258,60 @@ function summarise(
       timing: { forward: forwardMs, backward: backwardMs },
     },
   };
+}
+
+/**
+ * ‖dL/dE‖ for the tied embedding E [V, D] without forming it. The gradient has two parts: the head's
+ * Hd = dzᵀ·R (dz [P, V] the head output's gradient, R [P, D] result_norm) and the input's S, the
+ * rows of s·dx0 [T, D] scatter-added at the prompt's tokens. ‖Hd + S‖² = ‖Hd‖² + 2⟨Hd, S⟩ + ‖S‖², with
+ * ‖Hd‖² = Σ_pq (dz·dzᵀ)_pq (R·Rᵀ)_pq (a [P, P] product on the pool) and ⟨Hd, S⟩ over the token rows only.
+ * An untied head (output.weight) has no Hd part here.
+ */
+class TiedEmbeddingNorm {
+  private headSq = 0;
+  private tokenRows = new Map<number, Float64Array>(); // v → Hd[v, :]
+
+  constructor(private readonly model: Gemma3Model, private readonly tokens: number[]) {}
+
+  onLogitGrad(fwd: LossForward): ((dz: Float32Array) => void) | undefined {
+    if (this.model.weights.headName !== 'token_embd.weight') return undefined;
+    return (dz) => {
+      const { vocab: V, hidden: D } = this.model.config;
+      const P = fwd.loss.positions.length;
+      const R = fwd.activations['result_norm'].data;
+      const G = this.model.matmul.gemm(dz, P, dz, P, V); // [P, P]
+      for (let p = 0; p < P; p++) {
+        for (let q = 0; q < P; q++) {
+          let h = 0;
+          for (let d = 0; d < D; d++) h += R[p * D + d] * R[q * D + d];
+          this.headSq += G[p * P + q] * h;
+        }
+      }
+      for (const v of new Set(this.tokens)) {
+        const row = new Float64Array(D);
+        for (let p = 0; p < P; p++) {
+          const g = dz[p * V + v];
+          for (let d = 0; d < D; d++) row[d] += g * R[p * D + d];
+        }
+        this.tokenRows.set(v, row);
+      }
+    };
+  }
+
+  finish(dx0: Float32Array): number {
+    const D = this.model.config.hidden;
+    const scale = Math.fround(Math.sqrt(D));
+    const S = new Map<number, Float64Array>();
+    this.tokens.forEach((v, t) => {
+      let row = S.get(v);
+      if (!row) S.set(v, (row = new Float64Array(D)));
+      for (let d = 0; d < D; d++) row[d] += scale * dx0[t * D + d];
+    });
+    let total = this.headSq;
+    for (const [v, row] of S) {
+      const hd = this.tokenRows.get(v);
+      for (let d = 0; d < D; d++) total += 2 * (hd ? hd[d] * row[d] : 0) + row[d] * row[d];
+    }
+    return Math.sqrt(Math.max(0, total));
+  }
 }
