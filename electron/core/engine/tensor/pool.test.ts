@@ -20,3 +20,22 @@ test('a dead kernel worker fails the pending call with a clear error, and every 
     eng.dispose();
   }
 });
+
+test('one pool: the engine starts worker threads in exactly one place (tensor/pool.ts), from one worker file', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join, relative } = await import('node:path');
+  const root = new URL('..', import.meta.url).pathname;
+  const sources: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|mjs)$/.test(e.name) && !e.name.endsWith('.test.ts')) sources.push(p);
+    }
+  };
+  walk(root);
+  const starters = sources.filter((p) => /new Worker\(/.test(readFileSync(p, 'utf8'))).map((p) => relative(root, p));
+  assert.deepEqual(starters, ['tensor/pool.ts']);
+  const workerFiles = sources.filter((p) => /worker_threads/.test(readFileSync(p, 'utf8')) && p.endsWith('.mjs')).map((p) => relative(root, p));
+  assert.deepEqual(workerFiles, ['tensor/worker.mjs']);
+});

@@ -113,7 +113,14 @@ export class ThreadPool {
 
   private check(): void {
     if (this.disposed) throw new PoolError('thread pool is disposed');
+    if (!this.broken && Atomics.load(this.ctrl, FAILED) !== 0) this.broken = this.failure(); // died while idle
     if (this.broken) throw this.broken;
+  }
+
+  private failure(): PoolError {
+    const failed = Atomics.load(this.ctrl, FAILED);
+    const text = new TextDecoder().decode(this.failText.slice()).replace(/\0+$/, '');
+    return new PoolError(`kernel worker ${failed - 1} died${text ? `: ${text}` : ''}; the engine's thread pool is unusable (reload the model)`);
   }
 
   private start(kernel: number, args: number[], N: number, chunk: number): void {
@@ -138,12 +145,7 @@ export class ThreadPool {
       if (spins++ < SPIN) continue;
       Atomics.wait(c, DONE, done, 1000);
     }
-    const failed = Atomics.load(c, FAILED);
-    if (failed !== 0) {
-      const text = new TextDecoder().decode(this.failText.slice()).replace(/\0+$/, '');
-      this.broken = new PoolError(`kernel worker ${failed - 1} died${text ? `: ${text}` : ''}; the engine's thread pool is unusable (reload the model)`);
-      throw this.broken;
-    }
+    if (Atomics.load(c, FAILED) !== 0) throw (this.broken = this.failure());
   }
 
   private call(kernel: KernelName, a: number[], n0: number, n1: number): void {
