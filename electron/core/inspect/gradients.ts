@@ -1,11 +1,9 @@
-// The gradient inspector over a model loaded by our forward engine: the engine's numeric gradient
-// report (one forward + one backward, cancellable between layers, with progress) presented as the
-// plain data the Gradients tab draws — the saturation flags keep the engine's one-line explanations.
+// The gradient inspector over a model loaded by our engine: the engine's numeric gradient report (one
+// forward with captures + one backward on the engine's pool, cancellable between layers, with
+// progress) presented as the plain data the Gradients tab draws — the saturation flags keep the
+// engine's one-line explanations.
 import type { GradientReportData, ModelSummary, TokenInfo } from '../api/inspect.ts';
-import type { EngineGradientModel } from '../engine/autograd/engineModel.ts';
-import { computeGradientsAsync } from '../engine/autograd/inspect/computeGradients.ts';
-import { completionTargets, nextTokenTargets } from '../engine/autograd/model/cache.ts';
-import { isSliding, type Gemma3 } from '../engine/models/gemma3/index.ts';
+import { completionTargets, computeGradientsAsync, isSliding, nextTokenTargets, type Gemma3 } from '../engine/models/gemma3/index.ts';
 
 /**
  * Loss on `target` after `prompt` (or, with no target, the mean next-token loss over the prompt),
@@ -13,7 +11,7 @@ import { isSliding, type Gemma3 } from '../engine/models/gemma3/index.ts';
  * `onProgress` gets the fraction done (forward, then backward layer by layer).
  */
 export async function gradientReport(
-  g: Gemma3, model: EngineGradientModel, input: { prompt: string; target: string; addBos: boolean },
+  g: Gemma3, input: { prompt: string; target: string; addBos: boolean },
   tokenText: (id: number) => string,
   options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
 ): Promise<GradientReportData> {
@@ -22,7 +20,7 @@ export async function gradientReport(
   const targetIds = input.target ? g.tokenize(input.target, { addBos: false, special: true }) : [];
   const tokens = [...promptIds, ...targetIds];
   const targets = targetIds.length > 0 ? completionTargets(tokens, promptIds.length) : nextTokenTargets(tokens);
-  const { report } = await computeGradientsAsync(model, { tokens, targets }, { grads: model.allocGrads(), signal: options.signal, onProgress: options.onProgress });
+  const { report } = await computeGradientsAsync(g.model, { tokens, targets }, { signal: options.signal, onProgress: options.onProgress, reportOnly: true });
   const toks: TokenInfo[] = tokens.map((id) => ({ id, text: tokenText(id) }));
   return {
     model: summaryOf(g),

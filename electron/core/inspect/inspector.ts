@@ -11,8 +11,7 @@ import type {
   LayerStats, LensAt, MlpLayerSummary, TokenChange,
 } from '../api/inspect.ts';
 import { MAX_INSPECT_TOKENS } from '../api/inspect.ts';
-import { engineGradientModel, type EngineGradientModel } from '../engine/autograd/engineModel.ts';
-import { headEntropies } from '../engine/autograd/inspect/saturation.ts';
+import { headEntropies } from '../engine/models/gemma3/saturation.ts';
 import { isSliding, loadGemma3, type Gemma3, type Hook } from '../engine/models/gemma3/index.ts';
 import { gradientReport, summaryOf } from './gradients.ts';
 import { lensLogits } from './lens.ts';
@@ -68,7 +67,6 @@ export interface InspectorOptions {
 export class Inspector {
   private gemma: Gemma3 | null = null;
   private loadedKey = '';
-  private gradModel: EngineGradientModel | null = null;
   private readonly runs = new Map<string, StoredRun>();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -92,8 +90,6 @@ export class Inspector {
     if (!st.isFile()) throw new InspectError('bad_input', `${path} is not a file`);
     const key = `${path}:${st.size}:${st.mtimeMs}`;
     if (this.gemma && this.loadedKey === key) return this.gemma;
-    this.gradModel?.dispose();
-    this.gradModel = null;
     this.gemma?.dispose();
     this.gemma = null;
     try {
@@ -352,22 +348,21 @@ export class Inspector {
       if (!input.target && ids.length < 2) throw new InspectError('bad_input', 'a next-token loss over the prompt needs at least 2 tokens (or give a target)');
       signal?.throwIfAborted();
       progress(0.05, `forward over ${ids.length} tokens`);
-      this.gradModel ??= await engineGradientModel(g, { threads: this.options.threads });
       const L = g.config.layers;
-      // computeGradientsAsync reports 0.4 after the forward, then one step per layer of the backward.
+      // The report steps once per block of the forward, once for the loss, once per block of the backward.
+      const steps = 2 * L + 1;
       const onProgress = (f: number) => {
-        const message = f < 0.4 ? `forward over ${ids.length} tokens` : f < 1 ? `backward, ${Math.min(L, Math.round(((f - 0.4) / 0.55) * L))} of ${L} layers` : 'summarising';
+        const done = Math.round(f * steps);
+        const message = f >= 1 ? 'summarising' : done <= L ? `forward, ${done} of ${L} layers` : `backward, ${Math.min(L, done - L - 1)} of ${L} layers`;
         progress(0.05 + 0.95 * f, message);
       };
-      const r = await gradientReport(g, this.gradModel, input, (id) => this.tokenText(g, id), { signal, onProgress });
+      const r = await gradientReport(g, input, (id) => this.tokenText(g, id), { signal, onProgress });
       progress(1, 'done');
       return r;
     });
   }
 
   dispose(): void {
-    this.gradModel?.dispose();
-    this.gradModel = null;
     this.gemma?.dispose();
     this.gemma = null;
     this.runs.clear();

@@ -3,7 +3,7 @@
 // contribute most (candidates to ablate on the Interventions tab).
 // Legend: T tokens, F ffn units.
 import type { MlpLayerSummary } from '../api/inspect.ts';
-import { GELU_FLAT_BELOW } from '../engine/autograd/inspect/saturation.ts';
+import { GELU_FLAT_BELOW } from '../engine/models/gemma3/saturation.ts';
 import { histogram } from './stats.ts';
 import { topK } from './topk.ts';
 

@@ -15,7 +15,7 @@ function envThreads(): number | undefined {
 }
 
 /** Errors the engine throws for input it cannot take (a broken file, a token out of range). */
-const BAD_INPUT_ERRORS = new Set(['RangeError', 'ModelLoadError', 'GgufError', 'AutogradError']);
+const BAD_INPUT_ERRORS = new Set(['RangeError', 'ModelLoadError', 'GgufError', 'LossError']);
 
 const progressOf = (ctx: TaskContext): Progress => (progress, message) => ctx.emit({ progress, message } satisfies JobProgress);
 

@@ -1,4 +1,5 @@
-// IEEE half (f16) and bfloat16 conversions, bit-exact with ggml:
+// IEEE half (f16) and bfloat16 conversions, bit-exact with ggml (the engine's only copy: GGUF
+// decoding, Q8_0 scales and llama.cpp-style f16 rounding of activations all use it):
 // f32 -> f16 rounds to nearest even (as F16C's _cvtss_sh does); f32 -> bf16 rounds to nearest even
 // and forces NaNs quiet (ggml_compute_fp32_to_bf16).
 
@@ -61,4 +62,19 @@ export function f32ToBf16(value: number): number {
   const u = scratchU32[0];
   if ((u & 0x7fffffff) >>> 0 > 0x7f800000) return ((u >>> 16) | 64) & 0xffff;
   return ((u + (0x7fff + ((u >>> 16) & 1))) >>> 16) & 0xffff;
+}
+
+/** All 65,536 f16 values as floats (F16_TABLE), for bulk conversion. */
+export function f16Table(): Float32Array {
+  return F16_TABLE;
+}
+
+/** The float nearest to `value` that an f16 can hold (llama.cpp rounds activations through f16 in places). */
+export function roundToF16(value: number): number {
+  return F16_TABLE[f32ToF16(value)];
+}
+
+/** In place: every element rounded through f16. */
+export function roundArrayToF16(a: Float32Array, n = a.length): void {
+  for (let i = 0; i < n; i++) a[i] = F16_TABLE[f32ToF16(a[i])];
 }

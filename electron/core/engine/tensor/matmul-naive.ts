@@ -2,7 +2,7 @@
 // SIMD is unavailable or a shape does not suit the fast kernels (see matmul.ts).
 //
 //   x [T, K] · W[N, K]ᵀ → y [T, N]        W stored as GGUF stores it: `N` rows of `K` values.
-import { f16Table, f32ToF16 as f32ToF16Bits } from './f16.ts';
+import { f16Table, f32ToF16 as f32ToF16Bits } from '../gguf/half.ts';
 
 export type WeightFormat = 'f32' | 'f16' | 'q8_0';
 

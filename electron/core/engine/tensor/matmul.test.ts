@@ -2,11 +2,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { MatmulEngine } from './matmul.ts';
 import { matmulNaive, matmulQ8Naive, type RawMatrix, Q8_BLOCK_BYTES } from './matmul-naive.ts';
-import { f16ToF32, f32ToF16 } from './f16.ts';
-import { assertClose, randomArray, rng } from './test-util.ts';
+import { linearBackwardReference } from './ops/linear.ts';
+import { f16ToF32, f32ToF16 } from '../gguf/half.ts';
+import { assertClose } from './test-util.ts';
+import { randomArray, rng } from './random.ts';
 import { hasRelaxedSimd } from './wasm/kernels.ts';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
 // float64 reference: y[t,n] = Σ_k x[t,k]·W[n,k] over already-dequantized W.
 function reference(x: Float32Array, T: number, W: Float64Array | Float32Array, N: number, K: number): Float64Array {
@@ -52,9 +52,22 @@ const shapes = [
   { T: 6, N: 10, K: 640 },
 ];
 
-for (const threads of [1, 2]) {
-  test(`SIMD f32 matmul matches a float64 reference (${threads} thread(s))`, async () => {
-    const eng = await MatmulEngine.create({ threads });
+// Both kernel variants stay tested: fused multiply-add (relaxed SIMD, on by default in Node 24 and
+// Electron) and plain mul + add (LoadOptions.fma = false).
+test('this V8 has relaxed SIMD (Node 24 / Electron 45): the FMA kernels are the default', async () => {
+  assert.ok(hasRelaxedSimd());
+  const eng = await MatmulEngine.create({ threads: 1 });
+  engines.push(eng);
+  assert.equal(eng.options.fma, true);
+  const plain = await MatmulEngine.create({ threads: 1, fma: false });
+  engines.push(plain);
+  assert.equal(plain.options.fma, false);
+});
+
+for (const [threads, fma] of [[1, false], [2, false], [1, true], [2, true]] as const) {
+  const label = `${threads} thread(s), ${fma ? 'FMA' : 'mul + add'}`;
+  test(`SIMD f32 matmul matches a float64 reference (${label})`, async () => {
+    const eng = await MatmulEngine.create({ threads, fma });
     engines.push(eng);
     for (const { T, N, K } of shapes) {
       const x = randomArray(T * K, 1 + T);
@@ -67,8 +80,8 @@ for (const threads of [1, 2]) {
     }
   });
 
-  test(`SIMD Q8_0 matmul equals llama.cpp's Q8_0×Q8_0 arithmetic (${threads} thread(s))`, async () => {
-    const eng = await MatmulEngine.create({ threads });
+  test(`SIMD Q8_0 matmul equals llama.cpp's Q8_0×Q8_0 arithmetic (${label})`, async () => {
+    const eng = await MatmulEngine.create({ threads, fma });
     engines.push(eng);
     for (const { T, N, K } of shapes) {
       const x = randomArray(T * K, 3 + T, 2);
@@ -100,24 +113,6 @@ test('Q8_0 with float activations matches the float64 reference of dequantized w
   assert.ok(rng(1)() !== rng(2)());
 });
 
-// The fused multiply-add kernels only exist where V8 has relaxed SIMD (Electron's V8 does; Node 20
-// only behind a flag), so run this file's checks once more in a child process with the flag on.
-test('the relaxed-SIMD (FMA) kernels pass the same checks', () => {
-  if (process.env.GLASSBOX_FMA_CHILD) {
-    assert.ok(hasRelaxedSimd(), 'child runs with relaxed SIMD');
-    return;
-  }
-  // NODE_TEST_CONTEXT would make the child report to our runner instead of printing TAP.
-  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--test', '--test-reporter=tap', fileURLToPath(import.meta.url)], {
-    env: { ...env, GLASSBOX_FMA_CHILD: '1' },
-    encoding: 'utf8',
-  });
-  assert.equal(r.status, 0, `FMA run failed:\n${r.stdout}\n${r.stderr}`);
-  assert.match(r.stdout, /# pass [1-9]\d*\n/);
-  assert.match(r.stdout, /# fail 0\n/);
-});
-
 test('SIMD GELU (polynomial exp) matches the float64 formula to ~1 ulp, on every thread', async () => {
   const eng = await MatmulEngine.create({ threads: 2 });
   engines.push(eng);
@@ -132,4 +127,55 @@ test('SIMD GELU (polynomial exp) matches the float64 formula to ~1 ulp, on every
   // up to |z|·2⁻²⁴ ≈ 5e-6 where z is large, which is where GELU is tiny; elsewhere ~1e-7.
   const maxAbs = assertClose('gelu', got, want, 1e-9, 5e-6);
   assert.ok(maxAbs < 1e-6, `max abs error ${maxAbs}`);
+});
+
+for (const [threads, fma] of [[2, false], [2, true], [1, true]] as const) {
+  test(`backward gemms: dX and dW (accumulating) match float64 loops, weights and gradients in and out of the heap (${threads} thread(s), ${fma ? 'FMA' : 'mul + add'})`, async () => {
+    const eng = await MatmulEngine.create({ threads, fma });
+    engines.push(eng);
+    const relErr = (a: Float32Array, b: Float64Array) => {
+      let d = 0, m = 0;
+      for (let i = 0; i < a.length; i++) { d = Math.max(d, Math.abs(a[i] - b[i])); m = Math.max(m, Math.abs(b[i])); }
+      return d / m;
+    };
+    for (const [T, IN, OUT] of [[7, 16, 13], [33, 264, 70], [4, 8, 3], [65, 640, 300], [5, 12, 9]]) {
+      const x = randomArray(T * IN, 11 + T), dy = randomArray(T * OUT, 12 + T);
+      const W = randomArray(OUT * IN, 13 + OUT);
+      const w = eng.allocate('F32', OUT, IN, 'f32');
+      eng.writeRowsF32(w, 0, W);
+      const dx0 = randomArray(T * IN, 14), dw0 = randomArray(OUT * IN, 15);
+      const dxRef = Float64Array.from(dx0), dwRef = Float64Array.from(dw0);
+      linearBackwardReference(dxRef, dwRef, Float64Array.from(dy), Float64Array.from(x), Float64Array.from(W), T, IN, OUT);
+      for (const inHeap of [true, false]) {
+        const dx = dx0.slice();
+        const dw = inHeap ? eng.allocFloats(OUT * IN) : new Float32Array(OUT * IN);
+        dw.set(dw0);
+        eng.linearBackward(w, dy, x, T, dx, dw);
+        assert.ok(relErr(dx, dxRef) < 1e-5 && relErr(dw, dwRef) < 1e-5, `T=${T} IN=${IN} OUT=${OUT} heap=${inHeap}: dx ${relErr(dx, dxRef)}, dw ${relErr(dw, dwRef)}`);
+        // operand form (W outside the heap): the same numbers
+        const dx2 = dx0.slice(), dw2 = dw0.slice();
+        eng.productBackward(dx2, dw2, dy, x, W, T, IN, OUT);
+        assert.ok(relErr(dx2, dxRef) < 1e-5 && relErr(dw2, dwRef) < 1e-5);
+      }
+      // frozen: no dW, dX still computed
+      const dx3 = dx0.slice();
+      eng.linearBackward(w, dy, x, T, dx3, null);
+      assert.ok(relErr(dx3, dxRef) < 1e-5);
+    }
+  });
+}
+
+test('Q8_0 with float activations runs the SIMD kernel on a dequantized copy, made once', async () => {
+  const eng = await MatmulEngine.create({ threads: 2, q8Activations: false });
+  engines.push(eng);
+  const T = 9, N = 70, K = 256;
+  const x = randomArray(T * K, 21);
+  const { raw, deq } = quantizeQ8(randomArray(N * K, 22), N, K);
+  const w = eng.allocate('Q8_0', N, K, 'q8_0');
+  eng.writeRowsQ8(w, 0, raw.data as Uint8Array);
+  assertClose('q8 float path', eng.linear(w, x, T), reference(x, T, deq, N, K), 1e-5, 1e-5);
+  const used = eng.heap.bytesUsed;
+  eng.linear(w, x, T);
+  assert.equal(eng.heap.bytesUsed, used, 'the dequantized copy is made once');
+  assertClose('dequantized copy', eng.floatMatrix(w), deq, 0);
 });

@@ -7,12 +7,20 @@
 //   'f32'   W f32 [N, K]                      (from F32, F16 and any other GGUF type, dequantized once)
 //   'q8_0'  quants i8 [N, K] + scales f32 [N, K/32]   (GGUF Q8_0 blocks, split so SIMD loads are aligned)
 // For Q8_0 the activations are quantized to Q8_0 first, as llama.cpp does, unless `q8Activations`
-// is off, in which case a float path runs (slower, exactly differentiable).
-import { f16Table, f32ToF16 } from './f16.ts';
+// is off: then the float path multiplies by a dequantized f32 copy of the matrix, made once on first
+// use and kept (the backward reads the same copy), on the same SIMD kernels.
+//
+// The backward's products run on the same pool (gemm_nn / gemm_tn, see wasm/gemm.ts):
+//   linearBackward(W, dY [T, N], x [T, K], dX, dW):  dX += dY·W,  dW += dYᵀ·x  (either may be null)
+// Arrays that are views of the heap (weights, gradient buffers from allocFloats) are used in place;
+// other operands are copied into scratch.
+import { f16Table, f32ToF16 } from '../gguf/half.ts';
 import { SharedHeap } from './heap.ts';
 import { Q8_BLOCK, Q8_BLOCK_BYTES, quantizeRowsQ8, type WeightFormat } from './matmul-naive.ts';
 import { ThreadPool } from './pool.ts';
-import { geluTanh } from './ops.ts';
+import { geluTanh } from './ops/gelu.ts';
+import { GEMM_COL_MULTIPLE } from './wasm/gemm.ts';
+import { linearBackwardReference } from './ops/linear.ts';
 
 export interface LinearWeight {
   readonly layout: 'f32' | 'q8_0';
@@ -31,12 +39,19 @@ export interface MatmulOptions {
   q8Activations?: boolean;
   /** Round activations to f16 before matmuls with F16 weights, like llama.cpp (default false). */
   f16Activations?: boolean;
+  /** Fused multiply-add kernels (default: where V8 has relaxed SIMD); false forces mul + add. */
+  fma?: boolean;
 }
 
 export class MatmulEngine {
   readonly heap: SharedHeap;
+  /** Views of heap bytes handed out by view()/allocFloats(), so kernels use them in place. */
+  private readonly heapPtr = new WeakMap<Float32Array, number>();
+  /** Dequantized f32 copies of Q8_0 matrices (float activations, backward), by weight. */
+  private readonly dequantized = new WeakMap<LinearWeight, LinearWeight>();
+
   private constructor(
-    private readonly pool: ThreadPool,
+    readonly pool: ThreadPool,
     readonly options: Required<MatmulOptions>,
   ) {
     this.heap = pool.heap;
@@ -44,12 +59,44 @@ export class MatmulEngine {
 
   static async create(options: MatmulOptions = {}): Promise<MatmulEngine> {
     const heap = new SharedHeap();
-    const pool = await ThreadPool.create(heap, options.threads);
+    const pool = await ThreadPool.create(heap, { threads: options.threads, fma: options.fma });
     return new MatmulEngine(pool, {
       threads: pool.threads,
       q8Activations: options.q8Activations ?? true,
       f16Activations: options.f16Activations ?? false,
+      fma: pool.fma,
     });
+  }
+
+  /** A Float32Array over heap bytes [ptr, ptr + 4n), remembered so kernels read and write it in place. */
+  view(ptr: number, n: number): Float32Array {
+    const v = this.heap.f32(ptr, n);
+    this.heapPtr.set(v, ptr);
+    return v;
+  }
+
+  /** A permanent zeroed float buffer in the heap (gradients, adapters): kernels use it without copies. */
+  allocFloats(n: number): Float32Array {
+    const v = this.view(this.heap.alloc(n * 4), n);
+    v.fill(0);
+    return v;
+  }
+
+  /** The f32 values of a weight as a heap view: itself (f32 layout) or its dequantized copy (Q8_0, made once). */
+  floatMatrix(w: LinearWeight): Float32Array {
+    return this.view(this.asF32(w).ptr, w.rows * w.cols);
+  }
+
+  private asF32(w: LinearWeight): LinearWeight {
+    if (w.layout === 'f32') return w;
+    let d = this.dequantized.get(w);
+    if (!d) {
+      d = { layout: 'f32', source: w.source, rows: w.rows, cols: w.cols, ptr: this.heap.alloc(w.rows * w.cols * 4), scalesPtr: 0 };
+      const row = new Float32Array(w.cols);
+      for (let r = 0; r < w.rows; r++) this.heap.f32(d.ptr + r * w.cols * 4, w.cols).set(this.row(w, r, row));
+      this.dequantized.set(w, d);
+    }
+    return d;
   }
 
   /** Reserves heap space for a weight matrix; fill it with writeRows. */
@@ -85,6 +132,8 @@ export class MatmulEngine {
   /** Row r of W as floats (embedding lookup from the tied table). */
   row(w: LinearWeight, r: number, out: Float32Array): Float32Array {
     const K = w.cols;
+    // once a Q8_0 matrix has its float copy, that copy is the matrix (the same values; edits to it count)
+    w = this.dequantized.get(w) ?? w;
     if (w.layout === 'f32') {
       out.set(this.heap.f32(w.ptr + r * K * 4, K));
       return out;
@@ -108,7 +157,7 @@ export class MatmulEngine {
       out.set(heap.f32(y, T * N));
       return out;
     }
-    if (w.layout === 'q8_0') return this.linearQ8Float(w, x, T, out);
+    if (w.layout === 'q8_0') return this.linear(this.asF32(w), x, T, out);
     const [xp, y] = heap.scratch([T * K * 4, T * N * 4]);
     const xs = heap.f32(xp, T * K);
     xs.set(x.subarray(0, T * K));
@@ -170,20 +219,58 @@ export class MatmulEngine {
     if (n4 < n) geluTanh(x.subarray(n4, n), n - n4);
   }
 
-  // Float activations against dequantized Q8_0 rows (the exact-arithmetic path).
-  private linearQ8Float(w: LinearWeight, x: Float32Array, T: number, out: Float32Array): Float32Array {
-    const { rows: N, cols: K } = w;
-    const row = new Float32Array(K);
-    for (let n = 0; n < N; n++) {
-      this.row(w, n, row);
-      for (let t = 0; t < T; t++) {
-        let s = 0;
-        const xo = t * K;
-        for (let k = 0; k < K; k++) s += x[xo + k] * row[k];
-        out[t * N + n] = s;
-      }
+  /**
+   * The backward of y = x·Wᵀ: dX [T, K] += dY [T, N] · W and dW [N, K] += dYᵀ · x, either skipped
+   * when null (a frozen weight gets no dW). Q8_0 weights are read through their dequantized copy.
+   */
+  linearBackward(w: LinearWeight, dy: Float32Array, x: Float32Array, T: number, dx: Float32Array | null, dw: Float32Array | null): void {
+    const wf = this.asF32(w);
+    this.gemmBackward(dx, dw, dy, x, this.view(wf.ptr, w.rows * w.cols), wf.ptr, T, w.cols, w.rows);
+  }
+
+  /**
+   * Backward products for any operand matrix b [N, K] (attention: a head's K or V):
+   *   da [M, K] += dy [M, N] · b   and   db [N, K] += dyᵀ · a  (either null).
+   */
+  productBackward(da: Float32Array | null, db: Float32Array | null, dy: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number): void {
+    this.gemmBackward(da, db, dy, a, b, this.heapPtr.get(b), M, K, N);
+  }
+
+  private gemmBackward(
+    dx: Float32Array | null, dw: Float32Array | null, dy: Float32Array, x: Float32Array, w: Float32Array, wIn: number | undefined,
+    T: number, IN: number, OUT: number,
+  ): void {
+    if (IN % GEMM_COL_MULTIPLE !== 0) {
+      linearBackwardReference(dx, dw, dy, x, w, T, IN, OUT); // inner sizes the SIMD gemm does not take
+      return;
     }
-    return out;
+    const heap = this.heap;
+    const dwIn = dw ? this.heapPtr.get(dw) : undefined;
+    // scratch: dy [T, OUT] | x [T, IN] | dx [T, IN] | W [OUT, IN] unless in the heap | dW unless in the heap
+    const [dyP, xP, dxP, wTmp, dwTmp] = heap.scratch([
+      T * OUT * 4, dw ? T * IN * 4 : 0, dx ? T * IN * 4 : 0, wIn === undefined ? OUT * IN * 4 : 0, dw && dwIn === undefined ? OUT * IN * 4 : 0,
+    ]);
+    heap.f32(dyP, T * OUT).set(dy.subarray(0, T * OUT));
+    let wP = wIn;
+    if (wP === undefined) {
+      heap.f32(wTmp, OUT * IN).set(w.subarray(0, OUT * IN));
+      wP = wTmp;
+    }
+    if (dx) {
+      heap.f32(dxP, T * IN).set(dx.subarray(0, T * IN));
+      this.pool.run('gemm_nn', [dyP, wP, dxP, T, OUT, IN], T);
+      dx.set(heap.f32(dxP, T * IN));
+    }
+    if (dw) {
+      heap.f32(xP, T * IN).set(x.subarray(0, T * IN));
+      let dwP = dwIn;
+      if (dwP === undefined) {
+        heap.f32(dwTmp, OUT * IN).set(dw.subarray(0, OUT * IN));
+        dwP = dwTmp;
+      }
+      this.pool.run('gemm_tn', [dyP, xP, dwP, OUT, T, IN], OUT);
+      if (dwIn === undefined) dw.set(heap.f32(dwTmp, OUT * IN));
+    }
   }
 
   get weightBytes(): number {

@@ -1,48 +1,73 @@
-// Splits each matmul's output rows across worker threads plus the calling thread.
+// The engine's one thread pool: every kernel (forward matmuls, GELU, the backward's gemms) splits
+// its output rows across worker threads plus the calling thread.
 //
 // Protocol over a shared Int32Array `ctrl`:
 //   ctrl[GEN]     job counter; bumping it (and notifying) starts a job
 //   ctrl[DONE]    workers that finished the current job
-//   ctrl[KERNEL]  1 = mm_f32, 2 = mm_q8, 3 = gelu, 0 = exit
+//   ctrl[KERNEL]  kernel id (KERNEL_ID below), 0 = exit
 //   ctrl[ARGS..]  the kernel's arguments (byte offsets and sizes), minus the row range
 //   ctrl[NEXT]    next unclaimed output row; ctrl[N_ROWS] rows in all; ctrl[CHUNK] rows per claim
+//   ctrl[FAILED]  1 + index of a worker that died (0 = all alive); its last words in `failText`
 // Every thread (the caller too) claims chunks of rows with an atomic add until none are left, so a
 // thread that starts late or runs slow simply claims fewer. The caller then waits for DONE to
-// reach the worker count.
+// reach the worker count. A worker that dies (an exception in a kernel, process.exit) marks FAILED
+// from its 'exit' handler and bumps DONE, so the waiting call throws a PoolError naming it instead
+// of waiting forever; the pool is unusable from then on.
 // Synchronous waiting is fine here: the engine runs in its own worker/process, never on a UI thread.
+// Packaging: the worker is `./worker.mjs` beside this file (a bundler must copy it beside the bundle).
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { kernelModule, ROW_GRAIN, type KernelExports } from './wasm/kernels.ts';
+import { hasRelaxedSimd, kernelModule, ROW_GRAIN, type KernelExports } from './wasm/kernels.ts';
 import type { SharedHeap } from './heap.ts';
 
-const GEN = 0, DONE = 1, KERNEL = 2, NEXT = 3, ARGS = 4, N_ROWS = 20, CHUNK = 21;
+const GEN = 0, DONE = 1, KERNEL = 2, NEXT = 3, ARGS = 4, N_ROWS = 20, CHUNK = 21, FAILED = 22;
 /** Claims per thread and job: enough to even out a late start, few enough to keep claims cheap. */
 const CLAIMS_PER_THREAD = 8;
-export type KernelName = 'mm_f32' | 'mm_q8' | 'gelu';
-const KERNEL_ID: Record<KernelName, number> = { mm_f32: 1, mm_q8: 2, gelu: 3 };
+export type KernelName = 'mm_f32' | 'mm_q8' | 'gelu' | 'gemm_nn' | 'gemm_tn';
+/** Ids shared with worker.mjs. TEST_DIE makes a worker throw (the failure-detection test). */
+const KERNEL_ID: Record<KernelName | 'test_die', number> = { mm_f32: 1, mm_q8: 2, gelu: 3, gemm_nn: 4, gemm_tn: 5, test_die: 99 };
 const SPIN = 20000;
+const FAIL_TEXT_BYTES = 1024;
+
+export class PoolError extends Error {
+  override name = 'PoolError';
+}
+
+export interface PoolOptions {
+  /** threads including the caller (1 = no workers; default every core) */
+  threads?: number;
+  /** fused multiply-add kernels (default: when V8 has relaxed SIMD); false forces mul + add */
+  fma?: boolean;
+}
 
 export class ThreadPool {
   readonly kernels: KernelExports;
+  readonly fma: boolean;
   private readonly workers: Worker[] = [];
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * 32));
+  private readonly failText = new Uint8Array(new SharedArrayBuffer(FAIL_TEXT_BYTES));
   private disposed = false;
+  private broken: PoolError | null = null;
 
   private constructor(
     readonly heap: SharedHeap,
     readonly threads: number,
+    module: WebAssembly.Module,
+    fma: boolean,
   ) {
-    this.kernels = new WebAssembly.Instance(kernelModule(), { env: { memory: heap.memory } }).exports as unknown as KernelExports;
+    this.fma = fma;
+    this.kernels = new WebAssembly.Instance(module, { env: { memory: heap.memory } }).exports as unknown as KernelExports;
   }
 
-  /** `threads` counts the caller too: 1 means no workers. Default: every core. */
-  static async create(heap: SharedHeap, threads = availableParallelism()): Promise<ThreadPool> {
-    const pool = new ThreadPool(heap, Math.max(1, Math.min(64, threads)));
+  static async create(heap: SharedHeap, opts: PoolOptions = {}): Promise<ThreadPool> {
+    const fma = opts.fma ?? hasRelaxedSimd();
+    const module = kernelModule(fma);
+    const pool = new ThreadPool(heap, Math.max(1, Math.min(64, opts.threads ?? availableParallelism())), module, fma);
     const url = new URL('./worker.mjs', import.meta.url);
     const ready: Promise<void>[] = [];
     for (let w = 1; w < pool.threads; w++) {
       const worker = new Worker(url, {
-        workerData: { module: kernelModule(), memory: heap.memory, control: pool.ctrl.buffer },
+        workerData: { module, memory: heap.memory, control: pool.ctrl.buffer, failText: pool.failText.buffer, index: w },
       });
       worker.unref();
       pool.workers.push(worker);
@@ -52,22 +77,55 @@ export class ThreadPool {
           worker.once('error', reject);
         }),
       );
+      // Reported later on the event loop; the pool has already marked itself broken through ctrl.
+      worker.on('error', () => {});
     }
     await Promise.all(ready);
     return pool;
   }
 
-  /** Runs `kernel(args..., n0, n1)` over rows [0, N), shared out among the threads. */
+  /** Runs `kernel(args..., r0, r1)` over rows [0, N), shared out among the threads. */
   run(kernel: KernelName, args: number[], N: number): void {
-    if (this.disposed) throw new Error('thread pool is disposed');
+    this.check();
     if (this.threads === 1 || N <= ROW_GRAIN) {
       this.call(kernel, args, 0, N);
       return;
     }
-    const c = this.ctrl;
     // Chunks are whole kernel tiles so no claim splits a tile.
     const chunk = Math.max(ROW_GRAIN, Math.ceil(N / (this.threads * CLAIMS_PER_THREAD) / ROW_GRAIN) * ROW_GRAIN);
-    c[KERNEL] = KERNEL_ID[kernel];
+    this.start(KERNEL_ID[kernel], args, N, chunk);
+    const c = this.ctrl;
+    for (;;) {
+      const n0 = Atomics.add(c, NEXT, chunk);
+      if (n0 >= N) break;
+      this.call(kernel, args, n0, Math.min(N, n0 + chunk));
+    }
+    this.finish();
+  }
+
+  /** Test seam: makes one worker throw inside a job, as a crashing kernel would. */
+  simulateWorkerFailure(): void {
+    this.check();
+    if (this.threads === 1) throw new PoolError('a one-thread pool has no workers');
+    this.start(KERNEL_ID.test_die, [], 1, 1);
+    this.finish();
+  }
+
+  private check(): void {
+    if (this.disposed) throw new PoolError('thread pool is disposed');
+    if (!this.broken && Atomics.load(this.ctrl, FAILED) !== 0) this.broken = this.failure(); // died while idle
+    if (this.broken) throw this.broken;
+  }
+
+  private failure(): PoolError {
+    const failed = Atomics.load(this.ctrl, FAILED);
+    const text = new TextDecoder().decode(this.failText.slice()).replace(/\0+$/, '');
+    return new PoolError(`kernel worker ${failed - 1} died${text ? `: ${text}` : ''}; the engine's thread pool is unusable (reload the model)`);
+  }
+
+  private start(kernel: number, args: number[], N: number, chunk: number): void {
+    const c = this.ctrl;
+    c[KERNEL] = kernel;
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i];
     c[N_ROWS] = N;
     c[CHUNK] = chunk;
@@ -75,25 +133,30 @@ export class ThreadPool {
     Atomics.store(c, DONE, 0);
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
-    for (;;) {
-      const n0 = Atomics.add(c, NEXT, chunk);
-      if (n0 >= N) break;
-      this.call(kernel, args, n0, Math.min(N, n0 + chunk));
-    }
+  }
+
+  private finish(): void {
+    const c = this.ctrl;
     const want = this.threads - 1;
     let spins = 0;
     for (;;) {
       const done = Atomics.load(c, DONE);
-      if (done >= want) break;
+      if (done >= want || Atomics.load(c, FAILED) !== 0) break;
       if (spins++ < SPIN) continue;
       Atomics.wait(c, DONE, done, 1000);
     }
+    if (Atomics.load(c, FAILED) !== 0) throw (this.broken = this.failure());
   }
 
   private call(kernel: KernelName, a: number[], n0: number, n1: number): void {
-    if (kernel === 'mm_f32') this.kernels.mm_f32(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
-    else if (kernel === 'mm_q8') this.kernels.mm_q8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], n0, n1);
-    else this.kernels.gelu(a[0], n0, n1);
+    const k = this.kernels;
+    switch (kernel) {
+      case 'mm_f32': return k.mm_f32(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+      case 'mm_q8': return k.mm_q8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], n0, n1);
+      case 'gelu': return k.gelu(a[0], n0, n1);
+      case 'gemm_nn': return k.gemm_nn(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+      case 'gemm_tn': return k.gemm_tn(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+    }
   }
 
   dispose(): void {

@@ -1,24 +1,5 @@
-// Helpers for kernel tests: seeded random data and a comparison that names the worst element.
+// Helpers for kernel tests: a comparison that names the worst element. (Seeded data: ./random.ts.)
 import assert from 'node:assert/strict';
-
-/** Deterministic uniform numbers in [-1, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
-
-export function randomArray(n: number, seed: number, scale = 1): Float32Array {
-  const r = rng(seed);
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = r() * scale;
-  return a;
-}
 
 /** Asserts |got − want| ≤ atol + rtol·|want| everywhere; on failure prints the worst element. */
 export function assertClose(what: string, got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol = 0): number {

@@ -1,13 +1,36 @@
-// A matmul worker thread (plain JavaScript so it starts under any loader). It instantiates the
-// kernel module over the shared memory, then waits on a shared control word for jobs: each job
-// names a kernel, its arguments and this worker's share of output rows. Protocol in pool.ts.
+// The engine's kernel worker thread (plain JavaScript so it starts under any loader; the only worker
+// file of the engine). It instantiates the kernel module over the shared memory, then waits on a
+// shared control word for jobs: each names a kernel, its arguments, and rows to claim in chunks.
+// Protocol in pool.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { module, memory, control } = workerData;
+const { module, memory, control, failText, index } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(control);
-const GEN = 0, DONE = 1, KERNEL = 2, NEXT = 3, ARGS = 4, N_ROWS = 20, CHUNK = 21;
+const GEN = 0, DONE = 1, KERNEL = 2, NEXT = 3, ARGS = 4, N_ROWS = 20, CHUNK = 21, FAILED = 22;
 const SPIN = 20000;
+let lastError = '';
+
+// However this thread ends (an exception, process.exit), tell a caller blocked on DONE, so it
+// throws instead of waiting forever. A normal exit (kernel 0) is not a failure.
+let exiting = false;
+process.on('exit', () => {
+  if (exiting) return;
+  new Uint8Array(failText).set(new TextEncoder().encode(lastError || 'the worker thread exited').subarray(0, failText.byteLength));
+  Atomics.store(ctrl, FAILED, index + 1);
+  Atomics.add(ctrl, DONE, 1);
+  Atomics.notify(ctrl, DONE);
+});
+
+function job(kernel, a, n0, n1) {
+  if (kernel === 1) kernels.mm_f32(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+  else if (kernel === 2) kernels.mm_q8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], n0, n1);
+  else if (kernel === 3) kernels.gelu(a[0], n0, n1);
+  else if (kernel === 4) kernels.gemm_nn(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+  else if (kernel === 5) kernels.gemm_tn(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+  else if (kernel === 99) throw new Error('simulated kernel failure (test)');
+  else throw new Error(`unknown kernel id ${kernel}`);
+}
 
 // Read the job counter before saying ready: the first job may be posted the moment we do.
 let seen = Atomics.load(ctrl, GEN);
@@ -19,17 +42,22 @@ for (;;) {
   if (Atomics.load(ctrl, GEN) === seen) Atomics.wait(ctrl, GEN, seen);
   seen = Atomics.load(ctrl, GEN);
   const kernel = ctrl[KERNEL];
-  if (kernel === 0) break;
+  if (kernel === 0) {
+    exiting = true;
+    break;
+  }
   const N = ctrl[N_ROWS];
   const chunk = ctrl[CHUNK];
-  const a = ctrl.subarray(ARGS, ARGS + 12);
-  for (;;) {
-    const n0 = Atomics.add(ctrl, NEXT, chunk);
-    if (n0 >= N) break;
-    const n1 = Math.min(N, n0 + chunk);
-    if (kernel === 1) kernels.mm_f32(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
-    else if (kernel === 2) kernels.mm_q8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], n0, n1);
-    else if (kernel === 3) kernels.gelu(a[0], n0, n1);
+  const a = ctrl.slice(ARGS, ARGS + 12);
+  try {
+    for (;;) {
+      const n0 = Atomics.add(ctrl, NEXT, chunk);
+      if (n0 >= N) break;
+      job(kernel, a, n0, Math.min(N, n0 + chunk));
+    }
+  } catch (err) {
+    lastError = `${kernel === 99 ? '' : `kernel ${kernel}: `}${err instanceof Error ? err.message : String(err)}`;
+    throw err;
   }
   Atomics.add(ctrl, DONE, 1);
   Atomics.notify(ctrl, DONE);

@@ -8,11 +8,8 @@
 //   <GGUF tensor name>   dL/dW for every weight, e.g. blk.0.attn_q.weight [H·Dh, D], blk.0.attn_norm.weight [D]
 //                        (matrices as [rows = out, cols = in], i.e. GGUF's ne reversed, numpy order)
 import { parseArgs } from 'node:util';
-import { loadGemma3 } from '../../models/gemma3/index.ts';
+import { completionTargets, computeGradients, loadGemma3 } from '../../models/gemma3/index.ts';
 import { writeSafetensors, type SafetensorsEntry } from '../../export/safetensors.ts';
-import { engineGradientModel } from '../../autograd/engineModel.ts';
-import { computeGradients } from '../../autograd/inspect/computeGradients.ts';
-import { completionTargets } from '../../autograd/model/cache.ts';
 
 export const summary = 'loss and the gradient of every weight (named by GGUF tensor name) as safetensors';
 
@@ -47,7 +44,6 @@ export async function run(args: string[]): Promise<void> {
 
   // exact numerics and float Q8_0 inputs: the forward the backward differentiates
   const g = await loadGemma3(values.model, { threads, numerics: 'exact', q8Activations: false });
-  const model = await engineGradientModel(g, { threads });
   try {
     const prompt = values.tokens ? parseIds('--tokens', values.tokens) : g.tokenize(values.text ?? '');
     const target = values['target-tokens']
@@ -57,7 +53,7 @@ export async function run(args: string[]): Promise<void> {
     if (tokens.length < 2) throw new Error('need at least 2 tokens in all (a loss predicts a next token)');
     if (values.target !== undefined && target.length === 0) throw new Error('--target tokenized to nothing');
     const targets = target.length > 0 ? completionTargets(tokens, prompt.length) : undefined;
-    const { report, grads } = computeGradients(model, { tokens, targets });
+    const { report, grads } = computeGradients(g.model, { tokens, targets });
 
     const entries: SafetensorsEntry[] = [
       { name: 'loss', shape: [1], data: Float32Array.of(report.loss) },
@@ -76,7 +72,6 @@ export async function run(args: string[]): Promise<void> {
         `forward ${report.timing.forward.toFixed(0)} ms, backward ${report.timing.backward.toFixed(0)} ms`,
     );
   } finally {
-    model.dispose();
     g.dispose();
   }
 }

@@ -20,7 +20,12 @@ import { loadWeights } from './weights.ts';
 export { ModelLoadError, SUPPORTED_ARCHITECTURES, isSliding, type Gemma3Config } from './config.ts';
 export { BLOCK_ACTIVATIONS, MODEL_ACTIVATIONS, activationKey } from './hooks.ts';
 export type { Activation, ActivationName, BlockActivation, CaptureSpec, Hook, HookFn, ModelActivation } from './hooks.ts';
-export type { ForwardOptions, ForwardResult, Numerics } from './model.ts';
+export type { ForwardOptions, ForwardResult, LinearAdapter, Numerics } from './model.ts';
+export { BACKWARD_CAPTURES, backward, backwardAsync, forwardForLoss, forwardForLossAsync, type GradSink, type LossForward } from './backward.ts';
+export { completionTargets, lossWeights, nextTokenTargets, LossError, type LossTargets } from './loss.ts';
+export { computeGradients, computeGradientsAsync, gradientBuffers, type GradientBuffers, type GradientReport, type GradientRequest } from './gradient-report.ts';
+export { LoraAdapter } from './lora.ts';
+export { blockWeight, tensorSpecs, type TensorSpec } from './weights.ts';
 export { KvCache } from './kv-cache.ts';
 export { Sampler, argmax, softmax, type SamplingOptions } from './sampler.ts';
 export { Tokenizer } from './tokenizer.ts';
@@ -38,6 +43,8 @@ export interface LoadOptions {
    */
   numerics?: 'exact' | 'llama';
   q8Activations?: boolean;
+  /** fused multiply-add kernels (default: where V8 has relaxed SIMD, as Node 24 and Electron); false forces mul + add */
+  fma?: boolean;
 }
 
 export interface GenerateOptions extends SamplingOptions {
@@ -73,6 +80,7 @@ export class Gemma3 {
       threads: opts.threads,
       q8Activations: opts.q8Activations ?? true,
       f16Activations: llama,
+      fma: opts.fma,
     });
     try {
       const weights = loadWeights(file, config, matmul);

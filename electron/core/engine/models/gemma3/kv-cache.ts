@@ -1,6 +1,6 @@
 // Keys and values of every position seen so far, per layer, for incremental decoding.
 //   k[l], v[l]: [S, Hkv·Dh] (row j = position j); grows by doubling up to the context length.
-import { roundArrayToF16 } from '../../tensor/f16.ts';
+import { roundArrayToF16 } from '../../gguf/half.ts';
 import type { Gemma3Config } from './config.ts';
 
 export class KvCache {

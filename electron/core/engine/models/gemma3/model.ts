@@ -11,13 +11,16 @@
 // x [T, D] → scaled embedding → per block: attn_norm, Q/K/V, q/k RMSNorm, RoPE (local or global
 // base), attention (window or full) → o-proj → post-attention norm → + residual → ffn_norm,
 // down(gelu(gate) · up) → post-FFN norm → + residual → final norm → tied head.
-import type { MatmulEngine } from '../../tensor/matmul.ts';
-import { roundArrayToF16 } from '../../tensor/f16.ts';
-import { geluTanh, rmsNorm, ropeNeox, softmaxRow } from '../../tensor/ops.ts';
+import type { LinearWeight, MatmulEngine } from '../../tensor/matmul.ts';
+import { attentionMix, attentionProbs, type AttentionShape } from '../../tensor/ops/attention.ts';
+import { geluTanh } from '../../tensor/ops/gelu.ts';
+import { rmsNorm } from '../../tensor/ops/rmsnorm.ts';
+import { ropeNeox } from '../../tensor/ops/rope.ts';
 import { isSliding, type Gemma3Config } from './config.ts';
 import { HookSet, type Activation, type CaptureSpec, type Hook } from './hooks.ts';
 import { KvCache } from './kv-cache.ts';
-import type { Gemma3Weights } from './weights.ts';
+import { runSteps, runStepsAsync } from './steps.ts';
+import { blockWeight, type Gemma3Weights } from './weights.ts';
 
 /** Arithmetic choices where llama.cpp's CPU backend rounds (off by default: exact float32). */
 export interface Numerics {
@@ -39,6 +42,23 @@ export interface ForwardOptions {
   kvCache?: KvCache;
   /** checked between layers (forwardAsync only) */
   signal?: AbortSignal;
+  /** called after each block (forwardAsync only): progress */
+  onLayer?: (layer: number) => void;
+  /**
+   * Extra terms on linear projections, keyed by GGUF weight name (e.g. 'blk.3.attn_q.weight'):
+   * after y = x·Wᵀ the adapter adds its own output into y (LoRA: y += s·B(A·x)). See README "LoRA hooks".
+   */
+  adapters?: ReadonlyMap<string, LinearAdapter>;
+}
+
+/**
+ * An adapter on one linear projection y = x·Wᵀ (x [T, IN], y [T, OUT]). `forward` adds its term into
+ * y; `backward` (called by the model backward with the same x and dL/dy) adds its contribution to
+ * dL/dx into dx and accumulates its own parameters' gradients. W's gradient is never formed for it.
+ */
+export interface LinearAdapter {
+  forward(x: Float32Array, T: number, y: Float32Array): void;
+  backward?(x: Float32Array, dy: Float32Array, T: number, dx: Float32Array): void;
 }
 
 export interface ForwardResult {
@@ -62,22 +82,12 @@ export class Gemma3Model {
   }
 
   forward(tokens: readonly number[], opts: ForwardOptions = {}): ForwardResult {
-    const run = this.steps(tokens, opts);
-    for (;;) {
-      const r = run.next();
-      if (r.done) return r.value;
-    }
+    return runSteps(this.steps(tokens, opts));
   }
 
   /** Same as forward, yielding to the event loop between layers so `signal` can cancel it. */
   async forwardAsync(tokens: readonly number[], opts: ForwardOptions = {}): Promise<ForwardResult> {
-    const run = this.steps(tokens, opts);
-    for (;;) {
-      opts.signal?.throwIfAborted();
-      const r = run.next();
-      if (r.done) return r.value;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    return runStepsAsync(this.steps(tokens, opts), opts.signal, opts.onLayer);
   }
 
   private *steps(tokens: readonly number[], opts: ForwardOptions): Generator<number, ForwardResult> {
@@ -96,13 +106,21 @@ export class Gemma3Model {
     const hooks = new HookSet(opts.capture, opts.hooks);
     const mm = this.matmul;
     const w = this.weights;
+    const adapters = opts.adapters;
+    // y = x·Wᵀ (+ the adapter's term, if any) for the weight named `name`
+    const linear = (name: string, input: Float32Array): Float32Array => {
+      const y = mm.linear(w.matrix(name), input, T);
+      adapters?.get(name)?.forward(input, T, y);
+      return y;
+    };
 
     // inp_embd [T, D] = E[token] · √D
     let x: Float32Array = new Float32Array(T * D);
     const scale = Math.fround(Math.sqrt(D));
     const row = new Float32Array(D);
+    const embedding = w.matrix('token_embd.weight');
     for (let t = 0; t < T; t++) {
-      mm.row(w.embedding, tokens[t], row);
+      mm.row(embedding, tokens[t], row);
       for (let i = 0; i < D; i++) x[t * D + i] = row[i] * scale;
     }
     hooks.visit('inp_embd', -1, x, [T, D], positions);
@@ -110,19 +128,19 @@ export class Gemma3Model {
     const qDim = H * Dh;
     const kvDim = Hkv * Dh;
     for (let l = 0; l < cfg.layers; l++) {
-      const b = w.blocks[l];
+      const n = (tensor: string) => blockWeight(l, tensor);
       const visit = (name: Parameters<HookSet['visit']>[0], data: Float32Array, shape: number[]) => hooks.visit(name, l, data, shape, positions);
 
-      const h = rmsNorm(x, T, D, b.attnNorm, eps); // attn_norm [T, D]
+      const h = rmsNorm(x, T, D, w.vector(n('attn_norm')), eps); // attn_norm [T, D]
       visit('attn_norm', h, [T, D]);
-      const q = mm.linear(b.wq, h, T); // [T, H·Dh]
-      const k = mm.linear(b.wk, h, T); // [T, Hkv·Dh]
-      const v = mm.linear(b.wv, h, T); // [T, Hkv·Dh]
+      const q = linear(n('attn_q'), h); // [T, H·Dh]
+      const k = linear(n('attn_k'), h); // [T, Hkv·Dh]
+      const v = linear(n('attn_v'), h); // [T, Hkv·Dh]
       visit('Qcur', q, [T, qDim]);
       visit('Kcur', k, [T, kvDim]);
       visit('Vcur', v, [T, kvDim]);
-      rmsNorm(q, T * H, Dh, b.qNorm, eps, q);
-      rmsNorm(k, T * Hkv, Dh, b.kNorm, eps, k);
+      rmsNorm(q, T * H, Dh, w.vector(n('attn_q_norm')), eps, q);
+      rmsNorm(k, T * Hkv, Dh, w.vector(n('attn_k_norm')), eps, k);
       visit('Qcur_normed', q, [T, qDim]);
       visit('Kcur_normed', k, [T, kvDim]);
       const sliding = isSliding(cfg, l);
@@ -134,22 +152,24 @@ export class Gemma3Model {
       visit('Kcur_rope', k, [T, kvDim]);
       cache.write(l, k, v, T);
 
-      const probs = this.attentionProbs(q, cache.keys(l, S), T, S, p0, sliding); // [H, T, S]
+      const shape: AttentionShape = { T, H, Hkv, Dh, scale: cfg.attentionScale, window: sliding ? cfg.window : 0 };
+      const f16 = this.numerics.f16Attention;
+      const probs = attentionProbs(mm, q, cache.keys(l, S), shape, S, p0, f16); // [H, T, S]
       hooks.visit('kq_soft_max', l, probs, [H, T, S], positions, 1);
-      const attn = this.attentionMix(probs, cache.values(l, S), T, S); // kqv_out [T, H·Dh]
+      const attn = attentionMix(mm, probs, cache.values(l, S), shape, S, f16); // kqv_out [T, H·Dh]
       visit('kqv_out', attn, [T, qDim]);
-      const o = mm.linear(b.wo, attn, T); // attn_out [T, D]
+      const o = linear(n('attn_output'), attn); // attn_out [T, D]
       visit('attn_out', o, [T, D]);
-      rmsNorm(o, T, D, b.postAttnNorm, eps, o);
+      rmsNorm(o, T, D, w.vector(n('post_attention_norm')), eps, o);
       visit('attn_post_norm', o, [T, D]);
       for (let i = 0; i < T * D; i++) o[i] += x[i];
       const saOut = o; // sa_out [T, D]
       visit('sa_out', saOut, [T, D]);
 
-      const hf = rmsNorm(saOut, T, D, b.ffnNorm, eps); // ffn_norm [T, D]
+      const hf = rmsNorm(saOut, T, D, w.vector(n('ffn_norm')), eps); // ffn_norm [T, D]
       visit('ffn_norm', hf, [T, D]);
-      const gate = mm.linear(b.wGate, hf, T); // [T, F]
-      const up = mm.linear(b.wUp, hf, T); // [T, F]
+      const gate = linear(n('ffn_gate'), hf); // [T, F]
+      const up = linear(n('ffn_up'), hf); // [T, F]
       visit('ffn_gate', gate, [T, F]);
       visit('ffn_up', up, [T, F]);
       if (this.numerics.f16Gelu) geluTanh(gate, T * F, true);
@@ -157,9 +177,9 @@ export class Gemma3Model {
       visit('ffn_gelu', gate, [T, F]);
       for (let i = 0; i < T * F; i++) gate[i] *= up[i];
       visit('ffn_gate_par', gate, [T, F]);
-      const down = mm.linear(b.wDown, gate, T); // ffn_out [T, D]
+      const down = linear(n('ffn_down'), gate); // ffn_out [T, D]
       visit('ffn_out', down, [T, D]);
-      rmsNorm(down, T, D, b.postFfnNorm, eps, down);
+      rmsNorm(down, T, D, w.vector(n('post_ffw_norm')), eps, down);
       visit('ffn_post_norm', down, [T, D]);
       for (let i = 0; i < T * D; i++) down[i] += saOut[i];
       x = down; // l_out [T, D]
@@ -172,78 +192,23 @@ export class Gemma3Model {
     const P = logitPositions.length;
     const xs = new Float32Array(P * D);
     logitPositions.forEach((p, i) => xs.set(x.subarray((p - p0) * D, (p - p0 + 1) * D), i * D));
-    const normed = rmsNorm(xs, P, D, w.outputNorm, eps); // result_norm [P, D]
+    const normed = rmsNorm(xs, P, D, w.vector('output_norm.weight'), eps); // result_norm [P, D]
     hooks.visit('result_norm', -1, normed, [P, D], logitPositions);
-    const logits = P > 0 ? mm.linear(w.output, normed, P) : new Float32Array(0); // result_output [P, V]
+    const logits = P > 0 ? this.head(normed, P) : new Float32Array(0); // result_output [P, V]
     const cap = cfg.finalLogitSoftcap;
     if (cap > 0) for (let i = 0; i < logits.length; i++) logits[i] = cap * Math.tanh(logits[i] / cap);
     hooks.visit('result_output', -1, logits, [P, V], logitPositions);
     return { logits, logitPositions, activations: hooks.captured };
   }
 
-  /**
-   * Softmax(Q·Kᵀ / √Dh) with the causal (and, on local layers, sliding-window) mask.
-   * q [T, H·Dh] (after RoPE), keys [S, Hkv·Dh] → probs [H, T, S], exactly 0 where masked.
-   */
-  private attentionProbs(q: Float32Array, keys: Float32Array, T: number, S: number, p0: number, sliding: boolean): Float32Array {
-    const { heads: H, kvHeads: Hkv, headDim: Dh, window: W, attentionScale } = this.config;
-    const rep = H / Hkv;
-    const probs = new Float32Array(H * T * S);
-    const qg = new Float32Array(rep * T * Dh);
-    const kg = new Float32Array(S * Dh);
-    for (let g = 0; g < Hkv; g++) {
-      // Gather the rep query heads that share kv head g: rows (r, t) → [rep·T, Dh], scaled like llama.cpp (Q · scale).
-      for (let r = 0; r < rep; r++) {
-        const hq = g * rep + r;
-        for (let t = 0; t < T; t++) {
-          const src = (t * H + hq) * Dh;
-          const dst = (r * T + t) * Dh;
-          for (let d = 0; d < Dh; d++) qg[dst + d] = q[src + d] * attentionScale;
-        }
-      }
-      if (this.numerics.f16Attention) roundArrayToF16(qg);
-      for (let j = 0; j < S; j++) kg.set(keys.subarray((j * Hkv + g) * Dh, (j * Hkv + g + 1) * Dh), j * Dh);
-      // Rows of heads g·rep … g·rep+rep−1 are contiguous in probs [H, T, S].
-      const scores = probs.subarray(g * rep * T * S, (g + 1) * rep * T * S);
-      this.matmul.gemm(qg, rep * T, kg, S, Dh, scores);
-      for (let r = 0; r < rep; r++) {
-        for (let t = 0; t < T; t++) {
-          const pos = p0 + t;
-          const lo = sliding ? Math.max(0, pos - W + 1) : 0;
-          const o = (r * T + t) * S;
-          softmaxRow(scores, o + lo, o + pos + 1);
-          scores.fill(0, o, o + lo);
-          scores.fill(0, o + pos + 1, o + S);
-        }
-      }
-    }
-    return probs;
+  /** Raw head output x·Eᵀ [P, V] (before any final-logit soft-cap). */
+  head(normed: Float32Array, P: number): Float32Array {
+    return this.matmul.linear(this.weights.matrix(this.weights.headName), normed, P);
   }
 
-  /** probs [H, T, S] · V → kqv_out [T, H·Dh]. values [S, Hkv·Dh]. */
-  private attentionMix(probs: Float32Array, values: Float32Array, T: number, S: number): Float32Array {
-    const { heads: H, kvHeads: Hkv, headDim: Dh } = this.config;
-    const rep = H / Hkv;
-    const out = new Float32Array(T * H * Dh);
-    const vt = new Float32Array(Dh * S); // Vᵀ of one kv head [Dh, S]
-    const mixed = new Float32Array(rep * T * Dh);
-    let p = probs;
-    if (this.numerics.f16Attention) {
-      p = probs.slice();
-      roundArrayToF16(p);
-    }
-    for (let g = 0; g < Hkv; g++) {
-      for (let j = 0; j < S; j++) {
-        const src = (j * Hkv + g) * Dh;
-        for (let d = 0; d < Dh; d++) vt[d * S + j] = values[src + d];
-      }
-      this.matmul.gemm(p.subarray(g * rep * T * S, (g + 1) * rep * T * S), rep * T, vt, Dh, S, mixed);
-      for (let r = 0; r < rep; r++) {
-        const hq = g * rep + r;
-        for (let t = 0; t < T; t++) out.set(mixed.subarray((r * T + t) * Dh, (r * T + t + 1) * Dh), (t * H + hq) * Dh);
-      }
-    }
-    return out;
+  /** A weight matrix by GGUF name (shape and layout). */
+  matrix(name: string): LinearWeight {
+    return this.weights.matrix(name);
   }
 
   dispose(): void {

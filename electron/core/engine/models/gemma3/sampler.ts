@@ -1,5 +1,9 @@
 // Next-token choice from logits: greedy (argmax, first maximum wins, as llama.cpp's greedy sampler)
 // or sampled with temperature, top-k and top-p from a seeded generator (reproducible runs).
+import { mulberry32Step } from '../../tensor/random.ts';
+import { softmax } from '../../tensor/ops/softmax.ts';
+
+export { softmax };
 
 export interface SamplingOptions {
   /** 0 = greedy (default) */
@@ -23,17 +27,6 @@ export function argmax(logits: Float32Array, offset = 0, length = logits.length 
   return best;
 }
 
-/** Softmax of logits[offset, offset + length) in float64. */
-export function softmax(logits: Float32Array, offset = 0, length = logits.length - offset): Float64Array {
-  const p = new Float64Array(length);
-  let max = -Infinity;
-  for (let i = 0; i < length; i++) max = Math.max(max, logits[offset + i]);
-  let sum = 0;
-  for (let i = 0; i < length; i++) sum += p[i] = Math.exp(logits[offset + i] - max);
-  for (let i = 0; i < length; i++) p[i] /= sum;
-  return p;
-}
-
 export class Sampler {
   private state: number;
   constructor(readonly opts: SamplingOptions = {}) {
@@ -41,12 +34,9 @@ export class Sampler {
   }
 
   private random(): number {
-    // mulberry32
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const [u, next] = mulberry32Step(this.state);
+    this.state = next;
+    return u;
   }
 
   /** Picks a token from one row of logits. */

@@ -8,27 +8,74 @@ import type { LinearWeight, MatmulEngine } from '../../tensor/matmul.ts';
 import { Q8_BLOCK_BYTES } from '../../tensor/matmul-naive.ts';
 import { ModelLoadError, type Gemma3Config } from './config.ts';
 
-export interface BlockWeights {
-  attnNorm: Float32Array; // [D]
-  wq: LinearWeight; // [H·Dh, D]
-  wk: LinearWeight; // [Hkv·Dh, D]
-  wv: LinearWeight; // [Hkv·Dh, D]
-  qNorm: Float32Array; // [Dh]
-  kNorm: Float32Array; // [Dh]
-  wo: LinearWeight; // [D, H·Dh]
-  postAttnNorm: Float32Array; // [D]
-  ffnNorm: Float32Array; // [D]
-  wGate: LinearWeight; // [F, D]
-  wUp: LinearWeight; // [F, D]
-  wDown: LinearWeight; // [D, F]
-  postFfnNorm: Float32Array; // [D]
+/** One weight tensor of the model as the engine indexes it: a linear layer is OUT rows of IN values. */
+export interface TensorSpec {
+  /** GGUF tensor name */
+  name: string;
+  rows: number;
+  cols: number;
+  /** block index, or -1 for the embedding, the final norm and an untied head */
+  layer: number;
+  kind: 'matrix' | 'vector';
 }
 
-export interface Gemma3Weights {
-  embedding: LinearWeight; // [V, D], also the output head when the file has no output.weight
-  output: LinearWeight; // [V, D]
-  outputNorm: Float32Array; // [D]
-  blocks: BlockWeights[];
+/** The GGUF name of a block's weight, e.g. blockWeight(3, 'attn_q') = 'blk.3.attn_q.weight'. */
+export function blockWeight(layer: number, tensor: string): string {
+  return `blk.${layer}.${tensor}.weight`;
+}
+
+/** Every weight of a Gemma 3 in GGUF order (token_embd, blocks…, output_norm[, output]). */
+export function tensorSpecs(cfg: Gemma3Config, untiedHead = false): TensorSpec[] {
+  const { hidden: D, heads: H, kvHeads: Hkv, headDim: Dh, ffn: F, vocab: V } = cfg;
+  const specs: TensorSpec[] = [{ name: 'token_embd.weight', rows: V, cols: D, layer: -1, kind: 'matrix' }];
+  for (let l = 0; l < cfg.layers; l++) {
+    const m = (t: string, rows: number, cols: number) => specs.push({ name: blockWeight(l, t), rows, cols, layer: l, kind: 'matrix' });
+    const v = (t: string, n: number) => specs.push({ name: blockWeight(l, t), rows: 1, cols: n, layer: l, kind: 'vector' });
+    v('attn_norm', D);
+    m('attn_q', H * Dh, D);
+    m('attn_k', Hkv * Dh, D);
+    m('attn_v', Hkv * Dh, D);
+    v('attn_q_norm', Dh);
+    v('attn_k_norm', Dh);
+    m('attn_output', D, H * Dh);
+    v('post_attention_norm', D);
+    v('ffn_norm', D);
+    m('ffn_gate', F, D);
+    m('ffn_up', F, D);
+    m('ffn_down', D, F);
+    v('post_ffw_norm', D);
+  }
+  specs.push({ name: 'output_norm.weight', rows: 1, cols: D, layer: -1, kind: 'vector' });
+  if (untiedHead) specs.push({ name: 'output.weight', rows: V, cols: D, layer: -1, kind: 'matrix' });
+  return specs;
+}
+
+/** The loaded weights, by GGUF tensor name. */
+export class Gemma3Weights {
+  constructor(
+    readonly specs: readonly TensorSpec[],
+    private readonly matrices: ReadonlyMap<string, LinearWeight>,
+    private readonly vectors: ReadonlyMap<string, Float32Array>,
+  ) {}
+
+  /** A linear layer's matrix in the engine's heap. */
+  matrix(name: string): LinearWeight {
+    const w = this.matrices.get(name);
+    if (!w) throw new RangeError(`the model has no weight matrix named ${name}`);
+    return w;
+  }
+
+  /** A norm's weight vector. */
+  vector(name: string): Float32Array {
+    const v = this.vectors.get(name);
+    if (!v) throw new RangeError(`the model has no weight vector named ${name}`);
+    return v;
+  }
+
+  /** GGUF name of the output head: output.weight, or the tied token_embd.weight. */
+  get headName(): string {
+    return this.matrices.has('output.weight') ? 'output.weight' : 'token_embd.weight';
+  }
 }
 
 const CHUNK_BYTES = 8 << 20;
@@ -84,27 +131,12 @@ function matrix(file: GgufFile, eng: MatmulEngine, name: string, rows: number, c
 }
 
 export function loadWeights(file: GgufFile, cfg: Gemma3Config, eng: MatmulEngine): Gemma3Weights {
-  const { hidden: D, heads: H, kvHeads: Hkv, headDim: Dh, ffn: F, vocab: V } = cfg;
-  const embedding = matrix(file, eng, 'token_embd.weight', V, D);
-  const output = file.tensor('output.weight') ? matrix(file, eng, 'output.weight', V, D) : embedding;
-  const blocks: BlockWeights[] = [];
-  for (let i = 0; i < cfg.layers; i++) {
-    const p = `blk.${i}.`;
-    blocks.push({
-      attnNorm: vector(file, `${p}attn_norm.weight`, D),
-      wq: matrix(file, eng, `${p}attn_q.weight`, H * Dh, D),
-      wk: matrix(file, eng, `${p}attn_k.weight`, Hkv * Dh, D),
-      wv: matrix(file, eng, `${p}attn_v.weight`, Hkv * Dh, D),
-      qNorm: vector(file, `${p}attn_q_norm.weight`, Dh),
-      kNorm: vector(file, `${p}attn_k_norm.weight`, Dh),
-      wo: matrix(file, eng, `${p}attn_output.weight`, D, H * Dh),
-      postAttnNorm: vector(file, `${p}post_attention_norm.weight`, D),
-      ffnNorm: vector(file, `${p}ffn_norm.weight`, D),
-      wGate: matrix(file, eng, `${p}ffn_gate.weight`, F, D),
-      wUp: matrix(file, eng, `${p}ffn_up.weight`, F, D),
-      wDown: matrix(file, eng, `${p}ffn_down.weight`, D, F),
-      postFfnNorm: vector(file, `${p}post_ffw_norm.weight`, D),
-    });
+  const specs = tensorSpecs(cfg, file.tensor('output.weight') !== undefined);
+  const matrices = new Map<string, LinearWeight>();
+  const vectors = new Map<string, Float32Array>();
+  for (const s of specs) {
+    if (s.kind === 'matrix') matrices.set(s.name, matrix(file, eng, s.name, s.rows, s.cols));
+    else vectors.set(s.name, vector(file, s.name, s.cols));
   }
-  return { embedding, output, outputNorm: vector(file, 'output_norm.weight', D), blocks };
+  return new Gemma3Weights(specs, matrices, vectors);
 }

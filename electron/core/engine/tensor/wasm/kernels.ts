@@ -11,6 +11,7 @@
 // Register tiles: each inner loop keeps an RT×RN block of accumulators in SIMD registers, so every
 // load of x or W feeds several multiply-adds (x86 has 16 vector registers; the tiles stay below).
 import { Func, buildModule, type Local } from './emit.ts';
+import { emitGemm, madd } from './gemm.ts';
 
 const F32_TILE = { rt: 4, rn: 2 };
 const Q8_TILE = { rt: 2, rn: 2 };
@@ -27,11 +28,6 @@ function hsum(f: Func, v: Local): void {
   f.op('f32.add');
 }
 
-/** acc ← acc + a·b on f32x4 locals: one fused op when relaxed SIMD is available. */
-function madd(f: Func, fma: boolean, acc: Local, a: Local, b: Local): void {
-  if (fma) f.get(a).get(b).get(acc).simd('f32x4_relaxed_madd').set(acc);
-  else f.get(acc).get(a).get(b).simd('f32x4_mul').simd('f32x4_add').set(acc);
-}
 
 function emitMmF32(fma: boolean): Func {
   const f = new Func('mm_f32', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
@@ -366,28 +362,37 @@ export interface KernelExports {
   gelu(x: number, n0: number, n1: number): void;
   mm_f32(x: number, w: number, y: number, T: number, K: number, N: number, n0: number, n1: number): void;
   mm_q8(xq: number, xd: number, wq: number, wd: number, y: number, T: number, K: number, N: number, n0: number, n1: number): void;
+  /** C[m, :] += A[m, :]·B for rows m ∈ [m0, m1) (see gemm.ts) */
+  gemm_nn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
+  /** C[m, :] += Aᵀ[m, :]·B, A stored [K, M] */
+  gemm_tn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
 }
 
 /** Row alignment the kernels want from a thread's share of output rows. */
 export const ROW_GRAIN = Math.max(F32_TILE.rn, Q8_TILE.rn, DECODE_RN);
 
-/** Whether this V8 accepts relaxed SIMD (f32x4.relaxed_madd): probed with a one-function module. */
+let relaxed: boolean | undefined;
+/** Whether this V8 accepts relaxed SIMD (f32x4.relaxed_madd): probed once with a one-function module. */
 export function hasRelaxedSimd(): boolean {
+  if (relaxed !== undefined) return relaxed;
   const f = new Func('probe', ['v128'], ['v128']);
   f.get(f.params[0]).get(f.params[0]).get(f.params[0]).simd('f32x4_relaxed_madd');
-  return WebAssembly.validate(buildModule([f], { initialPages: 1, maximumPages: 1 }));
+  return (relaxed = WebAssembly.validate(buildModule([f], { initialPages: 1, maximumPages: 1 })));
 }
 
 const compiled = new Map<boolean, WebAssembly.Module>();
 /**
- * The compiled kernel module (once per process; workers receive it by postMessage). Uses fused
- * multiply-add when the engine has relaxed SIMD, unless `fma` is false (then results are the same
- * on every machine: plain mul + add).
+ * The compiled kernel module (once per process and variant; workers receive it by postMessage):
+ * the forward's matmuls, GELU and the backward's gemms. Uses fused multiply-add when V8 has relaxed
+ * SIMD (Node 24 and Electron do by default), unless `fma` is false: then plain mul + add, the same
+ * results on every machine (LoadOptions.fma = false; the benchmark and tests run both variants).
  */
 export function kernelModule(fma = hasRelaxedSimd()): WebAssembly.Module {
+  if (fma && !hasRelaxedSimd()) throw new Error('fused multiply-add kernels asked for, but this V8 has no relaxed SIMD');
   let m = compiled.get(fma);
   if (!m) {
-    m = new WebAssembly.Module(buildModule([emitMmF32(fma), emitMmQ8(fma), emitGelu()], { initialPages: 1, maximumPages: 65536 }));
+    const funcs = [emitMmF32(fma), emitMmQ8(fma), emitGelu(), emitGemm(false, fma), emitGemm(true, fma)];
+    m = new WebAssembly.Module(buildModule(funcs, { initialPages: 1, maximumPages: 65536 }));
     compiled.set(fma, m);
   }
   return m;

@@ -1,5 +1,5 @@
-// The backward's matrix products as SIMD128 WebAssembly, generated with the forward engine's
-// emitter (../../tensor/wasm/emit.ts). The forward's kernel is dot-product shaped (y = x·Wᵀ);
+// The backward's matrix products as SIMD128 WebAssembly (emitter: ./emit.ts), compiled into the
+// same module as the forward's kernels (./kernels.ts). The forward's kernel is dot-product shaped (y = x·Wᵀ);
 // backward needs the other two shapes, which are both "C += A·B" with B row-major:
 //   dX [T, IN]  += dY [T, OUT] · W [OUT, IN]          gemm_nn(A = dY, B = W)
 //   dW [OUT, IN] += dYᵀ [OUT, T] · X [T, IN]          gemm_tn(A = dY stored [T, OUT], B = X)
@@ -10,7 +10,7 @@
 // N % 8 == 0. Blocking: K in chunks of KC and rows in chunks of MC so that a B panel (KC × 8) stays
 // in L1 across the 16 row tiles that reuse it and the A block stays in L2; each 4 × 8 register
 // tile accumulates in 8 SIMD registers and is added into C once per K chunk.
-import { Func, buildModule, type Local } from '../../tensor/wasm/emit.ts';
+import { Func, type Local } from './emit.ts';
 
 const KC = 256;
 const MC_TILES = 16; // row tiles per A block (MC = 16·RT rows)
@@ -33,7 +33,7 @@ function forFrom(f: Func, v: Local, from: Local, to: Local, step: number, body: 
   });
 }
 
-export function emitGemm(transA: boolean, RT = 4, suffix = ''): Func {
+export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = ''): Func {
   const f = new Func((transA ? 'gemm_tn' : 'gemm_nn') + suffix, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [A, B, C, M, K, N, m0, m1] = f.params;
   const kc0 = f.local('i32'), kc1 = f.local('i32'), mc0 = f.local('i32'), mc1 = f.local('i32');
@@ -73,8 +73,8 @@ export function emitGemm(transA: boolean, RT = 4, suffix = ''): Func {
       for (let i = 0; i < rt; i++) {
         if (transA) f.get(ap[0]).simd('load32_splat', 4 * i).set(a);
         else f.get(ap[i]).simd('load32_splat', 0).set(a);
-        f.get(acc[2 * i]).get(a).get(b0).simd('f32x4_mul').simd('f32x4_add').set(acc[2 * i]);
-        f.get(acc[2 * i + 1]).get(a).get(b1).simd('f32x4_mul').simd('f32x4_add').set(acc[2 * i + 1]);
+        madd(f, fma, acc[2 * i], a, b0);
+        madd(f, fma, acc[2 * i + 1], a, b1);
         if (!transA) f.get(ap[i]).get(aStep).op('i32.add').set(ap[i]);
       }
       if (transA) f.get(ap[0]).get(aStep).op('i32.add').set(ap[0]);
@@ -117,17 +117,13 @@ export function emitGemm(transA: boolean, RT = 4, suffix = ''): Func {
   return f;
 }
 
-export interface GemmExports {
-  gemm_nn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
-  gemm_tn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
+/** acc ← acc + a·b on f32x4 locals: one fused op when relaxed SIMD is available. */
+export function madd(f: Func, fma: boolean, acc: Local, a: Local, b: Local): void {
+  if (fma) f.get(a).get(b).get(acc).simd('f32x4_relaxed_madd').set(acc);
+  else f.get(acc).get(a).get(b).simd('f32x4_mul').simd('f32x4_add').set(acc);
 }
 
 /** Row alignment of a thread's share (one register tile). */
 export const GEMM_ROW_GRAIN = RT;
+/** N (columns of B and C) must be a multiple of this. */
 export const GEMM_COL_MULTIPLE = NT;
-
-let compiled: WebAssembly.Module | undefined;
-export function gemmModule(): WebAssembly.Module {
-  if (!compiled) compiled = new WebAssembly.Module(buildModule([emitGemm(false), emitGemm(true)], { initialPages: 1, maximumPages: 65536 }));
-  return compiled;
-}

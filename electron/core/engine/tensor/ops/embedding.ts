@@ -1,11 +1,14 @@
 // Token embedding with Gemma's √D scale: x0[t] = E[tokens[t]] · √D.
 // Shapes: E [V, D] (token_embd.weight, ne = [D, V]), tokens [T], x0 [T, D].
-import { AutogradError, type Vec } from '../types.ts';
+//   the model's forward reads rows through MatmulEngine.row (F32 or Q8_0 tables) and scales them
+//   embeddingBackward   scatter-adds into the (tied) table
+//   embeddingReference  float64 forward for finite-difference checks
+import type { Vec } from './vec.ts';
 
-export function embeddingForward(x0: Vec, E: Vec, tokens: ArrayLike<number>, V: number, D: number, scale: number): void {
+export function embeddingReference(x0: Vec, E: Vec, tokens: ArrayLike<number>, V: number, D: number, scale: number): void {
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t];
-    if (!(tok >= 0 && tok < V)) throw new AutogradError(`token ${tok} at position ${t} is outside the vocabulary (0..${V - 1})`);
+    if (!(tok >= 0 && tok < V)) throw new RangeError(`token ${tok} at position ${t} is outside the vocabulary (0..${V - 1})`);
     for (let d = 0; d < D; d++) x0[t * D + d] = E[tok * D + d] * scale;
   }
 }

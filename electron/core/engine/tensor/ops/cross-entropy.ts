@@ -1,22 +1,29 @@
-// Softmax cross-entropy over chosen rows of logits, with Gemma's optional final-logit
-// soft-capping (logits = c·tanh(z/c); c = 0 means none, as in Gemma 3 270M).
+// Softmax cross-entropy over chosen rows of logits, with Gemma's optional final-logit soft-capping
+// (logits = c·tanh(z/c); c = 0 means none, as in Gemma 3 270M).
 // Shapes: z [P, V] raw head outputs (x·Eᵀ) at the P positions that carry a loss; targets [P];
-// weights [P] (each row's share of the loss, e.g. 1/P for a mean).
-import { AutogradError, type Vec } from '../types.ts';
+// weights [P] (each row's share of the loss, e.g. 1/P for a mean). Works on any Vec, so the same
+// code is the fast path and the float64 reference.
+import { logSumExp } from './softmax.ts';
+import type { Vec } from './vec.ts';
 
 /**
  * Returns Σ_p weights[p] · −log softmax(cap(z[p]))[targets[p]]. When `lse` is given, each row's
- * log-sum-exp is stored there so the backward needs one exp per logit instead of two passes.
+ * log-sum-exp (of the capped logits) is stored there so the backward needs one exp per logit.
  */
 export function crossEntropyForward(
   z: Vec, targets: ArrayLike<number>, weights: ArrayLike<number>, P: number, V: number, softcap = 0, lse?: Float64Array,
 ): number {
   let loss = 0;
+  const capped = softcap > 0 ? new Float64Array(V) : null;
   for (let p = 0; p < P; p++) {
     const tgt = targets[p];
-    if (!(tgt >= 0 && tgt < V)) throw new AutogradError(`target ${tgt} (row ${p}) is outside the vocabulary (0..${V - 1})`);
+    if (!(tgt >= 0 && tgt < V)) throw new RangeError(`target ${tgt} (row ${p}) is outside the vocabulary (0..${V - 1})`);
     const o = p * V;
-    const l = logSumExp(z, o, V, softcap);
+    let l: number;
+    if (capped) {
+      for (let i = 0; i < V; i++) capped[i] = cap(z[o + i], softcap);
+      l = logSumExp(capped, 0, V);
+    } else l = logSumExp(z, o, V);
     if (lse) lse[p] = l;
     loss += weights[p] * (l - cap(z[o + tgt], softcap));
   }
@@ -28,12 +35,13 @@ export function crossEntropyForward(
  * dL/dlogit = w·(softmax − onehot); through the cap: · (1 − tanh²(z/c)).
  */
 export function crossEntropyBackward(
-  dz: Vec, z: Vec, targets: ArrayLike<number>, weights: ArrayLike<number>, P: number, V: number, softcap = 0,
-  lse?: Float64Array,
+  dz: Vec, z: Vec, targets: ArrayLike<number>, weights: ArrayLike<number>, P: number, V: number, softcap = 0, lse?: Float64Array,
 ): void {
+  const rowLse = lse ?? new Float64Array(P);
+  if (!lse) crossEntropyForward(z, targets, weights, P, V, softcap, rowLse);
   for (let p = 0; p < P; p++) {
     const o = p * V;
-    const l = lse ? lse[p] : logSumExp(z, o, V, softcap);
+    const l = rowLse[p];
     const w = weights[p];
     const tgt = targets[p];
     if (softcap > 0) {
@@ -46,17 +54,6 @@ export function crossEntropyBackward(
       dz[o + tgt] -= w;
     }
   }
-}
-
-/** log Σ_i exp(cap(z[o + i])), stable (max subtracted). */
-function logSumExp(z: Vec, o: number, V: number, softcap: number): number {
-  let max = -Infinity;
-  if (softcap > 0) for (let i = 0; i < V; i++) max = Math.max(max, cap(z[o + i], softcap));
-  else for (let i = 0; i < V; i++) if (z[o + i] > max) max = z[o + i];
-  let sum = 0;
-  if (softcap > 0) for (let i = 0; i < V; i++) sum += Math.exp(cap(z[o + i], softcap) - max);
-  else for (let i = 0; i < V; i++) sum += Math.exp(z[o + i] - max);
-  return max + Math.log(sum);
 }
 
 function cap(z: number, c: number): number {

@@ -1,8 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { geluTanh, rmsNorm, ropeNeox, softmaxRow } from './ops.ts';
-import { f16ToF32, f32ToF16, roundToF16 } from './f16.ts';
-import { assertClose, randomArray } from './test-util.ts';
+// The fast forwards the model runs against float64 formulas.
+import { geluTanh } from './gelu.ts';
+import { rmsNorm } from './rmsnorm.ts';
+import { ropeNeox } from './rope.ts';
+import { softmaxRow } from './softmax.ts';
+import { f16ToF32, f32ToF16, roundToF16 } from '../../gguf/half.ts';
+import { randomArray } from '../random.ts';
+import { assertClose } from '../test-util.ts';
 
 test('rmsNorm matches a float64 reference', () => {
   const R = 5, D = 48, eps = 1e-6;

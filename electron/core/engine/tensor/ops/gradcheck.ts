@@ -1,27 +1,9 @@
-// Central finite differences against an analytic backward, in float64.
+// Central finite differences against an analytic backward, in float64 (test support for the ops
+// and the model backward).
 // The check follows llm.c / micrograd: loss = Σ out · dOut for a random dOut, so one backward
 // call yields the gradient of that scalar with respect to every input at once.
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randn(rand: () => number, n: number, std = 1, mean = 0): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = Math.max(rand(), 1e-12), v = rand();
-    out[i] = mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-  return out;
-}
+import { randn, rng } from '../random.ts';
 
 export interface GradCheckResult {
   /** max over entries of |analytic − numeric| / max(|analytic|, |numeric|, floor) (see REL_FLOOR) */

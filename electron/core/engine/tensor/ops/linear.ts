@@ -1,9 +1,10 @@
 // Linear layer y = x · Wᵀ with W stored as GGUF stores it (ne = [IN, OUT]: OUT rows of IN values).
 // Shapes: x [T, IN], W [OUT, IN], y [T, OUT].
-// Naive reference kernels (the oracle); the model backward uses the fast ones in ../kernels/.
-import type { Vec } from '../types.ts';
+//   fast forward and backward: MatmulEngine.linear / linearBackward (SIMD kernels on the pool)
+//   linearReference / linearBackwardReference: plain loops over any Vec (the oracle)
+import type { Vec } from './vec.ts';
 
-export function matmulForward(y: Vec, x: Vec, w: Vec, T: number, IN: number, OUT: number): void {
+export function linearReference(y: Vec, x: Vec, w: Vec, T: number, IN: number, OUT: number): void {
   for (let t = 0; t < T; t++) {
     for (let o = 0; o < OUT; o++) {
       let s = 0;
@@ -13,13 +14,8 @@ export function matmulForward(y: Vec, x: Vec, w: Vec, T: number, IN: number, OUT
   }
 }
 
-/**
- * Adds dL/dx = dy · W into dx and dL/dW = dyᵀ · x into dw (either may be null when not wanted,
- * e.g. a frozen weight or the first layer's input).
- */
-export function matmulBackward(
-  dx: Vec | null, dw: Vec | null, dy: Vec, x: Vec, w: Vec, T: number, IN: number, OUT: number,
-): void {
+/** Adds dL/dx = dy · W into dx and dL/dW = dyᵀ · x into dw (either null when not wanted). */
+export function linearBackwardReference(dx: Vec | null, dw: Vec | null, dy: Vec, x: Vec, w: Vec, T: number, IN: number, OUT: number): void {
   for (let t = 0; t < T; t++) {
     for (let o = 0; o < OUT; o++) {
       const g = dy[t * OUT + o];

@@ -1,9 +1,9 @@
 // Where learning silently stops: GELU units in their flat tail and attention heads whose softmax
 // has collapsed onto one key. Plain data for the gradient inspector.
 // Legend: T tokens, F ffn, H heads.
-import type { Vec } from '../types.ts';
-import { geluGrad } from '../ops/gelu.ts';
-import { firstKey } from '../ops/attention.ts';
+import type { Vec } from '../../tensor/ops/vec.ts';
+import { geluGrad } from '../../tensor/ops/gelu.ts';
+import { firstKey } from '../../tensor/ops/attention.ts';
 
 /** Below this pre-activation, |gelu'(x)| < 0.012: the gate passes almost no gradient. */
 export const GELU_FLAT_BELOW = -3;
