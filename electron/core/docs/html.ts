@@ -22,11 +22,11 @@ const TO_TEXT = {
 };
 
 export function htmlToText(html: string): HtmlText {
-  const { document } = parseHTML(html);
-  const sections = Math.max(1, document.querySelectorAll('h1, h2, h3').length);
-  const title = document.querySelector('title')?.textContent?.trim() || null;
-  if (isProbablyReaderable(document as unknown as Document, { minContentLength: 60, minScore: 10 })) {
-    const article = new Readability(document as unknown as Document).parse();
+  const dom = parseHTML(html).document;
+  const sections = Math.max(1, dom.querySelectorAll('h1, h2, h3').length);
+  const title = dom.querySelector('title')?.textContent?.trim() || null;
+  if (isProbablyReaderable(dom as unknown as Document, { minContentLength: 60, minScore: 10 })) {
+    const article = new Readability(dom as unknown as Document).parse();
     if (article?.content) {
       const text = tidy(convert(article.content, TO_TEXT));
       if (text) return { text: article.title && !text.startsWith(article.title) ? `${article.title}\n\n${text}` : text, title: article.title ?? title, sections };
