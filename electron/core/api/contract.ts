@@ -5,9 +5,11 @@ import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define.ts';
 import { backendEvents, backendMethods } from './backend.ts';
 import { chatEvents, chatMethods } from './chat.ts';
+import { documentsEvents, documentsMethods } from './documents.ts';
 import { inspectEvents, inspectMethods } from './inspect.ts';
 import { jobsEvents, jobsMethods } from './jobs.ts';
 import { modelsEvents, modelsMethods } from './models.ts';
+import { playgroundEvents, playgroundMethods } from './playground.ts';
 import { sessionsEvents, sessionsMethods } from './sessions.ts';
 import { settingsEvents, settingsMethods } from './settings.ts';
 import { systemEvents, systemMethods } from './system.ts';
@@ -23,6 +25,8 @@ export const contract = {
   models: modelsMethods,
   backend: backendMethods,
   inspect: inspectMethods,
+  documents: documentsMethods,
+  playground: playgroundMethods,
 } as const;
 
 export const contractEvents = {
@@ -35,6 +39,8 @@ export const contractEvents = {
   models: modelsEvents,
   backend: backendEvents,
   inspect: inspectEvents,
+  documents: documentsEvents,
+  playground: playgroundEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -241,6 +241,8 @@ export const playgroundMethods = {
         modelId,
         /** Chunk size for map-reduce (tokens); default: what fits the context beside the prompt. */
         chunkTokens: z.number().int().min(64).max(32_768).optional(),
+        /** Sampling of every step; maxTokens caps each partial and the final summary below what `length` allows. */
+        sampling: samplingInput.optional(),
       })
       .strict()
       .refine((v) => (v.documentId === undefined) !== (v.text === undefined), 'give either documentId or text'),

@@ -1,7 +1,9 @@
 // All service implementations, composed into the dispatcher's handler table. To add a service:
 // implement `xxxHandlers(ctx): ServiceHandlers<'xxx'>` (in your own folder, e.g. electron/core/llm/)
 // and spread it here; TypeScript fails until every method of the contract has a handler.
+import { documentsHandlers } from '../docs/handlers.ts';
 import { llmHandlers } from '../llm/handlers.ts';
+import { playgroundHandlers } from '../playground/service.ts';
 import type { CoreContext } from './context.ts';
 import type { Handlers } from './dispatcher.ts';
 import { inspectHandlers } from './services/inspect.ts';
@@ -20,5 +22,7 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...workersHandlers(ctx),
     ...inspectHandlers(ctx),
     ...llmHandlers(ctx),
+    ...documentsHandlers(ctx),
+    ...playgroundHandlers(ctx),
   } satisfies Handlers;
 }
