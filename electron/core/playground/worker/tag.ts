@@ -29,6 +29,20 @@ export function commonPrefix(prompts: readonly Token[][]): number {
   return n;
 }
 
+/** Evaluates `prefix` once on the first sequence and copies its KV state into the others. */
+export async function sharePrefix(seqs: readonly LlamaContextSequence[], prefix: Token[]): Promise<void> {
+  await seqs[0].evaluateWithoutGeneratingNewTokens(prefix);
+  if (seqs.length < 2) return;
+  const file = join(tmpdir(), `glassbox-prefix-${process.pid}-${randomUUID()}.bin`);
+  try {
+    await seqs[0].saveStateToFile(file);
+    // Same model, same process, a file we just wrote: the risk node-llama-cpp warns of does not apply.
+    for (const s of seqs.slice(1)) await s.loadStateFromFile(file, { acceptRisk: true });
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
 export async function runTagBatch(input: TagBatchInput, ctx: TaskContext): Promise<TagBatchResult> {
   const t0 = performance.now();
   const { llama, model } = await playgroundModel(input.backend, input.model);
@@ -51,19 +65,7 @@ export async function runTagBatch(input: TagBatchInput, ctx: TaskContext): Promi
   });
   try {
     const seqs = Array.from({ length: parallel }, () => context.getSequence());
-    if (prefix > 0) {
-      await seqs[0].evaluateWithoutGeneratingNewTokens(prompts[0].slice(0, prefix));
-      if (parallel > 1) {
-        const file = join(tmpdir(), `glassbox-prefix-${process.pid}-${randomUUID()}.bin`);
-        try {
-          await seqs[0].saveStateToFile(file);
-          // Same model, same process, a file we just wrote: the risk node-llama-cpp warns of does not apply.
-          for (const s of seqs.slice(1)) await s.loadStateFromFile(file, { acceptRisk: true });
-        } finally {
-          await rm(file, { force: true });
-        }
-      }
-    }
+    if (prefix > 0) await sharePrefix(seqs, prompts[0].slice(0, prefix));
     let next = 0;
     await Promise.all(
       seqs.map(async (seq) => {
