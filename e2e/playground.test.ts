@@ -61,6 +61,7 @@ test('a tagging batch returns only valid labels and shows accuracy against the g
 
 test('a malformed CSV row is shown with its line number and nothing runs', async () => {
   const before = (await api.api.playground.runs({})).length;
+  page ??= await openApp(browser, host);
   await page.goto(`${host.origin}/#/playground/tag`);
   await page.getByLabel('Items are').selectOption('csv');
   await page.getByLabel('Items', { exact: true }).fill('text,label\nfine,positive\nbroken,row,extra\n');
@@ -70,8 +71,9 @@ test('a malformed CSV row is shown with its line number and nothing runs', async
 });
 
 test('compare shows two configurations side by side with tokens, time and tokens/s', async () => {
+  page ??= await openApp(browser, host);
   await page.goto(`${host.origin}/#/playground/compare`);
-  await page.getByLabel('Inputs').fill('Name a colour.');
+  await page.getByLabel('Inputs', { exact: true }).fill('Name a colour.');
   for (const k of ['A', 'B']) await page.getByLabel(`Configuration ${k}`).getByLabel('Max tokens').fill('12');
   await page.getByRole('button', { name: 'Compare', exact: true }).click();
   await page.locator('[data-testid="run-bar"][data-status="complete"]').waitFor({ timeout: 600_000 });
