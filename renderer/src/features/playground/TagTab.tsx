@@ -166,7 +166,7 @@ function Metrics({ m }: { m: TagMetrics }) {
         <div className="space-y-4 text-[12.5px]">
           <p>
             Accuracy <strong data-testid="accuracy">{pct(m.accuracy)}</strong> on {m.evaluated} item{m.evaluated === 1 ? '' : 's'}
-            {m.itemsPerSecond ? ` · ${m.itemsPerSecond.toFixed(1)} items/s` : ''}
+            {m.itemsPerSecond ? ` · ${m.itemsPerSecond.toPrecision(2)} items/s` : ''}
           </p>
           <table className="w-full max-w-md text-left" aria-label="Per-label precision and recall">
             <thead className="text-zinc-500">
