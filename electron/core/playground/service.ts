@@ -69,6 +69,8 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
         const result = await work(job);
         store.finish(run.id, 'complete', result, null);
         publishRun(run.id, result);
+        // A finished summary is its document's latest: the library shows it.
+        if (run.documentId) ctx.events.publish('documents.changed', { documents: documents.list() });
         return { runId: run.id };
       } catch (err) {
         const cancelled = job.signal.aborted || (err instanceof ServiceError && err.code === 'cancelled');
@@ -251,7 +253,6 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
         );
         store.setPartial(run.id, r.summary);
         const result: SummaryResult = { kind: 'summarize', summary: r.summary, mode: r.mode, chunks: r.chunks, levels: r.levels, documentTokens: r.documentTokens, ms: r.ms };
-        queueMicrotask(() => ctx.events.publish('documents.changed', { documents: documents.list() }));
         return result;
       });
     },

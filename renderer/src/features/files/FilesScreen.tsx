@@ -128,7 +128,7 @@ function DocumentPanel({ doc }: { doc: DocumentInfo }) {
       >
         <p className="text-[12.5px] text-zinc-600 dark:text-zinc-400" data-testid="document-facts">
           {doc.kind.toUpperCase()} · {size(doc.sizeBytes)} · {doc.chars.toLocaleString()} characters
-          {doc.pages ? ` · ${doc.pages} pages` : ''}
+          {doc.pages ? ` · ${doc.pages} page${doc.pages === 1 ? '' : 's'}` : ''}
           {doc.sections > 1 ? ` · ${doc.sections} sections` : ''}
           {doc.encoding && doc.encoding !== 'utf-8' ? ` · ${doc.encoding}` : ''}
         </p>

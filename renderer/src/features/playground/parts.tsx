@@ -76,9 +76,11 @@ export function RunBar({ run, exportable = true }: { run: RunSummary; exportable
         <span className={`font-medium ${tone[run.status]}`} data-testid="run-status">
           {run.status}
         </span>
-        <span className="text-zinc-500">
-          {run.doneCount} of {run.itemCount} {run.kind === 'summarize' ? 'chunks' : run.kind === 'compare' ? 'cells' : 'items'}
-        </span>
+        {run.itemCount > 0 && (
+          <span className="text-zinc-500">
+            {run.doneCount} of {run.itemCount} {run.kind === 'summarize' ? 'chunks' : run.kind === 'compare' ? 'cells' : 'items'}
+          </span>
+        )}
         {run.error && run.status !== 'cancelled' && <span className="text-red-700 dark:text-red-400">{run.error}</span>}
         <span className="flex-1" />
         {run.status === 'running' && run.jobId && (
