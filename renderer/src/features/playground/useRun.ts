@@ -66,8 +66,21 @@ export function useRun(runId: string | null) {
 
 /** Job progress for a run (from jobs.update). */
 export function useJobProgress(jobId: string | null) {
+  const api = useApi();
   const [progress, setProgress] = useState<{ value: number | null; message: string } | null>(null);
-  useEffect(() => setProgress(null), [jobId]);
+  useEffect(() => {
+    setProgress(null);
+    if (!jobId) return;
+    // The job may have reported before this view opened: start from its current state.
+    let live = true;
+    api.jobs.get({ jobId }).then(
+      (j) => live && j.state === 'running' && setProgress({ value: j.progress, message: j.message }),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, jobId]);
   useEvent('jobs.update', (j) => {
     if (j.jobId === jobId) setProgress(j.state === 'running' ? { value: j.progress, message: j.message } : null);
   });
