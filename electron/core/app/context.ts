@@ -5,7 +5,7 @@ import type { BackendStatus, ModelStatus } from '../api/system.ts';
 import type { WorkerName } from '../api/workers.ts';
 import type { Db } from '../store/database.ts';
 import type { DataPaths } from '../store/paths.ts';
-import type { WorkerProcess, WorkerSpawner } from '../workers/protocol.ts';
+import type { WorkerProcess } from '../workers/protocol.ts';
 import type { WorkerSupervisor } from '../workers/supervisor.ts';
 import type { BuiltinTasks, EngineTasks, ModelTasks } from '../workers/tasks/index.ts';
 import type { Handlers } from './dispatcher.ts';

@@ -1,5 +1,5 @@
 // Tasks of the "model" worker: llama.cpp via node-llama-cpp (chat, playground, model loading).
-// The llm service adds its table here: `export const tasks = defineTasks({ ...builtinTasks, ...llmTasks, ...playgroundTasks })`.
+// The llm service adds its table here: `export const tasks = defineTasks({ ...builtinTasks, ...llmTasks })`.
 import { defineTasks } from '../task.ts';
 import { llmTasks } from '../../llm/worker/tasks.ts';
 import { playgroundTasks } from '../../playground/tasks.ts';
