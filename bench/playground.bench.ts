@@ -73,7 +73,7 @@ async function mapReduceBench(name: string, spec: ModelSpec) {
   );
   const total = performance.now() - t0;
   console.log(
-    `\n${name}: ${PAGES}-page PDF (${doc.text.length.toLocaleString()} chars, ${r.documentTokens.toLocaleString()} tokens), context 2048: ` +
+    `\n${name}: ${PAGES}-page PDF (${doc.text.length.toLocaleString()} chars, ${r.documentTokens.toLocaleString()} tokens), context min(2048, the model's): ` +
       `${r.mode}, ${r.chunks} chunks + ${chunks - r.chunks} reduce parts, ${r.levels} extra levels; extraction ${(tExtract / 1000).toFixed(1)} s, total ${(total / 1000).toFixed(1)} s (load ${loadavg()[0].toFixed(1)})`,
   );
 }
