@@ -15,6 +15,7 @@ import { nodeSpawner } from '../core/workers/node-spawner.ts';
 import type { WorkerSpawner } from '../core/workers/protocol.ts';
 import { checkRequest, cookieName, type GuardConfig } from './guard.ts';
 import { send, serveStatic } from './static.ts';
+import { handleUpload } from './upload.ts';
 import { attachWsTransport, MAX_CLIENT_MESSAGE_BYTES } from './ws-transport.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -71,6 +72,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   const server = createServer((req, res) => {
     const verdict = checkRequest(req, guard);
     if (!verdict.ok) return send(res, verdict.status, `refused: ${verdict.reason}`);
+    if (/^\/upload(\?|$)/.test(req.url ?? '')) return void handleUpload(req, res, core.paths.dataDir).catch(() => !res.headersSent && send(res, 500, 'upload failed'));
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'only GET');
     const url = new URL(req.url ?? '/', 'http://placeholder');
     // Opening the printed URL sets a cookie, so the page's assets and reloads need no token in the URL.

@@ -5,10 +5,12 @@ import type { z } from 'zod';
 import type { EventSpec, MethodSpec } from './define.ts';
 import { backendEvents, backendMethods } from './backend.ts';
 import { chatEvents, chatMethods } from './chat.ts';
+import { documentsEvents, documentsMethods } from './documents.ts';
 import { inspectEvents, inspectMethods } from './inspect.ts';
 import { jobsEvents, jobsMethods } from './jobs.ts';
 import { labEvents, labMethods } from './lab.ts';
 import { modelsEvents, modelsMethods } from './models.ts';
+import { playgroundEvents, playgroundMethods } from './playground.ts';
 import { sessionsEvents, sessionsMethods } from './sessions.ts';
 import { settingsEvents, settingsMethods } from './settings.ts';
 import { systemEvents, systemMethods } from './system.ts';
@@ -25,6 +27,8 @@ export const contract = {
   backend: backendMethods,
   inspect: inspectMethods,
   lab: labMethods,
+  documents: documentsMethods,
+  playground: playgroundMethods,
 } as const;
 
 export const contractEvents = {
@@ -38,6 +42,8 @@ export const contractEvents = {
   backend: backendEvents,
   inspect: inspectEvents,
   lab: labEvents,
+  documents: documentsEvents,
+  playground: playgroundEvents,
 } as const;
 
 export type Contract = typeof contract;

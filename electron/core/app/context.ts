@@ -5,6 +5,7 @@ import type { BackendStatus, ModelStatus } from '../api/system.ts';
 import type { WorkerName } from '../api/workers.ts';
 import type { Db } from '../store/database.ts';
 import type { DataPaths } from '../store/paths.ts';
+import type { WorkerProcess } from '../workers/protocol.ts';
 import type { WorkerSupervisor } from '../workers/supervisor.ts';
 import type { BuiltinTasks, EngineTasks, ModelTasks } from '../workers/tasks/index.ts';
 import type { Handlers } from './dispatcher.ts';
@@ -47,6 +48,8 @@ export interface CoreContext {
   getStatusParts(): StatusParts;
   /** Either worker, typed by the tasks every kind has (ping, sleep, crash). */
   workerByName(name: WorkerName): WorkerSupervisor<BuiltinTasks>;
+  /** Starts a one-off worker process of a kind (docs extraction runs one per file, then kills it). */
+  spawnWorker(kind: string, env?: Record<string, string>): WorkerProcess;
   /** Runs `dispose` when the core closes (before workers stop and the database closes); last registered runs first. */
   onClose(dispose: () => void | Promise<void>): void;
 }

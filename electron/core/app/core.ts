@@ -83,6 +83,7 @@ export function createCore(options: CoreOptions): Core {
     getStatusParts: () => parts,
     workerByName: (name) => workers[name] as unknown as WorkerSupervisor<BuiltinTasks>,
     onClose: (dispose) => void disposers.push(dispose),
+    spawnWorker: (kind, env = {}) => options.spawner(kind, { env: { ...(testMode ? { GLASSBOX_TEST: '1' } : {}), ...env } }),
   };
 
   const dispatch = createDispatcher(createHandlers(ctx));

@@ -2,7 +2,9 @@
 // implement `xxxHandlers(ctx): ServiceHandlers<'xxx'>` (in your own folder, e.g. electron/core/llm/)
 // and spread it here; TypeScript fails until every method of the contract has a handler.
 import { labHandlers } from '../lab/handlers.ts';
+import { documentsHandlers } from '../docs/handlers.ts';
 import { llmHandlers } from '../llm/handlers.ts';
+import { playgroundHandlers } from '../playground/service.ts';
 import type { CoreContext } from './context.ts';
 import type { Handlers } from './dispatcher.ts';
 import { inspectHandlers } from '../inspect/service.ts';
@@ -22,5 +24,7 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...inspectHandlers(ctx),
     ...llmHandlers(ctx),
     ...labHandlers(ctx),
+    ...documentsHandlers(ctx),
+    ...playgroundHandlers(ctx),
   } satisfies Handlers;
 }

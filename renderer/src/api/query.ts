@@ -22,6 +22,9 @@ export const queryKeys = {
   labChecks: ['lab.latestCheck'] as const,
   labSpeedRuns: ['lab.speedRuns'] as const,
   labSpeedPlan: ['lab.speedPlan'] as const,
+  documents: ['documents.list'] as const,
+  document: (id: string) => ['documents.get', id] as const,
+  playgroundRuns: (kind: string) => ['playground.runs', kind] as const,
 };
 
 /** How many sessions one page of the chat list holds. */
@@ -85,6 +88,11 @@ export function bridgeCoreEvents(client: ApiClient, queries: QueryClient): () =>
       queries.setQueryData<InfiniteData<SessionPage, string | undefined>>(queryKeys.sessions, (data) => applySessionChange(data, change)),
     ),
     client.on('inspect.runsChanged', () => void queries.invalidateQueries({ queryKey: queryKeys.inspectRuns })),
+    client.on('documents.changed', ({ documents }) => {
+      queries.setQueryData(queryKeys.documents, documents);
+      void queries.invalidateQueries({ queryKey: ['documents.get'] });
+    }),
+    client.on('playground.run', ({ run }) => void queries.invalidateQueries({ queryKey: queryKeys.playgroundRuns(run.kind) })),
     client.on('lab.checkStored', () => void queries.invalidateQueries({ queryKey: queryKeys.labChecks })),
     client.onConnection((state) => {
       // Only a re-connection: calls made while first connecting wait for the socket and are answered.

@@ -1,5 +1,6 @@
 // The window: navigation on the left, the current screen, the status bar, and notices on top.
 import { useConnection } from '../api/hooks.ts';
+import { GlobalFileDrop } from '../features/files/GlobalFileDrop.tsx';
 import { useCurrentScreen, useScreenShortcuts } from './navigation.ts';
 import { Notices } from './Notices.tsx';
 import { screens } from './screens.tsx';
@@ -28,6 +29,7 @@ export function App() {
       </div>
       <StatusBar status={status} connection={connection} />
       <Notices />
+      <GlobalFileDrop />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { TaskTable } from '../task.ts';
 export const workerKinds = {
   model: () => import('./model.ts').then((m) => m.tasks as TaskTable),
   engine: () => import('./engine.ts').then((m) => m.tasks as TaskTable),
+  docs: () => import('../../docs/tasks.ts').then((m) => m.tasks as TaskTable),
 } as const;
 
 export type WorkerKind = keyof typeof workerKinds;

@@ -2,9 +2,10 @@
 // The llm service adds its table here: `export const tasks = defineTasks({ ...builtinTasks, ...llmTasks })`.
 import { defineTasks } from '../task.ts';
 import { llmTasks } from '../../llm/worker/tasks.ts';
+import { playgroundTasks } from '../../playground/tasks.ts';
 import { builtinTasks } from './builtin.ts';
 import { embeddingModelTasks } from '../../embeddings/tasks.ts';
 import { speedModelTasks } from '../../speedlab/tasks.ts';
 
-export const tasks = defineTasks({ ...builtinTasks, ...llmTasks, ...speedModelTasks, ...embeddingModelTasks });
+export const tasks = defineTasks({ ...builtinTasks, ...llmTasks, ...speedModelTasks, ...embeddingModelTasks, ...playgroundTasks });
 export type ModelTasks = typeof tasks;

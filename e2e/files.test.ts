@@ -1,0 +1,104 @@
+// Files in Chromium against the headless host: a two-column PDF, a DOCX and an HTML page dropped on
+// the window together (a synthetic drop with real File objects, uploaded through POST /upload) land
+// in the library with their kinds, a summary runs with progress and is stored; a long document goes
+// map-reduce with its chunk count shown; a bad file gets its message and stores nothing. Random-weight
+// model: structure only (rows, statuses, counts), never content.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { ApiClient } from '../renderer/src/api/client.ts';
+import { articleHtml, docx, encryptedPdf, sentences, twoColumnPdf } from '../electron/core/docs/fixtures.ts';
+import { ensureTestModels } from '../test-support/models.ts';
+import { connectApi } from './support/api.ts';
+import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
+import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+
+const shots = join(repoRoot, '.cache', 'screenshots');
+let host: TestHost;
+let api: ApiClient;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  const models = await ensureTestModels();
+  host = await startTestHost();
+  api = connectApi(host);
+  const model = await api.api.models.import({ path: models.miniQ8 });
+  await api.api.models.setActive({ id: model.id });
+  browser = await launchBrowser();
+});
+after(async () => {
+  api?.close();
+  await browser?.close();
+  await host?.stop();
+});
+
+/** Drops files on the window the way a user's drag does: dragenter (the drop zone shows), then drop. */
+async function dropFiles(p: Page, files: { name: string; bytes: Uint8Array | string; type: string }[]) {
+  const payload = files.map((f) => ({ name: f.name, type: f.type, b64: Buffer.from(f.bytes).toString('base64') }));
+  const dt = await p.evaluateHandle((fs) => {
+    const transfer = new DataTransfer();
+    for (const f of fs) transfer.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+    return transfer;
+  }, payload);
+  await p.dispatchEvent('main', 'dragenter', { dataTransfer: dt });
+  await p.getByTestId('drop-zone').waitFor();
+  await p.dispatchEvent('main', 'dragover', { dataTransfer: dt });
+  await p.dispatchEvent('main', 'drop', { dataTransfer: dt });
+  await p.getByTestId('drop-zone').waitFor({ state: 'detached' });
+}
+
+test('a PDF, a DOCX and an HTML page dropped anywhere are read, listed and summarized', async () => {
+  page = await openApp(browser, host, { hash: '#/chat' });
+  await dropFiles(page, [
+    { name: 'columns.pdf', bytes: await twoColumnPdf(10), type: 'application/pdf' },
+    { name: 'notes.docx', bytes: await docx('Meeting notes', [sentences(3, 5), sentences(3, 6)]), type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
+    { name: 'article.html', bytes: articleHtml('Harbor news', [sentences(4, 8), sentences(4, 9)]), type: 'text/html' },
+  ]);
+  // The drop opens the Files screen on the first document, whose summary is running or done.
+  await page.locator('main[data-screen-active="files"]').waitFor();
+  await page.getByTestId('document-row').nth(2).waitFor();
+  const docs = await api.api.documents.list();
+  assert.deepEqual(docs.map((d) => d.kind).sort(), ['docx', 'html', 'pdf']);
+  const pdf = docs.find((d) => d.kind === 'pdf')!;
+  assert.equal(pdf.pages, 1);
+  const pdfText = (await api.api.documents.get({ id: pdf.id })).text;
+  assert.ok(pdfText.indexOf('LEFT-10 ') < pdfText.indexOf('RIGHT-1 '), 'the left column is read before the right one');
+  await page.getByTestId('document-row').filter({ hasText: 'columns.pdf' }).click();
+  await page.getByTestId('document-warnings').getByText(/two columns/).waitFor();
+  await page.getByTestId('summary-view').waitFor();
+  await page.screenshot({ path: join(shots, 'files-summarizing.png') });
+  await page.locator('[data-testid="summary-view"] [data-testid="run-bar"][data-status="complete"]').waitFor({ timeout: 600_000 });
+  await page.getByTestId('summary-mode').getByText('Summarized whole').waitFor();
+  const stored = (await api.api.documents.list()).find((d) => d.id === pdf.id)!;
+  assert.ok(stored.latestSummary, 'the summary is stored with the document');
+  assert.equal((await page.getByTestId('final-summary').textContent())?.trim(), stored.latestSummary.text.trim());
+  await page.screenshot({ path: join(shots, 'files-summary.png') });
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test('a long document goes map-reduce: the chunk count is shown and each chunk gets a partial summary', async () => {
+  const long = Array.from({ length: 8 }, (_, i) => sentences(6, 40 + i)).join('\n\n');
+  await dropFiles(page, [{ name: 'long.md', bytes: `# Long\n\n${long}`, type: 'text/markdown' }]);
+  const row = page.getByTestId('document-row').filter({ hasText: 'long.md' });
+  await row.waitFor();
+  await row.click();
+  await page.getByTestId('chunk').first().waitFor({ timeout: 600_000 });
+  await page.locator('[data-testid="summary-view"] [data-testid="run-bar"][data-status="complete"]').waitFor({ timeout: 900_000 });
+  const doc = (await api.api.documents.list()).find((d) => d.name === 'long.md')!;
+  const run = await api.api.playground.get({ runId: doc.latestSummary!.runId });
+  assert.ok(run.result?.kind === 'summarize' && run.result.mode === 'map-reduce');
+  assert.ok(run.result.chunks >= 2);
+  await page.getByTestId('summary-mode').getByText(`Map-reduce over ${run.result.chunks} chunks`).waitFor();
+  assert.equal(await page.getByTestId('chunk').count(), run.items.length);
+  assert.equal(await page.locator('[data-testid="chunk"][data-status="done"]').count(), run.items.length);
+  await page.screenshot({ path: join(shots, 'files-map-reduce.png') });
+});
+
+test('a password-protected PDF gets its message and nothing is stored', async () => {
+  const before = (await api.api.documents.list()).length;
+  await dropFiles(page, [{ name: 'secret.pdf', bytes: await encryptedPdf(), type: 'application/pdf' }]);
+  await page.getByTestId('drop-error').getByText(/secret\.pdf is password-protected/).waitFor();
+  assert.equal((await api.api.documents.list()).length, before);
+});

@@ -1,0 +1,87 @@
+// The Playground in Chromium: a tagging batch from CSV with gold labels returns only valid labels and
+// shows accuracy that matches the stored items; compare shows two configurations side by side with
+// their stats; the runs reopen from the URL after a reload. Random-weight model: structure only.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { ApiClient } from '../renderer/src/api/client.ts';
+import { ensureTestModels } from '../test-support/models.ts';
+import { connectApi } from './support/api.ts';
+import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
+import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+
+const shots = join(repoRoot, '.cache', 'screenshots');
+let host: TestHost;
+let api: ApiClient;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  const models = await ensureTestModels();
+  host = await startTestHost();
+  api = connectApi(host);
+  const model = await api.api.models.import({ path: models.miniQ8 });
+  await api.api.models.setActive({ id: model.id });
+  browser = await launchBrowser();
+});
+after(async () => {
+  api?.close();
+  await browser?.close();
+  await host?.stop();
+});
+
+const CSV = ['text,label', '"I love it, truly",positive', 'Awful and slow,negative', 'It is a box,neutral', 'Great value,positive'].join('\n');
+
+test('a tagging batch returns only valid labels and shows accuracy against the gold labels', async () => {
+  page = await openApp(browser, host, { hash: '#/playground/tag' });
+  await page.getByLabel('Items are').selectOption('csv');
+  await page.getByLabel('Items', { exact: true }).fill(CSV);
+  await page.getByLabel('Items', { exact: true }).blur();
+  await page.getByTestId('parsed-count').getByText('4 items, 4 with gold labels').waitFor();
+  await page.getByRole('button', { name: 'Tag items' }).click();
+  await page.locator('[data-testid="tag-results"] [data-testid="run-bar"][data-status="complete"]').waitFor({ timeout: 600_000 });
+  const labels = await page.getByTestId('item-label').allTextContents();
+  assert.equal(labels.length, 4);
+  for (const l of labels) assert.match(l, /^(positive|negative|neutral) \d+(\.\d)?%$/);
+  const runId = page.url().split('/').pop()!;
+  const view = await api.api.playground.get({ runId });
+  assert.ok(view.result?.kind === 'tag');
+  const correct = view.items.filter((i) => i.output?.kind === 'tag' && i.output.labels[0] === i.gold![0]).length;
+  const shown = `${((correct / 4) * 100).toFixed(correct === 0 || correct === 4 ? 0 : 1)}%`;
+  assert.equal(await page.getByTestId('accuracy').textContent(), shown);
+  await page.getByRole('table', { name: 'Confusion matrix' }).waitFor();
+  await page.screenshot({ path: join(shots, 'playground-tag.png') });
+
+  // The run reopens after a reload (its id is in the address).
+  await page.reload();
+  await page.locator('[data-testid="tag-results"] [data-testid="run-bar"][data-status="complete"]').waitFor();
+  assert.equal(await page.getByTestId('item-label').count(), 4);
+});
+
+test('a malformed CSV row is shown with its line number and nothing runs', async () => {
+  const before = (await api.api.playground.runs({})).length;
+  page ??= await openApp(browser, host);
+  await page.goto(`${host.origin}/#/playground/tag`);
+  await page.getByLabel('Items are').selectOption('csv');
+  await page.getByLabel('Items', { exact: true }).fill('text,label\nfine,positive\nbroken,row,extra\n');
+  await page.getByRole('button', { name: 'Tag items' }).click();
+  await page.getByRole('alert').filter({ hasText: 'line 3' }).first().waitFor();
+  assert.equal((await api.api.playground.runs({})).length, before);
+});
+
+test('compare shows two configurations side by side with tokens, time and tokens/s', async () => {
+  page ??= await openApp(browser, host);
+  await page.goto(`${host.origin}/#/playground/compare`);
+  await page.getByLabel('Inputs', { exact: true }).fill('Name a colour.');
+  for (const k of ['A', 'B']) await page.getByLabel(`Configuration ${k}`).getByLabel('Max tokens').fill('12');
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await page.locator('[data-testid="run-bar"][data-status="complete"]').waitFor({ timeout: 600_000 });
+  assert.equal(await page.getByTestId('compare-column').count(), 2);
+  assert.equal(await page.locator('[data-testid="compare-cell"][data-status="done"]').count(), 2);
+  for (const s of await page.getByTestId('column-stats').allTextContents()) assert.match(s, /^\d+ tokens · \d+\.\d s · (\d+\.\d tok\/s|–)$/);
+  await page.screenshot({ path: join(shots, 'playground-compare.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(shots, 'playground-compare-dark.png') });
+  assert.deepEqual(pageErrors(page), []);
+});
