@@ -35,12 +35,21 @@ export interface TokenProb {
    */
   text: string;
   /**
-   * Probability of the picked token under the sampling distribution at that step (after top-k/top-p/
-   * min-p, renormalised). At temperature 0 (greedy): over the 64 most likely tokens at temperature 1.
+   * The sampler's probability: the chance the sampler drew this token with, from the distribution it
+   * sampled (after repeat penalty, top-k, top-p, min-p and temperature, renormalised over the kept
+   * candidates). At temperature 0 (greedy) this is 1: the most likely token is always taken.
    */
   prob: number;
-  /** The 5 most likely candidates at that step, most likely first (may include the picked one). */
+  /** The sampler's 5 most likely candidates at that step, most likely first (greedy: the token alone). */
   top: TokenAlternative[];
+  /**
+   * The model's own probability: softmax of the raw logits over the whole vocabulary at temperature 1,
+   * computed exactly in one batched pass over the reply once it has ended. Absent while streaming and
+   * in replies from before it existed (the UI then says it shows the sampler's number).
+   */
+  modelProb?: number;
+  /** The model's 5 most likely tokens at that step (same pass), most likely first. */
+  modelTop?: TokenAlternative[];
 }
 
 export type StopReason = 'eos' | 'maxTokens' | 'stopped' | 'contextFull' | 'error' | 'interrupted';
@@ -63,6 +72,11 @@ export interface MessageStats {
   sampling: Sampling;
   /** Oldest turns left out of the prompt because the thread did not fit the context (0 = none). */
   droppedTurns?: number;
+  /**
+   * Generated with a fixed seed or at temperature 0, the prompt evaluated from the start so the same
+   * prompt gives the same reply on this machine, backend and llama.cpp build (absent in old messages).
+   */
+  reproducible?: boolean;
 }
 
 export interface ChatMessage {

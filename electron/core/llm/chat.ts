@@ -16,6 +16,9 @@ import type { GenerateEvent, GenerateResult, Turn } from './worker/types.ts';
 
 export const SAVE_INTERVAL_MS = 250;
 
+/** A fixed seed or greedy decoding promises the same reply for the same prompt (see GenerateInput.reproducible). */
+export const isReproducible = (s: Sampling) => s.seed !== null || s.temperature <= 0;
+
 interface Generation {
   genId: string;
   messageId: string;
@@ -163,6 +166,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       contextUsed: r.contextUsed ?? promptTokens + tokens.length,
       sampling,
       droppedTurns: r.droppedTurns ?? 0,
+      reproducible: isReproducible(config.sampling),
     });
     const finish = (patch: Parameters<ChatStore['update']>[1]) => {
       generating.delete(sessionId);
@@ -172,11 +176,14 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       return m;
     };
     try {
-      const result = await host.generate({ genId: gen.genId, systemPrompt: config.systemPrompt, history, sampling }, host.requireActive(), onEvent, () => !gen.stopRequested);
+      const result = await host.generate({ genId: gen.genId, systemPrompt: config.systemPrompt, history, sampling, reproducible: isReproducible(config.sampling) }, host.requireActive(), onEvent, () => !gen.stopRequested);
       if (!result) {
         finish({ status: 'stopped', stats: stats({}, 'stopped') });
         return { messageId: id, stopReason: 'stopped' as const };
       }
+      result.modelProbs.forEach((m, i) => {
+        if (tokens[i]) tokens[i] = { ...tokens[i], modelProb: m.prob, modelTop: m.top };
+      });
       finish({ status: result.stopReason === 'stopped' ? 'stopped' : 'complete', stats: stats(result, result.stopReason) });
       return { messageId: id, stopReason: result.stopReason };
     } catch (err) {

@@ -11,6 +11,8 @@ const tokenSchema = z.object({
   text: z.string(),
   prob: z.number().min(0).max(1),
   top: z.array(z.object({ text: z.string(), prob: z.number().min(0).max(1) })).max(50),
+  modelProb: z.number().min(0).max(1).optional(),
+  modelTop: z.array(z.object({ text: z.string(), prob: z.number().min(0).max(1) })).max(50).optional(),
 });
 
 const statsSchema = z
@@ -33,6 +35,8 @@ const statsSchema = z
       seed: z.number().nullable(),
       maxTokens: z.number(),
     }),
+    droppedTurns: z.number().int().nonnegative().optional(),
+    reproducible: z.boolean().optional(),
   }); // unknown keys (from a newer app) are dropped
 
 const messageSchema = z.object({

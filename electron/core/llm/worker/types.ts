@@ -1,6 +1,6 @@
 // Plain data crossing between the core and the model worker for chat (structured clone).
 import type { BackendName, GpuChoice, MemoryInfo } from '../../api/backend.ts';
-import type { Sampling, StopReason, TokenProb } from '../../api/chat.ts';
+import type { Sampling, StopReason, TokenAlternative, TokenProb } from '../../api/chat.ts';
 
 export interface BackendSpec {
   gpu: GpuChoice;
@@ -31,6 +31,12 @@ export interface GenerateInput {
   history: Turn[];
   /** seed resolved by the core (never null here), so the message records how to reproduce it. */
   sampling: Sampling & { seed: number };
+  /**
+   * The user asked for a repeatable reply (fixed seed or temperature 0): the prompt is evaluated from
+   * the start in one fixed batch layout, never on a KV prefix left by an earlier evaluation in another
+   * batch shape (float matmuls differ by batch shape, so reused prefixes can change the reply).
+   */
+  reproducible: boolean;
 }
 
 export type GenerateEvent =
@@ -49,6 +55,10 @@ export interface GenerateResult {
   contextSize: number;
   contextUsed: number;
   droppedTurns: number;
+  /** Time the exact pass for the model's own token probabilities took (not in durationMs). */
+  modelPassMs: number;
+  /** Per generated token, the model's own probability and top tokens (fewer when the pass was aborted). */
+  modelProbs: { prob: number; top: TokenAlternative[] }[];
 }
 
 export interface BackendState {
