@@ -72,6 +72,8 @@ export interface MessageStats {
   sampling: Sampling;
   /** Oldest turns left out of the prompt because the thread did not fit the context (0 = none). */
   droppedTurns?: number;
+  /** The system prompt was left out with those turns (context policy dropOldest). */
+  systemPromptDropped?: boolean;
   /**
    * Generated with a fixed seed or at temperature 0, the prompt evaluated from the start so the same
    * prompt gives the same reply on this machine, backend and llama.cpp build (absent in old messages).
@@ -131,9 +133,23 @@ export interface ChatSessionView {
   generatingMessageId: string | null;
 }
 
+/** What to do when a chat outgrows the context window (setting chat.contextPolicy). */
+export type ContextPolicy = 'dropOldest' | 'keepSystem' | 'refuse';
+
 export interface ContextUsage {
-  /** Tokens the current thread (plus the draft) would take as a prompt. */
+  /** Tokens the prompt sent for the next reply (thread plus draft) will take, after the policy left turns out. */
   usedTokens: number;
+  /** Tokens of the whole thread plus draft, before anything is left out. */
+  fullTokens?: number;
+  /** Oldest turns the next reply will be sent without. */
+  droppedTurns?: number;
+  /** The system prompt will be left out with them (policy dropOldest). */
+  systemPromptDropped?: boolean;
+  /** Tokens kept free for the reply. */
+  reserveTokens?: number;
+  policy?: ContextPolicy;
+  /** Policy refuse and the thread does not fit: sending will be refused. */
+  refused?: boolean;
   contextSize: number;
   /** False when no model is active (then the numbers are 0). */
   modelLoaded: boolean;

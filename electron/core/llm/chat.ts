@@ -9,6 +9,8 @@ import { notFound, ServiceError } from '../api/errors.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { ChatStore } from '../store/chat.ts';
 import { SessionsStore } from '../store/sessions.ts';
+import { SettingsStore } from '../store/settings.ts';
+import { readSettings } from '../app/services/settings.ts';
 import type { ModelHost } from './host.ts';
 import { newestLeafBelow, pathTo } from './thread.ts';
 import { ImportError, parseImport, toJsonExport, toMarkdown } from './transcript.ts';
@@ -40,6 +42,9 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     await Promise.all(all.map((g) => host.stop(g.genId).catch(() => {})));
     await Promise.all(all.map((g) => g.done));
   });
+
+  const settingsStore = new SettingsStore(ctx.db);
+  const contextPolicy = () => readSettings(settingsStore)['chat.contextPolicy'];
 
   const requireSession = (id: string) => {
     const s = sessions.get(id);
@@ -83,6 +88,19 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       .threadText(lastId)
       .filter((m): m is typeof m & { role: 'user' | 'assistant' } => (m.role === 'user' || m.role === 'assistant') && m.content.length > 0)
       .map((m) => ({ role: m.role, content: m.content }));
+  }
+
+  /** Policy "refuse": a message that would not fit with the whole thread is refused before anything is written. */
+  async function refuseIfTooLong(sessionId: string, history: Turn[], content: string) {
+    if (contextPolicy() !== 'refuse') return;
+    const config = store.config(sessionId);
+    const u = await host.countTokens(host.requireActive(), config.systemPrompt, history, content, config.sampling.maxTokens, 'refuse');
+    if (u.refused) {
+      throw new ServiceError(
+        'bad_input',
+        `This chat no longer fits the model's context window: with your message it takes ${u.fullTokens} tokens, and ${u.reserveTokens} more are kept for the reply, but the window holds ${u.contextSize}. Nothing was sent (context policy: refuse). Start a new chat, edit an earlier message, or choose another policy in Settings.`,
+      );
+    }
   }
 
   function ensureIdle(sessionId: string) {
@@ -129,12 +147,16 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     const tokenJson: string[] = []; // each token serialised once, for the periodic saves
     let promptTokens = 0;
     let contextSize = 0;
+    let droppedTurns = 0;
+    let systemDropped = false;
     let lastSave = Date.now();
     const t0 = performance.now();
     const onEvent = (e: GenerateEvent) => {
       if (e.type === 'start') {
         promptTokens = e.promptTokens;
         contextSize = e.contextSize;
+        droppedTurns = e.droppedTurns;
+        systemDropped = e.systemDropped;
         return;
       }
       content += e.text;
@@ -165,7 +187,8 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       contextSize: r.contextSize ?? contextSize,
       contextUsed: r.contextUsed ?? promptTokens + tokens.length,
       sampling,
-      droppedTurns: r.droppedTurns ?? 0,
+      droppedTurns: r.droppedTurns ?? droppedTurns,
+      systemPromptDropped: r.systemDropped ?? systemDropped,
       reproducible: isReproducible(config.sampling),
     });
     const finish = (patch: Parameters<ChatStore['update']>[1]) => {
@@ -176,7 +199,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       return m;
     };
     try {
-      const result = await host.generate({ genId: gen.genId, systemPrompt: config.systemPrompt, history, sampling, reproducible: isReproducible(config.sampling) }, host.requireActive(), onEvent, () => !gen.stopRequested);
+      const result = await host.generate({ genId: gen.genId, systemPrompt: config.systemPrompt, history, sampling, reproducible: isReproducible(config.sampling), contextPolicy: contextPolicy() }, host.requireActive(), onEvent, () => !gen.stopRequested);
       if (!result) {
         finish({ status: 'stopped', stats: stats({}, 'stopped') });
         return { messageId: id, stopReason: 'stopped' as const };
@@ -197,12 +220,14 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
   return {
     'chat.get': ({ sessionId }) => view(sessionId),
 
-    'chat.send': ({ sessionId, content, parentId }) => {
+    'chat.send': async ({ sessionId, content, parentId }) => {
       requireSession(sessionId);
       ensureIdle(sessionId);
       host.requireActive();
       const parent = parentId === undefined ? leafOf(sessionId) : parentId;
       if (parent !== null) requireMessage(sessionId, parent);
+      await refuseIfTooLong(sessionId, parent ? turnsUpTo(parent) : [], content);
+      ensureIdle(sessionId);
       const user = ctx.db.transaction(() => store.add({ sessionId, parentId: parent, role: 'user', content }))();
       return startReply(sessionId, user.id, user);
     },
@@ -259,7 +284,8 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       const model = host.active();
       if (!model || !model.fileExists) return { usedTokens: 0, contextSize: 0, modelLoaded: false };
       const leaf = leafOf(sessionId);
-      const r = await host.countTokens(model, store.config(sessionId).systemPrompt, leaf ? turnsUpTo(leaf) : [], draft);
+      const config = store.config(sessionId);
+      const r = await host.countTokens(model, config.systemPrompt, leaf ? turnsUpTo(leaf) : [], draft, config.sampling.maxTokens, contextPolicy());
       return { ...r, modelLoaded: true };
     },
 

@@ -5,15 +5,13 @@ import type { LlamaModel, SequenceEvaluateOptions, Token } from 'node-llama-cpp'
 import type { StopReason, TokenAlternative, TokenProb } from '../../api/chat.ts';
 import type { TaskContext } from '../../workers/task.ts';
 import { StreamingDetokenizer } from './detokenizer.ts';
-import { fitPrompt } from './prompt.ts';
+import { answerReserve, fitPrompt } from './prompt.ts';
 import { ensureModel, type Loaded } from './runtime.ts';
 import type { GenerateEvent, GenerateInput, GenerateResult } from './types.ts';
 
 const TOP_ALTERNATIVES = 5;
 /** Events carry a batch of tokens at most this often (the first token goes out at once). */
 const EVENT_INTERVAL_MS = 16;
-/** Tokens kept free for the answer when an old conversation must be shortened to fit. */
-const ANSWER_RESERVE = 128;
 /** llama.cpp's default window of recent tokens the repeat penalty looks at. */
 const REPEAT_PENALTY_WINDOW = 64;
 
@@ -58,8 +56,8 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   const t0 = performance.now();
   const contextSize = l.context.contextSize;
   const { sampling } = input;
-  const { tokens: prompt, droppedTurns } = fitPrompt(l.model, l.wrapper, input.systemPrompt, input.history, contextSize, Math.min(sampling.maxTokens, ANSWER_RESERVE));
-  ctx.emit({ type: 'start', promptTokens: prompt.length, contextSize, droppedTurns } satisfies GenerateEvent);
+  const { tokens: prompt, droppedTurns, systemDropped } = fitPrompt(l.model, l.wrapper, input.systemPrompt, input.history, contextSize, answerReserve(sampling.maxTokens), input.contextPolicy);
+  ctx.emit({ type: 'start', promptTokens: prompt.length, contextSize, droppedTurns, systemDropped } satisfies GenerateEvent);
 
   let toEvaluate: Token[];
   if (input.reproducible) {
@@ -162,6 +160,7 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
     contextSize,
     contextUsed: prompt.length + generated.length,
     droppedTurns,
+    systemDropped,
     modelPassMs,
     modelProbs: exact,
   };

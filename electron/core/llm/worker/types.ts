@@ -1,6 +1,6 @@
 // Plain data crossing between the core and the model worker for chat (structured clone).
 import type { BackendName, GpuChoice, MemoryInfo } from '../../api/backend.ts';
-import type { Sampling, StopReason, TokenAlternative, TokenProb } from '../../api/chat.ts';
+import type { ContextPolicy, Sampling, StopReason, TokenAlternative, TokenProb } from '../../api/chat.ts';
 
 export interface BackendSpec {
   gpu: GpuChoice;
@@ -37,10 +37,11 @@ export interface GenerateInput {
    * batch shape (float matmuls differ by batch shape, so reused prefixes can change the reply).
    */
   reproducible: boolean;
+  contextPolicy: ContextPolicy;
 }
 
 export type GenerateEvent =
-  | { type: 'start'; promptTokens: number; contextSize: number; droppedTurns: number }
+  | { type: 'start'; promptTokens: number; contextSize: number; droppedTurns: number; systemDropped: boolean }
   | { type: 'tokens'; index: number; text: string; tokens: TokenProb[]; contextUsed: number };
 
 export interface GenerateResult {
@@ -55,6 +56,7 @@ export interface GenerateResult {
   contextSize: number;
   contextUsed: number;
   droppedTurns: number;
+  systemDropped: boolean;
   /** Time the exact pass for the model's own token probabilities took (not in durationMs). */
   modelPassMs: number;
   /** Per generated token, the model's own probability and top tokens (fewer when the pass was aborted). */

@@ -217,7 +217,7 @@ function Conversation({
           </div>
           <div className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1 text-[11.5px] text-zinc-500">
             <span>created {new Date(createdAt).toLocaleString()}</span>
-            <ContextMeter used={chat.context.used} total={chat.context.total} />
+            <ContextMeter used={chat.context.used} total={chat.context.total} usage={chat.context.usage} />
             {chat.settings?.systemPrompt.trim() && (
               <button type="button" onClick={() => setPanelOpen(true)} title={chat.settings.systemPrompt} className="rounded bg-zinc-100 px-1.5 py-px text-[11px] text-zinc-600 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-400 dark:hover:bg-zinc-700">
                 system prompt
@@ -352,7 +352,7 @@ function ConfidenceLegend() {
   const bands: ConfidenceBand[] = ['high', 'medium', 'low', 'very-low'];
   return (
     <div className="flex items-center gap-2 text-[11.5px] text-zinc-500" aria-label="Confidence colour legend">
-      Probability of the chosen token:
+      Model's probability of the chosen token:
       {bands.map((b) => (
         <span key={b} className={`rounded px-1.5 py-0.5 ${bandClass[b]}`}>
           {bandLabel[b]}

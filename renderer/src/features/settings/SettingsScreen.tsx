@@ -9,14 +9,16 @@ import { Button, Card, PageHeader } from '../../components/ui.tsx';
 import { useTheme, type ThemeSetting } from '../../app/theme.ts';
 import { useSystemStatus } from '../../app/useSystemStatus.ts';
 import { BackendSettings } from './BackendSettings.tsx';
+import { ChatSettings } from './ChatSettings.tsx';
 
 export function SettingsScreen() {
   return (
     <>
-      <PageHeader title="Settings" subtitle="Appearance, backend, processes and storage" />
+      <PageHeader title="Settings" subtitle="Appearance, chat, backend, processes and storage" />
       <div className="min-h-0 flex-1 overflow-y-auto">
         <div className="mx-auto max-w-3xl space-y-5 p-6">
           <Appearance />
+          <ChatSettings />
           <BackendSettings />
           <Processes />
           <Storage />
