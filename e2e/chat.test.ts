@@ -65,6 +65,7 @@ const send = async (text: string) => {
 test('send: the reply streams into the page, its text growing across events, then gets its stats', async () => {
   page = await openApp(browser, host);
   await page.getByRole('button', { name: 'New chat', exact: true }).click();
+  await page.getByRole('list', { name: 'Chat sessions' }).locator('[data-session-id][aria-current="true"]').dblclick();
   await page.getByLabel('Session title').fill('Streaming in Chromium');
   await page.getByLabel('Session title').press('Enter');
   await page.getByTestId('conversation-title').getByText('Streaming in Chromium').waitFor();

@@ -18,6 +18,18 @@ import type { GenerateEvent, GenerateResult, Turn } from './worker/types.ts';
 
 export const SAVE_INTERVAL_MS = 250;
 
+/** The title sessions.create gives a chat when none is asked for (app/services/sessions.ts). */
+export const DEFAULT_TITLE = 'New chat';
+
+/** A chat title from its first message: its first line, whitespace collapsed, cut at a word near 48 characters. */
+export function titleFromMessage(content: string): string {
+  const line = content.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).find((l) => l.length > 0) ?? DEFAULT_TITLE;
+  if (line.length <= 48) return line;
+  const cut = line.slice(0, 48);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 24 ? cut.slice(0, space) : cut).replace(/[\s,.;:!?-]+$/, '')}…`;
+}
+
 /** A fixed seed or greedy decoding promises the same reply for the same prompt (see GenerateInput.reproducible). */
 export const isReproducible = (s: Sampling) => s.seed !== null || s.temperature <= 0;
 
@@ -228,7 +240,12 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       if (parent !== null) requireMessage(sessionId, parent);
       await refuseIfTooLong(sessionId, parent ? turnsUpTo(parent) : [], content);
       ensureIdle(sessionId);
-      const user = ctx.db.transaction(() => store.add({ sessionId, parentId: parent, role: 'user', content }))();
+      const user = ctx.db.transaction(() => {
+        // A chat still called "New chat" is named after its first message.
+        const s = requireSession(sessionId);
+        if (parent === null && s.title === DEFAULT_TITLE && s.messageCount === 0) sessions.rename(sessionId, titleFromMessage(content));
+        return store.add({ sessionId, parentId: parent, role: 'user', content });
+      })();
       return startReply(sessionId, user.id, user);
     },
 

@@ -1,11 +1,11 @@
 // Chat: the sessions list (create, rename, delete, search, import) and the conversation: a streamed
 // thread with branches, token probabilities, per-session system prompt and sampling, export.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { AlertIcon, ChatIcon, PlusIcon } from '../../components/icons.tsx';
 import { DownloadIcon, SlidersIcon, UploadIcon } from '../../components/more-icons.tsx';
 import { Switch } from '../../components/fields.tsx';
 import { Button, EmptyState, Kbd } from '../../components/ui.tsx';
-import { navigate } from '../../app/navigation.ts';
+import { navigate, useRouteParam } from '../../app/navigation.ts';
 import { Composer } from './Composer.tsx';
 import { ContextMeter } from './ContextMeter.tsx';
 import { MessageView } from './MessageView.tsx';
@@ -22,7 +22,10 @@ import { bandClass, bandLabel, type ConfidenceBand } from './confidence.ts';
 export function ChatScreen() {
   const { sessions, loading, error, create, rename, remove, reload: reloadSessions } = useSessions();
   const library = useChatLibrary();
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // The open chat is in the URL (#/chat/<id>): a reload and back/forward restore it.
+  const [routeId, setRouteId] = useRouteParam('chat');
+  const selectedId = routeId || null;
+  const setSelectedId = (id: string | null) => setRouteId(id ?? '', { replace: id === null });
   const [editingId, setEditingId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
@@ -31,20 +34,23 @@ export function ChatScreen() {
   const selected = sessions.find((s) => s.id === selectedId) ?? null;
 
   const run = (p: Promise<unknown>) => p.then(() => setActionError(null), (e: Error) => setActionError(e.message));
+  // "New chat" opens an empty chat (reusing an untouched one rather than piling them up), with the
+  // focus in the message box: the chat is named after its first message.
   const newChat = async () => {
     try {
-      const s = await create();
+      const s = sessions.find((x) => x.messageCount === 0 && x.title === 'New chat') ?? (await create());
       setSelectedId(s.id);
-      setEditingId(s.id);
+      setEditingId(null);
       setActionError(null);
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('textarea[aria-label="Message"]')?.focus());
     } catch (e) {
       setActionError((e as Error).message);
     }
   };
-  const openHit = useCallback((hit: SearchHitView) => {
+  const openHit = (hit: SearchHitView) => {
     setSelectedId(hit.sessionId);
     setFocusMessage(hit.messageId);
-  }, []);
+  };
   const importFile = async (file: File) => {
     try {
       const s = await library.importJson(await file.text());

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { SendIcon } from '../../components/icons.tsx';
 import { StopIcon } from '../../components/more-icons.tsx';
 import { Button, Kbd } from '../../components/ui.tsx';
+import { loadDraft, saveDraft } from './drafts.ts';
 
 export function Composer({
   streaming,
@@ -16,10 +17,14 @@ export function Composer({
   disabledReason: string | null;
   onSend(text: string): Promise<boolean>;
   onStop(): void;
-  /** Changing this refocuses the box (e.g. another session was opened). */
+  /** The chat it writes to: its draft is kept per chat; changing it refocuses the box. */
   focusKey: string;
 }) {
-  const [text, setText] = useState('');
+  const [text, setTextState] = useState(() => loadDraft(focusKey));
+  const setText = (t: string) => {
+    setTextState(t);
+    saveDraft(focusKey, t);
+  };
   const ref = useRef<HTMLTextAreaElement>(null);
   // Focus the box when a chat opens, unless the user is typing elsewhere (e.g. naming the new chat).
   useEffect(() => {
