@@ -19,18 +19,18 @@ export function StatusBar({ status, connection }: { status: SystemStatus | undef
     <footer
       role="status"
       aria-label="Status bar"
-      className="flex h-7 shrink-0 items-center gap-3 border-t border-zinc-200 bg-zinc-50 px-3 text-[11.5px] text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400"
+      className="flex h-7 shrink-0 items-center gap-3 overflow-hidden border-t whitespace-nowrap border-zinc-200 bg-zinc-50 px-3 text-[11.5px] text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400"
     >
       <span className="flex items-center gap-1.5" data-testid="status-connection">
         <Dot tone={connection === 'open' ? 'ok' : connection === 'connecting' ? 'warn' : 'bad'} />
         {connText}
       </span>
       <Sep />
-      <span data-testid="status-model" title={status?.model?.path}>
+      <span data-testid="status-model" title={status?.model?.path} className="min-w-0 truncate">
         Model: <span className="text-zinc-800 dark:text-zinc-200">{status?.model?.name ?? 'none loaded'}</span>
       </span>
       <Sep />
-      <span data-testid="status-backend" title={status?.backend?.detail}>
+      <span data-testid="status-backend" title={status?.backend?.detail} className="min-w-0 truncate">
         Backend: <span className="text-zinc-800 dark:text-zinc-200">{status?.backend ? `${status.backend.name} · ${status.backend.detail}` : 'not started'}</span>
       </span>
       <div className="flex-1" />

@@ -1,6 +1,7 @@
 // Chat: the sessions list (create, rename, delete, search, import) and the conversation: a streamed
 // thread with branches, token probabilities, per-session system prompt and sampling, export.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 import { AlertIcon, ChatIcon, PlusIcon } from '../../components/icons.tsx';
 import { DownloadIcon, SlidersIcon, UploadIcon } from '../../components/more-icons.tsx';
 import { Switch } from '../../components/fields.tsx';
@@ -27,6 +28,8 @@ export function ChatScreen() {
   const selectedId = routeId || null;
   const setSelectedId = (id: string | null) => setRouteId(id ?? '', { replace: id === null });
   const [editingId, setEditingId] = useState<string | null>(null);
+  // The chat list collapses (by hand, or when the settings panel opens on a narrow window).
+  const [listHidden, setListHidden] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [focusMessage, setFocusMessage] = useState<string | null>(null);
@@ -64,7 +67,7 @@ export function ChatScreen() {
 
   return (
     <div className="flex min-h-0 flex-1">
-      <section aria-label="Sessions" className="flex w-[272px] shrink-0 flex-col border-r border-zinc-200 dark:border-zinc-800">
+      <section aria-label="Sessions" hidden={listHidden && selected !== null} className={`${listHidden && selected ? 'hidden' : 'flex'} w-[272px] shrink-0 flex-col border-r border-zinc-200 dark:border-zinc-800`}>
         <div className="flex items-center justify-between px-4 pt-3.5 pb-2">
           <h1 className="text-[15px] font-semibold tracking-tight">Chats</h1>
           <Button variant="primary" onClick={newChat} aria-label="New chat">
@@ -124,7 +127,16 @@ export function ChatScreen() {
       </section>
 
       {selected ? (
-        <Conversation key={selected.id} sessionId={selected.id} title={selected.title} createdAt={selected.createdAt} focusMessage={focusMessage} onFocused={() => setFocusMessage(null)} />
+        <Conversation
+          key={selected.id}
+          sessionId={selected.id}
+          title={selected.title}
+          createdAt={selected.createdAt}
+          focusMessage={focusMessage}
+          onFocused={() => setFocusMessage(null)}
+          listHidden={listHidden}
+          setListHidden={setListHidden}
+        />
       ) : (
         <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col">
           <EmptyState
@@ -154,16 +166,26 @@ function Conversation({
   createdAt,
   focusMessage,
   onFocused,
+  listHidden,
+  setListHidden,
 }: {
   sessionId: string;
   title: string;
   createdAt: number;
   focusMessage: string | null;
   onFocused(): void;
+  listHidden: boolean;
+  setListHidden(hidden: boolean): void;
 }) {
   const chat = useChat(sessionId);
   const library = useChatLibrary();
-  const [panelOpen, setPanelOpen] = useState(false);
+  const [panelOpen, setPanelOpenState] = useState(false);
+  const setPanelOpen = (open: boolean | ((o: boolean) => boolean)) => {
+    const next = typeof open === 'function' ? open(panelOpen) : open;
+    // Below 1280 px the conversation would be squeezed between the list and the panel.
+    if (next && window.innerWidth < 1280) setListHidden(true);
+    setPanelOpenState(next);
+  };
   const [tokenView, setTokenView] = useState(false);
   const [colour, setColour] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -212,6 +234,15 @@ function Conversation({
       <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col">
         <header className="border-b border-zinc-200 px-6 pt-2.5 pb-2 dark:border-zinc-800">
           <div className="flex items-center gap-2">
+            <button
+              type="button"
+              onClick={() => setListHidden(!listHidden)}
+              aria-label={listHidden ? 'Show chat list' : 'Hide chat list'}
+              title={listHidden ? 'Show chat list' : 'Hide chat list'}
+              className="-ml-2 shrink-0 rounded p-1 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+            >
+              {listHidden ? <PanelLeftOpen size={16} aria-hidden="true" /> : <PanelLeftClose size={16} aria-hidden="true" />}
+            </button>
             <h2 className="min-w-0 flex-1 truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-title">
               {title}
             </h2>
