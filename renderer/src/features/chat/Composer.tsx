@@ -69,7 +69,11 @@ export function Composer({
           }}
           className="max-h-[200px] min-h-9 flex-1 resize-none bg-transparent px-2 py-1.5 text-[14px] outline-none chat-composer-input placeholder:text-zinc-400 disabled:cursor-not-allowed"
         />
-        {streaming ? (
+        {streaming && disabledReason ? (
+          <span role="status" data-testid="composer-disconnected" className="px-2 py-1.5 text-[12px] whitespace-nowrap text-amber-700 dark:text-amber-400">
+            Disconnected
+          </span>
+        ) : streaming ? (
           <Button variant="secondary" onClick={onStop} aria-label="Stop generating">
             <StopIcon width={14} height={14} /> Stop
           </Button>

@@ -123,7 +123,7 @@ function StateNote({ message, interrupted }: { message: Message; interrupted: bo
   if (interrupted) {
     return (
       <div role="note" data-testid="message-interrupted" className="mt-2 inline-flex items-center gap-2 rounded-md bg-amber-50 px-2.5 py-1 text-[12px] text-amber-800 dark:bg-amber-500/10 dark:text-amber-300">
-        <AlertIcon width={14} height={14} /> Interrupted — the app stopped before this reply finished. What was saved is shown.
+        <AlertIcon width={14} height={14} /> Interrupted — the app stopped before this reply finished. What was saved is shown: a streaming reply is saved every quarter second, so the last tokens shown before the stop may be missing.
       </div>
     );
   }

@@ -163,7 +163,7 @@ export function useChat(sessionId: string) {
     context,
     banner,
     dismissBanner: () => (setCrash(null), setActionError(null)),
-    disabledReason: activeModel === null ? 'Load a model on the Models screen to chat' : connection !== 'open' ? 'Reconnecting…' : null,
+    disabledReason: activeModel === null ? 'Load a model on the Models screen to chat' : connection !== 'open' ? 'Disconnected from the host: reconnecting…' : null,
     send,
     stop,
     regenerate,
