@@ -261,6 +261,7 @@ test('export Markdown and JSON; import the JSON back with hostile markdown: sani
   const md = await exportAs('Markdown (.md)');
   assert.match(md.name, /\.md$/);
   assert.ok(md.text.includes('Tell me about zebras and their stripes'), 'the Markdown has the thread shown');
+  assert.match(md.text, /the branch shown \(\d+ of \d+ messages\)\. The JSON export holds every branch\./, 'and says it holds only that branch');
   assert.equal(md.text, (await api.api.chat.export({ sessionId, format: 'markdown' })).content);
   const json = await exportAs('JSON (re-importable)');
   assert.match(json.name, /\.json$/);
@@ -286,8 +287,9 @@ test('export Markdown and JSON; import the JSON back with hostile markdown: sani
   // Ordinary links open outside the app, never in its window.
   await shown.locator('a[href="https://example.com/x"][target="_blank"][rel="noopener noreferrer"]').getByText('a site').waitFor();
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-  const imported = (await api.api.sessions.list()).find((x) => x.id !== sessionId && x.title === 'Streaming in Chromium');
-  assert.ok(imported, 'the import is a new session with the same title');
+  const imported = (await api.api.sessions.list()).find((x) => x.id !== sessionId && x.title === 'Streaming in Chromium (imported)');
+  assert.ok(imported, 'the import is a new session, titled so it can be told from the original');
+  await page.getByRole('list', { name: 'Chat sessions' }).getByText('Streaming in Chromium (imported)').waitFor();
   assert.equal((await api.api.chat.get({ sessionId: imported.id })).messages.length, (await stored()).messages.length);
   assert.deepEqual(pageErrors(page), []);
   await page.context().close();

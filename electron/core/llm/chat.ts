@@ -306,7 +306,12 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       return { ...r, modelLoaded: true };
     },
 
-    'chat.search': ({ query, limit }) => store.search(query, limit),
+    'chat.search': ({ query, limit }) => {
+      // Words are matched as prefixes; everything else (quotes, operators, punctuation) is ignored, so a
+      // query of only those would silently match nothing.
+      if (!/[\p{L}\p{N}_]/u.test(query)) throw new ServiceError('bad_input', 'Search for words or numbers: quotes, operators and punctuation are ignored.');
+      return store.search(query, limit);
+    },
 
     'chat.export': ({ sessionId, format }) => {
       const v = view(sessionId);
@@ -325,7 +330,10 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         throw err;
       }
       const session = ctx.db.transaction(() => {
-        const s = sessions.create(data.session.title);
+        const taken = new Set(sessions.list().map((x) => x.title));
+        let title = data.session.title;
+        for (let n = 2; taken.has(title); n++) title = `${data.session.title} (imported${n > 2 ? ` ${n - 1}` : ''})`;
+        const s = sessions.create(title);
         const newId = new Map(data.messages.map((m) => [m.id, randomUUID()]));
         // Parents first, so every parent_id refers to a row already written.
         const written = new Set<string>();

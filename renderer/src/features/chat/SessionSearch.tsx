@@ -80,7 +80,7 @@ export function SessionSearch({
         <div className="mt-2">
           {error && (
             <p role="alert" className="px-1 text-[12.5px] text-red-600 dark:text-red-400">
-              Search failed: {error}
+              {error}
             </p>
           )}
           {!error && hits.length === 0 && <p className="px-1 py-2 text-[12.5px] text-zinc-500">No messages match.</p>}
