@@ -1,5 +1,6 @@
-// Settings: appearance, the llama.cpp backend (in use, devices, memory, layers, fallback; override and
-// threads), the worker processes (state, restarts, a ping and a test job), storage paths.
+// Settings: appearance, chat (context policy), the llama.cpp backend (in use, devices, memory, layers,
+// fallback; override and threads), the worker processes (state, restarts; a ping and a test job in test
+// mode only: they are developer diagnostics), storage paths.
 import { useState } from 'react';
 import type { JobSnapshot } from '../../../../electron/core/api/jobs.ts';
 import type { WorkerName } from '../../../../electron/core/api/workers.ts';
@@ -77,6 +78,7 @@ function Processes() {
       setPings((p) => ({ ...p, [worker]: `failed: ${(e as Error).message}` }));
     }
   };
+  const diagnostics = status?.testMode === true;
   const runJob = async () => {
     const { jobId } = await api.workers.sleep({ worker: 'model', ms: 3000, steps: 30 });
     setJob(await api.jobs.get({ jobId }));
@@ -91,7 +93,7 @@ function Processes() {
             <th className="pb-2 font-medium">State</th>
             <th className="pb-2 font-medium">PID</th>
             <th className="pb-2 font-medium">Restarts</th>
-            <th className="pb-2" />
+            {diagnostics && <th className="pb-2" />}
           </tr>
         </thead>
         <tbody>
@@ -106,6 +108,7 @@ function Processes() {
               <td className="py-2.5" data-testid={`worker-restarts-${w.name}`}>
                 {w.restarts}
               </td>
+              {diagnostics && (
               <td className="py-2.5 text-right">
                 <Button onClick={() => ping(w.name)} aria-label={`Ping ${w.name} worker`}>
                   Ping
@@ -116,11 +119,13 @@ function Processes() {
                   </div>
                 )}
               </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
-      <div className="mt-4 flex items-center gap-3 border-t border-zinc-100 pt-4 dark:border-zinc-800">
+      {diagnostics && (
+      <div className="mt-4 flex items-center gap-3 border-t border-zinc-100 pt-4 dark:border-zinc-800" aria-label="Diagnostics (test mode)">
         <Button onClick={runJob} disabled={job?.state === 'running'}>
           Run a test job
         </Button>
@@ -140,6 +145,7 @@ function Processes() {
           </div>
         )}
       </div>
+      )}
     </Card>
   );
 }
