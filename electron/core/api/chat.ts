@@ -186,6 +186,9 @@ export const samplingInput = z
   .partial()
   .strict();
 
+/** Context window chat uses when none is set in Settings → Backend: min(trained length, this). */
+export const DEFAULT_CHAT_CONTEXT = 8192;
+
 export const defaultSampling: Sampling = { temperature: 1, topK: 64, topP: 0.95, minP: 0, repeatPenalty: 1, seed: null, maxTokens: 1024 };
 
 const messageId = z.string().min(1).max(100);
