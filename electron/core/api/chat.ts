@@ -98,21 +98,8 @@ export interface ChatMessage {
   error: string | null;
 }
 
-export interface Sampling {
-  /** 0 = greedy. */
-  temperature: number;
-  /** 0 = off. */
-  topK: number;
-  /** 1 = off. */
-  topP: number;
-  /** 0 = off. */
-  minP: number;
-  /** 1 = off. */
-  repeatPenalty: number;
-  /** null = random each time. */
-  seed: number | null;
-  maxTokens: number;
-}
+/** Sampling settings of a session (and of each reply, in its stats): one zod schema, the type derived from it. */
+export type Sampling = z.output<typeof samplingSchema>;
 
 export interface SessionConfig {
   /** '' = none. Gemma has no system role: it is prepended to the first user turn. */
@@ -173,18 +160,24 @@ export interface GenerationStarted {
   assistantMessage: ChatMessage;
 }
 
-export const samplingInput = z
-  .object({
-    temperature: z.number().min(0).max(5),
-    topK: z.number().int().min(0).max(1000),
-    topP: z.number().min(0).max(1),
-    minP: z.number().min(0).max(1),
-    repeatPenalty: z.number().min(0.5).max(3),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
-    maxTokens: z.number().int().min(1).max(32_768),
-  })
-  .partial()
-  .strict();
+export const samplingSchema = z.object({
+  /** 0 = greedy. */
+  temperature: z.number().min(0).max(5),
+  /** 0 = off. */
+  topK: z.number().int().min(0).max(1000),
+  /** 1 = off. */
+  topP: z.number().min(0).max(1),
+  /** 0 = off. */
+  minP: z.number().min(0).max(1),
+  /** 1 = off. */
+  repeatPenalty: z.number().min(0.5).max(3),
+  /** null = random each time. */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+  maxTokens: z.number().int().min(1).max(32_768),
+});
+
+/** chat.setConfig: any subset of the sampling settings. */
+export const samplingInput = samplingSchema.partial().strict();
 
 /** Context window chat uses when none is set in Settings → Backend: min(trained length, this). */
 export const DEFAULT_CHAT_CONTEXT = 8192;

@@ -1,7 +1,7 @@
 // Export of a session (Markdown: the thread shown, for reading; JSON: the whole tree with tokens and
 // stats, for re-import) and import of such JSON, validated before anything is written.
 import { z } from 'zod';
-import type { ChatMessage, ChatSessionView } from '../api/chat.ts';
+import { samplingSchema, type ChatMessage, type ChatSessionView } from '../api/chat.ts';
 
 export const EXPORT_FORMAT = 'glassbox.chat';
 export const EXPORT_VERSION = 1;
@@ -60,15 +60,7 @@ export const exportSchema = z.object({
   config: z
     .object({
       systemPrompt: z.string().max(50_000),
-      sampling: z.object({
-        temperature: z.number().min(0).max(5),
-        topK: z.number().int().min(0).max(1000),
-        topP: z.number().min(0).max(1),
-        minP: z.number().min(0).max(1),
-        repeatPenalty: z.number().min(0.5).max(3),
-        seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
-        maxTokens: z.number().int().min(1).max(32_768),
-      }),
+      sampling: samplingSchema,
     })
     .optional(),
   currentLeafId: z.string().nullable().optional(),
