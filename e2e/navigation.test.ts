@@ -94,3 +94,11 @@ test('the first message names a "New chat"; a sent draft is gone', async () => {
   assert.equal(await box().inputValue(), '', 'the sent draft does not come back');
   assert.deepEqual(pageErrors(page), []);
 });
+
+test('Ctrl+K opens the chat search from any screen', async () => {
+  await page.keyboard.press('Control+7');
+  await page.locator('main[data-screen-active="models"]').waitFor();
+  await page.keyboard.press('Control+k');
+  await page.locator('main[data-screen-active="chat"]').waitFor();
+  await page.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.type === 'search');
+});

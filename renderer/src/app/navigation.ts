@@ -70,11 +70,27 @@ export function useCurrentScreen(): string {
   return current;
 }
 
-/** Ctrl/Cmd + digit → screen by position. */
+let searchRequested = false;
+/** True once after Ctrl/Cmd+K asked for the chat search (read by the search box when it mounts). */
+export function takeSearchRequest(): boolean {
+  const r = searchRequested;
+  searchRequested = false;
+  return r;
+}
+export const SEARCH_EVENT = 'glassbox:focus-chat-search';
+
+/** Ctrl/Cmd + digit → screen by position; Ctrl/Cmd+K → the chat search, from any screen. */
 export function useScreenShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      if (e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        searchRequested = true;
+        navigate('chat');
+        window.dispatchEvent(new Event(SEARCH_EVENT));
+        return;
+      }
       const n = Number(e.key);
       if (Number.isInteger(n) && n >= 1 && n <= screens.length) {
         e.preventDefault();
