@@ -65,6 +65,7 @@ const send = async (text: string) => {
 test('send: the reply streams into the page, its text growing across events, then gets its stats', async () => {
   page = await openApp(browser, host);
   await page.getByRole('button', { name: 'New chat', exact: true }).click();
+  await page.getByRole('list', { name: 'Chat sessions' }).locator('[data-session-id][aria-current="true"]').dblclick();
   await page.getByLabel('Session title').fill('Streaming in Chromium');
   await page.getByLabel('Session title').press('Enter');
   await page.getByTestId('conversation-title').getByText('Streaming in Chromium').waitFor();
@@ -138,19 +139,26 @@ test('hover a token: the popover shows its probability and top-5 alternatives ex
     await lastAssistant().locator(`[data-token-index="${i}"]`).hover();
     const pop = page.getByTestId('token-popover');
     await pop.waitFor();
+    // Both numbers, each named: the model's own (whole vocabulary) and the sampler's.
+    await pop.getByTestId('token-model-prob').getByText(formatProb(tokens[i].modelProb!), { exact: true }).waitFor();
+    assert.equal(Number(await pop.getByTestId('token-model-prob').getAttribute('data-prob')), tokens[i].modelProb);
     await pop.getByTestId('token-prob').getByText(formatProb(tokens[i].prob), { exact: true }).waitFor();
     assert.equal(Number(await pop.getByTestId('token-prob').getAttribute('data-prob')), tokens[i].prob);
+    await pop.getByText('Model’s top tokens').waitFor();
+    await pop.getByTestId('token-prob-note').getByText(/greedy \(temperature 0\) always takes the most likely token/).waitFor();
     const alts = pop.getByTestId('token-alternative');
-    assert.equal(await alts.count(), tokens[i].top.length);
-    assert.ok(tokens[i].top.length >= 1 && tokens[i].top.length <= 5);
-    for (let j = 0; j < tokens[i].top.length; j++) {
+    const top = tokens[i].modelTop!;
+    assert.equal(await alts.count(), top.length);
+    assert.equal(top.length, 5);
+    for (let j = 0; j < top.length; j++) {
       const row = alts.nth(j);
-      assert.equal(Number(await row.getAttribute('data-prob')), tokens[i].top[j].prob, `alternative ${j} of token ${i}`);
-      assert.equal(await row.getAttribute('data-token'), tokens[i].top[j].text);
-      await row.getByText(formatProb(tokens[i].top[j].prob), { exact: true }).waitFor();
+      assert.equal(Number(await row.getAttribute('data-prob')), top[j].prob, `alternative ${j} of token ${i}`);
+      assert.equal(await row.getAttribute('data-token'), top[j].text);
+      await row.getByText(formatProb(top[j].prob), { exact: true }).waitFor();
     }
-    // Greedy decoding (temperature 0): the picked token is the most likely one.
-    assert.equal(tokens[i].prob, tokens[i].top[0].prob);
+    // Greedy decoding (temperature 0): the sampler takes the model's most likely token, always.
+    assert.equal(tokens[i].prob, 1);
+    assert.ok(Math.abs(tokens[i].modelProb! - top[0].prob) < 1e-6);
   }
   // The keyboard reaches the same popover: focus the reply's tokens, move with the arrow keys.
   await page.mouse.move(0, 0);
@@ -165,7 +173,8 @@ test('hover a token: the popover shows its probability and top-5 alternatives ex
   await page.getByRole('switch', { name: 'Confidence colours' }).click();
   await page.getByLabel('Confidence colour legend').waitFor();
   const firstBand = await lastAssistant().locator('[data-token-index="0"]').getAttribute('class');
-  assert.match(firstBand!, tokens[0].prob >= 0.8 ? /emerald/ : tokens[0].prob >= 0.5 ? /lime/ : tokens[0].prob >= 0.2 ? /amber/ : /red/);
+  const p0 = tokens[0].modelProb!; // coloured by the model's own probability
+  assert.match(firstBand!, p0 >= 0.8 ? /emerald/ : p0 >= 0.5 ? /lime/ : p0 >= 0.2 ? /amber/ : /red/);
   await page.screenshot({ path: join(shots, 'chat-tokens-light.png') });
   await page.getByRole('switch', { name: 'Confidence colours' }).click();
   await page.getByRole('switch', { name: 'Tokens' }).click();
@@ -252,6 +261,7 @@ test('export Markdown and JSON; import the JSON back with hostile markdown: sani
   const md = await exportAs('Markdown (.md)');
   assert.match(md.name, /\.md$/);
   assert.ok(md.text.includes('Tell me about zebras and their stripes'), 'the Markdown has the thread shown');
+  assert.match(md.text, /the branch shown \(\d+ of \d+ messages\)\. The JSON export holds every branch\./, 'and says it holds only that branch');
   assert.equal(md.text, (await api.api.chat.export({ sessionId, format: 'markdown' })).content);
   const json = await exportAs('JSON (re-importable)');
   assert.match(json.name, /\.json$/);
@@ -277,8 +287,9 @@ test('export Markdown and JSON; import the JSON back with hostile markdown: sani
   // Ordinary links open outside the app, never in its window.
   await shown.locator('a[href="https://example.com/x"][target="_blank"][rel="noopener noreferrer"]').getByText('a site').waitFor();
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-  const imported = (await api.api.sessions.list()).find((x) => x.id !== sessionId && x.title === 'Streaming in Chromium');
-  assert.ok(imported, 'the import is a new session with the same title');
+  const imported = (await api.api.sessions.list()).find((x) => x.id !== sessionId && x.title === 'Streaming in Chromium (imported)');
+  assert.ok(imported, 'the import is a new session, titled so it can be told from the original');
+  await page.getByRole('list', { name: 'Chat sessions' }).getByText('Streaming in Chromium (imported)').waitFor();
   assert.equal((await api.api.chat.get({ sessionId: imported.id })).messages.length, (await stored()).messages.length);
   assert.deepEqual(pageErrors(page), []);
   await page.context().close();

@@ -83,7 +83,11 @@ test('an open page reconnects when the host comes back on the same port, and rel
     const page = await openApp(browser, first);
     await page.getByText('No chats yet.').waitFor();
     await first.kill9();
-    await page.getByTestId('status-connection').getByText('Reconnecting…').waitFor();
+    await page.getByTestId('status-connection').getByText(/^Disconnected · reconnecting…$/).waitFor();
+    // Nothing stale is shown as current while the host is away (issue 11, item 8).
+    await page.getByTestId('status-model').getByText('unknown (disconnected)').waitFor();
+    await page.getByTestId('status-backend').getByText('unknown (disconnected)').waitFor();
+    assert.equal(await page.getByTestId('status-worker-model').count(), 0, 'no "model process ready" from before the disconnect');
 
     // While it is down, another client would have written to the same database: simulate with SQLite.
     const writer = new Database(db);
@@ -92,6 +96,7 @@ test('an open page reconnects when the host comes back on the same port, and rel
 
     const second = await spawnHostProcess({ dataDir: dir.path, db, token, port: first.port });
     await page.getByTestId('status-connection').getByText('Connected').waitFor();
+    await page.getByTestId('status-worker-model').waitFor();
     await page.getByRole('list', { name: 'Chat sessions' }).getByText('Written while the host was down').waitFor();
     assert.deepEqual(pageErrors(page), []);
     await page.context().close();

@@ -8,8 +8,8 @@ export function createMainWindow(preloadPath: string, bounds: { x?: number; y?: 
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
-    minWidth: 900,
-    minHeight: 560,
+    minWidth: 1024, // every screen is laid out and tested from 1024×700 up (e2e/screens.test.ts)
+    minHeight: 700,
     show: false,
     title: 'Glassbox',
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#09090b' : '#ffffff',

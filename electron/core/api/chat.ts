@@ -35,12 +35,21 @@ export interface TokenProb {
    */
   text: string;
   /**
-   * Probability of the picked token under the sampling distribution at that step (after top-k/top-p/
-   * min-p, renormalised). At temperature 0 (greedy): over the 64 most likely tokens at temperature 1.
+   * The sampler's probability: the chance the sampler drew this token with, from the distribution it
+   * sampled (after repeat penalty, top-k, top-p, min-p and temperature, renormalised over the kept
+   * candidates). At temperature 0 (greedy) this is 1: the most likely token is always taken.
    */
   prob: number;
-  /** The 5 most likely candidates at that step, most likely first (may include the picked one). */
+  /** The sampler's 5 most likely candidates at that step, most likely first (greedy: the token alone). */
   top: TokenAlternative[];
+  /**
+   * The model's own probability: softmax of the raw logits over the whole vocabulary at temperature 1,
+   * computed exactly in one batched pass over the reply once it has ended. Absent while streaming and
+   * in replies from before it existed (the UI then says it shows the sampler's number).
+   */
+  modelProb?: number;
+  /** The model's 5 most likely tokens at that step (same pass), most likely first. */
+  modelTop?: TokenAlternative[];
 }
 
 export type StopReason = 'eos' | 'maxTokens' | 'stopped' | 'contextFull' | 'error' | 'interrupted';
@@ -63,6 +72,13 @@ export interface MessageStats {
   sampling: Sampling;
   /** Oldest turns left out of the prompt because the thread did not fit the context (0 = none). */
   droppedTurns?: number;
+  /** The system prompt was left out with those turns (context policy dropOldest). */
+  systemPromptDropped?: boolean;
+  /**
+   * Generated with a fixed seed or at temperature 0, the prompt evaluated from the start so the same
+   * prompt gives the same reply on this machine, backend and llama.cpp build (absent in old messages).
+   */
+  reproducible?: boolean;
 }
 
 export interface ChatMessage {
@@ -82,21 +98,8 @@ export interface ChatMessage {
   error: string | null;
 }
 
-export interface Sampling {
-  /** 0 = greedy. */
-  temperature: number;
-  /** 0 = off. */
-  topK: number;
-  /** 1 = off. */
-  topP: number;
-  /** 0 = off. */
-  minP: number;
-  /** 1 = off. */
-  repeatPenalty: number;
-  /** null = random each time. */
-  seed: number | null;
-  maxTokens: number;
-}
+/** Sampling settings of a session (and of each reply, in its stats): one zod schema, the type derived from it. */
+export type Sampling = z.output<typeof samplingSchema>;
 
 export interface SessionConfig {
   /** '' = none. Gemma has no system role: it is prepended to the first user turn. */
@@ -117,9 +120,23 @@ export interface ChatSessionView {
   generatingMessageId: string | null;
 }
 
+/** What to do when a chat outgrows the context window (setting chat.contextPolicy). */
+export type ContextPolicy = 'dropOldest' | 'keepSystem' | 'refuse';
+
 export interface ContextUsage {
-  /** Tokens the current thread (plus the draft) would take as a prompt. */
+  /** Tokens the prompt sent for the next reply (thread plus draft) will take, after the policy left turns out. */
   usedTokens: number;
+  /** Tokens of the whole thread plus draft, before anything is left out. */
+  fullTokens?: number;
+  /** Oldest turns the next reply will be sent without. */
+  droppedTurns?: number;
+  /** The system prompt will be left out with them (policy dropOldest). */
+  systemPromptDropped?: boolean;
+  /** Tokens kept free for the reply. */
+  reserveTokens?: number;
+  policy?: ContextPolicy;
+  /** Policy refuse and the thread does not fit: sending will be refused. */
+  refused?: boolean;
   contextSize: number;
   /** False when no model is active (then the numbers are 0). */
   modelLoaded: boolean;
@@ -143,18 +160,27 @@ export interface GenerationStarted {
   assistantMessage: ChatMessage;
 }
 
-export const samplingInput = z
-  .object({
-    temperature: z.number().min(0).max(5),
-    topK: z.number().int().min(0).max(1000),
-    topP: z.number().min(0).max(1),
-    minP: z.number().min(0).max(1),
-    repeatPenalty: z.number().min(0.5).max(3),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
-    maxTokens: z.number().int().min(1).max(32_768),
-  })
-  .partial()
-  .strict();
+export const samplingSchema = z.object({
+  /** 0 = greedy. */
+  temperature: z.number().min(0).max(5),
+  /** 0 = off. */
+  topK: z.number().int().min(0).max(1000),
+  /** 1 = off. */
+  topP: z.number().min(0).max(1),
+  /** 0 = off. */
+  minP: z.number().min(0).max(1),
+  /** 1 = off. */
+  repeatPenalty: z.number().min(0.5).max(3),
+  /** null = random each time. */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+  maxTokens: z.number().int().min(1).max(32_768),
+});
+
+/** chat.setConfig: any subset of the sampling settings. */
+export const samplingInput = samplingSchema.partial().strict();
+
+/** Context window chat uses when none is set in Settings → Backend: min(trained length, this). */
+export const DEFAULT_CHAT_CONTEXT = 8192;
 
 export const defaultSampling: Sampling = { temperature: 1, topK: 64, topP: 0.95, minP: 0, repeatPenalty: 1, seed: null, maxTokens: 1024 };
 

@@ -6,6 +6,11 @@ import { event, method } from './define.ts';
 export const settingsSchema = {
   /** Colour theme of the UI. */
   'ui.theme': z.enum(['light', 'dark', 'system']).default('system'),
+  /**
+   * When a chat outgrows the model's context window: drop the oldest turns (the system prompt goes with
+   * the first one), drop the oldest turns but keep the system prompt, or refuse to send.
+   */
+  'chat.contextPolicy': z.enum(['dropOldest', 'keepSystem', 'refuse']).default('keepSystem'),
 } satisfies Record<string, z.ZodDefault<z.ZodType>>;
 
 export type SettingKey = keyof typeof settingsSchema;

@@ -24,9 +24,9 @@ export function summarize(requested: GpuChoice, s: BackendState): string {
   const parts: string[] = [s.name === 'cpu' ? 'CPU' : s.name === 'cuda' ? 'CUDA' : s.name === 'metal' ? 'Metal' : 'Vulkan'];
   if (s.devices.length) parts.push(s.devices.join(', '));
   if (s.vram && s.vram.totalBytes > 0) parts.push(gib(s.vram.totalBytes));
-  if (s.name === 'cpu') parts.push(`${s.threads} threads`);
+  if (s.name === 'cpu') parts.push(`${s.threads} thread${s.threads === 1 ? '' : 's'}`);
   if (s.model && s.name !== 'cpu') parts.push(`${s.model.gpuLayers}/${s.model.totalLayers} layers`);
-  if (s.fallbackReason && requested !== 'cpu') parts.push('fell back');
+  if (s.fallbackReason && requested !== 'cpu') parts.push(requested === 'auto' ? 'no GPU found' : `${requested} not available`);
   return parts.join(' · ');
 }
 

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureTestModels } from '../../../test-support/models.ts';
-import { getLlama, LlamaChatSession, LlamaLogLevel } from 'node-llama-cpp';
+import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import type { ChatDelta, TokenProb } from '../api/chat.ts';
 import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
 
@@ -32,6 +32,11 @@ function checkTokens(tokens: TokenProb[], content: string) {
     for (let i = 1; i < tok.top.length; i++) assert.ok(tok.top[i - 1].prob >= tok.top[i].prob, 'alternatives sorted, most likely first');
     // The picked token was sampled from the same distribution: it cannot beat the most likely one.
     assert.ok(tok.prob <= tok.top[0].prob + 1e-6);
+    // The model's own distribution (whole vocabulary, temperature 1), from the pass after the reply.
+    assert.ok(tok.modelProb! > 0 && tok.modelProb! <= 1, `model prob ${tok.modelProb} in (0, 1]`);
+    assert.equal(tok.modelTop!.length, 5);
+    for (let i = 1; i < 5; i++) assert.ok(tok.modelTop![i - 1].prob >= tok.modelTop![i].prob);
+    assert.ok(tok.modelProb! <= tok.modelTop![0].prob + 1e-6);
   }
 }
 
@@ -79,24 +84,36 @@ test('at temperature 0 each picked token is the most likely one, and the reply i
   const s = await t.call('sessions.create', { title: 'Greedy' });
   await t.call('chat.setConfig', { sessionId: s.id, sampling: { temperature: 0, maxTokens: 24, seed: 1 } });
   const { reply } = await sendAndWait(t, s.id, 'Count to five.');
+  checkTokens(reply.tokens!, reply.content);
   for (const tok of reply.tokens!) {
-    assert.equal(tok.prob, tok.top[0].prob, 'greedy picks the top candidate');
-    assert.ok(tok.top.reduce((sum, x) => sum + x.prob, 0) <= 1 + 1e-5);
+    assert.equal(tok.prob, 1, 'greedy: the sampler always takes the most likely token');
+    assert.ok(Math.abs(tok.modelProb! - tok.modelTop![0].prob) < 1e-6, "greedy picks the model's most likely token");
+    assert.ok(tok.modelTop!.reduce((sum, x) => sum + x.prob, 0) <= 1 + 1e-5);
   }
   // Another seed changes nothing at temperature 0.
   await t.call('chat.setConfig', { sessionId: s.id, sampling: { seed: 2 } });
   const again = await t.finished((await t.call('chat.regenerate', { sessionId: s.id, messageId: reply.id })).assistantMessage.id);
   assert.deepEqual(again.tokens!.map((x) => x.id), reply.tokens!.map((x) => x.id));
 
-  // Independent reference: node-llama-cpp's own greedy chat on the same file and message.
+  // Independent reference: llama.cpp's own greedy sampler on the same file, driven token by token
+  // on a raw sequence, with the Gemma 3 chat template written out here. Every generated token is
+  // compared, including a lone byte token (an incomplete UTF-8 character) at the maxTokens cut, which
+  // LlamaChatSession's onToken would hold back.
   const llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: modelPath });
   try {
     const context = await model.createContext({ contextSize: 1024, threads: 2 });
-    const session = new LlamaChatSession({ contextSequence: context.getSequence() });
+    const sequence = context.getSequence();
+    const prompt = [model.tokens.bos!, ...model.tokenize('<start_of_turn>user\nCount to five.<end_of_turn>\n<start_of_turn>model\n', true)];
+    assert.equal(reply.stats!.promptTokens, prompt.length, "the app's prompt is the Gemma template around the message");
     const ids: number[] = [];
-    await session.prompt('Count to five.', { temperature: 0, maxTokens: 24, onToken: (tokens) => ids.push(...tokens) });
+    for await (const token of sequence.evaluate(prompt, { temperature: 0, yieldEogToken: true })) {
+      if (model.isEogToken(token)) break;
+      ids.push(token);
+      if (ids.length === 24) break;
+    }
     assert.deepEqual(reply.tokens!.map((x) => x.id), ids);
+    assert.equal(reply.stats!.stopReason, ids.length === 24 ? 'maxTokens' : 'eos');
   } finally {
     await model.dispose();
     await llama.dispose();

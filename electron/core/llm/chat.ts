@@ -9,12 +9,29 @@ import { notFound, ServiceError } from '../api/errors.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { ChatStore } from '../store/chat.ts';
 import { SessionsStore } from '../store/sessions.ts';
+import { SettingsStore } from '../store/settings.ts';
+import { readSettings } from '../app/services/settings.ts';
 import type { ModelHost } from './host.ts';
 import { newestLeafBelow, pathTo } from './thread.ts';
 import { ImportError, parseImport, toJsonExport, toMarkdown } from './transcript.ts';
 import type { GenerateEvent, GenerateResult, Turn } from './worker/types.ts';
 
 export const SAVE_INTERVAL_MS = 250;
+
+/** The title sessions.create gives a chat when none is asked for (app/services/sessions.ts). */
+export const DEFAULT_TITLE = 'New chat';
+
+/** A chat title from its first message: its first line, whitespace collapsed, cut at a word near 48 characters. */
+export function titleFromMessage(content: string): string {
+  const line = content.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).find((l) => l.length > 0) ?? DEFAULT_TITLE;
+  if (line.length <= 48) return line;
+  const cut = line.slice(0, 48);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 24 ? cut.slice(0, space) : cut).replace(/[\s,.;:!?-]+$/, '')}…`;
+}
+
+/** A fixed seed or greedy decoding promises the same reply for the same prompt (see GenerateInput.reproducible). */
+export const isReproducible = (s: Sampling) => s.seed !== null || s.temperature <= 0;
 
 interface Generation {
   genId: string;
@@ -37,6 +54,9 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     await Promise.all(all.map((g) => host.stop(g.genId).catch(() => {})));
     await Promise.all(all.map((g) => g.done));
   });
+
+  const settingsStore = new SettingsStore(ctx.db);
+  const contextPolicy = () => readSettings(settingsStore)['chat.contextPolicy'];
 
   const requireSession = (id: string) => {
     const s = sessions.get(id);
@@ -83,6 +103,19 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       .map((m) => ({ role: m.role, content: m.content }));
   }
 
+  /** Policy "refuse": a message that would not fit with the whole thread is refused before anything is written. */
+  async function refuseIfTooLong(sessionId: string, history: Turn[], content: string) {
+    if (contextPolicy() !== 'refuse') return;
+    const config = store.config(sessionId);
+    const u = await host.countTokens(host.requireActive(), config.systemPrompt, history, content, config.sampling.maxTokens, 'refuse');
+    if (u.refused) {
+      throw new ServiceError(
+        'bad_input',
+        `This chat no longer fits the model's context window: with your message it takes ${u.fullTokens} tokens, and ${u.reserveTokens} more are kept for the reply, but the window holds ${u.contextSize}. Nothing was sent (context policy: refuse). Start a new chat, edit an earlier message, or choose another policy in Settings.`,
+      );
+    }
+  }
+
   function ensureIdle(sessionId: string) {
     if (generating.has(sessionId)) throw new ServiceError('conflict', 'this chat is still generating a reply: stop it first');
   }
@@ -127,12 +160,16 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     const tokenJson: string[] = []; // each token serialised once, for the periodic saves
     let promptTokens = 0;
     let contextSize = 0;
+    let droppedTurns = 0;
+    let systemDropped = false;
     let lastSave = Date.now();
     const t0 = performance.now();
     const onEvent = (e: GenerateEvent) => {
       if (e.type === 'start') {
         promptTokens = e.promptTokens;
         contextSize = e.contextSize;
+        droppedTurns = e.droppedTurns;
+        systemDropped = e.systemDropped;
         return;
       }
       content += e.text;
@@ -163,7 +200,9 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       contextSize: r.contextSize ?? contextSize,
       contextUsed: r.contextUsed ?? promptTokens + tokens.length,
       sampling,
-      droppedTurns: r.droppedTurns ?? 0,
+      droppedTurns: r.droppedTurns ?? droppedTurns,
+      systemPromptDropped: r.systemDropped ?? systemDropped,
+      reproducible: isReproducible(config.sampling),
     });
     const finish = (patch: Parameters<ChatStore['update']>[1]) => {
       generating.delete(sessionId);
@@ -173,11 +212,14 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       return m;
     };
     try {
-      const result = await host.generate({ genId: gen.genId, systemPrompt: config.systemPrompt, history, sampling }, host.requireActive(), onEvent, () => !gen.stopRequested);
+      const result = await host.generate({ genId: gen.genId, systemPrompt: config.systemPrompt, history, sampling, reproducible: isReproducible(config.sampling), contextPolicy: contextPolicy() }, host.requireActive(), onEvent, () => !gen.stopRequested);
       if (!result) {
         finish({ status: 'stopped', stats: stats({}, 'stopped') });
         return { messageId: id, stopReason: 'stopped' as const };
       }
+      result.modelProbs.forEach((m, i) => {
+        if (tokens[i]) tokens[i] = { ...tokens[i], modelProb: m.prob, modelTop: m.top };
+      });
       finish({ status: result.stopReason === 'stopped' ? 'stopped' : 'complete', stats: stats(result, result.stopReason) });
       return { messageId: id, stopReason: result.stopReason };
     } catch (err) {
@@ -191,13 +233,20 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
   return {
     'chat.get': ({ sessionId }) => view(sessionId),
 
-    'chat.send': ({ sessionId, content, parentId }) => {
+    'chat.send': async ({ sessionId, content, parentId }) => {
       requireSession(sessionId);
       ensureIdle(sessionId);
       host.requireActive();
       const parent = parentId === undefined ? leafOf(sessionId) : parentId;
       if (parent !== null) requireMessage(sessionId, parent);
-      const user = ctx.db.transaction(() => store.add({ sessionId, parentId: parent, role: 'user', content }))();
+      await refuseIfTooLong(sessionId, parent ? turnsUpTo(parent) : [], content);
+      ensureIdle(sessionId);
+      const user = ctx.db.transaction(() => {
+        // A chat still called "New chat" is named after its first message.
+        const s = requireSession(sessionId);
+        if (parent === null && s.title === DEFAULT_TITLE && s.messageCount === 0) sessions.rename(sessionId, titleFromMessage(content));
+        return store.add({ sessionId, parentId: parent, role: 'user', content });
+      })();
       return startReply(sessionId, user.id, user);
     },
 
@@ -253,11 +302,17 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       const model = host.active();
       if (!model || !model.fileExists) return { usedTokens: 0, contextSize: 0, modelLoaded: false };
       const leaf = leafOf(sessionId);
-      const r = await host.countTokens(model, store.config(sessionId).systemPrompt, leaf ? turnsUpTo(leaf) : [], draft);
+      const config = store.config(sessionId);
+      const r = await host.countTokens(model, config.systemPrompt, leaf ? turnsUpTo(leaf) : [], draft, config.sampling.maxTokens, contextPolicy());
       return { ...r, modelLoaded: true };
     },
 
-    'chat.search': ({ query, limit }) => store.search(query, limit),
+    'chat.search': ({ query, limit }) => {
+      // Words are matched as prefixes; everything else (quotes, operators, punctuation) is ignored, so a
+      // query of only those would silently match nothing.
+      if (!/[\p{L}\p{N}_]/u.test(query)) throw new ServiceError('bad_input', 'Search for words or numbers: quotes, operators and punctuation are ignored.');
+      return store.search(query, limit);
+    },
 
     'chat.export': ({ sessionId, format }) => {
       const v = view(sessionId);
@@ -276,7 +331,10 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         throw err;
       }
       const session = ctx.db.transaction(() => {
-        const s = sessions.create(data.session.title);
+        const taken = new Set(sessions.list().map((x) => x.title));
+        let title = data.session.title;
+        for (let n = 2; taken.has(title); n++) title = `${data.session.title} (imported${n > 2 ? ` ${n - 1}` : ''})`;
+        const s = sessions.create(title);
         const newId = new Map(data.messages.map((m) => [m.id, randomUUID()]));
         // Parents first, so every parent_id refers to a row already written.
         const written = new Set<string>();

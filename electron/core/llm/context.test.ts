@@ -47,11 +47,15 @@ test('a long thread is shortened from its oldest turns to fit, and the reply say
     parent = store.add({ sessionId: s.id, parentId: parent, role: i % 2 ? 'assistant' : 'user', content: `${i}: ${words(40)}` }).id;
   }
   store.setCurrentLeaf(s.id, parent);
-  const full = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'and now?' });
-  assert.ok(full.usedTokens > contextSize, `thread of ${full.usedTokens} tokens exceeds ${contextSize}`);
+  const meter = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'and now?' });
+  assert.ok(meter.fullTokens! > contextSize, `thread of ${meter.fullTokens} tokens exceeds ${contextSize}`);
+  assert.ok(meter.usedTokens <= contextSize - meter.reserveTokens!, 'the meter counts what will be sent, not the whole thread');
+  assert.equal(meter.policy, 'keepSystem');
   const { reply } = await sendAndWait(t, s.id, 'and now?');
   assert.equal(reply.status, 'complete');
   const st = reply.stats!;
+  assert.equal(st.promptTokens, meter.usedTokens, 'the meter predicted the prompt exactly');
+  assert.equal(st.droppedTurns, meter.droppedTurns, 'and which turns would be left out');
   assert.ok(st.droppedTurns! >= 2 && st.droppedTurns! % 2 === 0, `whole user/assistant pairs dropped (${st.droppedTurns})`);
   assert.ok(st.promptTokens + Math.min(8, 128) <= contextSize, 'room is left for the answer');
   assert.ok(st.contextUsed <= contextSize);
@@ -73,4 +77,39 @@ test('a reply that fills the context stops with contextFull without overflowing'
     }
   }
   assert.fail('no reply reached the end of the context in 10 seeds');
+});
+
+test('context policies: keepSystem keeps the system prompt, dropOldest lets it go with the oldest turns, refuse sends nothing', async () => {
+  const s = await t.call('sessions.create', { title: 'Policies' });
+  await t.call('chat.setConfig', { sessionId: s.id, systemPrompt: `Rules: ${words(30)}`, sampling: { maxTokens: 8, seed: 3 } });
+  const store = new ChatStore(t.core.db);
+  let parent: string | null = null;
+  for (let i = 0; i < 8; i++) parent = store.add({ sessionId: s.id, parentId: parent, role: i % 2 ? 'assistant' : 'user', content: `${i}: ${words(40)}` }).id;
+  store.setCurrentLeaf(s.id, parent);
+
+  const keep = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'next?' });
+  assert.equal(keep.systemPromptDropped, false);
+  assert.ok(keep.droppedTurns! > 0);
+
+  await t.call('settings.set', { key: 'chat.contextPolicy', value: 'dropOldest' });
+  const drop = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'next?' });
+  assert.equal(drop.policy, 'dropOldest');
+  assert.equal(drop.systemPromptDropped, true);
+  assert.ok(drop.usedTokens < keep.usedTokens || drop.droppedTurns! < keep.droppedTurns!, 'without the system prompt more of the thread fits');
+  const { reply } = await sendAndWait(t, s.id, 'next?');
+  assert.equal(reply.stats!.systemPromptDropped, true);
+  assert.equal(reply.stats!.promptTokens, drop.usedTokens);
+
+  await t.call('settings.set', { key: 'chat.contextPolicy', value: 'refuse' });
+  const refuse = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'again?' });
+  assert.equal(refuse.refused, true);
+  assert.ok(refuse.usedTokens > contextSize, 'refused: the meter shows the whole thread, over the limit');
+  const before = (await t.call('chat.get', { sessionId: s.id })).messages.length;
+  const err = await t.fail('chat.send', { sessionId: s.id, content: 'again?' });
+  assert.equal(err.code, 'bad_input');
+  assert.match(err.message, /no longer fits the model's context window: .* Nothing was sent \(context policy: refuse\)/);
+  assert.equal((await t.call('chat.get', { sessionId: s.id })).messages.length, before, 'nothing was written');
+  const bad = await t.fail('settings.set', { key: 'chat.contextPolicy', value: 'sometimes' });
+  assert.equal(bad.code, 'bad_input');
+  await t.call('settings.set', { key: 'chat.contextPolicy', value: 'keepSystem' });
 });

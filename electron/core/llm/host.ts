@@ -2,6 +2,7 @@
 // model worker that touches the loaded model, serialised (a backend switch never lands in the middle
 // of a generation). Keeps the status bar's model/backend up to date.
 import type { BackendConfig, BackendReport } from '../api/backend.ts';
+import type { ContextPolicy, ContextUsage } from '../api/chat.ts';
 import { ServiceError } from '../api/errors.ts';
 import type { ModelInfo } from '../api/models.ts';
 import type { CoreContext } from '../app/context.ts';
@@ -99,7 +100,7 @@ export class ModelHost {
     await this.worker.request('chatStop', { genId });
   }
 
-  countTokens(model: ModelInfo, systemPrompt: string, history: Turn[], draft: string): Promise<{ usedTokens: number; contextSize: number }> {
-    return this.worker.request('chatCountTokens', { backend: this.settings.spec(), model: this.settings.modelSpec(model), systemPrompt, history, draft });
+  countTokens(model: ModelInfo, systemPrompt: string, history: Turn[], draft: string, maxTokens: number, policy: ContextPolicy): Promise<Omit<ContextUsage, 'modelLoaded'>> {
+    return this.worker.request('chatCountTokens', { backend: this.settings.spec(), model: this.settings.modelSpec(model), systemPrompt, history, draft, maxTokens, policy });
   }
 }

@@ -7,6 +7,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { ensureTestModels, type TestModels } from '../../../test-support/models.ts';
+import { userPath } from './models.ts';
 import { startTestCore, type TestCore } from './test-core.ts';
 
 let t: TestCore;
@@ -127,4 +128,15 @@ test('removing the active model unloads it; deleteFile refuses files outside the
 test('the default download is Gemma 3 270M instruction-tuned Q8_0', async () => {
   const d = await t.call('models.defaultDownload', {});
   assert.equal(d.uri, 'hf:ggml-org/gemma-3-270m-it-GGUF:Q8_0');
+});
+
+test('a typed path: quotes removed, ~ expanded, a relative path refused with a clear error', async () => {
+  assert.equal(userPath('  "/models/my model.gguf"  ', '/home/ada'), '/models/my model.gguf');
+  assert.equal(userPath("'/models/x.gguf'", '/home/ada'), '/models/x.gguf');
+  assert.equal(userPath('~/models/x.gguf', '/home/ada'), '/home/ada/models/x.gguf');
+  assert.throws(() => userPath('models/x.gguf', '/home/ada'), /give the full path of the \.gguf file \(starting with \/ or ~\), not "models\/x\.gguf"/);
+  const quoted = await t.call('models.import', { path: `"${models.miniQ8}"` });
+  assert.equal(quoted.path, models.miniQ8);
+  const err = await t.fail('models.import', { path: 'relative/model.gguf' });
+  assert.equal(err.code, 'bad_input');
 });

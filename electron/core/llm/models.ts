@@ -1,7 +1,8 @@
 // models.* and backend.*: the library (imports checked by our GGUF reader), downloads, the active
 // model (loaded in the model worker) and the llama.cpp backend override.
 import { rm } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ServiceError } from '../api/errors.ts';
 import type { ModelInfo } from '../api/models.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
@@ -16,6 +17,19 @@ export const DEFAULT_DOWNLOAD = {
   description: "Google's smallest Gemma 3, tuned to follow instructions; 8-bit weights. Runs on any machine.",
   approxBytes: 292_000_000,
 };
+
+/**
+ * A path as a user types or pastes it: surrounding quotes removed (a copied "path with spaces"), `~`
+ * expanded to the home folder. A relative path is refused: it would be resolved against the folder the
+ * host runs in, which the user cannot see.
+ */
+export function userPath(typed: string, home = homedir()): string {
+  let p = typed.trim();
+  if (p.length >= 2 && (p[0] === '"' || p[0] === "'") && p.at(-1) === p[0]) p = p.slice(1, -1).trim();
+  if (p === '~' || p.startsWith('~/') || p.startsWith('~\\')) p = join(home, p.slice(1));
+  if (!isAbsolute(p)) throw new ServiceError('bad_input', `give the full path of the .gguf file (starting with / or ~), not ${JSON.stringify(typed.trim())}`);
+  return p;
+}
 
 export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOptions: DownloadOptions = {}): ServiceHandlers<'models'> {
   const store = host.models;
@@ -45,7 +59,7 @@ export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOption
   );
 
   function importPath(path: string): ModelInfo {
-    const abs = resolve(path);
+    const abs = resolve(userPath(path));
     let facts;
     try {
       facts = inspectModelFile(abs);

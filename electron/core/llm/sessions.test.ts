@@ -76,7 +76,7 @@ test('Markdown export is the thread shown; JSON export re-imports as the same tr
   const json = await t.call('chat.export', { sessionId, format: 'json' });
   const imported = await t.call('chat.import', { content: json.content });
   assert.notEqual(imported.id, sessionId);
-  assert.equal(imported.title, 'Astronomy');
+  assert.equal(imported.title, 'Astronomy (imported)', 'told apart from the original it was exported from');
   assert.equal(imported.messageCount, 4);
   const a = await t.call('chat.get', { sessionId });
   const b = await t.call('chat.get', { sessionId: imported.id });

@@ -1,7 +1,7 @@
 // Export of a session (Markdown: the thread shown, for reading; JSON: the whole tree with tokens and
 // stats, for re-import) and import of such JSON, validated before anything is written.
 import { z } from 'zod';
-import type { ChatMessage, ChatSessionView } from '../api/chat.ts';
+import { samplingSchema, type ChatMessage, type ChatSessionView } from '../api/chat.ts';
 
 export const EXPORT_FORMAT = 'glassbox.chat';
 export const EXPORT_VERSION = 1;
@@ -11,6 +11,8 @@ const tokenSchema = z.object({
   text: z.string(),
   prob: z.number().min(0).max(1),
   top: z.array(z.object({ text: z.string(), prob: z.number().min(0).max(1) })).max(50),
+  modelProb: z.number().min(0).max(1).optional(),
+  modelTop: z.array(z.object({ text: z.string(), prob: z.number().min(0).max(1) })).max(50).optional(),
 });
 
 const statsSchema = z
@@ -33,6 +35,8 @@ const statsSchema = z
       seed: z.number().nullable(),
       maxTokens: z.number(),
     }),
+    droppedTurns: z.number().int().nonnegative().optional(),
+    reproducible: z.boolean().optional(),
   }); // unknown keys (from a newer app) are dropped
 
 const messageSchema = z.object({
@@ -56,15 +60,7 @@ export const exportSchema = z.object({
   config: z
     .object({
       systemPrompt: z.string().max(50_000),
-      sampling: z.object({
-        temperature: z.number().min(0).max(5),
-        topK: z.number().int().min(0).max(1000),
-        topP: z.number().min(0).max(1),
-        minP: z.number().min(0).max(1),
-        repeatPenalty: z.number().min(0.5).max(3),
-        seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
-        maxTokens: z.number().int().min(1).max(32_768),
-      }),
+      sampling: samplingSchema,
     })
     .optional(),
   currentLeafId: z.string().nullable().optional(),
@@ -99,7 +95,15 @@ export function toJsonExport(view: ChatSessionView, now = Date.now()): ChatExpor
 export function toMarkdown(view: ChatSessionView): string {
   const byId = new Map(view.messages.map((m) => [m.id, m]));
   const thread = view.path.map((id) => byId.get(id)!).filter(Boolean);
-  const lines = [`# ${view.session.title}`, '', `_Exported from Glassbox on ${new Date().toISOString().slice(0, 10)}_`, ''];
+  const branches = view.messages.length > thread.length;
+  const lines = [
+    `# ${view.session.title}`,
+    '',
+    `_Exported from Glassbox on ${new Date().toISOString().slice(0, 10)}${
+      branches ? `: the branch shown (${thread.length} of ${view.messages.length} messages). The JSON export holds every branch.` : ''
+    }_`,
+    '',
+  ];
   if (view.config.systemPrompt.trim()) lines.push('**System prompt:**', '', quote(view.config.systemPrompt), '');
   for (const m of thread) lines.push(...messageMarkdown(m), '');
   return `${lines.join('\n').trimEnd()}\n`;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { openDatabase } from './database.ts';
 import { latestSchemaVersion, migrate, schemaVersion, SchemaError } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
-import { MessagesStore } from './messages.ts';
+import { ChatStore } from './chat.ts';
 import { SessionsStore } from './sessions.ts';
 
 function withTempDir(fn: (dir: string) => void) {
@@ -44,7 +44,7 @@ test('a version-1 database with data upgrades to the latest schema and keeps its
     const sessions = new SessionsStore(db);
     assert.deepEqual(sessions.list(), [{ id: 's-1', title: 'From v1', createdAt: 1000, updatedAt: 2000, messageCount: 0 }]);
     // The new table works and is tied to the old session.
-    const messages = new MessagesStore(db);
+    const messages = new ChatStore(db);
     const m = messages.add({ sessionId: 's-1', parentId: null, role: 'user', content: 'hello' });
     assert.equal(sessions.get('s-1')!.messageCount, 1);
     assert.equal(messages.get(m.id)!.content, 'hello');
@@ -102,13 +102,13 @@ test('a failing migration rolls back and leaves the previous version', () => {
 test('deleting a session deletes its messages (foreign keys are on)', () => {
   const db = openDatabase(':memory:');
   const sessions = new SessionsStore(db);
-  const messages = new MessagesStore(db);
+  const messages = new ChatStore(db);
   const s = sessions.create('x');
   const a = messages.add({ sessionId: s.id, parentId: null, role: 'user', content: 'q' });
   messages.add({ sessionId: s.id, parentId: a.id, role: 'assistant', content: 'a', status: 'streaming' });
-  assert.equal(messages.listBySession(s.id).length, 2);
+  assert.equal(messages.list(s.id).length, 2);
   assert.ok(sessions.delete(s.id));
-  assert.deepEqual(messages.listBySession(s.id), []);
+  assert.deepEqual(messages.list(s.id), []);
   assert.throws(() => messages.add({ sessionId: 'nope', parentId: null, role: 'user', content: 'q' }), /FOREIGN KEY/);
   db.close();
 });

@@ -1,4 +1,5 @@
 // Left navigation: one button per screen; arrow keys move between them (roving tabindex), Enter opens.
+// Below 1280 px wide it collapses to icons (names in tooltips and for screen readers) to leave room.
 import { useRef, type KeyboardEvent } from 'react';
 import { Kbd } from '../components/ui.tsx';
 import { Logo, MoonIcon, SunIcon } from '../components/icons.tsx';
@@ -22,10 +23,10 @@ export function Sidebar({ current, resolvedTheme, setTheme }: { current: string;
   const currentIndex = Math.max(0, screens.findIndex((s) => s.id === current));
 
   return (
-    <aside className="flex w-[212px] shrink-0 flex-col border-r border-zinc-200 bg-zinc-50/80 dark:border-zinc-800 dark:bg-zinc-900/70">
-      <div className="flex items-center gap-2.5 px-4 pt-4 pb-5">
+    <aside className="flex w-[60px] shrink-0 flex-col xl:w-[212px] border-r border-zinc-200 bg-zinc-50/80 dark:border-zinc-800 dark:bg-zinc-900/70">
+      <div className="flex items-center gap-2.5 px-4 pt-4 pb-5" title="Glassbox, local LLM workbench">
         <Logo />
-        <div className="leading-tight">
+        <div className="hidden leading-tight xl:block">
           <div className="text-[14px] font-semibold tracking-tight">Glassbox</div>
           <div className="text-[11px] text-zinc-500 dark:text-zinc-400">local LLM workbench</div>
         </div>
@@ -47,6 +48,7 @@ export function Sidebar({ current, resolvedTheme, setTheme }: { current: string;
                   tabIndex={i === currentIndex ? 0 : -1}
                   onKeyDown={(e) => onKeyDown(e, i)}
                   onClick={() => navigate(s.id)}
+                  title={`${s.label} (${modKey}${i + 1})`}
                   className={`group flex w-full items-center gap-2.5 rounded-md px-2.5 py-[7px] text-left text-[13.5px] transition-colors ${
                     active
                       ? 'bg-white font-medium text-zinc-900 shadow-xs ring-1 ring-zinc-200 dark:bg-zinc-800 dark:text-white dark:ring-zinc-700'
@@ -54,8 +56,8 @@ export function Sidebar({ current, resolvedTheme, setTheme }: { current: string;
                   }`}
                 >
                   <IconC className={active ? 'text-accent-600 dark:text-accent-400' : 'opacity-80'} />
-                  <span className="flex-1">{s.label}</span>
-                  <span className="opacity-0 transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100">
+                  <span className="sr-only xl:not-sr-only xl:flex-1">{s.label}</span>
+                  <span className="hidden opacity-0 transition-opacity group-hover:opacity-100 group-focus-visible:opacity-100 xl:inline">
                     <Kbd>
                       {modKey}
                       {i + 1}
@@ -75,7 +77,7 @@ export function Sidebar({ current, resolvedTheme, setTheme }: { current: string;
           className="flex w-full items-center gap-2.5 rounded-md px-2.5 py-[7px] text-[13px] text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800/70 dark:hover:text-zinc-100"
         >
           {resolvedTheme === 'dark' ? <SunIcon /> : <MoonIcon />}
-          {resolvedTheme === 'dark' ? 'Light theme' : 'Dark theme'}
+          <span className="sr-only xl:not-sr-only">{resolvedTheme === 'dark' ? 'Light theme' : 'Dark theme'}</span>
         </button>
       </div>
     </aside>

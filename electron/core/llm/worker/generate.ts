@@ -2,20 +2,16 @@
 // probability and the top alternatives taken from the same sampling step that picked it (no second
 // pass). Text and tokens stream out as batched events; stop keeps what was generated.
 import type { LlamaModel, SequenceEvaluateOptions, Token } from 'node-llama-cpp';
-import type { StopReason, TokenProb } from '../../api/chat.ts';
+import type { StopReason, TokenAlternative, TokenProb } from '../../api/chat.ts';
 import type { TaskContext } from '../../workers/task.ts';
 import { StreamingDetokenizer } from './detokenizer.ts';
-import { fitPrompt } from './prompt.ts';
+import { answerReserve, fitPrompt } from './prompt.ts';
 import { ensureModel, type Loaded } from './runtime.ts';
 import type { GenerateEvent, GenerateInput, GenerateResult } from './types.ts';
 
 const TOP_ALTERNATIVES = 5;
-/** Candidates kept at temperature 0 (see `greedy` below). */
-const GREEDY_CANDIDATES = 64;
 /** Events carry a batch of tokens at most this often (the first token goes out at once). */
 const EVENT_INTERVAL_MS = 16;
-/** Tokens kept free for the answer when an old conversation must be shortened to fit. */
-const ANSWER_RESERVE = 128;
 /** llama.cpp's default window of recent tokens the repeat penalty looks at. */
 const REPEAT_PENALTY_WINDOW = 64;
 
@@ -60,18 +56,22 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   const t0 = performance.now();
   const contextSize = l.context.contextSize;
   const { sampling } = input;
-  const { tokens: prompt, droppedTurns } = fitPrompt(l.model, l.wrapper, input.systemPrompt, input.history, contextSize, Math.min(sampling.maxTokens, ANSWER_RESERVE));
-  ctx.emit({ type: 'start', promptTokens: prompt.length, contextSize, droppedTurns } satisfies GenerateEvent);
+  const { tokens: prompt, droppedTurns, systemDropped } = fitPrompt(l.model, l.wrapper, input.systemPrompt, input.history, contextSize, answerReserve(sampling.maxTokens), input.contextPolicy);
+  ctx.emit({ type: 'start', promptTokens: prompt.length, contextSize, droppedTurns, systemDropped } satisfies GenerateEvent);
 
-  const toEvaluate = await reusePrefix(l, prompt);
+  let toEvaluate: Token[];
+  if (input.reproducible) {
+    await l.sequence.clearHistory();
+    toEvaluate = prompt;
+  } else toEvaluate = await reusePrefix(l, prompt);
   const generated: Token[] = [];
-  // Greedy (temperature 0) would make llama.cpp return probabilities over the whole vocabulary for
-  // every token (262k entries for Gemma: far slower than generating). Instead the sampler keeps the
-  // GREEDY_CANDIDATES most likely tokens at temperature 1 (their probabilities renormalised: exact up
-  // to the tail mass) and we feed back the most likely one ourselves, which is what greedy picks.
+  // Greedy (temperature 0) through llama.cpp's greedy sampler would return probabilities over the
+  // whole vocabulary for every token (262k entries for Gemma: far slower than generating). Top-k 1 at
+  // temperature 1 takes the same most likely token with a one-entry distribution; the model's own
+  // probabilities come afterwards from modelProbabilities().
   const greedy = sampling.temperature <= 0;
   const options: SequenceEvaluateOptions = greedy
-    ? { temperature: 1, topK: GREEDY_CANDIDATES, topP: 1, minP: 0, seed: sampling.seed, yieldEogToken: true }
+    ? { temperature: 1, topK: 1, topP: 1, minP: 0, seed: sampling.seed, yieldEogToken: true }
     : { temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP, minP: sampling.minP, seed: sampling.seed, yieldEogToken: true };
   if (sampling.repeatPenalty !== 1) {
     options.repeatPenalty = { penalty: sampling.repeatPenalty, punishTokens: () => [...prompt, ...generated].slice(-REPEAT_PENALTY_WINDOW) };
@@ -108,7 +108,7 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
       }
       const now = performance.now();
       tFirst ??= now;
-      const token: Token = greedy ? (step.probabilities.keys().next().value ?? step.token) : step.token;
+      const token: Token = step.token;
       // End of turn is decided on the token we keep (EOG tokens are yielded so greedy can see them).
       if (l.model.isEogToken(token)) break;
       feed = token;
@@ -137,6 +137,9 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   } finally {
     await steps.return();
   }
+  const modelStart = performance.now();
+  const exact = await modelProbabilities(l, prompt, generated, texts, ctx.signal);
+  const modelPassMs = performance.now() - modelStart;
   const tail = detok.flush();
   if (tail && all.length > 0) {
     all[all.length - 1].text += tail; // the same object is still in `batch` if not sent yet
@@ -145,7 +148,7 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
     else ctx.emit({ type: 'tokens', index: all.length, text: tail, tokens: [], contextUsed: prompt.length + generated.length } satisfies GenerateEvent);
   }
   flush();
-  const tEnd = performance.now();
+  const tEnd = performance.now() - modelPassMs; // the speed figures are the generation's own
   return {
     stopReason,
     text,
@@ -157,5 +160,47 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
     contextSize,
     contextUsed: prompt.length + generated.length,
     droppedTurns,
+    systemDropped,
+    modelPassMs,
+    modelProbs: exact,
   };
+}
+
+/** Tokens per batched pass of modelProbabilities: bounds the full-vocabulary maps alive at once. */
+const MODEL_PASS_CHUNK = 16;
+
+/**
+ * The model's own distribution at each generated token (softmax of the raw logits over the whole
+ * vocabulary, temperature 1, no penalties): the positions that produced the reply are evaluated again
+ * in batches. Leaves the sequence holding the prompt and the reply but its last token, as generation
+ * does. Returns fewer entries than `generated` when aborted.
+ */
+async function modelProbabilities(l: Loaded, prompt: Token[], generated: Token[], texts: TokenTexts, signal: AbortSignal): Promise<{ prob: number; top: TokenAlternative[] }[]> {
+  const out: { prob: number; top: TokenAlternative[] }[] = [];
+  if (generated.length === 0) return out;
+  const seq = l.sequence;
+  // Everything before the last prompt token stays; from there the reply is evaluated again.
+  const keep = prompt.length - 1;
+  const have = seq.contextTokens;
+  let same = 0;
+  while (same < keep && same < have.length && have[same] === prompt[same]) same++;
+  if (same < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: same, end: seq.nextTokenIndex }]);
+  if (same < keep) await seq.evaluateWithoutGeneratingNewTokens(prompt.slice(same, keep));
+  const inputs = [prompt[keep], ...generated.slice(0, -1)];
+  const next = { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } as const;
+  for (let start = 0; start < inputs.length && !signal.aborted; start += MODEL_PASS_CHUNK) {
+    const chunk = inputs.slice(start, start + MODEL_PASS_CHUNK);
+    const results = await seq.controlledEvaluate(chunk.map((tok) => [tok, { generateNext: next }]));
+    results.forEach((r, j) => {
+      const probs = r?.next.probabilities;
+      if (!probs) throw new Error(`llama.cpp returned no probabilities at reply token ${start + j}`);
+      const top: TokenAlternative[] = [];
+      for (const [id, prob] of probs) {
+        if (top.length === TOP_ALTERNATIVES) break;
+        top.push({ text: texts.of(id), prob });
+      }
+      out.push({ prob: probs.get(generated[start + j]) ?? 0, top });
+    });
+  }
+  return out;
 }

@@ -20,28 +20,66 @@ export function promptTokens(model: LlamaModel, wrapper: ChatWrapper, systemProm
   return contextText.tokenize(model.tokenizer);
 }
 
+export type { ContextPolicy } from '../../api/chat.ts';
+import type { ContextPolicy } from '../../api/chat.ts';
+
+/** Tokens kept free for the answer when an old conversation must be shortened to fit. */
+const ANSWER_RESERVE = 128;
+export const answerReserve = (maxTokens: number) => Math.min(maxTokens, ANSWER_RESERVE);
+
 export interface FittedPrompt {
   tokens: Token[];
   droppedTurns: number;
+  /** The system prompt was left out with the oldest turns (policy dropOldest). */
+  systemDropped: boolean;
+  /** Tokens of the whole thread before anything was left out. */
+  fullTokens: number;
 }
+
+const tooLong = (tokens: number, contextSize: number) =>
+  new TaskError(
+    'bad_input',
+    `the message is too long for the context: the prompt takes ${tokens} tokens and the context holds ${contextSize}. Shorten it or raise the context size in Settings.`,
+  );
 
 /**
  * Drops whole turns from the start (keeping the thread starting with a user turn) until the prompt
- * leaves `reserve` tokens for the answer. Throws bad_input if even the last user turn cannot fit.
+ * leaves `reserve` tokens for the answer, as `policy` says: keepSystem keeps the system prompt,
+ * dropOldest lets it go with the first turn, refuse throws instead of dropping anything. Throws
+ * bad_input if even the last user turn cannot fit.
  */
-export function fitPrompt(model: LlamaModel, wrapper: ChatWrapper, systemPrompt: string, turns: readonly Turn[], contextSize: number, reserve: number): FittedPrompt {
+export function fitPrompt(
+  model: LlamaModel,
+  wrapper: ChatWrapper,
+  systemPrompt: string,
+  turns: readonly Turn[],
+  contextSize: number,
+  reserve: number,
+  policy: ContextPolicy = 'keepSystem',
+): FittedPrompt {
+  const full = promptTokens(model, wrapper, systemPrompt, turns);
+  if (full.length + reserve <= contextSize) return { tokens: full, droppedTurns: 0, systemDropped: false, fullTokens: full.length };
+  if (policy === 'refuse') {
+    if (turns.length <= 1) {
+      if (full.length < contextSize - 1) return { tokens: full, droppedTurns: 0, systemDropped: false, fullTokens: full.length };
+      throw tooLong(full.length, contextSize);
+    }
+    throw new TaskError(
+      'bad_input',
+      `this chat no longer fits the context window: it takes ${full.length} tokens and ${reserve} more are kept for the reply, but the context holds ${contextSize}. The context policy is "refuse": start a new chat, edit an earlier message, or choose another policy in Settings.`,
+    );
+  }
   let start = 0;
   for (;;) {
     const kept = turns.slice(start);
-    const tokens = promptTokens(model, wrapper, systemPrompt, kept);
-    if (tokens.length + reserve <= contextSize) return { tokens, droppedTurns: start };
+    const system = policy === 'dropOldest' && start > 0 ? '' : systemPrompt;
+    const systemDropped = system !== systemPrompt;
+    const tokens = start === 0 ? full : promptTokens(model, wrapper, system, kept);
+    if (tokens.length + reserve <= contextSize) return { tokens, droppedTurns: start, systemDropped, fullTokens: full.length };
     if (kept.length <= 1) {
       // Only the message being answered is left: answer with whatever room there is, or refuse.
-      if (tokens.length < contextSize - 1) return { tokens, droppedTurns: start };
-      throw new TaskError(
-        'bad_input',
-        `the message is too long for the context: the prompt takes ${tokens.length} tokens and the context holds ${contextSize}. Shorten it or raise the context size in Settings.`,
-      );
+      if (tokens.length < contextSize - 1) return { tokens, droppedTurns: start, systemDropped, fullTokens: full.length };
+      throw tooLong(tokens.length, contextSize);
     }
     start++;
     while (start < turns.length - 1 && turns[start].role !== 'user') start++;

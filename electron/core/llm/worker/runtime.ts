@@ -4,11 +4,12 @@
 import { freemem, totalmem } from 'node:os';
 import { getLlama, LlamaLogLevel, resolveChatWrapper, type ChatWrapper, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel } from 'node-llama-cpp';
 import type { BackendName } from '../../api/backend.ts';
+import { DEFAULT_CHAT_CONTEXT } from '../../api/chat.ts';
 import { TaskError } from '../../workers/task.ts';
 import type { BackendSpec, BackendState, ModelSpec } from './types.ts';
 
 /** Context size when the user has not chosen one: enough for long chats, small enough for any machine. */
-export const DEFAULT_CONTEXT = 8192;
+export const DEFAULT_CONTEXT = DEFAULT_CHAT_CONTEXT;
 
 export interface Loaded {
   spec: ModelSpec;

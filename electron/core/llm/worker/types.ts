@@ -1,6 +1,6 @@
 // Plain data crossing between the core and the model worker for chat (structured clone).
 import type { BackendName, GpuChoice, MemoryInfo } from '../../api/backend.ts';
-import type { Sampling, StopReason, TokenProb } from '../../api/chat.ts';
+import type { ContextPolicy, Sampling, StopReason, TokenAlternative, TokenProb } from '../../api/chat.ts';
 
 export interface BackendSpec {
   gpu: GpuChoice;
@@ -31,10 +31,17 @@ export interface GenerateInput {
   history: Turn[];
   /** seed resolved by the core (never null here), so the message records how to reproduce it. */
   sampling: Sampling & { seed: number };
+  /**
+   * The user asked for a repeatable reply (fixed seed or temperature 0): the prompt is evaluated from
+   * the start in one fixed batch layout, never on a KV prefix left by an earlier evaluation in another
+   * batch shape (float matmuls differ by batch shape, so reused prefixes can change the reply).
+   */
+  reproducible: boolean;
+  contextPolicy: ContextPolicy;
 }
 
 export type GenerateEvent =
-  | { type: 'start'; promptTokens: number; contextSize: number; droppedTurns: number }
+  | { type: 'start'; promptTokens: number; contextSize: number; droppedTurns: number; systemDropped: boolean }
   | { type: 'tokens'; index: number; text: string; tokens: TokenProb[]; contextUsed: number };
 
 export interface GenerateResult {
@@ -49,6 +56,11 @@ export interface GenerateResult {
   contextSize: number;
   contextUsed: number;
   droppedTurns: number;
+  systemDropped: boolean;
+  /** Time the exact pass for the model's own token probabilities took (not in durationMs). */
+  modelPassMs: number;
+  /** Per generated token, the model's own probability and top tokens (fewer when the pass was aborted). */
+  modelProbs: { prob: number; top: TokenAlternative[] }[];
 }
 
 export interface BackendState {

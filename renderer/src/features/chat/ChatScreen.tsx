@@ -1,12 +1,13 @@
 // Chat: the sessions list (create, rename, delete, search, import) and the conversation: a streamed
 // thread with branches, token probabilities, per-session system prompt and sampling, export.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 import { AlertIcon, ChatIcon, PlusIcon } from '../../components/icons.tsx';
 import { DownloadIcon, SlidersIcon, UploadIcon } from '../../components/more-icons.tsx';
 import { Menu } from '../../components/menu.tsx';
 import { Switch } from '../../components/fields.tsx';
 import { Button, EmptyState, Kbd } from '../../components/ui.tsx';
-import { navigate } from '../../app/navigation.ts';
+import { navigate, useRouteParam } from '../../app/navigation.ts';
 import { Composer } from './Composer.tsx';
 import { ContextMeter } from './ContextMeter.tsx';
 import { MessageView } from './MessageView.tsx';
@@ -23,8 +24,13 @@ import { bandClass, bandLabel, type ConfidenceBand } from './confidence.ts';
 export function ChatScreen() {
   const { sessions, loading, error, create, rename, remove, reload: reloadSessions, hasMore, loadMore } = useSessions();
   const library = useChatLibrary();
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // The open chat is in the URL (#/chat/<id>): a reload and back/forward restore it.
+  const [routeId, setRouteId] = useRouteParam('chat');
+  const selectedId = routeId || null;
+  const setSelectedId = (id: string | null) => setRouteId(id ?? '', { replace: id === null });
   const [editingId, setEditingId] = useState<string | null>(null);
+  // The chat list collapses (by hand, or when the settings panel opens on a narrow window).
+  const [listHidden, setListHidden] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [focusMessage, setFocusMessage] = useState<string | null>(null);
@@ -32,20 +38,23 @@ export function ChatScreen() {
   const selected = sessions.find((s) => s.id === selectedId) ?? null;
 
   const run = (p: Promise<unknown>) => p.then(() => setActionError(null), (e: Error) => setActionError(e.message));
+  // "New chat" opens an empty chat (reusing an untouched one rather than piling them up), with the
+  // focus in the message box: the chat is named after its first message.
   const newChat = async () => {
     try {
-      const s = await create();
+      const s = sessions.find((x) => x.messageCount === 0 && x.title === 'New chat') ?? (await create());
       setSelectedId(s.id);
-      setEditingId(s.id);
+      setEditingId(null);
       setActionError(null);
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('textarea[aria-label="Message"]')?.focus());
     } catch (e) {
       setActionError((e as Error).message);
     }
   };
-  const openHit = useCallback((hit: SearchHitView) => {
+  const openHit = (hit: SearchHitView) => {
     setSelectedId(hit.sessionId);
     setFocusMessage(hit.messageId);
-  }, []);
+  };
   const importFile = async (file: File) => {
     try {
       const s = await library.importJson(await file.text());
@@ -59,7 +68,7 @@ export function ChatScreen() {
 
   return (
     <div className="flex min-h-0 flex-1">
-      <section aria-label="Sessions" className="flex w-[272px] shrink-0 flex-col border-r border-zinc-200 dark:border-zinc-800">
+      <section aria-label="Sessions" hidden={listHidden && selected !== null} className={`${listHidden && selected ? 'hidden' : 'flex'} w-[272px] shrink-0 flex-col border-r border-zinc-200 dark:border-zinc-800`}>
         <div className="flex items-center justify-between px-4 pt-3.5 pb-2">
           <h1 className="text-[15px] font-semibold tracking-tight">Chats</h1>
           <Button variant="primary" onClick={newChat} aria-label="New chat">
@@ -120,7 +129,16 @@ export function ChatScreen() {
       </section>
 
       {selected ? (
-        <Conversation key={selected.id} sessionId={selected.id} title={selected.title} createdAt={selected.createdAt} focusMessage={focusMessage} onFocused={() => setFocusMessage(null)} />
+        <Conversation
+          key={selected.id}
+          sessionId={selected.id}
+          title={selected.title}
+          createdAt={selected.createdAt}
+          focusMessage={focusMessage}
+          onFocused={() => setFocusMessage(null)}
+          listHidden={listHidden}
+          setListHidden={setListHidden}
+        />
       ) : (
         <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col">
           <EmptyState
@@ -150,16 +168,26 @@ function Conversation({
   createdAt,
   focusMessage,
   onFocused,
+  listHidden,
+  setListHidden,
 }: {
   sessionId: string;
   title: string;
   createdAt: number;
   focusMessage: string | null;
   onFocused(): void;
+  listHidden: boolean;
+  setListHidden(hidden: boolean): void;
 }) {
   const chat = useChat(sessionId);
   const library = useChatLibrary();
-  const [panelOpen, setPanelOpen] = useState(false);
+  const [panelOpen, setPanelOpenState] = useState(false);
+  const setPanelOpen = (open: boolean | ((o: boolean) => boolean)) => {
+    const next = typeof open === 'function' ? open(panelOpen) : open;
+    // Below 1280 px the conversation would be squeezed between the list and the panel.
+    if (next && window.innerWidth < 1280) setListHidden(true);
+    setPanelOpenState(next);
+  };
   const [tokenView, setTokenView] = useState(false);
   const [colour, setColour] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -208,6 +236,15 @@ function Conversation({
       <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col">
         <header className="border-b border-zinc-200 px-6 pt-2.5 pb-2 dark:border-zinc-800">
           <div className="flex items-center gap-2">
+            <button
+              type="button"
+              onClick={() => setListHidden(!listHidden)}
+              aria-label={listHidden ? 'Show chat list' : 'Hide chat list'}
+              title={listHidden ? 'Show chat list' : 'Hide chat list'}
+              className="-ml-2 shrink-0 rounded p-1 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+            >
+              {listHidden ? <PanelLeftOpen size={16} aria-hidden="true" /> : <PanelLeftClose size={16} aria-hidden="true" />}
+            </button>
             <h2 className="min-w-0 flex-1 truncate text-[15px] font-semibold tracking-tight" data-testid="conversation-title">
               {title}
             </h2>
@@ -219,7 +256,7 @@ function Conversation({
           </div>
           <div className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1 text-[11.5px] text-zinc-500">
             <span>created {new Date(createdAt).toLocaleString()}</span>
-            <ContextMeter used={chat.context.used} total={chat.context.total} />
+            <ContextMeter used={chat.context.used} total={chat.context.total} usage={chat.context.usage} />
             {chat.settings?.systemPrompt.trim() && (
               <button type="button" onClick={() => setPanelOpen(true)} title={chat.settings.systemPrompt} className="rounded bg-zinc-100 px-1.5 py-px text-[11px] text-zinc-600 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-400 dark:hover:bg-zinc-700">
                 system prompt
@@ -330,7 +367,7 @@ function ConfidenceLegend() {
   const bands: ConfidenceBand[] = ['high', 'medium', 'low', 'very-low'];
   return (
     <div className="flex items-center gap-2 text-[11.5px] text-zinc-500" aria-label="Confidence colour legend">
-      Probability of the chosen token:
+      Model's probability of the chosen token:
       {bands.map((b) => (
         <span key={b} className={`rounded px-1.5 py-0.5 ${bandClass[b]}`}>
           {bandLabel[b]}

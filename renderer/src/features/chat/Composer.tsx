@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { SendIcon } from '../../components/icons.tsx';
 import { StopIcon } from '../../components/more-icons.tsx';
 import { Button, Kbd } from '../../components/ui.tsx';
+import { loadDraft, saveDraft } from './drafts.ts';
 
 export function Composer({
   streaming,
@@ -16,10 +17,14 @@ export function Composer({
   disabledReason: string | null;
   onSend(text: string): Promise<boolean>;
   onStop(): void;
-  /** Changing this refocuses the box (e.g. another session was opened). */
+  /** The chat it writes to: its draft is kept per chat; changing it refocuses the box. */
   focusKey: string;
 }) {
-  const [text, setText] = useState('');
+  const [text, setTextState] = useState(() => loadDraft(focusKey));
+  const setText = (t: string) => {
+    setTextState(t);
+    saveDraft(focusKey, t);
+  };
   const ref = useRef<HTMLTextAreaElement>(null);
   // Focus the box when a chat opens, unless the user is typing elsewhere (e.g. naming the new chat).
   useEffect(() => {
@@ -64,7 +69,11 @@ export function Composer({
           }}
           className="max-h-[200px] min-h-9 flex-1 resize-none bg-transparent px-2 py-1.5 text-[14px] outline-none chat-composer-input placeholder:text-zinc-400 disabled:cursor-not-allowed"
         />
-        {streaming ? (
+        {streaming && disabledReason ? (
+          <span role="status" data-testid="composer-disconnected" className="px-2 py-1.5 text-[12px] whitespace-nowrap text-amber-700 dark:text-amber-400">
+            Disconnected
+          </span>
+        ) : streaming ? (
           <Button variant="secondary" onClick={onStop} aria-label="Stop generating">
             <StopIcon width={14} height={14} /> Stop
           </Button>

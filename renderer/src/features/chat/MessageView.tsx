@@ -67,7 +67,7 @@ export function MessageView({
       ) : (
         <div className="w-full text-[14px]" data-testid="assistant-body">
           {tokenView && message.tokens && message.tokens.length > 0 ? (
-            <TokenText tokens={message.tokens} colour={colour} label="Reply" />
+            <TokenText tokens={message.tokens} colour={colour} label="Reply" sampling={message.stats?.sampling} />
           ) : message.content === '' && live ? (
             <div className="flex items-center gap-2 text-[13px] text-zinc-500" role="status">
               <span className="inline-flex gap-1" aria-hidden="true">
@@ -81,6 +81,7 @@ export function MessageView({
             <Markdown source={message.content} streaming={live} />
           )}
           <StateNote message={message} interrupted={interrupted} />
+          <ContextNotes message={message} />
         </div>
       )}
 
@@ -122,7 +123,7 @@ function StateNote({ message, interrupted }: { message: Message; interrupted: bo
   if (interrupted) {
     return (
       <div role="note" data-testid="message-interrupted" className="mt-2 inline-flex items-center gap-2 rounded-md bg-amber-50 px-2.5 py-1 text-[12px] text-amber-800 dark:bg-amber-500/10 dark:text-amber-300">
-        <AlertIcon width={14} height={14} /> Interrupted — the app stopped before this reply finished. What was saved is shown.
+        <AlertIcon width={14} height={14} /> Interrupted — the app stopped before this reply finished. What was saved is shown: a streaming reply is saved every quarter second, so the last tokens shown before the stop may be missing.
       </div>
     );
   }
@@ -136,6 +137,35 @@ function StateNote({ message, interrupted }: { message: Message; interrupted: bo
   return null;
 }
 
+/** Says inline what the context window did to this reply: turns left out of its prompt, a stop at the limit. */
+function ContextNotes({ message }: { message: Message }) {
+  const s = message.stats;
+  if (!s || message.status === 'streaming') return null;
+  const notes: { id: string; text: string }[] = [];
+  const dropped = s.droppedTurns ?? 0;
+  if (dropped > 0) {
+    notes.push({
+      id: 'context-dropped',
+      text: `Written without the ${dropped} oldest message${dropped === 1 ? '' : 's'}${s.systemPromptDropped ? ' and the system prompt' : ''}: the chat no longer fits the ${s.contextSize.toLocaleString('en-US')}-token context window.`,
+    });
+  }
+  if (s.stopReason === 'contextFull') {
+    notes.push({ id: 'context-full', text: `Stopped at the context limit: prompt and reply fill all ${s.contextSize.toLocaleString('en-US')} tokens. Start a new chat, or raise the context size in Settings.` });
+  } else if (s.stopReason === 'maxTokens') {
+    notes.push({ id: 'reply-limit', text: `Stopped at the reply limit of ${s.sampling.maxTokens.toLocaleString('en-US')} tokens (Max reply tokens in this chat's settings).` });
+  }
+  if (notes.length === 0) return null;
+  return (
+    <div className="mt-1.5 space-y-1">
+      {notes.map((n) => (
+        <div key={n.id} role="note" data-testid={n.id} className="flex items-start gap-1.5 rounded-md bg-amber-50 px-2.5 py-1 text-[12px] text-amber-900 dark:bg-amber-500/10 dark:text-amber-200">
+          <AlertIcon width={13} height={13} className="mt-0.5 shrink-0" /> {n.text}
+        </div>
+      ))}
+    </div>
+  );
+}
+
 function Stats({ message }: { message: Message }) {
   const s = message.stats;
   if (!s) return null;
@@ -146,7 +176,9 @@ function Stats({ message }: { message: Message }) {
   if (s.model) parts.push(s.model);
   if (parts.length === 0) return null;
   const p = s.sampling;
-  const how = `${s.promptTokens} prompt tokens · ${Math.round(s.durationMs)} ms · stop: ${s.stopReason}\ntemperature ${p.temperature} · top-k ${p.topK} · top-p ${p.topP} · min-p ${p.minP} · repeat ${p.repeatPenalty} · seed ${p.seed ?? 'random'}`;
+  const how = `${s.promptTokens} prompt tokens · ${Math.round(s.durationMs)} ms · stop: ${s.stopReason}\ntemperature ${p.temperature} · top-k ${p.topK} · top-p ${p.topP} · min-p ${p.minP} · repeat ${p.repeatPenalty} · seed ${p.seed ?? 'random'}${
+    s.reproducible === undefined ? '' : s.reproducible ? '\nreproducible: the same prompt gives this reply again on this model and backend' : '\nnot reproducible: a random seed'
+  }`;
   return (
     <span className="mx-1 font-mono text-[11px] tabular-nums" data-testid="message-stats" title={how}>
       {parts.join(' · ')}

@@ -30,7 +30,8 @@ export function ModelPicker({ disabled }: { disabled: boolean }) {
     }
   };
   return (
-    <div className="flex min-w-0 items-center gap-1.5">
+    // Shrinks with the header (down to ~9 characters) instead of spilling over the buttons beside it.
+    <div className="flex max-w-[220px] min-w-[80px] shrink items-center gap-1.5">
       <label htmlFor={id} className="sr-only">
         Chat model
       </label>
@@ -40,7 +41,7 @@ export function ModelPicker({ disabled }: { disabled: boolean }) {
         disabled={disabled || loading !== null}
         onChange={(e) => void choose(e.target.value)}
         title={error ?? active?.path}
-        className="max-w-[220px] truncate rounded-md bg-transparent px-1.5 py-1 text-[12.5px] text-zinc-700 ring-1 ring-zinc-200 outline-none hover:ring-zinc-300 focus:ring-2 focus:ring-accent-500 disabled:opacity-60 dark:text-zinc-300 dark:ring-zinc-700"
+        className="w-full min-w-0 truncate rounded-md bg-transparent px-1.5 py-1 text-[12.5px] text-zinc-700 ring-1 ring-zinc-200 outline-none hover:ring-zinc-300 focus:ring-2 focus:ring-accent-500 disabled:opacity-60 dark:text-zinc-300 dark:ring-zinc-700"
       >
         {!active && <option value="">Choose a model…</option>}
         {models.map((m) => (

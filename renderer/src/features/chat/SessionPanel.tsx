@@ -65,7 +65,7 @@ export function SessionPanel({
           <NumberField label="Top-p" value={s.topP} min={0} max={1} step={0.01} onChange={(v) => set({ topP: v ?? defaults.topP })} />
           <NumberField label="Min-p" value={s.minP} min={0} max={1} step={0.01} onChange={(v) => set({ minP: v ?? defaults.minP })} />
           <NumberField label="Repeat penalty" value={s.repeatPenalty} min={1} max={2} step={0.01} onChange={(v) => set({ repeatPenalty: v ?? defaults.repeatPenalty })} hint="1 turns it off." />
-          <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} step={1} slider={false} allowEmpty placeholder="random" onChange={(v) => set({ seed: v === null ? null : Math.round(v) })} hint="Empty: a new seed each time. Fixed: the same reply for the same prompt." />
+          <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} step={1} slider={false} allowEmpty placeholder="random" onChange={(v) => set({ seed: v === null ? null : Math.round(v) })} hint="Empty: a new seed each time. Fixed (or temperature 0): the same reply for the same prompt with this model and backend; each reply then re-reads the whole chat, slower on long chats. Another backend, GPU or llama.cpp version may still give another reply." />
           <NumberField label="Max reply tokens" value={s.maxTokens} min={1} max={8192} step={1} slider={false} onChange={(v) => set({ maxTokens: Math.round(v ?? defaults.maxTokens) })} />
         </fieldset>
         <Button variant="ghost" onClick={() => onChange({ sampling: defaults })}>

@@ -1,7 +1,7 @@
 // Full-text search over every message of every chat (SQLite FTS5 in the core). Typing searches after
 // a short pause; a hit opens its chat on the branch that holds the message.
 import { useEffect, useId, useRef, useState } from 'react';
-import { modKey } from '../../app/navigation.ts';
+import { modKey, SEARCH_EVENT, takeSearchRequest } from '../../app/navigation.ts';
 import { SearchIcon } from '../../components/more-icons.tsx';
 import { CloseIcon } from '../../components/icons.tsx';
 
@@ -23,17 +23,24 @@ export function SessionSearch({
 }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
-  // Ctrl/Cmd+K jumps to the search box from anywhere in Chat.
+  // Ctrl/Cmd+K (app/navigation.ts) jumps here from any screen: focus once the chat screen is shown.
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
-        e.preventDefault();
-        input.current?.focus();
-        input.current?.select();
-      }
+    // The screen switch lands a frame or two later (hash change, render): wait until the box is shown.
+    const focus = () => {
+      let frames = 0;
+      const step = () => {
+        const el = input.current;
+        if (el && el.offsetParent !== null) {
+          if (!takeSearchRequest()) return;
+          el.focus();
+          el.select();
+        } else if (frames++ < 60) requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    focus();
+    window.addEventListener(SEARCH_EVENT, focus);
+    return () => window.removeEventListener(SEARCH_EVENT, focus);
   }, []);
   const [hits, setHits] = useState<SearchHitView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -80,7 +87,7 @@ export function SessionSearch({
         <div className="mt-2">
           {error && (
             <p role="alert" className="px-1 text-[12.5px] text-red-600 dark:text-red-400">
-              Search failed: {error}
+              {error}
             </p>
           )}
           {!error && hits.length === 0 && <p className="px-1 py-2 text-[12.5px] text-zinc-500">No messages match.</p>}

@@ -1,11 +1,13 @@
-// A generated reply as its tokens. Hovering (or moving with ←/→ after focusing the reply) shows the
-// token's probability and the top alternatives the model weighed at that step, as captured during
-// generation. With `colour` on, each token is tinted by how confident the model was.
+// A generated reply as its tokens. Hovering (or moving with ←/→ after focusing the reply) shows two
+// probabilities, each named: the model's own (whole vocabulary, temperature 1, computed when the reply
+// ends) and the sampler's (what the token was drawn from after temperature, top-k, top-p, min-p), with
+// the model's top alternatives. With `colour` on, each token is tinted by the model's probability (the
+// sampler's while the model's is not known yet, said in the popover).
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { bandClass, confidenceBand, formatProb, visibleToken } from './confidence.ts';
-import type { TokenView } from './types.ts';
+import { shownProb, type Sampling, type TokenView } from './types.ts';
 
-export function TokenText({ tokens, colour, label }: { tokens: readonly TokenView[]; colour: boolean; label: string }) {
+export function TokenText({ tokens, colour, label, sampling }: { tokens: readonly TokenView[]; colour: boolean; label: string; sampling?: Sampling | null }) {
   const [active, setActive] = useState<number | null>(null);
   const [pos, setPos] = useState<{ left: number; top: number; below: boolean } | null>(null);
   const box = useRef<HTMLDivElement>(null);
@@ -53,9 +55,9 @@ export function TokenText({ tokens, colour, label }: { tokens: readonly TokenVie
           <span
             key={i}
             data-token-index={i}
-            data-prob={tok.prob}
+            data-prob={shownProb(tok)}
             onMouseEnter={() => setActive(i)}
-            className={`rounded-[3px] ${colour ? bandClass[confidenceBand(tok.prob)] : ''} ${
+            className={`rounded-[3px] ${colour ? bandClass[confidenceBand(shownProb(tok))] : ''} ${
               active === i ? 'ring-2 ring-accent-500' : 'hover:bg-zinc-200/70 dark:hover:bg-zinc-700/60'
             }`}
           >
@@ -72,18 +74,35 @@ export function TokenText({ tokens, colour, label }: { tokens: readonly TokenVie
           }`}
           style={{ left: pos.left, top: pos.top }}
         >
-          <div className="mb-2 flex items-baseline justify-between gap-2">
-            <span className="truncate rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-[12.5px] dark:bg-zinc-800">{visibleToken(t.text)}</span>
-            <span className="font-mono font-semibold" data-testid="token-prob" data-prob={t.prob}>
-              {formatProb(t.prob)}
-            </span>
+          <div className="mb-2 truncate">
+            <span className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-[12.5px] dark:bg-zinc-800">{visibleToken(t.text)}</span>
           </div>
-          <div className="mb-1 text-[10.5px] font-medium tracking-wide text-zinc-500 uppercase">Top alternatives</div>
-          {t.top.length === 0 ? (
+          <dl className="mb-2 space-y-1">
+            <div className="flex items-baseline justify-between gap-2">
+              <dt title="Softmax of the model's raw scores over the whole vocabulary, at temperature 1">Model</dt>
+              <dd className="font-mono font-semibold" data-testid="token-model-prob" data-prob={t.modelProb ?? ''}>
+                {t.modelProb === undefined ? 'not computed' : formatProb(t.modelProb)}
+              </dd>
+            </div>
+            <div className="flex items-baseline justify-between gap-2">
+              <dt title="The distribution the token was drawn from: after repeat penalty, top-k, top-p, min-p and temperature, renormalised">Sampler</dt>
+              <dd className="font-mono" data-testid="token-prob" data-prob={t.prob}>
+                {formatProb(t.prob)}
+              </dd>
+            </div>
+          </dl>
+          <p className="mb-2 text-[11px] leading-snug text-zinc-500 dark:text-zinc-400" data-testid="token-prob-note">
+            {t.modelProb === undefined
+              ? 'Model: computed once the reply ends (replies from older versions have only the sampler’s number). '
+              : 'Model: whole vocabulary, temperature 1. '}
+            {samplerNote(sampling)}
+          </p>
+          <div className="mb-1 text-[10.5px] font-medium tracking-wide text-zinc-500 uppercase">{t.modelTop ? 'Model’s top tokens' : 'Sampler’s top candidates'}</div>
+          {alternatives(t).length === 0 ? (
             <div className="text-zinc-500">none recorded</div>
           ) : (
             <ol className="space-y-1" aria-label="Top alternatives">
-              {t.top.map((alt, j) => (
+              {alternatives(t).map((alt, j) => (
                 <li key={j} className="flex items-center gap-2" data-testid="token-alternative" data-token={alt.text} data-prob={alt.prob}>
                   <span className={`min-w-0 flex-1 truncate font-mono ${alt.text === t.text ? 'font-semibold text-accent-700 dark:text-accent-400' : ''}`}>
                     {visibleToken(alt.text)}
@@ -100,4 +119,13 @@ export function TokenText({ tokens, colour, label }: { tokens: readonly TokenVie
       )}
     </div>
   );
+}
+
+const alternatives = (t: TokenView) => t.modelTop ?? t.top;
+
+function samplerNote(s: Sampling | null | undefined): string {
+  if (!s) return 'Sampler: what the token was drawn from.';
+  if (s.temperature <= 0) return 'Sampler: greedy (temperature 0) always takes the most likely token.';
+  const cut = [s.topK > 0 ? `top-k ${s.topK}` : null, s.topP < 1 ? `top-p ${s.topP}` : null, s.minP > 0 ? `min-p ${s.minP}` : null, s.repeatPenalty !== 1 ? `repeat penalty ${s.repeatPenalty}` : null].filter(Boolean);
+  return `Sampler: drawn at temperature ${s.temperature}${cut.length ? ` after ${cut.join(', ')}` : ''}, renormalised over the candidates kept.`;
 }

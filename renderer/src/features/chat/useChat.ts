@@ -2,7 +2,7 @@
 // (send, stop, regenerate, edit, switch branch, change settings) into calls. The core owns the state;
 // this hook mirrors it through chatReducer.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { defaultSampling, type ChatDelta, type GenerationStarted, type SessionConfig } from '../../../../electron/core/api/chat.ts';
+import { defaultSampling, type ChatDelta, type ContextUsage, type GenerationStarted, type SessionConfig } from '../../../../electron/core/api/chat.ts';
 import type { ModelInfo } from '../../../../electron/core/api/models.ts';
 import { useApi, useConnection, useEvent } from '../../api/hooks.ts';
 import { chatReducer, initialChatState, threadOf } from './chatState.ts';
@@ -16,6 +16,13 @@ export interface Banner {
   dismissible?: boolean;
 }
 
+/** The meter's numbers: live while a reply streams (usage null then), else what the next prompt will hold. */
+export interface ContextView {
+  used: number | null;
+  total: number | null;
+  usage: ContextUsage | null;
+}
+
 export function useChat(sessionId: string) {
   const api = useApi();
   const connection = useConnection();
@@ -25,7 +32,7 @@ export function useChat(sessionId: string) {
   const [crash, setCrash] = useState<{ text: string; recovered: boolean } | null>(null);
   const [settingsError, setSettingsError] = useState<string | null>(null);
   const [activeModel, setActiveModel] = useState<ModelInfo | null | undefined>(undefined);
-  const [contextUsage, setContextUsage] = useState<{ used: number; total: number } | null>(null);
+  const [contextUsage, setContextUsage] = useState<ContextUsage | null>(null);
   // Bumped when llama.cpp (re)loads a model: the context meter can only count tokens then.
   const [backendTick, setBackendTick] = useState(0);
   useEvent('backend.changed', () => setBackendTick((t) => t + 1));
@@ -97,16 +104,16 @@ export function useChat(sessionId: string) {
     if (connection !== 'open' || state.generatingId) return;
     let live = true;
     api.chat.contextUsage({ sessionId }).then(
-      (u) => live && setContextUsage(u.modelLoaded ? { used: u.usedTokens, total: u.contextSize } : null),
+      (u) => live && setContextUsage(u.modelLoaded ? u : null),
       () => live && setContextUsage(null),
     );
     return () => {
       live = false;
     };
   }, [api, sessionId, connection, lastId, state.generatingId, activeModel?.id, backendTick]);
-  const context = state.generatingId && state.liveContext
-    ? { used: state.liveContext.used, total: state.liveContext.size }
-    : { used: contextUsage?.used ?? null, total: contextUsage?.total ?? null };
+  const context: ContextView = state.generatingId && state.liveContext
+    ? { used: state.liveContext.used, total: state.liveContext.size, usage: null }
+    : { used: contextUsage?.usedTokens ?? null, total: contextUsage?.contextSize ?? null, usage: contextUsage };
 
   const start = async (call: () => Promise<GenerationStarted>): Promise<boolean> => {
     try {
@@ -169,7 +176,7 @@ export function useChat(sessionId: string) {
     context,
     banner,
     dismissBanner: () => (setCrash(null), setActionError(null)),
-    disabledReason: activeModel === null ? 'Load a model on the Models screen to chat' : connection !== 'open' ? 'Reconnecting…' : null,
+    disabledReason: activeModel === null ? 'Load a model on the Models screen to chat' : connection !== 'open' ? 'Disconnected from the host: reconnecting…' : null,
     send,
     stop,
     regenerate,

@@ -1,10 +1,13 @@
 // Models: the GGUF library (architecture, parameters, quantization, context, size), the active chat
 // model, imports (file dialog on desktop, a typed path, drag and drop) and Hugging Face downloads with
 // progress, pause, resume and cancel. Every file is checked by our GGUF reader in the core first.
-import { useState, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
+import type { BackendConfig } from '../../../../electron/core/api/backend.ts';
+import { DEFAULT_CHAT_CONTEXT } from '../../../../electron/core/api/chat.ts';
 import type { GlassboxBridge } from '../../../../electron/core/api/bridge.ts';
 import type { ModelInfo } from '../../../../electron/core/api/models.ts';
 import { ApiCallError } from '../../api/client.ts';
+import { useApi, useEvent } from '../../api/hooks.ts';
 import { AlertIcon, ModelsIcon } from '../../components/icons.tsx';
 import { FileIcon, UploadIcon } from '../../components/more-icons.tsx';
 import { textInputClass } from '../../components/fields.tsx';
@@ -144,7 +147,27 @@ export function ModelsScreen() {
   );
 }
 
+/** The context window chat really runs with, per model id (the trained length is often far larger). */
+function useChatContext(): (m: ModelInfo) => number | null {
+  const api = useApi();
+  const [config, setConfig] = useState<BackendConfig | null>(null);
+  const [loaded, setLoaded] = useState<{ id: string; contextSize: number } | null>(null);
+  useEffect(() => {
+    api.backend.getConfig({}).then(setConfig, () => {});
+  }, [api]);
+  useEvent('backend.changed', (r) => {
+    setLoaded(r.model ? { id: r.model.id, contextSize: r.model.contextSize } : null);
+    api.backend.getConfig({}).then(setConfig, () => {});
+  });
+  return (m) => {
+    if (loaded?.id === m.id) return loaded.contextSize;
+    if (!config || m.contextLength == null) return null;
+    return config.contextSize ?? Math.min(m.contextLength, DEFAULT_CHAT_CONTEXT);
+  };
+}
+
 function Library({ models, actions }: { models: ModelInfo[] | null; actions: ReturnType<typeof useModels> }) {
+  const chatContext = useChatContext();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<string | null>(null);
@@ -217,7 +240,17 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                     {formatParams(model.parameterCount)}
                   </td>
                   <td className="py-2.5 pl-4 font-mono text-[12px]" data-testid="model-quant">{model.quantization}</td>
-                  <td className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums" data-testid="model-context">{formatContext(model.contextLength)}</td>
+                  <td className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums" data-testid="model-context" title="Trained context length (from the file). Chat runs with a smaller window unless you raise it in Settings → Backend: it needs memory.">
+                    {formatContext(model.contextLength)}
+                    {(() => {
+                      const used = chatContext(model);
+                      return used !== null && used !== model.contextLength ? (
+                        <div className="text-[11px] whitespace-nowrap text-zinc-500" data-testid="model-chat-context">
+                          chat: {used.toLocaleString('en-US')}
+                        </div>
+                      ) : null;
+                    })()}
+                  </td>
                   <td className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums whitespace-nowrap">{formatBytes(model.sizeBytes)}</td>
                   <td className="px-5 py-2.5 text-right whitespace-nowrap">
                     {confirm === model.id ? (

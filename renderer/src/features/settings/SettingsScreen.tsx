@@ -1,5 +1,6 @@
-// Settings: appearance, the llama.cpp backend (in use, devices, memory, layers, fallback; override and
-// threads), the worker processes (state, restarts; in test mode also a ping and a test job), storage paths.
+// Settings: appearance, chat (context policy), the llama.cpp backend (in use, devices, memory, layers,
+// fallback; override and threads), the worker processes (state, restarts; a ping and a test job in test
+// mode only: they are developer diagnostics), storage paths.
 import { useState } from 'react';
 import { snapshotOf, type JobSnapshot } from '../../../../electron/core/api/jobs.ts';
 import type { WorkerName } from '../../../../electron/core/api/workers.ts';
@@ -9,14 +10,16 @@ import { Button, Card, PageHeader } from '../../components/ui.tsx';
 import { useTheme, type ThemeSetting } from '../../app/theme.ts';
 import { useSystemStatus } from '../../app/useSystemStatus.ts';
 import { BackendSettings } from './BackendSettings.tsx';
+import { ChatSettings } from './ChatSettings.tsx';
 
 export function SettingsScreen() {
   return (
     <>
-      <PageHeader title="Settings" subtitle="Appearance, backend, processes and storage" />
+      <PageHeader title="Settings" subtitle="Appearance, chat, backend, processes and storage" />
       <div className="min-h-0 flex-1 overflow-y-auto">
         <div className="mx-auto max-w-3xl space-y-5 p-6">
           <Appearance />
+          <ChatSettings />
           <BackendSettings />
           <Processes />
           <Storage />
