@@ -56,6 +56,8 @@ export interface ModelStep {
   loss(adapter: Adapter, batch: StepItem[]): Promise<{ loss: number; positions: number }>;
   /** [positions.length, V] logits with the adapter applied (adapter null = the base model) */
   logits(adapter: Adapter | null, tokens: number[], positions: number[] | 'all'): Float32Array;
+  /** Runs fn (e.g. the engine's forward with captures) while the adapter is applied to the model. */
+  withAdapter<T>(adapter: Adapter, fn: () => T): T;
   dispose(): void;
 }
 
@@ -157,6 +159,16 @@ export async function createModelStep(g: Gemma3, opts: { threads?: number } = {}
     return { loss, positions: total, tokens, grads };
   };
 
+  function withAdapter<T>(adapter: Adapter, fn: () => T): T {
+    if (anyQ8) throw new Error('the engine forward with an adapter needs a model with F32, F16 or BF16 weights (this one has Q8_0 matrices)');
+    const undo = apply(adapter);
+    try {
+      return fn();
+    } finally {
+      undo();
+    }
+  }
+
   return {
     shape,
     architecture: 'gemma3',
@@ -166,14 +178,10 @@ export async function createModelStep(g: Gemma3, opts: { threads?: number } = {}
       return { loss: r.loss, positions: r.positions };
     },
     logits(adapter, tokens, positions) {
-      if (adapter && anyQ8) throw new Error('logits with an adapter need a model with F32, F16 or BF16 weights (this one has Q8_0 matrices)');
-      const undo = adapter ? apply(adapter) : () => {};
-      try {
-        return g.forward(tokens, { logitPositions: positions }).logits.slice();
-      } finally {
-        undo();
-      }
+      const fwd = () => g.forward(tokens, { logitPositions: positions }).logits.slice();
+      return adapter ? withAdapter(adapter, fwd) : fwd();
     },
+    withAdapter,
     dispose() {
       gm.dispose();
     },
