@@ -5,6 +5,7 @@ import type { Migration } from './types.ts';
 import { migration as m001 } from './001_settings_and_sessions.ts';
 import { migration as m002 } from './002_messages.ts';
 import { migration as m003 } from './003_chat_and_models.ts';
+import { migration as m006 } from './006_datasets_finetune.ts';
 
-export const migrations: readonly Migration[] = [m001, m002, m003];
+export const migrations: readonly Migration[] = [m001, m002, m003, m006];
 export type { Migration } from './types.ts';
