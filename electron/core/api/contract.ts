@@ -12,6 +12,8 @@ import { sessionsEvents, sessionsMethods } from './sessions.ts';
 import { settingsEvents, settingsMethods } from './settings.ts';
 import { systemEvents, systemMethods } from './system.ts';
 import { workersEvents, workersMethods } from './workers.ts';
+import { datasetsEvents, datasetsMethods } from './datasets.ts';
+import { finetuneEvents, finetuneMethods } from './finetune.ts';
 
 export const contract = {
   system: systemMethods,
@@ -23,6 +25,8 @@ export const contract = {
   models: modelsMethods,
   backend: backendMethods,
   inspect: inspectMethods,
+  datasets: datasetsMethods,
+  finetune: finetuneMethods,
 } as const;
 
 export const contractEvents = {
@@ -35,6 +39,8 @@ export const contractEvents = {
   models: modelsEvents,
   backend: backendEvents,
   inspect: inspectEvents,
+  datasets: datasetsEvents,
+  finetune: finetuneEvents,
 } as const;
 
 export type Contract = typeof contract;

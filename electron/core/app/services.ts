@@ -10,6 +10,8 @@ import { sessionsHandlers } from './services/sessions.ts';
 import { settingsHandlers } from './services/settings.ts';
 import { systemHandlers } from './services/system.ts';
 import { workersHandlers } from './services/workers.ts';
+import { datasetsHandlers } from '../datasets/service.ts';
+import { finetuneHandlers } from '../finetune/service.ts';
 
 export function createHandlers(ctx: CoreContext): Handlers {
   return {
@@ -20,5 +22,7 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...workersHandlers(ctx),
     ...inspectHandlers(ctx),
     ...llmHandlers(ctx),
+    ...datasetsHandlers(ctx),
+    ...finetuneHandlers(ctx),
   } satisfies Handlers;
 }

@@ -3,6 +3,7 @@
 import { defineTasks } from '../task.ts';
 import { inspectTasks } from '../../engine/inspect/tasks.ts';
 import { builtinTasks } from './builtin.ts';
+import { finetuneTasks } from '../../finetune/tasks.ts';
 
-export const tasks = defineTasks({ ...builtinTasks, ...inspectTasks });
+export const tasks = defineTasks({ ...builtinTasks, ...inspectTasks, ...finetuneTasks });
 export type EngineTasks = typeof tasks;
