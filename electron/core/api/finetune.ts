@@ -74,6 +74,13 @@ export interface AdapterInfo {
   createdAt: number;
 }
 
+export interface ChatAdapterChoice {
+  adapterId: string;
+  path: string;
+  modelPath: string;
+  scale: number;
+}
+
 const id = z.string().min(1).max(100);
 const target = z.enum(['q', 'k', 'v', 'o', 'gate', 'up', 'down']);
 export const finetuneConfig = z.object({
@@ -113,6 +120,9 @@ export const finetuneMethods = {
   /** Continues a stopped, cancelled, failed or interrupted run from its last checkpoint. */
   resume: method(z.object({ runId: id }).strict()).returns<{ runId: string; jobId: string }>(),
   adapters: method(z.object({}).strict()).returns<AdapterInfo[]>(),
+  /** Chat with an adapter: llama.cpp applies it (at `scale`) when chatting with its base model; null = none. */
+  useInChat: method(z.object({ adapterId: id.nullable(), scale: z.number().min(0).max(4).default(1) }).strict()).returns<ChatAdapterChoice | null>(),
+  chatAdapter: method(z.object({}).strict()).returns<ChatAdapterChoice | null>(),
   deleteRun: method(z.object({ runId: id }).strict()).returns<{ deleted: true }>(),
 };
 

@@ -4,7 +4,12 @@
 import { basename, join } from 'node:path';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { ServiceError } from '../api/errors.ts';
-import type { FinetuneConfig, FinetuneEvalMetrics, FinetuneStepMetrics } from '../api/finetune.ts';
+import type { ChatAdapterChoice, FinetuneConfig, FinetuneEvalMetrics, FinetuneStepMetrics } from '../api/finetune.ts';
+import { SettingsStore } from '../store/settings.ts';
+import { checkAdapterMatchesModel } from '../engine/export/adapter.ts';
+
+/** Read by llm/backend.ts modelSpec(): the adapter llama.cpp applies in chat. */
+export const CHAT_ADAPTER_KEY = 'chat.adapter';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { CONFIG_HELP, DEFAULT_TRAIN_CONFIG, GEMMA3_270M_PRESET } from '../engine/train/config.ts';
 import { DatasetsStore } from '../datasets/store.ts';
@@ -16,6 +21,7 @@ import { stopFile, type TrainTaskOutput } from './tasks.ts';
 export function finetuneHandlers(ctx: CoreContext): ServiceHandlers<'finetune'> {
   const store = new FinetuneStore(ctx.db);
   const datasets = new DatasetsStore(ctx.db);
+  const settings = new SettingsStore(ctx.db);
   store.markInterrupted();
   const jobs = new Map<string, string>(); // runId → jobId while running
   const runDir = (runId: string) => join(ctx.paths.dataDir, 'finetune', runId);
@@ -139,6 +145,23 @@ export function finetuneHandlers(ctx: CoreContext): ServiceHandlers<'finetune'> 
       return launch(runId, input, true);
     },
     'finetune.adapters': () => store.adapters(),
+    'finetune.useInChat': ({ adapterId, scale }) => {
+      if (adapterId === null) {
+        settings.set(CHAT_ADAPTER_KEY, null);
+        return null;
+      }
+      const a = store.adapters().find((x) => x.id === adapterId);
+      if (!a) throw new ServiceError('not_found', 'no such adapter');
+      try {
+        checkAdapterMatchesModel(a.ggufPath, a.modelPath);
+      } catch (e) {
+        throw new ServiceError('bad_input', (e as Error).message);
+      }
+      const choice: ChatAdapterChoice = { adapterId, path: a.ggufPath, modelPath: a.modelPath, scale };
+      settings.set(CHAT_ADAPTER_KEY, choice);
+      return choice;
+    },
+    'finetune.chatAdapter': () => (settings.getAll().get(CHAT_ADAPTER_KEY) as ChatAdapterChoice | null | undefined) ?? null,
     'finetune.deleteRun': ({ runId }) => {
       if (jobs.has(runId)) throw new ServiceError('conflict', 'stop the run first');
       if (!store.delete(runId)) throw new ServiceError('not_found', 'no such run');

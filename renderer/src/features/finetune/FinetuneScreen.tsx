@@ -8,6 +8,7 @@ import { useApi, useEvent, useQuery } from '../../api/hooks.ts';
 import { SelectField, textInputClass } from '../../components/fields.tsx';
 import { Button, PageHeader } from '../../components/ui.tsx';
 import { useModelChoices } from '../datasets/useModelChoices.ts';
+import { ChatAdapterControl } from './ChatAdapterControl.tsx';
 import { ConfigForm } from './ConfigForm.tsx';
 import { RunCharts } from './RunCharts.tsx';
 import { addEval, addStep, type RunMetrics } from './runState.ts';
@@ -123,7 +124,8 @@ export function FinetuneScreen() {
                     <Button variant="ghost" onClick={() => void navigator.clipboard?.writeText(run.adapter!.ggufPath)}>Copy path</Button></p>
                   {run.adapter.peftPath && <p>PEFT (adapter_config.json + adapter_model.safetensors): <code className="font-mono">{run.adapter.peftPath}</code>{' '}
                     <Button variant="ghost" onClick={() => void navigator.clipboard?.writeText(run.adapter!.peftPath!)}>Copy path</Button></p>}
-                  <p className="mt-1 text-zinc-500">Rank {run.adapter.rank}, alpha {run.adapter.alpha} (scale {(run.adapter.alpha / run.adapter.rank).toFixed(2)}). Pick it in Chat to talk to the tuned model.</p>
+                  <p className="mt-1 text-zinc-500">Rank {run.adapter.rank}, alpha {run.adapter.alpha}: B·A is scaled by alpha / r = {(run.adapter.alpha / run.adapter.rank).toFixed(2)}, times the scale below.</p>
+                  <ChatAdapterControl adapter={run.adapter} />
                 </div>
               )}
               <details className="text-[12px]"><summary className="cursor-pointer">Configuration of this run</summary>
