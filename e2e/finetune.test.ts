@@ -112,7 +112,10 @@ test('import (bad, then good), train with the live chart, export, chat with the 
   // base model first (greedy), then the adapter
   await goToScreen(page, 'chat');
   await page.getByRole('button', { name: 'New chat', exact: true }).click();
-  const sessionId = (await api.api.sessions.list())[0].id;
+  await page.getByLabel('Session title').fill('Taught');
+  await page.getByLabel('Session title').press('Enter');
+  await page.getByTestId('conversation-title').getByText('Taught').waitFor();
+  const sessionId = (await api.api.sessions.list()).find((s) => s.title === 'Taught')!.id;
   await api.api.chat.setConfig({ sessionId, sampling: { temperature: 0, maxTokens: 12 } });
   const base = await chatReply(page, 'what about many now');
   assert.notEqual(base.trim(), ANSWER);
@@ -120,6 +123,8 @@ test('import (bad, then good), train with the live chart, export, chat with the 
   await page.getByTestId('use-in-chat').click();
   await page.getByTestId('chat-adapter-active').waitFor();
   await goToScreen(page, 'chat');
+  await page.getByText('Taught', { exact: true }).first().click();
+  await page.getByTestId('conversation-title').getByText('Taught').waitFor();
   const tuned = await chatReply(page, 'what about see then');
   console.log(`# chat: base → ${JSON.stringify(base)}; with the adapter → ${JSON.stringify(tuned)}`);
   assert.equal(tuned.trim(), ANSWER);
