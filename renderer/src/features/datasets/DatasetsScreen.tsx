@@ -7,6 +7,7 @@ import { ApiCallError } from '../../api/client.ts';
 import { useApi, useEvent, useQuery } from '../../api/hooks.ts';
 import { textInputClass } from '../../components/fields.tsx';
 import { Button, PageHeader } from '../../components/ui.tsx';
+import { FromChat } from './FromChat.tsx';
 import { RowEditor } from './RowEditor.tsx';
 import { StatsPanel } from './StatsPanel.tsx';
 
@@ -91,6 +92,7 @@ function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(
   const [error, setError] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const [valFraction, setValFraction] = useState(0.1);
+  const [fromChat, setFromChat] = useState(false);
   const overRows = new Set(stats?.lengths.filter((l) => l.over).map((l) => l.rowId));
   const lengthOf = new Map(stats?.lengths.map((l) => [l.rowId, l.total]));
 
@@ -111,6 +113,7 @@ function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(
         <input aria-label="Dataset name" defaultValue={dataset.name} className={`w-56 font-medium ${textInputClass}`}
           onBlur={(e) => e.target.value.trim() && e.target.value !== dataset.name && void api.datasets.rename({ id: dataset.id, name: e.target.value })} />
         <Button onClick={() => setEditing('new')}>Add row</Button>
+        <Button onClick={() => setFromChat(true)}>From chat…</Button>
         <input ref={fileRef} type="file" accept=".jsonl,.json,.csv" hidden onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) onImport(f); }} />
         <Button onClick={() => fileRef.current?.click()}>Import into…</Button>
         <label className="ml-2 flex items-center gap-1 text-[12.5px] text-zinc-600 dark:text-zinc-400">
@@ -138,6 +141,7 @@ function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(
       <div className="flex min-h-0 flex-1">
         <div className="min-w-0 flex-1 overflow-y-auto">
           {error && <p role="alert" className="m-3 text-[12.5px] text-red-700">{error}</p>}
+          {fromChat && <FromChat datasetId={dataset.id} onDone={() => setFromChat(false)} />}
           {editing && <RowEditor row={editing === 'new' ? null : editing} onSave={save} onCancel={() => setEditing(null)} />}
           <table className="w-full text-[12.5px]" data-testid="dataset-rows">
             <thead className="sticky top-0 bg-zinc-50 text-left text-[11.5px] text-zinc-500 dark:bg-zinc-900">
