@@ -55,3 +55,19 @@ test('training runs as a job: metrics per step, an adapter on disk; another toke
   assert.ok(run.adapter && existsSync(run.adapter.ggufPath) && existsSync(`${run.adapter.peftPath}/adapter_config.json`));
   assert.deepEqual(run.config, config, 'the run keeps its full configuration');
 });
+
+test('rows from chosen chat replies: the conversation up to each reply, the reply as the answer', async () => {
+  const { ChatStore } = await import('../store/chat.ts');
+  const session = await t.call('sessions.create', { title: 'source' });
+  const chat = new ChatStore(t.core.db);
+  const u1 = chat.add({ sessionId: session.id, parentId: null, role: 'user', content: 'hi' });
+  const a1 = chat.add({ sessionId: session.id, parentId: u1.id, role: 'assistant', content: 'hello' });
+  const u2 = chat.add({ sessionId: session.id, parentId: a1.id, role: 'user', content: 'and now?' });
+  const a2 = chat.add({ sessionId: session.id, parentId: u2.id, role: 'assistant', content: 'now this' });
+  const ds = await t.call('datasets.create', { name: 'from chat' });
+  const wrong = await t.fail('datasets.fromChat', { id: ds.id, sessionId: session.id, messageIds: [u2.id] });
+  assert.equal(wrong.code, 'bad_input');
+  assert.deepEqual(await t.call('datasets.fromChat', { id: ds.id, sessionId: session.id, messageIds: [a1.id, a2.id] }), { added: 2 });
+  const rows = await t.call('datasets.rows', { id: ds.id });
+  assert.deepEqual(rows.map((r) => r.messages.map((m) => m.content)), [['hi', 'hello'], ['hi', 'hello', 'and now?', 'now this']]);
+});
