@@ -102,13 +102,37 @@ export async function createModelStep(g: Gemma3, opts: { threads?: number } = {}
         const w = gm.weight(p.base) as Float32Array;
         if (!base.has(p.base)) base.set(p.base, w.slice());
         touched.push(p.base);
-        addScaledBA(w, p, s);
+        addScaledBAFast(w, base.get(p.base)!, p, s);
       }
     } catch (e) {
       restore(touched);
       throw e;
     }
     return () => restore(touched);
+  };
+  // The two r-sized products on the engine's SIMD kernels (threaded); the scalar versions in
+  // lora.ts stay as the oracle and the fallback for ranks the kernels do not take.
+  const K = gm.kernels;
+  const fastRank = (r: number) => r % 4 === 0;
+  /** w = base + s·B·A (w and base out × in) */
+  const addScaledBAFast = (w: Float32Array, b0: Float32Array, p: LoraPair, s: number) => {
+    if (!fastRank(p.rank)) return addScaledBA(w, p, s);
+    const bs = new Float32Array(p.b.length);
+    for (let i = 0; i < bs.length; i++) bs[i] = s * p.b[i];
+    const at = new Float32Array(p.inDim * p.rank); // Aᵀ: in × r
+    for (let k = 0; k < p.rank; k++) for (let i = 0; i < p.inDim; i++) at[i * p.rank + k] = p.a[k * p.inDim + i];
+    K.forward(w, bs, at, p.outDim, p.rank, p.inDim); // w = (s·B)·A
+    for (let i = 0; i < w.length; i++) w[i] += b0[i];
+  };
+  /** ga += s·Bᵀ·dW', gb += s·dW'·Aᵀ */
+  const loraGradsFast = (dW: Float32Array, p: LoraPair, s: number, ga: Float32Array, gb: Float32Array) => {
+    if (!fastRank(p.rank)) return loraGradsFromDense(dW, p, s, ga, gb);
+    const tb = new Float32Array(p.outDim * p.rank);
+    K.forward(tb, dW, p.a, p.outDim, p.inDim, p.rank); // dW'·Aᵀ
+    const ta = new Float32Array(p.rank * p.inDim);
+    K.backward(null, ta, p.b, dW, p.a, p.outDim, p.inDim, p.rank); // Bᵀ·dW'
+    for (let i = 0; i < gb.length; i++) gb[i] += s * tb[i];
+    for (let i = 0; i < ga.length; i++) ga[i] += s * ta[i];
   };
   const restore = (names: string[]) => {
     for (const n of names) (gm.weight(n) as Float32Array).set(base.get(n)!);
@@ -153,7 +177,7 @@ export async function createModelStep(g: Gemma3, opts: { threads?: number } = {}
       const s = loraScale(adapter);
       for (const p of adapter.pairs) {
         const gr = grads.get(p.base)!;
-        loraGradsFromDense(dense.get(p.base)!, p, s, gr.a, gr.b);
+        loraGradsFast(dense.get(p.base)!, p, s, gr.a, gr.b);
       }
     }
     return { loss, positions: total, tokens, grads };
