@@ -59,7 +59,7 @@ export function DatasetsScreen() {
         </div>
       )}
       <div className="flex min-h-0 flex-1">
-        <nav aria-label="Datasets" className="w-56 shrink-0 overflow-y-auto border-r border-zinc-200 p-2 dark:border-zinc-800">
+        <nav aria-label="Datasets" className="w-44 shrink-0 overflow-y-auto border-r border-zinc-200 p-2 dark:border-zinc-800">
           {datasets.length === 0 && <p className="p-2 text-[12.5px] text-zinc-500">No datasets yet. Import a JSONL or CSV file, or start a new one.</p>}
           {datasets.map((d) => (
             <button key={d.id} type="button" data-testid="dataset-item" onClick={() => setSelected(d.id)}
@@ -110,7 +110,7 @@ function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(
   return (
     <section className="flex min-w-0 flex-1 flex-col">
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
-        <input aria-label="Dataset name" defaultValue={dataset.name} className={`w-56 font-medium ${textInputClass}`}
+        <input aria-label="Dataset name" defaultValue={dataset.name} className={`w-40 font-medium ${textInputClass}`}
           onBlur={(e) => e.target.value.trim() && e.target.value !== dataset.name && void api.datasets.rename({ id: dataset.id, name: e.target.value })} />
         <Button onClick={() => setEditing('new')}>Add row</Button>
         <Button onClick={() => setFromChat(true)}>From chat…</Button>
@@ -123,8 +123,8 @@ function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(
           </select>
         </label>
         <Button onClick={() => void api.datasets.split({ id: dataset.id, fraction: valFraction, seed: 42 })}>Split</Button>
-        <div className="ml-auto flex items-center gap-1">
-          <select aria-label="Export format" id="export-format" className={textInputClass} defaultValue="jsonl-messages">
+        <div className="ml-auto flex flex-wrap items-center gap-1">
+          <select aria-label="Export format" id="export-format" className={`w-44 ${textInputClass}`} defaultValue="jsonl-messages">
             <option value="jsonl-messages">JSONL (messages)</option>
             <option value="jsonl-prompt-completion">JSONL (prompt/completion)</option>
             <option value="jsonl-sharegpt">JSONL (ShareGPT)</option>
@@ -143,9 +143,9 @@ function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(
           {error && <p role="alert" className="m-3 text-[12.5px] text-red-700">{error}</p>}
           {fromChat && <FromChat datasetId={dataset.id} onDone={() => setFromChat(false)} />}
           {editing && <RowEditor row={editing === 'new' ? null : editing} onSave={save} onCancel={() => setEditing(null)} />}
-          <table className="w-full text-[12.5px]" data-testid="dataset-rows">
+          <table className="w-full table-fixed text-[12.5px]" data-testid="dataset-rows">
             <thead className="sticky top-0 bg-zinc-50 text-left text-[11.5px] text-zinc-500 dark:bg-zinc-900">
-              <tr><th className="w-10 px-3 py-1.5">#</th><th className="px-2">Prompt</th><th className="px-2">Answer</th><th className="w-20 px-2">Split</th><th className="w-16 px-2">Tokens</th><th className="w-24" /></tr>
+              <tr><th className="w-9 px-3 py-1.5">#</th><th className="px-2">Prompt</th><th className="px-2">Answer</th><th className="w-[4.5rem] px-2">Split</th><th className="w-14 px-2">Tokens</th><th className="w-[6.5rem]" /></tr>
             </thead>
             <tbody>
               {(rows.data ?? []).map((r, i) => {
@@ -158,7 +158,7 @@ function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(
                     <td className="max-w-0 truncate px-2 py-1.5" title={answer}>{answer}</td>
                     <td className="px-2 py-1.5">{r.split === 'validation' ? 'validation' : 'train'}</td>
                     <td className={`px-2 py-1.5 font-mono ${overRows.has(r.id) ? 'font-semibold text-amber-700 dark:text-amber-400' : ''}`}>{lengthOf.get(r.id) ?? '–'}</td>
-                    <td className="px-2 py-1 text-right">
+                    <td className="px-2 py-1 text-right whitespace-nowrap">
                       <button type="button" className="text-accent-700 hover:underline dark:text-accent-400" onClick={() => setEditing(r)}>Edit</button>{' '}
                       <button type="button" className="text-zinc-500 hover:underline" onClick={() => void api.datasets.deleteRows({ id: dataset.id, rowIds: [r.id] })}>Delete</button>
                     </td>
