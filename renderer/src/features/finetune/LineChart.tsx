@@ -12,7 +12,7 @@ export interface Series {
   values: (number | null)[];
 }
 
-export function LineChart({ title, x, series, height = 150, logY = false, testId, format }: {
+export function LineChart({ title, x, series, height = 170, logY = false, testId, format }: {
   title: string; x: number[]; series: Series[]; height?: number; logY?: boolean; testId?: string; format?: (v: number) => string;
 }) {
   const box = useRef<HTMLDivElement>(null);
@@ -28,7 +28,7 @@ export function LineChart({ title, x, series, height = 150, logY = false, testId
       width: Math.max(200, el.clientWidth), height,
       legend: { show: false },
       scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
-      axes: [{ ...axis, label: 'step' }, { ...axis, size: 56, values: format ? (_u, vals) => vals.map((v) => format(v)) : undefined }],
+      axes: [{ ...axis }, { ...axis, size: 56, values: format ? (_u, vals) => vals.map((v) => format(v)) : undefined }],
       series: [{ label: 'step' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: true, points: { show: false } }))],
     };
     const u = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
