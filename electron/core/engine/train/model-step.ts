@@ -61,6 +61,8 @@ export interface ModelStep {
   dispose(): void;
 }
 
+const EMPTY = new Float32Array(0);
+
 const LINEARS: Record<string, keyof Gemma3['model']['weights']['blocks'][number]> = {
   attn_q: 'wq', attn_k: 'wk', attn_v: 'wv', attn_output: 'wo', ffn_gate: 'wGate', ffn_up: 'wUp', ffn_down: 'wDown',
 };
@@ -102,7 +104,7 @@ export async function createModelStep(g: Gemma3, opts: { threads?: number } = {}
         const w = gm.weight(p.base) as Float32Array;
         if (!base.has(p.base)) base.set(p.base, w.slice());
         touched.push(p.base);
-        addScaledBAFast(w, base.get(p.base)!, p, s);
+        addScaledBAFast(w, p, s);
       }
     } catch (e) {
       restore(touched);
@@ -114,15 +116,13 @@ export async function createModelStep(g: Gemma3, opts: { threads?: number } = {}
   // lora.ts stay as the oracle and the fallback for ranks the kernels do not take.
   const K = gm.kernels;
   const fastRank = (r: number) => r % 4 === 0;
-  /** w = base + s·B·A (w and base out × in) */
-  const addScaledBAFast = (w: Float32Array, b0: Float32Array, p: LoraPair, s: number) => {
+  /** w = base + s·B·A (w and base out × in; w holds base on entry: every call restores it) */
+  const addScaledBAFast = (w: Float32Array, p: LoraPair, s: number) => {
     if (!fastRank(p.rank)) return addScaledBA(w, p, s);
     const bs = new Float32Array(p.b.length);
     for (let i = 0; i < bs.length; i++) bs[i] = s * p.b[i];
-    const at = new Float32Array(p.inDim * p.rank); // Aᵀ: in × r
-    for (let k = 0; k < p.rank; k++) for (let i = 0; i < p.inDim; i++) at[i * p.rank + k] = p.a[k * p.inDim + i];
-    K.forward(w, bs, at, p.outDim, p.rank, p.inDim); // w = (s·B)·A
-    for (let i = 0; i < w.length; i++) w[i] += b0[i];
+    // the backward's dX kernel adds dY·W: here w += (s·B) [out × r] · A [r × in], on the threaded gemm
+    K.backward(w, null, bs, EMPTY, p.a, p.outDim, p.inDim, p.rank);
   };
   /** ga += s·Bᵀ·dW', gb += s·dW'·Aᵀ */
   const loraGradsFast = (dW: Float32Array, p: LoraPair, s: number, ga: Float32Array, gb: Float32Array) => {
