@@ -59,7 +59,7 @@ export function DatasetsScreen() {
         </div>
       )}
       <div className="flex min-h-0 flex-1">
-        <nav aria-label="Datasets" className="w-44 shrink-0 overflow-y-auto border-r border-zinc-200 p-2 dark:border-zinc-800">
+        <nav aria-label="Datasets" className="w-40 shrink-0 overflow-y-auto border-r border-zinc-200 p-2 dark:border-zinc-800">
           {datasets.length === 0 && <p className="p-2 text-[12.5px] text-zinc-500">No datasets yet. Import a JSONL or CSV file, or start a new one.</p>}
           {datasets.map((d) => (
             <button key={d.id} type="button" data-testid="dataset-item" onClick={() => setSelected(d.id)}
@@ -145,7 +145,7 @@ function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(
           {editing && <RowEditor row={editing === 'new' ? null : editing} onSave={save} onCancel={() => setEditing(null)} />}
           <table className="w-full table-fixed text-[12.5px]" data-testid="dataset-rows">
             <thead className="sticky top-0 bg-zinc-50 text-left text-[11.5px] text-zinc-500 dark:bg-zinc-900">
-              <tr><th className="w-9 px-3 py-1.5">#</th><th className="px-2">Prompt</th><th className="px-2">Answer</th><th className="w-[4.5rem] px-2">Split</th><th className="w-14 px-2">Tokens</th><th className="w-[6.5rem]" /></tr>
+              <tr><th className="w-9 px-3 py-1.5">#</th><th className="px-2">Prompt</th><th className="px-2">Answer</th><th className="w-16 px-2">Split</th><th className="w-14 px-2">Tokens</th><th className="w-24" /></tr>
             </thead>
             <tbody>
               {(rows.data ?? []).map((r, i) => {

@@ -14,7 +14,7 @@ export function StatsPanel({ dataset, stats, onStats }: { dataset: DatasetSummar
   const [error, setError] = useState<string | null>(null);
   const peak = Math.max(1, ...(stats?.histogram.map((h) => h.count) ?? [1]));
   return (
-    <aside aria-label="Token statistics" className="w-60 shrink-0 space-y-3 overflow-y-auto border-l border-zinc-200 p-3 text-[12.5px] dark:border-zinc-800">
+    <aside aria-label="Token statistics" className="w-56 shrink-0 space-y-3 overflow-y-auto border-l border-zinc-200 p-3 text-[12.5px] dark:border-zinc-800">
       <h2 className="text-[13px] font-semibold">Token lengths</h2>
       <label className="block">Model (its tokenizer)
         <input list="ds-models" value={modelPath} onChange={(e) => setModelPath(e.target.value)} placeholder="/path/to/model.gguf" className={`mt-0.5 w-full font-mono ${textInputClass}`} data-testid="stats-model" />
