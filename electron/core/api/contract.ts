@@ -13,6 +13,8 @@ import { sessionsEvents, sessionsMethods } from './sessions.ts';
 import { settingsEvents, settingsMethods } from './settings.ts';
 import { systemEvents, systemMethods } from './system.ts';
 import { workersEvents, workersMethods } from './workers.ts';
+import { datasetsEvents, datasetsMethods } from './datasets.ts';
+import { finetuneEvents, finetuneMethods } from './finetune.ts';
 
 export const contract = {
   system: systemMethods,
@@ -25,6 +27,8 @@ export const contract = {
   backend: backendMethods,
   inspect: inspectMethods,
   lab: labMethods,
+  datasets: datasetsMethods,
+  finetune: finetuneMethods,
 } as const;
 
 export const contractEvents = {
@@ -38,6 +42,8 @@ export const contractEvents = {
   backend: backendEvents,
   inspect: inspectEvents,
   lab: labEvents,
+  datasets: datasetsEvents,
+  finetune: finetuneEvents,
 } as const;
 
 export type Contract = typeof contract;

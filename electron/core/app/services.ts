@@ -11,6 +11,8 @@ import { sessionsHandlers } from './services/sessions.ts';
 import { settingsHandlers } from './services/settings.ts';
 import { systemHandlers } from './services/system.ts';
 import { workersHandlers } from './services/workers.ts';
+import { datasetsHandlers } from '../datasets/service.ts';
+import { finetuneHandlers } from '../finetune/service.ts';
 
 export function createHandlers(ctx: CoreContext): Handlers {
   return {
@@ -22,5 +24,7 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...inspectHandlers(ctx),
     ...llmHandlers(ctx),
     ...labHandlers(ctx),
+    ...datasetsHandlers(ctx),
+    ...finetuneHandlers(ctx),
   } satisfies Handlers;
 }

@@ -7,6 +7,7 @@ import { migration as m002 } from './002_messages.ts';
 import { migration as m003 } from './003_chat_and_models.ts';
 import { migration as m004 } from './004_inspect_runs.ts';
 import { migration as m005 } from './005_lab.ts';
+import { migration as m006 } from './006_datasets_finetune.ts';
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
 export type { Migration } from './types.ts';
