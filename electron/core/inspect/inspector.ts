@@ -351,9 +351,12 @@ export class Inspector {
       const L = g.config.layers;
       // The report steps once per block of the forward, once for the loss, once per block of the backward.
       const steps = 2 * L + 1;
+      let last = '';
       const onProgress = (f: number) => {
         const done = Math.round(f * steps);
-        const message = f >= 1 ? 'summarising' : done <= L ? `forward, ${done} of ${L} layers` : `backward, ${Math.min(L, done - L - 1)} of ${L} layers`;
+        const message = done <= L ? `forward, ${done} of ${L} layers` : `backward, ${Math.min(L, done - L - 1)} of ${L} layers`;
+        if (message === last) return; // the report's closing 100% repeats its last step
+        last = message;
         progress(0.05 + 0.95 * f, message);
       };
       const r = await gradientReport(g, input, (id) => this.tokenText(g, id), { signal, onProgress });

@@ -113,7 +113,11 @@ test('nearest tokens in the embedding matrix match a direct computation', async 
     const row = (id: number) => readTensorRangeF32(f, 'token_embd.weight', id * D, D);
     const cos = (a: Float32Array, b: Float32Array) => {
       let ab = 0, aa = 0, bb = 0;
-      for (let i = 0; i < D; i++) (ab += a[i] * b[i]), (aa += a[i] * a[i]), (bb += b[i] * b[i]);
+      for (let i = 0; i < D; i++) {
+        ab += a[i] * b[i];
+        aa += a[i] * a[i];
+        bb += b[i] * b[i];
+      }
       return ab / Math.sqrt(aa * bb);
     };
     const q = row(r.token.id);

@@ -30,7 +30,7 @@ export function threadCounts(cores: number): number[] {
 
 export async function defaultConfigs(cores: number): Promise<SpeedConfig[]> {
   const configs: SpeedConfig[] = threadCounts(cores).map((threads) => ({ engine: 'llama.cpp', backend: 'cpu', threads }));
-  let gpuTypes: string[] = [];
+  let gpuTypes: string[];
   try {
     gpuTypes = (await getLlamaGpuTypes('supported')).filter((g) => g !== false) as string[];
   } catch {

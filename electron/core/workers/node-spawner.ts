@@ -24,7 +24,9 @@ export const nodeSpawner: WorkerSpawner = (kind, { env }) => {
       // A failed spawn emits 'error' and possibly no 'exit'; report either, once.
       let done = false;
       const once = (info: { code: number | null; signal: string | null }) => {
-        if (!done) (done = true), l(info);
+        if (done) return;
+        done = true;
+        l(info);
       };
       child.once('exit', (code, signal) => once({ code, signal }));
       child.once('error', () => once({ code: null, signal: null }));

@@ -20,7 +20,10 @@ function supervisor() {
     new Promise<WorkerStatus>((resolve) => {
       const t = setInterval(() => {
         const hit = states.find(pred);
-        if (hit) clearInterval(t), resolve(hit);
+        if (hit) {
+          clearInterval(t);
+          resolve(hit);
+        }
       }, 5);
     });
   return { sup, states, waitFor };

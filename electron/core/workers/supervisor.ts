@@ -142,7 +142,10 @@ export class WorkerSupervisor<T extends TaskTable = TaskTable> {
     const inFlight = [...this.pending.values()];
     this.pending.clear();
     if (this.stopped) {
-      for (const p of inFlight) p.cleanup(), p.reject(new ServiceError('unavailable', `the ${this.options.name} worker was shut down`));
+      for (const p of inFlight) {
+        p.cleanup();
+        p.reject(new ServiceError('unavailable', `the ${this.options.name} worker was shut down`));
+      }
       return;
     }
     const tasks = inFlight.map((p) => `'${p.task}'`);

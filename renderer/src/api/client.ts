@@ -26,6 +26,8 @@ export class ApiCallError extends Error {
   }
 }
 
+// `{}` on purpose: the question is whether an empty input satisfies the method (then it may be omitted).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type MethodFn<M extends MethodName> = {} extends MethodInput<M>
   ? (input?: MethodInput<M>) => Promise<MethodOutput<M>>
   : (input: MethodInput<M>) => Promise<MethodOutput<M>>;

@@ -12,11 +12,6 @@ import { GgmlType, ggmlTypeName } from './types.ts';
 
 const fr = Math.fround;
 
-/** C's roundf: halves away from zero (Math.round sends -2.5 to -2). */
-function roundAway(v: number): number {
-  return v < 0 ? -Math.floor(-v + 0.5) : Math.floor(v + 0.5);
-}
-
 function putHalf(out: Uint8Array, o: number, bits: number): void {
   out[o] = bits & 0xff;
   out[o + 1] = bits >> 8;

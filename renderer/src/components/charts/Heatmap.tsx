@@ -50,13 +50,15 @@ export function Heatmap(p: HeatmapProps) {
   const rowH = p.rowLabels ? Math.max(cell, Math.min(22, Math.floor(420 / Math.max(1, p.rows))), 1) : cell;
   const height = top + rowH * p.rows + 6;
 
+  // Called as a plain function: the hooks below depend on it, not on the whole props object.
+  const masked = p.masked;
   const [lo, hi] = useMemo(() => {
     if (p.range) return p.range;
     let mn = Infinity, mx = -Infinity;
     for (let i = 0; i < p.rows * p.cols; i++) {
       const v = tx(p.values[i], p.log);
       if (!Number.isFinite(v)) continue;
-      if (p.masked?.(Math.floor(i / p.cols), i % p.cols)) continue;
+      if (masked?.(Math.floor(i / p.cols), i % p.cols)) continue;
       mn = Math.min(mn, v);
       mx = Math.max(mx, v);
     }
@@ -66,7 +68,7 @@ export function Heatmap(p: HeatmapProps) {
       return [-m, m] as [number, number];
     }
     return [mn, mx > mn ? mx : mn + 1] as [number, number];
-  }, [p.values, p.rows, p.cols, p.range, p.log, p.scale, p.masked]);
+  }, [p.values, p.rows, p.cols, p.range, p.log, p.scale, masked]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -81,7 +83,7 @@ export function Heatmap(p: HeatmapProps) {
       for (let c = 0; c < p.cols; c++) {
         const i = r * p.cols + c;
         let rgb: [number, number, number];
-        if (p.masked?.(r, c)) rgb = dark === 'dark' ? [39, 39, 42] : [228, 228, 231];
+        if (masked?.(r, c)) rgb = dark === 'dark' ? [39, 39, 42] : [228, 228, 231];
         else {
           const v = tx(p.values[i], p.log);
           rgb = p.scale === 'diverging' ? diverging(v / hi) : sequential((v - lo) / (hi - lo));
@@ -120,7 +122,7 @@ export function Heatmap(p: HeatmapProps) {
         ctx.restore();
       });
     }
-  }, [p.values, p.rows, p.cols, p.rowLabels, p.colLabels, p.scale, p.log, p.masked, p.selectedCol, lo, hi, width, height, cell, rowH, top, showColLabels, LEFT, dark]);
+  }, [p.values, p.rows, p.cols, p.rowLabels, p.colLabels, p.scale, p.log, masked, p.selectedCol, lo, hi, width, height, cell, rowH, top, showColLabels, LEFT, dark]);
 
   const cellAt = (e: React.MouseEvent) => {
     const rect = e.currentTarget.getBoundingClientRect();

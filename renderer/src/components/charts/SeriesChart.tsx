@@ -60,7 +60,7 @@ export function SeriesChart(p: SeriesChartProps) {
     const all = p.series.flatMap((s) => s.values).filter((v) => Number.isFinite(v) && (!p.log || v > 0));
     const n = labels.length;
     let range: [number, number];
-    let decades: number[] = [];
+    const decades: number[] = [];
     if (p.log) {
       const lo = Math.floor(Math.log10(Math.min(...all, 1)));
       const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...all, 1e-12))));
