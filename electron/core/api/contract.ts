@@ -15,6 +15,8 @@ import { sessionsEvents, sessionsMethods } from './sessions.ts';
 import { settingsEvents, settingsMethods } from './settings.ts';
 import { systemEvents, systemMethods } from './system.ts';
 import { workersEvents, workersMethods } from './workers.ts';
+import { datasetsEvents, datasetsMethods } from './datasets.ts';
+import { finetuneEvents, finetuneMethods } from './finetune.ts';
 
 export const contract = {
   system: systemMethods,
@@ -29,6 +31,8 @@ export const contract = {
   lab: labMethods,
   documents: documentsMethods,
   playground: playgroundMethods,
+  datasets: datasetsMethods,
+  finetune: finetuneMethods,
 } as const;
 
 export const contractEvents = {
@@ -44,6 +48,8 @@ export const contractEvents = {
   lab: labEvents,
   documents: documentsEvents,
   playground: playgroundEvents,
+  datasets: datasetsEvents,
+  finetune: finetuneEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -13,6 +13,8 @@ import { sessionsHandlers } from './services/sessions.ts';
 import { settingsHandlers } from './services/settings.ts';
 import { systemHandlers } from './services/system.ts';
 import { workersHandlers } from './services/workers.ts';
+import { datasetsHandlers } from '../datasets/service.ts';
+import { finetuneHandlers } from '../finetune/service.ts';
 
 export function createHandlers(ctx: CoreContext): Handlers {
   return {
@@ -26,5 +28,7 @@ export function createHandlers(ctx: CoreContext): Handlers {
     ...labHandlers(ctx),
     ...documentsHandlers(ctx),
     ...playgroundHandlers(ctx),
+    ...datasetsHandlers(ctx),
+    ...finetuneHandlers(ctx),
   } satisfies Handlers;
 }

@@ -15,7 +15,7 @@ import { completionTargets, computeGradients, loadGemma3, nextTokenTargets } fro
 import { Inspector } from './inspector.ts';
 
 function glassbox(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/engine/cli/glassbox.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
 }
 
 function norm(v: ArrayLike<number>): number {

@@ -54,7 +54,10 @@ export class BackendSettings {
 
   modelSpec(m: ModelInfo): ModelSpec {
     const c = this.config();
-    return { id: m.id, name: m.name, path: m.path, gpuLayers: c.gpuLayers, contextSize: c.contextSize };
+    // the adapter chosen on the Fine-tune screen ("chat with this adapter"), if it is for this model
+    const adapter = this.store.getAll().get('chat.adapter') as { path: string; scale: number; modelPath: string } | undefined;
+    const withAdapter = adapter && adapter.modelPath === m.path ? { adapter: { path: adapter.path, scale: adapter.scale } } : {};
+    return { id: m.id, name: m.name, path: m.path, gpuLayers: c.gpuLayers, contextSize: c.contextSize, ...withAdapter };
   }
 
   report(state: BackendState): BackendReport {

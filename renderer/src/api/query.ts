@@ -6,6 +6,7 @@
 //
 // Not server state, and not here: the chat streaming reducer (features/chat/chatState.ts).
 import { QueryClient, type InfiniteData } from '@tanstack/react-query';
+import type { FinetuneRun } from '../../../electron/core/api/finetune.ts';
 import type { DownloadInfo, ModelInfo } from '../../../electron/core/api/models.ts';
 import { compareSessions, type ChatSession, type SessionChange, type SessionPage } from '../../../electron/core/api/sessions.ts';
 import type { ApiClient } from './client.ts';
@@ -25,6 +26,12 @@ export const queryKeys = {
   documents: ['documents.list'] as const,
   document: (id: string) => ['documents.get', id] as const,
   playgroundRuns: (kind: string) => ['playground.runs', kind] as const,
+  datasets: ['datasets.list'] as const,
+  datasetRows: (id: string) => ['datasets.rows', id] as const,
+  finetuneRuns: ['finetune.runs'] as const,
+  finetunePresets: ['finetune.presets'] as const,
+  chatAdapter: ['finetune.chatAdapter'] as const,
+  chatView: (sessionId: string) => ['chat.get', sessionId] as const,
 };
 
 /** How many sessions one page of the chat list holds. */
@@ -93,6 +100,15 @@ export function bridgeCoreEvents(client: ApiClient, queries: QueryClient): () =>
       void queries.invalidateQueries({ queryKey: ['documents.get'] });
     }),
     client.on('playground.run', ({ run }) => void queries.invalidateQueries({ queryKey: queryKeys.playgroundRuns(run.kind) })),
+    client.on('datasets.changed', ({ datasets }) => {
+      queries.setQueryData(queryKeys.datasets, datasets);
+      void queries.invalidateQueries({ queryKey: ['datasets.rows'] });
+    }),
+    client.on('finetune.runChanged', ({ run }) =>
+      queries.setQueryData<FinetuneRun[]>(queryKeys.finetuneRuns, (list) =>
+        list ? (list.some((r) => r.id === run.id) ? list.map((r) => (r.id === run.id ? run : r)) : [run, ...list]) : list,
+      ),
+    ),
     client.on('lab.checkStored', () => void queries.invalidateQueries({ queryKey: queryKeys.labChecks })),
     client.onConnection((state) => {
       // Only a re-connection: calls made while first connecting wait for the socket and are answered.

@@ -53,7 +53,8 @@ export function readSafetensors(bytes: Uint8Array): Record<string, { shape: numb
     if (name === '__metadata__') continue;
     if (v.dtype !== 'F32') throw new Error(`tensor '${name}' has dtype ${v.dtype}; only F32 is read`);
     const start = 8 + n + v.data_offsets[0];
-    const copy = bytes.slice(start, 8 + n + v.data_offsets[1]);
+    // a copy, not a view: Buffer.slice (readFileSync's result) would share the whole file's buffer
+    const copy = new Uint8Array(bytes.subarray(start, 8 + n + v.data_offsets[1]));
     out[name] = { shape: v.shape, data: new Float32Array(copy.buffer) };
   }
   return out;

@@ -5,7 +5,7 @@
 // In memory A is r×in row-major and B is out×r row-major — exactly PEFT's lora_A / lora_B layouts.
 import { GgufError } from './errors.ts';
 import { f32, str } from './meta.ts';
-import { GgmlType } from './types.ts';
+import { GgmlType, type GgufFile } from './types.ts';
 import type { GgufSpec, MetadataInput } from './writer.ts';
 
 export interface LoraPair {
@@ -71,4 +71,48 @@ export function loraAdapterSpec(opts: LoraAdapterOptions): GgufSpec {
     },
     tensors,
   };
+}
+
+export interface LoraAdapterFile {
+  architecture: string;
+  alpha: number;
+  /** common rank of every pair (llama.cpp allows mixed ranks; we write one) */
+  rank: number;
+  pairs: LoraPair[];
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * Reads a GGUF LoRA adapter back into PEFT layouts (A r × in, B out × r). Refuses files that are
+ * not LoRA adapters or whose pairs are incomplete or inconsistent, with the reason.
+ */
+export function readLoraAdapter(file: GgufFile): LoraAdapterFile {
+  const m = file.metadata;
+  if (m['general.type'] !== 'adapter' || m['adapter.type'] !== 'lora') {
+    throw new GgufError('INVALID_ARGUMENT', `${file.path} is not a LoRA adapter (general.type = ${String(m['general.type'] ?? '(none)')}, adapter.type = ${String(m['adapter.type'] ?? '(none)')})`);
+  }
+  const alpha = Number(m['adapter.lora.alpha']);
+  if (!(alpha > 0)) throw new GgufError('INVALID_ARGUMENT', `${file.path}: adapter.lora.alpha is missing or not positive`);
+  const pairs: LoraPair[] = [];
+  for (const t of file.tensors) {
+    if (!t.name.endsWith('.lora_a')) {
+      if (!t.name.endsWith('.lora_b')) throw new GgufError('INVALID_ARGUMENT', `${file.path}: tensor ${t.name} is neither .lora_a nor .lora_b`);
+      if (!file.tensor(t.name.replace(/\.lora_b$/, '.lora_a'))) throw new GgufError('INVALID_ARGUMENT', `${file.path}: ${t.name} has no matching .lora_a`);
+      continue;
+    }
+    const base = t.name.slice(0, -'.lora_a'.length);
+    const tb = file.tensor(`${base}.lora_b`);
+    if (!tb) throw new GgufError('INVALID_ARGUMENT', `${file.path}: ${t.name} has no matching .lora_b`);
+    const [inDim, rank] = t.dims;
+    const [rankB, outDim] = tb.dims;
+    if (t.dims.length !== 2 || tb.dims.length !== 2 || rank !== rankB) {
+      throw new GgufError('INVALID_ARGUMENT', `${file.path}: ${base} has lora_a [${t.dims}] and lora_b [${tb.dims}], which do not make a rank-r pair`);
+    }
+    checkTarget(base);
+    pairs.push({ base, inDim, outDim, rank, a: file.readTensorF32(t.name), b: file.readTensorF32(tb.name) });
+  }
+  if (pairs.length === 0) throw new GgufError('INVALID_ARGUMENT', `${file.path}: the adapter has no tensors`);
+  const rank = pairs[0].rank;
+  if (pairs.some((p) => p.rank !== rank)) throw new GgufError('INVALID_ARGUMENT', `${file.path}: pairs of different ranks are not supported`);
+  return { architecture: String(m['general.architecture'] ?? ''), alpha, rank, pairs, metadata: m };
 }

@@ -138,7 +138,7 @@ for (const [threads, fma] of [[2, false], [2, true], [1, true]] as const) {
       for (let i = 0; i < a.length; i++) { d = Math.max(d, Math.abs(a[i] - b[i])); m = Math.max(m, Math.abs(b[i])); }
       return d / m;
     };
-    for (const [T, IN, OUT] of [[7, 16, 13], [33, 264, 70], [4, 8, 3], [65, 640, 300], [5, 12, 9]]) {
+    for (const [T, IN, OUT] of [[7, 16, 13], [33, 264, 70], [4, 8, 3], [65, 640, 300], [5, 12, 9], [5, 16, 200], [32, 24, 400]]) { // the last two: wide W (dX by gemm_tn)
       const x = randomArray(T * IN, 11 + T), dy = randomArray(T * OUT, 12 + T);
       const W = randomArray(OUT * IN, 13 + OUT);
       const w = eng.allocate('F32', OUT, IN, 'f32');

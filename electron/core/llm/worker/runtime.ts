@@ -7,6 +7,7 @@ import type { BackendName } from '../../api/backend.ts';
 import { DEFAULT_CHAT_CONTEXT } from '../../api/chat.ts';
 import { TaskError } from '../../workers/task.ts';
 import type { BackendSpec, BackendState, ModelSpec } from './types.ts';
+import { checkAdapterMatchesModel } from '../../engine/export/adapter.ts';
 
 /** Context size when the user has not chosen one: enough for long chats, small enough for any machine. */
 export const DEFAULT_CONTEXT = DEFAULT_CHAT_CONTEXT;
@@ -89,12 +90,22 @@ export async function ensureModel(backend: BackendSpec, spec: ModelSpec): Promis
       const contextSize = spec.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT);
       // swaFullCache: Gemma 3's sliding-window layers would otherwise forget the early KV entries, and
       // a follow-up message could not reuse the evaluated prefix of the conversation.
-      const context = await model.createContext({ contextSize, threads, swaFullCache: true });
+      if (spec.adapter) {
+        // llama.cpp's own refusal of a mismatched adapter is a bare failure: check first, say why
+        try {
+          checkAdapterMatchesModel(spec.adapter.path, spec.path);
+        } catch (err) {
+          throw new TaskError('bad_input', `the adapter cannot be used with ${spec.name}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      const lora = spec.adapter ? { lora: { adapters: [{ filePath: spec.adapter.path, scale: spec.adapter.scale }] } } : {};
+      const context = await model.createContext({ contextSize, threads, swaFullCache: true, ...lora });
       const sequence = context.getSequence();
       const wrapper = resolveChatWrapper(model);
       return { spec, model, context, sequence, wrapper };
     } catch (err) {
       await model.dispose();
+      if (err instanceof TaskError) throw err;
       throw new TaskError('unavailable', `could not create a context for ${spec.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
   })();

@@ -15,6 +15,8 @@ export interface ModelSpec {
   gpuLayers: 'auto' | 'max' | number;
   /** null = min(trained length, DEFAULT_CONTEXT). */
   contextSize: number | null;
+  /** A LoRA adapter (GGUF) applied at context creation, and its scale (finetune: "chat with this adapter"). */
+  adapter?: { path: string; scale: number } | null;
 }
 
 export interface Turn {

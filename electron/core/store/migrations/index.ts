@@ -7,8 +7,8 @@ import { migration as m002 } from './002_messages.ts';
 import { migration as m003 } from './003_chat_and_models.ts';
 import { migration as m004 } from './004_inspect_runs.ts';
 import { migration as m005 } from './005_lab.ts';
+import { migration as m006 } from './006_datasets_finetune.ts';
 import { migration as m007 } from './007_playground.ts';
 
-// 006 (datasets and fine-tuning) joins from its branch.
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m007];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
 export type { Migration } from './types.ts';

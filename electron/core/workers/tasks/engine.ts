@@ -5,7 +5,8 @@ import { inspectTasks } from '../../inspect/tasks.ts';
 import { builtinTasks } from './builtin.ts';
 import { checkTasks } from '../../check/tasks.ts';
 import { embeddingEngineTasks } from '../../embeddings/tasks.ts';
+import { finetuneTasks } from '../../finetune/tasks.ts';
 import { speedEngineTasks } from '../../speedlab/tasks.ts';
 
-export const tasks = defineTasks({ ...builtinTasks, ...inspectTasks, ...checkTasks, ...speedEngineTasks, ...embeddingEngineTasks });
+export const tasks = defineTasks({ ...builtinTasks, ...inspectTasks, ...checkTasks, ...speedEngineTasks, ...embeddingEngineTasks, ...finetuneTasks });
 export type EngineTasks = typeof tasks;

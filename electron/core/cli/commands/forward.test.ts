@@ -4,13 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, ensureTestModels } from '../../../../../test-support/models.ts';
-import { readSafetensors } from '../../export/safetensors.ts';
-import { loadGemma3 } from '../../models/gemma3/index.ts';
-import { assertClose } from '../../tensor/test-util.ts';
+import { REPO_ROOT, ensureTestModels } from '../../../../test-support/models.ts';
+import { readSafetensors } from '../../engine/export/safetensors.ts';
+import { loadGemma3 } from '../../engine/models/gemma3/index.ts';
+import { assertClose } from '../../engine/tensor/test-util.ts';
 
 function glassbox(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/engine/cli/glassbox.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
 }
 
 test('glassbox forward writes logits [T, V] and resid.<layer> [T, D] equal to the API', async () => {

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
-import { REPO_ROOT, ensureRealVocabModel } from '../../../../../test-support/models.ts';
+import { REPO_ROOT, ensureRealVocabModel } from '../../../../test-support/models.ts';
 
 function glassbox(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/engine/cli/glassbox.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
 }
 const ids = (r: ReturnType<typeof glassbox>) => {
   assert.equal(r.status, 0, r.stderr);

@@ -3,9 +3,11 @@
 //   logits        [T, V]   next-token logits at every position
 //   resid.<i>     [T, D]   residual stream after block i (llama.cpp's l_out)
 //   tokens        [T]      the token ids (as floats), so the file says what it is about
-import { loadGemma3 } from '../../models/gemma3/index.ts';
-import { writeSafetensors, type SafetensorsEntry } from '../../export/safetensors.ts';
+import { loadGemma3, type LinearAdapter } from '../../engine/models/gemma3/index.ts';
+import { writeSafetensors, type SafetensorsEntry } from '../../engine/export/safetensors.ts';
 import { parseArgs } from 'node:util';
+import { loadAdapter } from '../../engine/export/adapter.ts';
+import { createModelStep, type ModelStep } from '../../engine/train/model-step.ts';
 
 export const summary = 'run the engine on tokens or text; write logits and residuals as safetensors';
 
@@ -19,17 +21,25 @@ export async function run(args: string[]): Promise<void> {
       out: { type: 'string' },
       threads: { type: 'string' },
       numerics: { type: 'string' },
+      lora: { type: 'string' },
+      'lora-scale': { type: 'string' },
     },
   });
   if (!values.model || !values.out || (!values.tokens && values.text === undefined)) {
-    throw new Error('usage: forward --model M.gguf (--tokens 2,17,… | --text "…") --out out.safetensors [--threads N] [--numerics exact|llama]');
+    throw new Error('usage: forward --model M.gguf (--tokens 2,17,… | --text "…") --out out.safetensors [--threads N] [--numerics exact|llama] [--lora A.gguf|peft-folder [--lora-scale S]]');
   }
   if (values.numerics && values.numerics !== 'exact' && values.numerics !== 'llama') throw new Error(`--numerics must be exact or llama`);
   const model = await loadGemma3(values.model, {
     threads: values.threads ? Number(values.threads) : undefined,
     numerics: values.numerics as 'exact' | 'llama' | undefined,
   });
+  let step: ModelStep | undefined;
   try {
+    // --lora: y += scale·(alpha/r)·B(A·x) on every adapted projection, as llama.cpp applies an adapter
+    const adapter = values.lora ? loadAdapter(values.lora) : undefined;
+    const loraScale = values['lora-scale'] === undefined ? 1 : Number(values['lora-scale']);
+    if (!Number.isFinite(loraScale)) throw new Error('--lora-scale must be a number');
+    if (adapter) step = await createModelStep(model);
     const tokens = values.tokens
       ? values.tokens.split(',').map((s) => {
           const n = Number(s.trim());
@@ -37,7 +47,8 @@ export async function run(args: string[]): Promise<void> {
           return n;
         })
       : model.tokenize(values.text ?? '');
-    const { logits, activations } = model.forward(tokens, { logitPositions: 'all', capture: { names: ['l_out'] } });
+    const fwd = (adapters?: ReadonlyMap<string, LinearAdapter>) => model.forward(tokens, { logitPositions: 'all', capture: { names: ['l_out'] }, adapters });
+    const { logits, activations } = adapter && step ? step.withAdapter({ ...adapter, alpha: adapter.alpha * loraScale }, fwd) : fwd();
     const { vocab: V, hidden: D, layers: L } = model.config;
     const T = tokens.length;
     const entries: SafetensorsEntry[] = [
@@ -48,6 +59,7 @@ export async function run(args: string[]): Promise<void> {
     writeSafetensors(values.out, entries, { model: values.model, engine: 'glassbox-gemma3' });
     console.log(`wrote ${values.out}: tokens [${T}], logits [${T}, ${V}], resid.0…${L - 1} [${T}, ${D}]`);
   } finally {
+    step?.dispose();
     model.dispose();
   }
 }

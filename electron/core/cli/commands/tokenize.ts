@@ -6,8 +6,8 @@
 // instead: id, then the token as the inspectors show it. A --file is read verbatim (UTF-8).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openGguf } from '../../gguf/index.ts';
-import { Tokenizer } from '../../models/gemma3/tokenizer.ts';
+import { openGguf } from '../../engine/gguf/index.ts';
+import { Tokenizer } from '../../engine/models/gemma3/tokenizer.ts';
 
 export const summary = 'print the token ids of a text (or file) as a JSON array';
 

@@ -1,6 +1,8 @@
 // `npm run glassbox -- grad --model M.gguf (--tokens 2,17,… | --text "…") [--target "…" | --target-tokens …] --out grads.safetensors`
 // One forward + backward through our Gemma 3 engine. The loss is the mean next-token cross-entropy
 // over all positions, or, with a target, over the target tokens only (appended after the prompt).
+// With --lora A.gguf (or a PEFT folder): the gradients of the adapter's tensors only, named as in the
+// GGUF adapter (blk.N.attn_q.weight.lora_a [r, in], ….lora_b [out, r]: PEFT's layouts), the base frozen.
 // Writes, as F32 safetensors:
 //   loss                 [1]
 //   tokens               [T]      prompt (+ target) token ids, as floats
@@ -8,13 +10,15 @@
 //   <GGUF tensor name>   dL/dW for every weight, e.g. blk.0.attn_q.weight [H·Dh, D], blk.0.attn_norm.weight [D]
 //                        (matrices as [rows = out, cols = in], i.e. GGUF's ne reversed, numpy order)
 import { parseArgs } from 'node:util';
-import { completionTargets, computeGradients, loadGemma3 } from '../../models/gemma3/index.ts';
-import { writeSafetensors, type SafetensorsEntry } from '../../export/safetensors.ts';
+import { completionTargets, computeGradients, loadGemma3, nextTokenTargets } from '../../engine/models/gemma3/index.ts';
+import { writeSafetensors, type SafetensorsEntry } from '../../engine/export/safetensors.ts';
+import { loadAdapter } from '../../engine/export/adapter.ts';
+import { createModelStep } from '../../engine/train/model-step.ts';
 
 export const summary = 'loss and the gradient of every weight (named by GGUF tensor name) as safetensors';
 
 const USAGE =
-  'usage: grad --model M.gguf (--tokens 2,17,… | --text "…") [--target "…" | --target-tokens 5,9,…] --out grads.safetensors [--threads N]';
+  'usage: grad --model M.gguf (--tokens 2,17,… | --text "…") [--target "…" | --target-tokens 5,9,…] --out grads.safetensors [--threads N] [--lora A.gguf|peft-folder]';
 
 function parseIds(flag: string, s: string): number[] {
   return s.split(',').map((part) => {
@@ -35,6 +39,7 @@ export async function run(args: string[]): Promise<void> {
       'target-tokens': { type: 'string' },
       out: { type: 'string' },
       threads: { type: 'string' },
+      lora: { type: 'string' },
     },
   });
   if (!values.model || !values.out || (!values.tokens && values.text === undefined)) throw new Error(USAGE);
@@ -44,6 +49,14 @@ export async function run(args: string[]): Promise<void> {
 
   // exact numerics and float Q8_0 inputs: the forward the backward differentiates
   const g = await loadGemma3(values.model, { threads, numerics: 'exact', q8Activations: false });
+  if (values.lora) {
+    try {
+      await loraGrads(g, values.lora, values.out, values);
+    } finally {
+      g.dispose();
+    }
+    return;
+  }
   try {
     const prompt = values.tokens ? parseIds('--tokens', values.tokens) : g.tokenize(values.text ?? '');
     const target = values['target-tokens']
@@ -73,5 +86,38 @@ export async function run(args: string[]): Promise<void> {
     );
   } finally {
     g.dispose();
+  }
+}
+
+async function loraGrads(
+  g: Awaited<ReturnType<typeof loadGemma3>>, loraPath: string, out: string,
+  values: { tokens?: string; text?: string; target?: string; 'target-tokens'?: string; model?: string },
+): Promise<void> {
+  const adapter = loadAdapter(loraPath);
+  const step = await createModelStep(g);
+  try {
+    const prompt = values.tokens ? parseIds('--tokens', values.tokens) : g.tokenize(values.text ?? '');
+    const target = values['target-tokens']
+      ? parseIds('--target-tokens', values['target-tokens'])
+      : values.target !== undefined ? g.tokenize(values.target, { addBos: false }) : [];
+    const tokens = [...prompt, ...target];
+    if (tokens.length < 2) throw new Error('need at least 2 tokens in all (a loss predicts a next token)');
+    const loss = target.length > 0 ? completionTargets(tokens, prompt.length) : nextTokenTargets(tokens);
+    const t0 = performance.now();
+    const r = await step.lossAndGrads(adapter, [{ tokens, loss }]);
+    const entries: SafetensorsEntry[] = [
+      { name: 'loss', shape: [1], data: Float32Array.of(r.loss) },
+      { name: 'tokens', shape: [tokens.length], data: Float32Array.from(tokens) },
+      { name: 'loss_positions', shape: [loss.positions.length], data: Float32Array.from(loss.positions) },
+    ];
+    for (const p of adapter.pairs) {
+      const gr = r.grads.get(p.base)!;
+      entries.push({ name: `${p.base}.lora_a`, shape: [p.rank, p.inDim], data: gr.a });
+      entries.push({ name: `${p.base}.lora_b`, shape: [p.outDim, p.rank], data: gr.b });
+    }
+    writeSafetensors(out, entries, { model: values.model ?? '', adapter: loraPath, engine: 'glassbox-gemma3', loss: String(r.loss) });
+    console.log(`wrote ${out}: loss ${r.loss.toFixed(6)} over ${loss.positions.length} positions, gradients of ${adapter.pairs.length} LoRA pairs in ${(performance.now() - t0).toFixed(0)} ms`);
+  } finally {
+    step.dispose();
   }
 }

@@ -1,0 +1,88 @@
+// The adapter gradients of model-step.ts against central differences of its own loss, on the nano
+// model (both window kinds, GQA), every target kind, through the engine's float32 forward.
+// Bound: the engine's f32 forward makes the finite difference itself noisy (loss ~ 6, f32 rounding
+// ~ 5e-7 relative), so we pick each tensor's largest-gradient entry and a step h = 1e-2 and allow
+// 2e-2 relative error; a wrong formula (missing scale, transposed A/B, wrong sign) is off by ≥ 50%.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { ensureTestModels } from '../../../../test-support/models.ts';
+import { loadGemma3, type Gemma3 } from '../models/gemma3/index.ts';
+import { nextTokenTargets } from '../models/gemma3/index.ts';
+import { createModelStep, type ModelStep } from './model-step.ts';
+import { initAdapter, LORA_TARGETS, type Adapter } from './lora.ts';
+import { mulberry32 } from './random.ts';
+
+let g: Gemma3;
+let step: ModelStep;
+before(async () => {
+  const m = await ensureTestModels();
+  g = await loadGemma3(m.nano, { threads: 1 });
+  step = await createModelStep(g);
+});
+after(() => {
+  step.dispose();
+  g.dispose();
+});
+
+function randomAdapter(): Adapter {
+  const ad = initAdapter(step.shape, { targets: LORA_TARGETS, rank: 4, alpha: 8, seed: 7 });
+  const rnd = mulberry32(99);
+  for (const p of ad.pairs) for (let i = 0; i < p.b.length; i++) p.b[i] = (rnd() - 0.5) * 0.2;
+  return ad;
+}
+
+const batch = [
+  { tokens: [2, 17, 40, 99, 5, 300, 41, 8, 12, 77], loss: nextTokenTargets([2, 17, 40, 99, 5, 300, 41, 8, 12, 77], 4) },
+  { tokens: [2, 9, 9, 120, 64], loss: nextTokenTargets([2, 9, 9, 120, 64], 1) },
+];
+
+test('B = 0: the adapter leaves the loss exactly at the base model', async () => {
+  const ad = initAdapter(step.shape, { targets: ['q', 'down'], rank: 2, alpha: 4, seed: 1 });
+  const base = await step.loss({ ...ad, pairs: [] }, batch);
+  const withAd = await step.loss(ad, batch);
+  assert.equal(withAd.loss, base.loss);
+  assert.equal(withAd.positions, 5 + 3); // positions 4..8 and 1..3
+});
+
+test('adapter gradients match central differences (largest entry of every A and B)', async () => {
+  const ad = randomAdapter();
+  const r = await step.lossAndGrads(ad, batch);
+  assert.ok(Number.isFinite(r.loss));
+  const h = 1e-2;
+  let worst = { err: 0, where: '' };
+  for (const p of ad.pairs) {
+    const gr = r.grads.get(p.base)!;
+    for (const which of ['a', 'b'] as const) {
+      const grad = gr[which];
+      let idx = 0;
+      for (let i = 1; i < grad.length; i++) if (Math.abs(grad[i]) > Math.abs(grad[idx])) idx = i;
+      const arr = p[which];
+      const keep = arr[idx];
+      arr[idx] = keep + h;
+      const up = (await step.loss(ad, batch)).loss;
+      arr[idx] = keep - h;
+      const down = (await step.loss(ad, batch)).loss;
+      arr[idx] = keep;
+      const fd = (up - down) / (2 * h);
+      const err = Math.abs(fd - grad[idx]) / Math.max(Math.abs(fd), Math.abs(grad[idx]), 1e-4);
+      if (err > worst.err) worst = { err, where: `${p.base}.${which}[${idx}]: analytic ${grad[idx]}, numeric ${fd}` };
+    }
+  }
+  console.log(`worst relative error ${worst.err.toExponential(2)} at ${worst.where}`);
+  assert.ok(worst.err < 2e-2, `adapter gradient off: ${worst.where} (rel ${worst.err})`);
+});
+
+test('the base model is untouched by every call (the adapter never writes into its weights)', async () => {
+  const before = step.logits(null, [2, 17, 40], 'all');
+  await step.lossAndGrads(randomAdapter(), batch);
+  const afterCall = step.logits(null, [2, 17, 40], 'all');
+  assert.deepEqual(afterCall, before);
+  const withAd = step.logits(randomAdapter(), [2, 17, 40], 'all');
+  assert.notDeepEqual(withAd, before);
+});
+
+test('an adapter for another shape is refused with a clear message', async () => {
+  const ad = randomAdapter();
+  ad.pairs[0] = { ...ad.pairs[0], inDim: ad.pairs[0].inDim * 2, a: new Float32Array(ad.pairs[0].a.length * 2) };
+  await assert.rejects(step.loss(ad, batch), /made for another model/);
+});

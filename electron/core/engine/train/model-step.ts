@@ -1,0 +1,128 @@
+// THE one place where LoRA training touches the engine's forward and backward.
+//
+// Interface (small on purpose):
+//   const step = await createModelStep(gemma3);          // a loaded engine model (exact numerics)
+//   step.shape                                            // LoraModelShape, for initAdapter
+//   step.lossAndGrads(adapter, batch)                     // mean CE over the batch's loss positions, dA/dB per pair
+//   step.loss(adapter, batch)                             // the same loss without gradients (validation)
+//   step.logits(adapter, tokens, positions)               // next-token logits with the adapter applied
+//   step.withAdapter(adapter, (adapters) => g.forward(ids, { adapters, … }))
+//   step.dispose()
+// `batch` items are { tokens, loss: LossTargets }; the loss of a batch is the mean over every loss
+// position of every item (each position weighs the same), which is what PEFT/transformers compute.
+//
+// How: the engine's LoRA hooks (engine README, "LoRA hooks"). Each pair becomes a LoraAdapter on its
+// projection: the forward adds y += s·B(A·x) right after y = x·Wᵀ, the backward hands the adapter
+// that layer's input X and output gradient dY, from which it accumulates dA and dB (and adds its part
+// of dX). The sink returns null for every base weight, so no dW is ever formed and the base weights
+// are never written: the loaded model is the base model at all times.
+import { LoraAdapter, backwardAsync, forwardForLossAsync, type Gemma3, type LinearAdapter, type LossTargets } from '../models/gemma3/index.ts';
+import { loraScale, TARGET_NAMES, type Adapter, type LoraModelShape } from './lora.ts';
+
+export interface StepItem {
+  tokens: number[];
+  loss: LossTargets;
+}
+
+export interface PairGrads {
+  /** r × in, like the pair's A */
+  a: Float32Array;
+  /** out × r, like the pair's B */
+  b: Float32Array;
+}
+
+export interface StepResult {
+  /** mean cross-entropy over all loss positions of the batch */
+  loss: number;
+  /** loss positions counted (the mean's denominator) */
+  positions: number;
+  /** tokens run through the model */
+  tokens: number;
+  /** gradients by pair base name (same order as adapter.pairs) */
+  grads: Map<string, PairGrads>;
+}
+
+export interface ModelStep {
+  readonly shape: LoraModelShape;
+  /** the model's architecture name for adapter metadata */
+  readonly architecture: string;
+  lossAndGrads(adapter: Adapter, batch: StepItem[], opts?: { signal?: AbortSignal }): Promise<StepResult>;
+  loss(adapter: Adapter, batch: StepItem[]): Promise<{ loss: number; positions: number }>;
+  /** [positions.length, V] logits with the adapter applied (adapter null = the base model) */
+  logits(adapter: Adapter | null, tokens: number[], positions: number[] | 'all'): Float32Array;
+  /** Runs fn with the adapter as the engine's per-projection adapters: pass them to the forward's `adapters` option. */
+  withAdapter<T>(adapter: Adapter, fn: (adapters: ReadonlyMap<string, LinearAdapter>) => T): T;
+  dispose(): void;
+}
+
+const ADAPTABLE = new Set(Object.values(TARGET_NAMES).map((t) => t.gguf));
+
+/** Refuses an adapter whose tensors do not fit this model (another model, another shape). */
+export function checkAdapterFits(g: Gemma3, adapter: Adapter): void {
+  for (const p of adapter.pairs) {
+    const m = /^blk\.(\d+)\.(\w+)\.weight$/.exec(p.base);
+    if (!m || Number(m[1]) >= g.config.layers || !ADAPTABLE.has(m[2])) throw new Error(`the model has no adaptable weight named ${p.base}`);
+    const w = g.model.weights.matrix(p.base);
+    if (w.rows !== p.outDim || w.cols !== p.inDim) {
+      throw new Error(`adapter tensor ${p.base} is [out ${p.outDim}, in ${p.inDim}] but the model's weight is [${w.rows}, ${w.cols}]: the adapter was made for another model`);
+    }
+    if (p.a.length !== p.rank * p.inDim || p.b.length !== p.outDim * p.rank) {
+      throw new Error(`adapter tensor ${p.base} has A of ${p.a.length} and B of ${p.b.length} values, expected ${p.rank}×${p.inDim} and ${p.outDim}×${p.rank}`);
+    }
+  }
+}
+
+export async function createModelStep(g: Gemma3): Promise<ModelStep> {
+  const c = g.config;
+  const shape: LoraModelShape = { layers: c.layers, hidden: c.hidden, qDim: c.heads * c.headDim, kvDim: c.kvHeads * c.headDim, ffn: c.ffn };
+
+  /** One LoraAdapter per pair over the pair's own A and B (read at call time: optimizer updates show), fresh zero gradients. */
+  const adaptersFor = (adapter: Adapter): Map<string, LoraAdapter> => {
+    checkAdapterFits(g, adapter);
+    const s = loraScale(adapter);
+    const map = new Map<string, LoraAdapter>();
+    for (const p of adapter.pairs) {
+      if (map.has(p.base)) throw new Error(`the adapter has two pairs for ${p.base}`);
+      map.set(p.base, new LoraAdapter(g.model.matmul, p.a, p.b, p.rank, p.inDim, p.outDim, s));
+    }
+    return map;
+  };
+  const frozen = () => null; // every base weight: no dW
+
+  const run = async (adapter: Adapter, batch: StepItem[], withGrads: boolean, signal?: AbortSignal): Promise<StepResult> => {
+    const total = batch.reduce((n, it) => n + it.loss.positions.length, 0);
+    if (total === 0) throw new Error('the batch has no loss positions (every answer is empty or truncated away)');
+    const adapters = adaptersFor(adapter);
+    let loss = 0, tokens = 0;
+    for (const it of batch) {
+      signal?.throwIfAborted();
+      if (it.loss.positions.length === 0) continue;
+      // each position weighs 1/total, so the sum over items is the batch mean (and the gradients accumulate to its gradient)
+      const weighted: LossTargets = { ...it.loss, weights: it.loss.positions.map(() => 1 / total) };
+      const fwd = await forwardForLossAsync(g.model, it.tokens, weighted, { adapters, signal });
+      loss += fwd.value;
+      tokens += it.tokens.length;
+      if (withGrads) await backwardAsync(g.model, fwd, frozen, { adapters, signal });
+    }
+    const grads = new Map<string, PairGrads>();
+    for (const [name, lora] of adapters) grads.set(name, { a: lora.gradA, b: lora.gradB });
+    return { loss, positions: total, tokens, grads };
+  };
+
+  return {
+    shape,
+    architecture: 'gemma3',
+    lossAndGrads: (adapter, batch, o) => run(adapter, batch, true, o?.signal),
+    async loss(adapter, batch) {
+      const r = await run(adapter, batch, false);
+      return { loss: r.loss, positions: r.positions };
+    },
+    logits(adapter, tokens, positions) {
+      return g.forward(tokens, { logitPositions: positions, adapters: adapter ? adaptersFor(adapter) : undefined }).logits;
+    },
+    withAdapter: (adapter, fn) => fn(adaptersFor(adapter)),
+    dispose() {
+      // nothing of its own: the adapters live in the caller's arrays, the model belongs to the caller
+    },
+  };
+}
