@@ -7,7 +7,14 @@
 import { loadavg, availableParallelism } from 'node:os';
 import { ensureModel270m } from '../test-support/models.ts';
 import {
-  backward, completionTargets, computeGradients, forwardForLoss, gradientBuffers, loadGemma3, nextTokenTargets, type LossTargets,
+  backward,
+  completionTargets,
+  computeGradients,
+  forwardForLoss,
+  gradientBuffers,
+  loadGemma3,
+  nextTokenTargets,
+  type LossTargets,
 } from '../electron/core/engine/models/gemma3/index.ts';
 import { rng } from '../electron/core/engine/tensor/random.ts';
 
@@ -28,7 +35,9 @@ function bestInterleaved(fns: (() => void)[]): number[] {
 }
 
 export default async function autogradBench(): Promise<void> {
-  console.log(`load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores (other work slows both sides alike; ratios are the figure)`);
+  console.log(
+    `load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores (other work slows both sides alike; ratios are the figure)`,
+  );
   const f32 = await loadGemma3(await ensureModel270m('F32'));
   try {
     const c = f32.config;
@@ -36,7 +45,9 @@ export default async function autogradBench(): Promise<void> {
     const tokens = [2, ...Array.from({ length: T - 1 }, () => 4 + Math.floor(rand() * 20000))];
     const grads = gradientBuffers(f32.model);
     const sink = (n: string) => grads.get(n);
-    console.log(`270M-shape F32 (${c.layers} layers, D ${c.hidden}, V ${c.vocab}), ${T} tokens, ${f32.model.matmul.options.threads} threads, ${f32.model.matmul.options.fma ? 'FMA' : 'mul + add'} kernels`);
+    console.log(
+      `270M-shape F32 (${c.layers} layers, D ${c.hidden}, V ${c.vocab}), ${T} tokens, ${f32.model.matmul.options.threads} threads, ${f32.model.matmul.options.fma ? 'FMA' : 'mul + add'} kernels`,
+    );
     const cases: [string, LossTargets][] = [
       ['loss on every next token', nextTokenTargets(tokens)],
       ['loss on the last 8 tokens', completionTargets(tokens, T - 8)],
@@ -45,13 +56,19 @@ export default async function autogradBench(): Promise<void> {
       let fwd = forwardForLoss(f32.model, tokens, loss);
       const [plain, capture, zero, bwd] = bestInterleaved([
         () => f32.forward(tokens, { logitPositions: loss.positions }),
-        () => { fwd = forwardForLoss(f32.model, tokens, loss); },
+        () => {
+          fwd = forwardForLoss(f32.model, tokens, loss);
+        },
         () => grads.flat.fill(0),
         () => backward(f32.model, fwd, sink),
       ]);
       console.log(`  ${label} (P = ${loss.positions.length}):`);
-      console.log(`    forward ${plain.toFixed(0)} ms · forward with captures ${capture.toFixed(0)} ms · backward ${bwd.toFixed(0)} ms · zero grads ${zero.toFixed(0)} ms`);
-      console.log(`    backward / forward = ${(bwd / plain).toFixed(2)}×   (forward-with-captures + backward) / forward = ${((capture + bwd) / plain).toFixed(2)}×   goal ≤ 3×`);
+      console.log(
+        `    forward ${plain.toFixed(0)} ms · forward with captures ${capture.toFixed(0)} ms · backward ${bwd.toFixed(0)} ms · zero grads ${zero.toFixed(0)} ms`,
+      );
+      console.log(
+        `    backward / forward = ${(bwd / plain).toFixed(2)}×   (forward-with-captures + backward) / forward = ${((capture + bwd) / plain).toFixed(2)}×   goal ≤ 3×`,
+      );
     }
   } finally {
     f32.dispose();
@@ -70,7 +87,9 @@ export default async function autogradBench(): Promise<void> {
         () => g.forward(tokens, { logitPositions: 'last' }),
         () => computeGradients(g.model, { tokens, targets }),
       ]);
-      console.log(`  Gradients tab, ${type}, ${T} tokens, loss on the last 8: ${tab.toFixed(0)} ms (first call ${first.toFixed(0)} ms) vs a plain forward ${plain.toFixed(0)} ms: ${(tab / plain).toFixed(2)}× a plain forward`);
+      console.log(
+        `  Gradients tab, ${type}, ${T} tokens, loss on the last 8: ${tab.toFixed(0)} ms (first call ${first.toFixed(0)} ms) vs a plain forward ${plain.toFixed(0)} ms: ${(tab / plain).toFixed(2)}× a plain forward`,
+      );
     } finally {
       g.dispose();
     }

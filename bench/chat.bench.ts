@@ -36,7 +36,8 @@ interface Run {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const prompt = (i: number) => `Request ${i}: tell me about the history of ${['rivers', 'bridges', 'clocks', 'maps', 'bread', 'glass', 'ships'][i % 7]}.`;
+const prompt = (i: number) =>
+  `Request ${i}: tell me about the history of ${['rivers', 'bridges', 'clocks', 'maps', 'bread', 'glass', 'ships'][i % 7]}.`;
 
 async function benchModel(label: string, path: string, sampling: Sampling) {
   const seed = 1234;
@@ -109,8 +110,16 @@ async function benchModel(label: string, path: string, sampling: Sampling) {
   await bareModel.dispose();
   await llama.dispose();
 
-  const a = { tokS: median(appRuns.map((r) => r.tokS)), ttft: median(appRuns.map((r) => r.ttftMs)), n: median(appRuns.map((r) => r.tokens)) };
-  const b = { tokS: median(bareRuns.map((r) => r.tokS)), ttft: median(bareRuns.map((r) => r.ttftMs)), n: median(bareRuns.map((r) => r.tokens)) };
+  const a = {
+    tokS: median(appRuns.map((r) => r.tokS)),
+    ttft: median(appRuns.map((r) => r.ttftMs)),
+    n: median(appRuns.map((r) => r.tokens)),
+  };
+  const b = {
+    tokS: median(bareRuns.map((r) => r.tokS)),
+    ttft: median(bareRuns.map((r) => r.ttftMs)),
+    n: median(bareRuns.map((r) => r.tokens)),
+  };
   const ratio = a.tokS / b.tokS;
   const overhead = a.ttft - b.ttft;
   console.log(
@@ -124,7 +133,11 @@ async function benchModel(label: string, path: string, sampling: Sampling) {
 export default async function chatBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-chat-bench-'));
   try {
-    console.log(`CPU, ${THREADS} threads, context ${CONTEXT}, ${TOKENS} tokens, median of ${REPS}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(
+      `CPU, ${THREADS} threads, context ${CONTEXT}, ${TOKENS} tokens, median of ${REPS}; load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     const models = await ensureTestModels();
     const gemma = defaultSampling; // temperature 1, top-k 64, top-p 0.95 (Gemma's recommended sampling)
     await benchModel('mini Q8_0, default sampling', models.miniQ8, gemma);
@@ -134,7 +147,11 @@ export default async function chatBench(): Promise<void> {
       await benchModel('270M-shape Q8_0, default sampling', big, gemma);
       await benchModel('270M-shape Q8_0, greedy', big, { ...gemma, temperature: 0 });
     }
-    console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(
+      `load average after: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -127,9 +127,15 @@ function runProbe(which: 'engine' | 'engine-plain' | 'llama', path: string): Pro
 export default async function bench(): Promise<void> {
   const types = (process.env.GLASSBOX_BENCH_TYPES ?? 'F32,Q8_0').split(',') as ('F32' | 'Q8_0')[];
   const f = (x: number) => x.toFixed(1).padStart(7);
-  console.log(`270M-shape random model, ${THREADS} threads, prefill ${PREFILL} tokens (best of ${REPS}), decode median of ${DECODE} steps, best of ${ROUNDS} alternating rounds; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `270M-shape random model, ${THREADS} threads, prefill ${PREFILL} tokens (best of ${REPS}), decode median of ${DECODE} steps, best of ${ROUNDS} alternating rounds; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   if (loadavg()[0] > 1) {
-    console.log('warning: the machine is busy (load average above 1 on 2 cores): every figure below is skewed, llama.cpp\'s most (its threads spin while they wait)');
+    console.log(
+      "warning: the machine is busy (load average above 1 on 2 cores): every figure below is skewed, llama.cpp's most (its threads spin while they wait)",
+    );
   }
   let llamaF32: Probe | undefined;
   for (const type of types) {
@@ -146,15 +152,29 @@ export default async function bench(): Promise<void> {
     }
     const [ours, plain, ref] = [best(runs.ours), best(runs.plain), best(runs.ref)];
     if (type === 'F32') llamaF32 = ref;
-    console.log(`${type.padEnd(5)} prefill tok/s  engine ${f(ours.prefillTokS)}  llama.cpp ${f(ref.prefillTokS)}  ratio ${(ours.prefillTokS / ref.prefillTokS).toFixed(2)}`);
-    console.log(`${type.padEnd(5)} decode  tok/s  engine ${f(ours.decodeTokS)}  llama.cpp ${f(ref.decodeTokS)}  ratio ${(ours.decodeTokS / ref.decodeTokS).toFixed(2)}`);
-    console.log(`${type.padEnd(5)} without FMA (fma: false): prefill ${f(plain.prefillTokS)} tok/s, ratio ${(plain.prefillTokS / ref.prefillTokS).toFixed(2)}; decode ${f(plain.decodeTokS)} tok/s, ratio ${(plain.decodeTokS / ref.decodeTokS).toFixed(2)}`);
-    console.log(`${type.padEnd(5)} peak RSS MiB   engine ${f(ours.maxRssMiB)}  llama.cpp ${f(ref.maxRssMiB)}   load s: engine ${ours.loadS.toFixed(1)}, llama.cpp ${ref.loadS.toFixed(1)}`);
+    console.log(
+      `${type.padEnd(5)} prefill tok/s  engine ${f(ours.prefillTokS)}  llama.cpp ${f(ref.prefillTokS)}  ratio ${(ours.prefillTokS / ref.prefillTokS).toFixed(2)}`,
+    );
+    console.log(
+      `${type.padEnd(5)} decode  tok/s  engine ${f(ours.decodeTokS)}  llama.cpp ${f(ref.decodeTokS)}  ratio ${(ours.decodeTokS / ref.decodeTokS).toFixed(2)}`,
+    );
+    console.log(
+      `${type.padEnd(5)} without FMA (fma: false): prefill ${f(plain.prefillTokS)} tok/s, ratio ${(plain.prefillTokS / ref.prefillTokS).toFixed(2)}; decode ${f(plain.decodeTokS)} tok/s, ratio ${(plain.decodeTokS / ref.decodeTokS).toFixed(2)}`,
+    );
+    console.log(
+      `${type.padEnd(5)} peak RSS MiB   engine ${f(ours.maxRssMiB)}  llama.cpp ${f(ref.maxRssMiB)}   load s: engine ${ours.loadS.toFixed(1)}, llama.cpp ${ref.loadS.toFixed(1)}`,
+    );
     if (type === 'Q8_0' && llamaF32) {
-      console.log(`Q8_0  engine vs llama.cpp F32: prefill ${(ours.prefillTokS / llamaF32.prefillTokS).toFixed(2)}×, decode ${(ours.decodeTokS / llamaF32.decodeTokS).toFixed(2)}×`);
+      console.log(
+        `Q8_0  engine vs llama.cpp F32: prefill ${(ours.prefillTokS / llamaF32.prefillTokS).toFixed(2)}×, decode ${(ours.decodeTokS / llamaF32.decodeTokS).toFixed(2)}×`,
+      );
     }
   }
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `load average after: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 }
 
 const probe = process.env.GLASSBOX_ENGINE_PROBE;

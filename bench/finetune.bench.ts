@@ -11,16 +11,20 @@ import { createModelStep } from '../electron/core/engine/train/model-step.ts';
 import { initAdapter, LORA_TARGETS } from '../electron/core/engine/train/lora.ts';
 import { adamwStep, newAdamWState } from '../electron/core/engine/train/adamw.ts';
 
-const T = 64, PROMPT = 32, REPS = Number(process.env.GLASSBOX_BENCH_FINETUNE_REPS ?? 2);
+const T = 64,
+  PROMPT = 32,
+  REPS = Number(process.env.GLASSBOX_BENCH_FINETUNE_REPS ?? 2);
 
 export default async function finetuneBench(): Promise<void> {
   const path = await ensureModel270m('F32');
   const g = await loadGemma3(path, { numerics: 'exact' });
   const step = await createModelStep(g);
   try {
-    console.log(`load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores (other work slows both sides alike; the ratio is the figure)`);
+    console.log(
+      `load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores (other work slows both sides alike; the ratio is the figure)`,
+    );
     let s = 7;
-    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const tokens = [2, ...Array.from({ length: T - 1 }, () => 4 + Math.floor(rnd() * 20000))];
     const loss = completionTargets(tokens, PROMPT);
     const adapter = initAdapter(step.shape, { targets: LORA_TARGETS, rank: 8, alpha: 16, seed: 1 });
@@ -28,16 +32,29 @@ export default async function finetuneBench(): Promise<void> {
     const params = adapter.pairs.flatMap((p) => [p.a, p.b]);
     const opt = newAdamWState(params);
     const nParams = params.reduce((n, p) => n + p.length, 0);
-    console.log(`270M-shape F32, rank 8 on q,k,v,o,gate,up,down of ${step.shape.layers} layers (${(nParams / 1e6).toFixed(2)}M adapter parameters), ${T} tokens, loss on ${loss.positions.length}`);
+    console.log(
+      `270M-shape F32, rank 8 on q,k,v,o,gate,up,down of ${step.shape.layers} layers (${(nParams / 1e6).toFixed(2)}M adapter parameters), ${T} tokens, loss on ${loss.positions.length}`,
+    );
 
     const forward = () => void g.forward(tokens, { logitPositions: loss.positions });
     const train = async () => {
       const r = await step.lossAndGrads(adapter, [{ tokens, loss }]);
-      adamwStep(params, adapter.pairs.flatMap((p) => [r.grads.get(p.base)!.a, r.grads.get(p.base)!.b]), opt, 1e-4, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
+      adamwStep(
+        params,
+        adapter.pairs.flatMap((p) => [r.grads.get(p.base)!.a, r.grads.get(p.base)!.b]),
+        opt,
+        1e-4,
+        { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
+      );
     };
     // the engine's forward with the captures the backward reads: the step's forward half
-    const captured = () => void step.withAdapter(adapter, (adapters) => g.forward(tokens, { logitPositions: loss.positions, capture: { names: BACKWARD_CAPTURES }, adapters }));
-    let fwd = Infinity, trn = Infinity, cap = Infinity;
+    const captured = () =>
+      void step.withAdapter(adapter, (adapters) =>
+        g.forward(tokens, { logitPositions: loss.positions, capture: { names: BACKWARD_CAPTURES }, adapters }),
+      );
+    let fwd = Infinity,
+      trn = Infinity,
+      cap = Infinity;
     await train(); // warm-up: first-call allocations in the heap and the JIT
     for (let r = 0; r < REPS; r++) {
       let t0 = performance.now();
@@ -53,10 +70,16 @@ export default async function finetuneBench(): Promise<void> {
     const tps = T / (trn / 1000);
     const projected = (100 * 3 * trn) / 1000 / 60;
     console.log(`engine forward (logits at the ${loss.positions.length} answer positions): ${fwd.toFixed(0)} ms`);
-    console.log(`training step (forward with captures and the adapter hooks + backward, base frozen + AdamW): ${trn.toFixed(0)} ms = ${(trn / fwd).toFixed(2)}× the forward`);
-    console.log(`  of which the forward with captures and adapters: ${cap.toFixed(0)} ms; the rest (${(trn - cap).toFixed(0)} ms) is the backward (dX through every layer, dA/dB from each projection's X and dY; no dW) and AdamW`);
+    console.log(
+      `training step (forward with captures and the adapter hooks + backward, base frozen + AdamW): ${trn.toFixed(0)} ms = ${(trn / fwd).toFixed(2)}× the forward`,
+    );
+    console.log(
+      `  of which the forward with captures and adapters: ${cap.toFixed(0)} ms; the rest (${(trn - cap).toFixed(0)} ms) is the backward (dX through every layer, dA/dB from each projection's X and dY; no dW) and AdamW`,
+    );
     console.log(`training: ${tps.toFixed(0)} tokens/s`);
-    console.log(`projected: 100 examples × 64 tokens × 3 epochs = ${projected.toFixed(1)} min (goal ≤ 6 min; PyTorch + peft ≈ 3.1 min) → ${(projected / 6).toFixed(2)}× the goal`);
+    console.log(
+      `projected: 100 examples × 64 tokens × 3 epochs = ${projected.toFixed(1)} min (goal ≤ 6 min; PyTorch + peft ≈ 3.1 min) → ${(projected / 6).toFixed(2)}× the goal`,
+    );
   } finally {
     step.dispose();
     g.dispose();

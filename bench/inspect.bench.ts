@@ -52,6 +52,8 @@ export default async function bench(): Promise<void> {
     console.log(`  lens at a clicked position    ${(lensMs / 1000).toFixed(2)} s`);
     console.log(`  head ablation rerun           ${(ivMs / 1000).toFixed(2)} s`);
     console.log(`  total ${(total / 1000).toFixed(2)} s (goal ≤ 10 s), ${(total / plainMs).toFixed(2)}× a plain forward`);
-    console.log(`  gradients tab (${grad.tokens.length} tokens, first call includes setup): ${(gradMs / 1000).toFixed(2)} s (forward ${(grad.timing.forwardMs / 1000).toFixed(2)} s, backward ${(grad.timing.backwardMs / 1000).toFixed(2)} s)`);
+    console.log(
+      `  gradients tab (${grad.tokens.length} tokens, first call includes setup): ${(gradMs / 1000).toFixed(2)} s (forward ${(grad.timing.forwardMs / 1000).toFixed(2)} s, backward ${(grad.timing.backwardMs / 1000).toFixed(2)} s)`,
+    );
   }
 }

@@ -30,7 +30,8 @@ const LABELS = [
   { name: 'science', description: 'research, discoveries, nature' },
   { name: 'business', description: 'companies, markets, money' },
 ];
-const INSTRUCTION = 'You are a careful news editor. Read the headline and the first paragraph, and decide which section of the newspaper the story belongs in.';
+const INSTRUCTION =
+  'You are a careful news editor. Read the headline and the first paragraph, and decide which section of the newspaper the story belongs in.';
 
 async function tagBench(name: string, spec: ModelSpec) {
   const items = Array.from({ length: ITEMS }, (_, index) => ({ index, text: sentences(2, index + 1) }));
@@ -47,7 +48,17 @@ async function tagBench(name: string, spec: ModelSpec) {
     for (const [k, v] of variants.entries()) {
       const t0 = performance.now();
       const r = await runTagBatch(
-        { backend, model: spec, labels: LABELS, multiLabel: false, instruction: INSTRUCTION, items, parallel: v.parallel, sharedPrefix: v.sharedPrefix, sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, seed: 1, maxTokens: 64 } },
+        {
+          backend,
+          model: spec,
+          labels: LABELS,
+          multiLabel: false,
+          instruction: INSTRUCTION,
+          items,
+          parallel: v.parallel,
+          sharedPrefix: v.sharedPrefix,
+          sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, seed: 1, maxTokens: 64 },
+        },
         ctx,
       );
       best[k] = Math.min(best[k], performance.now() - t0);
@@ -55,7 +66,9 @@ async function tagBench(name: string, spec: ModelSpec) {
       promptTokens = r.promptTokens;
     }
   }
-  console.log(`\n${name}: tagging ${ITEMS} items, 4 labels; prompts ${Math.round(promptTokens / ITEMS)} tokens each, ${prefixTokens} shared (best of ${REPS}, load ${loadavg()[0].toFixed(1)})`);
+  console.log(
+    `\n${name}: tagging ${ITEMS} items, 4 labels; prompts ${Math.round(promptTokens / ITEMS)} tokens each, ${prefixTokens} shared (best of ${REPS}, load ${loadavg()[0].toFixed(1)})`,
+  );
   for (const [k, v] of variants.entries()) {
     const ips = ITEMS / (best[k] / 1000);
     console.log(`  ${v.label.padEnd(42)} ${ips.toFixed(2).padStart(7)} items/s   ×${(best[0] / best[k]).toFixed(2)}`);
@@ -68,8 +81,20 @@ async function mapReduceBench(name: string, spec: ModelSpec) {
   const tExtract = performance.now() - t0;
   let chunks = 0;
   const r = await runSummarize(
-    { backend, model: spec, text: doc.text, length: 'medium', style: 'paragraph', chunkTokens: null, contextSize: 2048, sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, repeatPenalty: 1.1, seed: 1, maxTokens: STEP_TOKENS } },
-    { signal: ctx.signal, emit: (e: unknown) => void ((e as { type: string }).type === 'items' && (chunks += (e as { items: unknown[] }).items.length)) },
+    {
+      backend,
+      model: spec,
+      text: doc.text,
+      length: 'medium',
+      style: 'paragraph',
+      chunkTokens: null,
+      contextSize: 2048,
+      sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, repeatPenalty: 1.1, seed: 1, maxTokens: STEP_TOKENS },
+    },
+    {
+      signal: ctx.signal,
+      emit: (e: unknown) => void ((e as { type: string }).type === 'items' && (chunks += (e as { items: unknown[] }).items.length)),
+    },
   );
   const total = performance.now() - t0;
   console.log(
@@ -81,7 +106,8 @@ async function mapReduceBench(name: string, spec: ModelSpec) {
 export default async function main() {
   const m = await ensureTestModels();
   const specs: [string, ModelSpec][] = [['mini (Q8_0)', { id: 'mini', name: 'mini', path: m.miniQ8, gpuLayers: 0, contextSize: null }]];
-  if (process.env.GLASSBOX_BENCH_270M === '1') specs.push(['270M-shape (Q8_0)', { id: '270m', name: '270m', path: await ensureModel270m('Q8_0'), gpuLayers: 0, contextSize: null }]);
+  if (process.env.GLASSBOX_BENCH_270M === '1')
+    specs.push(['270M-shape (Q8_0)', { id: '270m', name: '270m', path: await ensureModel270m('Q8_0'), gpuLayers: 0, contextSize: null }]);
   for (const [name, spec] of specs) {
     if (PARTS.includes('tag')) await tagBench(name, spec);
     if (PARTS.includes('mapreduce')) await mapReduceBench(name, spec);

@@ -37,7 +37,10 @@ async function measure(chats: number) {
     if (!r.ok) throw new Error(`${m}: ${r.error.message}`);
     return r.value as { id: string };
   };
-  const create: number[] = [], rename: number[] = [], page: number[] = [], list: number[] = [];
+  const create: number[] = [],
+    rename: number[] = [],
+    page: number[] = [],
+    list: number[] = [];
   eventBytes = 0;
   for (let i = 0; i < REPS; i++) {
     let id = '';
@@ -61,7 +64,9 @@ async function manyClients(chats: number, clients = 40, calls = 15) {
     for (let i = 0; i < chats; i++) insert.run(`seed-${i}`, `Seeded chat ${i}`, 1_000 + i, 1_000 + i);
   })();
   const url = `${host.origin.replace(/^http/, 'ws')}/api?token=${encodeURIComponent(host.token)}`;
-  const all = Array.from({ length: clients }, () => createApiClient(wsTransport(url, { WebSocketImpl: WebSocket as unknown as SocketCtor, reconnect: false })));
+  const all = Array.from({ length: clients }, () =>
+    createApiClient(wsTransport(url, { WebSocketImpl: WebSocket as unknown as SocketCtor, reconnect: false })),
+  );
   const latencies: number[] = [];
   await Promise.all(
     all.map(async (c, k) => {
@@ -83,18 +88,24 @@ async function manyClients(chats: number, clients = 40, calls = 15) {
 export default async function main() {
   const few = await manyClients(500);
   const many = await manyClients(5_000);
-  console.log(`40 WebSocket clients mixing create / page / search, median call: ${few.toFixed(1)} ms at 500 chats, ${many.toFixed(1)} ms at 5,000 chats, ratio ${(many / few).toFixed(2)} (goal ≈ 1)`);
+  console.log(
+    `40 WebSocket clients mixing create / page / search, median call: ${few.toFixed(1)} ms at 500 chats, ${many.toFixed(1)} ms at 5,000 chats, ratio ${(many / few).toFixed(2)} (goal ≈ 1)`,
+  );
 
   // Alternate small and large twice so machine load drifts over both.
   const small = [await measure(500)];
   const large = [await measure(5_000)];
   small.push(await measure(500));
   large.push(await measure(5_000));
-  const pick = (rs: Awaited<ReturnType<typeof measure>>[], k: keyof Awaited<ReturnType<typeof measure>>) => Math.min(...rs.map((r) => r[k]));
+  const pick = (rs: Awaited<ReturnType<typeof measure>>[], k: keyof Awaited<ReturnType<typeof measure>>) =>
+    Math.min(...rs.map((r) => r[k]));
   console.log(`sessions.* median ms, 500 chats vs 5,000 chats (${REPS} calls each):`);
   for (const k of ['create', 'rename', 'page', 'list', 'bytesPerEvent'] as const) {
-    const a = pick(small, k), b = pick(large, k);
+    const a = pick(small, k),
+      b = pick(large, k);
     const unit = k === 'bytesPerEvent' ? 'B' : 'ms';
-    console.log(`  ${k.padEnd(14)} ${a.toFixed(3).padStart(9)} ${unit}  ${b.toFixed(3).padStart(9)} ${unit}   ratio ${(b / a).toFixed(2)}${k === 'list' ? '  (the whole list: expected to grow)' : '  (goal ≈ 1)'}`);
+    console.log(
+      `  ${k.padEnd(14)} ${a.toFixed(3).padStart(9)} ${unit}  ${b.toFixed(3).padStart(9)} ${unit}   ratio ${(b / a).toFixed(2)}${k === 'list' ? '  (the whole list: expected to grow)' : '  (goal ≈ 1)'}`,
+    );
   }
 }

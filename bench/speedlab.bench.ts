@@ -14,7 +14,11 @@ const THREADS = 2;
 type Figures = { prefillTokS: number; decodeTokS: number };
 
 function child(file: string, env: Record<string, string>, prefix: string): Figures {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   const line = r.stdout.split('\n').find((l) => l.startsWith(prefix));
   if (r.status !== 0 || !line) throw new Error(`probe failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
   const p = JSON.parse(line.slice(prefix.length)) as Figures;
@@ -32,7 +36,11 @@ const best = (xs: number[]) => Math.max(...xs);
 export default async function bench(): Promise<void> {
   const which = process.env.GLASSBOX_BENCH_SPEEDLAB_MODEL ?? '270m';
   const path = which === 'mini' ? (await ensureTestModels()).miniQ8 : await ensureModel270m('Q8_0');
-  console.log(`speed lab vs npm run bench, ${which} Q8_0, ${THREADS} threads, 128-token prefill, best of ${ROUNDS} alternating rounds; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `speed lab vs npm run bench, ${which} Q8_0, ${THREADS} threads, 128-token prefill, best of ${ROUNDS} alternating rounds; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   for (const engine of ['llama', 'engine'] as const) {
     const b: Figures[] = [];
     const l: Figures[] = [];
@@ -48,7 +56,11 @@ export default async function bench(): Promise<void> {
       );
     }
   }
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `load average after: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
 }
 
 const probe = process.env.GLASSBOX_SPEEDLAB_PROBE;

@@ -52,15 +52,23 @@ export default async function main(): Promise<void> {
   const decodeMs = bestMs(() => void ours.decode(ids));
   const theirsDecodeMs = bestMs(() => void vocabModel.detokenize(ids as Token[]));
   await vocabModel.dispose();
-  console.log(`tokenize ${(doc.length / 1000).toFixed(0)} KB → ${n} tokens: ours ${fmt(oursMs)}, llama.cpp ${fmt(theirsMs)}  ours/llama.cpp ${(oursMs / theirsMs).toFixed(2)}×`);
-  console.log(`detokenize: ours ${fmt(decodeMs)}, llama.cpp ${fmt(theirsDecodeMs)}  ours/llama.cpp ${(decodeMs / theirsDecodeMs).toFixed(2)}×`);
+  console.log(
+    `tokenize ${(doc.length / 1000).toFixed(0)} KB → ${n} tokens: ours ${fmt(oursMs)}, llama.cpp ${fmt(theirsMs)}  ours/llama.cpp ${(oursMs / theirsMs).toFixed(2)}×`,
+  );
+  console.log(
+    `detokenize: ours ${fmt(decodeMs)}, llama.cpp ${fmt(theirsDecodeMs)}  ours/llama.cpp ${(decodeMs / theirsDecodeMs).toFixed(2)}×`,
+  );
   console.log(`building our tokenizer from the GGUF vocabulary (262,144 tokens): ${fmt(ctorMs)}`);
 
   // 2. the small real-vocabulary model vs nano
   const prompt = ours.encode('The quick brown fox jumps over the lazy dog. '.repeat(8)).slice(0, T);
   const nanoPrompt = prompt.map((id) => id % 512);
   const rows: { name: string; mb: number; engLoad: number; engFwd: number; llLoad: number; llFwd: number }[] = [];
-  for (const [name, path, p] of [['nano F32', nano, nanoPrompt], ['rv-small F32', rvF32, prompt], ['rv-small Q8_0', rvQ8, prompt]] as const) {
+  for (const [name, path, p] of [
+    ['nano F32', nano, nanoPrompt],
+    ['rv-small F32', rvF32, prompt],
+    ['rv-small Q8_0', rvQ8, prompt],
+  ] as const) {
     t0 = performance.now();
     const model = await loadGemma3(path, { threads: 2 });
     const engLoad = performance.now() - t0;
@@ -76,7 +84,9 @@ export default async function main(): Promise<void> {
     for (let i = 0; i < REPS; i++) {
       await seq.clearHistory();
       t0 = performance.now();
-      await seq.controlledEvaluate(p.map((id, k) => (k === p.length - 1 ? [id as Token, { generateNext: { token: true } }] : (id as Token))));
+      await seq.controlledEvaluate(
+        p.map((id, k) => (k === p.length - 1 ? [id as Token, { generateNext: { token: true } }] : (id as Token))),
+      );
       llFwd = Math.min(llFwd, performance.now() - t0);
     }
     await ctx.dispose();

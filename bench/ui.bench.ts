@@ -21,14 +21,56 @@ const SECONDS = Number(process.env.GLASSBOX_BENCH_UI_SECONDS ?? 10);
 const RATE = Number(process.env.GLASSBOX_BENCH_UI_RATE ?? 1000);
 const EVENT_MS = Number(process.env.GLASSBOX_BENCH_UI_EVENT_MS ?? 5);
 
-const WORDS = ['The', ' model', ' reads', ' each', ' token', ',', ' then', ' writes', ' the', ' next', ' one', '.', ' Attention', ' looks', ' back', ' over', ' the', ' window', ';', ' layers', ' add', ' to', ' the', ' residual', ' stream', '\n\n', '-', ' a', ' list', ' item', '\n', '`code`', ' and', ' **bold**', ' text', '.'];
+const WORDS = [
+  'The',
+  ' model',
+  ' reads',
+  ' each',
+  ' token',
+  ',',
+  ' then',
+  ' writes',
+  ' the',
+  ' next',
+  ' one',
+  '.',
+  ' Attention',
+  ' looks',
+  ' back',
+  ' over',
+  ' the',
+  ' window',
+  ';',
+  ' layers',
+  ' add',
+  ' to',
+  ' the',
+  ' residual',
+  ' stream',
+  '\n\n',
+  '-',
+  ' a',
+  ' list',
+  ' item',
+  '\n',
+  '`code`',
+  ' and',
+  ' **bold**',
+  ' text',
+  '.',
+];
 
 const LAST = ' Fin.';
 
 function token(i: number, last: boolean): TokenProb {
   const text = last ? LAST : WORDS[i % WORDS.length];
   const prob = [0.97, 0.6, 0.25, 0.05][i % 4];
-  return { id: 1000 + (i % 500), text, prob, top: [text, ' a', ' the', ' it', '.'].map((t, k) => ({ id: 2000 + k, text: t, prob: k === 0 ? prob : (1 - prob) / 5 })) };
+  return {
+    id: 1000 + (i % 500),
+    text,
+    prob,
+    top: [text, ' a', ' the', ' it', '.'].map((t, k) => ({ id: 2000 + k, text: t, prob: k === 0 ? prob : (1 - prob) / 5 })),
+  };
 }
 
 interface Measured {
@@ -91,7 +133,10 @@ export default async function main() {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     await page.goto(host.url);
-    await page.getByRole('button', { name: /Stream bench/ }).first().click();
+    await page
+      .getByRole('button', { name: /Stream bench/ })
+      .first()
+      .click();
     await page.getByText('Explain how a transformer writes text').waitFor();
 
     // Baseline: the same view, idle.
@@ -110,7 +155,16 @@ export default async function main() {
         if (due > sent) {
           const tokens = Array.from({ length: due - sent }, (_, k) => token(sent + k, sent + k === total - 1));
           const chunk = tokens.map((t) => t.text).join('');
-          host.core.events.publish('chat.delta', { sessionId, messageId: reply.id, jobId: 'bench', index: sent, text: chunk, tokens, contextUsed: 20 + due, contextSize: 32_768 });
+          host.core.events.publish('chat.delta', {
+            sessionId,
+            messageId: reply.id,
+            jobId: 'bench',
+            index: sent,
+            text: chunk,
+            tokens,
+            contextUsed: 20 + due,
+            contextSize: 32_768,
+          });
           sent = due;
         }
         if (sent >= total) {
@@ -138,7 +192,9 @@ export default async function main() {
     console.log(row('idle (baseline)', idle, SECONDS));
     console.log(row(`streaming ${RATE} tok/s`, stream, streamSeconds));
     console.log(`  stream sent in ${streamSeconds.toFixed(2)} s; view caught up ${lagMs.toFixed(0)} ms after the last event`);
-    console.log(`  dropped frames vs idle: ${stream.dropped} vs ${idle.dropped}; goal: no long task over 50 ms → ${stream.longestTaskMs <= 50 ? 'met' : `not met (longest ${stream.longestTaskMs.toFixed(0)} ms)`}`);
+    console.log(
+      `  dropped frames vs idle: ${stream.dropped} vs ${idle.dropped}; goal: no long task over 50 ms → ${stream.longestTaskMs <= 50 ? 'met' : `not met (longest ${stream.longestTaskMs.toFixed(0)} ms)`}`,
+    );
     await context.close();
   } finally {
     await browser.close();

@@ -24,7 +24,12 @@ after(async () => {
   await host?.stop();
 });
 
-const picture = (page: Page, testId: string) => page.getByTestId(testId).locator('canvas').first().evaluate((c: HTMLCanvasElement) => c.toDataURL());
+const picture = (page: Page, testId: string) =>
+  page
+    .getByTestId(testId)
+    .locator('canvas')
+    .first()
+    .evaluate((c: HTMLCanvasElement) => c.toDataURL());
 
 test('charts: hover moves only the tooltip, a theme switch repaints, the attribution strip has a legend', async () => {
   const page = await openApp(browser, host, { colorScheme: 'light' });

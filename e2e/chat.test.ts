@@ -75,7 +75,11 @@ test('send: the reply streams into the page, its text growing across events, the
   const saved = nextEvent<{ sessionId: string; config: SessionConfig }>(
     api,
     'chat.sessionChanged',
-    (e) => e.sessionId === sessionId && e.config.systemPrompt === 'You are terse.' && e.config.sampling.maxTokens === 200 && e.config.sampling.temperature === 0,
+    (e) =>
+      e.sessionId === sessionId &&
+      e.config.systemPrompt === 'You are terse.' &&
+      e.config.sampling.maxTokens === 200 &&
+      e.config.sampling.temperature === 0,
   );
   await page.getByRole('button', { name: 'Chat settings' }).click();
   const panel = page.getByRole('complementary', { name: 'Chat settings' });
@@ -132,7 +136,10 @@ test('hover a token: the popover shows its probability and top-5 alternatives ex
   const tokens = m.tokens!;
   // Shown tokens are the stored tokens.
   const shown = await lastAssistant().locator('[data-token-index]').allTextContents();
-  assert.deepEqual(shown, tokens.map((t) => t.text));
+  assert.deepEqual(
+    shown,
+    tokens.map((t) => t.text),
+  );
   assert.equal(shown.join(''), m.content);
 
   for (const i of [0, Math.min(3, tokens.length - 1)]) {
@@ -145,7 +152,10 @@ test('hover a token: the popover shows its probability and top-5 alternatives ex
     await pop.getByTestId('token-prob').getByText(formatProb(tokens[i].prob), { exact: true }).waitFor();
     assert.equal(Number(await pop.getByTestId('token-prob').getAttribute('data-prob')), tokens[i].prob);
     await pop.getByText('Model’s top tokens').waitFor();
-    await pop.getByTestId('token-prob-note').getByText(/greedy \(temperature 0\) always takes the most likely token/).waitFor();
+    await pop
+      .getByTestId('token-prob-note')
+      .getByText(/greedy \(temperature 0\) always takes the most likely token/)
+      .waitFor();
     const alts = pop.getByTestId('token-alternative');
     const top = tokens[i].modelTop!;
     assert.equal(await alts.count(), top.length);
@@ -261,13 +271,18 @@ test('export Markdown and JSON; import the JSON back with hostile markdown: sani
   const md = await exportAs('Markdown (.md)');
   assert.match(md.name, /\.md$/);
   assert.ok(md.text.includes('Tell me about zebras and their stripes'), 'the Markdown has the thread shown');
-  assert.match(md.text, /the branch shown \(\d+ of \d+ messages\)\. The JSON export holds every branch\./, 'and says it holds only that branch');
+  assert.match(
+    md.text,
+    /the branch shown \(\d+ of \d+ messages\)\. The JSON export holds every branch\./,
+    'and says it holds only that branch',
+  );
   assert.equal(md.text, (await api.api.chat.export({ sessionId, format: 'markdown' })).content);
   const json = await exportAs('JSON (re-importable)');
   assert.match(json.name, /\.json$/);
 
   // Put hostile markdown into the reply shown (the current leaf), then import it through the UI.
-  const hostile = 'Look: <img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=2) <script>window.__pwned=3</script>\n\n```js\nconst answer = 42;\n```\n\n**bold** and `code` and [a site](https://example.com/x)';
+  const hostile =
+    'Look: <img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=2) <script>window.__pwned=3</script>\n\n```js\nconst answer = 42;\n```\n\n**bold** and `code` and [a site](https://example.com/x)';
   const doc = JSON.parse(json.text) as { currentLeafId: string; messages: { id: string; content: string; tokens: unknown }[] };
   const leaf = doc.messages.find((m) => m.id === doc.currentLeafId)!;
   leaf.content = hostile;
@@ -357,7 +372,11 @@ test('kill -9 mid-reply: after a restart the cut reply is kept, marked interrupt
   // each streamed delta is a moment to look again.
   let saved = '';
   while (!saved) {
-    const ended = nextEvent(api, 'chat.message', (e: { message: ChatMessage }) => e.message.id === cutId && e.message.status !== 'streaming');
+    const ended = nextEvent(
+      api,
+      'chat.message',
+      (e: { message: ChatMessage }) => e.message.id === cutId && e.message.status !== 'streaming',
+    );
     await Promise.race([nextEvent(api, 'chat.delta', (d: { messageId: string }) => d.messageId === cutId), ended]);
     saved = (await storedMessage(cutId)).content;
   }

@@ -33,7 +33,11 @@ before(async () => {
   await api.api.chat.setConfig({ sessionId, sampling: { maxTokens: 8, temperature: 0 } });
   for (let i = 0; i < 4; i++) {
     const started = await api.api.chat.send({ sessionId, content: `${i}: ${words(40)}` });
-    const done = nextEvent<{ message: ChatMessage }>(api, 'chat.message', (e) => e.message.id === started.assistantMessage.id && e.message.status !== 'streaming');
+    const done = nextEvent<{ message: ChatMessage }>(
+      api,
+      'chat.message',
+      (e) => e.message.id === started.assistantMessage.id && e.message.status !== 'streaming',
+    );
     await done;
   }
   browser = await launchBrowser();
@@ -61,19 +65,23 @@ test('the meter counts what will be sent and names the turns left out; the reply
   const box = page.getByLabel('Message', { exact: true });
   await box.fill('and now?');
   await box.press('Enter');
-  await page.waitForFunction(
-    (n) => {
-      const replies = document.querySelectorAll('[data-testid="message-assistant"]');
-      return document.querySelectorAll('[data-message-id]').length >= n + 2 && replies[replies.length - 1]?.getAttribute('data-status') === 'complete';
-    },
-    before,
-  );
+  await page.waitForFunction((n) => {
+    const replies = document.querySelectorAll('[data-testid="message-assistant"]');
+    return (
+      document.querySelectorAll('[data-message-id]').length >= n + 2 &&
+      replies[replies.length - 1]?.getAttribute('data-status') === 'complete'
+    );
+  }, before);
   const view = await api.api.chat.get({ sessionId });
   const reply = view.messages.find((m) => m.id === view.currentLeafId)!;
   assert.ok(reply.stats!.droppedTurns! > 0);
   const last = page.getByTestId('message-assistant').last();
   await last.getByTestId('context-dropped').getByText(`Written without the ${reply.stats!.droppedTurns} oldest messages`).waitFor();
-  assert.equal(await last.getByTestId('reply-limit').count(), reply.stats!.stopReason === 'maxTokens' ? 1 : 0, 'a stop at the reply limit is said, and only then');
+  assert.equal(
+    await last.getByTestId('reply-limit').count(),
+    reply.stats!.stopReason === 'maxTokens' ? 1 : 0,
+    'a stop at the reply limit is said, and only then',
+  );
   assert.deepEqual(pageErrors(page), []);
 });
 
@@ -89,7 +97,10 @@ test('policy "refuse" chosen in Settings: the meter warns, sending is refused wi
   const box = page.getByLabel('Message', { exact: true });
   await box.fill('one more?');
   await box.press('Enter');
-  await page.getByTestId('chat-banner').getByText(/Nothing was sent \(context policy: refuse\)/).waitFor();
+  await page
+    .getByTestId('chat-banner')
+    .getByText(/Nothing was sent \(context policy: refuse\)/)
+    .waitFor();
   assert.equal(await box.inputValue(), 'one more?', 'the draft is kept');
   assert.equal((await api.api.chat.get({ sessionId })).messages.length, before, 'nothing was written');
   assert.deepEqual(pageErrors(page), []);

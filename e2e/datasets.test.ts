@@ -62,10 +62,16 @@ test('rows by hand, statistics mark over-long rows, CSV import, export', async (
   const stats = await api.api.datasets.stats({ id: ds.id, modelPath: nano, maxLength: max });
   const overRow = stats.lengths.find((l) => l.over)!;
   const rows = await api.api.datasets.rows({ id: ds.id });
-  assert.equal(rows.findIndex((r) => r.id === overRow.rowId), 1, 'the long row is the one over the maximum');
+  assert.equal(
+    rows.findIndex((r) => r.id === overRow.rowId),
+    1,
+    'the long row is the one over the maximum',
+  );
   assert.equal(await page.getByTestId('dataset-row').nth(1).locator('td').nth(4).textContent(), String(overRow.total));
 
-  await page.getByTestId('dataset-import-input').setInputFiles({ name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from('prompt,completion\n"two\nlines",yes\nplain,no\n') });
+  await page
+    .getByTestId('dataset-import-input')
+    .setInputFiles({ name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from('prompt,completion\n"two\nlines",yes\nplain,no\n') });
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="dataset-item"]').length === 2);
   const more = (await api.api.datasets.list({})).find((d) => d.name === 'more')!;
   assert.equal(more.rowCount, 2);
@@ -75,7 +81,13 @@ test('rows by hand, statistics mark over-long rows, CSV import, export', async (
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export' }).click();
   const file = await (await download).path();
-  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: { content: string }[] });
-  assert.deepEqual(lines.map((l) => l.messages.at(-1)!.content), ['blue', 'the water '.repeat(30)]);
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { messages: { content: string }[] });
+  assert.deepEqual(
+    lines.map((l) => l.messages.at(-1)!.content),
+    ['blue', 'the water '.repeat(30)],
+  );
   assert.deepEqual(pageErrors(page), []);
 });

@@ -40,7 +40,11 @@ test('kill -9 mid-generation loses at most the unsaved tail, never a committed m
   const committed: ChatMessage[] = [];
   for (const text of ['first question', 'second question']) {
     const started = await api.chat.send({ sessionId: session.id, content: text });
-    const done = await nextEvent<{ message: ChatMessage }>(client, 'chat.message', (p) => p.message.id === started.assistantMessage.id && p.message.status !== 'streaming');
+    const done = await nextEvent<{ message: ChatMessage }>(
+      client,
+      'chat.message',
+      (p) => p.message.id === started.assistantMessage.id && p.message.status !== 'streaming',
+    );
     committed.push(started.userMessage!, done.message);
   }
 
@@ -55,7 +59,11 @@ test('kill -9 mid-generation loses at most the unsaved tail, never a committed m
     firstAt ||= Date.now();
   });
   // Wait until the reply has streamed for a while (several periodic saves), then pull the plug.
-  await nextEvent<ChatDelta>(client, 'chat.delta', (d) => d.messageId === started.assistantMessage.id && firstAt > 0 && Date.now() - firstAt > 500);
+  await nextEvent<ChatDelta>(
+    client,
+    'chat.delta',
+    (d) => d.messageId === started.assistantMessage.id && firstAt > 0 && Date.now() - firstAt > 500,
+  );
   await host.kill9();
   off();
   client.close();
@@ -94,7 +102,11 @@ test('kill -9 mid-generation loses at most the unsaved tail, never a committed m
     assert.deepEqual(view.path, [...committed.map((m) => m.id), cut.id]);
     await client2.api.chat.setConfig({ sessionId: session.id, sampling: { maxTokens: 6 } });
     const again = await client2.api.chat.send({ sessionId: session.id, content: 'still there?' });
-    const done = await nextEvent<{ message: ChatMessage }>(client2, 'chat.message', (p) => p.message.id === again.assistantMessage.id && p.message.status !== 'streaming');
+    const done = await nextEvent<{ message: ChatMessage }>(
+      client2,
+      'chat.message',
+      (p) => p.message.id === again.assistantMessage.id && p.message.status !== 'streaming',
+    );
     assert.equal(done.message.status, 'complete');
   } finally {
     client2.close();

@@ -53,7 +53,11 @@ test('a PDF, a DOCX and an HTML page dropped anywhere are read, listed and summa
   page = await openApp(browser, host, { hash: '#/chat' });
   await dropFiles(page, [
     { name: 'columns.pdf', bytes: await twoColumnPdf(10), type: 'application/pdf' },
-    { name: 'notes.docx', bytes: await docx('Meeting notes', [sentences(3, 5), sentences(3, 6)]), type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
+    {
+      name: 'notes.docx',
+      bytes: await docx('Meeting notes', [sentences(3, 5), sentences(3, 6)]),
+      type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    },
     { name: 'article.html', bytes: articleHtml('Harbor news', [sentences(4, 8), sentences(4, 9)]), type: 'text/html' },
   ]);
   // The drop opens the Files screen on the first document, whose summary is running or done.
@@ -66,7 +70,10 @@ test('a PDF, a DOCX and an HTML page dropped anywhere are read, listed and summa
   const pdfText = (await api.api.documents.get({ id: pdf.id })).text;
   assert.ok(pdfText.indexOf('LEFT-10 ') < pdfText.indexOf('RIGHT-1 '), 'the left column is read before the right one');
   await page.getByTestId('document-row').filter({ hasText: 'columns.pdf' }).click();
-  await page.getByTestId('document-warnings').getByText(/two columns/).waitFor();
+  await page
+    .getByTestId('document-warnings')
+    .getByText(/two columns/)
+    .waitFor();
   await page.getByTestId('summary-view').waitFor();
   await page.screenshot({ path: join(shots, 'files-summarizing.png') });
   await page.locator('[data-testid="summary-view"] [data-testid="run-bar"][data-status="complete"]').waitFor({ timeout: 600_000 });
@@ -99,6 +106,9 @@ test('a long document goes map-reduce: the chunk count is shown and each chunk g
 test('a password-protected PDF gets its message and nothing is stored', async () => {
   const before = (await api.api.documents.list()).length;
   await dropFiles(page, [{ name: 'secret.pdf', bytes: await encryptedPdf(), type: 'application/pdf' }]);
-  await page.getByTestId('drop-error').getByText(/secret\.pdf is password-protected/).waitFor();
+  await page
+    .getByTestId('drop-error')
+    .getByText(/secret\.pdf is password-protected/)
+    .waitFor();
   assert.equal((await api.api.documents.list()).length, before);
 });

@@ -37,7 +37,14 @@ after(async () => {
   await host?.stop();
 });
 
-const good = WORDS.map((w, i) => JSON.stringify({ messages: [{ role: 'user', content: `what about ${w} ${i % 2 ? 'now' : 'then'}` }, { role: 'assistant', content: ANSWER }] })).join('\n');
+const good = WORDS.map((w, i) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `what about ${w} ${i % 2 ? 'now' : 'then'}` },
+      { role: 'assistant', content: ANSWER },
+    ],
+  }),
+).join('\n');
 const bad = `${JSON.stringify({ prompt: 'fine', completion: 'ok' })}\n{"prompt": "broken"\n${JSON.stringify({ prompt: 'empty', completion: '' })}\n`;
 
 async function setNumber(page: Page, label: string, value: number) {
@@ -51,11 +58,15 @@ async function chatReply(page: Page, text: string): Promise<string> {
   const box = page.getByLabel('Message', { exact: true });
   await box.fill(text);
   await box.press('Enter');
-  const h = await page.waitForFunction((n) => {
-    const all = [...document.querySelectorAll('[data-testid="message-assistant"]')];
-    const last = all.at(-1);
-    return all.length > n && last && last.getAttribute('data-status') !== 'streaming' ? last.getAttribute('data-message-id') : null;
-  }, before, { timeout: 120_000 });
+  const h = await page.waitForFunction(
+    (n) => {
+      const all = [...document.querySelectorAll('[data-testid="message-assistant"]')];
+      const last = all.at(-1);
+      return all.length > n && last && last.getAttribute('data-status') !== 'streaming' ? last.getAttribute('data-message-id') : null;
+    },
+    before,
+    { timeout: 120_000 },
+  );
   const id = (await h.jsonValue()) as string;
   const sessionId = (await api.api.sessions.list())[0].id;
   return (await api.api.chat.get({ sessionId })).messages.find((m) => m.id === id)!.content;
@@ -64,14 +75,18 @@ async function chatReply(page: Page, text: string): Promise<string> {
 test('import (bad, then good), train with the live chart, export, chat with the adapter', async () => {
   const page = await openApp(browser, host, { viewport: { width: 1024, height: 700 } });
   await goToScreen(page, 'datasets');
-  await page.getByTestId('dataset-import-input').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(bad) });
+  await page
+    .getByTestId('dataset-import-input')
+    .setInputFiles({ name: 'bad.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(bad) });
   const alert = page.getByTestId('dataset-import-error');
   await alert.getByText('Nothing was imported').waitFor();
   await alert.getByText('line 2: not valid JSON', { exact: false }).waitFor();
   await alert.getByText('line 3: the answer is empty').waitFor();
   assert.deepEqual(await api.api.datasets.list({}), [], 'a bad file adds nothing');
 
-  await page.getByTestId('dataset-import-input').setInputFiles({ name: 'water.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(good) });
+  await page
+    .getByTestId('dataset-import-input')
+    .setInputFiles({ name: 'water.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(good) });
   await page.getByTestId('dataset-item').getByText('water').waitFor();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="dataset-row"]').length === 12);
   const [ds] = await api.api.datasets.list({});
@@ -94,7 +109,9 @@ test('import (bad, then good), train with the live chart, export, chat with the 
   await page.getByTestId('run-status').getByText('Training').waitFor();
   // the chart grows while it trains
   const points = () => page.getByTestId('chart-loss').locator('[data-points]').getAttribute('data-points').then(Number);
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-loss"] [data-points]')?.getAttribute('data-points')) >= 3);
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid="chart-loss"] [data-points]')?.getAttribute('data-points')) >= 3,
+  );
   const mid = await points();
   await page.getByTestId('run-status').getByText('Completed').waitFor({ timeout: 300_000 });
   const end = await points();

@@ -10,7 +10,7 @@ import { inspectFixture, jobResult, openInspect, paintedPixels, SCREENSHOTS as S
 
 const fx = inspectFixture();
 
-test('gradients: prompt and target in, per-layer chart and attribution strip drawn with the API\'s numbers', async () => {
+test("gradients: prompt and target in, per-layer chart and attribution strip drawn with the API's numbers", async () => {
   const page = await openApp(fx.browser, fx.host);
   const api = connectApi(fx.host);
   try {
@@ -41,8 +41,14 @@ test('gradients: prompt and target in, per-layer chart and attribution strip dra
     assert.ok((await paintedPixels(page, 'grad-residual')) > 1000);
     // attribution strip over every token, values = API grad × input
     const strip = page.getByTestId('grad-attribution');
-    assert.deepEqual(JSON.parse((await strip.getAttribute('data-values'))!), r.attribution.map((a) => a.gradXInput));
-    assert.deepEqual(JSON.parse((await strip.getAttribute('data-tokens'))!), r.tokens.map((t) => t.text));
+    assert.deepEqual(
+      JSON.parse((await strip.getAttribute('data-values'))!),
+      r.attribution.map((a) => a.gradXInput),
+    );
+    assert.deepEqual(
+      JSON.parse((await strip.getAttribute('data-tokens'))!),
+      r.tokens.map((t) => t.text),
+    );
     assert.ok((await paintedPixels(page, 'grad-attribution')) > 500);
     // per-tensor table: the largest gradient first, with the API's number
     const top = [...r.perTensor].sort((a, b) => b.gradNorm - a.gradNorm)[0];
@@ -51,13 +57,21 @@ test('gradients: prompt and target in, per-layer chart and attribution strip dra
     const flags = page.getByTestId('grad-flags');
     const flagged = r.gelu.filter((g) => g.flagged).length + r.heads.filter((h) => h.flagged).length;
     assert.equal(await flags.locator('li[data-flag]').count(), flagged);
-    if (flagged > 0) await flags.getByText(/stop learning|stops learning/).first().waitFor();
+    if (flagged > 0)
+      await flags
+        .getByText(/stop learning|stops learning/)
+        .first()
+        .waitFor();
     await page.screenshot({ path: join(SHOTS, 'inspect-gradients.png'), fullPage: true });
 
     // a model file that is not GGUF: a clear error in the UI, and the app stays usable
     await page.getByTestId('inspect-model-path').fill(join(repoRoot, 'package.json'));
     await page.getByRole('button', { name: 'Compute gradients' }).click();
-    await page.getByTestId('grad-job').getByRole('alert').getByText(/cannot load/).waitFor();
+    await page
+      .getByTestId('grad-job')
+      .getByRole('alert')
+      .getByText(/cannot load/)
+      .waitFor();
     assert.deepEqual(pageErrors(page), []);
   } finally {
     api.close();

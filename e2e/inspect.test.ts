@@ -8,13 +8,21 @@ import type { AttentionMap } from '../electron/core/api/inspect.ts';
 import { connectApi } from './support/api.ts';
 import { openApp, pageErrors } from './support/browser.ts';
 import {
-  dataValues, inspectFixture, inspectInUi, jobResult, jobSnapshot, openInspect, paintedPixels, SCREENSHOTS as SHOTS, shownActivations,
+  dataValues,
+  inspectFixture,
+  inspectInUi,
+  jobResult,
+  jobSnapshot,
+  openInspect,
+  paintedPixels,
+  SCREENSHOTS as SHOTS,
+  shownActivations,
 } from './support/inspect.ts';
 
 const fx = inspectFixture();
 const PROMPT = 'The quick brown fox jumps over the lazy dog. The dog wakes up and the fox';
 
-test('activations: the heatmap is drawn with the API\'s numbers, the logit-lens table is filled with decoded tokens, attention maps show the window', async () => {
+test("activations: the heatmap is drawn with the API's numbers, the logit-lens table is filled with decoded tokens, attention maps show the window", async () => {
   const page = await openApp(fx.browser, fx.host);
   const api = connectApi(fx.host);
   try {
@@ -37,13 +45,18 @@ test('activations: the heatmap is drawn with the API\'s numbers, the logit-lens 
     await page.screenshot({ path: join(SHOTS, 'inspect-activations.png'), fullPage: true });
 
     // exports: the chart as a PNG file, its data as CSV with the API's numbers
-    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save Residual stream norm as PNG' }).click()]);
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save Residual stream norm as PNG' }).click(),
+    ]);
     assert.equal(png.suggestedFilename(), 'residual-norms.png');
     const pngBytes = readFileSync((await png.path())!);
     assert.deepEqual([...pngBytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const frame = page.getByRole('region', { name: 'Residual stream norm' });
     const [csv] = await Promise.all([page.waitForEvent('download'), frame.getByRole('button', { name: 'CSV' }).click()]);
-    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\r\n');
+    const lines = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split('\r\n');
     assert.equal(lines.length, apiRun.model.layers + 2);
     assert.deepEqual(lines[2].split(',').slice(1).map(Number), apiRun.residualNorms[1]);
 
@@ -73,7 +86,7 @@ test('activations: the heatmap is drawn with the API\'s numbers, the logit-lens 
     const map: AttentionMap = await api.api.inspect.attention({ runId: uiRun.runId, layer: 0, head: 0 });
     assert.ok(map.sliding);
     assert.deepEqual(await dataValues(page, 'attention-map'), Array.from(map.data));
-    assert.equal(map.data[(T - 1) * T + 0], 0, 'the first token is outside the last query\'s window');
+    assert.equal(map.data[(T - 1) * T + 0], 0, "the first token is outside the last query's window");
     assert.ok((await paintedPixels(page, 'attention-map')) > 2000);
     await page.getByTestId('attention-heads').locator('canvas').first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'inspect-attention-local.png'), fullPage: true });
@@ -93,7 +106,7 @@ test('activations: the heatmap is drawn with the API\'s numbers, the logit-lens 
   }
 });
 
-test('interventions: ablating a head changes the shown probabilities, and they equal the engine\'s API result', async () => {
+test("interventions: ablating a head changes the shown probabilities, and they equal the engine's API result", async () => {
   const page = await openApp(fx.browser, fx.host);
   const api = connectApi(fx.host);
   try {
@@ -107,9 +120,15 @@ test('interventions: ablating a head changes the shown probabilities, and they e
     await table.waitFor();
 
     const T = uiRun.tokens.length;
-    const apiResult = await jobResult(api, api.api.inspect.intervene({
-      runId: uiRun.runId, position: T - 1, topK: 10, interventions: [{ kind: 'head', layer: 5, head: 1, scale: 0 }],
-    }));
+    const apiResult = await jobResult(
+      api,
+      api.api.inspect.intervene({
+        runId: uiRun.runId,
+        position: T - 1,
+        topK: 10,
+        interventions: [{ kind: 'head', layer: 5, head: 1, scale: 0 }],
+      }),
+    );
     const rows = table.locator('tbody tr');
     assert.equal(await rows.count(), apiResult.changes.length);
     let moved = 0;
@@ -151,8 +170,14 @@ test('compare: two prompts side by side, similarity per layer from the API', asy
     await page.getByTestId('compare-b').fill('a dog sat on the rug');
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await page.getByTestId('compare-heatmap-B').locator('canvas').waitFor();
-    const r = await jobResult(api, api.api.inspect.compare({ modelPath: fx.modelPath, promptA: 'a cat sat on the mat', promptB: 'a dog sat on the rug', topK: 10 }));
-    assert.deepEqual(await dataValues(page, 'compare-similarity'), [r.similarity.map((s) => s.cosineLast), r.similarity.map((s) => s.cosineMean)]);
+    const r = await jobResult(
+      api,
+      api.api.inspect.compare({ modelPath: fx.modelPath, promptA: 'a cat sat on the mat', promptB: 'a dog sat on the rug', topK: 10 }),
+    );
+    assert.deepEqual(await dataValues(page, 'compare-similarity'), [
+      r.similarity.map((s) => s.cosineLast),
+      r.similarity.map((s) => s.cosineMean),
+    ]);
     assert.deepEqual(await dataValues(page, 'compare-heatmap-A'), r.a.residualNorms.flat());
     assert.ok((await paintedPixels(page, 'compare-heatmap-A')) > 500);
     await page.screenshot({ path: join(SHOTS, 'inspect-compare.png'), fullPage: true });
@@ -179,7 +204,10 @@ test('a long prompt (≥ 512 tokens) is inspected; the UI cancels a run in the e
     await page.getByRole('button', { name: 'Inspect', exact: true }).click();
     await page.getByTestId('inspect-job').getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('inspect-job').getByText('Cancelled.').waitFor();
-    const job = fx.host.core.jobs.list().filter((j) => j.kind === 'inspect.run').at(-1)!;
+    const job = fx.host.core.jobs
+      .list()
+      .filter((j) => j.kind === 'inspect.run')
+      .at(-1)!;
     assert.equal(fx.host.core.jobs.list().filter((j) => j.kind === 'inspect.run').length, runsBefore + 1);
     assert.equal(job.state, 'cancelled');
     // the previous run is still shown, and the engine answers the next request

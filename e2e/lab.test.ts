@@ -49,9 +49,15 @@ test('speed lab: llama.cpp on the CPU with 1 and 2 threads, both in the chart wi
   const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
   assert.deepEqual(labels, ['llama.cpp CPU · 1 thread', 'llama.cpp CPU · 2 threads']);
 
-  const [run] = host.core.jobs.list().filter((j) => j.kind === 'lab.speedRun' && j.state === 'done').map((j) => j.result as SpeedRun);
+  const [run] = host.core.jobs
+    .list()
+    .filter((j) => j.kind === 'lab.speedRun' && j.state === 'done')
+    .map((j) => j.result as SpeedRun);
   assert.ok(run, 'the speed run finished');
-  const drawn = await rows.nth(1).locator('rect').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+  const drawn = await rows
+    .nth(1)
+    .locator('rect')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
   const r2 = run.results[1];
   assert.deepEqual(drawn, [...r2.prefill.map((p) => p.tokensPerSecond), r2.decodeTokensPerSecond]);
   assert.ok(drawn.every((v) => v > 0));
@@ -60,12 +66,24 @@ test('speed lab: llama.cpp on the CPU with 1 and 2 threads, both in the chart wi
 
 test('embeddings: a similarity matrix for four texts, drawn with the numbers the API gives', async () => {
   await page.getByTestId('lab-tab-embeddings').click();
-  const texts = ['The cat sat on the mat.', 'A cat was sitting on a rug.', 'Stock prices fell sharply today.', 'Investors sold shares after the earnings report.'];
+  const texts = [
+    'The cat sat on the mat.',
+    'A cat was sitting on a rug.',
+    'Stock prices fell sharply today.',
+    'Investors sold shares after the earnings report.',
+  ];
   await page.getByTestId('embedding-texts').fill(texts.join('\n'));
   await page.getByTestId('embedding-run').click();
   const cells = page.getByTestId('similarity-cell');
   await cells.nth(15).waitFor();
-  const shown = await cells.evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-i')), Number(e.getAttribute('data-j')), Number(e.getAttribute('data-value')), e.textContent]));
+  const shown = await cells.evaluateAll((els) =>
+    els.map((e) => [
+      Number(e.getAttribute('data-i')),
+      Number(e.getAttribute('data-j')),
+      Number(e.getAttribute('data-value')),
+      e.textContent,
+    ]),
+  );
   const api = connectApi(host);
   const want = await api.api.lab.similarity({ texts, method: { kind: 'llama' } });
   assert.equal(want.cached, 4, 'the UI computed and stored these vectors');
@@ -98,8 +116,19 @@ test('when the stored check of a model failed, the inspectors say so on their ow
   assert.ok(stored);
   // Record a failing check of the same file as a perturbed engine would produce it (run.test.ts makes a real one).
   const failing = structuredClone(stored.result);
-  failing.verdict = { ok: false, headline: 'Our engine DISAGREES with llama.cpp on this model, first at prompt 1, position 3.', details: [], firstFailure: { prompt: 0, position: 3, reason: 'test' } };
-  new ChecksStore(host.core.db).add({ modelId: stored.modelId, modelPath: stored.modelPath, modelName: stored.modelName, quantization: stored.quantization, result: failing });
+  failing.verdict = {
+    ok: false,
+    headline: 'Our engine DISAGREES with llama.cpp on this model, first at prompt 1, position 3.',
+    details: [],
+    firstFailure: { prompt: 0, position: 3, reason: 'test' },
+  };
+  new ChecksStore(host.core.db).add({
+    modelId: stored.modelId,
+    modelPath: stored.modelPath,
+    modelName: stored.modelName,
+    quantization: stored.quantization,
+    result: failing,
+  });
   host.core.events.publish('lab.checkStored', { modelPath: stored.modelPath, ok: false });
   await goToScreen(page, 'inspect');
   await page.getByTestId('inspect-model-path').fill(stored.modelPath);

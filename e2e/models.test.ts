@@ -39,14 +39,15 @@ let hubOrigin = '';
 function hubHandler(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url!, 'http://x');
   const sha = createHash('sha256').update(modelBytes).digest('hex');
-  const listing = (name: string, oid: string) => JSON.stringify([
-    { type: 'file', path: 'README.md', size: 12 },
-    { type: 'file', path: name, size: modelBytes.length, lfs: { oid, size: modelBytes.length } },
-  ]);
+  const listing = (name: string, oid: string) =>
+    JSON.stringify([
+      { type: 'file', path: 'README.md', size: 12 },
+      { type: 'file', path: name, size: modelBytes.length, lfs: { oid, size: modelBytes.length } },
+    ]);
   if (url.pathname === '/api/models/glassbox-test/tiny-gemma3/tree/main') return res.end(listing('tiny-gemma3-Q8_0.gguf', sha));
   if (url.pathname === '/api/models/glassbox-test/bad-hash/tree/main') return res.end(listing('bad-hash-Q8_0.gguf', 'f'.repeat(64)));
   const m = /^\/glassbox-test\/[\w-]+\/resolve\/main\/([\w.-]+\.gguf)$/.exec(url.pathname);
-  if (!m) return (res.statusCode = 404), res.end('not found');
+  if (!m) return ((res.statusCode = 404), res.end('not found'));
   const start = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
   const body = modelBytes.subarray(start);
   res.writeHead(start > 0 ? 206 : 200, {
@@ -112,11 +113,20 @@ test('an empty library offers Gemma 3 270M IT Q8_0; importing a GGUF by path lis
   await page.getByTestId('default-download').getByText(o.uri).waitFor();
 
   await importPath(modelPath);
-  await importMessage().getByText(/^Added /).waitFor();
+  await importMessage()
+    .getByText(/^Added /)
+    .waitFor();
   await rows().first().waitFor();
   const listed = await host.core.dispatch('models.list', {});
   assert.ok(listed.ok);
-  const [m] = listed.value as { id: string; name: string; architecture: string; quantization: string; parameterCount: number; contextLength: number | null }[];
+  const [m] = listed.value as {
+    id: string;
+    name: string;
+    architecture: string;
+    quantization: string;
+    parameterCount: number;
+    contextLength: number | null;
+  }[];
   assert.equal(m.architecture, 'gemma3');
   assert.equal(m.quantization, 'Q8_0');
   const row = rows().first();
@@ -157,7 +167,9 @@ test('a file dropped in the browser: it says to type the path, as the browser hi
     dt.items.add(new File(['GGUF'], 'dropped.gguf'));
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   });
-  await importMessage().getByText(/does not tell Glassbox where "dropped\.gguf" is on disk/).waitFor();
+  await importMessage()
+    .getByText(/does not tell Glassbox where "dropped\.gguf" is on disk/)
+    .waitFor();
 });
 
 test('choose the active model: the row says active and the status bar names it', async () => {
@@ -174,10 +186,7 @@ test('download by hf: URI with progress, pause and resume; the sha256 is checked
   await page.getByRole('button', { name: 'Download', exact: true }).last().click();
   const dl = page.getByTestId('download-row').filter({ hasText: 'tiny-gemma3-Q8_0.gguf' });
   const bar = dl.getByRole('progressbar');
-  await page.waitForFunction(
-    (el) => Number(el?.getAttribute('aria-valuenow') ?? 0) >= 40,
-    await bar.elementHandle(),
-  );
+  await page.waitForFunction((el) => Number(el?.getAttribute('aria-valuenow') ?? 0) >= 40, await bar.elementHandle());
   await page.screenshot({ path: join(shots, 'models-download-light.png') });
   await dl.getByRole('button', { name: 'Pause tiny-gemma3-Q8_0.gguf' }).click();
   await page.locator('[data-testid="download-row"][data-state="paused"]').waitFor();
@@ -196,7 +205,10 @@ test('download by hf: URI with progress, pause and resume; the sha256 is checked
   await page.getByRole('button', { name: 'Download', exact: true }).last().click();
   const bad = page.getByTestId('download-row').filter({ hasText: 'bad-hash-Q8_0.gguf' });
   await bad.and(page.locator('[data-state="failed"]')).waitFor();
-  await bad.getByRole('alert').getByText(/sha256/i).waitFor();
+  await bad
+    .getByRole('alert')
+    .getByText(/sha256/i)
+    .waitFor();
 
   // Cancel mid-way: the partial file goes away.
   gate.set(false);
@@ -206,7 +218,10 @@ test('download by hf: URI with progress, pause and resume; the sha256 is checked
   await page.waitForFunction((el) => Number(el?.getAttribute('aria-valuenow') ?? 0) > 0, await c.getByRole('progressbar').elementHandle());
   await c.getByRole('button', { name: 'Cancel cancel-me.gguf' }).click();
   await c.and(page.locator('[data-state="cancelled"]')).waitFor();
-  assert.deepEqual(readdirSync(host.core.paths.modelsDir).filter((f) => f.includes('cancel-me')), []);
+  assert.deepEqual(
+    readdirSync(host.core.paths.modelsDir).filter((f) => f.includes('cancel-me')),
+    [],
+  );
   assert.equal(await rows().count(), 2);
   gate.set(true);
 });
@@ -215,7 +230,9 @@ test('remove a model from the library', async () => {
   // A model of its own to remove, so this does not depend on the download above.
   const nano = (await ensureTestModels()).nano;
   await importPath(nano);
-  await importMessage().getByText(/^Added /).waitFor();
+  await importMessage()
+    .getByText(/^Added /)
+    .waitFor();
   const count = await rows().count();
   const listed = await host.core.dispatch('models.list', {});
   assert.ok(listed.ok);

@@ -31,7 +31,9 @@ after(async () => {
   await host?.stop();
 });
 
-const CSV = ['text,label', '"I love it, truly",positive', 'Awful and slow,negative', 'It is a box,neutral', 'Great value,positive'].join('\n');
+const CSV = ['text,label', '"I love it, truly",positive', 'Awful and slow,negative', 'It is a box,neutral', 'Great value,positive'].join(
+  '\n',
+);
 
 test('a tagging batch returns only valid labels and shows accuracy against the gold labels', async () => {
   page = await openApp(browser, host, { hash: '#/playground/tag' });
@@ -79,7 +81,8 @@ test('compare shows two configurations side by side with tokens, time and tokens
   await page.locator('[data-testid="run-bar"][data-status="complete"]').waitFor({ timeout: 600_000 });
   assert.equal(await page.getByTestId('compare-column').count(), 2);
   assert.equal(await page.locator('[data-testid="compare-cell"][data-status="done"]').count(), 2);
-  for (const s of await page.getByTestId('column-stats').allTextContents()) assert.match(s, /^\d+ tokens · \d+\.\d s · (\d+\.\d tok\/s|–)$/);
+  for (const s of await page.getByTestId('column-stats').allTextContents())
+    assert.match(s, /^\d+ tokens · \d+\.\d s · (\d+\.\d tok\/s|–)$/);
   await page.screenshot({ path: join(shots, 'playground-compare.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: join(shots, 'playground-compare-dark.png') });

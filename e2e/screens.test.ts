@@ -35,19 +35,49 @@ before(async () => {
   await api.api.models.setActive({ id: model.id });
   // A chat with a few messages, written instantly through import (no generation needed).
   const t0 = Date.now() - 60_000;
-  const tokens = (text: string) => text.split(/(?= )/).map((w, i) => ({ id: i + 10, text: w, prob: 0.6, top: [{ text: w, prob: 0.6 }], modelProb: 0.4, modelTop: [{ text: w, prob: 0.4 }] }));
-  const reply = 'Rivers form where rain and melting snow gather into streams that join on their way downhill, carving valleys over thousands of years.';
+  const tokens = (text: string) =>
+    text.split(/(?= )/).map((w, i) => ({
+      id: i + 10,
+      text: w,
+      prob: 0.6,
+      top: [{ text: w, prob: 0.6 }],
+      modelProb: 0.4,
+      modelTop: [{ text: w, prob: 0.4 }],
+    }));
+  const reply =
+    'Rivers form where rain and melting snow gather into streams that join on their way downhill, carving valleys over thousands of years.';
   const session = await api.api.chat.import({
     content: JSON.stringify({
       format: 'glassbox.chat',
       version: 1,
       session: { title: 'How do rivers form, and where does all that water finally end up?' },
-      config: { systemPrompt: 'You are a geography teacher.', sampling: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0, repeatPenalty: 1, seed: 7, maxTokens: 200 } },
+      config: {
+        systemPrompt: 'You are a geography teacher.',
+        sampling: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0, repeatPenalty: 1, seed: 7, maxTokens: 200 },
+      },
       messages: [
         { id: 'u1', parentId: null, role: 'user', content: 'How do rivers form?', status: 'complete', createdAt: t0 },
         {
-          id: 'a1', parentId: 'u1', role: 'assistant', content: reply, status: 'complete', createdAt: t0 + 1000, tokens: tokens(reply),
-          stats: { model: model.name, promptTokens: 30, generatedTokens: 24, tokensPerSecond: 41.5, timeToFirstTokenMs: 120, durationMs: 700, stopReason: 'maxTokens', contextSize: 1024, contextUsed: 54, sampling: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0, repeatPenalty: 1, seed: 7, maxTokens: 24 }, droppedTurns: 2 },
+          id: 'a1',
+          parentId: 'u1',
+          role: 'assistant',
+          content: reply,
+          status: 'complete',
+          createdAt: t0 + 1000,
+          tokens: tokens(reply),
+          stats: {
+            model: model.name,
+            promptTokens: 30,
+            generatedTokens: 24,
+            tokensPerSecond: 41.5,
+            timeToFirstTokenMs: 120,
+            durationMs: 700,
+            stopReason: 'maxTokens',
+            contextSize: 1024,
+            contextUsed: 54,
+            sampling: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0, repeatPenalty: 1, seed: 7, maxTokens: 24 },
+            droppedTurns: 2,
+          },
         },
       ],
     }),

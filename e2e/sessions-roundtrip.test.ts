@@ -83,7 +83,10 @@ test('an open page reconnects when the host comes back on the same port, and rel
     const page = await openApp(browser, first);
     await page.getByText('No chats yet.').waitFor();
     await first.kill9();
-    await page.getByTestId('status-connection').getByText(/^Disconnected · reconnecting…$/).waitFor();
+    await page
+      .getByTestId('status-connection')
+      .getByText(/^Disconnected · reconnecting…$/)
+      .waitFor();
     // Nothing stale is shown as current while the host is away (issue 11, item 8).
     await page.getByTestId('status-model').getByText('unknown (disconnected)').waitFor();
     await page.getByTestId('status-backend').getByText('unknown (disconnected)').waitFor();
@@ -91,7 +94,9 @@ test('an open page reconnects when the host comes back on the same port, and rel
 
     // While it is down, another client would have written to the same database: simulate with SQLite.
     const writer = new Database(db);
-    writer.prepare('INSERT INTO chat_sessions (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)').run('s-offline', 'Written while the host was down', 1, 1);
+    writer
+      .prepare('INSERT INTO chat_sessions (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)')
+      .run('s-offline', 'Written while the host was down', 1, 1);
     writer.close();
 
     const second = await spawnHostProcess({ dataDir: dir.path, db, token, port: first.port });

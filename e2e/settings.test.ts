@@ -81,7 +81,12 @@ test('override threads and backend: applied, reported, and kept after a reload',
   // A backend this machine may not have: whatever happens is shown as the core says it.
   await card.getByLabel('Backend', { exact: true }).selectOption('cuda');
   await card.getByRole('button', { name: 'Apply' }).click();
-  await page.locator('[aria-label="Backend"] :is([role="alert"], [data-testid="backend-fallback"]), [aria-label="Backend"] [data-testid="backend-name"]:text-is("cuda")').first().waitFor();
+  await page
+    .locator(
+      '[aria-label="Backend"] :is([role="alert"], [data-testid="backend-fallback"]), [aria-label="Backend"] [data-testid="backend-name"]:text-is("cuda")',
+    )
+    .first()
+    .waitFor();
   const after = await report();
   if (after.name !== 'cuda') {
     assert.ok(after.fallbackReason, 'not getting CUDA comes with a reason');

@@ -38,8 +38,14 @@ test('every screen opens from the sidebar and says what it holds', async () => {
     }
   }
   // The status bar is filled from system.status (what it says depends on whether a model is loaded).
-  await page.getByTestId('status-model').getByText(/^Model: .+/).waitFor();
-  await page.getByTestId('status-backend').getByText(/^Backend: .+/).waitFor();
+  await page
+    .getByTestId('status-model')
+    .getByText(/^Model: .+/)
+    .waitFor();
+  await page
+    .getByTestId('status-backend')
+    .getByText(/^Backend: .+/)
+    .waitFor();
   await page.getByTestId('status-worker-model').waitFor();
   assert.deepEqual(csp, []);
   assert.deepEqual(pageErrors(page), []);

@@ -57,9 +57,6 @@ export function selectBackend(m: MachineFacts): Selection {
   const chosen = candidates.find((c) => c.usable)!;
   const skipped = candidates.filter((c) => c !== chosen && candidates.indexOf(c) < candidates.indexOf(chosen));
   const label = { metal: 'Metal', cuda: 'CUDA', vulkan: 'Vulkan', cpu: 'CPU' }[chosen.backend];
-  const summary =
-    skipped.length === 0
-      ? `${label} (${chosen.reason})`
-      : `${label} — ${skipped.map((s) => s.reason).join(', ')}`;
+  const summary = skipped.length === 0 ? `${label} (${chosen.reason})` : `${label} — ${skipped.map((s) => s.reason).join(', ')}`;
   return { selected: chosen.backend, candidates, summary };
 }

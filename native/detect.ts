@@ -16,6 +16,10 @@ export function detectMachine(env: NodeJS.ProcessEnv = process.env): MachineFact
         ? anyExists(['/proc/driver/nvidia/version', ...libDirs.map((d) => join(d, 'libcuda.so.1'))])
         : false;
   const hasVulkan =
-    platform === 'win32' ? anyExists([join(sys32, 'vulkan-1.dll')]) : platform === 'linux' ? anyExists(libDirs.map((d) => join(d, 'libvulkan.so.1'))) : false;
+    platform === 'win32'
+      ? anyExists([join(sys32, 'vulkan-1.dll')])
+      : platform === 'linux'
+        ? anyExists(libDirs.map((d) => join(d, 'libvulkan.so.1')))
+        : false;
   return { platform, arch: process.arch, hasCuda, hasVulkan };
 }

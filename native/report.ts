@@ -10,11 +10,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const machine = detectMachine();
 const selection = selectBackend(machine);
 
-console.log(`machine: ${machine.platform} ${machine.arch}; NVIDIA driver: ${machine.hasCuda ? 'yes' : 'no'}; Vulkan loader: ${machine.hasVulkan ? 'yes' : 'no'}`);
+console.log(
+  `machine: ${machine.platform} ${machine.arch}; NVIDIA driver: ${machine.hasCuda ? 'yes' : 'no'}; Vulkan loader: ${machine.hasVulkan ? 'yes' : 'no'}`,
+);
 console.log(`expected backend: ${selection.summary}\n`);
 for (const c of selection.candidates) {
   const installed = c.binaryPackages.map((p) => `${p}${existsSync(join(root, 'node_modules', p)) ? ' (installed)' : ' (not installed)'}`);
-  console.log(`  ${c.backend === selection.selected ? '→' : ' '} ${c.backend.padEnd(6)} ${c.usable ? 'usable  ' : 'skipped '} ${c.reason}\n             ${installed.join('\n             ')}`);
+  console.log(
+    `  ${c.backend === selection.selected ? '→' : ' '} ${c.backend.padEnd(6)} ${c.usable ? 'usable  ' : 'skipped '} ${c.reason}\n             ${installed.join('\n             ')}`,
+  );
 }
 
 if (process.argv.includes('--probe')) {

@@ -22,7 +22,9 @@ const WORKER_URL = /new URL\(\s*(['"])(\.\/[\w./-]+\.mjs)\1\s*,\s*import\.meta\.
 
 /** The bundle name of a worker file: its path under electron/core with dashes (two pools' `worker.mjs` never collide). */
 export function workerBundleName(file) {
-  const rel = relative(join(root, 'electron', 'core'), file).split(sep).join('/');
+  const rel = relative(join(root, 'electron', 'core'), file)
+    .split(sep)
+    .join('/');
   return rel.replace(/\//g, '-');
 }
 
@@ -55,8 +57,21 @@ function workerAssets(found, format) {
 export async function buildElectron(dir = outdir) {
   const workers = new Map();
   await Promise.all([
-    build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: join(dir, 'main.cjs'), format: 'cjs', external, plugins: [workerAssets(workers, 'cjs')] }),
-    build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: join(dir, 'preload.cjs'), format: 'cjs', external: ['electron'] }),
+    build({
+      ...common,
+      entryPoints: ['electron/main/main.ts'],
+      outfile: join(dir, 'main.cjs'),
+      format: 'cjs',
+      external,
+      plugins: [workerAssets(workers, 'cjs')],
+    }),
+    build({
+      ...common,
+      entryPoints: ['electron/preload/preload.ts'],
+      outfile: join(dir, 'preload.cjs'),
+      format: 'cjs',
+      external: ['electron'],
+    }),
     build({
       ...common,
       entryPoints: ['electron/core/workers/worker-main.ts'],
@@ -65,7 +80,9 @@ export async function buildElectron(dir = outdir) {
       external,
       plugins: [workerAssets(workers, 'esm')],
       // Bundled CommonJS dependencies may call require(); give ESM one.
-      banner: { js: "import { createRequire as __glassboxCreateRequire } from 'node:module'; const require = __glassboxCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __glassboxCreateRequire } from 'node:module'; const require = __glassboxCreateRequire(import.meta.url);",
+      },
     }),
   ]);
   // The thread-pool workers, each bundled on its own (they may import helpers) beside the bundles.

@@ -34,7 +34,12 @@ type Msg = { type: string; id?: number; ok?: boolean; value?: any; error?: { mes
 
 /** Runs the bundled process worker under plain Node and sends it requests. */
 function startBundledWorker(kind: string, env: NodeJS.ProcessEnv = {}) {
-  const child = fork(join(dir, 'worker.mjs'), ['--kind', kind], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+  const child = fork(join(dir, 'worker.mjs'), ['--kind', kind], {
+    execArgv: [],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
+  });
   const messages: Msg[] = [];
   child.on('message', (m) => messages.push(m as Msg));
   const waitFor = (pred: (m: Msg) => boolean) =>

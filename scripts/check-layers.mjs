@@ -56,7 +56,9 @@ function layerOf(file) {
 /** Repo-relative path a relative specifier points at, or null for packages. */
 function target(file, spec) {
   if (!spec.startsWith('.')) return null;
-  return relative(repoRoot, resolve(repoRoot, dirname(file), spec)).split(sep).join('/');
+  return relative(repoRoot, resolve(repoRoot, dirname(file), spec))
+    .split(sep)
+    .join('/');
 }
 
 // The one piece of test support that ships: the random-weight generator behind the first run's demo
@@ -96,7 +98,8 @@ export function checkSource(file, source) {
   for (const spec of importsOf(source)) {
     const to = target(file, spec);
     if (isTest) {
-      if ((layer === 'core' || layer === 'api' || layer === 'engine') && isElectron(spec)) bad(spec, 'core tests run in plain Node, where Electron cannot load');
+      if ((layer === 'core' || layer === 'api' || layer === 'engine') && isElectron(spec))
+        bad(spec, 'core tests run in plain Node, where Electron cannot load');
       else if (layer === 'engine' && to && engineBan(to)) bad(spec, engineBan(to));
       continue;
     }
@@ -104,7 +107,10 @@ export function checkSource(file, source) {
       case 'api':
         if (spec === 'zod') break;
         if (to && to.startsWith('electron/core/api/')) break;
-        bad(spec, 'the API contract is bundled into the renderer: use only zod and other files in electron/core/api/ (move shared types here)');
+        bad(
+          spec,
+          'the API contract is bundled into the renderer: use only zod and other files in electron/core/api/ (move shared types here)',
+        );
         break;
       case 'engine':
         if (to && engineBan(to)) {
@@ -113,9 +119,14 @@ export function checkSource(file, source) {
         }
       // falls through: everything else the core may not do, the engine may not do either
       case 'core':
-        if (isElectron(spec)) bad(spec, 'electron/core must run without Electron (tests, headless host): inject the capability from electron/main (see WorkerSpawner in electron/core/workers/protocol.ts)');
+        if (isElectron(spec))
+          bad(
+            spec,
+            'electron/core must run without Electron (tests, headless host): inject the capability from electron/main (see WorkerSpawner in electron/core/workers/protocol.ts)',
+          );
         else if (to && DEMO_GENERATOR.test(to) && file.split(sep).join('/') === 'electron/core/llm/demo-model.ts') break;
-        else if (to && !to.startsWith('electron/core/')) bad(spec, 'core may not depend on main, preload, server or renderer: move the shared part into electron/core');
+        else if (to && !to.startsWith('electron/core/'))
+          bad(spec, 'core may not depend on main, preload, server or renderer: move the shared part into electron/core');
         else if (spec === 'react' || spec.startsWith('react-dom')) bad(spec, 'UI code belongs in renderer/src');
         break;
       case 'preload':
@@ -124,9 +135,18 @@ export function checkSource(file, source) {
         bad(spec, 'the sandboxed preload exposes the contract and nothing else: import only "electron" and electron/core/api types');
         break;
       case 'renderer':
-        if (builtins.has(spec)) bad(spec, 'the renderer runs in a browser: ask the core through the API client (renderer/src/api/client.ts) instead of using Node');
-        else if (isElectron(spec)) bad(spec, 'the renderer never talks to Electron directly: use the API client (window.glassbox is wrapped by renderer/src/api/transport-ipc.ts)');
-        else if (to && !to.startsWith('renderer/') && !to.startsWith('electron/core/api/')) bad(spec, 'from outside renderer/ only the contract (electron/core/api/) may be imported');
+        if (builtins.has(spec))
+          bad(
+            spec,
+            'the renderer runs in a browser: ask the core through the API client (renderer/src/api/client.ts) instead of using Node',
+          );
+        else if (isElectron(spec))
+          bad(
+            spec,
+            'the renderer never talks to Electron directly: use the API client (window.glassbox is wrapped by renderer/src/api/transport-ipc.ts)',
+          );
+        else if (to && !to.startsWith('renderer/') && !to.startsWith('electron/core/api/'))
+          bad(spec, 'from outside renderer/ only the contract (electron/core/api/) may be imported');
         break;
       case 'main':
       case 'server':
@@ -138,7 +158,10 @@ export function checkSource(file, source) {
   if (layer === 'core' || layer === 'api' || layer === 'engine') {
     const code = stripStrings(stripComments(source));
     const m = code.match(DOM_GLOBALS);
-    if (m) out.push(`${file}: uses the DOM global "${m[1]}" — core runs in Node: take what you need as a parameter, or put UI code in renderer/src`);
+    if (m)
+      out.push(
+        `${file}: uses the DOM global "${m[1]}" — core runs in Node: take what you need as a parameter, or put UI code in renderer/src`,
+      );
   }
   return out;
 }

@@ -22,7 +22,12 @@ test('finds every kind of import', () => {
 });
 
 test('core may not import electron, in any form, and each ban names the way out', () => {
-  for (const line of [`import { app } from 'electron';`, `const { app } = require('electron');`, `await import('electron')`, `import x from 'electron/main'`]) {
+  for (const line of [
+    `import { app } from 'electron';`,
+    `const { app } = require('electron');`,
+    `await import('electron')`,
+    `import x from 'electron/main'`,
+  ]) {
     const v = checkSource('electron/core/llm/x.ts', line);
     assert.equal(v.length, 1, line);
     assert.match(v[0], /electron\/core must run without Electron.*inject/);
@@ -33,8 +38,16 @@ test('core may not use the DOM or reach into other layers', () => {
   assert.match(checkSource('electron/core/x.ts', 'const el = document.getElementById("a");')[0], /DOM global "document"/);
   assert.match(checkSource('electron/core/x.ts', 'window.alert(1)')[0], /DOM global "window"/);
   assert.deepEqual(checkSource('electron/core/x.ts', '// the window. of opportunity\nconst a = 1;'), []);
-  assert.deepEqual(checkSource('electron/core/x.ts', 'if (T > mini.config.window) f(cfg.document.x);'), [], 'properties named like DOM globals are fine');
-  assert.deepEqual(checkSource('electron/core/x.ts', 'assert.ok(x, `prompt must exceed the window (${T} tokens)`); f("document.x");'), [], 'words in strings are fine');
+  assert.deepEqual(
+    checkSource('electron/core/x.ts', 'if (T > mini.config.window) f(cfg.document.x);'),
+    [],
+    'properties named like DOM globals are fine',
+  );
+  assert.deepEqual(
+    checkSource('electron/core/x.ts', 'assert.ok(x, `prompt must exceed the window (${T} tokens)`); f("document.x");'),
+    [],
+    'words in strings are fine',
+  );
   assert.match(checkSource('electron/core/app/x.ts', `import { x } from '../../main/window.ts';`)[0], /core may not depend on main/);
   assert.deepEqual(checkSource('electron/core/app/x.ts', `import { x } from '../store/database.ts'; import fs from 'node:fs';`), []);
 });
@@ -59,13 +72,31 @@ test('the engine is numeric only: no API contract, no worker code, nothing else 
   assert.match(checkSource('electron/core/engine/x.ts', `import { Inspector } from '../inspect/inspector.ts';`)[0], /bottom layer/);
   // engine tests are held to the same rule
   assert.equal(checkSource('electron/core/engine/x.test.ts', `import type { ModelSummary } from '../api/inspect.ts';`).length, 1);
-  assert.deepEqual(checkSource('electron/core/engine/tensor/x.test.ts', `import { matmul } from './ops.ts'; import { m } from '../../../../test-support/models.ts';`), []);
+  assert.deepEqual(
+    checkSource(
+      'electron/core/engine/tensor/x.test.ts',
+      `import { matmul } from './ops.ts'; import { m } from '../../../../test-support/models.ts';`,
+    ),
+    [],
+  );
   // still a core layer: no electron, no DOM
   assert.match(checkSource('electron/core/engine/x.ts', `import { app } from 'electron';`)[0], /electron\/core must run without Electron/);
   assert.match(checkSource('electron/core/engine/x.ts', 'document.title = "x";')[0], /DOM global/);
   // inside the engine, and packages and Node builtins, are fine; the feature may import the engine and the contract
-  assert.deepEqual(checkSource(engineFile, `import { matmul } from '../../tensor/ops.ts'; import { z } from 'zod'; import { readFileSync } from 'node:fs';`), []);
-  assert.deepEqual(checkSource('electron/core/inspect/x.ts', `import type { InspectRun } from '../api/inspect.ts'; import { loadGemma3 } from '../engine/models/gemma3/index.ts';`), []);
+  assert.deepEqual(
+    checkSource(
+      engineFile,
+      `import { matmul } from '../../tensor/ops.ts'; import { z } from 'zod'; import { readFileSync } from 'node:fs';`,
+    ),
+    [],
+  );
+  assert.deepEqual(
+    checkSource(
+      'electron/core/inspect/x.ts',
+      `import type { InspectRun } from '../api/inspect.ts'; import { loadGemma3 } from '../engine/models/gemma3/index.ts';`,
+    ),
+    [],
+  );
 });
 
 test('the check fails on a tree where the engine imports the API contract', () => {
@@ -76,10 +107,16 @@ test('the check fails on a tree where the engine imports the API contract', () =
     writeFileSync(join(root, 'electron/core/api/inspect.ts'), `import { z } from 'zod';\nexport const x = z.string();\n`);
     writeFileSync(join(root, 'electron/core/engine/models/ok.ts'), `export const n = 1;\n`);
     assert.deepEqual(checkRepo(root), [], 'a clean tree passes');
-    writeFileSync(join(root, 'electron/core/engine/models/bad.ts'), `import type { x } from '../../api/inspect.ts';\nexport const n = 2;\n`);
+    writeFileSync(
+      join(root, 'electron/core/engine/models/bad.ts'),
+      `import type { x } from '../../api/inspect.ts';\nexport const n = 2;\n`,
+    );
     const v = checkRepo(root);
     assert.equal(v.length, 1);
-    assert.match(v[0], /^electron\/core\/engine\/models\/bad\.ts: imports "\.\.\/\.\.\/api\/inspect\.ts" — the engine exports numeric APIs only/);
+    assert.match(
+      v[0],
+      /^electron\/core\/engine\/models\/bad\.ts: imports "\.\.\/\.\.\/api\/inspect\.ts" — the engine exports numeric APIs only/,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -89,17 +126,32 @@ test('renderer may not import Node builtins or electron', () => {
   assert.match(checkSource('renderer/src/x.tsx', `import { readFile } from 'node:fs/promises';`)[0], /runs in a browser.*API client/);
   assert.match(checkSource('renderer/src/x.tsx', `import path from 'path';`)[0], /runs in a browser/);
   assert.match(checkSource('renderer/src/x.tsx', `import { ipcRenderer } from 'electron';`)[0], /never talks to Electron directly/);
-  assert.match(checkSource('renderer/src/app/x.tsx', `import { x } from '../../../electron/core/store/sessions.ts';`)[0], /only the contract/);
-  assert.deepEqual(checkSource('renderer/src/app/x.tsx', `import type { X } from '../../../electron/core/api/contract.ts'; import React from 'react';`), []);
+  assert.match(
+    checkSource('renderer/src/app/x.tsx', `import { x } from '../../../electron/core/store/sessions.ts';`)[0],
+    /only the contract/,
+  );
+  assert.deepEqual(
+    checkSource('renderer/src/app/x.tsx', `import type { X } from '../../../electron/core/api/contract.ts'; import React from 'react';`),
+    [],
+  );
 });
 
 test('preload exposes the contract only', () => {
-  assert.deepEqual(checkSource('electron/preload/preload.ts', `import { contextBridge } from 'electron'; import type { GlassboxBridge } from '../core/api/bridge.ts';`), []);
+  assert.deepEqual(
+    checkSource(
+      'electron/preload/preload.ts',
+      `import { contextBridge } from 'electron'; import type { GlassboxBridge } from '../core/api/bridge.ts';`,
+    ),
+    [],
+  );
   assert.equal(checkSource('electron/preload/preload.ts', `import fs from 'node:fs';`).length, 1);
 });
 
 test('tests may use node:test and test-support, but core tests still not electron', () => {
-  assert.deepEqual(checkSource('electron/core/api/x.test.ts', `import { test } from 'node:test'; import { m } from '../../../test-support/models.ts';`), []);
+  assert.deepEqual(
+    checkSource('electron/core/api/x.test.ts', `import { test } from 'node:test'; import { m } from '../../../test-support/models.ts';`),
+    [],
+  );
   assert.equal(checkSource('electron/core/app/x.test.ts', `import { app } from 'electron';`).length, 1);
 });
 

@@ -4,11 +4,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const CANDIDATES = {
-  linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'],
-  darwin: [
-    '/Applications/Chromium.app/Contents/MacOS/Chromium',
-    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  linux: [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/snap/bin/chromium',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
   ],
+  darwin: ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'],
   win32: [
     join(process.env.PROGRAMFILES ?? 'C:\\Program Files', 'Google', 'Chrome', 'Application', 'chrome.exe'),
     join(process.env['PROGRAMFILES(X86)'] ?? 'C:\\Program Files (x86)', 'Google', 'Chrome', 'Application', 'chrome.exe'),
@@ -24,7 +27,9 @@ export function findChromium(env = process.env) {
 
 /** The one line a user reads when no browser is found. */
 export function noChromiumMessage(env = process.env) {
-  if (env.GLASSBOX_CHROMIUM) return `GLASSBOX_CHROMIUM points to ${env.GLASSBOX_CHROMIUM}, which does not exist: point it at a Chromium or Chrome executable.`;
-  const install = { darwin: 'brew install --cask chromium', win32: 'install Google Chrome' }[process.platform] ?? 'apt-get install chromium';
+  if (env.GLASSBOX_CHROMIUM)
+    return `GLASSBOX_CHROMIUM points to ${env.GLASSBOX_CHROMIUM}, which does not exist: point it at a Chromium or Chrome executable.`;
+  const install =
+    { darwin: 'brew install --cask chromium', win32: 'install Google Chrome' }[process.platform] ?? 'apt-get install chromium';
   return `The end-to-end tests need Chromium or Chrome and none was found: ${install}, or set GLASSBOX_CHROMIUM=/path/to/chrome.`;
 }

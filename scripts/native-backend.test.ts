@@ -15,7 +15,10 @@ test('Linux and Windows x64: CUDA, then Vulkan, then CPU, and the summary says w
   const vk = selectBackend({ platform: 'win32', arch: 'x64', hasCuda: false, hasVulkan: true });
   assert.equal(vk.selected, 'vulkan');
   assert.equal(vk.summary, 'Vulkan — no NVIDIA driver found');
-  assert.deepEqual(vk.candidates.find((c) => c.backend === 'cuda')!.binaryPackages, ['@node-llama-cpp/win-x64-cuda', '@node-llama-cpp/win-x64-cuda-ext']);
+  assert.deepEqual(vk.candidates.find((c) => c.backend === 'cuda')!.binaryPackages, [
+    '@node-llama-cpp/win-x64-cuda',
+    '@node-llama-cpp/win-x64-cuda-ext',
+  ]);
   const cpu = selectBackend({ platform: 'linux', arch: 'x64', hasCuda: false, hasVulkan: false });
   assert.equal(cpu.selected, 'cpu');
   assert.equal(cpu.summary, 'CPU — no NVIDIA driver found, no Vulkan loader found');

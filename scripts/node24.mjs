@@ -26,7 +26,9 @@ if (major < REQUIRED_MAJOR) {
       shell: process.platform === 'win32',
     });
     if (r.status !== 0) {
-      console.error(`Could not install Node ${REQUIRED_MAJOR}. Install it yourself (nvm install ${REQUIRED_MAJOR}, or see .nvmrc) and run again.`);
+      console.error(
+        `Could not install Node ${REQUIRED_MAJOR}. Install it yourself (nvm install ${REQUIRED_MAJOR}, or see .nvmrc) and run again.`,
+      );
       process.exit(r.status ?? 1);
     }
   }

@@ -23,7 +23,8 @@ export const electronVersion = () => JSON.parse(readFileSync(join(root, 'node_mo
  */
 export function makeStandInElectron(dir, platform) {
   rmSync(dir, { recursive: true, force: true });
-  const note = '#!/bin/sh\necho "stand-in for the Electron binary (scripts/package-dir.mjs): the app layout is real, this file is not" >&2\nexit 1\n';
+  const note =
+    '#!/bin/sh\necho "stand-in for the Electron binary (scripts/package-dir.mjs): the app layout is real, this file is not" >&2\nexit 1\n';
   const version = electronVersion();
   const executable = (path) => {
     mkdirSync(dirname(path), { recursive: true });
@@ -34,11 +35,33 @@ export function makeStandInElectron(dir, platform) {
     const contents = join(dir, 'Electron.app', 'Contents');
     mkdirSync(join(contents, 'Resources'), { recursive: true });
     executable(join(contents, 'MacOS', 'Electron'));
-    writeFileSync(join(contents, 'Info.plist'), plist({ CFBundleExecutable: 'Electron', CFBundleIdentifier: 'com.github.Electron', CFBundleName: 'Electron', CFBundleDisplayName: 'Electron', CFBundleVersion: version, CFBundleShortVersionString: version, CFBundleIconFile: 'electron.icns', CFBundlePackageType: 'APPL' }));
+    writeFileSync(
+      join(contents, 'Info.plist'),
+      plist({
+        CFBundleExecutable: 'Electron',
+        CFBundleIdentifier: 'com.github.Electron',
+        CFBundleName: 'Electron',
+        CFBundleDisplayName: 'Electron',
+        CFBundleVersion: version,
+        CFBundleShortVersionString: version,
+        CFBundleIconFile: 'electron.icns',
+        CFBundlePackageType: 'APPL',
+      }),
+    );
     for (const helper of ['Electron Helper', 'Electron Helper (GPU)', 'Electron Helper (Plugin)', 'Electron Helper (Renderer)']) {
       const hc = join(contents, 'Frameworks', `${helper}.app`, 'Contents');
       executable(join(hc, 'MacOS', helper));
-      writeFileSync(join(hc, 'Info.plist'), plist({ CFBundleExecutable: helper, CFBundleIdentifier: 'com.github.Electron.helper', CFBundleName: helper, CFBundleDisplayName: helper, CFBundleVersion: version, CFBundlePackageType: 'APPL' }));
+      writeFileSync(
+        join(hc, 'Info.plist'),
+        plist({
+          CFBundleExecutable: helper,
+          CFBundleIdentifier: 'com.github.Electron.helper',
+          CFBundleName: helper,
+          CFBundleDisplayName: helper,
+          CFBundleVersion: version,
+          CFBundlePackageType: 'APPL',
+        }),
+      );
     }
   } else {
     mkdirSync(join(dir, 'resources'), { recursive: true });
@@ -51,7 +74,9 @@ export function makeStandInElectron(dir, platform) {
 }
 
 function plist(dict) {
-  const body = Object.entries(dict).map(([k, v]) => `  <key>${k}</key>\n  <string>${v}</string>`).join('\n');
+  const body = Object.entries(dict)
+    .map(([k, v]) => `  <key>${k}</key>\n  <string>${v}</string>`)
+    .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0">\n<dict>\n${body}\n</dict>\n</plist>\n`;
 }
 
@@ -69,7 +94,13 @@ export function layoutOf(outDir, platform, arch) {
  * Runs `electron-builder --<platform> dir --<arch>` on `project` (default: this repo, which must be
  * built first: npm run build) and resolves with the unpacked app's layout.
  */
-export async function packageDir({ platform = 'linux', arch = 'x64', outDir = join(root, '.cache', 'package'), project = root, log = () => {} } = {}) {
+export async function packageDir({
+  platform = 'linux',
+  arch = 'x64',
+  outDir = join(root, '.cache', 'package'),
+  project = root,
+  log = () => {},
+} = {}) {
   const standIn = makeStandInElectron(join(outDir, `electron-stand-in-${platform}`), platform);
   const args = [
     require.resolve('electron-builder/cli.js'),

@@ -44,7 +44,9 @@ export async function rasterise(svg, sizes, chromiumPath = process.env.GLASSBOX_
     const out = new Map();
     for (const size of sizes) {
       await page.setViewportSize({ width: size, height: size });
-      await page.setContent(`<html><body style="margin:0;background:transparent"><img src="${src}" width="${size}" height="${size}" style="display:block"></body></html>`);
+      await page.setContent(
+        `<html><body style="margin:0;background:transparent"><img src="${src}" width="${size}" height="${size}" style="display:block"></body></html>`,
+      );
       await page.locator('img').evaluate((img) => img.decode());
       out.set(size, await page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } }));
     }

@@ -17,7 +17,11 @@ function pngSize(png: Buffer): [number, number] {
 test('the icons were generated from the current icon.svg', () => {
   const source = JSON.parse(readFileSync(join(resources, 'icon-source.json'), 'utf8'));
   assert.equal(source.sha256, sha256(readFileSync(join(resources, 'icon.svg'), 'utf8')), 'icon.svg changed: run npm run package:icons');
-  assert.equal(readFileSync(join(resources, '..', 'renderer', 'public', 'favicon.svg'), 'utf8'), readFileSync(join(resources, 'icon.svg'), 'utf8'), 'the favicon is the app icon');
+  assert.equal(
+    readFileSync(join(resources, '..', 'renderer', 'public', 'favicon.svg'), 'utf8'),
+    readFileSync(join(resources, 'icon.svg'), 'utf8'),
+    'the favicon is the app icon',
+  );
 });
 
 test('Linux PNGs and the 1024 px source PNG have their sizes', () => {
@@ -49,7 +53,7 @@ test('icon.icns: every entry a PNG of the size its type stands for, lengths addi
   assert.equal(icns.toString('ascii', 0, 4), 'icns');
   assert.equal(icns.readUInt32BE(4), icns.length);
   const found: [string, number][] = [];
-  for (let at = 8; at < icns.length; ) {
+  for (let at = 8; at < icns.length;) {
     const type = icns.toString('ascii', at, at + 4);
     const len = icns.readUInt32BE(at + 4);
     const [w, h] = pngSize(icns.subarray(at + 8, at + len));

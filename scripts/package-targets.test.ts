@@ -12,10 +12,31 @@ import * as asar from '@electron/asar';
 import { packageDir } from './package-dir.mjs';
 
 const LLAMA_PACKAGES = [
-  'linux-arm64', 'linux-armv7l', 'linux-riscv64', 'linux-x64', 'linux-x64-cuda', 'linux-x64-cuda-ext', 'linux-x64-vulkan',
-  'mac-arm64-metal', 'mac-x64', 'win-arm64', 'win-x64', 'win-x64-cuda', 'win-x64-cuda-ext', 'win-x64-vulkan',
+  'linux-arm64',
+  'linux-armv7l',
+  'linux-riscv64',
+  'linux-x64',
+  'linux-x64-cuda',
+  'linux-x64-cuda-ext',
+  'linux-x64-vulkan',
+  'mac-arm64-metal',
+  'mac-x64',
+  'win-arm64',
+  'win-x64',
+  'win-x64-cuda',
+  'win-x64-cuda-ext',
+  'win-x64-vulkan',
 ];
-const SQLITE_PREBUILDS = ['darwin-arm64', 'darwin-x64', 'linux-arm64', 'linux-x64', 'linuxmusl-arm64', 'linuxmusl-x64', 'win32-arm64', 'win32-x64'];
+const SQLITE_PREBUILDS = [
+  'darwin-arm64',
+  'darwin-x64',
+  'linux-arm64',
+  'linux-x64',
+  'linuxmusl-arm64',
+  'linuxmusl-x64',
+  'win32-arm64',
+  'win32-x64',
+];
 
 const work = mkdtempSync(join(tmpdir(), 'glassbox-targets-'));
 const project = join(work, 'project');
@@ -41,10 +62,20 @@ async function shippedFor(platform: 'mac' | 'win', arch: 'x64' | 'arm64') {
   asar.extractAll(join(resources, 'app.asar'), extracted);
   return { all: filesUnder(extracted), unpacked: filesUnder(join(resources, 'app.asar.unpacked')) };
 }
-const llamaPackagesIn = (files: string[]) => [...new Set(files.flatMap((f) => /^node_modules\/@node-llama-cpp\/([^/]+)\//.exec(f)?.[1] ?? []))].sort();
+const llamaPackagesIn = (files: string[]) =>
+  [...new Set(files.flatMap((f) => /^node_modules\/@node-llama-cpp\/([^/]+)\//.exec(f)?.[1] ?? []))].sort();
 
 before(() => {
-  put('package.json', JSON.stringify({ name: 'glassbox', productName: 'Glassbox', version: '0.1.0', main: 'dist/electron/main.cjs', dependencies: { 'node-llama-cpp': '3.21.1', 'better-sqlite3': '13.2.0' } }));
+  put(
+    'package.json',
+    JSON.stringify({
+      name: 'glassbox',
+      productName: 'Glassbox',
+      version: '0.1.0',
+      main: 'dist/electron/main.cjs',
+      dependencies: { 'node-llama-cpp': '3.21.1', 'better-sqlite3': '13.2.0' },
+    }),
+  );
   put('dist/electron/main.cjs', '// main\n');
   put('dist/electron/main.cjs.map', '{}');
   put('dist/electron/worker.mjs', '// worker\n');
@@ -52,7 +83,10 @@ before(() => {
   put('renderer/dist/index.html', '<!doctype html>');
   put('.cache/stray/left-over.js', '// a stray build folder');
   put('electron/main/main.ts', '// source');
-  put('node_modules/node-llama-cpp/package.json', pkg('node-llama-cpp', { optionalDependencies: Object.fromEntries(LLAMA_PACKAGES.map((p) => [`@node-llama-cpp/${p}`, '3.21.1'])) }));
+  put(
+    'node_modules/node-llama-cpp/package.json',
+    pkg('node-llama-cpp', { optionalDependencies: Object.fromEntries(LLAMA_PACKAGES.map((p) => [`@node-llama-cpp/${p}`, '3.21.1'])) }),
+  );
   put('node_modules/node-llama-cpp/dist/index.js');
   put('node_modules/node-llama-cpp/llama/gitRelease.bundle', 'llama.cpp source\n');
   for (const p of LLAMA_PACKAGES) {
@@ -74,23 +108,47 @@ test('macOS arm64: the Metal build only; better-sqlite3 darwin-arm64 only; nativ
   const { all, unpacked } = await shippedFor('mac', 'arm64');
   assert.deepEqual(llamaPackagesIn(all), ['mac-arm64-metal']);
   assert.ok(unpacked.includes('node_modules/@node-llama-cpp/mac-arm64-metal/bins/mac-arm64-metal/llama-addon.node'));
-  assert.deepEqual(all.filter((f) => f.includes('better-sqlite3/prebuilds/')), ['node_modules/better-sqlite3/prebuilds/darwin-arm64.node']);
+  assert.deepEqual(
+    all.filter((f) => f.includes('better-sqlite3/prebuilds/')),
+    ['node_modules/better-sqlite3/prebuilds/darwin-arm64.node'],
+  );
   assert.ok(unpacked.includes('node_modules/better-sqlite3/prebuilds/darwin-arm64.node'));
-  assert.deepEqual(all.filter((f) => /\.map$|gitRelease|better-sqlite3\/(deps|src)\//.test(f)), []);
+  assert.deepEqual(
+    all.filter((f) => /\.map$|gitRelease|better-sqlite3\/(deps|src)\//.test(f)),
+    [],
+  );
   assert.ok(all.includes('dist/electron/engine-tensor-worker.mjs'));
-  assert.deepEqual(all.filter((f) => !/^(package\.json$|dist\/electron\/|renderer\/dist\/|node_modules\/)/.test(f)), [], 'only the bundles, the renderer and node_modules');
+  assert.deepEqual(
+    all.filter((f) => !/^(package\.json$|dist\/electron\/|renderer\/dist\/|node_modules\/)/.test(f)),
+    [],
+    'only the bundles, the renderer and node_modules',
+  );
 });
 
 test('macOS x64: the x64 CPU build only', { timeout: 180_000 }, async () => {
   const { all } = await shippedFor('mac', 'x64');
   assert.deepEqual(llamaPackagesIn(all), ['mac-x64']);
-  assert.deepEqual(all.filter((f) => f.includes('better-sqlite3/prebuilds/')), ['node_modules/better-sqlite3/prebuilds/darwin-x64.node']);
+  assert.deepEqual(
+    all.filter((f) => f.includes('better-sqlite3/prebuilds/')),
+    ['node_modules/better-sqlite3/prebuilds/darwin-x64.node'],
+  );
 });
 
-test('Windows x64: CPU, CUDA and Vulkan builds, no CUDA fallback package, nothing for arm64 or other systems', { timeout: 180_000 }, async () => {
-  const { all, unpacked } = await shippedFor('win', 'x64');
-  assert.deepEqual(llamaPackagesIn(all), ['win-x64', 'win-x64-cuda', 'win-x64-vulkan']);
-  for (const p of ['win-x64', 'win-x64-cuda', 'win-x64-vulkan']) assert.ok(unpacked.includes(`node_modules/@node-llama-cpp/${p}/bins/${p}/llama-addon.node`), p);
-  assert.deepEqual(all.filter((f) => f.includes('better-sqlite3/prebuilds/')), ['node_modules/better-sqlite3/prebuilds/win32-x64.node']);
-  assert.deepEqual(all.filter((f) => /\.map$|gitRelease/.test(f)), []);
-});
+test(
+  'Windows x64: CPU, CUDA and Vulkan builds, no CUDA fallback package, nothing for arm64 or other systems',
+  { timeout: 180_000 },
+  async () => {
+    const { all, unpacked } = await shippedFor('win', 'x64');
+    assert.deepEqual(llamaPackagesIn(all), ['win-x64', 'win-x64-cuda', 'win-x64-vulkan']);
+    for (const p of ['win-x64', 'win-x64-cuda', 'win-x64-vulkan'])
+      assert.ok(unpacked.includes(`node_modules/@node-llama-cpp/${p}/bins/${p}/llama-addon.node`), p);
+    assert.deepEqual(
+      all.filter((f) => f.includes('better-sqlite3/prebuilds/')),
+      ['node_modules/better-sqlite3/prebuilds/win32-x64.node'],
+    );
+    assert.deepEqual(
+      all.filter((f) => /\.map$|gitRelease/.test(f)),
+      [],
+    );
+  },
+);

@@ -13,7 +13,11 @@ const skipDirs = new Set(['node_modules', 'dist', '.cache']);
 
 function walk(dir, out) {
   let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     if (skipDirs.has(name)) continue;
     const p = join(dir, name);
@@ -42,9 +46,8 @@ if (files.some(isE2e)) {
   }
   env.GLASSBOX_CHROMIUM = chromium;
 }
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env },
-);
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(r.status ?? 1);

@@ -14,7 +14,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * child process whose chatter is kept: on failure the caller gets one short reason.
  */
 export function resolveElectron(env = process.env) {
-  const r = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], { cwd: root, env, encoding: 'utf8', timeout: 15 * 60_000 });
+  const r = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 15 * 60_000,
+  });
   if (r.status === 0 && r.stdout) return { ok: true, path: r.stdout };
   const text = `${r.stderr ?? ''}\n${r.stdout ?? ''}`;
   const reason =

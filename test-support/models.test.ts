@@ -31,7 +31,13 @@ test('four processes generating the test models at once all get the same complet
     const outputs = await Promise.all([run(dir), run(dir), run(dir), run(dir)]);
     const paths = outputs.map((o) => JSON.parse(o.trim().split('\n').pop()!) as Record<string, string>);
     for (const p of paths) assert.deepEqual(p, paths[0]);
-    assert.deepEqual(readdirSync(dir).sort(), Object.values(paths[0]).map((p) => p.split('/').pop()).sort(), 'no temp files left');
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      Object.values(paths[0])
+        .map((p) => p.split('/').pop())
+        .sort(),
+      'no temp files left',
+    );
     const fresh = join(dir, '..', `${dir.split('/').pop()}-fresh.gguf`);
     generateGemma3(fresh, { preset: 'mini', weightType: 'Q8_0' });
     assert.deepEqual(readFileSync(paths[0].miniQ8), readFileSync(fresh));

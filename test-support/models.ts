@@ -67,6 +67,10 @@ export type RealVocabSize = 'small' | '270m';
  *   'small': nano's 2 blocks (D 64), F32 67 MB (Q8_0 18 MB): what Chat/Inspect tests can afford.
  *   '270m': Gemma 3 270M's exact shapes, F32 ≈ 1.07 GB (Q8_0 ≈ 0.29 GB): benchmarks only.
  */
-export async function ensureRealVocabModel(size: RealVocabSize = 'small', type: 'F32' | 'Q8_0' = 'F32', seed = DEFAULT_SEED): Promise<string> {
+export async function ensureRealVocabModel(
+  size: RealVocabSize = 'small',
+  type: 'F32' | 'Q8_0' = 'F32',
+  seed = DEFAULT_SEED,
+): Promise<string> {
   return ensureModel({ preset: size === 'small' ? 'rv-small' : 'gemma3-270m', weightType: type, seed });
 }

@@ -14,7 +14,7 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: 'English prose',
     text:
       'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness. ' +
-      "The committee's report (released on Tuesday) wasn't well received: \"unworkable\", said one member.",
+      'The committee\'s report (released on Tuesday) wasn\'t well received: "unworkable", said one member.',
   },
   {
     name: 'code with tabs and runs of spaces',
@@ -22,7 +22,9 @@ export const CORPUS: readonly CorpusEntry[] = [
       'def tokenize(text):\n\tfor line in text.splitlines():\n\t\tif  line.strip() :\n\t\t\tyield   line\n' +
       '    return None    # four spaces, then a comment\n\n\n' +
       'const  x   =    { a: 1,     b: [1, 2,  3] };\t\t// tabs\t \t and spaces\n' +
-      '                                        forty spaces, then text;' + ' '.repeat(70) + 'seventy',
+      '                                        forty spaces, then text;' +
+      ' '.repeat(70) +
+      'seventy',
   },
   {
     name: 'numbers',
@@ -41,16 +43,33 @@ export const CORPUS: readonly CorpusEntry[] = [
     name: '<start_of_turn> in text',
     text: 'The prompt looks like <start_of_turn>user\nHello<end_of_turn>\n<start_of_turn>model\nHi there!<end_of_turn>\nand <bos><eos> too.',
   },
-  { name: 'HTML tags and markup', text: '<table><tr><td>cell</td></tr></table> <b>bold</b> <code>x</code> [multimodal] <mask> <unused7> <unk>' },
+  {
+    name: 'HTML tags and markup',
+    text: '<table><tr><td>cell</td></tr></table> <b>bold</b> <code>x</code> [multimodal] <mask> <unused7> <unk>',
+  },
   { name: 'newline runs', text: 'a\nb\n\nc\n\n\nd' + '\n'.repeat(40) + 'e\r\nf\r\n\r\ng' },
   { name: 'leading and trailing spaces', text: '   leading, trailing   ' },
   { name: 'single characters', text: 'a' },
-  { name: 'control characters and rare code points', text: 'bell\u0007 nul-free \u000b\u000c zero\u200bwidth \u00ad soft 𐍈 gothic 𝔘𝔫𝔦 \u{10FFFD} private' },
+  {
+    name: 'control characters and rare code points',
+    text: 'bell\u0007 nul-free \u000b\u000c zero\u200bwidth \u00ad soft 𐍈 gothic 𝔘𝔫𝔦 \u{10FFFD} private',
+  },
 ];
 
 const WORDS = {
-  prose: 'the of and to in is that for it as was with be by on not he I this are or his from at which but have an they you were her she there would their we him been has when who will more no if out so said what up its about into than them can only other new some could time these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three'.split(' '),
-  code: ['\tif (x  ==  y) {', '\t\treturn  z;', '    }', 'for (let i = 0; i < n; i++) {', '  console.log(`value: ${i}`);', '}', 'SELECT  id, name FROM users WHERE age >= 21;'],
+  prose:
+    'the of and to in is that for it as was with be by on not he I this are or his from at which but have an they you were her she there would their we him been has when who will more no if out so said what up its about into than them can only other new some could time these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three'.split(
+      ' ',
+    ),
+  code: [
+    '\tif (x  ==  y) {',
+    '\t\treturn  z;',
+    '    }',
+    'for (let i = 0; i < n; i++) {',
+    '  console.log(`value: ${i}`);',
+    '}',
+    'SELECT  id, name FROM users WHERE age >= 21;',
+  ],
   numbers: ['42', '3.14159', '1,024', '2^16', '-17', '1e-9', '0xFF', '99.9%', '$1,299.00', '2026-11-30'],
   emoji: ['🙂', '🚀', '👍🏽', '👩‍💻', '🇩🇪', '❤️', '🤖', '✨'],
   cjk: ['日本語', '中文', '한국어', '東京', '北京', '서울', 'ありがとう', '谢谢'],
@@ -72,7 +91,17 @@ export function largeDocument(minChars = 100_000, seed = 7): string {
       const words: string[] = [];
       for (let i = 0; i < n; i++) {
         const k = rng.next();
-        words.push(k < 0.8 ? pick(WORDS.prose) : k < 0.88 ? pick(WORDS.numbers) : k < 0.93 ? pick(WORDS.accents) : k < 0.97 ? pick(WORDS.cjk) : pick(WORDS.emoji));
+        words.push(
+          k < 0.8
+            ? pick(WORDS.prose)
+            : k < 0.88
+              ? pick(WORDS.numbers)
+              : k < 0.93
+                ? pick(WORDS.accents)
+                : k < 0.97
+                  ? pick(WORDS.cjk)
+                  : pick(WORDS.emoji),
+        );
       }
       para = words.join(rng.next() < 0.1 ? '  ' : ' ');
       para = para[0].toUpperCase() + para.slice(1) + '.';

@@ -6,13 +6,15 @@ import { wsTransport, type SocketCtor } from '../../renderer/src/api/transport-w
 
 export function connectApi(host: { origin: string; token: string }, options: { reconnect?: boolean } = {}): ApiClient {
   const url = `${host.origin.replace(/^http/, 'ws')}/api?token=${encodeURIComponent(host.token)}`;
-  return createApiClient(
-    wsTransport(url, { WebSocketImpl: WebSocket as unknown as SocketCtor, reconnect: options.reconnect ?? false }),
-  );
+  return createApiClient(wsTransport(url, { WebSocketImpl: WebSocket as unknown as SocketCtor, reconnect: options.reconnect ?? false }));
 }
 
 /** Resolves with the first event payload of `name` that satisfies `match`. */
-export function nextEvent<T>(client: ApiClient, name: Parameters<ApiClient['on']>[0], match: (payload: T) => boolean = () => true): Promise<T> {
+export function nextEvent<T>(
+  client: ApiClient,
+  name: Parameters<ApiClient['on']>[0],
+  match: (payload: T) => boolean = () => true,
+): Promise<T> {
   return new Promise((resolve) => {
     const off = client.on(name, (p) => {
       if (match(p as T)) {

@@ -76,8 +76,22 @@ after(() => {
  * Runs `tsx electron/server/cli.ts` as a child process and resolves when it prints GLASSBOX_READY.
  * Pass the same `db` to a second call to "restart the host".
  */
-export function spawnHostProcess(args: { db?: string; dataDir: string; port?: number; token?: string; env?: Record<string, string> }): Promise<HostProcess> {
-  const cliArgs = ['--import', 'tsx', join(repoRoot, 'electron/server/cli.ts'), '--port', String(args.port ?? 0), '--data-dir', args.dataDir];
+export function spawnHostProcess(args: {
+  db?: string;
+  dataDir: string;
+  port?: number;
+  token?: string;
+  env?: Record<string, string>;
+}): Promise<HostProcess> {
+  const cliArgs = [
+    '--import',
+    'tsx',
+    join(repoRoot, 'electron/server/cli.ts'),
+    '--port',
+    String(args.port ?? 0),
+    '--data-dir',
+    args.dataDir,
+  ];
   if (args.db) cliArgs.push('--db', args.db);
   if (args.token) cliArgs.push('--token', args.token);
   const child = spawn(process.execPath, cliArgs, {
@@ -99,7 +113,13 @@ export function spawnHostProcess(args: { db?: string; dataDir: string; port?: nu
       output += line + '\n';
       if (!line.startsWith('GLASSBOX_READY ')) return;
       child.off('exit', onExit);
-      const ready = JSON.parse(line.slice('GLASSBOX_READY '.length)) as { url: string; origin: string; port: number; token: string; pid: number };
+      const ready = JSON.parse(line.slice('GLASSBOX_READY '.length)) as {
+        url: string;
+        origin: string;
+        port: number;
+        token: string;
+        pid: number;
+      };
       resolvePromise({
         ...ready,
         child,

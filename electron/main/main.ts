@@ -32,7 +32,10 @@ function mainWindow(): BrowserWindow | null {
 
 function openWindow(preload: string): BrowserWindow {
   const stateFile = windowStateFile(app.getPath('userData'));
-  const state = loadWindowState(stateFile, screen.getAllDisplays().map((d) => d.workArea));
+  const state = loadWindowState(
+    stateFile,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const win = createMainWindow(preload, { x: state.x, y: state.y, width: state.width, height: state.height });
   if (state.maximized) win.maximize();
   trackWindowState(win, stateFile);
@@ -65,7 +68,11 @@ async function start(): Promise<void> {
     // File > Open Model…: the same path as a double-clicked .gguf.
     openModel: () => {
       const win = mainWindow();
-      const opts = { title: 'Open a GGUF model', filters: [{ name: 'GGUF models', extensions: ['gguf'] }], properties: ['openFile' as const, 'multiSelections' as const] };
+      const opts = {
+        title: 'Open a GGUF model',
+        filters: [{ name: 'GGUF models', extensions: ['gguf'] }],
+        properties: ['openFile' as const, 'multiSelections' as const],
+      };
       void (win ? dialog.showOpenDialog(win, opts) : dialog.showOpenDialog(opts)).then((r) => {
         if (!r.canceled) openFiles.add(r.filePaths);
       });
@@ -83,7 +90,9 @@ async function start(): Promise<void> {
       pickFiles: async ({ title, filters, multiple }) => {
         const win = BrowserWindow.getFocusedWindow();
         const opts = { title, filters, properties: multiple ? (['openFile', 'multiSelections'] as const) : (['openFile'] as const) };
-        const r = win ? await dialog.showOpenDialog(win, { ...opts, properties: [...opts.properties] }) : await dialog.showOpenDialog({ ...opts, properties: [...opts.properties] });
+        const r = win
+          ? await dialog.showOpenDialog(win, { ...opts, properties: [...opts.properties] })
+          : await dialog.showOpenDialog({ ...opts, properties: [...opts.properties] });
         return r.canceled ? [] : r.filePaths;
       },
     },

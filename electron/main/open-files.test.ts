@@ -13,7 +13,15 @@ import { createElectronStandIn, loadMainWithStandIn, type FakeWindow } from './t
 import { fitToDisplays, windowStateFile } from './window-state.ts';
 
 test('ggufPathsIn: .gguf arguments only, absolute, once each; never the executable or a flag', () => {
-  const argv = ['/opt/Glassbox/glassbox', '--data-dir=/tmp/x.gguf', 'models/a.gguf', '/abs/B.GGUF', 'notes.txt', 'models/a.gguf', '-psn_0_1234'];
+  const argv = [
+    '/opt/Glassbox/glassbox',
+    '--data-dir=/tmp/x.gguf',
+    'models/a.gguf',
+    '/abs/B.GGUF',
+    'notes.txt',
+    'models/a.gguf',
+    '-psn_0_1234',
+  ];
   assert.deepEqual(ggufPathsIn(argv, '/home/me'), ['/home/me/models/a.gguf', '/abs/B.GGUF']);
   assert.deepEqual(ggufPathsIn(['/x/file.gguf'], '/'), [], 'argv[0] is the executable, even if named .gguf');
 });
@@ -45,9 +53,25 @@ test('the open-file queue holds paths until started, then handles them one at a 
 
 test('window state: a saved position off every display is dropped, a size too big is shrunk, junk gives the default', () => {
   const screens = [{ x: 0, y: 0, width: 1920, height: 1080 }];
-  assert.deepEqual(fitToDisplays({ x: 100, y: 80, width: 1000, height: 700, maximized: true }, screens), { x: 100, y: 80, width: 1000, height: 700, maximized: true });
-  assert.deepEqual(fitToDisplays({ x: 2500, y: 80, width: 1000, height: 700 }, screens), { width: 1000, height: 700, maximized: false }, 'monitor unplugged');
-  assert.deepEqual(fitToDisplays({ x: 0, y: 0, width: 4000, height: 3000 }, screens), { x: 0, y: 0, width: 1920, height: 1080, maximized: false });
+  assert.deepEqual(fitToDisplays({ x: 100, y: 80, width: 1000, height: 700, maximized: true }, screens), {
+    x: 100,
+    y: 80,
+    width: 1000,
+    height: 700,
+    maximized: true,
+  });
+  assert.deepEqual(
+    fitToDisplays({ x: 2500, y: 80, width: 1000, height: 700 }, screens),
+    { width: 1000, height: 700, maximized: false },
+    'monitor unplugged',
+  );
+  assert.deepEqual(fitToDisplays({ x: 0, y: 0, width: 4000, height: 3000 }, screens), {
+    x: 0,
+    y: 0,
+    width: 1920,
+    height: 1080,
+    maximized: false,
+  });
   const second = [...screens, { x: 1920, y: 0, width: 1280, height: 1024 }];
   assert.equal(fitToDisplays({ x: 2500, y: 80, width: 600, height: 500 }, second).x, 2500, 'on the second monitor');
   for (const junk of [null, 'x', { width: -5, height: 10 }, { width: 1.5, height: 700 }, { width: '900', height: 700 }]) {
@@ -69,7 +93,10 @@ type ModelsEvent = { name: string; payload: { models: { path: string }[] } };
 /** Resolves once main has told the window that the library holds `path`. */
 const importedEvent = (path: string) =>
   new Promise<void>((res) => {
-    const check = () => window.webContents.sent.some(([, e]) => e.name === 'models.changed' && (e as ModelsEvent).payload.models.some((m) => m.path === path));
+    const check = () =>
+      window.webContents.sent.some(
+        ([, e]) => e.name === 'models.changed' && (e as ModelsEvent).payload.models.some((m) => m.path === path),
+      );
     if (check()) return res();
     const prev = window.webContents.onSend;
     window.webContents.onSend = (ch, e) => {
@@ -154,5 +181,11 @@ test('macOS open-file: handled (default prevented); a file that is not a model g
 test('moving and resizing the window is remembered when it closes', async () => {
   window.setBounds({ x: 300, y: 200, width: 1000, height: 700 });
   window.close();
-  assert.deepEqual(JSON.parse(readFileSync(windowStateFile(userData), 'utf8')), { x: 300, y: 200, width: 1000, height: 700, maximized: false });
+  assert.deepEqual(JSON.parse(readFileSync(windowStateFile(userData), 'utf8')), {
+    x: 300,
+    y: 200,
+    width: 1000,
+    height: 700,
+    maximized: false,
+  });
 });

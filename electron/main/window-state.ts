@@ -35,14 +35,21 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 export function fitToDisplays(saved: unknown, workAreas: Rectangle[]): WindowState {
   const s = (saved ?? {}) as Record<string, unknown>;
   if (!isInt(s.width) || !isInt(s.height) || s.width <= 0 || s.height <= 0) return { ...DEFAULT_WINDOW_STATE };
-  const largest = workAreas.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a), workAreas[0] ?? { x: 0, y: 0, width: 1280, height: 820 });
+  const largest = workAreas.reduce(
+    (a, b) => (b.width * b.height > a.width * a.height ? b : a),
+    workAreas[0] ?? { x: 0, y: 0, width: 1280, height: 820 },
+  );
   const width = Math.min(s.width, largest.width);
   const height = Math.min(s.height, largest.height);
   const maximized = s.maximized === true;
   if (!isInt(s.x) || !isInt(s.y)) return { width, height, maximized };
   const x = s.x;
   const y = s.y;
-  const visible = workAreas.some((d) => overlap(x, x + width, d.x, d.x + d.width) >= MIN_VISIBLE.width && overlap(y, y + MIN_VISIBLE.height, d.y, d.y + d.height) >= MIN_VISIBLE.height);
+  const visible = workAreas.some(
+    (d) =>
+      overlap(x, x + width, d.x, d.x + d.width) >= MIN_VISIBLE.width &&
+      overlap(y, y + MIN_VISIBLE.height, d.y, d.y + d.height) >= MIN_VISIBLE.height,
+  );
   return visible ? { x, y, width, height, maximized } : { width, height, maximized };
 }
 

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { APP_ORIGIN } from './security.ts';
 
 /** `bounds`: the remembered size and position (electron/main/window-state.ts), over the defaults below. */
-export function createMainWindow(preloadPath: string, bounds: { x?: number; y?: number; width: number; height: number } | null = null): BrowserWindow {
+export function createMainWindow(
+  preloadPath: string,
+  bounds: { x?: number; y?: number; width: number; height: number } | null = null,
+): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,

@@ -12,7 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), 'glassbox-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const runCli = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'electron/server/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, GLASSBOX_DATA_DIR: dir } });
+  spawnSync(process.execPath, ['--import', 'tsx', 'electron/server/cli.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GLASSBOX_DATA_DIR: dir },
+  });
 
 test('bad flags exit 2 with a reason and the usage', () => {
   const port = runCli('--port', 'abc');

@@ -66,7 +66,9 @@ console.log(`database: ${host.core.paths.dbPath}`);
 if (args.host !== '127.0.0.1' && args.host !== 'localhost' && args.host !== '::1') {
   console.log(`warning: bound to ${args.host}; anyone who can reach this port and knows the token can use Glassbox`);
 }
-console.log(`GLASSBOX_READY ${JSON.stringify({ url: host.url, origin: host.origin, port: host.port, token: host.token, pid: process.pid })}`);
+console.log(
+  `GLASSBOX_READY ${JSON.stringify({ url: host.url, origin: host.origin, port: host.port, token: host.token, pid: process.pid })}`,
+);
 
 let stopping = false;
 const stop = async (signal: string) => {

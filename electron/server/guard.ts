@@ -42,7 +42,8 @@ export function checkRequest(req: IncomingMessage, config: GuardConfig): GuardVe
   const hosts = allowedHostHeaders(config);
   const host = req.headers.host?.toLowerCase();
   if (!host) return { ok: false, status: 400, reason: 'missing Host header' };
-  if (!hosts.has(host)) return { ok: false, status: 421, reason: `foreign Host header "${host}" (DNS rebinding protection); open the URL the host printed` };
+  if (!hosts.has(host))
+    return { ok: false, status: 421, reason: `foreign Host header "${host}" (DNS rebinding protection); open the URL the host printed` };
 
   const origin = req.headers.origin;
   if (origin !== undefined) {

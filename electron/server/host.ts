@@ -72,7 +72,8 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   const server = createServer((req, res) => {
     const verdict = checkRequest(req, guard);
     if (!verdict.ok) return send(res, verdict.status, `refused: ${verdict.reason}`);
-    if (/^\/upload(\?|$)/.test(req.url ?? '')) return void handleUpload(req, res, core.paths.dataDir).catch(() => !res.headersSent && send(res, 500, 'upload failed'));
+    if (/^\/upload(\?|$)/.test(req.url ?? ''))
+      return void handleUpload(req, res, core.paths.dataDir).catch(() => !res.headersSent && send(res, 500, 'upload failed'));
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'only GET');
     const url = new URL(req.url ?? '/', 'http://placeholder');
     // Opening the printed URL sets a cookie, so the page's assets and reloads need no token in the URL.

@@ -21,7 +21,12 @@ const TYPES: Record<string, string> = {
 // The policy and headers are the app's, shared with the Electron window and index.html's meta tag.
 export { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '../core/security/headers.ts';
 
-export async function serveStatic(root: string, pathname: string, res: ServerResponse, extraHeaders: Record<string, string> = {}): Promise<void> {
+export async function serveStatic(
+  root: string,
+  pathname: string,
+  res: ServerResponse,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
   let rel: string;
   try {
     rel = decodeURIComponent(pathname);

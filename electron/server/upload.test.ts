@@ -40,7 +40,11 @@ test('uploads are stored by id with their name; over the limit is refused and no
       () => 'reset',
     );
     assert.ok(streamed === 413 || streamed === 'reset', String(streamed));
-    assert.deepEqual(readdirSync(uploadsDir(dir)).sort(), [body.uploadId, `${body.uploadId}.json`].sort(), 'nothing left of the refused uploads');
+    assert.deepEqual(
+      readdirSync(uploadsDir(dir)).sort(),
+      [body.uploadId, `${body.uploadId}.json`].sort(),
+      'nothing left of the refused uploads',
+    );
     assert.equal((await fetch(`${base}/upload?name=x`, { method: 'GET' })).status, 405);
     assert.equal((await fetch(`${base}/upload`, { method: 'POST', body: 'x' })).status, 400);
   } finally {

@@ -13,11 +13,20 @@ import { uploadPath, uploadsDir } from '../core/docs/uploads.ts';
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
   res.end(text);
 }
 
-export async function handleUpload(req: IncomingMessage, res: ServerResponse, dataDir: string, maxBytes = MAX_DOCUMENT_BYTES): Promise<void> {
+export async function handleUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  dataDir: string,
+  maxBytes = MAX_DOCUMENT_BYTES,
+): Promise<void> {
   if (req.method !== 'POST') return json(res, 405, { error: 'POST the file as the request body' });
   const url = new URL(req.url ?? '/', 'http://placeholder');
   const name = basename(url.searchParams.get('name') ?? '').slice(0, 500);

@@ -106,7 +106,14 @@ export function gemma3Vocab(): Gemma3Vocab {
     tokens,
     scores,
     types,
-    ids: { pad: id('<pad>'), eos: id('<eos>'), bos: id('<bos>'), unk: id('<unk>'), startOfTurn: id('<start_of_turn>'), endOfTurn: id('<end_of_turn>') },
+    ids: {
+      pad: id('<pad>'),
+      eos: id('<eos>'),
+      bos: id('<bos>'),
+      unk: id('<unk>'),
+      startOfTurn: id('<start_of_turn>'),
+      endOfTurn: id('<end_of_turn>'),
+    },
     chatTemplate: tc.chat_template,
     addBos: tc.add_bos_token,
   };

@@ -114,7 +114,8 @@ test('weights are not degenerate: norms spread around their gains, embeddings sc
   withFile(paths.get('mini-F32-')!, (f) => {
     for (const name of ['output_norm.weight', 'blk.0.attn_norm.weight', 'blk.3.attn_q_norm.weight', 'blk.5.post_ffw_norm.weight']) {
       const w = f.readTensorF32(name);
-      const min = Math.min(...w), max = Math.max(...w);
+      const min = Math.min(...w),
+        max = Math.max(...w);
       assert.ok(max - min > 0.1 * Math.abs(max), `${name} spread ${min}..${max}`);
       assert.ok(min > 0, `${name} gains are positive (GGUF stores 1 + w)`);
     }
@@ -167,7 +168,7 @@ test('the 270M-shape spec has Gemma 3 270M shapes and parameter count (not writt
   assert.equal(spec.tensors.find((t) => t.name === 'token_embd.weight')!.type, GgmlType.Q8_0);
 });
 
-test('the real vocabulary is written as llama.cpp\'s converter writes Gemma 3 (rv-small and the 270M shape)', async () => {
+test("the real vocabulary is written as llama.cpp's converter writes Gemma 3 (rv-small and the 270M shape)", async () => {
   const { ensureRealVocabModel } = await import('../models.ts');
   const { gemma3TokenizerFiles } = await import('./gemma3-vocab.ts');
   const { tokenizerJson, tokenizerConfig } = gemma3TokenizerFiles();
@@ -191,7 +192,10 @@ test('the real vocabulary is written as llama.cpp\'s converter writes Gemma 3 (r
     for (const [text, id] of Object.entries(tokenizerJson.model.vocab)) {
       if (id < 262_144) assert.equal(tokens[id], types[id] === TokenType.USER_DEFINED ? text.replaceAll(SPACE, ' ') : text, `token ${id}`);
     }
-    assert.deepEqual([tokens[105], types[105], tokens[106], types[106]], ['<start_of_turn>', TokenType.CONTROL, '<end_of_turn>', TokenType.CONTROL]);
+    assert.deepEqual(
+      [tokens[105], types[105], tokens[106], types[106]],
+      ['<start_of_turn>', TokenType.CONTROL, '<end_of_turn>', TokenType.CONTROL],
+    );
     assert.deepEqual([types[4], types[6]], [TokenType.CONTROL, TokenType.CONTROL], '<mask>, <unused0> look special to the converter');
     assert.deepEqual([tokens[138], types[138], scores[138]], ['  ', TokenType.USER_DEFINED, -1000]);
     assert.deepEqual([tokens[107], types[107]], ['\n', TokenType.USER_DEFINED]);
@@ -203,9 +207,16 @@ test('the real vocabulary is written as llama.cpp\'s converter writes Gemma 3 (r
     assert.deepEqual([scores[506], scores[100_000]], [-506, -100_000]);
   });
   const spec = gemma3Spec({ preset: 'gemma3-270m', weightType: 'Q8_0' });
-  assert.equal((spec.metadata['tokenizer.ggml.tokens'] as { value: string[] }).value[9259], 'Hello', 'the 270M shape carries the real vocabulary too');
+  assert.equal(
+    (spec.metadata['tokenizer.ggml.tokens'] as { value: string[] }).value[9259],
+    'Hello',
+    'the 270M shape carries the real vocabulary too',
+  );
 });
 
 test('a config that asks for the real vocabulary with another size is refused', () => {
-  assert.throws(() => gemma3Spec({ preset: 'rv-small', weightType: 'F32', config: { vocab: 1000 } }), /real Gemma 3 vocabulary has 262144 tokens, the config asks for 1000/);
+  assert.throws(
+    () => gemma3Spec({ preset: 'rv-small', weightType: 'F32', config: { vocab: 1000 } }),
+    /real Gemma 3 vocabulary has 262144 tokens, the config asks for 1000/,
+  );
 });

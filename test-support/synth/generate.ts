@@ -33,8 +33,13 @@ export type WeightType = 'F32' | 'F16' | 'BF16' | 'Q8_0' | 'Q4_0' | 'Q4_K_M' | '
 // MOSTLY_Q4_K_M 15, MOSTLY_Q5_K_S 16, MOSTLY_Q6_K 18, MOSTLY_BF16 32
 const FILE_TYPES: Record<WeightType, number> = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 7, Q4_K_M: 15, Q5_K: 16, Q6_K: 18, BF16: 32 };
 const SINGLE_TYPES: Partial<Record<WeightType, GgmlType>> = {
-  F32: GgmlType.F32, F16: GgmlType.F16, BF16: GgmlType.BF16, Q8_0: GgmlType.Q8_0, Q4_0: GgmlType.Q4_0,
-  Q5_K: GgmlType.Q5_K, Q6_K: GgmlType.Q6_K,
+  F32: GgmlType.F32,
+  F16: GgmlType.F16,
+  BF16: GgmlType.BF16,
+  Q8_0: GgmlType.Q8_0,
+  Q4_0: GgmlType.Q4_0,
+  Q5_K: GgmlType.Q5_K,
+  Q6_K: GgmlType.Q6_K,
 };
 
 /** llama-quantize's use_more_bits: the first and last eighth of the layers, and every third between. */
@@ -111,7 +116,10 @@ export function tensorValues(seed: number, name: string, count: number, cfg: Gem
 
 /** Every tensor of a gemma3 model: name, ne (fastest first), and whether it is a norm (kept F32). */
 export function gemma3TensorShapes(cfg: Gemma3Config): { name: string; dims: number[]; norm: boolean }[] {
-  const D = cfg.hidden, Q = cfg.heads * cfg.headDim, KV = cfg.kvHeads * cfg.headDim, F = cfg.ffn;
+  const D = cfg.hidden,
+    Q = cfg.heads * cfg.headDim,
+    KV = cfg.kvHeads * cfg.headDim,
+    F = cfg.ffn;
   const out = [{ name: 'token_embd.weight', dims: [D, cfg.vocab], norm: false }];
   for (let i = 0; i < cfg.layers; i++) {
     const b = `blk.${i}.`;
@@ -138,7 +146,8 @@ export function gemma3TensorShapes(cfg: Gemma3Config): { name: string; dims: num
 /** The vocabulary a config asks for, and the chat template that goes with it. */
 export function vocabFor(cfg: Gemma3Config): Vocab & { chatTemplate: string } {
   if (cfg.vocabulary === 'gemma3') {
-    if (cfg.vocab !== GEMMA3_VOCAB_SIZE) throw new Error(`the real Gemma 3 vocabulary has ${GEMMA3_VOCAB_SIZE} tokens, the config asks for ${cfg.vocab}`);
+    if (cfg.vocab !== GEMMA3_VOCAB_SIZE)
+      throw new Error(`the real Gemma 3 vocabulary has ${GEMMA3_VOCAB_SIZE} tokens, the config asks for ${cfg.vocab}`);
     return gemma3Vocab();
   }
   return { ...buildVocab(cfg.vocab), chatTemplate: GEMMA3_CHAT_TEMPLATE };
@@ -197,7 +206,13 @@ export function gemma3Spec(opts: GenerateOptions): GgufSpec {
     name: tn,
     dims,
     type: norm ? GgmlType.F32 : tensorTypeFor(opts.weightType, tn, cfg),
-    produce: () => tensorValues(seed, tn, dims.reduce((a, b) => a * b, 1), cfg),
+    produce: () =>
+      tensorValues(
+        seed,
+        tn,
+        dims.reduce((a, b) => a * b, 1),
+        cfg,
+      ),
   }));
   return { metadata: gemma3Metadata(cfg, name, FILE_TYPES[opts.weightType]), tensors };
 }
@@ -215,4 +230,3 @@ export function modelFileName(opts: GenerateOptions): string {
   const extra = opts.config ? `-c${JSON.stringify(opts.config).replace(/[^a-z0-9]/gi, '')}` : '';
   return `glassbox-${opts.preset}-${opts.weightType.toLowerCase()}-s${seed}-g${GENERATOR_VERSION}${extra}.gguf`;
 }
-

@@ -29,21 +29,54 @@ export type PresetName = 'nano' | 'mini' | 'mini-k' | 'rv-small' | 'gemma3-270m'
 export const PRESETS: Readonly<Record<PresetName, Gemma3Config>> = {
   /** Fast unit tests: 2 layers, layer 0 local and layer 1 global (pattern 2), q dim 128 ≠ D 64, GQA 4:1. */
   nano: {
-    hidden: 64, layers: 2, heads: 4, kvHeads: 1, headDim: 32, ffn: 128, vocab: 512,
-    window: 8, pattern: 2, contextLength: 512, rmsEps: 1e-6, ropeBase: 1_000_000, ropeBaseLocal: 10_000,
+    hidden: 64,
+    layers: 2,
+    heads: 4,
+    kvHeads: 1,
+    headDim: 32,
+    ffn: 128,
+    vocab: 512,
+    window: 8,
+    pattern: 2,
+    contextLength: 512,
+    rmsEps: 1e-6,
+    ropeBase: 1_000_000,
+    ropeBaseLocal: 10_000,
   },
   /** Agreement tests: 6 layers (0-4 local, 5 global, as in 270M), window 12, q dim 256 ≠ D 128, GQA 4:1. */
   mini: {
-    hidden: 128, layers: 6, heads: 4, kvHeads: 1, headDim: 64, ffn: 384, vocab: 1024,
-    window: 12, pattern: 6, contextLength: 1024, rmsEps: 1e-6, ropeBase: 1_000_000, ropeBaseLocal: 10_000,
+    hidden: 128,
+    layers: 6,
+    heads: 4,
+    kvHeads: 1,
+    headDim: 64,
+    ffn: 384,
+    vocab: 1024,
+    window: 12,
+    pattern: 6,
+    contextLength: 1024,
+    rmsEps: 1e-6,
+    ropeBase: 1_000_000,
+    ropeBaseLocal: 10_000,
   },
   /**
    * K-quant tests: as mini, but every row length (D 256, q 512, F 768) is a multiple of the 256-value
    * K-quant block, which mini's D 128 is not.
    */
   'mini-k': {
-    hidden: 256, layers: 6, heads: 4, kvHeads: 1, headDim: 128, ffn: 768, vocab: 1024,
-    window: 12, pattern: 6, contextLength: 1024, rmsEps: 1e-6, ropeBase: 1_000_000, ropeBaseLocal: 10_000,
+    hidden: 256,
+    layers: 6,
+    heads: 4,
+    kvHeads: 1,
+    headDim: 128,
+    ffn: 768,
+    vocab: 1024,
+    window: 12,
+    pattern: 6,
+    contextLength: 1024,
+    rmsEps: 1e-6,
+    ropeBase: 1_000_000,
+    ropeBaseLocal: 10_000,
   },
   /**
    * Real-vocabulary tests: nano's blocks (layer 0 local, 1 global, q dim 128 ≠ D 64, GQA 4:1) with Gemma 3's
@@ -51,14 +84,36 @@ export const PRESETS: Readonly<Record<PresetName, Gemma3Config>> = {
    * (262,144 × 64) is nearly all of the file: 67 MB in F32, 18 MB in Q8_0.
    */
   'rv-small': {
-    hidden: 64, layers: 2, heads: 4, kvHeads: 1, headDim: 32, ffn: 128, vocab: 262_144,
-    window: 8, pattern: 2, contextLength: 2048, rmsEps: 1e-6, ropeBase: 1_000_000, ropeBaseLocal: 10_000,
+    hidden: 64,
+    layers: 2,
+    heads: 4,
+    kvHeads: 1,
+    headDim: 32,
+    ffn: 128,
+    vocab: 262_144,
+    window: 8,
+    pattern: 2,
+    contextLength: 2048,
+    rmsEps: 1e-6,
+    ropeBase: 1_000_000,
+    ropeBaseLocal: 10_000,
     vocabulary: 'gemma3',
   },
   /** Gemma 3 270M's exact shapes and real vocabulary with random weights, for benchmarks (generated on demand). */
   'gemma3-270m': {
-    hidden: 640, layers: 18, heads: 4, kvHeads: 1, headDim: 256, ffn: 2048, vocab: 262_144,
-    window: 512, pattern: 6, contextLength: 32_768, rmsEps: 1e-6, ropeBase: 1_000_000, ropeBaseLocal: 10_000,
+    hidden: 640,
+    layers: 18,
+    heads: 4,
+    kvHeads: 1,
+    headDim: 256,
+    ffn: 2048,
+    vocab: 262_144,
+    window: 512,
+    pattern: 6,
+    contextLength: 32_768,
+    rmsEps: 1e-6,
+    ropeBase: 1_000_000,
+    ropeBaseLocal: 10_000,
     vocabulary: 'gemma3',
   },
 };

@@ -172,7 +172,12 @@ export const samplingSchema = z.object({
   /** 1 = off. */
   repeatPenalty: z.number().min(0.5).max(3),
   /** null = random each time. */
-  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullable(),
   maxTokens: z.number().int().min(1).max(32_768),
 });
 
@@ -191,7 +196,9 @@ export const chatMethods = {
   /** The whole session: all branches, the current thread, its config. */
   get: method(z.object({ sessionId }).strict()).returns<ChatSessionView>(),
   /** Adds a user message under the current leaf (or `parentId`) and starts the reply. */
-  send: method(z.object({ sessionId, content: messageContent, parentId: messageId.nullable().optional() }).strict()).returns<GenerationStarted>(),
+  send: method(
+    z.object({ sessionId, content: messageContent, parentId: messageId.nullable().optional() }).strict(),
+  ).returns<GenerationStarted>(),
   /** A new assistant sibling of `messageId` (an assistant message), generated from the same history. */
   regenerate: method(z.object({ sessionId, messageId }).strict()).returns<GenerationStarted>(),
   /** Edits a user message: adds a sibling user message with `content` (the old branch stays) and starts the reply. */
@@ -201,13 +208,21 @@ export const chatMethods = {
   /** Shows the branch through `messageId` (following the newest child below it). */
   switchBranch: method(z.object({ sessionId, messageId }).strict()).returns<ChatSessionView>(),
   /** Changes the session's system prompt and/or sampling (partial: only what is given). */
-  setConfig: method(z.object({ sessionId, systemPrompt: z.string().max(50_000).optional(), sampling: samplingInput.optional() }).strict()).returns<SessionConfig>(),
+  setConfig: method(
+    z.object({ sessionId, systemPrompt: z.string().max(50_000).optional(), sampling: samplingInput.optional() }).strict(),
+  ).returns<SessionConfig>(),
   /** Context meter: tokens the current thread (+ draft text) takes in the active model's context. */
   contextUsage: method(z.object({ sessionId, draft: z.string().max(200_000).default('') }).strict()).returns<ContextUsage>(),
   /** Full-text search (SQLite FTS5) over all messages; words are matched as prefixes. */
-  search: method(z.object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(200).default(50) }).strict()).returns<SearchHit[]>(),
+  search: method(
+    z.object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+  ).returns<SearchHit[]>(),
   /** Markdown: the current thread, readable. JSON: the whole tree with tokens and stats (re-importable). */
-  export: method(z.object({ sessionId, format: z.enum(['markdown', 'json']) }).strict()).returns<{ fileName: string; mimeType: string; content: string }>(),
+  export: method(z.object({ sessionId, format: z.enum(['markdown', 'json']) }).strict()).returns<{
+    fileName: string;
+    mimeType: string;
+    content: string;
+  }>(),
   /** Imports a JSON export as a new session. Bad JSON or a wrong shape → bad_input, nothing written. */
   import: method(z.object({ content: z.string().min(1).max(100_000_000) }).strict()).returns<ChatSession>(),
 };

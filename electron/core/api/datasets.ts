@@ -65,18 +65,40 @@ export const datasetsMethods = {
   updateRow: method(z.object({ id, rowId: id, messages: messages.optional(), split: split.optional() }).strict()).returns<DatasetRowData>(),
   deleteRows: method(z.object({ id, rowIds: z.array(id).min(1).max(100_000) }).strict()).returns<{ deleted: number }>(),
   /** Parses the file's text (JSONL or CSV) and adds every row, or none (bad_input with line-numbered issues). */
-  import: method(z.object({
-    id: id.optional(), name: name.optional(), fileName: z.string().max(500), content: z.string().max(200_000_000),
-    format: z.enum(['jsonl', 'csv']).optional(),
-  }).strict()).returns<{ dataset: DatasetSummary; imported: number }>(),
-  export: method(z.object({ id, format: z.enum(['jsonl-messages', 'jsonl-prompt-completion', 'jsonl-sharegpt', 'csv']) }).strict())
-    .returns<{ fileName: string; content: string }>(),
+  import: method(
+    z
+      .object({
+        id: id.optional(),
+        name: name.optional(),
+        fileName: z.string().max(500),
+        content: z.string().max(200_000_000),
+        format: z.enum(['jsonl', 'csv']).optional(),
+      })
+      .strict(),
+  ).returns<{ dataset: DatasetSummary; imported: number }>(),
+  export: method(
+    z.object({ id, format: z.enum(['jsonl-messages', 'jsonl-prompt-completion', 'jsonl-sharegpt', 'csv']) }).strict(),
+  ).returns<{ fileName: string; content: string }>(),
   /** Builds rows from a chat session: each chosen assistant message with the conversation before it. */
   fromChat: method(z.object({ id, sessionId: id, messageIds: z.array(id).min(1).max(10_000) }).strict()).returns<{ added: number }>(),
   /** Reassigns the validation split: `fraction` of the rows, chosen deterministically by `seed`. */
-  split: method(z.object({ id, fraction: z.number().min(0).max(0.9), seed: z.number().int().min(0).max(2 ** 31) }).strict()).returns<DatasetSummary>(),
+  split: method(
+    z
+      .object({
+        id,
+        fraction: z.number().min(0).max(0.9),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31),
+      })
+      .strict(),
+  ).returns<DatasetSummary>(),
   /** Token counts with the model's tokenizer and which rows pass `maxLength`; remembers the tokenizer. */
-  stats: method(z.object({ id, modelPath: z.string().min(1).max(4096), maxLength: z.number().int().min(8).max(32_768) }).strict()).returns<DatasetStats>(),
+  stats: method(
+    z.object({ id, modelPath: z.string().min(1).max(4096), maxLength: z.number().int().min(8).max(32_768) }).strict(),
+  ).returns<DatasetStats>(),
 };
 
 export const datasetsEvents = {

@@ -55,12 +55,21 @@ export const documentsMethods = {
    */
   add: method(
     z
-      .object({ path: z.string().min(1).max(4096).optional(), uploadId: z.string().regex(/^[0-9a-f-]{36}$/, 'not an upload id').optional(), name: z.string().min(1).max(500).optional() })
+      .object({
+        path: z.string().min(1).max(4096).optional(),
+        uploadId: z
+          .string()
+          .regex(/^[0-9a-f-]{36}$/, 'not an upload id')
+          .optional(),
+        name: z.string().min(1).max(500).optional(),
+      })
       .strict()
       .refine((v) => (v.path === undefined) !== (v.uploadId === undefined), 'give either path or uploadId'),
   ).returns<{ document: DocumentInfo; duplicate: boolean }>(),
   remove: method(z.object({ id: documentId }).strict()).returns<{ removed: boolean }>(),
-  search: method(z.object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(100).default(20) }).strict()).returns<DocumentSearchHit[]>(),
+  search: method(
+    z.object({ query: z.string().trim().min(1).max(500), limit: z.number().int().min(1).max(100).default(20) }).strict(),
+  ).returns<DocumentSearchHit[]>(),
 };
 
 export const documentsEvents = {

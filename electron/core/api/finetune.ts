@@ -83,34 +83,50 @@ export interface ChatAdapterChoice {
 
 const id = z.string().min(1).max(100);
 const target = z.enum(['q', 'k', 'v', 'o', 'gate', 'up', 'down']);
-export const finetuneConfig = z.object({
-  targets: z.array(target).min(1, 'choose at least one target').max(7),
-  rank: z.number().int().min(1).max(256),
-  alpha: z.number().positive().max(4096),
-  learningRate: z.number().positive().max(0.1),
-  schedule: z.enum(['cosine', 'linear', 'constant']),
-  warmupSteps: z.number().int().min(0).max(100_000),
-  epochs: z.number().int().min(1).max(1000),
-  batchSize: z.number().int().min(1).max(256),
-  gradAccum: z.number().int().min(1).max(256),
-  maxLength: z.number().int().min(8).max(32_768),
-  seed: z.number().int().min(0).max(2 ** 31),
-  weightDecay: z.number().min(0).max(1),
-  maxGradNorm: z.number().min(0).max(1000),
-  evalEvery: z.number().int().min(1).max(100_000),
-  checkpointEvery: z.number().int().min(1).max(100_000),
-  targetValLoss: z.number().min(0).max(100),
-  patience: z.number().int().min(0).max(1000),
-}).strict();
+export const finetuneConfig = z
+  .object({
+    targets: z.array(target).min(1, 'choose at least one target').max(7),
+    rank: z.number().int().min(1).max(256),
+    alpha: z.number().positive().max(4096),
+    learningRate: z.number().positive().max(0.1),
+    schedule: z.enum(['cosine', 'linear', 'constant']),
+    warmupSteps: z.number().int().min(0).max(100_000),
+    epochs: z.number().int().min(1).max(1000),
+    batchSize: z.number().int().min(1).max(256),
+    gradAccum: z.number().int().min(1).max(256),
+    maxLength: z.number().int().min(8).max(32_768),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31),
+    weightDecay: z.number().min(0).max(1),
+    maxGradNorm: z.number().min(0).max(1000),
+    evalEvery: z.number().int().min(1).max(100_000),
+    checkpointEvery: z.number().int().min(1).max(100_000),
+    targetValLoss: z.number().min(0).max(100),
+    patience: z.number().int().min(0).max(1000),
+  })
+  .strict();
 
 export const finetuneMethods = {
   /** Defaults, the Gemma 3 270M preset and a one-line explanation of every setting. */
-  presets: method(z.object({}).strict()).returns<{ defaults: FinetuneConfig; presets: { name: string; config: FinetuneConfig }[]; help: Record<keyof FinetuneConfig, string> }>(),
-  start: method(z.object({
-    datasetId: id, modelPath: z.string().min(1).max(4096), config: finetuneConfig,
-    overflow: z.enum(['truncate', 'refuse']).default('truncate'),
-    valFraction: z.number().min(0).max(0.9).default(0.1),
-  }).strict()).returns<{ runId: string; jobId: string }>(),
+  presets: method(z.object({}).strict()).returns<{
+    defaults: FinetuneConfig;
+    presets: { name: string; config: FinetuneConfig }[];
+    help: Record<keyof FinetuneConfig, string>;
+  }>(),
+  start: method(
+    z
+      .object({
+        datasetId: id,
+        modelPath: z.string().min(1).max(4096),
+        config: finetuneConfig,
+        overflow: z.enum(['truncate', 'refuse']).default('truncate'),
+        valFraction: z.number().min(0).max(0.9).default(0.1),
+      })
+      .strict(),
+  ).returns<{ runId: string; jobId: string }>(),
   runs: method(z.object({}).strict()).returns<FinetuneRun[]>(),
   run: method(z.object({ runId: id }).strict()).returns<{ run: FinetuneRun; steps: FinetuneStepMetrics[]; evals: FinetuneEvalMetrics[] }>(),
   /** Stop-and-save: the run checkpoints, exports its adapter and finishes as 'stopped'. */
@@ -121,7 +137,9 @@ export const finetuneMethods = {
   resume: method(z.object({ runId: id }).strict()).returns<{ runId: string; jobId: string }>(),
   adapters: method(z.object({}).strict()).returns<AdapterInfo[]>(),
   /** Chat with an adapter: llama.cpp applies it (at `scale`) when chatting with its base model; null = none. */
-  useInChat: method(z.object({ adapterId: id.nullable(), scale: z.number().min(0).max(4).default(1) }).strict()).returns<ChatAdapterChoice | null>(),
+  useInChat: method(
+    z.object({ adapterId: id.nullable(), scale: z.number().min(0).max(4).default(1) }).strict(),
+  ).returns<ChatAdapterChoice | null>(),
   chatAdapter: method(z.object({}).strict()).returns<ChatAdapterChoice | null>(),
   deleteRun: method(z.object({ runId: id }).strict()).returns<{ deleted: true }>(),
 };

@@ -234,10 +234,16 @@ const scale = z.number().min(-1000).max(1000);
 export const interventionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('head'), layer, head: z.number().int().min(0).max(1000), scale }).strict(),
   z.object({ kind: z.literal('mlp'), layer, unit: z.number().int().min(0).max(1_000_000), scale }).strict(),
-  z.object({
-    kind: z.literal('steer'), layer, promptA: prompt, promptB: prompt, scale,
-    from: z.enum(['mean', 'last']).default('mean'),
-  }).strict(),
+  z
+    .object({
+      kind: z.literal('steer'),
+      layer,
+      promptA: prompt,
+      promptB: prompt,
+      scale,
+      from: z.enum(['mean', 'last']).default('mean'),
+    })
+    .strict(),
 ]);
 
 export const MAX_INSPECT_TOKENS = 2048;
@@ -255,10 +261,14 @@ export const inspectMethods = {
   lensAll: method(z.object({ runId, topK }).strict()).job<LensAt[]>(),
   /** Reruns the run's prompt with the interventions applied. */
   intervene: method(
-    z.object({ runId, interventions: z.array(interventionSchema).min(1).max(32), position: z.number().int().min(0).optional(), topK }).strict(),
+    z
+      .object({ runId, interventions: z.array(interventionSchema).min(1).max(32), position: z.number().int().min(0).optional(), topK })
+      .strict(),
   ).job<InterventionResult>(),
   /** Two prompts through the same model. */
-  compare: method(z.object({ modelPath, promptA: prompt, promptB: prompt, topK, addBos: z.boolean().default(true) }).strict()).job<CompareResult>(),
+  compare: method(
+    z.object({ modelPath, promptA: prompt, promptB: prompt, topK, addBos: z.boolean().default(true) }).strict(),
+  ).job<CompareResult>(),
   /** Loss on the target (or on every next token of the prompt when target is empty), backward, gradient report; stored as a run. Cancellable between layers. */
   gradients: method(
     z.object({ modelPath, prompt, target: z.string().max(20_000).default(''), addBos: z.boolean().default(true) }).strict(),

@@ -153,7 +153,15 @@ export const labMethods = {
     z
       .object({
         configs: z
-          .array(z.object({ engine: z.enum(['llama.cpp', 'glassbox']), backend: z.enum(['cpu', 'metal', 'cuda', 'vulkan']), threads: z.number().int().min(1).max(256) }).strict())
+          .array(
+            z
+              .object({
+                engine: z.enum(['llama.cpp', 'glassbox']),
+                backend: z.enum(['cpu', 'metal', 'cuda', 'vulkan']),
+                threads: z.number().int().min(1).max(256),
+              })
+              .strict(),
+          )
           .min(1)
           .max(32)
           .optional(),
@@ -168,9 +176,13 @@ export const labMethods = {
   speedExport: method(z.object({ id: z.string().min(1).max(100) }).strict()).returns<{ fileName: string; json: string }>(),
   speedImport: method(z.object({ json: z.string().min(2).max(5_000_000) }).strict()).returns<SpeedRun>(),
   /** Cosine similarity between texts, and a 2-D PCA projection. */
-  similarity: method(z.object({ texts: z.array(z.string().min(1).max(20_000)).min(2).max(64), method: embeddingMethod }).strict()).returns<SimilarityResult>(),
+  similarity: method(
+    z.object({ texts: z.array(z.string().min(1).max(20_000)).min(2).max(64), method: embeddingMethod }).strict(),
+  ).returns<SimilarityResult>(),
   /** Nearest tokens of a token in the (tied) embedding matrix. */
-  nearestTokens: method(z.object({ token: z.string().min(1).max(200), k: z.number().int().min(1).max(50).default(10) }).strict()).returns<NearestTokens>(),
+  nearestTokens: method(
+    z.object({ token: z.string().min(1).max(200), k: z.number().int().min(1).max(50).default(10) }).strict(),
+  ).returns<NearestTokens>(),
 } as const;
 
 export const labEvents = {

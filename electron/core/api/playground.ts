@@ -221,7 +221,11 @@ export const playgroundMethods = {
         multiLabel: z.boolean().default(false),
         instruction: z.string().max(10_000).default(''),
         items: z
-          .array(z.object({ text: z.string().trim().min(1, 'an item is empty').max(50_000), gold: z.array(labelName).max(50).optional() }).strict())
+          .array(
+            z
+              .object({ text: z.string().trim().min(1, 'an item is empty').max(50_000), gold: z.array(labelName).max(50).optional() })
+              .strict(),
+          )
           .min(1, 'nothing to tag')
           .max(10_000),
         modelId,
@@ -268,11 +272,17 @@ export const playgroundMethods = {
       })
       .strict(),
   ).returns<{ runId: string; jobId: string }>(),
-  runs: method(z.object({ kind: z.enum(['tag', 'summarize', 'compare']).optional(), limit: z.number().int().min(1).max(500).default(100) }).strict()).returns<RunSummary[]>(),
+  runs: method(
+    z.object({ kind: z.enum(['tag', 'summarize', 'compare']).optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+  ).returns<RunSummary[]>(),
   get: method(z.object({ runId }).strict()).returns<RunView>(),
   delete: method(z.object({ runId }).strict()).returns<{ deleted: boolean }>(),
   /** Results as CSV (one row per item/cell) or JSONL (one object per item, with config in the first line). */
-  export: method(z.object({ runId, format: z.enum(['csv', 'jsonl']) }).strict()).returns<{ fileName: string; mimeType: string; content: string }>(),
+  export: method(z.object({ runId, format: z.enum(['csv', 'jsonl']) }).strict()).returns<{
+    fileName: string;
+    mimeType: string;
+    content: string;
+  }>(),
 };
 
 export const playgroundEvents = {

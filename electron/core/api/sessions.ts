@@ -12,11 +12,7 @@ export interface ChatSession {
 }
 
 export const sessionId = z.string().min(1, 'session id is empty').max(100, 'session id is too long');
-export const sessionTitle = z
-  .string()
-  .trim()
-  .min(1, 'title must not be empty')
-  .max(200, 'title must be at most 200 characters');
+export const sessionTitle = z.string().trim().min(1, 'title must not be empty').max(200, 'title must be at most 200 characters');
 
 /** One page of the session list and where the next starts (null: this was the last page). */
 export interface SessionPage {
@@ -41,7 +37,9 @@ export const sessionsMethods = {
   /** Every session, most recently updated first. Prefer `page` for the UI: this grows with the number of chats. */
   list: method(z.object({}).strict()).returns<ChatSession[]>(),
   /** One page of `list` in the same order; pass `nextCursor` back as `cursor` for the next page. */
-  page: method(z.object({ limit: z.number().int().min(1).max(500).default(100), cursor: sessionCursor.optional() }).strict()).returns<SessionPage>(),
+  page: method(
+    z.object({ limit: z.number().int().min(1).max(500).default(100), cursor: sessionCursor.optional() }).strict(),
+  ).returns<SessionPage>(),
   create: method(z.object({ title: sessionTitle.optional() }).strict()).returns<ChatSession>(),
   rename: method(z.object({ id: sessionId, title: sessionTitle }).strict()).returns<ChatSession>(),
   delete: method(z.object({ id: sessionId }).strict()).returns<{ deleted: true }>(),

@@ -9,7 +9,23 @@ test('typed arrays and ArrayBuffers survive the wire with their type and values'
   const f32 = new Float32Array([1.5, -0, Number.NaN, 3.4e38, -1e-45]);
   const sliced = new Int32Array([1, 2, 3, 4, 5]).subarray(1, 4);
   const buf = new Uint8Array([0, 255, 128]).buffer;
-  const msg = { t: 'result', id: 7, result: { ok: true, value: { f32, sliced, buf, odd: new Uint8Array([1, 2, 3]), f64: new Float64Array([Math.PI]), big: new BigInt64Array([-5n]), text: 'ü', nested: [{ u16: new Uint16Array([65535]) }] } } } as ServerMessage;
+  const msg = {
+    t: 'result',
+    id: 7,
+    result: {
+      ok: true,
+      value: {
+        f32,
+        sliced,
+        buf,
+        odd: new Uint8Array([1, 2, 3]),
+        f64: new Float64Array([Math.PI]),
+        big: new BigInt64Array([-5n]),
+        text: 'ü',
+        nested: [{ u16: new Uint16Array([65535]) }],
+      },
+    },
+  } as ServerMessage;
   const frame = encodeWire(msg);
   assert.ok(frame instanceof Uint8Array, 'a message with binary values is a binary frame');
   const v = valueOf(decodeWire<ServerMessage>(frame));
@@ -56,10 +72,19 @@ test('a frame in unaligned memory (Node Buffer from a pool) is copied out, not v
 });
 
 test('broken binary frames are rejected with a WireError that says what is wrong', () => {
-  assert.throws(() => decodeWire(new Uint8Array([1, 0])), (e) => e instanceof WireError && /shorter/.test(e.message));
-  assert.throws(() => decodeWire(new Uint8Array([200, 0, 0, 0, 1])), (e) => e instanceof WireError && /header runs past/.test(e.message));
+  assert.throws(
+    () => decodeWire(new Uint8Array([1, 0])),
+    (e) => e instanceof WireError && /shorter/.test(e.message),
+  );
+  assert.throws(
+    () => decodeWire(new Uint8Array([200, 0, 0, 0, 1])),
+    (e) => e instanceof WireError && /header runs past/.test(e.message),
+  );
   const good = encodeWire({ t: 'result', id: 3, result: { ok: true, value: new Float32Array(4) } }) as Uint8Array;
-  assert.throws(() => decodeWire(good.subarray(0, good.byteLength - 4)), (e) => e instanceof WireError && /outside the frame/.test(e.message));
+  assert.throws(
+    () => decodeWire(good.subarray(0, good.byteLength - 4)),
+    (e) => e instanceof WireError && /outside the frame/.test(e.message),
+  );
   const header = (text: string) => {
     const h = new TextEncoder().encode(text);
     const f = new Uint8Array(4 + h.length);
@@ -67,6 +92,12 @@ test('broken binary frames are rejected with a WireError that says what is wrong
     f.set(h, 4);
     return f;
   };
-  assert.throws(() => decodeWire(header('{"m":{"__glassbox_binary":"Function","i":0},"b":[[0,0]]}')), (e) => e instanceof WireError && /unknown binary type/.test(e.message));
-  assert.throws(() => decodeWire(header('{"m":1}')), (e) => e instanceof WireError && /buffer table/.test(e.message));
+  assert.throws(
+    () => decodeWire(header('{"m":{"__glassbox_binary":"Function","i":0},"b":[[0,0]]}')),
+    (e) => e instanceof WireError && /unknown binary type/.test(e.message),
+  );
+  assert.throws(
+    () => decodeWire(header('{"m":1}')),
+    (e) => e instanceof WireError && /buffer table/.test(e.message),
+  );
 });

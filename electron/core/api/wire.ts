@@ -50,7 +50,8 @@ export function encodeWire(message: ClientMessage | ServerMessage): WireFrame {
     if (raw instanceof ArrayBuffer) return { [BINARY_TAG]: 'ArrayBuffer', i: buffers.push(new Uint8Array(raw)) - 1 };
     if (ArrayBuffer.isView(raw) && !(raw instanceof DataView)) {
       const name = raw.constructor.name as TypedArrayName;
-      if (Object.hasOwn(typedArrays, name)) return { [BINARY_TAG]: name, i: buffers.push(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)) - 1 };
+      if (Object.hasOwn(typedArrays, name))
+        return { [BINARY_TAG]: name, i: buffers.push(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)) - 1 };
     }
     return value;
   });
@@ -87,7 +88,14 @@ export function decodeWire<T = ClientMessage | ServerMessage>(data: string | Arr
   const inPlace = bytes.byteOffset % ALIGN === 0;
   const buffer = (k: number): { buf: ArrayBuffer; at: number; len: number } => {
     const entry = layout[k] as unknown;
-    if (!Array.isArray(entry) || !Number.isInteger(entry[0]) || !Number.isInteger(entry[1]) || entry[0] < 0 || entry[1] < 0 || dataStart + entry[0] + entry[1] > bytes.byteLength) {
+    if (
+      !Array.isArray(entry) ||
+      !Number.isInteger(entry[0]) ||
+      !Number.isInteger(entry[1]) ||
+      entry[0] < 0 ||
+      entry[1] < 0 ||
+      dataStart + entry[0] + entry[1] > bytes.byteLength
+    ) {
       throw new WireError(`binary frame buffer ${k} is outside the frame`);
     }
     const offset = dataStart + (entry[0] as number);
@@ -109,11 +117,13 @@ function revive(value: unknown, buffer: (k: number) => { buf: ArrayBuffer; at: n
     const name = obj[BINARY_TAG];
     const k = obj.i;
     if (typeof k !== 'number') throw new WireError('binary value without a buffer index');
-    if (name !== 'ArrayBuffer' && (typeof name !== 'string' || !Object.hasOwn(typedArrays, name))) throw new WireError(`unknown binary type ${String(name)}`);
+    if (name !== 'ArrayBuffer' && (typeof name !== 'string' || !Object.hasOwn(typedArrays, name)))
+      throw new WireError(`unknown binary type ${String(name)}`);
     const { buf, at, len } = buffer(k);
     if (name === 'ArrayBuffer') return buf.slice(at, at + len);
     const Ctor = typedArrays[name as TypedArrayName];
-    if (len % Ctor.BYTES_PER_ELEMENT !== 0) throw new WireError(`${name} buffer length ${len} is not a multiple of ${Ctor.BYTES_PER_ELEMENT}`);
+    if (len % Ctor.BYTES_PER_ELEMENT !== 0)
+      throw new WireError(`${name} buffer length ${len} is not a multiple of ${Ctor.BYTES_PER_ELEMENT}`);
     return new Ctor(buf, at, len / Ctor.BYTES_PER_ELEMENT);
   }
   for (const key of Object.keys(obj)) obj[key] = revive(obj[key], buffer);

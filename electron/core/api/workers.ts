@@ -35,7 +35,13 @@ export const workersMethods = {
   }>(),
   /** A cancellable job in the worker that reports progress; shows the job pattern end to end. */
   sleep: method(
-    z.object({ worker: workerName.default('model'), ms: z.number().int().min(0).max(600_000), steps: z.number().int().min(1).max(1000).default(10) }).strict(),
+    z
+      .object({
+        worker: workerName.default('model'),
+        ms: z.number().int().min(0).max(600_000),
+        steps: z.number().int().min(1).max(1000).default(10),
+      })
+      .strict(),
   ).job<{ slept: number }>(),
   /** Kills the worker process hard. Only when the core runs in test mode (GLASSBOX_TEST=1). */
   crashForTest: method(z.object({ worker: workerName.default('model') }).strict()).returns<{ crashed: true }>(),

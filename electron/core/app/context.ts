@@ -29,7 +29,8 @@ export interface StatusParts {
  */
 export interface PlatformCapabilities {
   /** Native open-file dialog; resolves the chosen absolute paths, or [] if cancelled. */
-  pickFiles: ((options: { title: string; filters: { name: string; extensions: string[] }[]; multiple?: boolean }) => Promise<string[]>) | null;
+  pickFiles:
+    ((options: { title: string; filters: { name: string; extensions: string[] }[]; multiple?: boolean }) => Promise<string[]>) | null;
 }
 
 export interface CoreContext {

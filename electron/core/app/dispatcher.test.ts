@@ -7,7 +7,13 @@ import type { WorkerSpawner } from '../workers/protocol.ts';
 const noWorkers: WorkerSpawner = () => {
   throw new Error('no workers in this test');
 };
-const core = createCore({ mode: 'browser', spawner: noWorkers, dbPath: ':memory:', dataDir: '/tmp/glassbox-dispatch-test', testMode: false });
+const core = createCore({
+  mode: 'browser',
+  spawner: noWorkers,
+  dbPath: ':memory:',
+  dataDir: '/tmp/glassbox-dispatch-test',
+  testMode: false,
+});
 after(() => core.close());
 
 test('valid calls answer ok with plain data', async () => {

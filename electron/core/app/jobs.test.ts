@@ -23,15 +23,22 @@ test('a job reports running, progress and done with its result', async () => {
   assert.equal(snap.state, 'done');
   assert.deepEqual(snap.result, { answer: 42 });
   assert.equal(snap.progress, 1);
-  assert.deepEqual(updates.map((u) => u.state), ['running', 'running', 'done']);
+  assert.deepEqual(
+    updates.map((u) => u.state),
+    ['running', 'running', 'done'],
+  );
   assert.equal(updates[1].message, 'all');
 });
 
 test('cancel aborts the signal and marks the job cancelled at once', async () => {
   const { jobs } = setup();
   let sawAbort = false;
-  const { jobId, done } = jobs.start({ kind: 'test', title: 'T' }, (job) =>
-    new Promise((_, reject) => job.signal.addEventListener('abort', () => ((sawAbort = true), reject(new ServiceError('cancelled', 'stopped'))))),
+  const { jobId, done } = jobs.start(
+    { kind: 'test', title: 'T' },
+    (job) =>
+      new Promise((_, reject) =>
+        job.signal.addEventListener('abort', () => ((sawAbort = true), reject(new ServiceError('cancelled', 'stopped')))),
+      ),
   );
   const snap = jobs.cancel(jobId);
   assert.equal(snap.state, 'cancelled');
@@ -52,8 +59,14 @@ test('a failing job keeps its error as data', async () => {
 
 test('unknown job ids are not_found', () => {
   const { jobs } = setup();
-  assert.throws(() => jobs.get('nope'), (e: unknown) => e instanceof ServiceError && e.code === 'not_found');
-  assert.throws(() => jobs.cancel('nope'), (e: unknown) => e instanceof ServiceError && e.code === 'not_found');
+  assert.throws(
+    () => jobs.get('nope'),
+    (e: unknown) => e instanceof ServiceError && e.code === 'not_found',
+  );
+  assert.throws(
+    () => jobs.cancel('nope'),
+    (e: unknown) => e instanceof ServiceError && e.code === 'not_found',
+  );
 });
 
 test('a report held back by the throttle still goes out: a job that says "queued" and waits is shown queued', async () => {

@@ -61,7 +61,11 @@ export class JobRegistry {
       signal: controller.signal,
       progress: (fraction, message) => {
         if (entry.snapshot.state !== 'running') return;
-        entry.snapshot = { ...entry.snapshot, progress: fraction === null ? null : Math.min(1, Math.max(0, fraction)), message: message ?? entry.snapshot.message };
+        entry.snapshot = {
+          ...entry.snapshot,
+          progress: fraction === null ? null : Math.min(1, Math.max(0, fraction)),
+          message: message ?? entry.snapshot.message,
+        };
         const wait = entry.lastPublish + PROGRESS_INTERVAL_MS - Date.now();
         if (wait <= 0 || fraction === 1) this.publish(entry);
         // Throttled: the latest state still goes out when the interval is up, so a job that reports
@@ -79,7 +83,12 @@ export class JobRegistry {
         const error: ApiErrorData =
           err instanceof ServiceError ? err.toData() : { code: 'internal', message: err instanceof Error ? err.message : String(err) };
         if (entry.snapshot.state === 'running') {
-          this.finish(entry, controller.signal.aborted || error.code === 'cancelled' ? { state: 'cancelled', error: { code: 'cancelled', message: 'cancelled' } } : { state: 'failed', error });
+          this.finish(
+            entry,
+            controller.signal.aborted || error.code === 'cancelled'
+              ? { state: 'cancelled', error: { code: 'cancelled', message: 'cancelled' } }
+              : { state: 'failed', error },
+          );
         }
         throw err;
       },
@@ -90,7 +99,11 @@ export class JobRegistry {
 
   get(jobId: string): JobSnapshot {
     const entry = this.jobs.get(jobId);
-    if (!entry) throw new ServiceError('not_found', `job ${JSON.stringify(jobId)} does not exist (finished jobs are kept for a while, then forgotten)`);
+    if (!entry)
+      throw new ServiceError(
+        'not_found',
+        `job ${JSON.stringify(jobId)} does not exist (finished jobs are kept for a while, then forgotten)`,
+      );
     return entry.snapshot;
   }
 

@@ -54,7 +54,14 @@ test('a perturbed engine weight fails the check at the first position beyond the
     closeSync(fd);
   }
 
-  const r = await runModelCheck({ llama, modelPath: models.miniF32, enginePath: perturbed, quantization: 'F32', threads: 2, prompts: ['The quick brown fox jumps over the lazy dog.'] });
+  const r = await runModelCheck({
+    llama,
+    modelPath: models.miniF32,
+    enginePath: perturbed,
+    quantization: 'F32',
+    threads: 2,
+    prompts: ['The quick brown fox jumps over the lazy dog.'],
+  });
   assert.equal(r.verdict.ok, false);
   const ff = r.verdict.firstFailure;
   assert.ok(ff, 'the verdict names where it fails');

@@ -98,11 +98,24 @@ export async function runModelCheck(opts: ModelCheckOptions): Promise<ModelCheck
         worstPosition: worst.position,
         argmaxMismatches: positions
           .filter((p) => p.oursTop !== p.theirsTop)
-          .map((p) => ({ position: p.position, ours: p.oursTop, theirs: p.theirsTop, margin: p.theirsMargin, tolerated: p.theirsMargin < bound.tieMargin })),
+          .map((p) => ({
+            position: p.position,
+            ours: p.oursTop,
+            theirs: p.theirsTop,
+            margin: p.theirsMargin,
+            tolerated: p.theirsMargin < bound.tieMargin,
+          })),
         greedy: { tokens: greedyTokens, agreed, ours: oursGreedy, theirs: theirsGreedy },
       });
     }
-    return { quantization: opts.quantization, bound, boundMeasured: measured, prompts: checks, verdict: verdictOf(checks, bound, measured, opts.quantization), limits: LIMITS };
+    return {
+      quantization: opts.quantization,
+      bound,
+      boundMeasured: measured,
+      prompts: checks,
+      verdict: verdictOf(checks, bound, measured, opts.quantization),
+      limits: LIMITS,
+    };
   } finally {
     ours?.dispose();
     await lm.dispose();
@@ -116,7 +129,12 @@ const LIMITS = [
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.001 ? 3 : 2)}%`;
 
-export function verdictOf(checks: PromptCheck[], bound: AgreementBound, measured: boolean, quantization: string): ModelCheckResult['verdict'] {
+export function verdictOf(
+  checks: PromptCheck[],
+  bound: AgreementBound,
+  measured: boolean,
+  quantization: string,
+): ModelCheckResult['verdict'] {
   const details: string[] = [];
   let firstFailure: ModelCheckResult['verdict']['firstFailure'];
   const fail = (prompt: number, position: number, reason: string) => {
@@ -125,9 +143,19 @@ export function verdictOf(checks: PromptCheck[], bound: AgreementBound, measured
   };
   checks.forEach((c, i) => {
     const over = c.positions.find((p) => p.tv > bound.tv);
-    if (over) fail(i, over.position, `prompt ${i + 1}, position ${over.position}: the two next-token distributions differ by ${pct(over.tv)} (total variation), over the ${pct(bound.tv)} that ${bound.measuredFor} rounding explains`);
+    if (over)
+      fail(
+        i,
+        over.position,
+        `prompt ${i + 1}, position ${over.position}: the two next-token distributions differ by ${pct(over.tv)} (total variation), over the ${pct(bound.tv)} that ${bound.measuredFor} rounding explains`,
+      );
     const hard = c.argmaxMismatches.find((m) => !m.tolerated);
-    if (hard) fail(i, hard.position, `prompt ${i + 1}, position ${hard.position}: our engine's most likely next token is ${hard.ours}, llama.cpp's is ${hard.theirs} (its top two are ${pct(hard.margin)} apart: not a near-tie)`);
+    if (hard)
+      fail(
+        i,
+        hard.position,
+        `prompt ${i + 1}, position ${hard.position}: our engine's most likely next token is ${hard.ours}, llama.cpp's is ${hard.theirs} (its top two are ${pct(hard.margin)} apart: not a near-tie)`,
+      );
     if (c.greedy.agreed < c.greedy.tokens) {
       const at = c.tokenCount + c.greedy.agreed;
       const nearTie = c.argmaxMismatches.length > 0 && c.argmaxMismatches.every((m) => m.tolerated);
@@ -135,7 +163,8 @@ export function verdictOf(checks: PromptCheck[], bound: AgreementBound, measured
       if (bound.tieMargin > 0 && (nearTie || c.greedy.agreed > 0)) details.push(`${msg} (allowed for ${quantization}: near-ties can swap)`);
       else fail(i, at, msg);
     }
-    if (!c.tokenizerAgrees) details.push(`prompt ${i + 1}: our tokenizer splits the text differently from llama.cpp (the comparison used llama.cpp's tokens)`);
+    if (!c.tokenizerAgrees)
+      details.push(`prompt ${i + 1}: our tokenizer splits the text differently from llama.cpp (the comparison used llama.cpp's tokens)`);
   });
   const worst = Math.max(...checks.map((c) => c.worstTv));
   const positions = checks.reduce((s, c) => s + c.positions.length, 0);

@@ -21,7 +21,10 @@ export class DatasetImportError extends Error {
   constructor(readonly issues: ImportIssue[]) {
     super(
       `${issues.length} problem${issues.length === 1 ? '' : 's'}; nothing was imported. ` +
-        issues.slice(0, 5).map((i) => `line ${i.line}: ${i.message}`).join('; ') +
+        issues
+          .slice(0, 5)
+          .map((i) => `line ${i.line}: ${i.message}`)
+          .join('; ') +
         (issues.length > 5 ? `; and ${issues.length - 5} more` : ''),
     );
     this.name = 'DatasetImportError';
@@ -36,7 +39,12 @@ export interface ParsedRow {
 }
 
 const SHAREGPT_ROLES: Record<string, Message['role']> = {
-  human: 'user', user: 'user', gpt: 'assistant', assistant: 'assistant', model: 'assistant', system: 'system',
+  human: 'user',
+  user: 'user',
+  gpt: 'assistant',
+  assistant: 'assistant',
+  model: 'assistant',
+  system: 'system',
 };
 
 function fromObject(o: unknown): { messages: RowMessages; split?: 'train' | 'validation' } {
@@ -47,7 +55,8 @@ function fromObject(o: unknown): { messages: RowMessages; split?: 'train' | 'val
     messages = r.messages.map((m, i) => {
       const mm = m as Record<string, unknown>;
       if (typeof mm !== 'object' || mm === null) throw new Error(`messages[${i}] is not an object`);
-      if (mm.role !== 'system' && mm.role !== 'user' && mm.role !== 'assistant') throw new Error(`messages[${i}].role must be system, user or assistant`);
+      if (mm.role !== 'system' && mm.role !== 'user' && mm.role !== 'assistant')
+        throw new Error(`messages[${i}].role must be system, user or assistant`);
       if (typeof mm.content !== 'string') throw new Error(`messages[${i}].content must be a string`);
       return { role: mm.role, content: mm.content };
     });
@@ -63,7 +72,10 @@ function fromObject(o: unknown): { messages: RowMessages; split?: 'train' | 'val
   } else if ('prompt' in r || 'completion' in r) {
     if (typeof r.prompt !== 'string') throw new Error('"prompt" must be a string');
     if (typeof r.completion !== 'string') throw new Error('"completion" must be a string');
-    messages = [{ role: 'user', content: r.prompt }, { role: 'assistant', content: r.completion }];
+    messages = [
+      { role: 'user', content: r.prompt },
+      { role: 'assistant', content: r.completion },
+    ];
   } else {
     throw new Error('expected "messages", "conversations" or "prompt" + "completion"');
   }
@@ -135,9 +147,16 @@ export function parseCsv(bytes: Uint8Array): ParsedRow[] {
   try {
     records = parseCsvSync(text, {
       columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      bom: true, info: true, skip_empty_lines: true, skip_records_with_error: true,
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
       on_skip: (err: { message: string; lines?: number } | undefined) => {
-        if (err) issues.push({ line: err.lines ?? 0, message: err.message.replace(/^Invalid Record Length: /, '').replace(/,? ?on line \d+/, '') });
+        if (err)
+          issues.push({
+            line: err.lines ?? 0,
+            message: err.message.replace(/^Invalid Record Length: /, '').replace(/,? ?on line \d+/, ''),
+          });
       },
     } as never) as never;
   } catch (e) {
@@ -149,7 +168,12 @@ export function parseCsv(bytes: Uint8Array): ParsedRow[] {
   const promptCol = PROMPT_COLUMNS.find((c) => headers.includes(c));
   const answerCol = ANSWER_COLUMNS.find((c) => headers.includes(c));
   if (records.length && (!promptCol || !answerCol)) {
-    throw new DatasetImportError([{ line: 1, message: `the header needs a prompt column (${PROMPT_COLUMNS.join('/')}) and an answer column (${ANSWER_COLUMNS.join('/')}); found ${headers.join(', ')}` }]);
+    throw new DatasetImportError([
+      {
+        line: 1,
+        message: `the header needs a prompt column (${PROMPT_COLUMNS.join('/')}) and an answer column (${ANSWER_COLUMNS.join('/')}); found ${headers.join(', ')}`,
+      },
+    ]);
   }
   for (const { record, info } of records) {
     // info.lines is the last physical line of the record; a record starts after the previous one
@@ -179,24 +203,43 @@ export function parseDataset(bytes: Uint8Array, format: ImportFormat): ParsedRow
 export function guessFormat(name: string, bytes: Uint8Array): ImportFormat {
   if (/\.csv$/i.test(name)) return 'csv';
   if (/\.jsonl?$/i.test(name)) return 'jsonl';
-  const first = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '').trimStart();
+  const first = new TextDecoder()
+    .decode(bytes.subarray(0, 64))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return first.startsWith('{') ? 'jsonl' : 'csv';
 }
 
 export function exportJsonl(rows: { messages: RowMessages; split?: string }[], shape: JsonlShape): string {
-  return rows.map((r) => {
-    const last = r.messages[r.messages.length - 1];
-    switch (shape) {
-      case 'messages': return JSON.stringify({ messages: r.messages });
-      case 'sharegpt': return JSON.stringify({ conversations: r.messages.map((m) => ({ from: m.role === 'user' ? 'human' : m.role === 'assistant' ? 'gpt' : 'system', value: m.content })) });
-      case 'prompt_completion': {
-        const system = r.messages.find((m) => m.role === 'system')?.content;
-        const prompt = r.messages.slice(0, -1).filter((m) => m.role !== 'system').map((m) => m.content).join('\n\n');
-        return JSON.stringify(system ? { system, prompt, completion: last.content } : { prompt, completion: last.content });
-      }
-      default: return shape satisfies never;
-    }
-  }).join('\n') + '\n';
+  return (
+    rows
+      .map((r) => {
+        const last = r.messages[r.messages.length - 1];
+        switch (shape) {
+          case 'messages':
+            return JSON.stringify({ messages: r.messages });
+          case 'sharegpt':
+            return JSON.stringify({
+              conversations: r.messages.map((m) => ({
+                from: m.role === 'user' ? 'human' : m.role === 'assistant' ? 'gpt' : 'system',
+                value: m.content,
+              })),
+            });
+          case 'prompt_completion': {
+            const system = r.messages.find((m) => m.role === 'system')?.content;
+            const prompt = r.messages
+              .slice(0, -1)
+              .filter((m) => m.role !== 'system')
+              .map((m) => m.content)
+              .join('\n\n');
+            return JSON.stringify(system ? { system, prompt, completion: last.content } : { prompt, completion: last.content });
+          }
+          default:
+            return shape satisfies never;
+        }
+      })
+      .join('\n') + '\n'
+  );
 }
 
 function csvField(s: string): string {
@@ -207,7 +250,11 @@ export function exportCsv(rows: { messages: RowMessages; split?: string }[]): st
   const lines = ['system,prompt,completion,split'];
   for (const r of rows) {
     const system = r.messages.find((m) => m.role === 'system')?.content ?? '';
-    const prompt = r.messages.slice(0, -1).filter((m) => m.role !== 'system').map((m) => m.content).join('\n\n');
+    const prompt = r.messages
+      .slice(0, -1)
+      .filter((m) => m.role !== 'system')
+      .map((m) => m.content)
+      .join('\n\n');
     lines.push([system, prompt, r.messages[r.messages.length - 1].content, r.split ?? 'train'].map(csvField).join(','));
   }
   return lines.join('\n') + '\n';

@@ -18,7 +18,13 @@ before(async () => {
 });
 after(() => g.dispose());
 
-const row = (id: string, q: string, a: string) => ({ id, messages: [{ role: 'user' as const, content: q }, { role: 'assistant' as const, content: a }] });
+const row = (id: string, q: string, a: string) => ({
+  id,
+  messages: [
+    { role: 'user' as const, content: q },
+    { role: 'assistant' as const, content: a },
+  ],
+});
 
 test('examples: prompt through the template, loss on the answer and <end_of_turn> only', () => {
   const [ex] = prepareExamples([row('r1', 'what is the water', 'the water is blue')], tokenize, 256, 'truncate');
@@ -35,17 +41,29 @@ test('over-long rows: truncated at the maximum, or refused by name', () => {
   const short = row('short', 'what', 'yes');
   const stats = tokenStats([long, short], tokenize, 32);
   assert.equal(stats.overCount, 1);
-  assert.deepEqual(stats.lengths.filter((l) => l.over).map((l) => l.rowId), ['long']);
-  assert.equal(stats.histogram.reduce((a, b) => a + b.count, 0), 2);
+  assert.deepEqual(
+    stats.lengths.filter((l) => l.over).map((l) => l.rowId),
+    ['long'],
+  );
+  assert.equal(
+    stats.histogram.reduce((a, b) => a + b.count, 0),
+    2,
+  );
   const ex = prepareExamples([long, short], tokenize, 32, 'truncate');
   assert.equal(ex[0].tokens.length, 32);
   assert.equal(ex[0].truncated, true);
-  assert.throws(() => prepareExamples([long, short], tokenize, 32, 'refuse'), (e: unknown) => e instanceof PrepareError && e.rowIds.join() === 'long' && /longer than 32 tokens/.test(e.message));
+  assert.throws(
+    () => prepareExamples([long, short], tokenize, 32, 'refuse'),
+    (e: unknown) => e instanceof PrepareError && e.rowIds.join() === 'long' && /longer than 32 tokens/.test(e.message),
+  );
   assert.throws(() => prepareExamples([row('p', 'the water '.repeat(40), 'x')], tokenize, 32, 'truncate'), /no answer token would be left/);
 });
 
 test('an empty answer is refused', () => {
-  assert.throws(() => prepareExamples([row('e', 'q', ' ')], tokenize, 64, 'truncate'), (e: unknown) => e instanceof PrepareError && e.rowIds[0] === 'e');
+  assert.throws(
+    () => prepareExamples([row('e', 'q', ' ')], tokenize, 64, 'truncate'),
+    (e: unknown) => e instanceof PrepareError && e.rowIds[0] === 'e',
+  );
 });
 
 test('a dataset prepared for another tokenizer is refused', () => {
@@ -61,7 +79,8 @@ test('a dataset prepared for another tokenizer is refused', () => {
 
 test('split: deterministic, the requested share, at least one validation row', () => {
   const rows = Array.from({ length: 20 }, (_, i) => i);
-  const a = splitRows(rows, 0.2, 7), b = splitRows(rows, 0.2, 7);
+  const a = splitRows(rows, 0.2, 7),
+    b = splitRows(rows, 0.2, 7);
   assert.deepEqual(a, b);
   assert.equal(a.validation.length, 4);
   assert.equal(a.train.length + a.validation.length, 20);

@@ -42,7 +42,10 @@ export interface TokenStats {
 }
 
 export class PrepareError extends Error {
-  constructor(message: string, readonly rowIds: string[]) {
+  constructor(
+    message: string,
+    readonly rowIds: string[],
+  ) {
     super(message);
     this.name = 'PrepareError';
   }
@@ -67,10 +70,19 @@ export function tokenStats(rows: { id: string; messages: RowMessages }[], tokeni
   for (let from = 0; from <= Math.max(max, maxLength); from += bucket) histogram.push({ from, to: from + bucket, count: 0 });
   for (const t of totals) histogram[Math.min(histogram.length - 1, Math.floor(t / bucket))].count++;
   return {
-    rows: rows.length, maxLength, min: totals[0] ?? 0, max, mean: totals.length ? totals.reduce((a, b) => a + b, 0) / totals.length : 0,
-    p50: q(0.5), p95: q(0.95), totalTokens: totals.reduce((a, b) => a + b, 0), answerTokens: lengths.reduce((a, l) => a + l.answerTokens, 0),
-    overCount: lengths.filter((l) => l.over).length, answerLostCount: lengths.filter((l) => l.promptTokens >= maxLength).length,
-    histogram, lengths,
+    rows: rows.length,
+    maxLength,
+    min: totals[0] ?? 0,
+    max,
+    mean: totals.length ? totals.reduce((a, b) => a + b, 0) / totals.length : 0,
+    p50: q(0.5),
+    p95: q(0.95),
+    totalTokens: totals.reduce((a, b) => a + b, 0),
+    answerTokens: lengths.reduce((a, l) => a + l.answerTokens, 0),
+    overCount: lengths.filter((l) => l.over).length,
+    answerLostCount: lengths.filter((l) => l.promptTokens >= maxLength).length,
+    histogram,
+    lengths,
   };
 }
 
@@ -80,7 +92,10 @@ export function tokenStats(rows: { id: string; messages: RowMessages }[], tokeni
  * maxLength cannot teach anything and is refused either way.
  */
 export function prepareExamples(
-  rows: { id: string; messages: RowMessages }[], tokenize: Tokenize, maxLength: number, overflow: OverflowPolicy,
+  rows: { id: string; messages: RowMessages }[],
+  tokenize: Tokenize,
+  maxLength: number,
+  overflow: OverflowPolicy,
 ): PreparedExample[] {
   const out: PreparedExample[] = [];
   const tooLong: string[] = [];
@@ -100,9 +115,18 @@ export function prepareExamples(
       out.push({ rowId: r.id, tokens, promptLength: t.prompt.length, truncated: total > maxLength });
     }
   }
-  if (broken.length) throw new PrepareError(`${broken.length} row(s) cannot train (an empty answer, or no answer at the end); fix or delete them`, broken);
-  if (hopeless.length) throw new PrepareError(`${hopeless.length} row(s) have a prompt of ${maxLength} tokens or more, so no answer token would be left; raise the maximum length or shorten them`, hopeless);
-  if (tooLong.length) throw new PrepareError(`${tooLong.length} row(s) are longer than ${maxLength} tokens and over-long rows are set to be refused; raise the maximum length, shorten them, or choose truncation`, tooLong);
+  if (broken.length)
+    throw new PrepareError(`${broken.length} row(s) cannot train (an empty answer, or no answer at the end); fix or delete them`, broken);
+  if (hopeless.length)
+    throw new PrepareError(
+      `${hopeless.length} row(s) have a prompt of ${maxLength} tokens or more, so no answer token would be left; raise the maximum length or shorten them`,
+      hopeless,
+    );
+  if (tooLong.length)
+    throw new PrepareError(
+      `${tooLong.length} row(s) are longer than ${maxLength} tokens and over-long rows are set to be refused; raise the maximum length, shorten them, or choose truncation`,
+      tooLong,
+    );
   return out;
 }
 

@@ -100,12 +100,20 @@ export function datasetsHandlers(ctx: CoreContext): ServiceHandlers<'datasets'> 
         parsed = parseDataset(bytes, format ?? guessFormat(fileName, bytes));
       } catch (e) {
         if (e instanceof DatasetImportError) {
-          throw new ServiceError('bad_input', e.message, e.issues.map((i) => ({ path: `line ${i.line}`, message: i.message })));
+          throw new ServiceError(
+            'bad_input',
+            e.message,
+            e.issues.map((i) => ({ path: `line ${i.line}`, message: i.message })),
+          );
         }
         throw e;
       }
       const target = id ? must(id) : store.create(name ?? (basename(fileName).replace(/\.(jsonl?|csv)$/i, '') || 'Imported'));
-      store.addRows(target.id, parsed.map((p) => ({ messages: p.messages, split: p.split })), `import:${basename(fileName)}`);
+      store.addRows(
+        target.id,
+        parsed.map((p) => ({ messages: p.messages, split: p.split })),
+        `import:${basename(fileName)}`,
+      );
       changed();
       return { dataset: must(target.id), imported: parsed.length };
     },
@@ -113,7 +121,9 @@ export function datasetsHandlers(ctx: CoreContext): ServiceHandlers<'datasets'> 
       const d = must(id);
       const rows = store.rows(id);
       const shapes: Record<Exclude<DatasetExportFormat, 'csv'>, 'messages' | 'prompt_completion' | 'sharegpt'> = {
-        'jsonl-messages': 'messages', 'jsonl-prompt-completion': 'prompt_completion', 'jsonl-sharegpt': 'sharegpt',
+        'jsonl-messages': 'messages',
+        'jsonl-prompt-completion': 'prompt_completion',
+        'jsonl-sharegpt': 'sharegpt',
       };
       const safe = d.name.replace(/[^\w.-]+/g, '_');
       return format === 'csv'
@@ -122,8 +132,12 @@ export function datasetsHandlers(ctx: CoreContext): ServiceHandlers<'datasets'> 
     },
     'datasets.fromChat': ({ id, sessionId, messageIds }) => {
       must(id);
-      const all = ctx.db.prepare('SELECT id, parent_id, role, content FROM messages WHERE session_id = ?').all(sessionId) as
-        { id: string; parent_id: string | null; role: 'system' | 'user' | 'assistant'; content: string }[];
+      const all = ctx.db.prepare('SELECT id, parent_id, role, content FROM messages WHERE session_id = ?').all(sessionId) as {
+        id: string;
+        parent_id: string | null;
+        role: 'system' | 'user' | 'assistant';
+        content: string;
+      }[];
       if (all.length === 0) throw new ServiceError('not_found', 'no such chat session, or it has no messages');
       const byId = new Map(all.map((m) => [m.id, m]));
       const rows: { messages: RowMessages }[] = [];

@@ -27,8 +27,14 @@ export interface DatasetRow {
 }
 
 interface InfoRow {
-  id: string; name: string; created_at: number; updated_at: number; tokenizer: string | null;
-  row_count: number; train_count: number; validation_count: number;
+  id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+  tokenizer: string | null;
+  row_count: number;
+  train_count: number;
+  validation_count: number;
 }
 
 const SELECT = `SELECT d.id, d.name, d.created_at, d.updated_at, d.tokenizer,
@@ -38,8 +44,14 @@ const SELECT = `SELECT d.id, d.name, d.created_at, d.updated_at, d.tokenizer,
   FROM datasets d`;
 
 const toInfo = (r: InfoRow): DatasetInfo => ({
-  id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at, rowCount: r.row_count,
-  trainCount: r.train_count, validationCount: r.validation_count, tokenizer: r.tokenizer ? JSON.parse(r.tokenizer) : null,
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  rowCount: r.row_count,
+  trainCount: r.train_count,
+  validationCount: r.validation_count,
+  tokenizer: r.tokenizer ? JSON.parse(r.tokenizer) : null,
 });
 
 export class DatasetsStore {
@@ -69,9 +81,11 @@ export class DatasetsStore {
   }
 
   rows(datasetId: string): DatasetRow[] {
-    return (this.db.prepare('SELECT id, position, split, messages, source FROM dataset_rows WHERE dataset_id = ? ORDER BY position').all(datasetId) as
-      { id: string; position: number; split: Split; messages: string; source: string | null }[])
-      .map((r) => ({ ...r, messages: JSON.parse(r.messages) as RowMessages }));
+    return (
+      this.db
+        .prepare('SELECT id, position, split, messages, source FROM dataset_rows WHERE dataset_id = ? ORDER BY position')
+        .all(datasetId) as { id: string; position: number; split: Split; messages: string; source: string | null }[]
+    ).map((r) => ({ ...r, messages: JSON.parse(r.messages) as RowMessages }));
   }
 
   /** Appends rows in one transaction; returns their ids. Refuses (adds nothing) if any row cannot train. */
@@ -84,8 +98,12 @@ export class DatasetsStore {
     const ids: string[] = [];
     this.db.transaction(() => {
       if (!this.get(datasetId)) throw new Error('no such dataset');
-      let pos = (this.db.prepare('SELECT COALESCE(MAX(position), -1) AS p FROM dataset_rows WHERE dataset_id = ?').get(datasetId) as { p: number }).p;
-      const ins = this.db.prepare('INSERT INTO dataset_rows (id, dataset_id, position, split, messages, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      let pos = (
+        this.db.prepare('SELECT COALESCE(MAX(position), -1) AS p FROM dataset_rows WHERE dataset_id = ?').get(datasetId) as { p: number }
+      ).p;
+      const ins = this.db.prepare(
+        'INSERT INTO dataset_rows (id, dataset_id, position, split, messages, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
       for (const r of rows) {
         const id = randomUUID();
         ins.run(id, datasetId, ++pos, r.split ?? 'train', JSON.stringify(r.messages), source, now, now);
@@ -102,8 +120,12 @@ export class DatasetsStore {
       if (p) throw new Error(p);
     }
     const now = Date.now();
-    const r = this.db.prepare(`UPDATE dataset_rows SET messages = COALESCE(?, messages), split = COALESCE(?, split), updated_at = ?
-      WHERE id = ? AND dataset_id = ?`).run(patch.messages ? JSON.stringify(patch.messages) : null, patch.split ?? null, now, rowId, datasetId);
+    const r = this.db
+      .prepare(
+        `UPDATE dataset_rows SET messages = COALESCE(?, messages), split = COALESCE(?, split), updated_at = ?
+      WHERE id = ? AND dataset_id = ?`,
+      )
+      .run(patch.messages ? JSON.stringify(patch.messages) : null, patch.split ?? null, now, rowId, datasetId);
     if (r.changes) this.touch(datasetId, now);
     return r.changes > 0;
   }

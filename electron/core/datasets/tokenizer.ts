@@ -29,6 +29,8 @@ export function tokenizerFingerprint(modelPath: string): string {
 /** Throws when the dataset was measured with another tokenizer than the model's. */
 export function checkSameTokenizer(datasetName: string, measured: TokenizerId | null, model: TokenizerId): void {
   if (measured && measured.fingerprint !== model.fingerprint) {
-    throw new Error(`dataset “${datasetName}” was prepared for another tokenizer (${measured.model}); its token counts do not hold for ${model.model}. Recompute its statistics with this model first.`);
+    throw new Error(
+      `dataset “${datasetName}” was prepared for another tokenizer (${measured.model}); its token counts do not hold for ${model.model}. Recompute its statistics with this model first.`,
+    );
   }
 }

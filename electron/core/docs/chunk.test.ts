@@ -27,7 +27,11 @@ test('chunks hold at most maxTokens of the model tokenizer and keep every word i
   }
   assert.deepEqual(words(chunks.map((c) => c.text).join(' ')), words(text), 'every word, in order');
   // Paragraphs that fit are never cut: each chunk starts at the start of one of the paragraphs.
-  for (const c of chunks) assert.ok(paragraphs.some((p) => c.text.startsWith(p.slice(0, 30))), `chunk ${c.index} starts at a paragraph`);
+  for (const c of chunks)
+    assert.ok(
+      paragraphs.some((p) => c.text.startsWith(p.slice(0, 30))),
+      `chunk ${c.index} starts at a paragraph`,
+    );
   // Packing is greedy: two neighbours together would not fit.
   for (let i = 1; i < chunks.length; i++) assert.ok(count(`${chunks[i - 1].text}\n\n${chunks[i].text}`) > max);
   await model.dispose();

@@ -28,7 +28,7 @@ function countReplacements(text: string): number {
 function utf8Share(bytes: Uint8Array): number {
   let high = 0;
   let good = 0;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i];
     if (b < 0x80) {
       i++;
@@ -51,8 +51,10 @@ function utf8Share(bytes: Uint8Array): number {
 
 export function decodeText(bytes: Uint8Array, name: string): Decoded {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeUtf8(bytes.subarray(3));
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', replacedChars: 0 };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', replacedChars: 0 };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', replacedChars: 0 };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', replacedChars: 0 };
   if (hasNul(bytes)) throw new DocError('binary', `${name} is a binary file (it contains NUL bytes), not text: it cannot be summarized`);
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8', replacedChars: 0 };
@@ -60,7 +62,11 @@ export function decodeText(bytes: Uint8Array, name: string): Decoded {
     // Not valid UTF-8: mostly-UTF-8 text with a few broken bytes, or a legacy single-byte code page.
   }
   if (utf8Share(bytes) >= 0.5) return decodeUtf8(bytes);
-  return { text: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'windows-1252'), encoding: 'windows-1252', replacedChars: 0 };
+  return {
+    text: iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'windows-1252'),
+    encoding: 'windows-1252',
+    replacedChars: 0,
+  };
 }
 
 function decodeUtf8(bytes: Uint8Array): Decoded {

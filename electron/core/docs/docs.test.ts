@@ -74,10 +74,21 @@ test('text encodings: BOM, UTF-16, legacy Windows-1252, and invalid UTF-8 with a
   const legacy = await extract('legacy.txt', Buffer.from([0x93, 0x48, 0x69, 0x94, 0x20, 0x80, 0x35, 0x20, 0x63, 0x61, 0x66, 0xe9]));
   assert.equal(legacy.encoding, 'windows-1252');
   assert.equal(legacy.text, '\u201cHi\u201d \u20ac5 café');
-  const broken = await extract('broken.txt', Buffer.concat([Buffer.from('Good text ünïcode here ', 'utf8'), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from(' more ✓ text', 'utf8'), Buffer.from([0xc3])]));
+  const broken = await extract(
+    'broken.txt',
+    Buffer.concat([
+      Buffer.from('Good text ünïcode here ', 'utf8'),
+      Buffer.from([0xff, 0xfe, 0x41]),
+      Buffer.from(' more ✓ text', 'utf8'),
+      Buffer.from([0xc3]),
+    ]),
+  );
   assert.equal(broken.encoding, 'utf-8');
   assert.equal(broken.replacedChars, 3);
-  assert.ok(broken.warnings.some((w) => /3 invalid byte sequences/.test(w)), broken.warnings.join('; '));
+  assert.ok(
+    broken.warnings.some((w) => /3 invalid byte sequences/.test(w)),
+    broken.warnings.join('; '),
+  );
 });
 
 test('bad inputs each get a clear message', async () => {
@@ -90,11 +101,19 @@ test('bad inputs each get a clear message', async () => {
   await rejects(extract('photo.png', tinyPng()), 'unsupported', /PNG file/);
   await rejects(extract('program.bin', Buffer.from([0x01, 0x02, 0x00, 0x00, 0x7f, 0x45, 0x10, 0x00, 0x33])), 'binary', /binary file/);
   await rejects(extract('big.txt', 'x'.repeat(2048), { maxBytes: 1024 }), 'too_large', /big\.txt is 2\.0 KB; files up to 1\.0 KB/);
-  await rejects(extract('missing.txt', 'x').then(() => extractInWorker(spawn, join(dir, 'nope.txt'), 'nope.txt')), 'not_found', /could not be opened/);
+  await rejects(
+    extract('missing.txt', 'x').then(() => extractInWorker(spawn, join(dir, 'nope.txt'), 'nope.txt')),
+    'not_found',
+    /could not be opened/,
+  );
 });
 
 test('an extraction that never finishes is killed at the timeout', async () => {
   const started = Date.now();
-  await rejects(extract('hang.pdf', await twoColumnPdf(), { timeoutMs: 1500, task: 'hangForTest' }), 'timeout', /took longer than 2 s and was stopped/);
+  await rejects(
+    extract('hang.pdf', await twoColumnPdf(), { timeoutMs: 1500, task: 'hangForTest' }),
+    'timeout',
+    /took longer than 2 s and was stopped/,
+  );
   assert.ok(Date.now() - started < 30_000);
 });

@@ -6,7 +6,7 @@ import { tidy } from './html.ts';
 
 export async function docxToText(bytes: Uint8Array, name: string): Promise<{ text: string; sections: number }> {
   let raw: string;
-  let sections = 0;
+  let sections: number;
   try {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     raw = (await mammoth.extractRawText({ buffer })).value;

@@ -1,7 +1,8 @@
 // Why a file could not be read, in words a user understands. Thrown in the extraction worker and
 // carried to the UI as a bad_input error whose message is the text below.
 
-export type DocErrorReason = 'unsupported' | 'binary' | 'encrypted' | 'scanned' | 'empty' | 'too_large' | 'timeout' | 'corrupt' | 'not_found';
+export type DocErrorReason =
+  'unsupported' | 'binary' | 'encrypted' | 'scanned' | 'empty' | 'too_large' | 'timeout' | 'corrupt' | 'not_found';
 
 export class DocError extends Error {
   constructor(

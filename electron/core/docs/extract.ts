@@ -49,7 +49,9 @@ export async function extractBytes(bytes: Uint8Array, name: string): Promise<Ext
       const decoded = decodeText(bytes, name);
       const warnings: string[] = [];
       if (decoded.replacedChars > 0)
-        warnings.push(`${decoded.replacedChars} invalid byte sequence${decoded.replacedChars === 1 ? ' was' : 's were'} not valid UTF-8 and ${decoded.replacedChars === 1 ? 'was' : 'were'} replaced with �`);
+        warnings.push(
+          `${decoded.replacedChars} invalid byte sequence${decoded.replacedChars === 1 ? ' was' : 's were'} not valid UTF-8 and ${decoded.replacedChars === 1 ? 'was' : 'were'} replaced with �`,
+        );
       if (decoded.encoding === 'windows-1252') warnings.push('not UTF-8: read as Windows-1252 (Western European)');
       const common = { ...base, encoding: decoded.encoding, replacedChars: decoded.replacedChars, warnings };
       if (what.hint === 'html') {

@@ -17,12 +17,19 @@ export function documentsHandlers(ctx: CoreContext): ServiceHandlers<'documents'
 
   return {
     'documents.list': () => store.list(),
-    'documents.get': ({ id }) => store.view(id) ?? (() => { throw notFound('document', id); })(),
+    'documents.get': ({ id }) =>
+      store.view(id) ??
+      (() => {
+        throw notFound('document', id);
+      })(),
     'documents.add': async ({ path, uploadId, name }) => {
       const file = uploadId ? uploadPath(ctx.paths.dataDir, uploadId) : path!;
       const shown = basename(name ?? (uploadId ? ((await uploadName(ctx.paths.dataDir, uploadId)) ?? 'upload') : path!));
       try {
-        const doc = await extractInWorker((kind, env) => ctx.spawnWorker(kind, env), file, shown, { maxBytes: MAX_DOCUMENT_BYTES, timeoutMs });
+        const doc = await extractInWorker((kind, env) => ctx.spawnWorker(kind, env), file, shown, {
+          maxBytes: MAX_DOCUMENT_BYTES,
+          timeoutMs,
+        });
         const added = store.add({
           name: shown,
           kind: doc.kind,

@@ -29,7 +29,12 @@ export function htmlToText(html: string): HtmlText {
     const article = new Readability(dom as unknown as Document).parse();
     if (article?.content) {
       const text = tidy(convert(article.content, TO_TEXT));
-      if (text) return { text: article.title && !text.startsWith(article.title) ? `${article.title}\n\n${text}` : text, title: article.title ?? title, sections };
+      if (text)
+        return {
+          text: article.title && !text.startsWith(article.title) ? `${article.title}\n\n${text}` : text,
+          title: article.title ?? title,
+          sections,
+        };
     }
   }
   return { text: tidy(convert(html, TO_TEXT)), title, sections };

@@ -57,7 +57,7 @@ function findGutter(items: readonly PositionedItem[]): { gutter: number } | null
   let best: { start: number; len: number } | null = null;
   const lo = Math.floor(extent * 0.25);
   const hi = Math.ceil(extent * 0.75);
-  for (let b = lo; b <= hi; ) {
+  for (let b = lo; b <= hi;) {
     if (covered[b]) {
       b++;
       continue;

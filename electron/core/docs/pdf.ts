@@ -18,16 +18,28 @@ export async function pdfToText(bytes: Uint8Array, name: string): Promise<PdfTex
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // A copy: PDF.js transfers (detaches) the buffer it is given.
-    pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, disableFontFace: true, useSystemFonts: false, maxImageSize: 4096 * 4096, stopAtErrors: false });
+    pdf = await getDocumentProxy(new Uint8Array(bytes), {
+      verbosity: 0,
+      disableFontFace: true,
+      useSystemFonts: false,
+      maxImageSize: 4096 * 4096,
+      stopAtErrors: false,
+    });
   } catch (err) {
     const e = err as { name?: string; message?: string };
-    if (e?.name === 'PasswordException') throw new DocError('encrypted', `${name} is password-protected: open it, save a copy without a password, and drop that`);
+    if (e?.name === 'PasswordException')
+      throw new DocError('encrypted', `${name} is password-protected: open it, save a copy without a password, and drop that`);
     throw new DocError('corrupt', `${name} is not a readable PDF (${e?.message ?? String(err)})`);
   }
   try {
-    if (pdf.numPages > MAX_PAGES) throw new DocError('too_large', `${name} has ${pdf.numPages} pages; at most ${MAX_PAGES} can be summarized`);
+    if (pdf.numPages > MAX_PAGES)
+      throw new DocError('too_large', `${name} has ${pdf.numPages} pages; at most ${MAX_PAGES} can be summarized`);
     const { OPS } = await getResolvedPDFJS();
-    const imageOps = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat].filter((x) => typeof x === 'number'));
+    const imageOps = new Set<number>(
+      [OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat].filter(
+        (x) => typeof x === 'number',
+      ),
+    );
     const pages: string[] = [];
     const imageOnly: number[] = [];
     let twoColumn = 0;
@@ -37,7 +49,13 @@ export async function pdfToText(bytes: Uint8Array, name: string): Promise<PdfTex
       const items: PositionedItem[] = [];
       for (const it of content.items) {
         if (!('str' in it)) continue;
-        items.push({ str: it.str, x: it.transform[4], y: it.transform[5], width: it.width, height: it.height || Math.hypot(it.transform[2], it.transform[3]) });
+        items.push({
+          str: it.str,
+          x: it.transform[4],
+          y: it.transform[5],
+          width: it.width,
+          height: it.height || Math.hypot(it.transform[2], it.transform[3]),
+        });
       }
       const laid = pageText(items);
       if (laid.columns === 2) twoColumn++;
@@ -50,11 +68,15 @@ export async function pdfToText(bytes: Uint8Array, name: string): Promise<PdfTex
     }
     const text = pages.filter((t) => t.trim()).join('\n\n');
     if (!text.trim()) {
-      if (imageOnly.length > 0) throw new DocError('scanned', `${name} is a scanned PDF (its pages are images without text): it needs OCR, which is not supported`);
+      if (imageOnly.length > 0)
+        throw new DocError('scanned', `${name} is a scanned PDF (its pages are images without text): it needs OCR, which is not supported`);
       throw new DocError('empty', `${name} has no text in it`);
     }
     const warnings: string[] = [];
-    if (imageOnly.length > 0) warnings.push(`${imageOnly.length} page${imageOnly.length === 1 ? ' is a scanned image' : 's are scanned images'} without text (page ${imageOnly.slice(0, 5).join(', ')}${imageOnly.length > 5 ? ', …' : ''}) and ${imageOnly.length === 1 ? 'was' : 'were'} skipped`);
+    if (imageOnly.length > 0)
+      warnings.push(
+        `${imageOnly.length} page${imageOnly.length === 1 ? ' is a scanned image' : 's are scanned images'} without text (page ${imageOnly.slice(0, 5).join(', ')}${imageOnly.length > 5 ? ', …' : ''}) and ${imageOnly.length === 1 ? 'was' : 'were'} skipped`,
+      );
     if (twoColumn > 0) warnings.push(`${twoColumn} page${twoColumn === 1 ? ' has' : 's have'} two columns, read left column first`);
     return { text, pages: pdf.numPages, warnings };
   } finally {

@@ -7,7 +7,17 @@ import type { ChildMessage, WorkerProcess } from '../workers/protocol.ts';
 import { DocError, formatBytes, tooLarge, type DocErrorReason } from './errors.ts';
 import type { Extracted } from './types.ts';
 
-const REASONS: readonly DocErrorReason[] = ['unsupported', 'binary', 'encrypted', 'scanned', 'empty', 'too_large', 'timeout', 'corrupt', 'not_found'];
+const REASONS: readonly DocErrorReason[] = [
+  'unsupported',
+  'binary',
+  'encrypted',
+  'scanned',
+  'empty',
+  'too_large',
+  'timeout',
+  'corrupt',
+  'not_found',
+];
 
 function docErrorFrom(message: string): DocError {
   const colon = message.indexOf(': ');
@@ -57,16 +67,28 @@ export async function extractInWorker(spawn: SpawnWorker, path: string, name: st
       fn();
     };
     const timer = setTimeout(
-      () => finish(() => reject(new DocError('timeout', `reading ${name} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; the file may be damaged or unusually complex`))),
+      () =>
+        finish(() =>
+          reject(
+            new DocError(
+              'timeout',
+              `reading ${name} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; the file may be damaged or unusually complex`,
+            ),
+          ),
+        ),
       timeoutMs,
     );
     const onAbort = () => finish(() => reject(new ServiceError('cancelled', `reading ${name} was cancelled`)));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     proc.onMessage((msg: ChildMessage) => {
-      if (msg.type === 'ready') proc.send({ type: 'request', id: 1, task: options.task ?? 'extractDocument', input: { path, name, maxBytes } });
+      if (msg.type === 'ready')
+        proc.send({ type: 'request', id: 1, task: options.task ?? 'extractDocument', input: { path, name, maxBytes } });
       else if (msg.type === 'response') {
         if (msg.ok) finish(() => resolve(msg.value as Extracted));
-        else finish(() => reject(msg.error.code === 'bad_input' ? docErrorFrom(msg.error.message) : new ServiceError(msg.error.code, msg.error.message)));
+        else
+          finish(() =>
+            reject(msg.error.code === 'bad_input' ? docErrorFrom(msg.error.message) : new ServiceError(msg.error.code, msg.error.message)),
+          );
       }
     });
     proc.onExit(({ code, signal }) =>

@@ -6,7 +6,9 @@ import { DocError } from './errors.ts';
 import type { DocumentKind } from './types.ts';
 
 const CODE_EXTENSIONS = new Set(
-  'ts tsx js jsx mjs cjs py rb go rs java kt kts c h cc cpp hpp cs swift m mm php pl sh bash zsh fish ps1 sql r scala lua dart ex exs erl hs ml clj vue svelte css scss less json yaml yml toml ini cfg xml gradle cmake make mk dockerfile tf proto graphql zig nim jl'.split(' '),
+  'ts tsx js jsx mjs cjs py rb go rs java kt kts c h cc cpp hpp cs swift m mm php pl sh bash zsh fish ps1 sql r scala lua dart ex exs erl hs ml clj vue svelte css scss less json yaml yml toml ini cfg xml gradle cmake make mk dockerfile tf proto graphql zig nim jl'.split(
+    ' ',
+  ),
 );
 const MARKDOWN_EXTENSIONS = new Set(['md', 'markdown', 'mdx', 'rst']);
 const HTML_EXTENSIONS = new Set(['html', 'htm', 'xhtml']);
@@ -42,7 +44,10 @@ export async function sniff(bytes: Uint8Array, name: string): Promise<Sniffed> {
       case 'svg':
         break; // text after all: read below
       default:
-        throw new DocError('unsupported', `${name} is a ${type.ext.toUpperCase()} file (${type.mime}); supported are text, Markdown, source code, PDF, DOCX and HTML`);
+        throw new DocError(
+          'unsupported',
+          `${name} is a ${type.ext.toUpperCase()} file (${type.mime}); supported are text, Markdown, source code, PDF, DOCX and HTML`,
+        );
     }
   }
   const ext = extensionOf(name);

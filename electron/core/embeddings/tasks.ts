@@ -22,7 +22,10 @@ async function embedLlama(input: EmbedInput, signal: AbortSignal): Promise<Float
     const model = await llama.loadModel({ modelPath: input.modelPath, gpuLayers: 0 });
     try {
       const longest = Math.max(...input.texts.map((t) => model.tokenize(t).length));
-      const ctx = await model.createEmbeddingContext({ contextSize: Math.min(model.trainContextSize, longest + 16), threads: input.threads });
+      const ctx = await model.createEmbeddingContext({
+        contextSize: Math.min(model.trainContextSize, longest + 16),
+        threads: input.threads,
+      });
       try {
         const out: Float32Array[] = [];
         for (const text of input.texts) {
@@ -45,7 +48,8 @@ async function embedEngine(input: EmbedInput & { layer: number; pooling: Pooling
   const model = await loadGemma3(input.modelPath, { threads: input.threads });
   try {
     const { layers, hidden: D } = model.config;
-    if (input.layer >= layers) throw new TaskError('bad_input', `this model has ${layers} layers (0–${layers - 1}); layer ${input.layer} does not exist`);
+    if (input.layer >= layers)
+      throw new TaskError('bad_input', `this model has ${layers} layers (0–${layers - 1}); layer ${input.layer} does not exist`);
     const name = input.layer < 0 ? 'result_norm' : 'l_out';
     const key = activationKey(name, input.layer);
     const out: Float32Array[] = [];
@@ -112,6 +116,7 @@ export const embeddingModelTasks = defineTasks({
 });
 
 export const embeddingEngineTasks = defineTasks({
-  embedEngine: async (input: EmbedInput & { layer: number; pooling: Pooling }, { signal }) => (await embedEngine(input, signal)).map((v) => Array.from(v)),
+  embedEngine: async (input: EmbedInput & { layer: number; pooling: Pooling }, { signal }) =>
+    (await embedEngine(input, signal)).map((v) => Array.from(v)),
   nearestTokens: (input: { modelPath: string; token: string; k: number }) => nearestTokens(input),
 });

@@ -50,7 +50,10 @@ export async function runTraining(input: RunInput, hooks: RunHooks = {}): Promis
   const c = input.config;
   checkConfig(c);
   mkdirSync(input.runDir, { recursive: true });
-  writeFileSync(join(input.runDir, 'config.json'), JSON.stringify({ modelPath: input.modelPath, overflow: input.overflow, valFraction: input.valFraction, config: c }, null, 2) + '\n');
+  writeFileSync(
+    join(input.runDir, 'config.json'),
+    JSON.stringify({ modelPath: input.modelPath, overflow: input.overflow, valFraction: input.valFraction, config: c }, null, 2) + '\n',
+  );
   const g = await loadGemma3(input.modelPath, { threads: input.threads, numerics: 'exact', q8Activations: false });
   try {
     const tokenize = (text: string, o: { addBos: boolean }) => g.tokenize(text, { addBos: o.addBos });
@@ -67,9 +70,17 @@ export async function runTraining(input: RunInput, hooks: RunHooks = {}): Promis
     const checkpointPath = join(input.runDir, 'checkpoint.bin');
     try {
       const result = await train(step, {
-        config: c, train: trainEx, val: valEx, checkpointPath, resume: input.resume,
-        signal: hooks.signal, stopRequested: hooks.stopRequested, onStep: hooks.onStep, onEval: hooks.onEval,
-        onCheckpoint: (s) => hooks.onCheckpoint?.(s, checkpointPath), checkpointIo: hooks.checkpointIo,
+        config: c,
+        train: trainEx,
+        val: valEx,
+        checkpointPath,
+        resume: input.resume,
+        signal: hooks.signal,
+        stopRequested: hooks.stopRequested,
+        onStep: hooks.onStep,
+        onEval: hooks.onEval,
+        onCheckpoint: (s) => hooks.onCheckpoint?.(s, checkpointPath),
+        checkpointIo: hooks.checkpointIo,
       });
       const ggufPath = join(input.runDir, 'adapter.gguf');
       const peftPath = join(input.runDir, 'peft');

@@ -15,10 +15,15 @@ after(async () => {
   await t.close();
 });
 
-const jsonl = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `what about the water ${i}`, completion: 'the water is blue' })).join('\n');
+const jsonl = (n: number) =>
+  Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `what about the water ${i}`, completion: 'the water is blue' })).join('\n');
 
 test('a bad import reports lines and adds nothing; a good one adds every row', async () => {
-  const bad = await t.fail('datasets.import', { name: 'bad', fileName: 'bad.jsonl', content: `${jsonl(2)}\n{"prompt": "x"\n{"prompt":"y","completion":""}` });
+  const bad = await t.fail('datasets.import', {
+    name: 'bad',
+    fileName: 'bad.jsonl',
+    content: `${jsonl(2)}\n{"prompt": "x"\n{"prompt":"y","completion":""}`,
+  });
   assert.equal(bad.code, 'bad_input');
   assert.match(bad.message, /line 3: not valid JSON.*line 4: the answer is empty/);
   assert.deepEqual(await t.call('datasets.list', {}), []);
@@ -49,7 +54,10 @@ test('training runs as a job: metrics per step, an adapter on disk; another toke
   assert.equal(done.run.status, 'completed', done.run.error ?? '');
   const { steps, evals, run } = await t.call('finetune.run', { runId });
   assert.equal(steps.length, 10); // 5 training rows × 2 epochs, one row per step
-  assert.deepEqual(steps.map((s) => s.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(
+    steps.map((s) => s.step),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  );
   assert.ok(evals.length >= 5);
   assert.ok(steps.at(-1)!.loss < steps[0].loss);
   assert.ok(run.adapter && existsSync(run.adapter.ggufPath) && existsSync(`${run.adapter.peftPath}/adapter_config.json`));
@@ -69,5 +77,11 @@ test('rows from chosen chat replies: the conversation up to each reply, the repl
   assert.equal(wrong.code, 'bad_input');
   assert.deepEqual(await t.call('datasets.fromChat', { id: ds.id, sessionId: session.id, messageIds: [a1.id, a2.id] }), { added: 2 });
   const rows = await t.call('datasets.rows', { id: ds.id });
-  assert.deepEqual(rows.map((r) => r.messages.map((m) => m.content)), [['hi', 'hello'], ['hi', 'hello', 'and now?', 'now this']]);
+  assert.deepEqual(
+    rows.map((r) => r.messages.map((m) => m.content)),
+    [
+      ['hi', 'hello'],
+      ['hi', 'hello', 'and now?', 'now this'],
+    ],
+  );
 });

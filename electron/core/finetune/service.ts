@@ -53,44 +53,67 @@ export function finetuneHandlers(ctx: CoreContext): ServiceHandlers<'finetune'> 
     writeFileSync(join(dir, 'launch.json'), JSON.stringify(input));
     store.update(runId, { status: 'running', error: null, stopReason: null });
     const started = ctx.jobs.start({ kind: 'finetune.train', title: `Fine-tune on “${ds.name}”` }, (job) =>
-      ctx.workers.engine.request('finetuneTrain', {
-        modelPath: run.modelPath, rows: rows.map((r) => ({ id: r.id, messages: r.messages, split: r.split })),
-        config: run.config, overflow: input.overflow, valFraction: input.valFraction, runDir: dir, resume,
-      }, {
-        signal: job.signal,
-        onEvent: (e) => {
-          const ev = e as { kind: string; totalSteps?: number; metrics?: FinetuneStepMetrics | FinetuneEvalMetrics; step?: number };
-          if (ev.kind === 'prepared') {
-            store.update(runId, { totalSteps: ev.totalSteps });
-            publish(runId);
-          } else if (ev.kind === 'step') {
-            const m = ev.metrics as FinetuneStepMetrics;
-            store.addStep(runId, m);
-            store.update(runId, { step: m.step });
-            job.progress(run.totalSteps || store.get(runId)!.totalSteps ? m.step / store.get(runId)!.totalSteps : null, `step ${m.step}, loss ${m.loss.toFixed(3)}`);
-            ctx.events.publish('finetune.metrics', { runId, step: m });
-          } else if (ev.kind === 'eval') {
-            const m = ev.metrics as FinetuneEvalMetrics;
-            store.addEval(runId, m);
-            ctx.events.publish('finetune.metrics', { runId, eval: m });
-          } else if (ev.kind === 'checkpoint') {
-            store.update(runId, { checkpointPath: join(dir, 'checkpoint.bin'), checkpointStep: ev.step });
-            publish(runId);
-          }
+      ctx.workers.engine.request(
+        'finetuneTrain',
+        {
+          modelPath: run.modelPath,
+          rows: rows.map((r) => ({ id: r.id, messages: r.messages, split: r.split })),
+          config: run.config,
+          overflow: input.overflow,
+          valFraction: input.valFraction,
+          runDir: dir,
+          resume,
         },
-      }),
+        {
+          signal: job.signal,
+          onEvent: (e) => {
+            const ev = e as { kind: string; totalSteps?: number; metrics?: FinetuneStepMetrics | FinetuneEvalMetrics; step?: number };
+            if (ev.kind === 'prepared') {
+              store.update(runId, { totalSteps: ev.totalSteps });
+              publish(runId);
+            } else if (ev.kind === 'step') {
+              const m = ev.metrics as FinetuneStepMetrics;
+              store.addStep(runId, m);
+              store.update(runId, { step: m.step });
+              job.progress(
+                run.totalSteps || store.get(runId)!.totalSteps ? m.step / store.get(runId)!.totalSteps : null,
+                `step ${m.step}, loss ${m.loss.toFixed(3)}`,
+              );
+              ctx.events.publish('finetune.metrics', { runId, step: m });
+            } else if (ev.kind === 'eval') {
+              const m = ev.metrics as FinetuneEvalMetrics;
+              store.addEval(runId, m);
+              ctx.events.publish('finetune.metrics', { runId, eval: m });
+            } else if (ev.kind === 'checkpoint') {
+              store.update(runId, { checkpointPath: join(dir, 'checkpoint.bin'), checkpointStep: ev.step });
+              publish(runId);
+            }
+          },
+        },
+      ),
     );
     jobs.set(runId, started.jobId);
     started.done.then(
       (out: TrainTaskOutput) => {
         jobs.delete(runId);
         store.update(runId, { status: out.reason === 'stopped' ? 'stopped' : 'completed', stopReason: out.reason, step: out.steps });
-        store.addAdapter({ runId, name: `${ds.name} · r${run.config.rank} · ${out.steps} steps`, modelPath: run.modelPath, ggufPath: out.ggufPath, peftPath: out.peftPath, rank: run.config.rank, alpha: run.config.alpha });
+        store.addAdapter({
+          runId,
+          name: `${ds.name} · r${run.config.rank} · ${out.steps} steps`,
+          modelPath: run.modelPath,
+          ggufPath: out.ggufPath,
+          peftPath: out.peftPath,
+          rank: run.config.rank,
+          alpha: run.config.alpha,
+        });
         publish(runId);
       },
       (err: { code?: string; message?: string }) => {
         jobs.delete(runId);
-        store.update(runId, { status: err?.code === 'cancelled' ? 'cancelled' : 'failed', error: err?.code === 'cancelled' ? null : String(err?.message ?? err) });
+        store.update(runId, {
+          status: err?.code === 'cancelled' ? 'cancelled' : 'failed',
+          error: err?.code === 'cancelled' ? null : String(err?.message ?? err),
+        });
         publish(runId);
       },
     );
@@ -141,7 +164,9 @@ export function finetuneHandlers(ctx: CoreContext): ServiceHandlers<'finetune'> 
       let input = { overflow: 'truncate' as const, valFraction: 0.1 };
       try {
         input = JSON.parse(readFileSync(join(runDir(runId), 'launch.json'), 'utf8'));
-      } catch { /* defaults */ }
+      } catch {
+        /* defaults */
+      }
       return launch(runId, input, true);
     },
     'finetune.adapters': () => store.adapters(),

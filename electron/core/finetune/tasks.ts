@@ -44,18 +44,27 @@ export const finetuneTasks = defineTasks({
         {
           signal: ctx.signal,
           stopRequested: () => existsSync(stopFile(input.runDir)),
-          onPrepared: (p) => ctx.emit({ kind: 'prepared', trainRows: p.trainRows, validationRows: p.validationRows, totalSteps: p.totalSteps }),
+          onPrepared: (p) =>
+            ctx.emit({ kind: 'prepared', trainRows: p.trainRows, validationRows: p.validationRows, totalSteps: p.totalSteps }),
           onStep: (m) => ctx.emit({ kind: 'step', metrics: m }),
           onEval: (m) => ctx.emit({ kind: 'eval', metrics: m }),
           onCheckpoint: (step) => ctx.emit({ kind: 'checkpoint', step }),
         },
       );
       const r = out.result;
-      return { reason: r.reason, steps: r.steps, totalSteps: r.totalSteps, bestValLoss: r.bestValLoss, ggufPath: out.ggufPath, peftPath: out.peftPath };
+      return {
+        reason: r.reason,
+        steps: r.steps,
+        totalSteps: r.totalSteps,
+        bestValLoss: r.bestValLoss,
+        ggufPath: out.ggufPath,
+        peftPath: out.peftPath,
+      };
     } catch (err) {
       if (ctx.signal.aborted) throw new TaskError('cancelled', 'cancelled');
       if (err instanceof PrepareError) throw new TaskError('bad_input', err.message);
-      if (err instanceof Error && /^training config|checkpoint|the training split/.test(err.message)) throw new TaskError('bad_input', err.message);
+      if (err instanceof Error && /^training config|checkpoint|the training split/.test(err.message))
+        throw new TaskError('bad_input', err.message);
       throw err;
     } finally {
       rmSync(stopFile(input.runDir), { force: true });

@@ -30,22 +30,62 @@ const WORDS = ['time', 'people', 'number', 'way', 'word', 'water', 'first', 'fin
 const prompt = (w: string, i: number) => `what about ${w} ${i % 2 ? 'now' : 'then'}`;
 
 function datasetFile(): string {
-  const lines = WORDS.slice(0, 12).map((w, i) => JSON.stringify({ messages: [{ role: 'user', content: prompt(w, i) }, { role: 'assistant', content: ANSWER }] }));
+  const lines = WORDS.slice(0, 12).map((w, i) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: prompt(w, i) },
+        { role: 'assistant', content: ANSWER },
+      ],
+    }),
+  );
   const path = join(dir, 'teach.jsonl');
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
 }
 
 const CLI = ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts')];
-const TRAIN_ARGS = ['--rank', '4', '--alpha', '8', '--lr', '3e-3', '--epochs', '6', '--batch', '1', '--accum', '2', '--warmup', '2',
-  '--max-length', '64', '--seed', '5', '--val-fraction', '0', '--checkpoint-every', '2', '--eval-every', '100', '--threads', '2'];
+const TRAIN_ARGS = [
+  '--rank',
+  '4',
+  '--alpha',
+  '8',
+  '--lr',
+  '3e-3',
+  '--epochs',
+  '6',
+  '--batch',
+  '1',
+  '--accum',
+  '2',
+  '--warmup',
+  '2',
+  '--max-length',
+  '64',
+  '--seed',
+  '5',
+  '--val-fraction',
+  '0',
+  '--checkpoint-every',
+  '2',
+  '--eval-every',
+  '100',
+  '--threads',
+  '2',
+];
 
 function parseSteps(stdout: string): number[] {
-  return stdout.split('\n').filter((l) => l.startsWith('step ')).map((l) => (JSON.parse(l.slice(5)) as { loss: number }).loss);
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('step '))
+    .map((l) => (JSON.parse(l.slice(5)) as { loss: number }).loss);
 }
 
 async function greedy(model: LlamaModel, adapter: string | undefined, text: string): Promise<string> {
-  const ctx = await model.createContext({ contextSize: 128, threads: 2, ...(adapter ? { lora: { adapters: [{ filePath: adapter, scale: 1 }] } } : {}) });
+  const ctx = await model.createContext({
+    contextSize: 128,
+    threads: 2,
+    ...(adapter ? { lora: { adapters: [{ filePath: adapter, scale: 1 }] } } : {}),
+  });
   try {
     const seq = ctx.getSequence();
     const ids = [model.tokens.bos!, ...model.tokenize(`<start_of_turn>user\n${text}<end_of_turn>\n<start_of_turn>model\n`, true)];
@@ -64,7 +104,11 @@ let fullLosses: number[] = [];
 
 test('training teaches the answer: loss falls, llama.cpp with the GGUF adapter answers it greedily, the base does not', async () => {
   const run = join(dir, 'run');
-  const r = spawnSync(process.execPath, [...CLI, 'train', '--model', models.miniF32, '--data', datasetFile(), '--out', run, ...TRAIN_ARGS], { encoding: 'utf8', cwd: REPO_ROOT });
+  const r = spawnSync(
+    process.execPath,
+    [...CLI, 'train', '--model', models.miniF32, '--data', datasetFile(), '--out', run, ...TRAIN_ARGS],
+    { encoding: 'utf8', cwd: REPO_ROOT },
+  );
   assert.equal(r.status, 0, r.stderr);
   fullLosses = parseSteps(r.stdout);
   assert.equal(fullLosses.length, 36);
@@ -89,7 +133,9 @@ test('kill -9 of the training process, then --resume: the same loss trajectory a
   assert.equal(fullLosses.length, 36, 'needs the first test');
   const run = join(dir, 'killed');
   const data = datasetFile();
-  const child = spawn(process.execPath, [...CLI, 'train', '--model', models.miniF32, '--data', data, '--out', run, ...TRAIN_ARGS], { cwd: REPO_ROOT });
+  const child = spawn(process.execPath, [...CLI, 'train', '--model', models.miniF32, '--data', data, '--out', run, ...TRAIN_ARGS], {
+    cwd: REPO_ROOT,
+  });
   let buf = '';
   const killedAfter = await new Promise<number>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
@@ -100,13 +146,22 @@ test('kill -9 of the training process, then --resume: the same loss trajectory a
         resolve(seen.at(-1)!);
       }
     });
-    child.on('exit', (code, sig) => { if (sig !== 'SIGKILL') reject(new Error(`trainer exited (${code}) before the kill`)); });
+    child.on('exit', (code, sig) => {
+      if (sig !== 'SIGKILL') reject(new Error(`trainer exited (${code}) before the kill`));
+    });
   });
   await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
-  const r = spawnSync(process.execPath, [...CLI, 'train', '--model', models.miniF32, '--data', data, '--out', run, ...TRAIN_ARGS, '--resume'], { encoding: 'utf8', cwd: REPO_ROOT });
+  const r = spawnSync(
+    process.execPath,
+    [...CLI, 'train', '--model', models.miniF32, '--data', data, '--out', run, ...TRAIN_ARGS, '--resume'],
+    { encoding: 'utf8', cwd: REPO_ROOT },
+  );
   assert.equal(r.status, 0, r.stderr);
   const resumed = parseSteps(r.stdout);
   // the resumed process prints the steps after the last checkpoint it found (≥ the one seen)
-  assert.ok(resumed.length > 0 && resumed.length <= 36 - killedAfter, `resumed ${resumed.length} steps after a kill at checkpoint ${killedAfter}`);
+  assert.ok(
+    resumed.length > 0 && resumed.length <= 36 - killedAfter,
+    `resumed ${resumed.length} steps after a kill at checkpoint ${killedAfter}`,
+  );
   assert.deepEqual(resumed, fullLosses.slice(36 - resumed.length));
 });

@@ -15,7 +15,10 @@ import { completionTargets, computeGradients, loadGemma3, nextTokenTargets } fro
 import { Inspector } from './inspector.ts';
 
 function glassbox(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: REPO_ROOT,
+  });
 }
 
 function norm(v: ArrayLike<number>): number {
@@ -24,7 +27,7 @@ function norm(v: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-test('glassbox grad and the app\'s inspector give the same loss and gradients (one path); every GGUF tensor is in the file', async () => {
+test("glassbox grad and the app's inspector give the same loss and gradients (one path); every GGUF tensor is in the file", async () => {
   const { nano } = await ensureTestModels();
   const dir = mkdtempSync(join(tmpdir(), 'grad-'));
   const file = openGguf(nano);
@@ -34,7 +37,8 @@ test('glassbox grad and the app\'s inspector give the same loss and gradients (o
   const inspector = new Inspector({ threads: 1 });
   try {
     // by token ids, with and without a target, against the same function called in process
-    const prompt = [2, 17, 40, 99], target = [3, 250];
+    const prompt = [2, 17, 40, 99],
+      target = [3, 250];
     for (const withTarget of [false, true]) {
       const out = join(dir, `g${withTarget}.safetensors`);
       const args = ['grad', '--model', nano, '--tokens', prompt.join(','), '--out', out, '--threads', '1'];
@@ -60,7 +64,10 @@ test('glassbox grad and the app\'s inspector give the same loss and gradients (o
     assert.equal(r.status, 0, r.stderr);
     const st = readSafetensors(new Uint8Array(readFileSync(out)));
     const app = await inspector.gradients({ modelPath: nano, prompt: text, target: '', addBos: true });
-    assert.deepEqual(app.tokens.map((t) => t.id), [...st.tokens.data]);
+    assert.deepEqual(
+      app.tokens.map((t) => t.id),
+      [...st.tokens.data],
+    );
     assert.equal(Math.fround(app.loss), st.loss.data[0]);
     for (const t of app.perTensor) {
       const fileNorm = norm(st[t.name].data);
@@ -77,7 +84,7 @@ test('glassbox grad and the app\'s inspector give the same loss and gradients (o
   assert.match(bad.stderr, /at least 2 tokens/);
 });
 
-test('Q8_0 as the app runs it (the engine worker\'s inspectGradients task, quantized activations): close to the exact float-activation gradients, with real progress', async () => {
+test("Q8_0 as the app runs it (the engine worker's inspectGradients task, quantized activations): close to the exact float-activation gradients, with real progress", async () => {
   const { miniQ8 } = await ensureTestModels();
   const { inspectTasks } = await import('./tasks.ts');
   const events: { progress: number; message: string }[] = [];
@@ -91,13 +98,19 @@ test('Q8_0 as the app runs it (the engine worker\'s inspectGradients task, quant
     const tokens = app.tokens.map((t) => t.id);
     const { report } = computeGradients(g.model, { tokens, targets: completionTargets(tokens, app.promptLength) });
     const lossRel = Math.abs(app.loss - report.loss) / report.loss;
-    let worst = 0, worstName = '';
+    let worst = 0,
+      worstName = '';
     for (const t of app.perTensor) {
       const exact = report.perTensor.find((e) => e.name === t.name)!;
       const rel = Math.abs(t.gradNorm - exact.gradNorm) / exact.gradNorm;
-      if (rel > worst) { worst = rel; worstName = t.name; }
+      if (rel > worst) {
+        worst = rel;
+        worstName = t.name;
+      }
     }
-    console.log(`  app (Q8_0 activations) vs exact float activations: loss rel ${lossRel.toExponential(2)}, worst ‖g‖ rel ${worst.toExponential(2)} (${worstName})`);
+    console.log(
+      `  app (Q8_0 activations) vs exact float activations: loss rel ${lossRel.toExponential(2)}, worst ‖g‖ rel ${worst.toExponential(2)} (${worstName})`,
+    );
     assert.ok(lossRel < 1e-2, `loss ${app.loss} vs ${report.loss}`);
     assert.ok(worst < 0.1, `${worstName}: ‖g‖ differs by ${worst}`);
     assert.ok(app.perTensor.every((t) => Number.isFinite(t.gradNorm)) && app.perTensor.some((t) => t.gradNorm > 0));

@@ -11,7 +11,8 @@ import { completionTargets, computeGradientsAsync, isSliding, nextTokenTargets, 
  * `onProgress` gets the fraction done (forward, then backward layer by layer).
  */
 export async function gradientReport(
-  g: Gemma3, input: { prompt: string; target: string; addBos: boolean },
+  g: Gemma3,
+  input: { prompt: string; target: string; addBos: boolean },
   tokenText: (id: number) => string,
   options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
 ): Promise<GradientReportData> {
@@ -20,7 +21,11 @@ export async function gradientReport(
   const targetIds = input.target ? g.tokenize(input.target, { addBos: false, special: true }) : [];
   const tokens = [...promptIds, ...targetIds];
   const targets = targetIds.length > 0 ? completionTargets(tokens, promptIds.length) : nextTokenTargets(tokens);
-  const { report } = await computeGradientsAsync(g.model, { tokens, targets }, { signal: options.signal, onProgress: options.onProgress, reportOnly: true });
+  const { report } = await computeGradientsAsync(
+    g.model,
+    { tokens, targets },
+    { signal: options.signal, onProgress: options.onProgress, reportOnly: true },
+  );
   const toks: TokenInfo[] = tokens.map((id) => ({ id, text: tokenText(id) }));
   return {
     model: summaryOf(g),
@@ -35,8 +40,20 @@ export async function gradientReport(
     perLayer: report.perLayer,
     residualNorm: report.residualNorm,
     attribution: report.attribution,
-    gelu: report.saturation.gelu.map(({ layer, flatFraction, linearFraction, deadUnits, flagged }) => ({ layer, flatFraction, linearFraction, deadUnits, flagged })),
-    heads: report.saturation.heads.map(({ layer, head, meanEntropy, normalizedEntropy, flagged }) => ({ layer, head, meanEntropy, normalizedEntropy, flagged })),
+    gelu: report.saturation.gelu.map(({ layer, flatFraction, linearFraction, deadUnits, flagged }) => ({
+      layer,
+      flatFraction,
+      linearFraction,
+      deadUnits,
+      flagged,
+    })),
+    heads: report.saturation.heads.map(({ layer, head, meanEntropy, normalizedEntropy, flagged }) => ({
+      layer,
+      head,
+      meanEntropy,
+      normalizedEntropy,
+      flagged,
+    })),
     explanations: { geluFlat: report.saturation.explanations.geluFlat, lowEntropyHead: report.saturation.explanations.lowEntropyHead },
     timing: { forwardMs: report.timing.forward, backwardMs: report.timing.backward, totalMs: performance.now() - t0 },
   };
@@ -45,8 +62,16 @@ export async function gradientReport(
 export function summaryOf(g: Gemma3): ModelSummary {
   const c = g.config;
   return {
-    path: g.path, layers: c.layers, heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, hidden: c.hidden, ffn: c.ffn,
-    vocab: c.vocab, window: c.window, contextLength: c.contextLength,
+    path: g.path,
+    layers: c.layers,
+    heads: c.heads,
+    kvHeads: c.kvHeads,
+    headDim: c.headDim,
+    hidden: c.hidden,
+    ffn: c.ffn,
+    vocab: c.vocab,
+    window: c.window,
+    contextLength: c.contextLength,
     sliding: Array.from({ length: c.layers }, (_, l) => isSliding(c, l)),
   };
 }

@@ -32,7 +32,10 @@ function softmax(row: ArrayLike<number>): Float64Array {
 }
 
 test('tensorStats and rowNorms equal a naive two-pass computation', () => {
-  const x = Float32Array.from({ length: 999 }, (_, i) => Math.sin(i * 1.3) * 1000 * (i % 7) + (i === 5 ? 70000 : 0) - (i === 9 ? 80000 : 0));
+  const x = Float32Array.from(
+    { length: 999 },
+    (_, i) => Math.sin(i * 1.3) * 1000 * (i % 7) + (i === 5 ? 70000 : 0) - (i === 9 ? 80000 : 0),
+  );
   const s = tensorStats(x);
   const mean = x.reduce((a, b) => a + b, 0) / x.length;
   const std = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length);
@@ -66,7 +69,9 @@ test('topK equals sorting the softmax; entropy and KL match direct sums', () => 
 test('run: residual norms, stats and next-token top-k agree with the engine captured directly; lens at the last layer is the model output', async () => {
   const run = await inspector.run({ modelPath: models.miniF32, prompt: PROMPT, topK: 5, addBos: true });
   const tokens = run.tokens.map((t) => t.id);
-  const T = tokens.length, D = mini.config.hidden, L = mini.config.layers;
+  const T = tokens.length,
+    D = mini.config.hidden,
+    L = mini.config.layers;
   assert.ok(T > mini.config.window, `prompt must exceed the window (${T} tokens)`);
   const fwd = mini.forward(tokens, { capture: { names: ['l_out', 'inp_embd'] }, logitPositions: 'all' });
   assert.equal(run.residualNorms.length, L + 1);
@@ -128,31 +133,58 @@ test('attention maps: rows are distributions, zero outside the causal window on 
 
 test('interventions: scale 1 and a zero steering vector change nothing; ablating every head equals zeroing the attention branch', async () => {
   const run = await inspector.run({ modelPath: models.miniF32, prompt: PROMPT, topK: 5, addBos: true });
-  const noop = await inspector.intervene({ runId: run.runId, topK: 5, interventions: [{ kind: 'head', layer: 2, head: 1, scale: 1 }, { kind: 'mlp', layer: 3, unit: 7, scale: 1 }] });
+  const noop = await inspector.intervene({
+    runId: run.runId,
+    topK: 5,
+    interventions: [
+      { kind: 'head', layer: 2, head: 1, scale: 1 },
+      { kind: 'mlp', layer: 3, unit: 7, scale: 1 },
+    ],
+  });
   assert.equal(noop.kl, 0);
   noop.changes.forEach((c) => assert.equal(c.delta, 0));
-  const zeroSteer = await inspector.intervene({ runId: run.runId, topK: 5, interventions: [{ kind: 'steer', layer: 2, promptA: 'hello there', promptB: 'hello there', scale: 4, from: 'mean' }] });
+  const zeroSteer = await inspector.intervene({
+    runId: run.runId,
+    topK: 5,
+    interventions: [{ kind: 'steer', layer: 2, promptA: 'hello there', promptB: 'hello there', scale: 4, from: 'mean' }],
+  });
   assert.equal(zeroSteer.steeringNorms[0], 0);
   assert.equal(zeroSteer.kl, 0);
   // at an earlier position the baseline comes from the stored residual through the lens: still identical to a rerun
-  const early = await inspector.intervene({ runId: run.runId, topK: 5, position: 3, interventions: [{ kind: 'head', layer: 0, head: 0, scale: 1 }] });
+  const early = await inspector.intervene({
+    runId: run.runId,
+    topK: 5,
+    position: 3,
+    interventions: [{ kind: 'head', layer: 0, head: 0, scale: 1 }],
+  });
   assert.equal(early.position, 3);
   assert.ok(early.kl < 1e-12, `KL ${early.kl}`);
   early.changes.forEach((c) => assert.ok(Math.abs(c.delta) < 1e-7));
 
   // every head of layer 1 scaled to 0 ⇒ kqv_out = 0 ⇒ attn_out = 0 ⇒ the post-attention norm outputs 0
-  const H = mini.config.heads, L1 = 1, V = mini.config.vocab;
+  const H = mini.config.heads,
+    L1 = 1,
+    V = mini.config.vocab;
   const all = await inspector.intervene({
-    runId: run.runId, topK: 5, interventions: Array.from({ length: H }, (_, head) => ({ kind: 'head' as const, layer: L1, head, scale: 0 })),
+    runId: run.runId,
+    topK: 5,
+    interventions: Array.from({ length: H }, (_, head) => ({ kind: 'head' as const, layer: L1, head, scale: 0 })),
   });
-  const ref = mini.forward(run.tokens.map((t) => t.id), {
-    hooks: [{ name: 'attn_post_norm', layers: [L1], fn: ({ data }) => void data.fill(0) }], logitPositions: 'last',
-  });
+  const ref = mini.forward(
+    run.tokens.map((t) => t.id),
+    {
+      hooks: [{ name: 'attn_post_norm', layers: [L1], fn: ({ data }) => void data.fill(0) }],
+      logitPositions: 'last',
+    },
+  );
   const p = softmax(ref.logits.subarray(0, V));
   all.after.forEach((t) => assert.ok(Math.abs(t.prob - p[t.id]) < 1e-6, `${t.prob} vs ${p[t.id]}`));
   assert.ok(all.kl > 1e-4, `ablating a whole attention layer should move the distribution (KL ${all.kl})`);
   // before = the run's own next-token distribution
-  assert.deepEqual(all.before.map((t) => t.id), run.next.map((t) => t.id));
+  assert.deepEqual(
+    all.before.map((t) => t.id),
+    run.next.map((t) => t.id),
+  );
 
   // one head at 0 changes the output, and the reported delta is after − before
   const one = await inspector.intervene({ runId: run.runId, topK: 5, interventions: [{ kind: 'head', layer: 5, head: 0, scale: 0 }] });
@@ -160,26 +192,48 @@ test('interventions: scale 1 and a zero steering vector change nothing; ablating
   for (const c of one.changes) assert.equal(c.delta, c.after - c.before);
 
   // steering: the vector is resid(A) − resid(B) at the layer, added at every position
-  const steer = await inspector.intervene({ runId: run.runId, topK: 5, interventions: [{ kind: 'steer', layer: 2, promptA: 'I love it', promptB: 'I hate it', scale: 3, from: 'last' }] });
+  const steer = await inspector.intervene({
+    runId: run.runId,
+    topK: 5,
+    interventions: [{ kind: 'steer', layer: 2, promptA: 'I love it', promptB: 'I hate it', scale: 3, from: 'last' }],
+  });
   const resid = (text: string) => {
     const ids = mini.tokenize(text, { addBos: true, special: true });
     const x = mini.forward(ids, { capture: { names: ['l_out'], layers: [2] }, logitPositions: 'none' }).activations['l_out.2'].data;
     const D = mini.config.hidden;
     return x.slice((ids.length - 1) * D, ids.length * D);
   };
-  const a = resid('I love it'), b = resid('I hate it');
+  const a = resid('I love it'),
+    b = resid('I hate it');
   const v = a.map((x, i) => x - b[i]);
   assert.ok(Math.abs(steer.steeringNorms[0] - Math.hypot(...v)) < 1e-4 * steer.steeringNorms[0]);
-  const manual = mini.forward(run.tokens.map((t) => t.id), {
-    hooks: [{ name: 'l_out', layers: [2], fn: ({ data, shape }) => { for (let t = 0; t < shape[0]; t++) for (let d = 0; d < v.length; d++) data[t * v.length + d] += 3 * v[d]; } }],
-    logitPositions: 'last',
-  });
+  const manual = mini.forward(
+    run.tokens.map((t) => t.id),
+    {
+      hooks: [
+        {
+          name: 'l_out',
+          layers: [2],
+          fn: ({ data, shape }) => {
+            for (let t = 0; t < shape[0]; t++) for (let d = 0; d < v.length; d++) data[t * v.length + d] += 3 * v[d];
+          },
+        },
+      ],
+      logitPositions: 'last',
+    },
+  );
   const pm = softmax(manual.logits);
   steer.after.forEach((t) => assert.ok(Math.abs(t.prob - pm[t.id]) < 1e-6));
 });
 
 test('compare: identical prompts are identical at every layer', async () => {
-  const r = await inspector.compare({ modelPath: models.miniF32, promptA: 'same words here', promptB: 'same words here', topK: 3, addBos: true });
+  const r = await inspector.compare({
+    modelPath: models.miniF32,
+    promptA: 'same words here',
+    promptB: 'same words here',
+    topK: 3,
+    addBos: true,
+  });
   for (const s of r.similarity) {
     assert.ok(Math.abs(s.cosineLast - 1) < 1e-6 && Math.abs(s.cosineMean - 1) < 1e-6);
   }
@@ -187,7 +241,7 @@ test('compare: identical prompts are identical at every layer', async () => {
   assert.ok(d.similarity.some((s) => s.cosineLast < 0.999));
 });
 
-test('gradients: the loss equals cross-entropy of the forward engine\'s own logits on the target', async () => {
+test("gradients: the loss equals cross-entropy of the forward engine's own logits on the target", async () => {
   const r = await inspector.gradients({ modelPath: models.miniF32, prompt: 'The quick brown', target: ' fox jumps', addBos: true });
   const ids = r.tokens.map((t) => t.id);
   const V = mini.config.vocab;
@@ -223,9 +277,13 @@ test('lensAll equals the per-position lens; a cancelled run stops with an abort 
 
   const ctl = new AbortController();
   let layersSeen = 0;
-  const cancelled = inspector.run({ modelPath: models.miniF32, prompt: PROMPT, topK: 4, addBos: true }, (_, m) => {
-    if (m.startsWith('layer') && ++layersSeen === 2) ctl.abort();
-  }, ctl.signal);
+  const cancelled = inspector.run(
+    { modelPath: models.miniF32, prompt: PROMPT, topK: 4, addBos: true },
+    (_, m) => {
+      if (m.startsWith('layer') && ++layersSeen === 2) ctl.abort();
+    },
+    ctl.signal,
+  );
   await assert.rejects(cancelled, (e: Error) => e.name === 'AbortError');
   assert.ok(layersSeen >= 2 && layersSeen < mini.config.layers, `stopped after ${layersSeen} layers`);
   const after = await inspector.run({ modelPath: models.miniF32, prompt: 'still fine', topK: 3, addBos: true });
@@ -243,14 +301,22 @@ test('gradients report real progress (forward, then the backward layer by layer)
   assert.equal(seen.at(-1)!.f, 1);
   // the backward starts, then reports once per layer
   const backward = seen.filter((s) => s.m.startsWith('backward')).map((s) => s.m);
-  assert.deepEqual(backward, Array.from({ length: L + 1 }, (_, k) => `backward, ${k} of ${L} layers`), seen.map((s) => s.m).join(' | '));
+  assert.deepEqual(
+    backward,
+    Array.from({ length: L + 1 }, (_, k) => `backward, ${k} of ${L} layers`),
+    seen.map((s) => s.m).join(' | '),
+  );
   assert.ok(seen.findIndex((s) => s.m.startsWith('forward')) < seen.findIndex((s) => s.m.startsWith('backward')));
 
   const ctl = new AbortController();
   let steps = 0;
-  const cancelled = inspector.gradients(input, (_, m) => {
-    if (m.startsWith('backward') && ++steps === 2) ctl.abort();
-  }, ctl.signal);
+  const cancelled = inspector.gradients(
+    input,
+    (_, m) => {
+      if (m.startsWith('backward') && ++steps === 2) ctl.abort();
+    },
+    ctl.signal,
+  );
   await assert.rejects(cancelled, (e: Error) => e.name === 'AbortError');
   assert.equal(steps, 2, 'no backward step ran after the abort (one layer was done)');
   const after = await inspector.gradients(input);

@@ -7,8 +7,17 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type {
-  AttentionMap, CompareResult, GradientReportData, HeadSummary, InspectRun, Intervention, InterventionResult,
-  LayerStats, LensAt, MlpLayerSummary, TokenChange,
+  AttentionMap,
+  CompareResult,
+  GradientReportData,
+  HeadSummary,
+  InspectRun,
+  Intervention,
+  InterventionResult,
+  LayerStats,
+  LensAt,
+  MlpLayerSummary,
+  TokenChange,
 } from '../api/inspect.ts';
 import { MAX_INSPECT_TOKENS } from '../api/inspect.ts';
 import { headEntropies } from '../engine/models/gemma3/saturation.ts';
@@ -33,7 +42,10 @@ export interface RunInput {
 /** Bad input the user can fix (wrong path, prompt too long, layer out of range). */
 export class InspectError extends Error {
   override name = 'InspectError';
-  constructor(readonly code: 'bad_input' | 'not_found', message: string) {
+  constructor(
+    readonly code: 'bad_input' | 'not_found',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -141,7 +153,13 @@ export class Inspector {
 
     // MLP summaries are taken from the live tensors by read-only hooks: no [T, F] copies are kept.
     const mlp: MlpLayerSummary[] = Array.from({ length: L }, (_, layer) => ({
-      layer, gate: histogram([0], 0, 1, 1), gelu: histogram([0], 0, 1, 1), flatFraction: 0, linearFraction: 0, deadUnits: 0, topUnits: [],
+      layer,
+      gate: histogram([0], 0, 1, 1),
+      gelu: histogram([0], 0, 1, 1),
+      flatFraction: 0,
+      linearFraction: 0,
+      deadUnits: 0,
+      topUnits: [],
     }));
     const hooks: Hook[] = [
       { name: 'ffn_gate', fn: ({ layer, data }) => void Object.assign(mlp[layer], gateSummary(data, T, F)) },
@@ -151,7 +169,12 @@ export class Inspector {
     ];
     progress(0.05, `forward over ${T} tokens`);
     const tf = performance.now();
-    const fwd = await g.forwardAsync(tokens, { capture: { names: ['inp_embd', 'l_out', 'kq_soft_max'] }, hooks, logitPositions: 'last', signal });
+    const fwd = await g.forwardAsync(tokens, {
+      capture: { names: ['inp_embd', 'l_out', 'kq_soft_max'] },
+      hooks,
+      logitPositions: 'last',
+      signal,
+    });
     const forwardMs = performance.now() - tf;
 
     const ts = performance.now();
@@ -160,13 +183,24 @@ export class Inspector {
     const residualNorms = resid.map((x) => rowNorms(x, T, D));
     const layerStats: LayerStats[] = resid.map((x, i) => ({ layer: i - 1, ...tensorStats(x) }));
     const heads: HeadSummary[] = probs.flatMap((p, l) =>
-      headEntropies(l, p, T, H, isSliding(cfg, l) ? cfg.window : 0).map((h) => ({ layer: l, head: h.head, entropy: h.meanEntropy, normalizedEntropy: h.normalizedEntropy })),
+      headEntropies(l, p, T, H, isSliding(cfg, l) ? cfg.window : 0).map((h) => ({
+        layer: l,
+        head: h.head,
+        entropy: h.meanEntropy,
+        normalizedEntropy: h.normalizedEntropy,
+      })),
     );
     const summariesMs = performance.now() - ts;
 
     const run: StoredRun = {
-      runId: input.runId ?? randomUUID(), modelPath: input.modelPath, prompt: input.prompt, tokens, resid, probs,
-      lastLogits: fwd.logits.slice(0, cfg.vocab), lens: new Map(),
+      runId: input.runId ?? randomUUID(),
+      modelPath: input.modelPath,
+      prompt: input.prompt,
+      tokens,
+      resid,
+      probs,
+      lastLogits: fwd.logits.slice(0, cfg.vocab),
+      lens: new Map(),
     };
     this.keep(run);
 
@@ -181,9 +215,16 @@ export class Inspector {
     progress(1, 'done');
     const next = toTopTokens(topK(run.lastLogits, input.topK), (id) => this.tokenText(g, id));
     return {
-      runId: run.runId, prompt: input.prompt, model: summaryOf(g),
+      runId: run.runId,
+      prompt: input.prompt,
+      model: summaryOf(g),
       tokens: tokens.map((id) => ({ id, text: this.tokenText(g, id) })),
-      residualNorms, layerStats, mlp, heads, next, lens,
+      residualNorms,
+      layerStats,
+      mlp,
+      heads,
+      next,
+      lens,
       timing: { forwardMs, summariesMs, lensMs, totalMs: performance.now() - t0 },
     };
   }
@@ -201,7 +242,11 @@ export class Inspector {
 
   private stored(runId: string): StoredRun {
     const run = this.runs.get(runId);
-    if (!run) throw new InspectError('not_found', `run ${runId} is no longer held by the engine (it keeps the last ${KEEP_RUNS}); run the prompt again`);
+    if (!run)
+      throw new InspectError(
+        'not_found',
+        `run ${runId} is no longer held by the engine (it keeps the last ${KEEP_RUNS}); run the prompt again`,
+      );
     return run;
   }
 
@@ -232,7 +277,8 @@ export class Inspector {
   lens(runId: string, position: number, k: number): Promise<LensAt> {
     return this.exclusive(async () => {
       const run = this.stored(runId);
-      if (position >= run.tokens.length) throw new InspectError('bad_input', `position ${position} is past the prompt's ${run.tokens.length} tokens`);
+      if (position >= run.tokens.length)
+        throw new InspectError('bad_input', `position ${position} is past the prompt's ${run.tokens.length} tokens`);
       const g = await this.model(run.modelPath);
       const cached = run.lens.get(position);
       if (cached && cached.layers[0].top.length < k) run.lens.delete(position);
@@ -250,11 +296,21 @@ export class Inspector {
       for (let p0 = 0; p0 < T; p0 += step) {
         signal?.throwIfAborted();
         progress(p0 / T, `positions ${p0 + 1}–${Math.min(T, p0 + step)} of ${T}`);
-        this.lensMany(g, run, Array.from({ length: Math.min(step, T - p0) }, (_, i) => p0 + i), k);
+        this.lensMany(
+          g,
+          run,
+          Array.from({ length: Math.min(step, T - p0) }, (_, i) => p0 + i),
+          k,
+        );
         await new Promise((resolve) => setImmediate(resolve)); // let a cancel message in
       }
       progress(1, 'done');
-      return this.lensMany(g, run, run.tokens.map((_, t) => t), k);
+      return this.lensMany(
+        g,
+        run,
+        run.tokens.map((_, t) => t),
+        k,
+      );
     });
   }
 
@@ -268,14 +324,22 @@ export class Inspector {
       const T = run.tokens.length;
       const sliding = isSliding(cfg, layer);
       return {
-        runId, layer, head, queries: T, keys: T, sliding, window: sliding ? cfg.window : 0,
+        runId,
+        layer,
+        head,
+        queries: T,
+        keys: T,
+        sliding,
+        window: sliding ? cfg.window : 0,
         data: run.probs[layer].slice(head * T * T, (head + 1) * T * T),
       };
     });
   }
 
   intervene(
-    input: { runId: string; interventions: Intervention[]; position?: number; topK: number }, progress: Progress = () => {}, signal?: AbortSignal,
+    input: { runId: string; interventions: Intervention[]; position?: number; topK: number },
+    progress: Progress = () => {},
+    signal?: AbortSignal,
   ): Promise<InterventionResult> {
     return this.exclusive(async () => {
       const t0 = performance.now();
@@ -299,34 +363,56 @@ export class Inspector {
       progress(0.5, 'rerunning with the interventions');
       const hooks = buildHooks(resolved, cfg);
       const after = (await g.forwardAsync(run.tokens, { hooks, logitPositions: [position], signal })).logits;
-      const before = position === T - 1 ? run.lastLogits : lensLogits(g, run.resid[cfg.layers].slice(position * cfg.hidden, (position + 1) * cfg.hidden), 1);
+      const before =
+        position === T - 1
+          ? run.lastLogits
+          : lensLogits(g, run.resid[cfg.layers].slice(position * cfg.hidden, (position + 1) * cfg.hidden), 1);
       const text = (id: number) => this.tokenText(g, id);
-      const db = topK(before, input.topK), da = topK(after, input.topK);
+      const db = topK(before, input.topK),
+        da = topK(after, input.topK);
       const ids = [...new Set([...db.ids, ...da.ids])];
       const changes: TokenChange[] = ids
         .map((id) => {
-          const b = Math.exp(before[id] - db.logZ), a = Math.exp(after[id] - da.logZ);
+          const b = Math.exp(before[id] - db.logZ),
+            a = Math.exp(after[id] - da.logZ);
           return { id, text: text(id), before: b, after: a, delta: a - b };
         })
         .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta));
       progress(1, 'done');
       return {
-        runId: run.runId, position, interventions: input.interventions,
-        before: toTopTokens(db, text), after: toTopTokens(da, text), changes,
-        kl: klDivergence(before, after, cfg.vocab), steeringNorms,
+        runId: run.runId,
+        position,
+        interventions: input.interventions,
+        before: toTopTokens(db, text),
+        after: toTopTokens(da, text),
+        changes,
+        kl: klDivergence(before, after, cfg.vocab),
+        steeringNorms,
         timing: { totalMs: performance.now() - t0 },
       };
     });
   }
 
   async compare(
-    input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean }, progress: Progress = () => {}, signal?: AbortSignal,
+    input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean },
+    progress: Progress = () => {},
+    signal?: AbortSignal,
   ): Promise<CompareResult> {
-    const a = await this.run({ modelPath: input.modelPath, prompt: input.promptA, topK: input.topK, addBos: input.addBos }, (f, m) => progress(0.5 * f, `A: ${m}`), signal);
-    const b = await this.run({ modelPath: input.modelPath, prompt: input.promptB, topK: input.topK, addBos: input.addBos }, (f, m) => progress(0.5 + 0.5 * f, `B: ${m}`), signal);
-    const ra = this.stored(a.runId), rb = this.stored(b.runId);
+    const a = await this.run(
+      { modelPath: input.modelPath, prompt: input.promptA, topK: input.topK, addBos: input.addBos },
+      (f, m) => progress(0.5 * f, `A: ${m}`),
+      signal,
+    );
+    const b = await this.run(
+      { modelPath: input.modelPath, prompt: input.promptB, topK: input.topK, addBos: input.addBos },
+      (f, m) => progress(0.5 + 0.5 * f, `B: ${m}`),
+      signal,
+    );
+    const ra = this.stored(a.runId),
+      rb = this.stored(b.runId);
     const D = a.model.hidden;
-    const Ta = ra.tokens.length, Tb = rb.tokens.length;
+    const Ta = ra.tokens.length,
+      Tb = rb.tokens.length;
     const similarity = ra.resid.map((xa, i) => {
       const xb = rb.resid[i];
       return {
@@ -339,13 +425,16 @@ export class Inspector {
   }
 
   gradients(
-    input: { modelPath: string; prompt: string; target: string; addBos: boolean }, progress: Progress = () => {}, signal?: AbortSignal,
+    input: { modelPath: string; prompt: string; target: string; addBos: boolean },
+    progress: Progress = () => {},
+    signal?: AbortSignal,
   ): Promise<GradientReportData> {
     return this.exclusive(async () => {
       progress(0, 'loading the model');
       const g = await this.model(input.modelPath);
       const ids = this.tokenize(g, input.prompt + input.target, input.addBos);
-      if (!input.target && ids.length < 2) throw new InspectError('bad_input', 'a next-token loss over the prompt needs at least 2 tokens (or give a target)');
+      if (!input.target && ids.length < 2)
+        throw new InspectError('bad_input', 'a next-token loss over the prompt needs at least 2 tokens (or give a target)');
       signal?.throwIfAborted();
       progress(0.05, `forward over ${ids.length} tokens`);
       const L = g.config.layers;
@@ -377,7 +466,10 @@ function trimLens(l: LensAt, k: number): LensAt {
 }
 
 function checkIntervention(iv: Intervention, cfg: Gemma3['config']): void {
-  if (iv.layer >= cfg.layers) throw new InspectError('bad_input', `layer ${iv.layer} does not exist (the model has ${cfg.layers}: 0…${cfg.layers - 1})`);
-  if (iv.kind === 'head' && iv.head >= cfg.heads) throw new InspectError('bad_input', `head ${iv.head} does not exist (the model has ${cfg.heads} per layer)`);
-  if (iv.kind === 'mlp' && iv.unit >= cfg.ffn) throw new InspectError('bad_input', `MLP unit ${iv.unit} does not exist (the model has ${cfg.ffn} per layer)`);
+  if (iv.layer >= cfg.layers)
+    throw new InspectError('bad_input', `layer ${iv.layer} does not exist (the model has ${cfg.layers}: 0…${cfg.layers - 1})`);
+  if (iv.kind === 'head' && iv.head >= cfg.heads)
+    throw new InspectError('bad_input', `head ${iv.head} does not exist (the model has ${cfg.heads} per layer)`);
+  if (iv.kind === 'mlp' && iv.unit >= cfg.ffn)
+    throw new InspectError('bad_input', `MLP unit ${iv.unit} does not exist (the model has ${cfg.ffn} per layer)`);
 }

@@ -8,8 +8,7 @@ import type { Gemma3, Gemma3Config, Hook } from '../engine/models/gemma3/index.t
 import { meanRow } from './stats.ts';
 
 export type ResolvedIntervention =
-  | Extract<Intervention, { kind: 'head' | 'mlp' }>
-  | (Extract<Intervention, { kind: 'steer' }> & { vector: Float32Array });
+  Extract<Intervention, { kind: 'head' | 'mlp' }> | (Extract<Intervention, { kind: 'steer' }> & { vector: Float32Array });
 
 export function buildHooks(ivs: readonly ResolvedIntervention[], cfg: Gemma3Config): Hook[] {
   const { heads: H, headDim: Dh, ffn: F, hidden: D } = cfg;
@@ -17,7 +16,8 @@ export function buildHooks(ivs: readonly ResolvedIntervention[], cfg: Gemma3Conf
     switch (iv.kind) {
       case 'head':
         return {
-          name: 'kqv_out', layers: [iv.layer],
+          name: 'kqv_out',
+          layers: [iv.layer],
           fn: ({ data, shape }) => {
             const T = shape[0];
             for (let t = 0; t < T; t++) {
@@ -28,14 +28,16 @@ export function buildHooks(ivs: readonly ResolvedIntervention[], cfg: Gemma3Conf
         };
       case 'mlp':
         return {
-          name: 'ffn_gate_par', layers: [iv.layer],
+          name: 'ffn_gate_par',
+          layers: [iv.layer],
           fn: ({ data, shape }) => {
             for (let t = 0; t < shape[0]; t++) data[t * F + iv.unit] *= iv.scale;
           },
         };
       case 'steer':
         return {
-          name: 'l_out', layers: [iv.layer],
+          name: 'l_out',
+          layers: [iv.layer],
           fn: ({ data, shape }) => {
             for (let t = 0; t < shape[0]; t++) for (let d = 0; d < D; d++) data[t * D + d] += iv.scale * iv.vector[d];
           },
@@ -48,7 +50,10 @@ export function buildHooks(ivs: readonly ResolvedIntervention[], cfg: Gemma3Conf
 
 /** v = resid_layer(A) − resid_layer(B), each the mean over the prompt's tokens or its last token. */
 export async function steeringVector(
-  g: Gemma3, iv: Extract<Intervention, { kind: 'steer' }>, tokenize: (prompt: string) => number[], signal?: AbortSignal,
+  g: Gemma3,
+  iv: Extract<Intervention, { kind: 'steer' }>,
+  tokenize: (prompt: string) => number[],
+  signal?: AbortSignal,
 ): Promise<Float32Array> {
   const D = g.config.hidden;
   const residual = async (prompt: string) => {

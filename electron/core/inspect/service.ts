@@ -33,8 +33,13 @@ export function inspectHandlers(ctx: CoreContext): ServiceHandlers<'inspect'> {
       if (await engine.request('inspectHolds', { runId })) return;
       const src = store.source(runId);
       if (!src) throw new ServiceError('not_found', `run ${runId} does not exist (it may have been deleted); run the prompt again`);
-      if (src.kind !== 'activations') throw new ServiceError('bad_input', `run ${runId} is a gradient run; this view needs an activation run`);
-      await engine.request('inspectRun', { modelPath: src.modelPath, prompt: src.prompt, topK: 10, addBos: src.addBos, runId, attentionBytes: 0 }, { signal });
+      if (src.kind !== 'activations')
+        throw new ServiceError('bad_input', `run ${runId} is a gradient run; this view needs an activation run`);
+      await engine.request(
+        'inspectRun',
+        { modelPath: src.modelPath, prompt: src.prompt, topK: 10, addBos: src.addBos, runId, attentionBytes: 0 },
+        { signal },
+      );
     })();
     recomputing.set(runId, check);
     try {
@@ -52,14 +57,20 @@ export function inspectHandlers(ctx: CoreContext): ServiceHandlers<'inspect'> {
   return {
     'inspect.models': () => listModels(ctx.paths.modelsDir),
     'inspect.run': (input) => {
-      const started = startWorkerJob(ctx.jobs, { kind: 'inspect.run', title: `Inspect “${short(input.prompt)}”` }, engine, 'inspectRun',
-        { ...input, attentionBytes: MAX_STORED_ATTENTION_BYTES }, {
+      const started = startWorkerJob(
+        ctx.jobs,
+        { kind: 'inspect.run', title: `Inspect “${short(input.prompt)}”` },
+        engine,
+        'inspectRun',
+        { ...input, attentionBytes: MAX_STORED_ATTENTION_BYTES },
+        {
           finish: ({ run, attention }) => {
             const stored = store.saveActivations(run, input.addBos, attention);
             added(stored.runId);
             return stored;
           },
-        });
+        },
+      );
       started.done.then(
         (run) => ctx.events.publish('inspect.runFinished', { runId: run.runId, prompt: run.prompt, jobId: started.jobId }),
         () => {},
@@ -87,21 +98,41 @@ export function inspectHandlers(ctx: CoreContext): ServiceHandlers<'inspect'> {
       }).jobId,
     }),
     'inspect.intervene': (input) => ({
-      jobId: startWorkerJob(ctx.jobs, { kind: 'inspect.intervene', title: `Intervene (${input.interventions.length})` }, engine, 'inspectIntervene', input, {
-        prepare: (job) => prepareRun(job, input.runId),
-      }).jobId,
+      jobId: startWorkerJob(
+        ctx.jobs,
+        { kind: 'inspect.intervene', title: `Intervene (${input.interventions.length})` },
+        engine,
+        'inspectIntervene',
+        input,
+        {
+          prepare: (job) => prepareRun(job, input.runId),
+        },
+      ).jobId,
     }),
     'inspect.compare': (input) => ({
-      jobId: startWorkerJob(ctx.jobs, { kind: 'inspect.compare', title: `Compare “${short(input.promptA)}” / “${short(input.promptB)}”` }, engine, 'inspectCompare', input).jobId,
+      jobId: startWorkerJob(
+        ctx.jobs,
+        { kind: 'inspect.compare', title: `Compare “${short(input.promptA)}” / “${short(input.promptB)}”` },
+        engine,
+        'inspectCompare',
+        input,
+      ).jobId,
     }),
     'inspect.gradients': (input) => ({
-      jobId: startWorkerJob(ctx.jobs, { kind: 'inspect.gradients', title: `Gradients of “${short(input.prompt)}”` }, engine, 'inspectGradients', input, {
-        finish: (report, job) => {
-          const stored = store.saveGradients({ runId: job.jobId, ...report }, input.addBos);
-          added(stored.runId);
-          return stored;
+      jobId: startWorkerJob(
+        ctx.jobs,
+        { kind: 'inspect.gradients', title: `Gradients of “${short(input.prompt)}”` },
+        engine,
+        'inspectGradients',
+        input,
+        {
+          finish: (report, job) => {
+            const stored = store.saveGradients({ runId: job.jobId, ...report }, input.addBos);
+            added(stored.runId);
+            return stored;
+          },
         },
-      }).jobId,
+      ).jobId,
     }),
     'inspect.runs': ({ limit }) => store.list(limit),
     'inspect.getRun': ({ runId }) => {

@@ -7,7 +7,10 @@ export const FP16_MAX = 65504;
 
 /** mean, population std, max |x| and the fraction of |x| > 65504 over `n` values of `x` from `from`. */
 export function tensorStats(x: ArrayLike<number>, from = 0, n = x.length - from): TensorStats {
-  let sum = 0, sumSq = 0, maxAbs = 0, over = 0;
+  let sum = 0,
+    sumSq = 0,
+    maxAbs = 0,
+    over = 0;
   for (let i = from; i < from + n; i++) {
     const v = x[i];
     sum += v;
@@ -36,7 +39,8 @@ export function rowNorms(x: ArrayLike<number>, rows: number, D: number): number[
 export function histogram(x: ArrayLike<number>, lo: number, hi: number, bins: number): Histogram {
   if (!(hi > lo) || bins < 1) throw new RangeError(`histogram needs lo < hi and bins ≥ 1 (got ${lo}, ${hi}, ${bins})`);
   const counts = new Array<number>(bins).fill(0);
-  let under = 0, over = 0;
+  let under = 0,
+    over = 0;
   const width = (hi - lo) / bins;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
@@ -50,9 +54,12 @@ export function histogram(x: ArrayLike<number>, lo: number, hi: number, bins: nu
 
 /** Cosine similarity of a[ao..ao+n) and b[bo..bo+n); 0 when either is the zero vector. */
 export function cosine(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, n: number): number {
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < n; i++) {
-    const x = a[ao + i], y = b[bo + i];
+    const x = a[ao + i],
+      y = b[bo + i];
     ab += x * y;
     aa += x * x;
     bb += y * y;

@@ -17,7 +17,10 @@ function envThreads(): number | undefined {
 /** Errors the engine throws for input it cannot take (a broken file, a token out of range). */
 const BAD_INPUT_ERRORS = new Set(['RangeError', 'ModelLoadError', 'GgufError', 'LossError']);
 
-const progressOf = (ctx: TaskContext): Progress => (progress, message) => ctx.emit({ progress, message } satisfies JobProgress);
+const progressOf =
+  (ctx: TaskContext): Progress =>
+  (progress, message) =>
+    ctx.emit({ progress, message } satisfies JobProgress);
 
 /** Errors become TaskErrors with the code the UI shows (bad input vs a bug vs a cancel). */
 async function guard<T>(ctx: TaskContext, fn: () => Promise<T>): Promise<T> {

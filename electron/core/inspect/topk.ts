@@ -17,7 +17,8 @@ export interface Distribution {
 export function topK(logits: ArrayLike<number>, k: number, off = 0, V = logits.length - off): Distribution {
   let max = -Infinity;
   for (let i = 0; i < V; i++) if (logits[off + i] > max) max = logits[off + i];
-  let z = 0, zx = 0;
+  let z = 0,
+    zx = 0;
   for (let i = 0; i < V; i++) {
     const d = logits[off + i] - max;
     const e = Math.exp(d);
@@ -35,7 +36,10 @@ export function topK(logits: ArrayLike<number>, k: number, off = 0, V = logits.l
     const v = logits[off + i];
     if (ids.length === kk && v <= vals[kk - 1]) continue;
     let j = ids.length === kk ? kk - 1 : ids.length;
-    if (ids.length < kk) { ids.push(0); vals.push(0); }
+    if (ids.length < kk) {
+      ids.push(0);
+      vals.push(0);
+    }
     while (j > 0 && vals[j - 1] < v) {
       ids[j] = ids[j - 1];
       vals[j] = vals[j - 1];
@@ -53,7 +57,8 @@ export function toTopTokens(d: Distribution, text: (id: number) => string): TopT
 
 /** KL(p ‖ q) in nats between the softmaxes of two logit rows of length V. */
 export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>, V = p.length): number {
-  const lp = logSumExp(p, V), lq = logSumExp(q, V);
+  const lp = logSumExp(p, V),
+    lq = logSumExp(q, V);
   let kl = 0;
   for (let i = 0; i < V; i++) {
     const a = p[i] - lp;

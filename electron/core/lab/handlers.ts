@@ -84,10 +84,24 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
             );
           } catch (err) {
             if (job.signal.aborted) throw err;
-            results.push({ ...config, label, prefill: [], decodeTokensPerSecond: 0, memoryMiB: 0, error: err instanceof Error ? err.message : String(err) });
+            results.push({
+              ...config,
+              label,
+              prefill: [],
+              decodeTokensPerSecond: 0,
+              memoryMiB: 0,
+              error: err instanceof Error ? err.message : String(err),
+            });
           }
         }
-        return speedRuns.add({ createdAt: Date.now(), modelName: m.name, quantization: m.quantization, machine: plan.machine, results, imported: false });
+        return speedRuns.add({
+          createdAt: Date.now(),
+          modelName: m.name,
+          quantization: m.quantization,
+          machine: plan.machine,
+          results,
+          imported: false,
+        });
       });
       return { jobId: started.jobId };
     },
@@ -99,7 +113,10 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
       if (!run) throw new ServiceError('not_found', 'No such speed-lab run');
       const { id: _id, imported: _imported, ...rest } = run;
       const stamp = new Date(run.createdAt).toISOString().slice(0, 16).replace(/[:T]/g, '-');
-      return { fileName: `speed-${run.modelName.replace(/[^\w.-]+/g, '_')}-${stamp}.json`, json: JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, run: rest }, null, 2) };
+      return {
+        fileName: `speed-${run.modelName.replace(/[^\w.-]+/g, '_')}-${stamp}.json`,
+        json: JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, run: rest }, null, 2),
+      };
     },
     'lab.speedImport': (input) => {
       let data: unknown;
@@ -111,7 +128,10 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
       const parsed = exportSchema.safeParse(data);
       if (!parsed.success) {
         const first = parsed.error.issues[0];
-        throw new ServiceError('bad_input', `This is not a speed-lab export this version reads: ${first.path.join('.') || 'file'}: ${first.message}`);
+        throw new ServiceError(
+          'bad_input',
+          `This is not a speed-lab export this version reads: ${first.path.join('.') || 'file'}: ${first.message}`,
+        );
       }
       return speedRuns.add({ ...parsed.data.run, imported: true });
     },
@@ -126,7 +146,13 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
         const computed =
           input.method.kind === 'llama'
             ? await ctx.workers.model.request('embedLlama', { modelPath: m.path, texts: missing, threads })
-            : await ctx.workers.engine.request('embedEngine', { modelPath: m.path, texts: missing, threads, layer: input.method.layer, pooling: input.method.pooling });
+            : await ctx.workers.engine.request('embedEngine', {
+                modelPath: m.path,
+                texts: missing,
+                threads,
+                layer: input.method.layer,
+                pooling: input.method.pooling,
+              });
         let j = 0;
         for (let i = 0; i < found.length; i++) {
           if (found[i]) continue;
@@ -137,10 +163,19 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
       }
       const vecs = found as Float32Array[];
       const { points, explained } = pca2(vecs);
-      return { texts: input.texts, method: key, dims: vecs[0].length, matrix: cosineMatrix(vecs), projection: points, explained, cached: input.texts.length - missing.length };
+      return {
+        texts: input.texts,
+        method: key,
+        dims: vecs[0].length,
+        matrix: cosineMatrix(vecs),
+        projection: points,
+        explained,
+        cached: input.texts.length - missing.length,
+      };
     },
 
-    'lab.nearestTokens': (input) => ctx.workers.engine.request('nearestTokens', { modelPath: activeModel().path, token: input.token, k: input.k }),
+    'lab.nearestTokens': (input) =>
+      ctx.workers.engine.request('nearestTokens', { modelPath: activeModel().path, token: input.token, k: input.k }),
   };
 }
 
@@ -153,7 +188,9 @@ const speedResult = z.object({
   backend: z.enum(['cpu', 'metal', 'cuda', 'vulkan']),
   threads: z.number().int().min(1),
   label: z.string().max(200),
-  prefill: z.array(z.object({ promptTokens: z.number().int().min(1), tokensPerSecond: z.number().min(0), timeToFirstTokenMs: z.number().min(0) })).max(16),
+  prefill: z
+    .array(z.object({ promptTokens: z.number().int().min(1), tokensPerSecond: z.number().min(0), timeToFirstTokenMs: z.number().min(0) }))
+    .max(16),
   decodeTokensPerSecond: z.number().min(0),
   memoryMiB: z.number().min(0),
   error: z.string().max(2000).optional(),

@@ -20,7 +20,8 @@ after(() => t.close());
 
 async function jobResult<R>(jobId: string): Promise<{ result: R; updates: JobSnapshot[] }> {
   const updates = () => t.events.filter((e) => e.name === 'jobs.update' && e.payload.jobId === jobId).map((e) => e.payload as JobSnapshot);
-  const final = updates().find((s) => s.state !== 'running') ?? (await t.next('jobs.update', (s) => s.jobId === jobId && s.state !== 'running'));
+  const final =
+    updates().find((s) => s.state !== 'running') ?? (await t.next('jobs.update', (s) => s.jobId === jobId && s.state !== 'running'));
   assert.equal(final.state, 'done', `job ${final.title}: ${final.error?.message}`);
   return { result: final.result as R, updates: updates() };
 }
@@ -36,14 +37,28 @@ test('speed lab: llama.cpp on the CPU at two thread counts and our engine, store
     decodeTokens: 8,
   });
   const { result: run } = await jobResult<SpeedRun>(jobId);
-  assert.deepEqual(run.results.map((r) => [r.engine, r.threads, r.error ?? null]), [['llama.cpp', 1, null], ['llama.cpp', 2, null], ['glassbox', 2, null]]);
+  assert.deepEqual(
+    run.results.map((r) => [r.engine, r.threads, r.error ?? null]),
+    [
+      ['llama.cpp', 1, null],
+      ['llama.cpp', 2, null],
+      ['glassbox', 2, null],
+    ],
+  );
   for (const r of run.results) {
-    assert.deepEqual(r.prefill.map((p) => p.promptTokens), [16, 48]);
-    for (const p of r.prefill) assert.ok(p.tokensPerSecond > 0 && Number.isFinite(p.tokensPerSecond) && p.timeToFirstTokenMs > 0, JSON.stringify(p));
+    assert.deepEqual(
+      r.prefill.map((p) => p.promptTokens),
+      [16, 48],
+    );
+    for (const p of r.prefill)
+      assert.ok(p.tokensPerSecond > 0 && Number.isFinite(p.tokensPerSecond) && p.timeToFirstTokenMs > 0, JSON.stringify(p));
     assert.ok(r.decodeTokensPerSecond > 0 && Number.isFinite(r.decodeTokensPerSecond));
   }
   assert.ok(run.machine.cores >= 1 && run.machine.cpu.length > 0 && /llama\.cpp/.test(run.machine.backendBuild));
-  assert.deepEqual((await t.call('lab.speedRuns', {})).map((r) => r.id), [run.id]);
+  assert.deepEqual(
+    (await t.call('lab.speedRuns', {})).map((r) => r.id),
+    [run.id],
+  );
 
   const exported = await t.call('lab.speedExport', { id: run.id });
   assert.match(exported.fileName, /^speed-.+\.json$/);
@@ -54,7 +69,9 @@ test('speed lab: llama.cpp on the CPU at two thread counts and our engine, store
 
   const notJson = await t.fail('lab.speedImport', { json: '{"format":' });
   assert.match(notJson.message, /not a speed-lab export: the file is not JSON/);
-  const wrong = await t.fail('lab.speedImport', { json: JSON.stringify({ format: 'glassbox.speed-run', version: 1, run: { ...JSON.parse(exported.json).run, results: [] } }) });
+  const wrong = await t.fail('lab.speedImport', {
+    json: JSON.stringify({ format: 'glassbox.speed-run', version: 1, run: { ...JSON.parse(exported.json).run, results: [] } }),
+  });
   assert.match(wrong.message, /run\.results/);
   assert.equal((await t.call('lab.speedRuns', {})).length, 2, 'nothing stored from a bad import');
 });
@@ -65,9 +82,15 @@ test('speed lab queues behind a streaming chat reply and says so', async () => {
   const session = await t.call('sessions.create', { title: 'Busy chat' });
   await t.call('chat.setConfig', { sessionId: session.id, sampling: { temperature: 0, maxTokens: 5000 } });
   const started = await t.call('chat.send', { sessionId: session.id, content: 'Tell me a long story about rivers.' });
-  const streaming = (e: (typeof t.events)[number]) => e.name === 'chat.message' && e.payload.message.id === started.assistantMessage.id && e.payload.message.status === 'streaming';
-  if (!t.events.some(streaming)) await t.next('chat.message', (p) => p.message.id === started.assistantMessage.id && p.message.status === 'streaming');
-  const { jobId } = await t.call('lab.speedRun', { configs: [{ engine: 'llama.cpp', backend: 'cpu', threads: 1 }], promptLengths: [8], decodeTokens: 4 });
+  const streaming = (e: (typeof t.events)[number]) =>
+    e.name === 'chat.message' && e.payload.message.id === started.assistantMessage.id && e.payload.message.status === 'streaming';
+  if (!t.events.some(streaming))
+    await t.next('chat.message', (p) => p.message.id === started.assistantMessage.id && p.message.status === 'streaming');
+  const { jobId } = await t.call('lab.speedRun', {
+    configs: [{ engine: 'llama.cpp', backend: 'cpu', threads: 1 }],
+    promptLengths: [8],
+    decodeTokens: 4,
+  });
   const isQueued = (s: JobSnapshot) => s.jobId === jobId && /Queued: waiting for the chat reply/.test(s.message);
   if (!t.events.some((e) => e.name === 'jobs.update' && isQueued(e.payload as JobSnapshot))) await t.next('jobs.update', isQueued);
   const stopped = await t.call('chat.stop', { sessionId: session.id });
@@ -79,14 +102,27 @@ test('speed lab queues behind a streaming chat reply and says so', async () => {
   assert.ok(queued >= 0, `the job said it was queued: ${updates.map((u) => u.message).join(' | ')}`);
   assert.ok(measuring > queued);
   // The measurement started only once the reply was no longer streaming.
-  const replyEnd = t.events.findIndex((e) => e.name === 'chat.message' && e.payload.message.id === reply.id && e.payload.message.status !== 'streaming');
-  const measureStart = t.events.findIndex((e) => e.name === 'jobs.update' && e.payload.jobId === jobId && /^Measuring /.test(e.payload.message));
+  const replyEnd = t.events.findIndex(
+    (e) => e.name === 'chat.message' && e.payload.message.id === reply.id && e.payload.message.status !== 'streaming',
+  );
+  const measureStart = t.events.findIndex(
+    (e) => e.name === 'jobs.update' && e.payload.jobId === jobId && /^Measuring /.test(e.payload.message),
+  );
   assert.ok(replyEnd >= 0 && measureStart > replyEnd, `reply ended at event ${replyEnd}, measuring started at ${measureStart}`);
 });
 
 test('similarity of four texts from llama.cpp and from our engine; vectors are stored, not recomputed', async () => {
-  const texts = ['The cat sat on the mat.', 'A cat was sitting on a mat.', 'Stock prices fell sharply today.', 'Quarterly earnings disappointed investors.'];
-  for (const method of [{ kind: 'llama' as const }, { kind: 'engine' as const, layer: 2, pooling: 'mean' as const }, { kind: 'engine' as const, layer: -1, pooling: 'last' as const }]) {
+  const texts = [
+    'The cat sat on the mat.',
+    'A cat was sitting on a mat.',
+    'Stock prices fell sharply today.',
+    'Quarterly earnings disappointed investors.',
+  ];
+  for (const method of [
+    { kind: 'llama' as const },
+    { kind: 'engine' as const, layer: 2, pooling: 'mean' as const },
+    { kind: 'engine' as const, layer: -1, pooling: 'last' as const },
+  ]) {
     const r = await t.call('lab.similarity', { texts, method });
     assert.equal(r.matrix.length, 16);
     for (let i = 0; i < 4; i++) {
@@ -112,7 +148,9 @@ test('nearest tokens in the embedding matrix match a direct computation', async 
     const [D] = f.tensor('token_embd.weight')!.dims;
     const row = (id: number) => readTensorRangeF32(f, 'token_embd.weight', id * D, D);
     const cos = (a: Float32Array, b: Float32Array) => {
-      let ab = 0, aa = 0, bb = 0;
+      let ab = 0,
+        aa = 0,
+        bb = 0;
       for (let i = 0; i < D; i++) {
         ab += a[i] * b[i];
         aa += a[i] * a[i];
@@ -133,6 +171,9 @@ test('check this model: stored with the model and read back as the latest check'
   const { jobId } = await t.call('lab.check', { prompts: ['Hello there, how are you?'] });
   const { result, updates } = await jobResult<StoredCheck>(jobId);
   assert.equal(result.ok, true, result.result.verdict.details.join('\n'));
-  assert.ok(updates.some((u) => /greedy continuation/.test(u.message)), 'progress names the steps');
+  assert.ok(
+    updates.some((u) => /greedy continuation/.test(u.message)),
+    'progress names the steps',
+  );
   assert.deepEqual(await t.call('lab.latestCheck', {}), result);
 });

@@ -52,7 +52,10 @@ test('a reply streams as deltas with probabilities, and is committed with stats'
   const mine = deltas.filter((d) => d.messageId === reply.id);
   assert.ok(mine.length >= 1);
   assert.equal(mine.map((d) => d.text).join(''), reply.content, 'the streamed text is the stored text');
-  assert.deepEqual(mine.flatMap((d) => d.tokens).map((x) => x.id), reply.tokens!.map((x) => x.id));
+  assert.deepEqual(
+    mine.flatMap((d) => d.tokens).map((x) => x.id),
+    reply.tokens!.map((x) => x.id),
+  );
   assert.equal(mine[0].index, 0);
   checkTokens(reply.tokens!, reply.content);
   const s = reply.stats!;
@@ -77,7 +80,10 @@ test('the same seed and history give the same reply', async () => {
   const b = await t.finished(again.assistantMessage.id);
   assert.equal(b.parentId, a.reply.parentId, 'regenerate adds a sibling');
   assert.equal(b.content, a.reply.content, 'same seed, same history: same reply');
-  assert.deepEqual(b.tokens!.map((x) => x.id), a.reply.tokens!.map((x) => x.id));
+  assert.deepEqual(
+    b.tokens!.map((x) => x.id),
+    a.reply.tokens!.map((x) => x.id),
+  );
 });
 
 test('at temperature 0 each picked token is the most likely one, and the reply is what llama.cpp greedy gives', async () => {
@@ -93,7 +99,10 @@ test('at temperature 0 each picked token is the most likely one, and the reply i
   // Another seed changes nothing at temperature 0.
   await t.call('chat.setConfig', { sessionId: s.id, sampling: { seed: 2 } });
   const again = await t.finished((await t.call('chat.regenerate', { sessionId: s.id, messageId: reply.id })).assistantMessage.id);
-  assert.deepEqual(again.tokens!.map((x) => x.id), reply.tokens!.map((x) => x.id));
+  assert.deepEqual(
+    again.tokens!.map((x) => x.id),
+    reply.tokens!.map((x) => x.id),
+  );
 
   // Independent reference: llama.cpp's own greedy sampler on the same file, driven token by token
   // on a raw sequence, with the Gemma 3 chat template written out here. Every generated token is
@@ -112,7 +121,10 @@ test('at temperature 0 each picked token is the most likely one, and the reply i
       ids.push(token);
       if (ids.length === 24) break;
     }
-    assert.deepEqual(reply.tokens!.map((x) => x.id), ids);
+    assert.deepEqual(
+      reply.tokens!.map((x) => x.id),
+      ids,
+    );
     assert.equal(reply.stats!.stopReason, ids.length === 24 ? 'maxTokens' : 'eos');
   } finally {
     await model.dispose();
@@ -151,7 +163,11 @@ test('editing a user message makes a branch; the old branch stays and can be sho
   const oldPath = (await t.call('chat.get', { sessionId: s.id })).path;
   assert.equal(oldPath.length, 4);
 
-  const edited = await t.call('chat.edit', { sessionId: s.id, messageId: second.started.userMessage!.id, content: 'Question two, reworded' });
+  const edited = await t.call('chat.edit', {
+    sessionId: s.id,
+    messageId: second.started.userMessage!.id,
+    content: 'Question two, reworded',
+  });
   const editedReply = await t.finished(edited.assistantMessage.id);
   assert.equal(edited.userMessage!.parentId, first.reply.id, 'the edit is a sibling of the original');
   let view = await t.call('chat.get', { sessionId: s.id });
@@ -182,14 +198,25 @@ test('sampling settings are validated and kept per session', async () => {
   const err = await t.fail('chat.setConfig', { sessionId, sampling: { topP: 1.5 } });
   assert.equal(err.code, 'bad_input');
   const s2 = await t.call('sessions.create', { title: 'Other' });
-  const cfg = await t.call('chat.setConfig', { sessionId: s2.id, sampling: { temperature: 0.2, topK: 5, minP: 0.05, repeatPenalty: 1.3, seed: 99 } });
+  const cfg = await t.call('chat.setConfig', {
+    sessionId: s2.id,
+    sampling: { temperature: 0.2, topK: 5, minP: 0.05, repeatPenalty: 1.3, seed: 99 },
+  });
   assert.deepEqual(cfg.sampling, { temperature: 0.2, topK: 5, topP: 0.95, minP: 0.05, repeatPenalty: 1.3, seed: 99, maxTokens: 1024 });
   assert.equal((await t.call('chat.get', { sessionId })).config.sampling.temperature, 0.8, 'other sessions keep theirs');
   await t.call('chat.setConfig', { sessionId: s2.id, sampling: { maxTokens: 10 } });
   const { reply } = await sendAndWait(t, s2.id, 'Hello');
   assert.equal(reply.status, 'complete');
   for (const tok of reply.tokens!) assert.ok(tok.top.length <= 5);
-  assert.deepEqual(reply.stats!.sampling, { temperature: 0.2, topK: 5, topP: 0.95, minP: 0.05, repeatPenalty: 1.3, seed: 99, maxTokens: 10 });
+  assert.deepEqual(reply.stats!.sampling, {
+    temperature: 0.2,
+    topK: 5,
+    topP: 0.95,
+    minP: 0.05,
+    repeatPenalty: 1.3,
+    seed: 99,
+    maxTokens: 10,
+  });
 });
 
 test('a crash of the model worker mid-reply is reported; the worker restarts and chat works again', async () => {

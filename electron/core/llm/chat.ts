@@ -4,7 +4,16 @@
 // stats are committed in one transaction. A reply found 'streaming' at startup was cut off by a
 // crash and becomes 'interrupted'.
 import { randomInt, randomUUID } from 'node:crypto';
-import type { ChatMessage, ChatSessionView, GenerationStarted, MessageStats, Sampling, SessionConfig, StopReason, TokenProb } from '../api/chat.ts';
+import type {
+  ChatMessage,
+  ChatSessionView,
+  GenerationStarted,
+  MessageStats,
+  Sampling,
+  SessionConfig,
+  StopReason,
+  TokenProb,
+} from '../api/chat.ts';
 import { notFound, ServiceError } from '../api/errors.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { ChatStore } from '../store/chat.ts';
@@ -23,7 +32,11 @@ export const DEFAULT_TITLE = 'New chat';
 
 /** A chat title from its first message: its first line, whitespace collapsed, cut at a word near 48 characters. */
 export function titleFromMessage(content: string): string {
-  const line = content.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).find((l) => l.length > 0) ?? DEFAULT_TITLE;
+  const line =
+    content
+      .split('\n')
+      .map((l) => l.replace(/\s+/g, ' ').trim())
+      .find((l) => l.length > 0) ?? DEFAULT_TITLE;
   if (line.length <= 48) return line;
   const cut = line.slice(0, 48);
   const space = cut.lastIndexOf(' ');
@@ -135,13 +148,16 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     const genId = randomUUID();
     const gen: Generation = { genId, messageId: assistant.id, jobId: '', stopRequested: false, done: Promise.resolve() };
     generating.set(sessionId, gen);
-    const { jobId, done } = ctx.jobs.start({ kind: 'chat.generate', title: `Reply in “${requireSession(sessionId).title}”` }, async (job) => {
-      job.signal.addEventListener('abort', () => {
-        gen.stopRequested = true;
-        void host.stop(genId).catch(() => {});
-      });
-      return runReply(sessionId, gen, model.name, config, sampling, history);
-    });
+    const { jobId, done } = ctx.jobs.start(
+      { kind: 'chat.generate', title: `Reply in “${requireSession(sessionId).title}”` },
+      async (job) => {
+        job.signal.addEventListener('abort', () => {
+          gen.stopRequested = true;
+          void host.stop(genId).catch(() => {});
+        });
+        return runReply(sessionId, gen, model.name, config, sampling, history);
+      },
+    );
     gen.jobId = jobId;
     gen.done = done.then(
       () => {},
@@ -153,7 +169,14 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     return { jobId, userMessage, assistantMessage: assistant };
   }
 
-  async function runReply(sessionId: string, gen: Generation, modelName: string, config: SessionConfig, sampling: Sampling & { seed: number }, history: Turn[]) {
+  async function runReply(
+    sessionId: string,
+    gen: Generation,
+    modelName: string,
+    config: SessionConfig,
+    sampling: Sampling & { seed: number },
+    history: Turn[],
+  ) {
     const id = gen.messageId;
     let content = '';
     const tokens: TokenProb[] = [];
@@ -182,7 +205,16 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       }
       tokens.push(...e.tokens);
       for (const tok of e.tokens) tokenJson.push(JSON.stringify(tok));
-      ctx.events.publish('chat.delta', { sessionId, messageId: id, jobId: gen.jobId, index: e.index, text: e.text, tokens: e.tokens, contextUsed: e.contextUsed, contextSize });
+      ctx.events.publish('chat.delta', {
+        sessionId,
+        messageId: id,
+        jobId: gen.jobId,
+        index: e.index,
+        text: e.text,
+        tokens: e.tokens,
+        contextUsed: e.contextUsed,
+        contextSize,
+      });
       const now = Date.now();
       if (now - lastSave >= SAVE_INTERVAL_MS) {
         lastSave = now;
@@ -212,7 +244,19 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       return m;
     };
     try {
-      const result = await host.generate({ genId: gen.genId, systemPrompt: config.systemPrompt, history, sampling, reproducible: isReproducible(config.sampling), contextPolicy: contextPolicy() }, host.requireActive(), onEvent, () => !gen.stopRequested);
+      const result = await host.generate(
+        {
+          genId: gen.genId,
+          systemPrompt: config.systemPrompt,
+          history,
+          sampling,
+          reproducible: isReproducible(config.sampling),
+          contextPolicy: contextPolicy(),
+        },
+        host.requireActive(),
+        onEvent,
+        () => !gen.stopRequested,
+      );
       if (!result) {
         finish({ status: 'stopped', stats: stats({}, 'stopped') });
         return { messageId: id, stopReason: 'stopped' as const };
@@ -303,20 +347,33 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       if (!model || !model.fileExists) return { usedTokens: 0, contextSize: 0, modelLoaded: false };
       const leaf = leafOf(sessionId);
       const config = store.config(sessionId);
-      const r = await host.countTokens(model, config.systemPrompt, leaf ? turnsUpTo(leaf) : [], draft, config.sampling.maxTokens, contextPolicy());
+      const r = await host.countTokens(
+        model,
+        config.systemPrompt,
+        leaf ? turnsUpTo(leaf) : [],
+        draft,
+        config.sampling.maxTokens,
+        contextPolicy(),
+      );
       return { ...r, modelLoaded: true };
     },
 
     'chat.search': ({ query, limit }) => {
       // Words are matched as prefixes; everything else (quotes, operators, punctuation) is ignored, so a
       // query of only those would silently match nothing.
-      if (!/[\p{L}\p{N}_]/u.test(query)) throw new ServiceError('bad_input', 'Search for words or numbers: quotes, operators and punctuation are ignored.');
+      if (!/[\p{L}\p{N}_]/u.test(query))
+        throw new ServiceError('bad_input', 'Search for words or numbers: quotes, operators and punctuation are ignored.');
       return store.search(query, limit);
     },
 
     'chat.export': ({ sessionId, format }) => {
       const v = view(sessionId);
-      const base = v.session.title.replace(/[^\p{L}\p{N}_ -]+/gu, '').trim().replace(/\s+/g, '-').slice(0, 60) || 'chat';
+      const base =
+        v.session.title
+          .replace(/[^\p{L}\p{N}_ -]+/gu, '')
+          .trim()
+          .replace(/\s+/g, '-')
+          .slice(0, 60) || 'chat';
       return format === 'json'
         ? { fileName: `${base}.json`, mimeType: 'application/json', content: JSON.stringify(toJsonExport(v), null, 2) }
         : { fileName: `${base}.md`, mimeType: 'text/markdown', content: toMarkdown(v) };
@@ -327,7 +384,8 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       try {
         data = parseImport(content);
       } catch (err) {
-        if (err instanceof ImportError) throw new ServiceError('bad_input', `cannot import: ${err.message}`, err.issues.length ? err.issues : undefined);
+        if (err instanceof ImportError)
+          throw new ServiceError('bad_input', `cannot import: ${err.message}`, err.issues.length ? err.issues : undefined);
         throw err;
       }
       const session = ctx.db.transaction(() => {

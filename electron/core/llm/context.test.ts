@@ -84,7 +84,8 @@ test('context policies: keepSystem keeps the system prompt, dropOldest lets it g
   await t.call('chat.setConfig', { sessionId: s.id, systemPrompt: `Rules: ${words(30)}`, sampling: { maxTokens: 8, seed: 3 } });
   const store = new ChatStore(t.core.db);
   let parent: string | null = null;
-  for (let i = 0; i < 8; i++) parent = store.add({ sessionId: s.id, parentId: parent, role: i % 2 ? 'assistant' : 'user', content: `${i}: ${words(40)}` }).id;
+  for (let i = 0; i < 8; i++)
+    parent = store.add({ sessionId: s.id, parentId: parent, role: i % 2 ? 'assistant' : 'user', content: `${i}: ${words(40)}` }).id;
   store.setCurrentLeaf(s.id, parent);
 
   const keep = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'next?' });
@@ -95,7 +96,10 @@ test('context policies: keepSystem keeps the system prompt, dropOldest lets it g
   const drop = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'next?' });
   assert.equal(drop.policy, 'dropOldest');
   assert.equal(drop.systemPromptDropped, true);
-  assert.ok(drop.usedTokens < keep.usedTokens || drop.droppedTurns! < keep.droppedTurns!, 'without the system prompt more of the thread fits');
+  assert.ok(
+    drop.usedTokens < keep.usedTokens || drop.droppedTurns! < keep.droppedTurns!,
+    'without the system prompt more of the thread fits',
+  );
   const { reply } = await sendAndWait(t, s.id, 'next?');
   assert.equal(reply.stats!.systemPromptDropped, true);
   assert.equal(reply.stats!.promptTokens, drop.usedTokens);

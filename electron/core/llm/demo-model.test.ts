@@ -25,13 +25,17 @@ test('the demo model is a gemma3 GGUF named as random weights, written once', ()
   assert.equal(statSync(path).mtimeMs, written, 'an existing demo model is reused, not rewritten');
 });
 
-test('models.createDemo puts it in the library (models folder) and llama.cpp loads it as the chat model', { timeout: 120_000 }, async () => {
-  const model = await t.call('models.createDemo', {});
-  assert.ok(model.name.startsWith(DEMO_MODEL_NAME), model.name);
-  assert.equal(model.path, join(t.core.paths.modelsDir, DEMO_MODEL_FILE));
-  const again = await t.call('models.createDemo', {});
-  assert.equal(again.id, model.id, 'a second click gives the same library entry');
-  assert.equal((await t.call('models.list', {})).length, 1);
-  const active = await t.call('models.setActive', { id: model.id });
-  assert.equal(active?.active, true);
-});
+test(
+  'models.createDemo puts it in the library (models folder) and llama.cpp loads it as the chat model',
+  { timeout: 120_000 },
+  async () => {
+    const model = await t.call('models.createDemo', {});
+    assert.ok(model.name.startsWith(DEMO_MODEL_NAME), model.name);
+    assert.equal(model.path, join(t.core.paths.modelsDir, DEMO_MODEL_FILE));
+    const again = await t.call('models.createDemo', {});
+    assert.equal(again.id, model.id, 'a second click gives the same library entry');
+    assert.equal((await t.call('models.list', {})).length, 1);
+    const active = await t.call('models.setActive', { id: model.id });
+    assert.equal(active?.active, true);
+  },
+);

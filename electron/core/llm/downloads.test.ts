@@ -32,7 +32,11 @@ function serveFile(res: ServerResponse, range: string | undefined, stall: number
       res.writeHead(416, { 'Content-Range': `bytes */${file.length}` }).end();
       return;
     }
-    res.writeHead(206, { 'Content-Length': file.length - start, 'Content-Range': `bytes ${start}-${file.length - 1}/${file.length}`, 'Accept-Ranges': 'bytes' });
+    res.writeHead(206, {
+      'Content-Length': file.length - start,
+      'Content-Range': `bytes ${start}-${file.length - 1}/${file.length}`,
+      'Accept-Ranges': 'bytes',
+    });
   } else {
     res.writeHead(200, { 'Content-Length': file.length, 'Accept-Ranges': 'bytes' });
   }
@@ -92,7 +96,9 @@ test('a URL download reports progress, is verified and joins the library', async
   const d = await t.call('models.download', { uri: `${base}/files/tiny.gguf`, sha256: sha, activate: true });
   assert.equal(d.state, 'downloading');
   const progressEvents: number[] = [];
-  const off = t.core.events.subscribe((e) => e.name === 'models.download' && e.payload.downloadId === d.downloadId && progressEvents.push(e.payload.receivedBytes));
+  const off = t.core.events.subscribe(
+    (e) => e.name === 'models.download' && e.payload.downloadId === d.downloadId && progressEvents.push(e.payload.receivedBytes),
+  );
   const jobDone = t.next('jobs.update', (j) => j.kind === 'models.download' && j.state !== 'running');
   const done = await settle(d.downloadId, ['done', 'failed']);
   off();
@@ -140,7 +146,10 @@ test('pause keeps the partial file; resume continues it with a Range request', a
   await t.call('models.resumeDownload', { downloadId: d.downloadId });
   const done = await settle(d.downloadId, ['done', 'failed']);
   assert.equal(done.state, 'done', JSON.stringify(done.error));
-  assert.deepEqual(requests.map((r) => r.range), ['bytes=400000-']);
+  assert.deepEqual(
+    requests.map((r) => r.range),
+    ['bytes=400000-'],
+  );
   const m = (await t.call('models.list', {})).find((x) => x.id === done.modelId)!;
   assert.ok(readFileSync(m.path).equals(file), 'the resumed file is byte-identical');
   assert.equal(m.sha256, sha);
@@ -200,7 +209,12 @@ test('a size mismatch, an HTTP error and a full disk are clear failures', async 
   // The check after the server announced the size (no size given up front):
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-disk-'));
   await assert.rejects(
-    fetchToFile(`${base}/files/x.gguf`, join(dir, 'x.part'), { signal: new AbortController().signal, dir, onProgress: () => {}, freeBytes: async () => 1000 }),
+    fetchToFile(`${base}/files/x.gguf`, join(dir, 'x.part'), {
+      signal: new AbortController().signal,
+      dir,
+      onProgress: () => {},
+      freeBytes: async () => 1000,
+    }),
     (e: unknown) => e instanceof TransferError && e.code === 'disk' && /not enough disk space/.test(e.message),
   );
   assert.equal(existsSync(join(dir, 'x.part')), false, 'nothing written');
@@ -208,11 +222,37 @@ test('a size mismatch, an HTTP error and a full disk are clear failures', async 
 });
 
 test('model URIs: hf:<user>/<repo>:<quant>, hf: file paths and URLs; bad ones are refused', () => {
-  assert.deepEqual(parseModelUri('hf:ggml-org/gemma-3-270m-it-GGUF:Q8_0'), { kind: 'hf-quant', user: 'ggml-org', repo: 'gemma-3-270m-it-GGUF', quant: 'Q8_0', branch: 'main' });
-  assert.deepEqual(parseModelUri('hf:user/repo/sub/model-Q4_K_M.gguf'), { kind: 'hf-file', user: 'user', repo: 'repo', file: 'sub/model-Q4_K_M.gguf', branch: 'main' });
-  assert.deepEqual(parseModelUri('hf:user/repo:Q4_K_M#dev'), { kind: 'hf-quant', user: 'user', repo: 'repo', quant: 'Q4_K_M', branch: 'dev' });
+  assert.deepEqual(parseModelUri('hf:ggml-org/gemma-3-270m-it-GGUF:Q8_0'), {
+    kind: 'hf-quant',
+    user: 'ggml-org',
+    repo: 'gemma-3-270m-it-GGUF',
+    quant: 'Q8_0',
+    branch: 'main',
+  });
+  assert.deepEqual(parseModelUri('hf:user/repo/sub/model-Q4_K_M.gguf'), {
+    kind: 'hf-file',
+    user: 'user',
+    repo: 'repo',
+    file: 'sub/model-Q4_K_M.gguf',
+    branch: 'main',
+  });
+  assert.deepEqual(parseModelUri('hf:user/repo:Q4_K_M#dev'), {
+    kind: 'hf-quant',
+    user: 'user',
+    repo: 'repo',
+    quant: 'Q4_K_M',
+    branch: 'dev',
+  });
   assert.equal(parseModelUri('https://example.com/a%20b.gguf').kind, 'url');
-  for (const bad of ['hf:', 'hf:user', 'hf:user/repo', 'hf:user/repo/../x.gguf', 'ftp://x/y.gguf', 'model.gguf', 'hf:user/repo/notes.txt']) {
+  for (const bad of [
+    'hf:',
+    'hf:user',
+    'hf:user/repo',
+    'hf:user/repo/../x.gguf',
+    'ftp://x/y.gguf',
+    'model.gguf',
+    'hf:user/repo/notes.txt',
+  ]) {
     assert.throws(() => parseModelUri(bad), /hf:|URL|gguf|repo/i, bad);
   }
   const listing = [

@@ -31,7 +31,11 @@ export interface DownloadOptions {
 
 /** A safe file name for the models folder (no separators, ends in .gguf). */
 export function safeFileName(name: string): string {
-  const cleaned = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '').slice(0, 200) || 'model';
+  const cleaned =
+    name
+      .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_')
+      .replace(/^\.+/, '')
+      .slice(0, 200) || 'model';
   return /\.gguf$/i.test(cleaned) ? cleaned : `${cleaned}.gguf`;
 }
 
@@ -74,10 +78,19 @@ export class DownloadManager {
     if (input.sizeBytes !== undefined) {
       const free = await (this.options.freeBytes ?? freeBytes)(dir);
       if (free < input.sizeBytes + DISK_MARGIN) {
-        throw new ServiceError('conflict', `not enough disk space for this model: it needs ${input.sizeBytes} bytes but ${free} are free in ${dir}`);
+        throw new ServiceError(
+          'conflict',
+          `not enough disk space for this model: it needs ${input.sizeBytes} bytes but ${free} are free in ${dir}`,
+        );
       }
     }
-    const rec = this.store.create({ uri: input.uri, fileName: 'resolving…', totalBytes: input.sizeBytes ?? null, expectedSha256: input.sha256?.toLowerCase() ?? null, activate: input.activate });
+    const rec = this.store.create({
+      uri: input.uri,
+      fileName: 'resolving…',
+      totalBytes: input.sizeBytes ?? null,
+      expectedSha256: input.sha256?.toLowerCase() ?? null,
+      activate: input.activate,
+    });
     this.launch(rec.info.downloadId);
     return this.get(rec.info.downloadId);
   }
@@ -100,7 +113,8 @@ export class DownloadManager {
     if (r && r.intent === null) return this.get(id); // already running
     if (r) await r.done; // a pause is still winding down
     const info = this.get(id);
-    if (info.state !== 'paused' && info.state !== 'failed') throw new ServiceError('conflict', `a ${info.state} download cannot be resumed`);
+    if (info.state !== 'paused' && info.state !== 'failed')
+      throw new ServiceError('conflict', `a ${info.state} download cannot be resumed`);
     this.set(id, { state: 'downloading', error: null });
     this.launch(id);
     return this.get(id);
@@ -122,7 +136,10 @@ export class DownloadManager {
 
   private async pauseAll(): Promise<void> {
     const all = [...this.running.entries()];
-    for (const [, r] of all) (r.intent = 'pause'), r.controller.abort();
+    for (const [, r] of all) {
+      r.intent = 'pause';
+      r.controller.abort();
+    }
     await Promise.all(all.map(([, r]) => r.done));
   }
 
@@ -149,10 +166,12 @@ export class DownloadManager {
       if (entry.intent) throw new ServiceError('cancelled', `download ${entry.intent === 'pause' ? 'paused' : 'cancelled'}`);
       return { downloadId: id, modelId: this.get(id).modelId };
     });
-    entry.done = done.then(
-      () => {},
-      () => {},
-    ).finally(() => this.running.delete(id));
+    entry.done = done
+      .then(
+        () => {},
+        () => {},
+      )
+      .finally(() => this.running.delete(id));
   }
 
   private async run(id: string, entry: Running, progress: (fraction: number | null, message: string) => void): Promise<void> {
@@ -160,9 +179,14 @@ export class DownloadManager {
     try {
       let rec = this.store.get(id)!;
       if (!rec.url) {
-        const resolved = await resolveModelUri(rec.info.uri, { signal, fetchImpl: this.options.fetchImpl, endpoint: this.options.hfEndpoint });
+        const resolved = await resolveModelUri(rec.info.uri, {
+          signal,
+          fetchImpl: this.options.fetchImpl,
+          endpoint: this.options.hfEndpoint,
+        });
         let fileName = safeFileName(resolved.fileName);
-        for (let n = 1; existsSync(join(this.ctx.paths.modelsDir, fileName)); n++) fileName = safeFileName(resolved.fileName.replace(/(\.gguf)?$/i, ` (${n}).gguf`));
+        for (let n = 1; existsSync(join(this.ctx.paths.modelsDir, fileName)); n++)
+          fileName = safeFileName(resolved.fileName.replace(/(\.gguf)?$/i, ` (${n}).gguf`));
         rec = this.store.update(id, {
           url: resolved.url,
           fileName,
@@ -218,7 +242,10 @@ export class DownloadManager {
       const expectedSha = this.store.get(id)!.expectedSha256;
       if (expectedSha && sha !== expectedSha) {
         await rm(part, { force: true });
-        throw new TransferError('size', `sha256 mismatch: the file hashes to ${sha}, expected ${expectedSha}; the partial file was deleted`);
+        throw new TransferError(
+          'size',
+          `sha256 mismatch: the file hashes to ${sha}, expected ${expectedSha}; the partial file was deleted`,
+        );
       }
       const final = join(dir, rec.info.fileName);
       await rename(part, final);
@@ -229,12 +256,24 @@ export class DownloadManager {
         await rm(final, { force: true });
         throw err;
       }
-      const model = this.models.upsert({ ...facts, path: final, sizeBytes: (await stat(final)).size, sha256: sha, source: 'download', sourceUri: rec.info.uri });
+      const model = this.models.upsert({
+        ...facts,
+        path: final,
+        sizeBytes: (await stat(final)).size,
+        sha256: sha,
+        source: 'download',
+        sourceUri: rec.info.uri,
+      });
       this.set(id, { state: 'done', modelId: model.id });
       await this.onModelAdded(model, rec.activate);
     } catch (err) {
       if (signal.aborted && entry.intent) {
-        const received = this.partPath(id) ? await stat(this.partPath(id)!).then((s) => s.size, () => 0) : 0;
+        const received = this.partPath(id)
+          ? await stat(this.partPath(id)!).then(
+              (s) => s.size,
+              () => 0,
+            )
+          : 0;
         this.set(id, { state: entry.intent === 'pause' ? 'paused' : 'cancelled', receivedBytes: received });
         return;
       }
@@ -269,6 +308,7 @@ export class DownloadManager {
 function toError(err: unknown): ApiErrorData {
   if (err instanceof ServiceError) return err.toData();
   if (err instanceof ModelUriError || err instanceof ModelFileError) return { code: 'bad_input', message: err.message };
-  if (err instanceof TransferError) return { code: err.code === 'disk' ? 'conflict' : err.code === 'size' ? 'bad_input' : 'unavailable', message: err.message };
+  if (err instanceof TransferError)
+    return { code: err.code === 'disk' ? 'conflict' : err.code === 'size' ? 'bad_input' : 'unavailable', message: err.message };
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }

@@ -55,7 +55,8 @@ export function parseModelUri(uri: string): ParsedModelUri {
   const repo = colon >= 0 ? repoAndMore.slice(0, colon) : repoAndMore;
   const quant = colon >= 0 ? repoAndMore.slice(colon + 1) : '';
   if (!NAME.test(repo)) throw new ModelUriError(`bad repository name in ${JSON.stringify(s)}`);
-  if (!quant || !/^[A-Za-z0-9_.-]+$/.test(quant)) throw new ModelUriError(`hf: URI needs a quantization after the repo, e.g. hf:${user}/${repo}:Q8_0`);
+  if (!quant || !/^[A-Za-z0-9_.-]+$/.test(quant))
+    throw new ModelUriError(`hf: URI needs a quantization after the repo, e.g. hf:${user}/${repo}:Q8_0`);
   return { kind: 'hf-quant', user, repo, quant, branch };
 }
 
@@ -77,7 +78,11 @@ export function pickQuantFile(entries: HubEntry[], quant: string): HubEntry {
   const q = quant.toLowerCase();
   const ggufs = entries.filter((e) => e.type === 'file' && /\.gguf$/i.test(e.path) && !/mmproj/i.test(e.path));
   const matches = ggufs.filter((e) => {
-    const base = e.path.split('/').pop()!.toLowerCase().replace(/\.gguf$/, '');
+    const base = e.path
+      .split('/')
+      .pop()!
+      .toLowerCase()
+      .replace(/\.gguf$/, '');
     return base.split(/[-.]/).includes(q) || base.endsWith(`-${q}`) || base.endsWith(`.${q}`);
   });
   if (matches.length === 0) {
@@ -89,7 +94,10 @@ export function pickQuantFile(entries: HubEntry[], quant: string): HubEntry {
   return single.sort((a, b) => a.path.length - b.path.length)[0];
 }
 
-export async function resolveModelUri(uri: string, options: { signal?: AbortSignal; fetchImpl?: typeof fetch; endpoint?: string } = {}): Promise<ResolvedModelUri> {
+export async function resolveModelUri(
+  uri: string,
+  options: { signal?: AbortSignal; fetchImpl?: typeof fetch; endpoint?: string } = {},
+): Promise<ResolvedModelUri> {
   const parsed = parseModelUri(uri);
   const doFetch = options.fetchImpl ?? fetch;
   const endpoint = options.endpoint ?? hfEndpoint();
@@ -107,7 +115,8 @@ export async function resolveModelUri(uri: string, options: { signal?: AbortSign
     if (options.signal?.aborted) throw err;
     throw new ModelUriError(`cannot reach ${endpoint} to look up ${uri} (offline?): ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (res.status === 404 || res.status === 401) throw new ModelUriError(`Hugging Face has no public repository ${parsed.user}/${parsed.repo}`);
+  if (res.status === 404 || res.status === 401)
+    throw new ModelUriError(`Hugging Face has no public repository ${parsed.user}/${parsed.repo}`);
   if (!res.ok) throw new ModelUriError(`Hugging Face answered ${res.status} listing ${parsed.user}/${parsed.repo}`);
   const entries = (await res.json()) as HubEntry[];
   if (!Array.isArray(entries)) throw new ModelUriError(`unexpected answer from Hugging Face listing ${parsed.user}/${parsed.repo}`);

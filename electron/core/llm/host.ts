@@ -66,7 +66,9 @@ export class ModelHost {
   load(model: ModelInfo | null): Promise<BackendReport> {
     return this.serial(async () => {
       const backend = this.settings.spec();
-      const state = model ? await this.worker.request('llmLoad', { backend, model: this.settings.modelSpec(model) }) : await this.worker.request('llmUnload', { backend });
+      const state = model
+        ? await this.worker.request('llmLoad', { backend, model: this.settings.modelSpec(model) })
+        : await this.worker.request('llmUnload', { backend });
       return this.publish(state);
     });
   }
@@ -85,12 +87,24 @@ export class ModelHost {
     });
   }
 
-  generate(input: Omit<GenerateInput, 'backend' | 'model'>, model: ModelInfo, onEvent: (e: GenerateEvent) => void, beforeStart: () => boolean): Promise<GenerateResult | null> {
+  generate(
+    input: Omit<GenerateInput, 'backend' | 'model'>,
+    model: ModelInfo,
+    onEvent: (e: GenerateEvent) => void,
+    beforeStart: () => boolean,
+  ): Promise<GenerateResult | null> {
     return this.serial(async () => {
       if (!beforeStart()) return null; // stopped while waiting for its turn
-      const result = await this.worker.request('chatGenerate', { ...input, backend: this.settings.spec(), model: this.settings.modelSpec(model) }, { onEvent: (e) => onEvent(e as GenerateEvent) });
+      const result = await this.worker.request(
+        'chatGenerate',
+        { ...input, backend: this.settings.spec(), model: this.settings.modelSpec(model) },
+        { onEvent: (e) => onEvent(e as GenerateEvent) },
+      );
       if (!this.lastReport || this.lastReport.model?.id !== model.id) {
-        void this.worker.request('llmState', { backend: this.settings.spec() }).then((s) => this.publish(s), () => {});
+        void this.worker.request('llmState', { backend: this.settings.spec() }).then(
+          (s) => this.publish(s),
+          () => {},
+        );
       }
       return result;
     });
@@ -100,7 +114,22 @@ export class ModelHost {
     await this.worker.request('chatStop', { genId });
   }
 
-  countTokens(model: ModelInfo, systemPrompt: string, history: Turn[], draft: string, maxTokens: number, policy: ContextPolicy): Promise<Omit<ContextUsage, 'modelLoaded'>> {
-    return this.worker.request('chatCountTokens', { backend: this.settings.spec(), model: this.settings.modelSpec(model), systemPrompt, history, draft, maxTokens, policy });
+  countTokens(
+    model: ModelInfo,
+    systemPrompt: string,
+    history: Turn[],
+    draft: string,
+    maxTokens: number,
+    policy: ContextPolicy,
+  ): Promise<Omit<ContextUsage, 'modelLoaded'>> {
+    return this.worker.request('chatCountTokens', {
+      backend: this.settings.spec(),
+      model: this.settings.modelSpec(model),
+      systemPrompt,
+      history,
+      draft,
+      maxTokens,
+      policy,
+    });
   }
 }

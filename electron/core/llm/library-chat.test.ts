@@ -21,7 +21,11 @@ test('a search without any word is a clear error; a word still finds its message
     assert.equal(err.code, 'bad_input', query);
     assert.match(err.message, /Search for words or numbers/);
   }
-  assert.equal((await t.call('chat.search', { query: '"river', limit: 10 })).length, 1, 'quotes around a word are ignored, the word is found');
+  assert.equal(
+    (await t.call('chat.search', { query: '"river', limit: 10 })).length,
+    1,
+    'quotes around a word are ignored, the word is found',
+  );
 });
 
 test('importing the same chat twice gives the copy its own title; Markdown says it holds the branch shown', async () => {

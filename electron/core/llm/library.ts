@@ -25,10 +25,39 @@ export interface ModelFileFacts {
 
 // llama.cpp's LLAMA_FTYPE_MOSTLY_* values (general.file_type).
 const FILE_TYPES: Record<number, string> = {
-  0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 7: 'Q8_0', 8: 'Q5_0', 9: 'Q5_1', 10: 'Q2_K', 11: 'Q3_K_S', 12: 'Q3_K_M',
-  13: 'Q3_K_L', 14: 'Q4_K_S', 15: 'Q4_K_M', 16: 'Q5_K_S', 17: 'Q5_K_M', 18: 'Q6_K', 19: 'IQ2_XXS', 20: 'IQ2_XS',
-  21: 'Q2_K_S', 22: 'IQ3_XS', 23: 'IQ3_XXS', 24: 'IQ1_S', 25: 'IQ4_NL', 26: 'IQ3_S', 27: 'IQ3_M', 28: 'IQ2_S',
-  29: 'IQ2_M', 30: 'IQ4_XS', 31: 'IQ1_M', 32: 'BF16', 36: 'TQ1_0', 37: 'TQ2_0', 38: 'MXFP4_MOE',
+  0: 'F32',
+  1: 'F16',
+  2: 'Q4_0',
+  3: 'Q4_1',
+  7: 'Q8_0',
+  8: 'Q5_0',
+  9: 'Q5_1',
+  10: 'Q2_K',
+  11: 'Q3_K_S',
+  12: 'Q3_K_M',
+  13: 'Q3_K_L',
+  14: 'Q4_K_S',
+  15: 'Q4_K_M',
+  16: 'Q5_K_S',
+  17: 'Q5_K_M',
+  18: 'Q6_K',
+  19: 'IQ2_XXS',
+  20: 'IQ2_XS',
+  21: 'Q2_K_S',
+  22: 'IQ3_XS',
+  23: 'IQ3_XXS',
+  24: 'IQ1_S',
+  25: 'IQ4_NL',
+  26: 'IQ3_S',
+  27: 'IQ3_M',
+  28: 'IQ2_S',
+  29: 'IQ2_M',
+  30: 'IQ4_XS',
+  31: 'IQ1_M',
+  32: 'BF16',
+  36: 'TQ1_0',
+  37: 'TQ2_0',
+  38: 'MXFP4_MOE',
 };
 
 /** The weight type holding the most bytes among matrices (norms and biases are F32 in every file). */
@@ -40,7 +69,12 @@ function dominantType(f: GgufFile): string {
   }
   let best = 'unknown';
   let most = -1;
-  for (const [name, b] of bytes) if (b > most) (best = name), (most = b);
+  for (const [name, b] of bytes) {
+    if (b > most) {
+      best = name;
+      most = b;
+    }
+  }
   return best;
 }
 
@@ -79,13 +113,18 @@ export function inspectModelFile(path: string): ModelFileFacts {
   try {
     const meta = f.metadata;
     const arch = meta['general.architecture'];
-    if (typeof arch !== 'string' || arch.length === 0) throw new ModelFileError(`${basename(path)}: the GGUF has no general.architecture: not a model file`);
-    if (f.tensors.length === 0) throw new ModelFileError(`${basename(path)}: the GGUF holds no tensors (a vocabulary-only or adapter file?)`);
+    if (typeof arch !== 'string' || arch.length === 0)
+      throw new ModelFileError(`${basename(path)}: the GGUF has no general.architecture: not a model file`);
+    if (f.tensors.length === 0)
+      throw new ModelFileError(`${basename(path)}: the GGUF holds no tensors (a vocabulary-only or adapter file?)`);
     if (meta['adapter.type'] !== undefined) throw new ModelFileError(`${basename(path)}: this is a LoRA adapter, not a model`);
-    if (!Array.isArray(meta['tokenizer.ggml.tokens'])) throw new ModelFileError(`${basename(path)}: the GGUF has no tokenizer (tokenizer.ggml.tokens), so it cannot chat`);
+    if (!Array.isArray(meta['tokenizer.ggml.tokens']))
+      throw new ModelFileError(`${basename(path)}: the GGUF has no tokenizer (tokenizer.ggml.tokens), so it cannot chat`);
     const end = Math.max(...f.tensors.map((t) => t.offset + t.byteSize));
-    if (end > f.fileSize) throw new ModelFileError(`${basename(path)}: the file is cut short: tensor data ends at byte ${end} but the file has ${f.fileSize}`);
-    for (const t of f.tensors) if (!Object.values(GgmlType).includes(t.type)) throw new ModelFileError(`${basename(path)}: tensor ${t.name} has an unknown type`);
+    if (end > f.fileSize)
+      throw new ModelFileError(`${basename(path)}: the file is cut short: tensor data ends at byte ${end} but the file has ${f.fileSize}`);
+    for (const t of f.tensors)
+      if (!Object.values(GgmlType).includes(t.type)) throw new ModelFileError(`${basename(path)}: tensor ${t.name} has an unknown type`);
     const ctx = meta[`${arch}.context_length`];
     const generalName = meta['general.name'];
     const quantization = quantizationOf(f);

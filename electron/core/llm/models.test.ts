@@ -60,7 +60,11 @@ test('a non-GGUF, an empty or a truncated file is refused with a reason; the app
     assert.equal(err.code, 'bad_input', path);
     assert.match(err.message, why);
   }
-  assert.equal((await t.call('models.list', {})).every((m) => !m.path.startsWith(t.dir)), true, 'nothing was recorded');
+  assert.equal(
+    (await t.call('models.list', {})).every((m) => !m.path.startsWith(t.dir)),
+    true,
+    'nothing was recorded',
+  );
   assert.ok((await t.call('workers.ping', { worker: 'model' })).pid > 0);
 });
 
@@ -82,7 +86,10 @@ test('setActive loads the model in the worker; the report and status bar show mo
   assert.equal(report.model!.contextSize, 1024);
   assert.equal(report.model!.gpuLayers, 0);
   assert.equal(report.model!.totalLayers, 7, '6 blocks + output');
-  assert.ok(report.fallbackReason && /GPU|gpu|Vulkan|CUDA/.test(report.fallbackReason), 'auto on a machine without a GPU says why it uses the CPU');
+  assert.ok(
+    report.fallbackReason && /GPU|gpu|Vulkan|CUDA/.test(report.fallbackReason),
+    'auto on a machine without a GPU says why it uses the CPU',
+  );
   assert.match(report.summary, /^CPU · 2 threads/);
   assert.equal((await t.call('models.list', {})).filter((x) => x.active).length, 1);
 });
@@ -113,7 +120,10 @@ test('removing the active model unloads it; deleteFile refuses files outside the
   assert.ok(statSync(active.path).size > 0, 'the file is untouched');
   assert.equal((await t.call('models.list', {})).find((x) => x.id === active.id)?.active, true, 'and the model is still there');
   assert.deepEqual(await t.call('models.remove', { id: active.id }), { removed: true });
-  assert.equal((await t.call('models.list', {})).some((x) => x.id === active.id), false);
+  assert.equal(
+    (await t.call('models.list', {})).some((x) => x.id === active.id),
+    false,
+  );
   const report = await t.call('backend.report', {});
   assert.equal(report.model, null);
   const status = await t.call('system.status', {});
@@ -134,7 +144,10 @@ test('a typed path: quotes removed, ~ expanded, a relative path refused with a c
   assert.equal(userPath('  "/models/my model.gguf"  ', '/home/ada'), '/models/my model.gguf');
   assert.equal(userPath("'/models/x.gguf'", '/home/ada'), '/models/x.gguf');
   assert.equal(userPath('~/models/x.gguf', '/home/ada'), '/home/ada/models/x.gguf');
-  assert.throws(() => userPath('models/x.gguf', '/home/ada'), /give the full path of the \.gguf file \(starting with \/ or ~\), not "models\/x\.gguf"/);
+  assert.throws(
+    () => userPath('models/x.gguf', '/home/ada'),
+    /give the full path of the \.gguf file \(starting with \/ or ~\), not "models\/x\.gguf"/,
+  );
   const quoted = await t.call('models.import', { path: `"${models.miniQ8}"` });
   assert.equal(quoted.path, models.miniQ8);
   const err = await t.fail('models.import', { path: 'relative/model.gguf' });

@@ -27,7 +27,8 @@ export function userPath(typed: string, home = homedir()): string {
   let p = typed.trim();
   if (p.length >= 2 && (p[0] === '"' || p[0] === "'") && p.at(-1) === p[0]) p = p.slice(1, -1).trim();
   if (p === '~' || p.startsWith('~/') || p.startsWith('~\\')) p = join(home, p.slice(1));
-  if (!isAbsolute(p)) throw new ServiceError('bad_input', `give the full path of the .gguf file (starting with / or ~), not ${JSON.stringify(typed.trim())}`);
+  if (!isAbsolute(p))
+    throw new ServiceError('bad_input', `give the full path of the .gguf file (starting with / or ~), not ${JSON.stringify(typed.trim())}`);
   return p;
 }
 
@@ -67,7 +68,13 @@ export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOption
       if (err instanceof ModelFileError) throw new ServiceError('bad_input', `cannot import this model: ${err.message}`);
       throw err;
     }
-    const model = store.upsert({ ...facts, path: abs, sha256: null, source: store.byPath(abs)?.source ?? 'import', sourceUri: store.byPath(abs)?.sourceUri ?? null });
+    const model = store.upsert({
+      ...facts,
+      path: abs,
+      sha256: null,
+      source: store.byPath(abs)?.source ?? 'import',
+      sourceUri: store.byPath(abs)?.sourceUri ?? null,
+    });
     changed();
     return model;
   }
@@ -77,7 +84,8 @@ export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOption
     'models.import': ({ path }) => importPath(path),
     'models.pickAndImport': async () => {
       const pick = ctx.platform.pickFiles;
-      if (!pick) throw new ServiceError('unavailable', 'the file dialog exists only in the desktop app; enter the path of the .gguf file instead');
+      if (!pick)
+        throw new ServiceError('unavailable', 'the file dialog exists only in the desktop app; enter the path of the .gguf file instead');
       const paths = await pick({ title: 'Import a GGUF model', filters: [{ name: 'GGUF models', extensions: ['gguf'] }], multiple: true });
       return paths.map(importPath);
     },
@@ -87,7 +95,10 @@ export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOption
       const rel = relative(ctx.paths.modelsDir, m.path);
       if (deleteFile && (rel.startsWith('..') || isAbsolute(rel))) {
         // Only files the app downloaded itself are deleted; an imported file belongs to the user.
-        throw new ServiceError('conflict', `will not delete ${m.path}: it lies outside the models folder; remove the model without deleting its file`);
+        throw new ServiceError(
+          'conflict',
+          `will not delete ${m.path}: it lies outside the models folder; remove the model without deleting its file`,
+        );
       }
       if (m.active) await activate(null);
       store.remove(id);

@@ -24,7 +24,10 @@ test('on a float model the batch shape changes the numbers (why a reused prefix 
   try {
     const context = await model.createContext({ contextSize: 256, threads: 2 });
     const seq = context.getSequence();
-    const prompt = [model.tokens.bos!, ...model.tokenize('<start_of_turn>user\nTell me about the sea and the sky.<end_of_turn>\n<start_of_turn>model\n', true)];
+    const prompt = [
+      model.tokens.bos!,
+      ...model.tokenize('<start_of_turn>user\nTell me about the sea and the sky.<end_of_turn>\n<start_of_turn>model\n', true),
+    ];
     const next = async (toEvaluate: Token[]) => {
       const steps = seq.evaluateWithMetadata(toEvaluate, { probabilities: true }, { temperature: 1, topK: 0, topP: 1, minP: 0 });
       const r = await steps.next();
@@ -50,14 +53,23 @@ for (const sampling of [
 ]) {
   test(`with ${sampling.name}, regenerating a later reply gives the same tokens and the same numbers`, async () => {
     const s = await t.call('sessions.create', { title: sampling.name });
-    await t.call('chat.setConfig', { sessionId: s.id, sampling: { temperature: sampling.temperature, seed: sampling.seed, topK: 40, maxTokens: 16 } });
+    await t.call('chat.setConfig', {
+      sessionId: s.id,
+      sampling: { temperature: sampling.temperature, seed: sampling.seed, topK: 40, maxTokens: 16 },
+    });
     await sendAndWait(t, s.id, 'First question, please answer.');
     const { reply } = await sendAndWait(t, s.id, 'And a second one?');
     assert.equal(reply.stats!.reproducible, true);
     const again = await t.finished((await t.call('chat.regenerate', { sessionId: s.id, messageId: reply.id })).assistantMessage.id);
-    assert.deepEqual(again.tokens!.map((x) => x.id), reply.tokens!.map((x) => x.id));
+    assert.deepEqual(
+      again.tokens!.map((x) => x.id),
+      reply.tokens!.map((x) => x.id),
+    );
     // Bit for bit: every probability equal, not merely the argmax (a float difference would show here first).
-    assert.deepEqual(again.tokens!.map((x) => [x.prob, x.top.map((a) => a.prob)]), reply.tokens!.map((x) => [x.prob, x.top.map((a) => a.prob)]));
+    assert.deepEqual(
+      again.tokens!.map((x) => [x.prob, x.top.map((a) => a.prob)]),
+      reply.tokens!.map((x) => [x.prob, x.top.map((a) => a.prob)]),
+    );
   });
 }
 

@@ -27,7 +27,15 @@ before(async () => {
       role: 'assistant',
       content: 'Rayleigh scattering of sunlight.',
       tokens: [
-        { id: 10, text: 'Rayleigh', prob: 0.9, top: [{ text: 'Rayleigh', prob: 0.9 }, { text: 'Because', prob: 0.05 }] },
+        {
+          id: 10,
+          text: 'Rayleigh',
+          prob: 0.9,
+          top: [
+            { text: 'Rayleigh', prob: 0.9 },
+            { text: 'Because', prob: 0.05 },
+          ],
+        },
         { id: 11, text: ' scattering of sunlight.', prob: 0.7, top: [{ text: ' scattering of sunlight.', prob: 0.7 }] },
       ],
       stats: null,
@@ -48,20 +56,29 @@ test('search finds messages by word prefix, across sessions, with marked snippet
   const other = await t.call('sessions.create', { title: 'Cooking' });
   new ChatStore(t.core.db).add({ sessionId: other.id, parentId: null, role: 'user', content: 'How long do I boil blue potatoes?' });
   const hits = await t.call('chat.search', { query: 'scatter', limit: 10 });
-  assert.deepEqual(hits.map((h) => h.messageId), [ids.a1]);
+  assert.deepEqual(
+    hits.map((h) => h.messageId),
+    [ids.a1],
+  );
   assert.equal(hits[0].sessionTitle, 'Astronomy');
   assert.equal(hits[0].snippet, 'Rayleigh \u0002scattering\u0003 of sunlight.');
   const blue = await t.call('chat.search', { query: 'BLUE', limit: 10 });
   assert.deepEqual(new Set(blue.map((h) => h.sessionId)), new Set([sessionId, other.id]));
   // FTS syntax in user input is taken literally, never as operators.
   assert.deepEqual(await t.call('chat.search', { query: '"unbalanced OR', limit: 10 }), []);
-  assert.deepEqual((await t.call('chat.search', { query: 'sunsets red', limit: 10 })).map((h) => h.messageId), [ids.u2]);
+  assert.deepEqual(
+    (await t.call('chat.search', { query: 'sunsets red', limit: 10 })).map((h) => h.messageId),
+    [ids.u2],
+  );
   // Edits and deletes reach the index through the triggers.
   new ChatStore(t.core.db).update(ids.u2b, { content: 'What about Jupiter?' });
   assert.deepEqual(await t.call('chat.search', { query: 'Mars', limit: 10 }), []);
   assert.equal((await t.call('chat.search', { query: 'jupiter', limit: 10 })).length, 1);
   await t.call('sessions.delete', { id: other.id });
-  assert.deepEqual((await t.call('chat.search', { query: 'blue', limit: 10 })).map((h) => h.sessionId), [sessionId]);
+  assert.deepEqual(
+    (await t.call('chat.search', { query: 'blue', limit: 10 })).map((h) => h.sessionId),
+    [sessionId],
+  );
 });
 
 test('Markdown export is the thread shown; JSON export re-imports as the same tree', async () => {
@@ -70,7 +87,10 @@ test('Markdown export is the thread shown; JSON export re-imports as the same tr
   assert.equal(md.fileName, 'Astronomy.md');
   assert.match(md.content, /^# Astronomy\n/);
   assert.match(md.content, /> Be precise\./);
-  assert.ok(md.content.indexOf('Why is the sky blue?') < md.content.indexOf('Rayleigh') && md.content.indexOf('Rayleigh') < md.content.indexOf('sunsets'));
+  assert.ok(
+    md.content.indexOf('Why is the sky blue?') < md.content.indexOf('Rayleigh') &&
+      md.content.indexOf('Rayleigh') < md.content.indexOf('sunsets'),
+  );
   assert.doesNotMatch(md.content, /Jupiter/, 'the other branch is not part of the thread');
 
   const json = await t.call('chat.export', { sessionId, format: 'json' });
@@ -84,12 +104,22 @@ test('Markdown export is the thread shown; JSON export re-imports as the same tr
     const index = new Map(v.messages.map((m, i) => [m.id, i]));
     return {
       config: v.config,
-      messages: v.messages.map((m) => ({ parent: m.parentId === null ? null : index.get(m.parentId), role: m.role, content: m.content, status: m.status, tokens: m.tokens, createdAt: m.createdAt })),
+      messages: v.messages.map((m) => ({
+        parent: m.parentId === null ? null : index.get(m.parentId),
+        role: m.role,
+        content: m.content,
+        status: m.status,
+        tokens: m.tokens,
+        createdAt: m.createdAt,
+      })),
       path: v.path.map((id) => index.get(id)),
     };
   };
   assert.deepEqual(shape(b), shape(a));
-  assert.ok(b.messages.every((m) => !a.messages.some((x) => x.id === m.id)), 'fresh ids, so importing twice cannot collide');
+  assert.ok(
+    b.messages.every((m) => !a.messages.some((x) => x.id === m.id)),
+    'fresh ids, so importing twice cannot collide',
+  );
   await t.call('chat.import', { content: json.content });
 });
 
@@ -104,7 +134,13 @@ test('bad imports are refused with a clear error and write nothing', async () =>
     [JSON.stringify({ ...good, messages: [...good.messages, { ...good.messages[1], id: good.messages[1].id }] }), /appears twice/],
     [JSON.stringify({ ...good, messages: [{ ...good.messages[0], parentId: 'ghost' }] }), /not in the file/],
     [JSON.stringify({ ...good, messages: [{ ...good.messages[0], parentId: good.messages[1].id }, { ...good.messages[1] }] }), /cycle/],
-    [JSON.stringify({ ...good, messages: good.messages.map((m: { tokens: unknown }) => ({ ...m, tokens: [{ id: 1, text: 'x', prob: 7, top: [] }] })) }), /prob/],
+    [
+      JSON.stringify({
+        ...good,
+        messages: good.messages.map((m: { tokens: unknown }) => ({ ...m, tokens: [{ id: 1, text: 'x', prob: 7, top: [] }] })),
+      }),
+      /prob/,
+    ],
   ];
   for (const [content, why] of cases) {
     const err = await t.fail('chat.import', { content });
@@ -116,7 +152,14 @@ test('bad imports are refused with a clear error and write nothing', async () =>
 
 test('a reply left streaming by a crash is found interrupted at the next start, text kept', async () => {
   const store = new ChatStore(t.core.db);
-  const partial = store.add({ sessionId, parentId: ids.u2, role: 'assistant', content: 'Because the light trav', status: 'streaming', tokens: [] });
+  const partial = store.add({
+    sessionId,
+    parentId: ids.u2,
+    role: 'assistant',
+    content: 'Because the light trav',
+    status: 'streaming',
+    tokens: [],
+  });
   await t.close();
   t = await startTestCore({ dataDir });
   const m = (await t.call('chat.get', { sessionId })).messages.find((x) => x.id === partial.id)!;

@@ -54,7 +54,9 @@ export async function startTestCore(options: { dataDir?: string; env?: Record<st
       });
     },
     finished(messageId) {
-      const done = events.find((e) => e.name === 'chat.message' && e.payload.message.id === messageId && e.payload.message.status !== 'streaming');
+      const done = events.find(
+        (e) => e.name === 'chat.message' && e.payload.message.id === messageId && e.payload.message.status !== 'streaming',
+      );
       if (done && done.name === 'chat.message') return Promise.resolve(done.payload.message);
       return t.next('chat.message', (p) => p.message.id === messageId && p.message.status !== 'streaming').then((p) => p.message);
     },
@@ -75,7 +77,11 @@ export async function chatReady(t: TestCore, modelPath: string, sampling: Record
   return { model, session };
 }
 
-export async function sendAndWait(t: TestCore, sessionId: string, content: string): Promise<{ started: GenerationStarted; reply: ChatMessage }> {
+export async function sendAndWait(
+  t: TestCore,
+  sessionId: string,
+  content: string,
+): Promise<{ started: GenerationStarted; reply: ChatMessage }> {
   const started = await t.call('chat.send', { sessionId, content });
   return { started, reply: await t.finished(started.assistantMessage.id) };
 }

@@ -21,7 +21,10 @@ after(() => t.close());
 test("the model's own probability is the whole-vocabulary softmax; the sampler's is renormalised over what top-k kept", async () => {
   const s = await t.call('sessions.create', { title: 'probs' });
   // Temperature 1 and no penalty: the sampler's logits are the model's, so the two differ only by top-k.
-  await t.call('chat.setConfig', { sessionId: s.id, sampling: { temperature: 1, topK: 3, topP: 1, minP: 0, repeatPenalty: 1, seed: 3, maxTokens: 12 } });
+  await t.call('chat.setConfig', {
+    sessionId: s.id,
+    sampling: { temperature: 1, topK: 3, topP: 1, minP: 0, repeatPenalty: 1, seed: 3, maxTokens: 12 },
+  });
   const { reply } = await sendAndWait(t, s.id, 'Say something surprising.');
   const tokens = reply.tokens!;
   assert.ok(tokens.length >= 4, `${tokens.length} tokens`);
@@ -29,7 +32,10 @@ test("the model's own probability is the whole-vocabulary softmax; the sampler's
   // Independent reference: our engine's logits on the same prompt (Gemma template written out) and reply.
   const llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error });
   const lm = await llama.loadModel({ modelPath });
-  const prompt = [lm.tokens.bos!, ...lm.tokenize('<start_of_turn>user\nSay something surprising.<end_of_turn>\n<start_of_turn>model\n', true)].map(Number);
+  const prompt = [
+    lm.tokens.bos!,
+    ...lm.tokenize('<start_of_turn>user\nSay something surprising.<end_of_turn>\n<start_of_turn>model\n', true),
+  ].map(Number);
   await lm.dispose();
   await llama.dispose();
   assert.equal(reply.stats!.promptTokens, prompt.length);
@@ -43,7 +49,10 @@ test("the model's own probability is the whole-vocabulary softmax; the sampler's
       const p = softmax(logits, (prompt.length - 1 + i) * V, V);
       assert.ok(Math.abs(tok.modelProb! - p[tok.id]) < 1e-2, `token ${i}: model prob ${tok.modelProb} vs engine ${p[tok.id]}`);
       const kept = tok.modelTop!.slice(0, 3).reduce((sum, a) => sum + a.prob, 0);
-      assert.ok(Math.abs(tok.prob - tok.modelProb! / kept) < 1e-3, `token ${i}: sampler ${tok.prob} = model ${tok.modelProb} / top-3 mass ${kept}`);
+      assert.ok(
+        Math.abs(tok.prob - tok.modelProb! / kept) < 1e-3,
+        `token ${i}: sampler ${tok.prob} = model ${tok.modelProb} / top-3 mass ${kept}`,
+      );
       assert.ok(tok.prob >= tok.modelProb! - 1e-6, 'renormalising over fewer candidates can only raise it');
       if (tok.prob > 1.5 * tok.modelProb!) inflated++;
     });

@@ -12,32 +12,34 @@ const tokenSchema = z.object({
   prob: z.number().min(0).max(1),
   top: z.array(z.object({ text: z.string(), prob: z.number().min(0).max(1) })).max(50),
   modelProb: z.number().min(0).max(1).optional(),
-  modelTop: z.array(z.object({ text: z.string(), prob: z.number().min(0).max(1) })).max(50).optional(),
+  modelTop: z
+    .array(z.object({ text: z.string(), prob: z.number().min(0).max(1) }))
+    .max(50)
+    .optional(),
 });
 
-const statsSchema = z
-  .object({
-    model: z.string().nullable(),
-    promptTokens: z.number(),
-    generatedTokens: z.number(),
-    tokensPerSecond: z.number().nullable(),
-    timeToFirstTokenMs: z.number().nullable(),
-    durationMs: z.number(),
-    stopReason: z.enum(['eos', 'maxTokens', 'stopped', 'contextFull', 'error', 'interrupted']),
-    contextSize: z.number(),
-    contextUsed: z.number(),
-    sampling: z.object({
-      temperature: z.number(),
-      topK: z.number(),
-      topP: z.number(),
-      minP: z.number(),
-      repeatPenalty: z.number(),
-      seed: z.number().nullable(),
-      maxTokens: z.number(),
-    }),
-    droppedTurns: z.number().int().nonnegative().optional(),
-    reproducible: z.boolean().optional(),
-  }); // unknown keys (from a newer app) are dropped
+const statsSchema = z.object({
+  model: z.string().nullable(),
+  promptTokens: z.number(),
+  generatedTokens: z.number(),
+  tokensPerSecond: z.number().nullable(),
+  timeToFirstTokenMs: z.number().nullable(),
+  durationMs: z.number(),
+  stopReason: z.enum(['eos', 'maxTokens', 'stopped', 'contextFull', 'error', 'interrupted']),
+  contextSize: z.number(),
+  contextUsed: z.number(),
+  sampling: z.object({
+    temperature: z.number(),
+    topK: z.number(),
+    topP: z.number(),
+    minP: z.number(),
+    repeatPenalty: z.number(),
+    seed: z.number().nullable(),
+    maxTokens: z.number(),
+  }),
+  droppedTurns: z.number().int().nonnegative().optional(),
+  reproducible: z.boolean().optional(),
+}); // unknown keys (from a newer app) are dropped
 
 const messageSchema = z.object({
   id: z.string().min(1).max(100),
@@ -118,7 +120,11 @@ function messageMarkdown(m: ChatMessage): string[] {
   return [`## ${who}${notes.length ? ` _(${notes.join(', ')})_` : ''}`, '', m.content || '_(empty)_'];
 }
 
-const quote = (s: string) => s.split('\n').map((l) => `> ${l}`).join('\n');
+const quote = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n');
 
 export class ImportError extends Error {
   constructor(
@@ -141,7 +147,10 @@ export function parseImport(text: string): ChatExport {
   const parsed = exportSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-    const first = issues.slice(0, 3).map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+    const first = issues
+      .slice(0, 3)
+      .map((i) => `${i.path || '(root)'}: ${i.message}`)
+      .join('; ');
     throw new ImportError(`not a Glassbox chat export: ${first}`, issues);
   }
   const data = parsed.data;
@@ -152,7 +161,8 @@ export function parseImport(text: string): ChatExport {
   }
   const byId = new Map(data.messages.map((m) => [m.id, m]));
   for (const m of data.messages) {
-    if (m.parentId !== null && !byId.has(m.parentId)) throw new ImportError(`message ${m.id} answers ${m.parentId}, which is not in the file`);
+    if (m.parentId !== null && !byId.has(m.parentId))
+      throw new ImportError(`message ${m.id} answers ${m.parentId}, which is not in the file`);
     // Walk up: a cycle would make the tree endless.
     const seen = new Set<string>();
     for (let cur: typeof m | undefined = m; cur; cur = cur.parentId ? byId.get(cur.parentId) : undefined) {
@@ -160,6 +170,7 @@ export function parseImport(text: string): ChatExport {
       seen.add(cur.id);
     }
   }
-  if (data.currentLeafId && !byId.has(data.currentLeafId)) throw new ImportError(`currentLeafId ${data.currentLeafId} is not a message in the file`);
+  if (data.currentLeafId && !byId.has(data.currentLeafId))
+    throw new ImportError(`currentLeafId ${data.currentLeafId} is not a message in the file`);
   return data;
 }

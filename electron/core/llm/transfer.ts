@@ -39,7 +39,13 @@ async function sizeOf(path: string): Promise<number> {
 export async function fetchToFile(
   url: string,
   partPath: string,
-  options: { signal: AbortSignal; onProgress(p: TransferProgress): void; fetchImpl?: typeof fetch; freeBytes?: (dir: string) => Promise<number>; dir: string },
+  options: {
+    signal: AbortSignal;
+    onProgress(p: TransferProgress): void;
+    fetchImpl?: typeof fetch;
+    freeBytes?: (dir: string) => Promise<number>;
+    dir: string;
+  },
 ): Promise<TransferProgress> {
   const doFetch = options.fetchImpl ?? fetch;
   let have = await sizeOf(partPath);
@@ -75,7 +81,10 @@ export async function fetchToFile(
     const need = total - have + DISK_MARGIN;
     if (free < need) {
       await res.body?.cancel();
-      throw new TransferError('disk', `not enough disk space: the download needs ${fmt(total - have)} more (+${fmt(DISK_MARGIN)} margin) but ${fmt(free)} is free`);
+      throw new TransferError(
+        'disk',
+        `not enough disk space: the download needs ${fmt(total - have)} more (+${fmt(DISK_MARGIN)} margin) but ${fmt(free)} is free`,
+      );
     }
   }
   if (!res.body) throw new TransferError('network', 'the server sent no body');

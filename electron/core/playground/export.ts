@@ -55,12 +55,42 @@ export function exportRun(view: RunView, format: 'csv' | 'jsonl'): { fileName: s
   const base = `${view.run.kind}-${view.run.title.replace(/[^\w.-]+/g, '_').slice(0, 60) || view.run.id}`;
   if (format === 'csv') {
     const data = rows(view);
-    if (view.result?.kind === 'summarize') data.push({ index: 'final', level: '', input_tokens: view.result.documentTokens, summary: view.result.summary, status: view.run.status });
+    if (view.result?.kind === 'summarize')
+      data.push({
+        index: 'final',
+        level: '',
+        input_tokens: view.result.documentTokens,
+        summary: view.result.summary,
+        status: view.run.status,
+      });
     const header = data.length > 0 ? Object.keys(data[0]) : ['index'];
     const lines = [header.map(csvCell).join(','), ...data.map((r) => header.map((h) => csvCell(r[h])).join(','))];
     return { fileName: `${base}.csv`, mimeType: 'text/csv', content: lines.join('\r\n') + '\r\n' };
   }
-  const head = { type: 'run', id: view.run.id, kind: view.run.kind, title: view.run.title, status: view.run.status, createdAt: view.run.createdAt, config: view.config, result: view.result };
-  const lines = [JSON.stringify(head), ...view.items.map((it) => JSON.stringify({ type: 'item', index: it.index, col: it.col, input: it.input, gold: it.gold, status: it.status, output: it.output, error: it.error }))];
+  const head = {
+    type: 'run',
+    id: view.run.id,
+    kind: view.run.kind,
+    title: view.run.title,
+    status: view.run.status,
+    createdAt: view.run.createdAt,
+    config: view.config,
+    result: view.result,
+  };
+  const lines = [
+    JSON.stringify(head),
+    ...view.items.map((it) =>
+      JSON.stringify({
+        type: 'item',
+        index: it.index,
+        col: it.col,
+        input: it.input,
+        gold: it.gold,
+        status: it.status,
+        output: it.output,
+        error: it.error,
+      }),
+    ),
+  ];
   return { fileName: `${base}.jsonl`, mimeType: 'application/x-ndjson', content: lines.join('\n') + '\n' };
 }

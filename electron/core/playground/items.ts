@@ -16,13 +16,21 @@ export interface ParseOptions {
 /** Gold labels from a cell: a JSON array, or names separated by | ; or , (one name when none). */
 function goldOf(value: unknown): string[] | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (Array.isArray(value)) return value.map(String).map((s) => s.trim()).filter(Boolean);
+  if (Array.isArray(value))
+    return value
+      .map(String)
+      .map((s) => s.trim())
+      .filter(Boolean);
   const s = String(value).trim();
   if (!s) return undefined;
   if (s.startsWith('[')) {
     try {
       const arr = JSON.parse(s) as unknown;
-      if (Array.isArray(arr)) return arr.map(String).map((x) => x.trim()).filter(Boolean);
+      if (Array.isArray(arr))
+        return arr
+          .map(String)
+          .map((x) => x.trim())
+          .filter(Boolean);
     } catch {
       // not JSON: split below
     }
@@ -33,9 +41,16 @@ function goldOf(value: unknown): string[] | undefined {
     .filter(Boolean);
 }
 
-function pick(columns: string[], wanted: string | undefined, guesses: string[], what: string, errors: ParsedItems['errors']): string | undefined {
+function pick(
+  columns: string[],
+  wanted: string | undefined,
+  guesses: string[],
+  what: string,
+  errors: ParsedItems['errors'],
+): string | undefined {
   if (wanted) {
-    if (!columns.includes(wanted)) errors.push({ line: 1, message: `there is no ${what} column "${wanted}" (columns: ${columns.join(', ')})` });
+    if (!columns.includes(wanted))
+      errors.push({ line: 1, message: `there is no ${what} column "${wanted}" (columns: ${columns.join(', ')})` });
     return wanted;
   }
   return columns.find((c) => guesses.includes(c.trim().toLowerCase()));
@@ -75,14 +90,18 @@ function parseCsv(content: string, options: ParseOptions): ParsedItems {
       skip_records_with_error: true,
       relax_column_count: false,
       on_skip: (err: { message: string; lines?: number } | undefined) => {
-        if (err && errors.length < MAX_ERRORS) errors.push({ line: err.lines ?? 0, message: err.message.replace(/^Invalid Record Length: /, '') });
+        if (err && errors.length < MAX_ERRORS)
+          errors.push({ line: err.lines ?? 0, message: err.message.replace(/^Invalid Record Length: /, '') });
       },
     }) as unknown as { record: Record<string, string>; info: { lines: number } }[];
   } catch (err) {
     const e = err as { message: string; lines?: number };
     return { items: [], columns: [], errors: [{ line: e.lines ?? 1, message: e.message }] };
   }
-  const columns = records.length > 0 ? Object.keys(records[0].record) : (content.split(/\r?\n/)[0] ?? '').split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+  const columns =
+    records.length > 0
+      ? Object.keys(records[0].record)
+      : (content.split(/\r?\n/)[0] ?? '').split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
   const textField = pick(columns, options.textField, TEXT_FIELDS, 'text', errors) ?? columns[0];
   const goldField = pick(columns, options.goldField, GOLD_FIELDS, 'gold label', errors);
   const items: TagItemInput[] = [];
@@ -125,7 +144,8 @@ function parseJsonl(content: string, options: ParseOptions): ParsedItems {
     const textField = options.textField ?? keys.find((k) => TEXT_FIELDS.includes(k.toLowerCase()));
     const goldField = options.goldField ?? keys.find((k) => GOLD_FIELDS.includes(k.toLowerCase()));
     const text = textField ? obj[textField] : undefined;
-    if (typeof text !== 'string' || !text.trim()) return void bad(textField ? `"${textField}" must be a non-empty string` : `no text field (one of ${TEXT_FIELDS.join(', ')})`);
+    if (typeof text !== 'string' || !text.trim())
+      return void bad(textField ? `"${textField}" must be a non-empty string` : `no text field (one of ${TEXT_FIELDS.join(', ')})`);
     const gold = goldField ? goldOf(obj[goldField]) : undefined;
     items.push(gold ? { text: text.trim(), gold } : { text: text.trim() });
   });

@@ -8,8 +8,15 @@ export interface Scored {
   predicted: string[] | null;
 }
 
-export function tagMetrics(labels: readonly string[], multiLabel: boolean, items: readonly Scored[], itemsPerSecond: number | null): TagMetrics {
-  const evaluated = items.filter((i): i is { gold: string[]; predicted: string[] } => !!i.gold && i.gold.length > 0 && !!i.predicted && i.predicted.length > 0);
+export function tagMetrics(
+  labels: readonly string[],
+  multiLabel: boolean,
+  items: readonly Scored[],
+  itemsPerSecond: number | null,
+): TagMetrics {
+  const evaluated = items.filter(
+    (i): i is { gold: string[]; predicted: string[] } => !!i.gold && i.gold.length > 0 && !!i.predicted && i.predicted.length > 0,
+  );
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
   const perLabel: LabelMetrics[] = labels.map((label) => {
     let tp = 0;

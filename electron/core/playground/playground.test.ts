@@ -58,9 +58,21 @@ test('a tagging batch returns only valid labels with confidences, and metrics th
   assert.equal(m.evaluated, ITEMS.length);
   assert.equal(m.accuracy, correct / ITEMS.length);
   assert.deepEqual(m.confusion!.labels, names);
-  assert.equal(m.confusion!.counts.flat().reduce((a, b) => a + b, 0), ITEMS.length);
-  assert.equal(m.confusion!.counts.reduce((a, row, k) => a + row[k], 0), correct, 'the diagonal counts the correct items');
-  for (const [k, l] of m.perLabel.entries()) assert.equal(l.support, m.confusion!.counts[k].reduce((a, b) => a + b, 0), `support of ${l.label}`);
+  assert.equal(
+    m.confusion!.counts.flat().reduce((a, b) => a + b, 0),
+    ITEMS.length,
+  );
+  assert.equal(
+    m.confusion!.counts.reduce((a, row, k) => a + row[k], 0),
+    correct,
+    'the diagonal counts the correct items',
+  );
+  for (const [k, l] of m.perLabel.entries())
+    assert.equal(
+      l.support,
+      m.confusion!.counts[k].reduce((a, b) => a + b, 0),
+      `support of ${l.label}`,
+    );
   assert.ok(m.itemsPerSecond! > 0);
 });
 
@@ -91,7 +103,11 @@ test('a batch with a shared prefix tags every item with valid, distinct labels (
   );
   assert.ok(prefix > 20, `the instruction and label list are shared (${prefix} tokens)`);
   assert.deepEqual(Object.keys(labels).map(Number).sort(), [0, 1, 2, 3]);
-  for (const l of Object.values(labels)) assert.ok(l.length >= 1 && new Set(l).size === l.length && l.every((x) => ['positive', 'negative', 'neutral'].includes(x)), JSON.stringify(l));
+  for (const l of Object.values(labels))
+    assert.ok(
+      l.length >= 1 && new Set(l).size === l.length && l.every((x) => ['positive', 'negative', 'neutral'].includes(x)),
+      JSON.stringify(l),
+    );
 });
 
 test('bad tagging input is refused with a clear message and stores nothing', async () => {
@@ -99,7 +115,10 @@ test('bad tagging input is refused with a clear message and stores nothing', asy
   assert.match((await t.fail('playground.tag', { labels: [], items: ITEMS })).message, /add at least one label/);
   const dup = await t.fail('playground.tag', { labels: [{ name: 'spam' }, { name: ' Spam ' }], items: ITEMS });
   assert.match(dup.message, /label "Spam" is listed twice/);
-  assert.match((await t.fail('playground.tag', { labels: LABELS, items: [{ text: 'x', gold: ['happy'] }] })).message, /gold label "happy" of item 1 is not one of the labels/);
+  assert.match(
+    (await t.fail('playground.tag', { labels: LABELS, items: [{ text: 'x', gold: ['happy'] }] })).message,
+    /gold label "happy" of item 1 is not one of the labels/,
+  );
   assert.match((await t.fail('playground.tag', { labels: LABELS, items: [] })).message, /nothing to tag/);
   assert.equal((await t.call('playground.runs', {})).length, before);
 
@@ -109,9 +128,19 @@ test('bad tagging input is refused with a clear message and stores nothing', asy
     { text: 'good, really', gold: ['positive'] },
     { text: 'multi\nline ok', gold: ['neutral'] },
   ]);
-  assert.deepEqual(parsed.errors.map((e) => e.line), [3, 6], JSON.stringify(parsed.errors));
-  const jsonl = await t.call('playground.parseItems', { format: 'jsonl', content: '{"text":"a","label":"positive"}\n{oops\n\n[1]\n{"text":"b","labels":["neutral","negative"]}\n' });
-  assert.deepEqual(jsonl.errors.map((e) => e.line), [2, 4]);
+  assert.deepEqual(
+    parsed.errors.map((e) => e.line),
+    [3, 6],
+    JSON.stringify(parsed.errors),
+  );
+  const jsonl = await t.call('playground.parseItems', {
+    format: 'jsonl',
+    content: '{"text":"a","label":"positive"}\n{oops\n\n[1]\n{"text":"b","labels":["neutral","negative"]}\n',
+  });
+  assert.deepEqual(
+    jsonl.errors.map((e) => e.line),
+    [2, 4],
+  );
   assert.deepEqual(jsonl.items[1], { text: 'b', gold: ['neutral', 'negative'] });
 });
 
@@ -135,7 +164,13 @@ test('a short text is summarized whole; the summary streams and is stored with i
 
 test('a long document goes map-reduce: chunk count, per-chunk summaries, a final summary; then export', async () => {
   const path = join(t.dir, 'long.docx');
-  writeFileSync(path, await docx('Long report', Array.from({ length: 12 }, (_, i) => sentences(5, i + 7))));
+  writeFileSync(
+    path,
+    await docx(
+      'Long report',
+      Array.from({ length: 12 }, (_, i) => sentences(5, i + 7)),
+    ),
+  );
   const { document: doc } = await t.call('documents.add', { path });
   const { runId } = await t.call('playground.summarize', { documentId: doc.id, chunkTokens: 400, sampling: { maxTokens: 8 } });
   const view = await finished(runId);
@@ -151,13 +186,20 @@ test('a long document goes map-reduce: chunk count, per-chunk summaries, a final
     assert.ok(it.output?.kind === 'chunk' && it.output.inputTokens <= 400);
   }
   const words = (s: string) => s.split(/\s+/).filter(Boolean);
-  assert.deepEqual(words(level0.map((it) => it.input).join(' ')), words((await t.call('documents.get', { id: doc.id })).text), 'the chunks hold the whole document, in order');
+  assert.deepEqual(
+    words(level0.map((it) => it.input).join(' ')),
+    words((await t.call('documents.get', { id: doc.id })).text),
+    'the chunks hold the whole document, in order',
+  );
 
   const csv = await t.call('playground.export', { runId, format: 'csv' });
   assert.equal(csv.mimeType, 'text/csv');
   assert.equal(csv.content.trim().split('\r\n').length, 1 + view.items.length + 1, 'header, one row per chunk, the final summary');
   const jsonl = await t.call('playground.export', { runId, format: 'jsonl' });
-  const lines = jsonl.content.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = jsonl.content
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines[0].type, 'run');
   assert.equal(lines[0].result.chunks, r.chunks);
   assert.equal(lines.length, 1 + view.items.length);
@@ -184,7 +226,15 @@ test('compare runs the same inputs through two configurations side by side', asy
   const view = await finished(runId);
   assert.equal(view.run.status, 'complete', view.run.error ?? '');
   assert.equal(view.items.length, 4);
-  assert.deepEqual(view.items.map((it) => [it.index, it.col]), [[0, 0], [0, 1], [1, 0], [1, 1]]);
+  assert.deepEqual(
+    view.items.map((it) => [it.index, it.col]),
+    [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ],
+  );
   for (const it of view.items) {
     assert.ok(it.output?.kind === 'cell');
     assert.ok(it.output.generatedTokens >= 0 && it.output.generatedTokens <= 12 && it.output.promptTokens > 0);
@@ -207,5 +257,8 @@ test('documents: the same file is stored once; a bad file stores nothing', async
   writeFileSync(bad, Buffer.from([0, 1, 2, 3, 0, 0, 9]));
   assert.match((await t.fail('documents.add', { path: bad })).message, /binary file/);
   assert.equal((await t.call('documents.list', {})).length, count);
-  assert.deepEqual((await t.call('documents.search', { query: 'word' })).map((h) => h.id), [a.document.id]);
+  assert.deepEqual(
+    (await t.call('documents.search', { query: 'word' })).map((h) => h.id),
+    [a.document.id],
+  );
 });

@@ -31,8 +31,16 @@ export function tagSchema(labels: readonly Label[], multiLabel: boolean) {
 }
 
 export const SUMMARY_TOKENS: Record<SummaryLength, number> = { short: 96, medium: 200, long: 400 };
-const LENGTH_WORDS: Record<SummaryLength, string> = { short: 'in two or three sentences', medium: 'in one paragraph', long: 'in several paragraphs' };
-const STYLE_WORDS: Record<SummaryStyle, string> = { paragraph: 'as plain prose', bullets: 'as a bulleted list of the key points', tldr: 'as a one-line TL;DR followed by the essentials' };
+const LENGTH_WORDS: Record<SummaryLength, string> = {
+  short: 'in two or three sentences',
+  medium: 'in one paragraph',
+  long: 'in several paragraphs',
+};
+const STYLE_WORDS: Record<SummaryStyle, string> = {
+  paragraph: 'as plain prose',
+  bullets: 'as a bulleted list of the key points',
+  tldr: 'as a one-line TL;DR followed by the essentials',
+};
 
 export function summaryPrompt(text: string, length: SummaryLength, style: SummaryStyle): string {
   return `Summarize the following document ${LENGTH_WORDS[length]}, ${STYLE_WORDS[style]}.\n\n${text}`;

@@ -6,7 +6,16 @@ import { createHash, randomInt } from 'node:crypto';
 import { defaultSampling, type Sampling } from '../api/chat.ts';
 import { notFound, ServiceError } from '../api/errors.ts';
 import type { ModelInfo } from '../api/models.ts';
-import type { CompareColumn, CompareResult, RunConfig, RunResult, RunSummary, SummarizeConfig, SummaryResult, TagConfig } from '../api/playground.ts';
+import type {
+  CompareColumn,
+  CompareResult,
+  RunConfig,
+  RunResult,
+  RunSummary,
+  SummarizeConfig,
+  SummaryResult,
+  TagConfig,
+} from '../api/playground.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import type { JobContext } from '../app/jobs.ts';
 import { BackendSettings } from '../llm/backend.ts';
@@ -51,7 +60,10 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
 
   function requireModel(id: string | undefined): ModelInfo {
     const m = id ? models.get(id) : models.active();
-    if (!m) throw id ? notFound('model', id) : new ServiceError('conflict', 'no model is selected: import or download one in Models, then make it active');
+    if (!m)
+      throw id
+        ? notFound('model', id)
+        : new ServiceError('conflict', 'no model is selected: import or download one in Models, then make it active');
     if (!m.fileExists) throw new ServiceError('not_found', `the model file of ${m.name} is gone: ${m.path}`);
     return m;
   }
@@ -74,7 +86,12 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
         return { runId: run.id };
       } catch (err) {
         const cancelled = job.signal.aborted || (err instanceof ServiceError && err.code === 'cancelled');
-        store.finish(run.id, cancelled ? 'cancelled' : 'failed', null, cancelled ? 'cancelled' : err instanceof Error ? err.message : String(err));
+        store.finish(
+          run.id,
+          cancelled ? 'cancelled' : 'failed',
+          null,
+          cancelled ? 'cancelled' : err instanceof Error ? err.message : String(err),
+        );
         publishRun(run.id);
         throw err;
       } finally {
@@ -96,15 +113,34 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
 
     'playground.tag': (input) => {
       const model = requireModel(input.modelId);
-      const labels = input.labels.map((l) => ({ name: l.name.trim(), ...(l.description?.trim() ? { description: l.description.trim() } : {}) }));
+      const labels = input.labels.map((l) => ({
+        name: l.name.trim(),
+        ...(l.description?.trim() ? { description: l.description.trim() } : {}),
+      }));
       const names = new Set(labels.map((l) => l.name));
-      const issues = input.items.flatMap((it, i) => (it.gold ?? []).filter((g) => !names.has(g)).map((g) => ({ path: `items.${i}.gold`, message: `gold label "${g}" of item ${i + 1} is not one of the labels` })));
-      if (issues.length > 0) throw new ServiceError('bad_input', issues[0].message + (issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''), issues);
+      const issues = input.items.flatMap((it, i) =>
+        (it.gold ?? [])
+          .filter((g) => !names.has(g))
+          .map((g) => ({ path: `items.${i}.gold`, message: `gold label "${g}" of item ${i + 1} is not one of the labels` })),
+      );
+      if (issues.length > 0)
+        throw new ServiceError('bad_input', issues[0].message + (issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''), issues);
       const sampling = withSeed({ ...TAG_SAMPLING, ...input.sampling });
-      const config: TagConfig = { kind: 'tag', labels, multiLabel: input.multiLabel, instruction: input.instruction, modelId: model.id, modelName: model.name, parallel: input.parallel, sampling };
+      const config: TagConfig = {
+        kind: 'tag',
+        labels,
+        multiLabel: input.multiLabel,
+        instruction: input.instruction,
+        modelId: model.id,
+        modelName: model.name,
+        parallel: input.parallel,
+        sampling,
+      };
       const run = store.create({
         kind: 'tag',
-        title: input.title?.trim() || `Tag ${input.items.length} item${input.items.length === 1 ? '' : 's'} as ${labels.map((l) => l.name).join(' / ')}`.slice(0, 200),
+        title:
+          input.title?.trim() ||
+          `Tag ${input.items.length} item${input.items.length === 1 ? '' : 's'} as ${labels.map((l) => l.name).join(' / ')}`.slice(0, 200),
         config,
         items: input.items.map((it, index) => ({ index, input: it.text, gold: it.gold && it.gold.length > 0 ? it.gold : null })),
       });
@@ -132,7 +168,16 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
               if (ev.type !== 'item') return;
               store.setItem(run.id, ev.index, 0, {
                 status: ev.error ? 'failed' : 'done',
-                output: ev.error ? null : { kind: 'tag', labels: ev.labels, confidence: ev.confidence, raw: ev.raw, generatedTokens: ev.generatedTokens, ms: ev.ms },
+                output: ev.error
+                  ? null
+                  : {
+                      kind: 'tag',
+                      labels: ev.labels,
+                      confidence: ev.confidence,
+                      raw: ev.raw,
+                      generatedTokens: ev.generatedTokens,
+                      ms: ev.ms,
+                    },
                 error: ev.error,
               });
               publishItem(run.id, ev.index, 0);
@@ -186,7 +231,13 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
         documentName: doc.name,
         chunkTokens: input.chunkTokens ?? 0,
       };
-      const run = store.create({ kind: 'summarize', title: input.title?.trim() || `Summary of ${doc.name}`.slice(0, 200), config, documentId, items: [] });
+      const run = store.create({
+        kind: 'summarize',
+        title: input.title?.trim() || `Summary of ${doc.name}`.slice(0, 200),
+        config,
+        documentId,
+        items: [],
+      });
       return startRun(run, 'summarize', async (job) => {
         let total = 1;
         let finished = 0;
@@ -212,10 +263,18 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
               switch (ev.type) {
                 case 'plan':
                   mode = ev.mode;
-                  job.progress(0, ev.mode === 'whole' ? `summarizing ${ev.documentTokens} tokens whole` : `map-reduce: ${ev.documentTokens} tokens in chunks of up to ${ev.chunkTokens}`);
+                  job.progress(
+                    0,
+                    ev.mode === 'whole'
+                      ? `summarizing ${ev.documentTokens} tokens whole`
+                      : `map-reduce: ${ev.documentTokens} tokens in chunks of up to ${ev.chunkTokens}`,
+                  );
                   return;
                 case 'items':
-                  store.addItems(run.id, ev.items.map((it) => ({ index: it.index, input: it.input })));
+                  store.addItems(
+                    run.id,
+                    ev.items.map((it) => ({ index: it.index, input: it.input })),
+                  );
                   total += ev.items.length;
                   for (const it of ev.items) publishItem(run.id, it.index, 0);
                   publishRun(run.id);
@@ -232,7 +291,10 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
                   job.progress(finished / total, `${finished} of ${total - 1} chunks summarized`);
                   return;
                 case 'finalStart':
-                  job.progress(mode === 'whole' ? null : finished / total, mode === 'whole' ? 'writing the summary' : 'combining the partial summaries');
+                  job.progress(
+                    mode === 'whole' ? null : finished / total,
+                    mode === 'whole' ? 'writing the summary' : 'combining the partial summaries',
+                  );
                   return;
                 case 'delta':
                   if (ev.target === 'final') {
@@ -252,7 +314,15 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
           },
         );
         store.setPartial(run.id, r.summary);
-        const result: SummaryResult = { kind: 'summarize', summary: r.summary, mode: r.mode, chunks: r.chunks, levels: r.levels, documentTokens: r.documentTokens, ms: r.ms };
+        const result: SummaryResult = {
+          kind: 'summarize',
+          summary: r.summary,
+          mode: r.mode,
+          chunks: r.chunks,
+          levels: r.levels,
+          documentTokens: r.documentTokens,
+          ms: r.ms,
+        };
         return result;
       });
     },
@@ -260,12 +330,20 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
     'playground.compare': (input) => {
       const columns: CompareColumn[] = input.columns.map((c, k) => {
         const model = requireModel(c.modelId);
-        return { label: c.label?.trim() || `${String.fromCharCode(65 + k)} · ${model.name}`, modelId: model.id, modelName: model.name, systemPrompt: c.systemPrompt, sampling: withSeed({ ...COMPARE_SAMPLING, ...c.sampling }) };
+        return {
+          label: c.label?.trim() || `${String.fromCharCode(65 + k)} · ${model.name}`,
+          modelId: model.id,
+          modelName: model.name,
+          systemPrompt: c.systemPrompt,
+          sampling: withSeed({ ...COMPARE_SAMPLING, ...c.sampling }),
+        };
       });
       const config: RunConfig = { kind: 'compare', columns };
       const run = store.create({
         kind: 'compare',
-        title: input.title?.trim() || `Compare ${columns.length} configurations on ${input.inputs.length} input${input.inputs.length === 1 ? '' : 's'}`,
+        title:
+          input.title?.trim() ||
+          `Compare ${columns.length} configurations on ${input.inputs.length} input${input.inputs.length === 1 ? '' : 's'}`,
         config,
         items: input.inputs.flatMap((text, index) => columns.map((_, col) => ({ index, col, input: text }))),
       });
@@ -283,8 +361,24 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
             try {
               const r = await ctx.workers.model.request(
                 'playgroundGenerate',
-                { backend: settings.spec(), model: settings.modelSpec(model), systemPrompt: column.systemPrompt, prompt: text, sampling: column.sampling as Sampling & { seed: number } },
-                { signal: job.signal, onEvent: (e) => ctx.events.publish('playground.delta', { runId: run.id, target: 'item', index, col, text: (e as GenerateTextEvent).text }) },
+                {
+                  backend: settings.spec(),
+                  model: settings.modelSpec(model),
+                  systemPrompt: column.systemPrompt,
+                  prompt: text,
+                  sampling: column.sampling as Sampling & { seed: number },
+                },
+                {
+                  signal: job.signal,
+                  onEvent: (e) =>
+                    ctx.events.publish('playground.delta', {
+                      runId: run.id,
+                      target: 'item',
+                      index,
+                      col,
+                      text: (e as GenerateTextEvent).text,
+                    }),
+                },
               );
               store.setItem(run.id, index, col, { status: 'done', output: { kind: 'cell', ...r } });
               totals[col].generatedTokens += r.generatedTokens;
@@ -297,13 +391,20 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
             doneCells++;
           }
         }
-        const result: CompareResult = { kind: 'compare', columns: totals.map((t) => ({ ...t, tokensPerSecond: t.ms > 0 ? t.generatedTokens / (t.ms / 1000) : null })) };
+        const result: CompareResult = {
+          kind: 'compare',
+          columns: totals.map((t) => ({ ...t, tokensPerSecond: t.ms > 0 ? t.generatedTokens / (t.ms / 1000) : null })),
+        };
         return result;
       });
     },
 
     'playground.runs': ({ kind, limit }) => store.list(kind, limit),
-    'playground.get': ({ runId }) => store.view(runId) ?? (() => { throw notFound('run', runId); })(),
+    'playground.get': ({ runId }) =>
+      store.view(runId) ??
+      (() => {
+        throw notFound('run', runId);
+      })(),
     'playground.delete': ({ runId }) => {
       const run = store.summary(runId);
       if (run?.status === 'running') throw new ServiceError('conflict', 'this run is still going: cancel it first');

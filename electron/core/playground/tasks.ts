@@ -23,7 +23,9 @@ export const playgroundTasks = defineTasks({
     });
     try {
       const prompt = chatPromptTokens(model, input.systemPrompt, input.prompt);
-      return await generateOn(context.getSequence(), prompt, input.sampling, ctx.signal, (text) => ctx.emit({ type: 'delta', text } satisfies GenerateTextEvent));
+      return await generateOn(context.getSequence(), prompt, input.sampling, ctx.signal, (text) =>
+        ctx.emit({ type: 'delta', text } satisfies GenerateTextEvent),
+      );
     } finally {
       await context.dispose();
     }

@@ -9,7 +9,13 @@ import { join, resolve } from 'node:path';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './headers.ts';
 import * as served from '../../server/static.ts';
 
-const directives = (policy: string) => new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources.join(' ')]));
+const directives = (policy: string) =>
+  new Map(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name, sources.join(' ')]),
+  );
 
 test('the policy allows only the app itself: no inline code, no eval, no remote origins, no framing', () => {
   const csp = directives(CONTENT_SECURITY_POLICY);
@@ -40,7 +46,21 @@ test('the renderer build injects the meta policy into index.html', { timeout: 12
   const root = resolve(import.meta.dirname, '..', '..', '..');
   const out = mkdtempSync(join(tmpdir(), 'glassbox-csp-build-'));
   try {
-    const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--config',
+        'renderer/vite.config.ts',
+        '--outDir',
+        out,
+        '--emptyOutDir',
+        '--logLevel',
+        'error',
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     const metas = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/g)].map((m) => m[1]);

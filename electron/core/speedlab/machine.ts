@@ -17,7 +17,15 @@ export async function describeMachine(): Promise<MachineInfo> {
     // No backend could load at all: the plan then offers only our engine.
   }
   const os = `${platform()} ${release()} ${arch()}`;
-  return { os, cpu, cores, memoryBytes: totalmem(), gpus, backendBuild, label: `${cpu} · ${cores} cores${gpus.length ? ` · ${gpus.join(', ')}` : ''}` };
+  return {
+    os,
+    cpu,
+    cores,
+    memoryBytes: totalmem(),
+    gpus,
+    backendBuild,
+    label: `${cpu} · ${cores} cores${gpus.length ? ` · ${gpus.join(', ')}` : ''}`,
+  };
 }
 
 /** Thread counts worth measuring: 1, powers of two, and every core. */

@@ -19,12 +19,19 @@ export interface SpeedInput {
 
 const REPS = 2;
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
-const label = (c: SpeedConfig) => `${c.engine === 'glassbox' ? 'Glassbox engine' : `llama.cpp ${c.backend.toUpperCase()}`} · ${c.threads} thread${c.threads === 1 ? '' : 's'}`;
+const label = (c: SpeedConfig) =>
+  `${c.engine === 'glassbox' ? 'Glassbox engine' : `llama.cpp ${c.backend.toUpperCase()}`} · ${c.threads} thread${c.threads === 1 ? '' : 's'}`;
 
 async function speedLlama(input: SpeedInput, signal: AbortSignal, emit: (e: unknown) => void): Promise<SpeedResult> {
   const { config } = input;
   const before = rssMiB();
-  const llama = await getLlama({ gpu: config.backend === 'cpu' ? false : config.backend, maxThreads: config.threads, build: 'never', logLevel: 'error' as never, progressLogs: false });
+  const llama = await getLlama({
+    gpu: config.backend === 'cpu' ? false : config.backend,
+    maxThreads: config.threads,
+    build: 'never',
+    logLevel: 'error' as never,
+    progressLogs: false,
+  });
   try {
     const model = await llama.loadModel({ modelPath: input.modelPath, gpuLayers: config.backend === 'cpu' ? 0 : 'max' });
     try {
@@ -64,7 +71,13 @@ async function speedLlama(input: SpeedInput, signal: AbortSignal, emit: (e: unkn
           if (steps.length > input.decodeTokens) break;
         }
         emit({ step: 'decode' });
-        return { ...config, label: label(config), prefill, decodeTokensPerSecond: 1000 / median(steps.slice(1)), memoryMiB: Math.max(0, rssMiB() - before) };
+        return {
+          ...config,
+          label: label(config),
+          prefill,
+          decodeTokensPerSecond: 1000 / median(steps.slice(1)),
+          memoryMiB: Math.max(0, rssMiB() - before),
+        };
       } finally {
         await ctx.dispose();
       }
@@ -111,7 +124,13 @@ async function speedEngine(input: SpeedInput, signal: AbortSignal, emit: (e: unk
       steps.push(performance.now() - t);
     }
     emit({ step: 'decode' });
-    return { ...config, label: label(config), prefill, decodeTokensPerSecond: 1000 / median(steps), memoryMiB: Math.max(0, rssMiB() - before) };
+    return {
+      ...config,
+      label: label(config),
+      prefill,
+      decodeTokensPerSecond: 1000 / median(steps),
+      memoryMiB: Math.max(0, rssMiB() - before),
+    };
   } finally {
     model.dispose();
   }

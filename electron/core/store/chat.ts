@@ -2,7 +2,17 @@
 // (current leaf, system prompt, sampling) and full-text search. Built on the messages table of
 // migration 002/003; the simpler MessagesStore (./messages.ts) reads the same rows.
 import { randomUUID } from 'node:crypto';
-import { defaultSampling, type ChatMessage, type MessageRole, type MessageStats, type MessageStatus, type Sampling, type SearchHit, type SessionConfig, type TokenProb } from '../api/chat.ts';
+import {
+  defaultSampling,
+  type ChatMessage,
+  type MessageRole,
+  type MessageStats,
+  type MessageStatus,
+  type Sampling,
+  type SearchHit,
+  type SessionConfig,
+  type TokenProb,
+} from '../api/chat.ts';
 import type { Db } from './database.ts';
 
 interface Row {
@@ -85,7 +95,18 @@ export class ChatStore {
         `INSERT INTO messages (id, session_id, parent_id, role, content, status, created_at, updated_at, token_probs, meta)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, m.sessionId, m.parentId, m.role, m.content, m.status ?? 'complete', m.createdAt ?? now, m.updatedAt ?? now, m.tokens ? JSON.stringify(m.tokens) : null, JSON.stringify(meta));
+      .run(
+        id,
+        m.sessionId,
+        m.parentId,
+        m.role,
+        m.content,
+        m.status ?? 'complete',
+        m.createdAt ?? now,
+        m.updatedAt ?? now,
+        m.tokens ? JSON.stringify(m.tokens) : null,
+        JSON.stringify(meta),
+      );
     return this.get(id)!;
   }
 
@@ -96,7 +117,9 @@ export class ChatStore {
 
   /** Every message of a session, oldest first (rowid breaks ties of equal timestamps). */
   list(sessionId: string): ChatMessage[] {
-    return (this.db.prepare('SELECT rowid, * FROM messages WHERE session_id = ? ORDER BY created_at, rowid').all(sessionId) as Row[]).map(toChatMessage);
+    return (this.db.prepare('SELECT rowid, * FROM messages WHERE session_id = ? ORDER BY created_at, rowid').all(sessionId) as Row[]).map(
+      toChatMessage,
+    );
   }
 
   /**
@@ -133,7 +156,9 @@ export class ChatStore {
 
   /** The periodic save of a reply being generated: text and tokens (already JSON), nothing re-read. */
   saveStreaming(id: string, content: string, tokensJson: string, now = Date.now()): void {
-    this.db.prepare("UPDATE messages SET content = ?, token_probs = ?, updated_at = ? WHERE id = ? AND status = 'streaming'").run(content, tokensJson, now, id);
+    this.db
+      .prepare("UPDATE messages SET content = ?, token_probs = ?, updated_at = ? WHERE id = ? AND status = 'streaming'")
+      .run(content, tokensJson, now, id);
   }
 
   /** At startup: replies that were streaming when the app died are kept, marked 'interrupted'. */
@@ -145,19 +170,21 @@ export class ChatStore {
 
   config(sessionId: string): SessionConfig {
     const row = this.db.prepare('SELECT system_prompt, sampling FROM chat_session_state WHERE session_id = ?').get(sessionId) as
-      | { system_prompt: string; sampling: string | null }
-      | undefined;
+      { system_prompt: string; sampling: string | null } | undefined;
     const sampling: Sampling = { ...defaultSampling, ...(parseJson<Partial<Sampling>>(row?.sampling ?? null) ?? {}) };
     return { systemPrompt: row?.system_prompt ?? '', sampling };
   }
 
   setConfig(sessionId: string, config: SessionConfig): void {
     this.ensureState(sessionId);
-    this.db.prepare('UPDATE chat_session_state SET system_prompt = ?, sampling = ? WHERE session_id = ?').run(config.systemPrompt, JSON.stringify(config.sampling), sessionId);
+    this.db
+      .prepare('UPDATE chat_session_state SET system_prompt = ?, sampling = ? WHERE session_id = ?')
+      .run(config.systemPrompt, JSON.stringify(config.sampling), sessionId);
   }
 
   currentLeaf(sessionId: string): string | null {
-    const row = this.db.prepare('SELECT current_leaf_id FROM chat_session_state WHERE session_id = ?').get(sessionId) as { current_leaf_id: string | null } | undefined;
+    const row = this.db.prepare('SELECT current_leaf_id FROM chat_session_state WHERE session_id = ?').get(sessionId) as
+      { current_leaf_id: string | null } | undefined;
     return row?.current_leaf_id ?? null;
   }
 
@@ -185,6 +212,13 @@ export class ChatStore {
          WHERE messages_fts MATCH ? ORDER BY bm25(messages_fts), m.created_at DESC LIMIT ?`,
       )
       .all(match, limit) as { id: string; session_id: string; role: MessageRole; created_at: number; title: string; snippet: string }[];
-    return rows.map((r) => ({ sessionId: r.session_id, sessionTitle: r.title, messageId: r.id, role: r.role, snippet: r.snippet, createdAt: r.created_at }));
+    return rows.map((r) => ({
+      sessionId: r.session_id,
+      sessionTitle: r.title,
+      messageId: r.id,
+      role: r.role,
+      snippet: r.snippet,
+      createdAt: r.created_at,
+    }));
   }
 }

@@ -99,7 +99,20 @@ export class DocumentsStore {
           `INSERT INTO documents (id, name, kind, size_bytes, sha256, text, pages, sections, encoding, replaced_chars, warnings, added_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, doc.name, doc.kind, doc.sizeBytes, doc.sha256, doc.text, doc.pages, doc.sections, doc.encoding, doc.replacedChars, JSON.stringify(doc.warnings), now);
+        .run(
+          id,
+          doc.name,
+          doc.kind,
+          doc.sizeBytes,
+          doc.sha256,
+          doc.text,
+          doc.pages,
+          doc.sections,
+          doc.encoding,
+          doc.replacedChars,
+          JSON.stringify(doc.warnings),
+          now,
+        );
       return { document: this.get(id)!, duplicate: false };
     })();
   }

@@ -30,11 +30,26 @@ const toCheck = (r: CheckRow): StoredCheck => ({
 export class ChecksStore {
   constructor(private readonly db: Db) {}
 
-  add(c: { modelId: string | null; modelPath: string; modelName: string; quantization: string; result: ModelCheckResult }, now = Date.now()): StoredCheck {
+  add(
+    c: { modelId: string | null; modelPath: string; modelName: string; quantization: string; result: ModelCheckResult },
+    now = Date.now(),
+  ): StoredCheck {
     const id = randomUUID();
     this.db
-      .prepare('INSERT INTO model_checks (id, model_id, model_path, model_name, quantization, created_at, ok, headline, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(id, c.modelId, c.modelPath, c.modelName, c.quantization, now, c.result.verdict.ok ? 1 : 0, c.result.verdict.headline, JSON.stringify(c.result));
+      .prepare(
+        'INSERT INTO model_checks (id, model_id, model_path, model_name, quantization, created_at, ok, headline, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        id,
+        c.modelId,
+        c.modelPath,
+        c.modelName,
+        c.quantization,
+        now,
+        c.result.verdict.ok ? 1 : 0,
+        c.result.verdict.headline,
+        JSON.stringify(c.result),
+      );
     return this.get(id)!;
   }
 
@@ -45,7 +60,8 @@ export class ChecksStore {
 
   /** The newest check of the model file at `path`, if any. */
   latest(path: string): StoredCheck | undefined {
-    const r = this.db.prepare('SELECT * FROM model_checks WHERE model_path = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(path) as CheckRow | undefined;
+    const r = this.db.prepare('SELECT * FROM model_checks WHERE model_path = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(path) as
+      CheckRow | undefined;
     return r && toCheck(r);
   }
 }
@@ -77,7 +93,15 @@ export class SpeedRunsStore {
     const id = randomUUID();
     this.db
       .prepare('INSERT INTO speed_runs (id, created_at, model_name, quantization, machine, results, imported) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(id, run.createdAt, run.modelName, run.quantization, JSON.stringify(run.machine), JSON.stringify(run.results), run.imported ? 1 : 0);
+      .run(
+        id,
+        run.createdAt,
+        run.modelName,
+        run.quantization,
+        JSON.stringify(run.machine),
+        JSON.stringify(run.results),
+        run.imported ? 1 : 0,
+      );
     return this.get(id)!;
   }
 
@@ -99,16 +123,18 @@ export class EmbeddingCache {
   constructor(private readonly db: Db) {}
 
   get(modelPath: string, method: string, textHash: string): Float32Array | undefined {
-    const r = this.db.prepare('SELECT vector FROM embedding_vectors WHERE model_path = ? AND method = ? AND text_hash = ?').get(modelPath, method, textHash) as
-      | { vector: Buffer }
-      | undefined;
+    const r = this.db
+      .prepare('SELECT vector FROM embedding_vectors WHERE model_path = ? AND method = ? AND text_hash = ?')
+      .get(modelPath, method, textHash) as { vector: Buffer } | undefined;
     if (!r) return undefined;
     return new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength));
   }
 
   put(modelPath: string, method: string, textHash: string, vector: Float32Array, now = Date.now()): void {
     this.db
-      .prepare('INSERT OR REPLACE INTO embedding_vectors (model_path, method, text_hash, dims, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT OR REPLACE INTO embedding_vectors (model_path, method, text_hash, dims, vector, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(modelPath, method, textHash, vector.length, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), now);
   }
 }

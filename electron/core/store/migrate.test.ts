@@ -59,7 +59,11 @@ test('every intermediate version upgrades to the latest', () => {
     migrate(db, { target: from });
     assert.equal(schemaVersion(db), from);
     const applied = migrate(db);
-    assert.deepEqual(applied, migrations.slice(from).map((m) => m.version), `from version ${from}`);
+    assert.deepEqual(
+      applied,
+      migrations.slice(from).map((m) => m.version),
+      `from version ${from}`,
+    );
     assert.equal(schemaVersion(db), latestSchemaVersion);
     db.close();
   }
@@ -75,7 +79,10 @@ test('migrating twice is a no-op', () => {
 test('a database from a newer app is refused with a clear error, untouched', () => {
   const db = new Database(':memory:');
   db.pragma(`user_version = ${latestSchemaVersion + 5}`);
-  assert.throws(() => migrate(db), (err: unknown) => err instanceof SchemaError && /newer than this Glassbox knows/.test(err.message));
+  assert.throws(
+    () => migrate(db),
+    (err: unknown) => err instanceof SchemaError && /newer than this Glassbox knows/.test(err.message),
+  );
   assert.equal(schemaVersion(db), latestSchemaVersion + 5);
   db.close();
 });

@@ -18,7 +18,8 @@ export function schemaVersion(db: Database): number {
 export function migrate(db: Database, options: { migrations?: readonly Migration[]; target?: number } = {}): number[] {
   const list = options.migrations ?? allMigrations;
   list.forEach((m, i) => {
-    if (m.version !== i + 1) throw new SchemaError(`migration list is out of order: position ${i + 1} holds version ${m.version} (${m.name})`);
+    if (m.version !== i + 1)
+      throw new SchemaError(`migration list is out of order: position ${i + 1} holds version ${m.version} (${m.name})`);
   });
   const latest = list.length;
   const target = options.target ?? latest;

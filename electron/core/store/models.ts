@@ -148,7 +148,10 @@ export class DownloadsStore {
     return r && toDownload(r);
   }
 
-  create(d: { uri: string; fileName: string; totalBytes: number | null; expectedSha256: string | null; activate: boolean }, now = Date.now()): DownloadRecord {
+  create(
+    d: { uri: string; fileName: string; totalBytes: number | null; expectedSha256: string | null; activate: boolean },
+    now = Date.now(),
+  ): DownloadRecord {
     const id = randomUUID();
     this.db
       .prepare(
@@ -161,7 +164,16 @@ export class DownloadsStore {
 
   update(
     id: string,
-    patch: Partial<{ url: string; fileName: string; state: DownloadState; receivedBytes: number; totalBytes: number | null; expectedSha256: string | null; error: ApiErrorData | null; modelId: string | null }>,
+    patch: Partial<{
+      url: string;
+      fileName: string;
+      state: DownloadState;
+      receivedBytes: number;
+      totalBytes: number | null;
+      expectedSha256: string | null;
+      error: ApiErrorData | null;
+      modelId: string | null;
+    }>,
     now = Date.now(),
   ): DownloadRecord | undefined {
     const cur = this.db.prepare('SELECT * FROM model_downloads WHERE id = ?').get(id) as DownloadRow | undefined;

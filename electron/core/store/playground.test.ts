@@ -10,7 +10,18 @@ import { openDatabase } from './database.ts';
 import { DocumentsStore, type NewDocument } from './documents.ts';
 import { PlaygroundStore } from './playground.ts';
 
-const doc = (text: string, sha256: string): NewDocument => ({ name: 'a.txt', kind: 'text', sizeBytes: text.length, sha256, text, pages: 0, sections: 1, encoding: 'utf-8', replacedChars: 0, warnings: [] });
+const doc = (text: string, sha256: string): NewDocument => ({
+  name: 'a.txt',
+  kind: 'text',
+  sizeBytes: text.length,
+  sha256,
+  text,
+  pages: 0,
+  sections: 1,
+  encoding: 'utf-8',
+  replacedChars: 0,
+  warnings: [],
+});
 
 test('a running run found at the next start is interrupted and keeps its finished items', () => {
   const dir = mkdtempSync(join(tmpdir(), 'glassbox-pg-store-'));
@@ -21,10 +32,25 @@ test('a running run found at the next start is interrupted and keeps its finishe
     const run = store.create({
       kind: 'tag',
       title: 't',
-      config: { kind: 'tag', labels: [{ name: 'a' }], multiLabel: false, instruction: '', modelId: 'm', modelName: 'm', parallel: 1, sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, seed: 1, maxTokens: 8 } },
-      items: [{ index: 0, input: 'x' }, { index: 1, input: 'y' }],
+      config: {
+        kind: 'tag',
+        labels: [{ name: 'a' }],
+        multiLabel: false,
+        instruction: '',
+        modelId: 'm',
+        modelName: 'm',
+        parallel: 1,
+        sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, seed: 1, maxTokens: 8 },
+      },
+      items: [
+        { index: 0, input: 'x' },
+        { index: 1, input: 'y' },
+      ],
     });
-    store.setItem(run.id, 0, 0, { status: 'done', output: { kind: 'tag', labels: ['a'], confidence: { a: 0.9 }, raw: '{"labels":["a"]}', generatedTokens: 5, ms: 1 } });
+    store.setItem(run.id, 0, 0, {
+      status: 'done',
+      output: { kind: 'tag', labels: ['a'], confidence: { a: 0.9 }, raw: '{"labels":["a"]}', generatedTokens: 5, ms: 1 },
+    });
     store.setItem(run.id, 1, 0, { status: 'running' });
     db.close(); // as if the app died here
 
@@ -33,7 +59,10 @@ test('a running run found at the next start is interrupted and keeps its finishe
     assert.equal(again.markStaleRunningInterrupted(), 1);
     const view = again.view(run.id)!;
     assert.equal(view.run.status, 'interrupted');
-    assert.deepEqual(view.items.map((i) => i.status), ['done', 'pending']);
+    assert.deepEqual(
+      view.items.map((i) => i.status),
+      ['done', 'pending'],
+    );
     assert.equal(view.run.doneCount, 1);
     assert.ok(again.delete(run.id));
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM playground_items').get() as { n: number }).n, 0, 'items go with their run');
@@ -53,7 +82,10 @@ test('documents: one row per content hash, searchable until removed', () => {
   assert.equal(b.document.id, a.document.id);
   assert.equal(docs.count(), 1);
   docs.add(doc('winter orchard', 'h2'));
-  assert.deepEqual(docs.search('lant', 10).map((h) => h.id), [a.document.id]);
+  assert.deepEqual(
+    docs.search('lant', 10).map((h) => h.id),
+    [a.document.id],
+  );
   assert.match(docs.search('lanterns', 10)[0].snippet, /\u0002lanterns\u0003/);
   docs.remove(a.document.id);
   assert.deepEqual(docs.search('lanterns', 10), []);

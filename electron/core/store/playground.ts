@@ -74,13 +74,20 @@ export class PlaygroundStore {
   }
 
   /** Creates the run and its pending items in one transaction. */
-  create(input: { kind: RunKind; title: string; config: RunConfig; documentId?: string | null; items: NewItem[] }, now = Date.now()): RunSummary {
+  create(
+    input: { kind: RunKind; title: string; config: RunConfig; documentId?: string | null; items: NewItem[] },
+    now = Date.now(),
+  ): RunSummary {
     const id = randomUUID();
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO playground_runs (id, kind, title, status, config, document_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO playground_runs (id, kind, title, status, config, document_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(id, input.kind, input.title, 'running', JSON.stringify(input.config), input.documentId ?? null, now, now);
-      const insert = this.db.prepare("INSERT INTO playground_items (run_id, idx, col, input, gold, status) VALUES (?, ?, ?, ?, ?, 'pending')");
+      const insert = this.db.prepare(
+        "INSERT INTO playground_items (run_id, idx, col, input, gold, status) VALUES (?, ?, ?, ?, ?, 'pending')",
+      );
       for (const it of input.items) insert.run(id, it.index, it.col ?? 0, it.input, it.gold ? JSON.stringify(it.gold) : null);
     })();
     return this.summary(id)!;
@@ -106,7 +113,11 @@ export class PlaygroundStore {
   view(id: string): RunView | undefined {
     const row = this.db.prepare(`${SELECT} WHERE r.id = ?`).get(id) as RunRow | undefined;
     if (!row) return undefined;
-    const items = (this.db.prepare('SELECT idx, col, input, gold, status, output, error FROM playground_items WHERE run_id = ? ORDER BY idx, col').all(id) as ItemRow[]).map(toItem);
+    const items = (
+      this.db
+        .prepare('SELECT idx, col, input, gold, status, output, error FROM playground_items WHERE run_id = ? ORDER BY idx, col')
+        .all(id) as ItemRow[]
+    ).map(toItem);
     return {
       run: this.toSummary(row),
       config: JSON.parse(row.config) as RunConfig,
@@ -117,20 +128,30 @@ export class PlaygroundStore {
   }
 
   item(runId: string, index: number, col = 0): RunItem | undefined {
-    const row = this.db.prepare('SELECT idx, col, input, gold, status, output, error FROM playground_items WHERE run_id = ? AND idx = ? AND col = ?').get(runId, index, col) as ItemRow | undefined;
+    const row = this.db
+      .prepare('SELECT idx, col, input, gold, status, output, error FROM playground_items WHERE run_id = ? AND idx = ? AND col = ?')
+      .get(runId, index, col) as ItemRow | undefined;
     return row && toItem(row);
   }
 
   /** Adds items to a running run (map-reduce learns its chunks once the text is tokenized). */
   addItems(runId: string, items: NewItem[], now = Date.now()): void {
     this.db.transaction(() => {
-      const insert = this.db.prepare("INSERT OR REPLACE INTO playground_items (run_id, idx, col, input, gold, status) VALUES (?, ?, ?, ?, ?, 'pending')");
+      const insert = this.db.prepare(
+        "INSERT OR REPLACE INTO playground_items (run_id, idx, col, input, gold, status) VALUES (?, ?, ?, ?, ?, 'pending')",
+      );
       for (const it of items) insert.run(runId, it.index, it.col ?? 0, it.input, it.gold ? JSON.stringify(it.gold) : null);
       this.touch(runId, now);
     })();
   }
 
-  setItem(runId: string, index: number, col: number, patch: { status: RunItem['status']; output?: ItemOutput | null; error?: string | null }, now = Date.now()): RunItem {
+  setItem(
+    runId: string,
+    index: number,
+    col: number,
+    patch: { status: RunItem['status']; output?: ItemOutput | null; error?: string | null },
+    now = Date.now(),
+  ): RunItem {
     this.db.transaction(() => {
       this.db
         .prepare('UPDATE playground_items SET status = ?, output = ?, error = ? WHERE run_id = ? AND idx = ? AND col = ?')
@@ -149,10 +170,19 @@ export class PlaygroundStore {
   }
 
   /** Final state: status, result and error in one statement. Items still pending/running become failed unless complete. */
-  finish(runId: string, status: Exclude<RunStatus, 'running'>, result: RunResult | null, error: string | null, now = Date.now()): RunSummary {
+  finish(
+    runId: string,
+    status: Exclude<RunStatus, 'running'>,
+    result: RunResult | null,
+    error: string | null,
+    now = Date.now(),
+  ): RunSummary {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE playground_runs SET status = ?, result = ?, error = ?, updated_at = ? WHERE id = ?').run(status, result ? JSON.stringify(result) : null, error, now, runId);
-      if (status !== 'complete') this.db.prepare("UPDATE playground_items SET status = 'pending' WHERE run_id = ? AND status = 'running'").run(runId);
+      this.db
+        .prepare('UPDATE playground_runs SET status = ?, result = ?, error = ?, updated_at = ? WHERE id = ?')
+        .run(status, result ? JSON.stringify(result) : null, error, now, runId);
+      if (status !== 'complete')
+        this.db.prepare("UPDATE playground_items SET status = 'pending' WHERE run_id = ? AND status = 'running'").run(runId);
     })();
     this.jobs.delete(runId);
     return this.summary(runId)!;
@@ -166,7 +196,11 @@ export class PlaygroundStore {
   markStaleRunningInterrupted(now = Date.now()): number {
     return this.db.transaction(() => {
       this.db.prepare("UPDATE playground_items SET status = 'pending' WHERE status = 'running'").run();
-      return this.db.prepare("UPDATE playground_runs SET status = 'interrupted', error = 'the app stopped while this run was going', updated_at = ? WHERE status = 'running'").run(now).changes;
+      return this.db
+        .prepare(
+          "UPDATE playground_runs SET status = 'interrupted', error = 'the app stopped while this run was going', updated_at = ? WHERE status = 'running'",
+        )
+        .run(now).changes;
     })();
   }
 

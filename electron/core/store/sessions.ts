@@ -49,7 +49,9 @@ export class SessionsStore {
     } else {
       const key = decodeCursor(cursor);
       if (!key) throw new BadCursorError('this cursor was not given by sessions.page');
-      rows = this.db.prepare(`${SELECT} WHERE (s.updated_at, s.created_at, s.id) < (?, ?, ?) ${ORDER} LIMIT ?`).all(...key, limit + 1) as Row[];
+      rows = this.db
+        .prepare(`${SELECT} WHERE (s.updated_at, s.created_at, s.id) < (?, ?, ?) ${ORDER} LIMIT ?`)
+        .all(...key, limit + 1) as Row[];
     }
     const sessions = rows.slice(0, limit).map(toSession);
     return { sessions, nextCursor: rows.length > limit ? encodeCursor(sessions[sessions.length - 1]) : null };

@@ -2,9 +2,7 @@
 // Node's fork (serialization: 'advanced') and Electron's utilityProcess, so typed arrays travel as is.
 import type { ApiErrorData } from '../api/errors.ts';
 
-export type ParentMessage =
-  | { type: 'request'; id: number; task: string; input: unknown }
-  | { type: 'cancel'; id: number };
+export type ParentMessage = { type: 'request'; id: number; task: string; input: unknown } | { type: 'cancel'; id: number };
 
 export type ChildMessage =
   | { type: 'ready'; pid: number; tasks: string[] }

@@ -34,7 +34,12 @@ export function runWorker(tasks: TaskTable): void {
     }
     const task = Object.hasOwn(tasks, msg.task) ? tasks[msg.task] : undefined;
     if (!task) {
-      port.send({ type: 'response', id: msg.id, ok: false, error: { code: 'bad_input', message: `this worker has no task "${msg.task}"` } });
+      port.send({
+        type: 'response',
+        id: msg.id,
+        ok: false,
+        error: { code: 'bad_input', message: `this worker has no task "${msg.task}"` },
+      });
       return;
     }
     const controller = new AbortController();

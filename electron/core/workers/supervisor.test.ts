@@ -111,7 +111,13 @@ test('a stopped supervisor refuses requests and does not restart', async () => {
 
 test('a request during the restart backoff starts the worker at once and counts as a restart', async () => {
   const states: WorkerStatus[] = [];
-  const sup = new WorkerSupervisor<ModelTasks>({ name: 'model', spawner: nodeSpawner, env: { GLASSBOX_TEST: '1' }, backoffMs: 60_000, onState: (s) => states.push(s) });
+  const sup = new WorkerSupervisor<ModelTasks>({
+    name: 'model',
+    spawner: nodeSpawner,
+    env: { GLASSBOX_TEST: '1' },
+    backoffMs: 60_000,
+    onState: (s) => states.push(s),
+  });
   try {
     await assert.rejects(sup.request('crash', {} as never), (e: unknown) => e instanceof ServiceError && e.code === 'worker_crashed');
     assert.equal(sup.snapshot.state, 'crashed');

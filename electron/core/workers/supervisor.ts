@@ -58,7 +58,11 @@ export class WorkerSupervisor<T extends TaskTable = TaskTable> {
     await this.start();
     if (options.signal?.aborted) throw cancelled(); // aborted while the worker was starting
     const proc = this.proc;
-    if (!proc) throw new ServiceError('worker_crashed', `the ${this.options.name} worker is not running (${this.status.lastError ?? 'not started'})`);
+    if (!proc)
+      throw new ServiceError(
+        'worker_crashed',
+        `the ${this.options.name} worker is not running (${this.status.lastError ?? 'not started'})`,
+      );
     const id = this.nextId++;
     return new Promise<TaskOutput<T, K>>((resolve, reject) => {
       const onAbort = () => {

@@ -186,7 +186,10 @@ export function createElectronStandIn(options: StandInOptions) {
         return { response: 0, checkboxChecked: false };
       },
     },
-    ipcMain: { handle: (ch: string, h: Handler) => recorded.ipcHandlers.set(ch, h), removeHandler: (ch: string) => recorded.ipcHandlers.delete(ch) },
+    ipcMain: {
+      handle: (ch: string, h: Handler) => recorded.ipcHandlers.set(ch, h),
+      removeHandler: (ch: string) => recorded.ipcHandlers.delete(ch),
+    },
     protocol: {
       registerSchemesAsPrivileged: (s: typeof recorded.schemes) => recorded.schemes.push(...s),
       handle: (scheme: string, h: Handler) => recorded.protocolHandlers.set(scheme, h),
@@ -213,7 +216,12 @@ export function createElectronStandIn(options: StandInOptions) {
     // utilityProcess: a plain Node child running the same bundled worker file.
     utilityProcess: {
       fork(modulePath: string, args: string[], forkOptions: { env: NodeJS.ProcessEnv }) {
-        const child = fork(modulePath, args, { env: forkOptions.env, serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const child = fork(modulePath, args, {
+          env: forkOptions.env,
+          serialization: 'advanced',
+          execArgv: [],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
         return {
           get pid() {
             return child.pid;

@@ -18,7 +18,10 @@ import type { ConnectionState, Transport } from './transport.ts';
 export class ApiCallError extends Error {
   readonly code: ApiErrorCode;
   readonly issues?: ApiIssue[];
-  constructor(readonly method: string, error: { code: ApiErrorCode; message: string; issues?: ApiIssue[] }) {
+  constructor(
+    readonly method: string,
+    error: { code: ApiErrorCode; message: string; issues?: ApiIssue[] },
+  ) {
     super(error.message);
     this.name = 'ApiCallError';
     this.code = error.code;
@@ -27,10 +30,9 @@ export class ApiCallError extends Error {
 }
 
 // `{}` on purpose: the question is whether an empty input satisfies the method (then it may be omitted).
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-type MethodFn<M extends MethodName> = {} extends MethodInput<M>
-  ? (input?: MethodInput<M>) => Promise<MethodOutput<M>>
-  : (input: MethodInput<M>) => Promise<MethodOutput<M>>;
+type MethodFn<M extends MethodName> =
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  {} extends MethodInput<M> ? (input?: MethodInput<M>) => Promise<MethodOutput<M>> : (input: MethodInput<M>) => Promise<MethodOutput<M>>;
 
 export type Api = {
   [S in ServiceName]: { [K in keyof Contract[S] & string]: MethodFn<`${S}.${K}` & MethodName> };

@@ -8,9 +8,18 @@ import type { ApiClient } from './client.ts';
 import { applySessionChange, bridgeCoreEvents, createQueryClient, flattenSessions, queryKeys } from './query.ts';
 import type { ConnectionState } from './transport.ts';
 
-const session = (id: string, updatedAt: number, title = id): ChatSession => ({ id, title, createdAt: updatedAt, updatedAt, messageCount: 0 });
+const session = (id: string, updatedAt: number, title = id): ChatSession => ({
+  id,
+  title,
+  createdAt: updatedAt,
+  updatedAt,
+  messageCount: 0,
+});
 type Pages = InfiniteData<SessionPage, string | undefined>;
-const pages = (...ps: [ChatSession[], string | null][]): Pages => ({ pages: ps.map(([sessions, nextCursor]) => ({ sessions, nextCursor })), pageParams: ps.map((_, i) => (i ? `c${i}` : undefined)) });
+const pages = (...ps: [ChatSession[], string | null][]): Pages => ({
+  pages: ps.map(([sessions, nextCursor]) => ({ sessions, nextCursor })),
+  pageParams: ps.map((_, i) => (i ? `c${i}` : undefined)),
+});
 const ids = (d: Pages | undefined) => flattenSessions(d).map((s) => s.id);
 
 test('an upsert moves the session to where the list order puts it, across pages', () => {
@@ -73,7 +82,10 @@ test('a re-connection refetches the queries on screen; the first connection does
   bridgeCoreEvents(fake.client, queries);
   let fetches = 0;
   const fetched: (() => void)[] = [];
-  const observer = new QueryObserver(queries, { queryKey: queryKeys.systemStatus, queryFn: async () => (fetched.splice(0).forEach((f) => f()), ++fetches) });
+  const observer = new QueryObserver(queries, {
+    queryKey: queryKeys.systemStatus,
+    queryFn: async () => (fetched.splice(0).forEach((f) => f()), ++fetches),
+  });
   const settled = () => new Promise<void>((resolve) => fetched.push(resolve));
   const unsubscribe = observer.subscribe(() => {});
   await observer.refetch();

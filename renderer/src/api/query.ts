@@ -61,7 +61,10 @@ export function upsertDownload(all: DownloadInfo[] | undefined, d: DownloadInfo)
  * and goes where the list order puts it. One that sorts after the last loaded row, while more pages
  * exist, is left for paging to bring (so pages never repeat a row).
  */
-export function applySessionChange(data: InfiniteData<SessionPage, string | undefined> | undefined, change: SessionChange): InfiniteData<SessionPage, string | undefined> | undefined {
+export function applySessionChange(
+  data: InfiniteData<SessionPage, string | undefined> | undefined,
+  change: SessionChange,
+): InfiniteData<SessionPage, string | undefined> | undefined {
   if (!data) return data;
   const id = change.kind === 'upsert' ? change.session.id : change.id;
   let pages = data.pages.map((p) => (p.sessions.some((s) => s.id === id) ? { ...p, sessions: p.sessions.filter((s) => s.id !== id) } : p));
@@ -81,7 +84,8 @@ export function applySessionChange(data: InfiniteData<SessionPage, string | unde
 }
 
 /** The loaded sessions of the paged chat list, in list order. */
-export const flattenSessions = (data: InfiniteData<SessionPage, string | undefined> | undefined): ChatSession[] => data?.pages.flatMap((p) => p.sessions) ?? [];
+export const flattenSessions = (data: InfiniteData<SessionPage, string | undefined> | undefined): ChatSession[] =>
+  data?.pages.flatMap((p) => p.sessions) ?? [];
 
 /** The bridge: subscribes to the core's events and writes them into the cache. Returns an unsubscribe. */
 export function bridgeCoreEvents(client: ApiClient, queries: QueryClient): () => void {

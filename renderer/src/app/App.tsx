@@ -31,7 +31,12 @@ export function App() {
           {screens
             .filter((s) => visited.includes(s.id))
             .map((s) => (
-              <div key={s.id} hidden={s.id !== screen.id} data-screen-panel={s.id} className={`${s.id === screen.id ? 'flex' : 'hidden'} min-h-0 min-w-0 flex-1 flex-col`}>
+              <div
+                key={s.id}
+                hidden={s.id !== screen.id}
+                data-screen-panel={s.id}
+                className={`${s.id === screen.id ? 'flex' : 'hidden'} min-h-0 min-w-0 flex-1 flex-col`}
+              >
                 <s.component />
               </div>
             ))}

@@ -37,7 +37,9 @@ export function Notices() {
           <div className="min-w-0 flex-1 text-[13px]">
             <div className="font-medium">The {n.worker} process crashed</div>
             <div className="mt-0.5 text-zinc-600 dark:text-zinc-400">{n.message}.</div>
-            <div className={`mt-1 text-[12px] ${n.recovered ? 'text-emerald-700 dark:text-emerald-400' : 'text-amber-700 dark:text-amber-400'}`}>
+            <div
+              className={`mt-1 text-[12px] ${n.recovered ? 'text-emerald-700 dark:text-emerald-400' : 'text-amber-700 dark:text-amber-400'}`}
+            >
               {n.recovered ? 'Restarted — it is ready again.' : 'Restarting…'}
             </div>
           </div>

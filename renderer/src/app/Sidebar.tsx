@@ -7,7 +7,15 @@ import { modKey, navigate } from './navigation.ts';
 import { screens } from './screens.tsx';
 import type { ThemeSetting } from './theme.ts';
 
-export function Sidebar({ current, resolvedTheme, setTheme }: { current: string; resolvedTheme: 'light' | 'dark'; setTheme(t: ThemeSetting): void }) {
+export function Sidebar({
+  current,
+  resolvedTheme,
+  setTheme,
+}: {
+  current: string;
+  resolvedTheme: 'light' | 'dark';
+  setTheme(t: ThemeSetting): void;
+}) {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const onKeyDown = (e: KeyboardEvent, index: number) => {
     let next = -1;
@@ -20,7 +28,10 @@ export function Sidebar({ current, resolvedTheme, setTheme }: { current: string;
       refs.current[next]?.focus();
     }
   };
-  const currentIndex = Math.max(0, screens.findIndex((s) => s.id === current));
+  const currentIndex = Math.max(
+    0,
+    screens.findIndex((s) => s.id === current),
+  );
 
   return (
     <aside className="flex w-[60px] shrink-0 flex-col xl:w-[212px] border-r border-zinc-200 bg-zinc-50/80 dark:border-zinc-800 dark:bg-zinc-900/70">

@@ -29,20 +29,31 @@ export function StatusBar({ status, connection }: { status: SystemStatus | undef
       </span>
       <Sep />
       <span data-testid="status-model" title={status?.model?.path} className="min-w-0 truncate">
-        Model: <span className="text-zinc-800 dark:text-zinc-200">{!live ? 'unknown (disconnected)' : (status?.model?.name ?? 'none active')}</span>
+        Model:{' '}
+        <span className="text-zinc-800 dark:text-zinc-200">
+          {!live ? 'unknown (disconnected)' : (status?.model?.name ?? 'none active')}
+        </span>
       </span>
       <Sep />
       <span data-testid="status-backend" title={status?.backend?.detail} className="min-w-0 truncate">
-        Backend: <span className="text-zinc-800 dark:text-zinc-200">{!live ? 'unknown (disconnected)' : status?.backend ? status.backend.detail : 'not started'}</span>
+        Backend:{' '}
+        <span className="text-zinc-800 dark:text-zinc-200">
+          {!live ? 'unknown (disconnected)' : status?.backend ? status.backend.detail : 'not started'}
+        </span>
       </span>
       <div className="flex-1" />
-      {live && status?.workers.map((w) => (
-        <span key={w.name} className="flex items-center gap-1.5" data-testid={`status-worker-${w.name}`} title={w.lastError ?? undefined}>
-          <Dot tone={workerTone(w)} />
-          {w.name} process {w.state}
-          {w.restarts > 0 && <span className="text-zinc-500">({w.restarts} restart{w.restarts === 1 ? '' : 's'})</span>}
-        </span>
-      ))}
+      {live &&
+        status?.workers.map((w) => (
+          <span key={w.name} className="flex items-center gap-1.5" data-testid={`status-worker-${w.name}`} title={w.lastError ?? undefined}>
+            <Dot tone={workerTone(w)} />
+            {w.name} process {w.state}
+            {w.restarts > 0 && (
+              <span className="text-zinc-500">
+                ({w.restarts} restart{w.restarts === 1 ? '' : 's'})
+              </span>
+            )}
+          </span>
+        ))}
       <Sep />
       <span>{status ? `${status.mode === 'desktop' ? 'Desktop' : 'Browser'} · v${status.appVersion}` : '…'}</span>
     </footer>

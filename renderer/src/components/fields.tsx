@@ -78,7 +78,17 @@ export function NumberField({
   );
 }
 
-export function Switch({ label, checked, onChange, disabled }: { label: string; checked: boolean; onChange(v: boolean): void; disabled?: boolean }) {
+export function Switch({
+  label,
+  checked,
+  onChange,
+  disabled,
+}: {
+  label: string;
+  checked: boolean;
+  onChange(v: boolean): void;
+  disabled?: boolean;
+}) {
   return (
     <button
       type="button"
@@ -88,8 +98,13 @@ export function Switch({ label, checked, onChange, disabled }: { label: string; 
       onClick={() => onChange(!checked)}
       className="inline-flex items-center gap-2 text-[12.5px] text-zinc-700 disabled:opacity-50 dark:text-zinc-300"
     >
-      <span className={`relative inline-block h-4 w-7 shrink-0 rounded-full transition-colors ${checked ? 'bg-accent-600' : 'bg-zinc-300 dark:bg-zinc-700'}`} aria-hidden="true">
-        <span className={`absolute top-0.5 left-0 size-3 rounded-full bg-white shadow transition-transform ${checked ? 'translate-x-3.5' : 'translate-x-0.5'}`} />
+      <span
+        className={`relative inline-block h-4 w-7 shrink-0 rounded-full transition-colors ${checked ? 'bg-accent-600' : 'bg-zinc-300 dark:bg-zinc-700'}`}
+        aria-hidden="true"
+      >
+        <span
+          className={`absolute top-0.5 left-0 size-3 rounded-full bg-white shadow transition-transform ${checked ? 'translate-x-3.5' : 'translate-x-0.5'}`}
+        />
       </span>
       {label}
     </button>

@@ -15,7 +15,17 @@ export interface MenuItem {
 }
 
 /** A button that opens a menu of actions. `trigger` must be a button (it receives the ref and aria attributes). */
-export function Menu({ trigger, label, items, align = 'end' }: { trigger: ReactElement; label: string; items: MenuItem[]; align?: 'start' | 'center' | 'end' }) {
+export function Menu({
+  trigger,
+  label,
+  items,
+  align = 'end',
+}: {
+  trigger: ReactElement;
+  label: string;
+  items: MenuItem[];
+  align?: 'start' | 'center' | 'end';
+}) {
   return (
     <DropdownMenu.Root modal={false}>
       <DropdownMenu.Trigger asChild>{trigger}</DropdownMenu.Trigger>
@@ -40,7 +50,14 @@ export function Menu({ trigger, label, items, align = 'end' }: { trigger: ReactE
 
 /** Content that opens beside a trigger on click (or when `open` is set) and closes on Escape or outside click. */
 export function Popover({
-  trigger, children, label, open, onOpenChange, side = 'bottom', align = 'center', className = '',
+  trigger,
+  children,
+  label,
+  open,
+  onOpenChange,
+  side = 'bottom',
+  align = 'center',
+  className = '',
 }: {
   trigger: ReactElement;
   children: ReactNode;
@@ -55,7 +72,14 @@ export function Popover({
     <RadixPopover.Root open={open} onOpenChange={onOpenChange}>
       <RadixPopover.Trigger asChild>{trigger}</RadixPopover.Trigger>
       <RadixPopover.Portal>
-        <RadixPopover.Content aria-label={label} side={side} align={align} sideOffset={6} collisionPadding={8} className={`${surface} p-3 text-[13px] ${className}`}>
+        <RadixPopover.Content
+          aria-label={label}
+          side={side}
+          align={align}
+          sideOffset={6}
+          collisionPadding={8}
+          className={`${surface} p-3 text-[13px] ${className}`}
+        >
           {children}
         </RadixPopover.Content>
       </RadixPopover.Portal>
@@ -64,13 +88,26 @@ export function Popover({
 }
 
 /** A short hint on hover or keyboard focus; `children` must be one focusable element. */
-export function Tip({ content, children, side = 'top' }: { content: ReactNode; children: ReactElement; side?: 'top' | 'right' | 'bottom' | 'left' }) {
+export function Tip({
+  content,
+  children,
+  side = 'top',
+}: {
+  content: ReactNode;
+  children: ReactElement;
+  side?: 'top' | 'right' | 'bottom' | 'left';
+}) {
   return (
     <RadixTooltip.Provider delayDuration={400} skipDelayDuration={200}>
       <RadixTooltip.Root>
         <RadixTooltip.Trigger asChild>{children}</RadixTooltip.Trigger>
         <RadixTooltip.Portal>
-          <RadixTooltip.Content side={side} sideOffset={4} collisionPadding={8} className="z-50 max-w-xs rounded-md bg-zinc-900 px-2 py-1 text-[12px] text-white shadow dark:bg-zinc-100 dark:text-zinc-900">
+          <RadixTooltip.Content
+            side={side}
+            sideOffset={4}
+            collisionPadding={8}
+            className="z-50 max-w-xs rounded-md bg-zinc-900 px-2 py-1 text-[12px] text-white shadow dark:bg-zinc-100 dark:text-zinc-900"
+          >
             {content}
           </RadixTooltip.Content>
         </RadixTooltip.Portal>

@@ -10,7 +10,13 @@ import type { WorkerSpawner } from '../../workers/protocol.ts';
 const noWorkers: WorkerSpawner = () => {
   throw new Error('no workers in this test');
 };
-const core = createCore({ mode: 'browser', spawner: noWorkers, dbPath: ':memory:', dataDir: '/tmp/glassbox-sessions-test', testMode: false });
+const core = createCore({
+  mode: 'browser',
+  spawner: noWorkers,
+  dbPath: ':memory:',
+  dataDir: '/tmp/glassbox-sessions-test',
+  testMode: false,
+});
 after(() => core.close());
 
 async function call<T>(method: string, input: unknown): Promise<T> {
@@ -36,7 +42,10 @@ test('pages walk the whole list in its order, without gaps or repeats, even with
     pages++;
   } while (cursor);
   assert.equal(pages, Math.ceil(all.length / 10));
-  assert.deepEqual(paged.map((s) => s.id), all.map((s) => s.id));
+  assert.deepEqual(
+    paged.map((s) => s.id),
+    all.map((s) => s.id),
+  );
   assert.equal(new Set(paged.map((s) => s.id)).size, all.length);
 });
 

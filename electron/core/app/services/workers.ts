@@ -11,7 +11,13 @@ export function workersHandlers(ctx: CoreContext): ServiceHandlers<'workers'> {
       return { pong: r.pong, pid: r.pid, roundTripMs: performance.now() - t0 };
     },
     'workers.sleep': ({ worker, ms, steps }) => ({
-      jobId: startWorkerJob(ctx.jobs, { kind: 'workers.sleep', title: `Sleep ${ms} ms in the ${worker} worker` }, ctx.workerByName(worker), 'sleep', { ms, steps }).jobId,
+      jobId: startWorkerJob(
+        ctx.jobs,
+        { kind: 'workers.sleep', title: `Sleep ${ms} ms in the ${worker} worker` },
+        ctx.workerByName(worker),
+        'sleep',
+        { ms, steps },
+      ).jobId,
     }),
     'workers.crashForTest': async ({ worker }) => {
       if (!ctx.testMode) throw new ServiceError('unavailable', 'workers.crashForTest is enabled only in test mode (GLASSBOX_TEST=1)');

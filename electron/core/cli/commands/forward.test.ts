@@ -10,7 +10,10 @@ import { loadGemma3 } from '../../engine/models/gemma3/index.ts';
 import { assertClose } from '../../engine/tensor/test-util.ts';
 
 function glassbox(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: REPO_ROOT,
+  });
 }
 
 test('glassbox forward writes logits [T, V] and resid.<layer> [T, D] equal to the API', async () => {

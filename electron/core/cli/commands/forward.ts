@@ -26,7 +26,9 @@ export async function run(args: string[]): Promise<void> {
     },
   });
   if (!values.model || !values.out || (!values.tokens && values.text === undefined)) {
-    throw new Error('usage: forward --model M.gguf (--tokens 2,17,… | --text "…") --out out.safetensors [--threads N] [--numerics exact|llama] [--lora A.gguf|peft-folder [--lora-scale S]]');
+    throw new Error(
+      'usage: forward --model M.gguf (--tokens 2,17,… | --text "…") --out out.safetensors [--threads N] [--numerics exact|llama] [--lora A.gguf|peft-folder [--lora-scale S]]',
+    );
   }
   if (values.numerics && values.numerics !== 'exact' && values.numerics !== 'llama') throw new Error(`--numerics must be exact or llama`);
   const model = await loadGemma3(values.model, {
@@ -47,7 +49,8 @@ export async function run(args: string[]): Promise<void> {
           return n;
         })
       : model.tokenize(values.text ?? '');
-    const fwd = (adapters?: ReadonlyMap<string, LinearAdapter>) => model.forward(tokens, { logitPositions: 'all', capture: { names: ['l_out'] }, adapters });
+    const fwd = (adapters?: ReadonlyMap<string, LinearAdapter>) =>
+      model.forward(tokens, { logitPositions: 'all', capture: { names: ['l_out'] }, adapters });
     const { logits, activations } = adapter && step ? step.withAdapter({ ...adapter, alpha: adapter.alpha * loraScale }, fwd) : fwd();
     const { vocab: V, hidden: D, layers: L } = model.config;
     const T = tokens.length;

@@ -61,7 +61,9 @@ export async function run(args: string[]): Promise<void> {
     const prompt = values.tokens ? parseIds('--tokens', values.tokens) : g.tokenize(values.text ?? '');
     const target = values['target-tokens']
       ? parseIds('--target-tokens', values['target-tokens'])
-      : values.target !== undefined ? g.tokenize(values.target, { addBos: false }) : [];
+      : values.target !== undefined
+        ? g.tokenize(values.target, { addBos: false })
+        : [];
     const tokens = [...prompt, ...target];
     if (tokens.length < 2) throw new Error('need at least 2 tokens in all (a loss predicts a next token)');
     if (values.target !== undefined && target.length === 0) throw new Error('--target tokenized to nothing');
@@ -75,7 +77,11 @@ export async function run(args: string[]): Promise<void> {
     ];
     for (const spec of grads.specs) {
       const d = grads.get(spec.name);
-      entries.push({ name: spec.name, shape: spec.rows === 1 ? [spec.cols] : [spec.rows, spec.cols], data: d instanceof Float32Array ? d : Float32Array.from(d) });
+      entries.push({
+        name: spec.name,
+        shape: spec.rows === 1 ? [spec.cols] : [spec.rows, spec.cols],
+        data: d instanceof Float32Array ? d : Float32Array.from(d),
+      });
     }
     writeSafetensors(values.out, entries, { model: values.model, engine: 'glassbox-gemma3', loss: String(report.loss) });
     const top = [...report.perTensor].sort((a, b) => b.gradNorm - a.gradNorm).slice(0, 3);
@@ -90,7 +96,9 @@ export async function run(args: string[]): Promise<void> {
 }
 
 async function loraGrads(
-  g: Awaited<ReturnType<typeof loadGemma3>>, loraPath: string, out: string,
+  g: Awaited<ReturnType<typeof loadGemma3>>,
+  loraPath: string,
+  out: string,
   values: { tokens?: string; text?: string; target?: string; 'target-tokens'?: string; model?: string },
 ): Promise<void> {
   const adapter = loadAdapter(loraPath);
@@ -99,7 +107,9 @@ async function loraGrads(
     const prompt = values.tokens ? parseIds('--tokens', values.tokens) : g.tokenize(values.text ?? '');
     const target = values['target-tokens']
       ? parseIds('--target-tokens', values['target-tokens'])
-      : values.target !== undefined ? g.tokenize(values.target, { addBos: false }) : [];
+      : values.target !== undefined
+        ? g.tokenize(values.target, { addBos: false })
+        : [];
     const tokens = [...prompt, ...target];
     if (tokens.length < 2) throw new Error('need at least 2 tokens in all (a loss predicts a next token)');
     const loss = target.length > 0 ? completionTargets(tokens, prompt.length) : nextTokenTargets(tokens);
@@ -116,7 +126,9 @@ async function loraGrads(
       entries.push({ name: `${p.base}.lora_b`, shape: [p.outDim, p.rank], data: gr.b });
     }
     writeSafetensors(out, entries, { model: values.model ?? '', adapter: loraPath, engine: 'glassbox-gemma3', loss: String(r.loss) });
-    console.log(`wrote ${out}: loss ${r.loss.toFixed(6)} over ${loss.positions.length} positions, gradients of ${adapter.pairs.length} LoRA pairs in ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(
+      `wrote ${out}: loss ${r.loss.toFixed(6)} over ${loss.positions.length} positions, gradients of ${adapter.pairs.length} LoRA pairs in ${(performance.now() - t0).toFixed(0)} ms`,
+    );
   } finally {
     step.dispose();
   }

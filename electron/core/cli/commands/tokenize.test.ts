@@ -8,7 +8,10 @@ import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama
 import { REPO_ROOT, ensureRealVocabModel } from '../../../../test-support/models.ts';
 
 function glassbox(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: REPO_ROOT,
+  });
 }
 const ids = (r: ReturnType<typeof glassbox>) => {
   assert.equal(r.status, 0, r.stderr);
@@ -34,7 +37,10 @@ after(async () => {
 test('glassbox tokenize prints the ids llama.cpp gives, as a JSON array; --no-bos and --special as in llama.cpp', () => {
   const bos = Number(lm.tokens.bos);
   assert.deepEqual(ids(glassbox(['tokenize', '--model', model, '--text', TEXT])), [bos, ...lm.tokenize(TEXT, false).map(Number)]);
-  assert.deepEqual(ids(glassbox(['tokenize', '--model', model, '--text', TEXT, '--special'])), [bos, ...lm.tokenize(TEXT, true).map(Number)]);
+  assert.deepEqual(ids(glassbox(['tokenize', '--model', model, '--text', TEXT, '--special'])), [
+    bos,
+    ...lm.tokenize(TEXT, true).map(Number),
+  ]);
   const noBos = ids(glassbox(['tokenize', '--model', model, '--text', TEXT, '--no-bos', '--special']));
   assert.deepEqual(noBos, lm.tokenize(TEXT, true).map(Number));
   assert.ok(noBos.includes(105), '<start_of_turn> parsed as the control token with --special');
@@ -47,7 +53,13 @@ test('--file is read verbatim (a trailing newline is a token); --pieces shows th
   assert.deepEqual(ids(glassbox(['tokenize', '--model', model, '--file', f, '--no-bos'])), lm.tokenize(`${TEXT}\n`, false).map(Number));
   const r = glassbox(['tokenize', '--model', model, '--text', 'Hi the\n', '--special', '--pieces']);
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.trim().replace(/\s+/, ' ')), ['2 [control] <bos>', '10979 Hi', '506 ▁the', '107 \\n']);
+  assert.deepEqual(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().replace(/\s+/, ' ')),
+    ['2 [control] <bos>', '10979 Hi', '506 ▁the', '107 \\n'],
+  );
 });
 
 test('bad input is a clear error and exit code 1', () => {

@@ -50,7 +50,7 @@ function readText(path: string): string {
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw new Error(`--file: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Error(`--file: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

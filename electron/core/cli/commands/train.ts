@@ -13,22 +13,44 @@ import { isLoraTarget } from '../../engine/train/lora.ts';
 export const summary = 'train a LoRA adapter on a JSONL/CSV dataset; writes adapter.gguf and a PEFT folder';
 
 const NUM: Record<string, keyof TrainConfig> = {
-  rank: 'rank', alpha: 'alpha', lr: 'learningRate', epochs: 'epochs', batch: 'batchSize', accum: 'gradAccum',
-  'max-length': 'maxLength', seed: 'seed', warmup: 'warmupSteps', 'weight-decay': 'weightDecay', 'clip': 'maxGradNorm',
-  'eval-every': 'evalEvery', 'checkpoint-every': 'checkpointEvery', 'target-val-loss': 'targetValLoss', patience: 'patience',
+  rank: 'rank',
+  alpha: 'alpha',
+  lr: 'learningRate',
+  epochs: 'epochs',
+  batch: 'batchSize',
+  accum: 'gradAccum',
+  'max-length': 'maxLength',
+  seed: 'seed',
+  warmup: 'warmupSteps',
+  'weight-decay': 'weightDecay',
+  clip: 'maxGradNorm',
+  'eval-every': 'evalEvery',
+  'checkpoint-every': 'checkpointEvery',
+  'target-val-loss': 'targetValLoss',
+  patience: 'patience',
 };
 
 export async function run(args: string[]): Promise<void> {
   const options: Record<string, { type: 'string' | 'boolean' }> = {
-    model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' },
-    targets: { type: 'string' }, schedule: { type: 'string' }, 'val-fraction': { type: 'string' }, overflow: { type: 'string' },
-    resume: { type: 'boolean' }, threads: { type: 'string' }, 'max-steps': { type: 'string' },
+    model: { type: 'string' },
+    data: { type: 'string' },
+    out: { type: 'string' },
+    config: { type: 'string' },
+    targets: { type: 'string' },
+    schedule: { type: 'string' },
+    'val-fraction': { type: 'string' },
+    overflow: { type: 'string' },
+    resume: { type: 'boolean' },
+    threads: { type: 'string' },
+    'max-steps': { type: 'string' },
   };
   for (const k of Object.keys(NUM)) options[k] = { type: 'string' };
   const { values } = parseArgs({ args, options });
   const v = values as Record<string, string | boolean | undefined>;
   if (typeof v.model !== 'string' || typeof v.data !== 'string' || typeof v.out !== 'string') {
-    throw new Error(`usage: train --model M.gguf --data rows.jsonl|rows.csv --out RUN_DIR [--config cfg.json] [--${Object.keys(NUM).join(' N] [--')} N] [--targets q,k,v,o,gate,up,down] [--schedule cosine|linear|constant] [--val-fraction 0.1] [--overflow truncate|refuse] [--resume] [--threads N]`);
+    throw new Error(
+      `usage: train --model M.gguf --data rows.jsonl|rows.csv --out RUN_DIR [--config cfg.json] [--${Object.keys(NUM).join(' N] [--')} N] [--targets q,k,v,o,gate,up,down] [--schedule cosine|linear|constant] [--val-fraction 0.1] [--overflow truncate|refuse] [--resume] [--threads N]`,
+    );
   }
   let config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG };
   if (typeof v.config === 'string') config = { ...config, ...(JSON.parse(readFileSync(v.config, 'utf8')) as Partial<TrainConfig>) };
@@ -53,19 +75,32 @@ export async function run(args: string[]): Promise<void> {
   let ran = 0;
   const out = await runTraining(
     {
-      modelPath: v.model, rows, config, overflow, valFraction: typeof v['val-fraction'] === 'string' ? Number(v['val-fraction']) : 0.1,
-      runDir: v.out, resume: v.resume === true, threads: typeof v.threads === 'string' ? Number(v.threads) : undefined,
+      modelPath: v.model,
+      rows,
+      config,
+      overflow,
+      valFraction: typeof v['val-fraction'] === 'string' ? Number(v['val-fraction']) : 0.1,
+      runDir: v.out,
+      resume: v.resume === true,
+      threads: typeof v.threads === 'string' ? Number(v.threads) : undefined,
     },
     {
       stopRequested: () => maxSteps !== undefined && ran >= maxSteps,
-      onPrepared: (p) => console.log(`prepared ${JSON.stringify({ trainRows: p.trainRows, validationRows: p.validationRows, totalSteps: p.totalSteps, overMaxLength: p.stats.overCount, meanTokens: Math.round(p.stats.mean) })}`),
+      onPrepared: (p) =>
+        console.log(
+          `prepared ${JSON.stringify({ trainRows: p.trainRows, validationRows: p.validationRows, totalSteps: p.totalSteps, overMaxLength: p.stats.overCount, meanTokens: Math.round(p.stats.mean) })}`,
+        ),
       onStep: (m) => {
         ran++;
-        console.log(`step ${JSON.stringify({ step: m.step, loss: m.loss, lr: m.lr, gradNorm: m.gradNorm, tokensPerSec: Math.round(m.tokensPerSec) })}`);
+        console.log(
+          `step ${JSON.stringify({ step: m.step, loss: m.loss, lr: m.lr, gradNorm: m.gradNorm, tokensPerSec: Math.round(m.tokensPerSec) })}`,
+        );
       },
       onEval: (m) => console.log(`eval ${JSON.stringify(m)}`),
       onCheckpoint: (s) => console.log(`checkpoint ${JSON.stringify({ step: s })}`),
     },
   );
-  console.log(`done ${JSON.stringify({ reason: out.result.reason, steps: out.result.steps, totalSteps: out.result.totalSteps, bestValLoss: out.result.bestValLoss, gguf: out.ggufPath, peft: out.peftPath })}`);
+  console.log(
+    `done ${JSON.stringify({ reason: out.result.reason, steps: out.result.steps, totalSteps: out.result.totalSteps, bestValLoss: out.result.bestValLoss, gguf: out.ggufPath, peft: out.peftPath })}`,
+  );
 }

@@ -34,14 +34,19 @@ after(async () => {
 });
 
 function glassbox(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: REPO_ROOT,
+  });
   return r;
 }
 
 function miniAdapter(seed: number, rank = 4, scaleB = 0.15): Adapter {
   const c = PRESETS.mini;
-  const ad = initAdapter({ layers: c.layers, hidden: c.hidden, qDim: c.heads * c.headDim, kvDim: c.kvHeads * c.headDim, ffn: c.ffn },
-    { targets: LORA_TARGETS, rank, alpha: 2 * rank, seed });
+  const ad = initAdapter(
+    { layers: c.layers, hidden: c.hidden, qDim: c.heads * c.headDim, kvDim: c.kvHeads * c.headDim, ffn: c.ffn },
+    { targets: LORA_TARGETS, rank, alpha: 2 * rank, seed },
+  );
   const rnd = mulberry32(seed + 1);
   for (const p of ad.pairs) for (let i = 0; i < p.b.length; i++) p.b[i] = (rnd() - 0.5) * scaleB;
   return ad;
@@ -90,12 +95,16 @@ test('forward --lora agrees with llama.cpp loading the same adapter (F32: argmax
     const V = PRESETS.mini.vocab;
     const llamaProbs = async (kvF32: boolean, adapter: boolean) => {
       const ctx = await lm.createContext({
-        contextSize: 256, threads: 2, flashAttention: false,
+        contextSize: 256,
+        threads: 2,
+        flashAttention: false,
         ...(kvF32 ? { experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' } : {}),
         ...(adapter ? { lora: { adapters: [{ filePath: adapterPath, scale: 1 }] } } : {}),
       } as never);
       try {
-        const out = await ctx.getSequence().controlledEvaluate(ids.map((t) => [t, { generateNext: { probabilities: true } }] as [number, object]) as never);
+        const out = await ctx
+          .getSequence()
+          .controlledEvaluate(ids.map((t) => [t, { generateNext: { probabilities: true } }] as [number, object]) as never);
         return out.map((r) => {
           const p = new Float64Array(V);
           for (const [tok, pr] of (r as { next: { probabilities: Map<number, number> } }).next.probabilities) p[Number(tok)] = pr;
@@ -107,7 +116,21 @@ test('forward --lora agrees with llama.cpp loading the same adapter (F32: argmax
     };
     const ours = (numerics: string) => {
       const out = join(dir, `fwd-${numerics}.safetensors`);
-      const r = glassbox(['forward', '--model', models.miniF32, '--lora', adapterPath, '--tokens', ids.join(','), '--out', out, '--threads', '2', '--numerics', numerics]);
+      const r = glassbox([
+        'forward',
+        '--model',
+        models.miniF32,
+        '--lora',
+        adapterPath,
+        '--tokens',
+        ids.join(','),
+        '--out',
+        out,
+        '--threads',
+        '2',
+        '--numerics',
+        numerics,
+      ]);
       assert.equal(r.status, 0, r.stderr);
       return readSafetensors(readFileSync(out)).logits.data;
     };
@@ -118,7 +141,9 @@ test('forward --lora agrees with llama.cpp loading the same adapter (F32: argmax
         for (let i = 0; i < V; i++) m = Math.max(m, logits[t * V + i]);
         let z = 0;
         for (let i = 0; i < V; i++) z += Math.exp(logits[t * V + i] - m);
-        let tv = 0, a = 0, b = 0;
+        let tv = 0,
+          a = 0,
+          b = 0;
         for (let i = 0; i < V; i++) {
           const p = Math.exp(logits[t * V + i] - m) / z;
           tv += Math.abs(p - ref[t][i]);
@@ -133,14 +158,17 @@ test('forward --lora agrees with llama.cpp loading the same adapter (F32: argmax
     const tvLlama = compare(ours('llama'), await llamaProbs(false, true), 'llama numerics vs f16 KV');
     const tvExact = compare(ours('exact'), await llamaProbs(true, true), 'exact vs f32 KV');
     // the adapter must matter, or agreement would prove nothing about how it is applied
-    const base = await llamaProbs(true, false), withAd = await llamaProbs(true, true);
+    const base = await llamaProbs(true, false),
+      withAd = await llamaProbs(true, true);
     let moved = 0;
     for (let t = 0; t < ids.length; t++) {
       let tv = 0;
       for (let i = 0; i < V; i++) tv += Math.abs(base[t][i] - withAd[t][i]);
       moved = Math.max(moved, tv / 2);
     }
-    console.log(`# adapter agreement: worst TV ${tvLlama.toExponential(3)} ('llama' numerics, f16 KV), ${tvExact.toExponential(3)} (exact, f32 KV); the adapter itself moves TV by up to ${moved.toFixed(3)}`);
+    console.log(
+      `# adapter agreement: worst TV ${tvLlama.toExponential(3)} ('llama' numerics, f16 KV), ${tvExact.toExponential(3)} (exact, f32 KV); the adapter itself moves TV by up to ${moved.toFixed(3)}`,
+    );
     assert.ok(moved > 0.05, `the random adapter barely changes llama.cpp's output (TV ${moved})`);
     assert.ok(tvLlama <= 2e-3, `TV ${tvLlama} > 2e-3`);
     assert.ok(tvExact <= 2e-3, `TV ${tvExact} > 2e-3`);
@@ -155,13 +183,28 @@ test('grad --lora matches central differences of the forward --lora loss', async
   const adapterPath = join(dir, 'grad.gguf');
   writeGgufAdapter(adapterPath, ad, { architecture: 'gemma3' });
   const out = join(dir, 'g.safetensors');
-  const r = glassbox(['grad', '--model', models.miniF32, '--lora', adapterPath, '--tokens', tokens.join(','), '--out', out, '--threads', '2']);
+  const r = glassbox([
+    'grad',
+    '--model',
+    models.miniF32,
+    '--lora',
+    adapterPath,
+    '--tokens',
+    tokens.join(','),
+    '--out',
+    out,
+    '--threads',
+    '2',
+  ]);
   assert.equal(r.status, 0, r.stderr);
   const grads = readSafetensors(readFileSync(out));
   assert.equal(Object.keys(grads).filter((k) => /\.lora_[ab]$/.test(k)).length, 2 * ad.pairs.length);
   assert.deepEqual(grads['blk.0.attn_q.weight.lora_a'].shape, [2, PRESETS.mini.hidden]);
   assert.deepEqual(grads['blk.0.attn_q.weight.lora_b'].shape, [PRESETS.mini.heads * PRESETS.mini.headDim, 2]);
-  assert.ok(Object.keys(grads).every((k) => !k.endsWith('.weight')), 'only adapter gradients are written');
+  assert.ok(
+    Object.keys(grads).every((k) => !k.endsWith('.weight')),
+    'only adapter gradients are written',
+  );
 
   // independent loss: the engine's forward with the adapter on its LoRA hooks (the forward CLI
   // path, step.logits), mean next-token CE in float64
@@ -211,7 +254,10 @@ test('grad --lora matches central differences of the forward --lora loss', async
 
 test('an adapter made for another model is refused with a clear message', async () => {
   const c = PRESETS.nano;
-  const nanoAd = initAdapter({ layers: c.layers, hidden: c.hidden, qDim: c.heads * c.headDim, kvDim: c.kvHeads * c.headDim, ffn: c.ffn }, { targets: ['q'], rank: 2, alpha: 4, seed: 1 });
+  const nanoAd = initAdapter(
+    { layers: c.layers, hidden: c.hidden, qDim: c.heads * c.headDim, kvDim: c.kvHeads * c.headDim, ffn: c.ffn },
+    { targets: ['q'], rank: 2, alpha: 4, seed: 1 },
+  );
   const path = join(dir, 'nano.gguf');
   writeGgufAdapter(path, nanoAd, { architecture: 'gemma3' });
   assert.throws(() => checkAdapterMatchesModel(path, models.miniF32), /made for another model/);

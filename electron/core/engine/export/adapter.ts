@@ -25,8 +25,13 @@ export interface LoadedAdapter extends AdapterData {
 }
 
 const GGUF_TO_PEFT: Record<string, string> = {
-  attn_q: 'self_attn.q_proj', attn_k: 'self_attn.k_proj', attn_v: 'self_attn.v_proj', attn_output: 'self_attn.o_proj',
-  ffn_gate: 'mlp.gate_proj', ffn_up: 'mlp.up_proj', ffn_down: 'mlp.down_proj',
+  attn_q: 'self_attn.q_proj',
+  attn_k: 'self_attn.k_proj',
+  attn_v: 'self_attn.v_proj',
+  attn_output: 'self_attn.o_proj',
+  ffn_gate: 'mlp.gate_proj',
+  ffn_up: 'mlp.up_proj',
+  ffn_down: 'mlp.down_proj',
 };
 const PEFT_TO_GGUF = Object.fromEntries(Object.entries(GGUF_TO_PEFT).map(([g, p]) => [p, g]));
 
@@ -38,8 +43,15 @@ export function peftModuleName(base: string): string {
   return `base_model.model.model.layers.${m[1]}.${mod}`;
 }
 
-export function writeGgufAdapter(path: string, a: AdapterData, opts: { architecture: string; name?: string; metadata?: Record<string, MetadataInput> }): void {
-  writeGguf(path, loraAdapterSpec({ architecture: opts.architecture, alpha: a.alpha, pairs: a.pairs, name: opts.name, metadata: opts.metadata }));
+export function writeGgufAdapter(
+  path: string,
+  a: AdapterData,
+  opts: { architecture: string; name?: string; metadata?: Record<string, MetadataInput> },
+): void {
+  writeGguf(
+    path,
+    loraAdapterSpec({ architecture: opts.architecture, alpha: a.alpha, pairs: a.pairs, name: opts.name, metadata: opts.metadata }),
+  );
 }
 
 /** Writes the PEFT folder (created if needed); files are written to temporaries and renamed. */
@@ -54,9 +66,17 @@ export function writePeftAdapter(dir: string, a: AdapterData, opts: { baseModel?
     entries.push({ name: `${name}.lora_B.weight`, shape: [p.outDim, p.rank], data: p.b });
   }
   const config = {
-    peft_type: 'LORA', task_type: 'CAUSAL_LM', base_model_name_or_path: opts.baseModel ?? null,
-    r: a.rank, lora_alpha: a.alpha, lora_dropout: 0, bias: 'none', fan_in_fan_out: false, use_rslora: false,
-    inference_mode: true, target_modules: [...modules].sort(),
+    peft_type: 'LORA',
+    task_type: 'CAUSAL_LM',
+    base_model_name_or_path: opts.baseModel ?? null,
+    r: a.rank,
+    lora_alpha: a.alpha,
+    lora_dropout: 0,
+    bias: 'none',
+    fan_in_fan_out: false,
+    use_rslora: false,
+    inference_mode: true,
+    target_modules: [...modules].sort(),
   };
   const st = join(dir, 'adapter_model.safetensors');
   writeSafetensors(`${st}.tmp`, entries, { format: 'pt' });
@@ -70,7 +90,8 @@ export function readPeftAdapter(dir: string): LoadedAdapter {
   if (!existsSync(cfgPath)) throw new Error(`${dir} has no adapter_config.json: not a PEFT adapter folder`);
   const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as { peft_type?: string; r?: number; lora_alpha?: number; use_rslora?: boolean };
   if (cfg.peft_type !== 'LORA') throw new Error(`${cfgPath}: peft_type is ${String(cfg.peft_type)}, only LORA is supported`);
-  if (!(Number.isInteger(cfg.r) && cfg.r! > 0 && Number(cfg.lora_alpha) > 0)) throw new Error(`${cfgPath}: r and lora_alpha must be positive`);
+  if (!(Number.isInteger(cfg.r) && cfg.r! > 0 && Number(cfg.lora_alpha) > 0))
+    throw new Error(`${cfgPath}: r and lora_alpha must be positive`);
   if (cfg.use_rslora) throw new Error(`${cfgPath}: rsLoRA scaling (alpha/√r) is not what llama.cpp applies; not supported`);
   const tensors = readSafetensors(readFileSync(join(dir, 'adapter_model.safetensors')));
   const pairs: LoraPair[] = [];
@@ -122,7 +143,9 @@ export function checkAdapterMatchesModel(adapterPath: string, modelPath: string)
       const t = f.tensor(p.base);
       if (!t) throw new Error(`the adapter adapts ${p.base}, which this model does not have (made for another model)`);
       if (t.dims[0] !== p.inDim || t.dims[1] !== p.outDim) {
-        throw new Error(`the adapter's ${p.base} is [in ${p.inDim}, out ${p.outDim}] but the model's is [in ${t.dims[0]}, out ${t.dims[1]}]: the adapter was made for another model`);
+        throw new Error(
+          `the adapter's ${p.base} is [in ${p.inDim}, out ${p.outDim}] but the model's is [in ${t.dims[0]}, out ${t.dims[1]}]: the adapter was made for another model`,
+        );
       }
     }
     return a;

@@ -10,7 +10,14 @@ test('safetensors: 8-byte length, padded JSON header with dtype/shape/data_offse
   const a = Float32Array.from([1, -2.5, 3e-8, 4, 5, 6]);
   const b = Float32Array.from([7]);
   const path = join(dir, 'x.safetensors');
-  writeSafetensors(path, [{ name: 'a', shape: [2, 3], data: a }, { name: 'b', shape: [1], data: b }], { note: 'hi' });
+  writeSafetensors(
+    path,
+    [
+      { name: 'a', shape: [2, 3], data: a },
+      { name: 'b', shape: [1], data: b },
+    ],
+    { note: 'hi' },
+  );
   const bytes = readFileSync(path);
   const n = Number(bytes.readBigUInt64LE(0));
   assert.equal(n % 8, 0, 'header padded to 8 bytes');
@@ -24,5 +31,12 @@ test('safetensors: 8-byte length, padded JSON header with dtype/shape/data_offse
   assert.deepEqual([...back.a.data], [...a]);
   assert.deepEqual(back.b.shape, [1]);
   assert.throws(() => encodeSafetensorsHeader([{ name: 'c', shape: [2, 2], data: a }]), /holds 4 values, data has 6/);
-  assert.throws(() => encodeSafetensorsHeader([{ name: 'a', shape: [1], data: b }, { name: 'a', shape: [1], data: b }]), /duplicate/);
+  assert.throws(
+    () =>
+      encodeSafetensorsHeader([
+        { name: 'a', shape: [1], data: b },
+        { name: 'a', shape: [1], data: b },
+      ]),
+    /duplicate/,
+  );
 });

@@ -9,7 +9,10 @@ export interface SafetensorsEntry {
   data: Float32Array;
 }
 
-export function encodeSafetensorsHeader(entries: SafetensorsEntry[], metadata?: Record<string, string>): { header: Uint8Array; dataBytes: number } {
+export function encodeSafetensorsHeader(
+  entries: SafetensorsEntry[],
+  metadata?: Record<string, string>,
+): { header: Uint8Array; dataBytes: number } {
   const json: Record<string, unknown> = {};
   if (metadata) json.__metadata__ = metadata;
   let offset = 0;
@@ -47,7 +50,10 @@ export function writeSafetensors(path: string, entries: SafetensorsEntry[], meta
 /** Reads a safetensors file written by writeSafetensors (F32 only), for tests and tools. */
 export function readSafetensors(bytes: Uint8Array): Record<string, { shape: number[]; data: Float32Array }> {
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
-  const json = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const json = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   const out: Record<string, { shape: number[]; data: Float32Array }> = {};
   for (const [name, v] of Object.entries(json)) {
     if (name === '__metadata__') continue;

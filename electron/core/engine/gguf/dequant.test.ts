@@ -100,7 +100,8 @@ test('Q4_K: hand-packed blocks decode to d·sc·q − dmin·m element by element
     const dmin = setHalf(bytes, o + 2, 0.0031 * (blk + 2));
     const sc = Array.from({ length: 8 }, () => rnd(64));
     const mn = Array.from({ length: 8 }, () => rnd(64));
-    sc[0] = 63; mn[7] = 63; // extremes of the 6-bit range
+    sc[0] = 63;
+    mn[7] = 63; // extremes of the 6-bit range
     bytes.set(packScales(sc, mn), o + 4);
     // Element e of the block: sub-block s = e/32; sub-blocks 2k and 2k+1 share 32 bytes,
     // the even one in the low nibbles, the odd one in the high nibbles.
@@ -139,14 +140,17 @@ test('Q6_K: 16 signed scales of 16 elements, 6-bit quants offset by 32', () => {
   const bytes = new Uint8Array(210);
   const d = setHalf(bytes, 208, 0.0077);
   const sc = Array.from({ length: 16 }, () => rnd(256) - 128);
-  sc[3] = -128; sc[4] = 127;
+  sc[3] = -128;
+  sc[4] = 127;
   sc.forEach((v, i) => (bytes[192 + i] = v & 0xff));
   const expect: number[] = [];
   for (let e = 0; e < 256; e++) {
     const q = rnd(64); // stored value; the weight is q - 32
     // Within each half of 128: 4 groups of 32. Group g takes ql's low (g 0,1) or high (g 2,3)
     // nibble of byte 32·(g&1) + l, and bits 2g..2g+1 of qh[l].
-    const h = e >> 7, g = (e >> 5) & 3, l = e & 31;
+    const h = e >> 7,
+      g = (e >> 5) & 3,
+      l = e & 31;
     const qlByte = 64 * h + 32 * (g & 1) + l;
     bytes[qlByte] |= g >= 2 ? (q & 15) << 4 : q & 15;
     bytes[128 + 32 * h + l] |= (q >> 4) << (2 * g);
@@ -179,8 +183,20 @@ test('Q4_0 and Q8_0: hand-packed blocks', () => {
 });
 
 test('dequantize rejects what it cannot do, with typed errors', () => {
-  assert.throws(() => dequantize(GgmlType.Q2_K, new Uint8Array(84), 256), (e: GgufError) => e.code === 'UNSUPPORTED_TYPE');
-  assert.throws(() => dequantize(99 as GgmlType, new Uint8Array(4), 1), (e: GgufError) => e.code === 'UNKNOWN_TYPE');
-  assert.throws(() => dequantize(GgmlType.Q8_0, new Uint8Array(33), 32), (e: GgufError) => e.code === 'TRUNCATED');
-  assert.throws(() => dequantize(GgmlType.Q8_0, new Uint8Array(34), 31), (e: GgufError) => e.code === 'INVALID_ARGUMENT');
+  assert.throws(
+    () => dequantize(GgmlType.Q2_K, new Uint8Array(84), 256),
+    (e: GgufError) => e.code === 'UNSUPPORTED_TYPE',
+  );
+  assert.throws(
+    () => dequantize(99 as GgmlType, new Uint8Array(4), 1),
+    (e: GgufError) => e.code === 'UNKNOWN_TYPE',
+  );
+  assert.throws(
+    () => dequantize(GgmlType.Q8_0, new Uint8Array(33), 32),
+    (e: GgufError) => e.code === 'TRUNCATED',
+  );
+  assert.throws(
+    () => dequantize(GgmlType.Q8_0, new Uint8Array(34), 31),
+    (e: GgufError) => e.code === 'INVALID_ARGUMENT',
+  );
 });

@@ -91,8 +91,10 @@ function dequantQ4_K(b: Uint8Array, n: number, y: Float32Array): void {
     for (let j = 0; j < 4; j++) {
       const [s1, m1] = scaleMinK4(b, sc, 2 * j);
       const [s2, m2] = scaleMinK4(b, sc, 2 * j + 1);
-      const d1 = Math.fround(d * s1), min1 = Math.fround(dmin * m1);
-      const d2 = Math.fround(d * s2), min2 = Math.fround(dmin * m2);
+      const d1 = Math.fround(d * s1),
+        min1 = Math.fround(dmin * m1);
+      const d2 = Math.fround(d * s2),
+        min2 = Math.fround(dmin * m2);
       for (let l = 0; l < 32; l++) y[k++] = d1 * (b[q + l] & 0xf) - min1;
       for (let l = 0; l < 32; l++) y[k++] = d2 * (b[q + l] >> 4) - min2;
       q += 32;
@@ -110,9 +112,12 @@ function dequantQ5_K(b: Uint8Array, n: number, y: Float32Array): void {
     for (let j = 0; j < 4; j++) {
       const [s1, m1] = scaleMinK4(b, sc, 2 * j);
       const [s2, m2] = scaleMinK4(b, sc, 2 * j + 1);
-      const d1 = Math.fround(d * s1), min1 = Math.fround(dmin * m1);
-      const d2 = Math.fround(d * s2), min2 = Math.fround(dmin * m2);
-      const bitLo = 1 << (2 * j), bitHi = 2 << (2 * j);
+      const d1 = Math.fround(d * s1),
+        min1 = Math.fround(dmin * m1);
+      const d2 = Math.fround(d * s2),
+        min2 = Math.fround(dmin * m2);
+      const bitLo = 1 << (2 * j),
+        bitHi = 2 << (2 * j);
       for (let l = 0; l < 32; l++) y[k++] = d1 * ((b[ql + l] & 0xf) + (b[qh + l] & bitLo ? 16 : 0)) - min1;
       for (let l = 0; l < 32; l++) y[k++] = d2 * ((b[ql + l] >> 4) + (b[qh + l] & bitHi ? 16 : 0)) - min2;
       ql += 32;

@@ -75,7 +75,11 @@ test('non-model files are named in the BAD_MAGIC message', () => {
 });
 
 test('unsupported versions', () => {
-  for (const [v, re] of [[1, /version 1/], [4, /version 4/], [0x03000000, /big-endian/]] as const) {
+  for (const [v, re] of [
+    [1, /version 1/],
+    [4, /version 4/],
+    [0x03000000, /big-endian/],
+  ] as const) {
     const { bytes, view } = valid();
     view.setUint32(4, v, true);
     rejects(() => openGgufBuffer(bytes), 'UNSUPPORTED_VERSION', re);

@@ -30,8 +30,14 @@ function seedFile(): Uint8Array {
       'test.u64': u64(123456789n),
       'test.i64': i64(-5n),
       'tokenizer.ggml.tokens': arr(GgufValueType.STRING, tokens),
-      'tokenizer.ggml.scores': arr(GgufValueType.FLOAT32, tokens.map((_, i) => -i)),
-      'tokenizer.ggml.token_type': arr(GgufValueType.INT32, tokens.map(() => 1)),
+      'tokenizer.ggml.scores': arr(
+        GgufValueType.FLOAT32,
+        tokens.map((_, i) => -i),
+      ),
+      'tokenizer.ggml.token_type': arr(
+        GgufValueType.INT32,
+        tokens.map(() => 1),
+      ),
       'test.nested': arr(GgufValueType.ARRAY, [arr(GgufValueType.UINT8, [1, 2]), arr(GgufValueType.BOOL, [true])]),
     },
     tensors: [

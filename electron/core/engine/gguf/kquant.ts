@@ -37,14 +37,19 @@ function quantizeAffineK(x: Float32Array, levels: 15 | 31): Uint8Array {
   const blockBytes = levels === 15 ? 144 : 176;
   const nb = x.length / QK_K;
   const out = new Uint8Array(nb * blockBytes);
-  const scale = new Array<number>(8), minv = new Array<number>(8);
-  const sc = new Array<number>(8), mn = new Array<number>(8);
+  const scale = new Array<number>(8),
+    minv = new Array<number>(8);
+  const sc = new Array<number>(8),
+    mn = new Array<number>(8);
   const q = new Uint8Array(QK_K);
   for (let b = 0; b < nb; b++) {
-    const base = b * QK_K, o = b * blockBytes;
-    let maxScale = 0, maxMin = 0;
+    const base = b * QK_K,
+      o = b * blockBytes;
+    let maxScale = 0,
+      maxMin = 0;
     for (let j = 0; j < 8; j++) {
-      let lo = 0, hi = -Infinity; // the min is never above zero, as in ggml
+      let lo = 0,
+        hi = -Infinity; // the min is never above zero, as in ggml
       for (let l = 0; l < 32; l++) {
         const v = x[base + 32 * j + l];
         if (v < lo) lo = v;
@@ -75,7 +80,8 @@ function quantizeAffineK(x: Float32Array, levels: 15 | 31): Uint8Array {
     const qsAt = levels === 15 ? o + 16 : o + 48;
     for (let k = 0; k < 4; k++) {
       for (let l = 0; l < 32; l++) {
-        const lo = q[64 * k + l], hi = q[64 * k + 32 + l];
+        const lo = q[64 * k + l],
+          hi = q[64 * k + 32 + l];
         out[qsAt + 32 * k + l] = (lo & 15) | ((hi & 15) << 4);
       }
     }
@@ -100,11 +106,13 @@ export function quantizeQ6_K(x: Float32Array): Uint8Array {
   const scale = new Array<number>(16);
   const q = new Uint8Array(QK_K);
   for (let b = 0; b < nb; b++) {
-    const base = b * QK_K, o = b * 210;
+    const base = b * QK_K,
+      o = b * 210;
     let maxAbsScale = 0;
     for (let j = 0; j < 16; j++) {
       // The signed extreme maps to −32, the end of the range with one more level (as in ggml).
-      let amax = 0, mx = 0;
+      let amax = 0,
+        mx = 0;
       for (let l = 0; l < 16; l++) {
         const v = x[base + 16 * j + l];
         if (Math.abs(v) > amax) {

@@ -29,7 +29,10 @@ function check(metadata: Record<string, MetadataInput>): void {
 function refuses(change: (m: Record<string, MetadataInput>) => void, pattern: RegExp) {
   const m = base();
   change(m);
-  assert.throws(() => check(m), (e: unknown) => e instanceof GgufError && e.code === 'BAD_METADATA' && pattern.test(e.message));
+  assert.throws(
+    () => check(m),
+    (e: unknown) => e instanceof GgufError && e.code === 'BAD_METADATA' && pattern.test(e.message),
+  );
 }
 
 test('a well-formed model passes', () => {
@@ -51,7 +54,10 @@ test('zero sizes and head counts that do not divide', () => {
   // Shapes llama.cpp derives from the metadata must have every dimension ≥ 1 (create_tensor asserts).
   refuses((m) => (m['gemma3.feed_forward_length'] = u32Arr([16, 0])), /feed_forward_length must be at least 1/);
   refuses((m) => (m['gemma3.attention.key_length'] = u32(0)), /key_length is 0; it must be at least 1/);
-  refuses((m) => (m['gemma3.attention.head_count'] = u32(16)) && (m['gemma3.attention.head_count_kv'] = u32(16)), /key_length is 0 \(embedding_length \/ head_count\)/);
+  refuses(
+    (m) => (m['gemma3.attention.head_count'] = u32(16)) && (m['gemma3.attention.head_count_kv'] = u32(16)),
+    /key_length is 0 \(embedding_length \/ head_count\)/,
+  );
 });
 
 test('tokenizer arrays of the wrong type or too short', () => {

@@ -65,14 +65,16 @@ export function assertLlamaLoadable(f: GgufFile): void {
     for (const key of ['key_length', 'value_length']) {
       const v = intOf(m[`${arch}.attention.${key}`], `${arch}.attention.${key}`);
       const headDim = v ?? Math.floor(embd / Math.max(...heads));
-      if (headDim < 1) bad(`${arch}.attention.${key} is ${headDim}${v === undefined ? ` (embedding_length / head_count)` : ''}; it must be at least 1`);
+      if (headDim < 1)
+        bad(`${arch}.attention.${key} is ${headDim}${v === undefined ? ` (embedding_length / head_count)` : ''}; it must be at least 1`);
     }
   }
   if (heads && kvHeads) {
     for (let l = 0; l < layers; l++) {
       const h = heads[heads.length === 1 ? 0 : l];
       const kv = kvHeads[kvHeads.length === 1 ? 0 : l];
-      if (h > 0 && (kv < 1 || h % kv !== 0)) bad(`layer ${l} has ${h} attention heads and ${kv} KV heads; the heads must be a multiple of the KV heads`);
+      if (h > 0 && (kv < 1 || h % kv !== 0))
+        bad(`layer ${l} has ${h} attention heads and ${kv} KV heads; the heads must be a multiple of the KV heads`);
     }
   }
   const scaling = m[`${arch}.rope.scaling.type`];
@@ -82,7 +84,8 @@ export function assertLlamaLoadable(f: GgufFile): void {
 
   const tokens = m['tokenizer.ggml.tokens'];
   if (tokens === undefined) return;
-  if (tokens.type !== GgufValueType.ARRAY || tokens.itemType !== GgufValueType.STRING) bad('tokenizer.ggml.tokens must be an array of strings');
+  if (tokens.type !== GgufValueType.ARRAY || tokens.itemType !== GgufValueType.STRING)
+    bad('tokenizer.ggml.tokens must be an array of strings');
   const words = tokens.value as string[];
   const n = words.length;
   if (n === 0) bad('tokenizer.ggml.tokens is empty');
@@ -102,11 +105,14 @@ export function assertLlamaLoadable(f: GgufFile): void {
     if (scores.type !== GgufValueType.ARRAY || (scores.itemType !== GgufValueType.FLOAT32 && scores.itemType !== GgufValueType.INT32)) {
       bad('tokenizer.ggml.scores must be an array of f32 or i32');
     }
-    if ((scores.value as unknown[]).length < n) bad(`tokenizer.ggml.scores has ${(scores.value as unknown[]).length} entries for ${n} tokens`);
+    if ((scores.value as unknown[]).length < n)
+      bad(`tokenizer.ggml.scores has ${(scores.value as unknown[]).length} entries for ${n} tokens`);
   }
   const types = m['tokenizer.ggml.token_type'];
   if (types !== undefined) {
-    if (types.type !== GgufValueType.ARRAY || types.itemType !== GgufValueType.INT32) bad('tokenizer.ggml.token_type must be an array of i32');
-    if ((types.value as unknown[]).length < n) bad(`tokenizer.ggml.token_type has ${(types.value as unknown[]).length} entries for ${n} tokens`);
+    if (types.type !== GgufValueType.ARRAY || types.itemType !== GgufValueType.INT32)
+      bad('tokenizer.ggml.token_type must be an array of i32');
+    if ((types.value as unknown[]).length < n)
+      bad(`tokenizer.ggml.token_type has ${(types.value as unknown[]).length} entries for ${n} tokens`);
   }
 }

@@ -25,9 +25,12 @@ function pairs(scaleB: number): LoraPair[] {
   const cfg = PRESETS.mini;
   const r = 4;
   let s = 42;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5);
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
   const make = (base: string, inDim: number, outDim: number): LoraPair => ({
-    base, inDim, outDim, rank: r,
+    base,
+    inDim,
+    outDim,
+    rank: r,
     a: Float32Array.from({ length: r * inDim }, () => rnd() / Math.sqrt(inDim)),
     b: Float32Array.from({ length: outDim * r }, () => rnd() * scaleB),
   });
@@ -46,9 +49,9 @@ async function nextTokenProbs(model: LlamaModel, adapter?: string): Promise<Map<
   });
   try {
     const prompt = [model.tokens.bos!, ...model.tokenize('the small cat sat on the mat and then', false)];
-    const res = await ctx.getSequence().controlledEvaluate(
-      prompt.map((t, i) => (i === prompt.length - 1 ? [t, { generateNext: { probabilities: true } }] : t)),
-    );
+    const res = await ctx
+      .getSequence()
+      .controlledEvaluate(prompt.map((t, i) => (i === prompt.length - 1 ? [t, { generateNext: { probabilities: true } }] : t)));
     return res[res.length - 1]!.next!.probabilities! as Map<number, number>;
   } finally {
     await ctx.dispose();

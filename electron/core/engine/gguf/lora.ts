@@ -89,15 +89,20 @@ export interface LoraAdapterFile {
 export function readLoraAdapter(file: GgufFile): LoraAdapterFile {
   const m = file.metadata;
   if (m['general.type'] !== 'adapter' || m['adapter.type'] !== 'lora') {
-    throw new GgufError('INVALID_ARGUMENT', `${file.path} is not a LoRA adapter (general.type = ${String(m['general.type'] ?? '(none)')}, adapter.type = ${String(m['adapter.type'] ?? '(none)')})`);
+    throw new GgufError(
+      'INVALID_ARGUMENT',
+      `${file.path} is not a LoRA adapter (general.type = ${String(m['general.type'] ?? '(none)')}, adapter.type = ${String(m['adapter.type'] ?? '(none)')})`,
+    );
   }
   const alpha = Number(m['adapter.lora.alpha']);
   if (!(alpha > 0)) throw new GgufError('INVALID_ARGUMENT', `${file.path}: adapter.lora.alpha is missing or not positive`);
   const pairs: LoraPair[] = [];
   for (const t of file.tensors) {
     if (!t.name.endsWith('.lora_a')) {
-      if (!t.name.endsWith('.lora_b')) throw new GgufError('INVALID_ARGUMENT', `${file.path}: tensor ${t.name} is neither .lora_a nor .lora_b`);
-      if (!file.tensor(t.name.replace(/\.lora_b$/, '.lora_a'))) throw new GgufError('INVALID_ARGUMENT', `${file.path}: ${t.name} has no matching .lora_a`);
+      if (!t.name.endsWith('.lora_b'))
+        throw new GgufError('INVALID_ARGUMENT', `${file.path}: tensor ${t.name} is neither .lora_a nor .lora_b`);
+      if (!file.tensor(t.name.replace(/\.lora_b$/, '.lora_a')))
+        throw new GgufError('INVALID_ARGUMENT', `${file.path}: ${t.name} has no matching .lora_a`);
       continue;
     }
     const base = t.name.slice(0, -'.lora_a'.length);
@@ -106,13 +111,17 @@ export function readLoraAdapter(file: GgufFile): LoraAdapterFile {
     const [inDim, rank] = t.dims;
     const [rankB, outDim] = tb.dims;
     if (t.dims.length !== 2 || tb.dims.length !== 2 || rank !== rankB) {
-      throw new GgufError('INVALID_ARGUMENT', `${file.path}: ${base} has lora_a [${t.dims}] and lora_b [${tb.dims}], which do not make a rank-r pair`);
+      throw new GgufError(
+        'INVALID_ARGUMENT',
+        `${file.path}: ${base} has lora_a [${t.dims}] and lora_b [${tb.dims}], which do not make a rank-r pair`,
+      );
     }
     checkTarget(base);
     pairs.push({ base, inDim, outDim, rank, a: file.readTensorF32(t.name), b: file.readTensorF32(tb.name) });
   }
   if (pairs.length === 0) throw new GgufError('INVALID_ARGUMENT', `${file.path}: the adapter has no tensors`);
   const rank = pairs[0].rank;
-  if (pairs.some((p) => p.rank !== rank)) throw new GgufError('INVALID_ARGUMENT', `${file.path}: pairs of different ranks are not supported`);
+  if (pairs.some((p) => p.rank !== rank))
+    throw new GgufError('INVALID_ARGUMENT', `${file.path}: pairs of different ranks are not supported`);
   return { architecture: String(m['general.architecture'] ?? ''), alpha, rank, pairs, metadata: m };
 }

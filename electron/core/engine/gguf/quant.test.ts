@@ -36,7 +36,10 @@ test('Q8_0 and Q4_0 quantizers produce the same bytes as ggml', () => {
 test('F32 and F16/BF16 in range: round trips exact / within half an ulp', () => {
   const x = testData(4096);
   assert.deepEqual(dequantize(GgmlType.F32, quantize(GgmlType.F32, x), x.length), x);
-  for (const [type, rel] of [[GgmlType.F16, 2 ** -11], [GgmlType.BF16, 2 ** -8]] as const) {
+  for (const [type, rel] of [
+    [GgmlType.F16, 2 ** -11],
+    [GgmlType.BF16, 2 ** -8],
+  ] as const) {
     const y = dequantize(type, quantize(type, x), x.length);
     let worst = 0;
     for (let i = 0; i < x.length; i++) {
@@ -56,7 +59,10 @@ test('F32 and F16/BF16 in range: round trips exact / within half an ulp', () => 
  * Q8_0: d = max|x|/127, round to nearest → k = 1/2. Q4_0: d = max/−8; the far side is clamped at +7,
  * so the value opposite the extreme can be off by a whole step → k = 1.
  */
-for (const [type, k, qmax] of [[GgmlType.Q8_0, 0.5, 127], [GgmlType.Q4_0, 1, 8]] as const) {
+for (const [type, k, qmax] of [
+  [GgmlType.Q8_0, 0.5, 127],
+  [GgmlType.Q4_0, 1, 8],
+] as const) {
   test(`${ggmlTypeName(type)}: quantize → dequantize error within its bound`, () => {
     const x = testData(32 * 512);
     const y = dequantize(type, quantize(type, x), x.length);
@@ -80,9 +86,18 @@ for (const [type, k, qmax] of [[GgmlType.Q8_0, 0.5, 127], [GgmlType.Q4_0, 1, 8]]
 }
 
 test('quantize rejects unsupported types and partial blocks', () => {
-  assert.throws(() => quantize(GgmlType.Q2_K, new Float32Array(256)), (e: GgufError) => e.code === 'UNSUPPORTED_TYPE');
-  assert.throws(() => quantize(GgmlType.Q4_K, new Float32Array(32)), (e: GgufError) => e.code === 'INVALID_ARGUMENT');
-  assert.throws(() => quantize(GgmlType.Q8_0, new Float32Array(33)), (e: GgufError) => e.code === 'INVALID_ARGUMENT');
+  assert.throws(
+    () => quantize(GgmlType.Q2_K, new Float32Array(256)),
+    (e: GgufError) => e.code === 'UNSUPPORTED_TYPE',
+  );
+  assert.throws(
+    () => quantize(GgmlType.Q4_K, new Float32Array(32)),
+    (e: GgufError) => e.code === 'INVALID_ARGUMENT',
+  );
+  assert.throws(
+    () => quantize(GgmlType.Q8_0, new Float32Array(33)),
+    (e: GgufError) => e.code === 'INVALID_ARGUMENT',
+  );
 });
 
 /**
@@ -99,12 +114,17 @@ function kBound(type: GgmlType, block: Uint8Array, i: number): number {
     return Math.abs(d * sc) + 16 * d;
   }
   const L = type === GgmlType.Q4_K ? 15 : 31;
-  const d = half(0), dmin = half(2);
+  const d = half(0),
+    dmin = half(2);
   const [sc] = scaleMinK4(block, 4, i >> 5);
   return (d * sc) / 2 + (L * d) / 2 + dmin / 2;
 }
 
-for (const [type, size, maxRelRms] of [[GgmlType.Q4_K, 144, 0.12], [GgmlType.Q5_K, 176, 0.06], [GgmlType.Q6_K, 210, 0.03]] as const) {
+for (const [type, size, maxRelRms] of [
+  [GgmlType.Q4_K, 144, 0.12],
+  [GgmlType.Q5_K, 176, 0.06],
+  [GgmlType.Q6_K, 210, 0.03],
+] as const) {
   test(`${ggmlTypeName(type)}: encoder gives valid blocks with bounded error`, () => {
     const x = testData(256 * 64);
     const bytes = quantize(type, x);
@@ -114,7 +134,8 @@ for (const [type, size, maxRelRms] of [[GgmlType.Q4_K, 144, 0.12], [GgmlType.Q5_
     let relRmsWorst = 0;
     for (let b = 0; b < 64; b++) {
       const block = bytes.subarray(b * size, (b + 1) * size);
-      let se = 0, sx = 0;
+      let se = 0,
+        sx = 0;
       for (let i = 0; i < 256; i++) {
         const k = b * 256 + i;
         const err = Math.abs(y[k] - x[k]);
@@ -126,7 +147,9 @@ for (const [type, size, maxRelRms] of [[GgmlType.Q4_K, 144, 0.12], [GgmlType.Q5_
       }
       if (sx > 0) relRmsWorst = Math.max(relRmsWorst, Math.sqrt(se / sx));
     }
-    console.log(`${ggmlTypeName(type)}: worst error ${worst.toFixed(3)} of its bound; worst block relative RMS error ${relRmsWorst.toFixed(4)}`);
+    console.log(
+      `${ggmlTypeName(type)}: worst error ${worst.toFixed(3)} of its bound; worst block relative RMS error ${relRmsWorst.toFixed(4)}`,
+    );
     assert.ok(relRmsWorst < maxRelRms, `relative RMS error ${relRmsWorst}`);
   });
 }

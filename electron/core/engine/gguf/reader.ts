@@ -110,7 +110,7 @@ class Parser {
       case GgufValueType.STRING:
         return c.string(what, this.lim.maxStringBytes, false);
       default:
-        throw new GgufError('UNKNOWN_TYPE', `value type ${(type satisfies never) as number}`);
+        throw new GgufError('UNKNOWN_TYPE', `value type ${type satisfies never as number}`);
     }
   }
 
@@ -198,9 +198,14 @@ class Parser {
       at = c.pos;
       const name = c.string(`tensor name #${i}`, GGML_MAX_NAME * 4);
       if (Buffer.byteLength(name) >= GGML_MAX_NAME) {
-        throw new GgufError('OUT_OF_RANGE', `tensor name "${name}" is ${Buffer.byteLength(name)} bytes; ggml allows < ${GGML_MAX_NAME}`, at);
+        throw new GgufError(
+          'OUT_OF_RANGE',
+          `tensor name "${name}" is ${Buffer.byteLength(name)} bytes; ggml allows < ${GGML_MAX_NAME}`,
+          at,
+        );
       }
-      if (name.length === 0 || name.includes('\0')) throw new GgufError('OUT_OF_RANGE', `tensor name #${i} ${JSON.stringify(name)} is empty or holds a NUL byte`, at);
+      if (name.length === 0 || name.includes('\0'))
+        throw new GgufError('OUT_OF_RANGE', `tensor name #${i} ${JSON.stringify(name)} is empty or holds a NUL byte`, at);
       if (names.has(name)) throw new GgufError('DUPLICATE', `tensor "${name}" appears twice`, at);
       names.add(name);
       const dAt = c.pos;
@@ -277,7 +282,11 @@ class Parser {
         // Within a densely packed layout the header is consistent and the data is missing: cut short.
         // Beyond it, the offset itself is corrupt.
         if (rel + byteSize <= denseEnd || offset <= c.size) {
-          throw new GgufError('TRUNCATED', `tensor "${name}" needs bytes ${offset}..${offset + byteSize} but the file ends at ${c.size}`, tAt);
+          throw new GgufError(
+            'TRUNCATED',
+            `tensor "${name}" needs bytes ${offset}..${offset + byteSize} but the file ends at ${c.size}`,
+            tAt,
+          );
         }
         throw new GgufError('OUT_OF_RANGE', `tensor "${name}" starts at byte ${offset}, past the end of the file (${c.size})`, tAt);
       }
@@ -322,13 +331,7 @@ function makeFile(src: ByteSource, limits: GgufReadLimits): GgufFile {
  * Reads `count` elements of a tensor starting at element `start` (both multiples of the type's block
  * size): one embedding row, say, without dequantizing a 262k x 640 matrix.
  */
-export function readTensorRangeF32(
-  file: GgufFile,
-  name: string,
-  start: number,
-  count: number,
-  out?: Float32Array,
-): Float32Array {
+export function readTensorRangeF32(file: GgufFile, name: string, start: number, count: number, out?: Float32Array): Float32Array {
   const t = file.tensor(name);
   if (!t) throw new GgufError('NO_SUCH_TENSOR', `no tensor named "${name}"`);
   return dequantize(t.type, readTensorRangeBytes(file, name, start, count), count, out);

@@ -56,30 +56,89 @@ class ByteBuilder {
     this.buf = next;
     this.view = new DataView(next.buffer);
   }
-  u8(v: number) { this.room(1); this.view.setUint8(this.len, v); this.len += 1; }
-  i8(v: number) { this.room(1); this.view.setInt8(this.len, v); this.len += 1; }
-  u16(v: number) { this.room(2); this.view.setUint16(this.len, v, true); this.len += 2; }
-  i16(v: number) { this.room(2); this.view.setInt16(this.len, v, true); this.len += 2; }
-  u32(v: number) { this.room(4); this.view.setUint32(this.len, v, true); this.len += 4; }
-  i32(v: number) { this.room(4); this.view.setInt32(this.len, v, true); this.len += 4; }
-  f32(v: number) { this.room(4); this.view.setFloat32(this.len, v, true); this.len += 4; }
-  f64(v: number) { this.room(8); this.view.setFloat64(this.len, v, true); this.len += 8; }
-  u64(v: bigint | number) { this.room(8); this.view.setBigUint64(this.len, BigInt(v), true); this.len += 8; }
-  i64(v: bigint | number) { this.room(8); this.view.setBigInt64(this.len, BigInt(v), true); this.len += 8; }
-  bytes(b: Uint8Array) { this.room(b.length); this.buf.set(b, this.len); this.len += b.length; }
-  string(s: string) { const b = enc.encode(s); this.u64(b.length); this.bytes(b); }
-  padTo(alignment: number) { while (this.len % alignment !== 0) this.u8(0); }
-  result(): Uint8Array { return this.buf.subarray(0, this.len); }
+  u8(v: number) {
+    this.room(1);
+    this.view.setUint8(this.len, v);
+    this.len += 1;
+  }
+  i8(v: number) {
+    this.room(1);
+    this.view.setInt8(this.len, v);
+    this.len += 1;
+  }
+  u16(v: number) {
+    this.room(2);
+    this.view.setUint16(this.len, v, true);
+    this.len += 2;
+  }
+  i16(v: number) {
+    this.room(2);
+    this.view.setInt16(this.len, v, true);
+    this.len += 2;
+  }
+  u32(v: number) {
+    this.room(4);
+    this.view.setUint32(this.len, v, true);
+    this.len += 4;
+  }
+  i32(v: number) {
+    this.room(4);
+    this.view.setInt32(this.len, v, true);
+    this.len += 4;
+  }
+  f32(v: number) {
+    this.room(4);
+    this.view.setFloat32(this.len, v, true);
+    this.len += 4;
+  }
+  f64(v: number) {
+    this.room(8);
+    this.view.setFloat64(this.len, v, true);
+    this.len += 8;
+  }
+  u64(v: bigint | number) {
+    this.room(8);
+    this.view.setBigUint64(this.len, BigInt(v), true);
+    this.len += 8;
+  }
+  i64(v: bigint | number) {
+    this.room(8);
+    this.view.setBigInt64(this.len, BigInt(v), true);
+    this.len += 8;
+  }
+  bytes(b: Uint8Array) {
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+  string(s: string) {
+    const b = enc.encode(s);
+    this.u64(b.length);
+    this.bytes(b);
+  }
+  padTo(alignment: number) {
+    while (this.len % alignment !== 0) this.u8(0);
+  }
+  result(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
 }
 
 function writeScalar(b: ByteBuilder, type: GgufValueType, v: unknown, key: string): void {
   const bad = () => new GgufError('INVALID_ARGUMENT', `metadata "${key}": ${String(v)} is not a valid value of type ${type}`);
   switch (type) {
-    case GgufValueType.UINT8: case GgufValueType.INT8: case GgufValueType.UINT16: case GgufValueType.INT16:
-    case GgufValueType.UINT32: case GgufValueType.INT32: case GgufValueType.FLOAT32: case GgufValueType.FLOAT64:
+    case GgufValueType.UINT8:
+    case GgufValueType.INT8:
+    case GgufValueType.UINT16:
+    case GgufValueType.INT16:
+    case GgufValueType.UINT32:
+    case GgufValueType.INT32:
+    case GgufValueType.FLOAT32:
+    case GgufValueType.FLOAT64:
       if (typeof v !== 'number') throw bad();
       break;
-    case GgufValueType.UINT64: case GgufValueType.INT64:
+    case GgufValueType.UINT64:
+    case GgufValueType.INT64:
       if (typeof v !== 'bigint' && !(typeof v === 'number' && Number.isInteger(v))) throw bad();
       break;
     case GgufValueType.BOOL:
@@ -92,18 +151,42 @@ function writeScalar(b: ByteBuilder, type: GgufValueType, v: unknown, key: strin
       throw new GgufError('UNKNOWN_TYPE', `metadata "${key}": value type ${type}`);
   }
   switch (type) {
-    case GgufValueType.UINT8: b.u8(v as number); break;
-    case GgufValueType.INT8: b.i8(v as number); break;
-    case GgufValueType.UINT16: b.u16(v as number); break;
-    case GgufValueType.INT16: b.i16(v as number); break;
-    case GgufValueType.UINT32: b.u32(v as number); break;
-    case GgufValueType.INT32: b.i32(v as number); break;
-    case GgufValueType.FLOAT32: b.f32(v as number); break;
-    case GgufValueType.FLOAT64: b.f64(v as number); break;
-    case GgufValueType.UINT64: b.u64(v as bigint); break;
-    case GgufValueType.INT64: b.i64(v as bigint); break;
-    case GgufValueType.BOOL: b.u8(v ? 1 : 0); break;
-    case GgufValueType.STRING: b.string(v as string); break;
+    case GgufValueType.UINT8:
+      b.u8(v as number);
+      break;
+    case GgufValueType.INT8:
+      b.i8(v as number);
+      break;
+    case GgufValueType.UINT16:
+      b.u16(v as number);
+      break;
+    case GgufValueType.INT16:
+      b.i16(v as number);
+      break;
+    case GgufValueType.UINT32:
+      b.u32(v as number);
+      break;
+    case GgufValueType.INT32:
+      b.i32(v as number);
+      break;
+    case GgufValueType.FLOAT32:
+      b.f32(v as number);
+      break;
+    case GgufValueType.FLOAT64:
+      b.f64(v as number);
+      break;
+    case GgufValueType.UINT64:
+      b.u64(v as bigint);
+      break;
+    case GgufValueType.INT64:
+      b.i64(v as bigint);
+      break;
+    case GgufValueType.BOOL:
+      b.u8(v ? 1 : 0);
+      break;
+    case GgufValueType.STRING:
+      b.string(v as string);
+      break;
   }
 }
 
@@ -160,7 +243,10 @@ function plan(spec: GgufSpec): { header: Uint8Array; tensors: PlannedTensor[]; a
     const traits = ggmlTypeTraits(t.type);
     if (!traits) throw new GgufError('UNKNOWN_TYPE', `tensor "${t.name}" has unknown ggml type ${t.type}`);
     if (t.dims[0] % traits.blockSize !== 0) {
-      throw new GgufError('BAD_SHAPE', `tensor "${t.name}": rows of ${t.dims[0]} are not a multiple of ${traits.name}'s block ${traits.blockSize}`);
+      throw new GgufError(
+        'BAD_SHAPE',
+        `tensor "${t.name}": rows of ${t.dims[0]} are not a multiple of ${traits.name}'s block ${traits.blockSize}`,
+      );
     }
     const sources = [t.data, t.bytes, t.produce].filter((x) => x !== undefined).length;
     if (sources !== 1) throw new GgufError('INVALID_ARGUMENT', `tensor "${t.name}" needs exactly one of data, bytes, produce`);
@@ -211,7 +297,10 @@ function tensorBytes(t: PlannedTensor): Uint8Array {
     throw new GgufError('INVALID_ARGUMENT', `tensor "${s.name}" produced neither Float32Array nor Uint8Array`);
   }
   if (out.byteLength !== t.byteSize) {
-    throw new GgufError('INVALID_ARGUMENT', `tensor "${s.name}" is ${out.byteLength} bytes, ${ggmlTypeName(s.type)} x${count} needs ${t.byteSize}`);
+    throw new GgufError(
+      'INVALID_ARGUMENT',
+      `tensor "${s.name}" is ${out.byteLength} bytes, ${ggmlTypeName(s.type)} x${count} needs ${t.byteSize}`,
+    );
   }
   return out;
 }

@@ -21,7 +21,7 @@ function reference(x: Float32Array, T: number, W: Float64Array | Float32Array, N
 }
 
 function quantizeQ8(w: Float32Array, N: number, K: number): { raw: RawMatrix; deq: Float32Array } {
-  const bytes = new Uint8Array((N * K / 32) * Q8_BLOCK_BYTES);
+  const bytes = new Uint8Array(((N * K) / 32) * Q8_BLOCK_BYTES);
   const deq = new Float32Array(N * K);
   for (let b = 0; b < (N * K) / 32; b++) {
     let amax = 0;
@@ -64,7 +64,12 @@ test('this V8 has relaxed SIMD (Node 24 / Electron 45): the FMA kernels are the 
   assert.equal(plain.options.fma, false);
 });
 
-for (const [threads, fma] of [[1, false], [2, false], [1, true], [2, true]] as const) {
+for (const [threads, fma] of [
+  [1, false],
+  [2, false],
+  [1, true],
+  [2, true],
+] as const) {
   const label = `${threads} thread(s), ${fma ? 'FMA' : 'mul + add'}`;
   test(`SIMD f32 matmul matches a float64 reference (${label})`, async () => {
     const eng = await MatmulEngine.create({ threads, fma });
@@ -76,7 +81,13 @@ for (const [threads, fma] of [[1, false], [2, false], [1, true], [2, true]] as c
       eng.writeRowsF32(w, 0, W);
       const got = eng.linear(w, x, T);
       assertClose(`f32 T=${T} N=${N} K=${K}`, got, reference(x, T, W, N, K), 1e-5, 1e-5);
-      assertClose('naive f32', matmulNaive(x, T, { format: 'f32', rows: N, cols: K, data: W }, new Float32Array(T * N)), reference(x, T, W, N, K), 1e-5, 1e-5);
+      assertClose(
+        'naive f32',
+        matmulNaive(x, T, { format: 'f32', rows: N, cols: K, data: W }, new Float32Array(T * N)),
+        reference(x, T, W, N, K),
+        1e-5,
+        1e-5,
+      );
     }
   });
 
@@ -104,7 +115,9 @@ for (const [threads, fma] of [[1, false], [2, false], [1, true], [2, true]] as c
 test('Q8_0 with float activations matches the float64 reference of dequantized weights', async () => {
   const eng = await MatmulEngine.create({ threads: 1, q8Activations: false });
   engines.push(eng);
-  const T = 3, N = 10, K = 64;
+  const T = 3,
+    N = 10,
+    K = 64;
   const x = randomArray(T * K, 9);
   const { raw, deq } = quantizeQ8(randomArray(N * K, 10), N, K);
   const w = eng.allocate('Q8_0', N, K, 'q8_0');
@@ -129,31 +142,55 @@ test('SIMD GELU (polynomial exp) matches the float64 formula to ~1 ulp, on every
   assert.ok(maxAbs < 1e-6, `max abs error ${maxAbs}`);
 });
 
-for (const [threads, fma] of [[2, false], [2, true], [1, true]] as const) {
+for (const [threads, fma] of [
+  [2, false],
+  [2, true],
+  [1, true],
+] as const) {
   test(`backward gemms: dX and dW (accumulating) match float64 loops, weights and gradients in and out of the heap (${threads} thread(s), ${fma ? 'FMA' : 'mul + add'})`, async () => {
     const eng = await MatmulEngine.create({ threads, fma });
     engines.push(eng);
     const relErr = (a: Float32Array, b: Float64Array) => {
-      let d = 0, m = 0;
-      for (let i = 0; i < a.length; i++) { d = Math.max(d, Math.abs(a[i] - b[i])); m = Math.max(m, Math.abs(b[i])); }
+      let d = 0,
+        m = 0;
+      for (let i = 0; i < a.length; i++) {
+        d = Math.max(d, Math.abs(a[i] - b[i]));
+        m = Math.max(m, Math.abs(b[i]));
+      }
       return d / m;
     };
-    for (const [T, IN, OUT] of [[7, 16, 13], [33, 264, 70], [4, 8, 3], [65, 640, 300], [5, 12, 9], [5, 16, 200], [32, 24, 400]]) { // the last two: wide W (dX by gemm_tn)
-      const x = randomArray(T * IN, 11 + T), dy = randomArray(T * OUT, 12 + T);
+    for (const [T, IN, OUT] of [
+      [7, 16, 13],
+      [33, 264, 70],
+      [4, 8, 3],
+      [65, 640, 300],
+      [5, 12, 9],
+      [5, 16, 200],
+      [32, 24, 400],
+    ]) {
+      // the last two: wide W (dX by gemm_tn)
+      const x = randomArray(T * IN, 11 + T),
+        dy = randomArray(T * OUT, 12 + T);
       const W = randomArray(OUT * IN, 13 + OUT);
       const w = eng.allocate('F32', OUT, IN, 'f32');
       eng.writeRowsF32(w, 0, W);
-      const dx0 = randomArray(T * IN, 14), dw0 = randomArray(OUT * IN, 15);
-      const dxRef = Float64Array.from(dx0), dwRef = Float64Array.from(dw0);
+      const dx0 = randomArray(T * IN, 14),
+        dw0 = randomArray(OUT * IN, 15);
+      const dxRef = Float64Array.from(dx0),
+        dwRef = Float64Array.from(dw0);
       linearBackwardReference(dxRef, dwRef, Float64Array.from(dy), Float64Array.from(x), Float64Array.from(W), T, IN, OUT);
       for (const inHeap of [true, false]) {
         const dx = dx0.slice();
         const dw = inHeap ? eng.allocFloats(OUT * IN) : new Float32Array(OUT * IN);
         dw.set(dw0);
         eng.linearBackward(w, dy, x, T, dx, dw);
-        assert.ok(relErr(dx, dxRef) < 1e-5 && relErr(dw, dwRef) < 1e-5, `T=${T} IN=${IN} OUT=${OUT} heap=${inHeap}: dx ${relErr(dx, dxRef)}, dw ${relErr(dw, dwRef)}`);
+        assert.ok(
+          relErr(dx, dxRef) < 1e-5 && relErr(dw, dwRef) < 1e-5,
+          `T=${T} IN=${IN} OUT=${OUT} heap=${inHeap}: dx ${relErr(dx, dxRef)}, dw ${relErr(dw, dwRef)}`,
+        );
         // operand form (W outside the heap): the same numbers
-        const dx2 = dx0.slice(), dw2 = dw0.slice();
+        const dx2 = dx0.slice(),
+          dw2 = dw0.slice();
         eng.productBackward(dx2, dw2, dy, x, W, T, IN, OUT);
         assert.ok(relErr(dx2, dxRef) < 1e-5 && relErr(dw2, dwRef) < 1e-5);
       }
@@ -168,7 +205,9 @@ for (const [threads, fma] of [[2, false], [2, true], [1, true]] as const) {
 test('Q8_0 with float activations runs the SIMD kernel on a dequantized copy, made once', async () => {
   const eng = await MatmulEngine.create({ threads: 2, q8Activations: false });
   engines.push(eng);
-  const T = 9, N = 70, K = 256;
+  const T = 9,
+    N = 70,
+    K = 256;
   const x = randomArray(T * K, 21);
   const { raw, deq } = quantizeQ8(randomArray(N * K, 22), N, K);
   const w = eng.allocate('Q8_0', N, K, 'q8_0');

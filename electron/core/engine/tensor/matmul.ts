@@ -107,7 +107,7 @@ export class MatmulEngine {
     if (layout === 'q8_0') {
       if (cols % Q8_BLOCK !== 0) throw new Error(`Q8_0 matrix with ${cols} columns (not a multiple of 32)`);
       const ptr = this.heap.alloc(rows * cols);
-      const scalesPtr = this.heap.alloc((rows * cols) / Q8_BLOCK * 4);
+      const scalesPtr = this.heap.alloc(((rows * cols) / Q8_BLOCK) * 4);
       return { layout, source, rows, cols, ptr, scalesPtr };
     }
     return { layout, source, rows, cols, ptr: this.heap.alloc(rows * cols * 4), scalesPtr: 0 };
@@ -142,7 +142,7 @@ export class MatmulEngine {
       return out;
     }
     const q = new Int8Array(this.heap.memory.buffer, w.ptr + r * K, K);
-    const d = this.heap.f32(w.scalesPtr + (r * K) / Q8_BLOCK * 4, K / Q8_BLOCK);
+    const d = this.heap.f32(w.scalesPtr + ((r * K) / Q8_BLOCK) * 4, K / Q8_BLOCK);
     for (let k = 0; k < K; k++) out[k] = q[k] * d[k >> 5];
     return out;
   }
@@ -235,13 +235,29 @@ export class MatmulEngine {
    * Backward products for any operand matrix b [N, K] (attention: a head's K or V):
    *   da [M, K] += dy [M, N] · b   and   db [N, K] += dyᵀ · a  (either null).
    */
-  productBackward(da: Float32Array | null, db: Float32Array | null, dy: Float32Array, a: Float32Array, b: Float32Array, M: number, K: number, N: number): void {
+  productBackward(
+    da: Float32Array | null,
+    db: Float32Array | null,
+    dy: Float32Array,
+    a: Float32Array,
+    b: Float32Array,
+    M: number,
+    K: number,
+    N: number,
+  ): void {
     this.gemmBackward(da, db, dy, a, b, this.heapPtr.get(b), M, K, N);
   }
 
   private gemmBackward(
-    dx: Float32Array | null, dw: Float32Array | null, dy: Float32Array, x: Float32Array, w: Float32Array, wIn: number | undefined,
-    T: number, IN: number, OUT: number,
+    dx: Float32Array | null,
+    dw: Float32Array | null,
+    dy: Float32Array,
+    x: Float32Array,
+    w: Float32Array,
+    wIn: number | undefined,
+    T: number,
+    IN: number,
+    OUT: number,
   ): void {
     if (IN % GEMM_COL_MULTIPLE !== 0) {
       linearBackwardReference(dx, dw, dy, x, w, T, IN, OUT); // inner sizes the SIMD gemm does not take
@@ -256,7 +272,11 @@ export class MatmulEngine {
     const dwIn = dw ? this.heapPtr.get(dw) : undefined;
     // scratch: dy [T, OUT] | x [T, IN] | dx [T, IN] | W [OUT, IN] unless in the heap | dW unless in the heap
     const [dyP, xP, dxP, wTmp, dwTmp] = heap.scratch([
-      T * OUT * 4, dw ? T * IN * 4 : 0, dx ? T * IN * 4 : 0, wIn === undefined ? OUT * IN * 4 : 0, dw && dwIn === undefined ? OUT * IN * 4 : 0,
+      T * OUT * 4,
+      dw ? T * IN * 4 : 0,
+      dx ? T * IN * 4 : 0,
+      wIn === undefined ? OUT * IN * 4 : 0,
+      dw && dwIn === undefined ? OUT * IN * 4 : 0,
     ]);
     heap.f32(dyP, T * OUT).set(dy.subarray(0, T * OUT));
     let wP = wIn;

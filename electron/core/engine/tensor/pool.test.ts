@@ -14,8 +14,14 @@ test('a dead kernel worker fails the pending call with a clear error, and every 
     const x = randomArray(8 * 64, 2);
     const before = eng.linear(w, x, 8).slice(); // the pool works
     assert.equal(before.length, 8 * 64);
-    assert.throws(() => eng.pool.simulateWorkerFailure(), (e: Error) => e instanceof PoolError && /kernel worker 1 died: simulated kernel failure/.test(e.message));
-    assert.throws(() => eng.linear(w, x, 8), (e: Error) => e instanceof PoolError && /unusable/.test(e.message));
+    assert.throws(
+      () => eng.pool.simulateWorkerFailure(),
+      (e: Error) => e instanceof PoolError && /kernel worker 1 died: simulated kernel failure/.test(e.message),
+    );
+    assert.throws(
+      () => eng.linear(w, x, 8),
+      (e: Error) => e instanceof PoolError && /unusable/.test(e.message),
+    );
   } finally {
     eng.dispose();
   }
@@ -36,6 +42,8 @@ test('one pool: the engine starts worker threads in exactly one place (tensor/po
   walk(root);
   const starters = sources.filter((p) => /new Worker\(/.test(readFileSync(p, 'utf8'))).map((p) => relative(root, p));
   assert.deepEqual(starters, ['tensor/pool.ts']);
-  const workerFiles = sources.filter((p) => /worker_threads/.test(readFileSync(p, 'utf8')) && p.endsWith('.mjs')).map((p) => relative(root, p));
+  const workerFiles = sources
+    .filter((p) => /worker_threads/.test(readFileSync(p, 'utf8')) && p.endsWith('.mjs'))
+    .map((p) => relative(root, p));
   assert.deepEqual(workerFiles, ['tensor/worker.mjs']);
 });

@@ -20,7 +20,14 @@ import { availableParallelism } from 'node:os';
 import { hasRelaxedSimd, kernelModule, ROW_GRAIN, type KernelExports } from './wasm/kernels.ts';
 import type { SharedHeap } from './heap.ts';
 
-const GEN = 0, DONE = 1, KERNEL = 2, NEXT = 3, ARGS = 4, N_ROWS = 20, CHUNK = 21, FAILED = 22;
+const GEN = 0,
+  DONE = 1,
+  KERNEL = 2,
+  NEXT = 3,
+  ARGS = 4,
+  N_ROWS = 20,
+  CHUNK = 21,
+  FAILED = 22;
 /** Claims per thread and job: enough to even out a late start, few enough to keep claims cheap. */
 const CLAIMS_PER_THREAD = 8;
 export type KernelName = 'mm_f32' | 'mm_q8' | 'gelu' | 'gemm_nn' | 'gemm_tn';
@@ -120,7 +127,9 @@ export class ThreadPool {
   private failure(): PoolError {
     const failed = Atomics.load(this.ctrl, FAILED);
     const text = new TextDecoder().decode(this.failText.slice()).replace(/\0+$/, '');
-    return new PoolError(`kernel worker ${failed - 1} died${text ? `: ${text}` : ''}; the engine's thread pool is unusable (reload the model)`);
+    return new PoolError(
+      `kernel worker ${failed - 1} died${text ? `: ${text}` : ''}; the engine's thread pool is unusable (reload the model)`,
+    );
   }
 
   private start(kernel: number, args: number[], N: number, chunk: number): void {
@@ -151,11 +160,16 @@ export class ThreadPool {
   private call(kernel: KernelName, a: number[], n0: number, n1: number): void {
     const k = this.kernels;
     switch (kernel) {
-      case 'mm_f32': return k.mm_f32(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
-      case 'mm_q8': return k.mm_q8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], n0, n1);
-      case 'gelu': return k.gelu(a[0], n0, n1);
-      case 'gemm_nn': return k.gemm_nn(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
-      case 'gemm_tn': return k.gemm_tn(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+      case 'mm_f32':
+        return k.mm_f32(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+      case 'mm_q8':
+        return k.mm_q8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], n0, n1);
+      case 'gelu':
+        return k.gelu(a[0], n0, n1);
+      case 'gemm_nn':
+        return k.gemm_nn(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+      case 'gemm_tn':
+        return k.gemm_tn(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
     }
   }
 

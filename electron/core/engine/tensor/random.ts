@@ -23,7 +23,8 @@ export function rng(seed: number): () => number {
 export function randn(rand: () => number, n: number, std = 1, mean = 0): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const u = Math.max(rand(), 1e-12), v = rand();
+    const u = Math.max(rand(), 1e-12),
+      v = rand();
     out[i] = mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
   return out;

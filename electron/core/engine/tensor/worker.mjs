@@ -7,7 +7,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 const { module, memory, control, failText, index } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(control);
-const GEN = 0, DONE = 1, KERNEL = 2, NEXT = 3, ARGS = 4, N_ROWS = 20, CHUNK = 21, FAILED = 22;
+const GEN = 0,
+  DONE = 1,
+  KERNEL = 2,
+  NEXT = 3,
+  ARGS = 4,
+  N_ROWS = 20,
+  CHUNK = 21,
+  FAILED = 22;
 const SPIN = 20000;
 let lastError = '';
 

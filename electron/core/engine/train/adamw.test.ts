@@ -8,8 +8,14 @@ test('AdamW matches the textbook update for three steps', () => {
   const p = [Float32Array.of(0.5, -1, 2)];
   const st = newAdamWState(p);
   const o = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 };
-  const ref = [0.5, -1, 2], m = [0, 0, 0], v = [0, 0, 0];
-  const gs = [[0.1, -0.2, 0.3], [0.05, 0.1, -0.3], [-0.2, 0.0, 0.1]];
+  const ref = [0.5, -1, 2],
+    m = [0, 0, 0],
+    v = [0, 0, 0];
+  const gs = [
+    [0.1, -0.2, 0.3],
+    [0.05, 0.1, -0.3],
+    [-0.2, 0.0, 0.1],
+  ];
   for (let t = 1; t <= 3; t++) {
     adamwStep(p, [Float32Array.from(gs[t - 1])], st, 0.01, o);
     for (let i = 0; i < 3; i++) {

@@ -29,7 +29,10 @@ export function adamwStep(params: Float32Array[], grads: Float32Array[], state: 
   const bc1 = 1 - o.beta1 ** state.t;
   const bc2 = 1 - o.beta2 ** state.t;
   for (let j = 0; j < params.length; j++) {
-    const p = params[j], g = grads[j], m = state.m[j], v = state.v[j];
+    const p = params[j],
+      g = grads[j],
+      m = state.m[j],
+      v = state.v[j];
     for (let i = 0; i < p.length; i++) {
       const gi = g[i];
       m[i] = o.beta1 * m[i] + (1 - o.beta1) * gi;

@@ -52,7 +52,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
 };
 
 /** Gemma 3 270M: small model, small data; a higher learning rate than big-model recipes use. */
-export const GEMMA3_270M_PRESET: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, rank: 8, alpha: 16, learningRate: 5e-4, maxLength: 256, gradAccum: 4 };
+export const GEMMA3_270M_PRESET: TrainConfig = {
+  ...DEFAULT_TRAIN_CONFIG,
+  rank: 8,
+  alpha: 16,
+  learningRate: 5e-4,
+  maxLength: 256,
+  gradAccum: 4,
+};
 
 export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
   targets: 'Which linear layers of every block get an adapter. All seven is the usual choice; attention-only (q, v) is smaller and weaker.',
@@ -75,7 +82,9 @@ export const CONFIG_HELP: Record<keyof TrainConfig, string> = {
 };
 
 export function checkConfig(c: TrainConfig): void {
-  const bad = (m: string) => { throw new Error(`training config: ${m}`); };
+  const bad = (m: string) => {
+    throw new Error(`training config: ${m}`);
+  };
   if (c.targets.length === 0) bad('choose at least one target');
   for (const t of c.targets) if (!(LORA_TARGETS as readonly string[]).includes(t)) bad(`unknown target ${t}`);
   for (const k of ['rank', 'epochs', 'batchSize', 'gradAccum', 'maxLength', 'evalEvery', 'checkpointEvery'] as const) {
@@ -84,5 +93,6 @@ export function checkConfig(c: TrainConfig): void {
   if (!(c.alpha > 0)) bad('alpha must be positive');
   if (!(c.learningRate > 0 && c.learningRate < 1)) bad('learning rate must be in (0, 1)');
   if (!(Number.isInteger(c.warmupSteps) && c.warmupSteps >= 0)) bad('warm-up steps must be ≥ 0');
-  if (!(c.maxGradNorm >= 0 && c.weightDecay >= 0 && c.targetValLoss >= 0 && c.patience >= 0)) bad('clip, decay, target and patience must be ≥ 0');
+  if (!(c.maxGradNorm >= 0 && c.weightDecay >= 0 && c.targetValLoss >= 0 && c.patience >= 0))
+    bad('clip, decay, target and patience must be ≥ 0');
 }

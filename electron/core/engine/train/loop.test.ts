@@ -31,8 +31,19 @@ after(() => {
 const rows: TrainExample[] = Array.from({ length: 8 }, (_, i) => ({ tokens: [2, 10 + i, 40 + 3 * i, 7, 300, 301, 302], promptLength: 4 }));
 const val: TrainExample[] = [{ tokens: [2, 90, 91, 7, 300, 301, 302], promptLength: 4 }];
 const config: TrainConfig = {
-  ...DEFAULT_TRAIN_CONFIG, targets: ['q', 'v', 'down'], rank: 4, alpha: 8, learningRate: 1e-2, warmupSteps: 2,
-  epochs: 4, batchSize: 2, gradAccum: 2, maxLength: 16, seed: 3, evalEvery: 2, checkpointEvery: 1,
+  ...DEFAULT_TRAIN_CONFIG,
+  targets: ['q', 'v', 'down'],
+  rank: 4,
+  alpha: 8,
+  learningRate: 1e-2,
+  warmupSteps: 2,
+  epochs: 4,
+  batchSize: 2,
+  gradAccum: 2,
+  maxLength: 16,
+  seed: 3,
+  evalEvery: 2,
+  checkpointEvery: 1,
 };
 
 test('the loss on the taught answer falls, and so does validation loss', async () => {
@@ -40,7 +51,9 @@ test('the loss on the taught answer falls, and so does validation loss', async (
   const losses = r.history.steps.map((s) => s.loss);
   assert.equal(r.steps, 8);
   assert.equal(r.reason, 'finished');
-  console.log(`# loss ${losses[0].toFixed(3)} → ${losses.at(-1)!.toFixed(3)}; val ${r.history.evals[0].valLoss.toFixed(3)} → ${r.history.evals.at(-1)!.valLoss.toFixed(3)}`);
+  console.log(
+    `# loss ${losses[0].toFixed(3)} → ${losses.at(-1)!.toFixed(3)}; val ${r.history.evals[0].valLoss.toFixed(3)} → ${r.history.evals.at(-1)!.valLoss.toFixed(3)}`,
+  );
   assert.ok(losses.at(-1)! < 0.5 * losses[0], `loss did not fall enough: ${losses.join(', ')}`);
   assert.ok(r.history.evals.at(-1)!.valLoss < r.history.evals[0].valLoss);
   assert.equal(r.history.steps[0].layerGradNorms.length, g.config.layers);
@@ -56,10 +69,19 @@ test('stop-and-save then resume gives exactly the uninterrupted loss trajectory'
   assert.equal(first.steps, 3);
   const second = await train(step, { config, train: rows, val, checkpointPath: ck, resume: true });
   assert.equal(second.steps, 8);
-  assert.deepEqual(second.history.steps.map((s) => s.loss), full.history.steps.map((s) => s.loss));
-  assert.deepEqual(second.history.evals.map((e) => e.valLoss), full.history.evals.map((e) => e.valLoss));
+  assert.deepEqual(
+    second.history.steps.map((s) => s.loss),
+    full.history.steps.map((s) => s.loss),
+  );
+  assert.deepEqual(
+    second.history.evals.map((e) => e.valLoss),
+    full.history.evals.map((e) => e.valLoss),
+  );
   for (const [i, p] of full.adapter.pairs.entries()) assert.deepEqual(second.adapter.pairs[i].b, p.b);
-  await assert.rejects(train(step, { config: { ...config, rank: 2 }, train: rows, val, checkpointPath: ck, resume: true }), /another configuration/);
+  await assert.rejects(
+    train(step, { config: { ...config, rank: 2 }, train: rows, val, checkpointPath: ck, resume: true }),
+    /another configuration/,
+  );
 });
 
 test('a full disk while checkpointing leaves the previous checkpoint intact', async () => {
@@ -78,7 +100,17 @@ test('a full disk while checkpointing leaves the previous checkpoint intact', as
   };
   let before: Buffer | undefined;
   await assert.rejects(
-    train(step, { config, train: rows, val, checkpointPath: ck, checkpointIo: io, onCheckpoint: () => { saves++; before = readFileSync(ck); } }),
+    train(step, {
+      config,
+      train: rows,
+      val,
+      checkpointPath: ck,
+      checkpointIo: io,
+      onCheckpoint: () => {
+        saves++;
+        before = readFileSync(ck);
+      },
+    }),
     /ENOSPC/,
   );
   assert.equal(saves, 2);
@@ -93,7 +125,11 @@ test('training stops at a target validation loss, or when it stops improving', a
   assert.equal(target.reason, 'target');
   assert.ok(target.history.evals.at(-1)!.valLoss <= 5.5);
   assert.ok(target.steps < 8);
-  const flat = await train(step, { config: { ...config, evalEvery: 1, learningRate: 1e-9, warmupSteps: 0, patience: 2 }, train: rows, val });
+  const flat = await train(step, {
+    config: { ...config, evalEvery: 1, learningRate: 1e-9, warmupSteps: 0, patience: 2 },
+    train: rows,
+    val,
+  });
   assert.equal(flat.reason, 'patience');
   assert.equal(flat.steps, 3);
 });

@@ -123,10 +123,13 @@ export async function train(model: ModelStep, o: TrainOptions): Promise<TrainRes
     const ck = readCheckpoint<CheckpointHeader>(o.checkpointPath);
     const h = ck.header;
     if (h.kind !== 'glassbox-lora-training') throw new Error('the checkpoint is not a LoRA training checkpoint');
-    if (JSON.stringify(h.config) !== JSON.stringify(c)) throw new Error('the checkpoint was written with another configuration; start a new run instead');
-    if (h.trainRows !== o.train.length) throw new Error(`the checkpoint was trained on ${h.trainRows} rows, the dataset now has ${o.train.length}`);
+    if (JSON.stringify(h.config) !== JSON.stringify(c))
+      throw new Error('the checkpoint was written with another configuration; start a new run instead');
+    if (h.trainRows !== o.train.length)
+      throw new Error(`the checkpoint was trained on ${h.trainRows} rows, the dataset now has ${o.train.length}`);
     adapter = {
-      rank: c.rank, alpha: c.alpha,
+      rank: c.rank,
+      alpha: c.alpha,
       pairs: h.pairs.map((p, i) => ({ ...p, a: ck.arrays[`a${i}`], b: ck.arrays[`b${i}`] })),
     };
     opt = { t: h.optimizerT, m: [], v: [] };
@@ -155,9 +158,16 @@ export async function train(model: ModelStep, o: TrainOptions): Promise<TrainRes
       arrays[`vb${i}`] = opt.v[2 * i + 1];
     });
     const header: CheckpointHeader = {
-      kind: 'glassbox-lora-training', config: c, step, optimizerT: opt.t,
+      kind: 'glassbox-lora-training',
+      config: c,
+      step,
+      optimizerT: opt.t,
       pairs: adapter.pairs.map(({ base, inDim, outDim, rank }) => ({ base, inDim, outDim, rank })),
-      history, bestValLoss, sinceBest, elapsedMs: elapsed(), trainRows: o.train.length,
+      history,
+      bestValLoss,
+      sinceBest,
+      elapsedMs: elapsed(),
+      trainRows: o.train.length,
     };
     writeCheckpoint(o.checkpointPath, { header, arrays }, o.checkpointIo);
     o.onCheckpoint?.(step);
@@ -196,7 +206,9 @@ export async function train(model: ModelStep, o: TrainOptions): Promise<TrainRes
     const rows = order.slice(k * E, (k + 1) * E).map((i) => o.train[i]);
     const items = toItems(rows);
     const grads = adapter.pairs.flatMap((p) => [new Float32Array(p.a.length), new Float32Array(p.b.length)]);
-    let loss = 0, tokens = 0, micro = 0;
+    let loss = 0,
+      tokens = 0,
+      micro = 0;
     for (let m = 0; m < items.length; m += c.batchSize) {
       const r = await model.lossAndGrads(adapter, items.slice(m, m + c.batchSize), { signal: o.signal });
       micro++;
@@ -204,7 +216,8 @@ export async function train(model: ModelStep, o: TrainOptions): Promise<TrainRes
       tokens += r.tokens;
       adapter.pairs.forEach((p, i) => {
         const gr = r.grads.get(p.base)!;
-        const ga = grads[2 * i], gb = grads[2 * i + 1];
+        const ga = grads[2 * i],
+          gb = grads[2 * i + 1];
         for (let j = 0; j < ga.length; j++) ga[j] += gr.a[j];
         for (let j = 0; j < gb.length; j++) gb[j] += gr.b[j];
       });
@@ -228,8 +241,16 @@ export async function train(model: ModelStep, o: TrainOptions): Promise<TrainRes
     const dt = performance.now() - t0;
     const doneMs = elapsed();
     const m: StepMetrics = {
-      step, epoch, loss, lr, gradNorm, layerGradNorms: layerGradNorms.map(Math.sqrt), tokens,
-      tokensPerSec: tokens / (dt / 1000), elapsedMs: doneMs, etaMs: (doneMs / step) * (totalSteps - step),
+      step,
+      epoch,
+      loss,
+      lr,
+      gradNorm,
+      layerGradNorms: layerGradNorms.map(Math.sqrt),
+      tokens,
+      tokensPerSec: tokens / (dt / 1000),
+      elapsedMs: doneMs,
+      etaMs: (doneMs / step) * (totalSteps - step),
     };
     history.steps.push(m);
     o.onStep?.(m);

@@ -31,12 +31,20 @@ export interface LoraModelShape {
 /** [in, out] of a target's base weight (y = W x with W out × in). */
 export function targetDims(s: LoraModelShape, t: LoraTarget): { inDim: number; outDim: number } {
   switch (t) {
-    case 'q': return { inDim: s.hidden, outDim: s.qDim };
-    case 'k': case 'v': return { inDim: s.hidden, outDim: s.kvDim };
-    case 'o': return { inDim: s.qDim, outDim: s.hidden };
-    case 'gate': case 'up': return { inDim: s.hidden, outDim: s.ffn };
-    case 'down': return { inDim: s.ffn, outDim: s.hidden };
-    default: return t satisfies never;
+    case 'q':
+      return { inDim: s.hidden, outDim: s.qDim };
+    case 'k':
+    case 'v':
+      return { inDim: s.hidden, outDim: s.kvDim };
+    case 'o':
+      return { inDim: s.qDim, outDim: s.hidden };
+    case 'gate':
+    case 'up':
+      return { inDim: s.hidden, outDim: s.ffn };
+    case 'down':
+      return { inDim: s.ffn, outDim: s.hidden };
+    default:
+      return t satisfies never;
   }
 }
 
@@ -60,7 +68,8 @@ export function isLoraTarget(s: string): s is LoraTarget {
  * so training starts exactly at the base model. Deterministic in `seed`.
  */
 export function initAdapter(
-  s: LoraModelShape, opts: { targets: readonly LoraTarget[]; rank: number; alpha: number; seed: number; layers?: readonly number[] },
+  s: LoraModelShape,
+  opts: { targets: readonly LoraTarget[]; rank: number; alpha: number; seed: number; layers?: readonly number[] },
 ): Adapter {
   if (!(Number.isInteger(opts.rank) && opts.rank > 0)) throw new Error(`rank must be a positive integer, got ${opts.rank}`);
   if (!(opts.alpha > 0)) throw new Error(`alpha must be positive, got ${opts.alpha}`);
@@ -75,7 +84,14 @@ export function initAdapter(
       const bound = 1 / Math.sqrt(inDim);
       const a = new Float32Array(opts.rank * inDim);
       for (let i = 0; i < a.length; i++) a[i] = (rnd() * 2 - 1) * bound;
-      pairs.push({ base: `blk.${l}.${TARGET_NAMES[t].gguf}.weight`, inDim, outDim, rank: opts.rank, a, b: new Float32Array(outDim * opts.rank) });
+      pairs.push({
+        base: `blk.${l}.${TARGET_NAMES[t].gguf}.weight`,
+        inDim,
+        outDim,
+        rank: opts.rank,
+        a,
+        b: new Float32Array(outDim * opts.rank),
+      });
     }
   }
   return { rank: opts.rank, alpha: opts.alpha, pairs };

@@ -16,7 +16,14 @@
 // that layer's input X and output gradient dY, from which it accumulates dA and dB (and adds its part
 // of dX). The sink returns null for every base weight, so no dW is ever formed and the base weights
 // are never written: the loaded model is the base model at all times.
-import { LoraAdapter, backwardAsync, forwardForLossAsync, type Gemma3, type LinearAdapter, type LossTargets } from '../models/gemma3/index.ts';
+import {
+  LoraAdapter,
+  backwardAsync,
+  forwardForLossAsync,
+  type Gemma3,
+  type LinearAdapter,
+  type LossTargets,
+} from '../models/gemma3/index.ts';
 import { loraScale, TARGET_NAMES, type Adapter, type LoraModelShape } from './lora.ts';
 
 export interface StepItem {
@@ -64,10 +71,14 @@ export function checkAdapterFits(g: Gemma3, adapter: Adapter): void {
     if (!m || Number(m[1]) >= g.config.layers || !ADAPTABLE.has(m[2])) throw new Error(`the model has no adaptable weight named ${p.base}`);
     const w = g.model.weights.matrix(p.base);
     if (w.rows !== p.outDim || w.cols !== p.inDim) {
-      throw new Error(`adapter tensor ${p.base} is [out ${p.outDim}, in ${p.inDim}] but the model's weight is [${w.rows}, ${w.cols}]: the adapter was made for another model`);
+      throw new Error(
+        `adapter tensor ${p.base} is [out ${p.outDim}, in ${p.inDim}] but the model's weight is [${w.rows}, ${w.cols}]: the adapter was made for another model`,
+      );
     }
     if (p.a.length !== p.rank * p.inDim || p.b.length !== p.outDim * p.rank) {
-      throw new Error(`adapter tensor ${p.base} has A of ${p.a.length} and B of ${p.b.length} values, expected ${p.rank}×${p.inDim} and ${p.outDim}×${p.rank}`);
+      throw new Error(
+        `adapter tensor ${p.base} has A of ${p.a.length} and B of ${p.b.length} values, expected ${p.rank}×${p.inDim} and ${p.outDim}×${p.rank}`,
+      );
     }
   }
 }
@@ -93,7 +104,8 @@ export async function createModelStep(g: Gemma3): Promise<ModelStep> {
     const total = batch.reduce((n, it) => n + it.loss.positions.length, 0);
     if (total === 0) throw new Error('the batch has no loss positions (every answer is empty or truncated away)');
     const adapters = adaptersFor(adapter);
-    let loss = 0, tokens = 0;
+    let loss = 0,
+      tokens = 0;
     for (const it of batch) {
       signal?.throwIfAborted();
       if (it.loss.positions.length === 0) continue;

@@ -9,9 +9,13 @@ export function learningRate(step: number, total: number, peak: number, warmup: 
   const span = Math.max(1, total - warmup);
   const progress = Math.min(1, (step - warmup) / span);
   switch (kind) {
-    case 'constant': return peak;
-    case 'linear': return peak * (1 - progress);
-    case 'cosine': return peak * 0.5 * (1 + Math.cos(Math.PI * progress));
-    default: return kind satisfies never;
+    case 'constant':
+      return peak;
+    case 'linear':
+      return peak * (1 - progress);
+    case 'cosine':
+      return peak * 0.5 * (1 + Math.cos(Math.PI * progress));
+    default:
+      return kind satisfies never;
   }
 }

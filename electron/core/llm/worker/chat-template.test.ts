@@ -3,7 +3,15 @@
 // (the app's own promptTokens) and through the model's jinja chat template.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLlama, JinjaTemplateChatWrapper, LlamaLogLevel, resolveChatWrapper, type ChatHistoryItem, type Llama, type LlamaModel } from 'node-llama-cpp';
+import {
+  getLlama,
+  JinjaTemplateChatWrapper,
+  LlamaLogLevel,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type Llama,
+  type LlamaModel,
+} from 'node-llama-cpp';
 import { openGguf } from '../../engine/gguf/index.ts';
 import { ensureRealVocabModel } from '../../../../test-support/models.ts';
 import { promptTokens } from './prompt.ts';
@@ -70,7 +78,11 @@ test("node-llama-cpp's Gemma wrapper, as the Chat screen formats a thread, and o
     const theirs: number[] = promptTokens(lm, wrapper, c.system, c.turns).map(Number);
     const ours = encodeGemma3Chat(tok, messagesOf(c), { format: 'node-llama-cpp' });
     assert.deepEqual(ours, theirs, c.name);
-    assert.equal(ours.filter((t) => t === 105).length, 1 + Math.ceil(c.turns.length / 2) + Math.floor(c.turns.length / 2), `${c.name}: one turn marker per turn`);
+    assert.equal(
+      ours.filter((t) => t === 105).length,
+      1 + Math.ceil(c.turns.length / 2) + Math.floor(c.turns.length / 2),
+      `${c.name}: one turn marker per turn`,
+    );
   }
 });
 
@@ -81,7 +93,9 @@ test("the model's jinja chat template (rendered by node-llama-cpp) and our engin
   for (const c of CHATS) {
     const history: ChatHistoryItem[] = [
       { type: 'system', text: c.system },
-      ...c.turns.map((t): ChatHistoryItem => (t.role === 'user' ? { type: 'user', text: t.content } : { type: 'model', response: [t.content] })),
+      ...c.turns.map((t): ChatHistoryItem =>
+        t.role === 'user' ? { type: 'user', text: t.content } : { type: 'model', response: [t.content] },
+      ),
       { type: 'model', response: [] },
     ];
     const theirs = wrapper.generateContextState({ chatHistory: history }).contextText.tokenize(lm.tokenizer).map(Number);
@@ -91,7 +105,10 @@ test("the model's jinja chat template (rendered by node-llama-cpp) and our engin
 
 test('the two formats differ only in how the system prompt is joined', () => {
   const [c] = CHATS;
-  const text = (format: 'template' | 'node-llama-cpp') => gemma3ChatSegments(messagesOf(c), { format }).map((s) => s.text).join('');
+  const text = (format: 'template' | 'node-llama-cpp') =>
+    gemma3ChatSegments(messagesOf(c), { format })
+      .map((s) => s.text)
+      .join('');
   assert.equal(text('template'), text('node-llama-cpp').replace(`${c.system}\n\n---\n\n`, `${c.system}\n\n`));
   assert.ok(text('template').startsWith(`<bos><start_of_turn>user\n${c.system}\n\nWhat is`));
 });
@@ -106,7 +123,11 @@ test('message text is never parsed for control tokens; the template text is', ()
 test('a chat the template cannot express is refused with a clear error', () => {
   assert.throws(() => gemma3ChatSegments([{ role: 'model', content: 'hi' }]), /roles must alternate/);
   assert.throws(
-    () => gemma3ChatSegments([{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }]),
+    () =>
+      gemma3ChatSegments([
+        { role: 'user', content: 'a' },
+        { role: 'user', content: 'b' },
+      ]),
     /message 2 is 'user'/,
   );
 });

@@ -18,7 +18,12 @@ after(async () => {
 });
 
 test('per-token pieces join to the full decode; incomplete characters are held back', () => {
-  for (const text of ['Hello world, plain ASCII.', 'Grüße aus Köln — naïve café', '日本語のテキスト 🙂👍🏽 emoji', ' leading space and\nnewlines\n\n']) {
+  for (const text of [
+    'Hello world, plain ASCII.',
+    'Grüße aus Köln — naïve café',
+    '日本語のテキスト 🙂👍🏽 emoji',
+    ' leading space and\nnewlines\n\n',
+  ]) {
     const tokens = model.tokenize(text);
     const d = new StreamingDetokenizer(model);
     const pieces = tokens.map((t) => d.push(t));
@@ -33,7 +38,11 @@ test('a character spread over byte tokens comes out whole, on the token that com
   assert.ok(tokens.length >= 2, `the tiny vocabulary spells the emoji in bytes (${tokens.length} tokens)`);
   const d = new StreamingDetokenizer(model);
   const pieces = tokens.map((t) => d.push(t));
-  assert.deepEqual(pieces.slice(0, -1).filter((p) => p !== ''), [], 'earlier byte tokens add nothing yet');
+  assert.deepEqual(
+    pieces.slice(0, -1).filter((p) => p !== ''),
+    [],
+    'earlier byte tokens add nothing yet',
+  );
   assert.equal(pieces.at(-1), model.detokenize(tokens));
   assert.equal(d.flush(), '');
 });

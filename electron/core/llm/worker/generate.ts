@@ -56,7 +56,11 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   const t0 = performance.now();
   const contextSize = l.context.contextSize;
   const { sampling } = input;
-  const { tokens: prompt, droppedTurns, systemDropped } = fitPrompt(l.model, l.wrapper, input.systemPrompt, input.history, contextSize, answerReserve(sampling.maxTokens), input.contextPolicy);
+  const {
+    tokens: prompt,
+    droppedTurns,
+    systemDropped,
+  } = fitPrompt(l.model, l.wrapper, input.systemPrompt, input.history, contextSize, answerReserve(sampling.maxTokens), input.contextPolicy);
   ctx.emit({ type: 'start', promptTokens: prompt.length, contextSize, droppedTurns, systemDropped } satisfies GenerateEvent);
 
   let toEvaluate: Token[];
@@ -72,9 +76,19 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   const greedy = sampling.temperature <= 0;
   const options: SequenceEvaluateOptions = greedy
     ? { temperature: 1, topK: 1, topP: 1, minP: 0, seed: sampling.seed, yieldEogToken: true }
-    : { temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP, minP: sampling.minP, seed: sampling.seed, yieldEogToken: true };
+    : {
+        temperature: sampling.temperature,
+        topK: sampling.topK,
+        topP: sampling.topP,
+        minP: sampling.minP,
+        seed: sampling.seed,
+        yieldEogToken: true,
+      };
   if (sampling.repeatPenalty !== 1) {
-    options.repeatPenalty = { penalty: sampling.repeatPenalty, punishTokens: () => [...prompt, ...generated].slice(-REPEAT_PENALTY_WINDOW) };
+    options.repeatPenalty = {
+      penalty: sampling.repeatPenalty,
+      punishTokens: () => [...prompt, ...generated].slice(-REPEAT_PENALTY_WINDOW),
+    };
   }
 
   const detok = new StreamingDetokenizer(l.model);
@@ -86,7 +100,13 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   let lastEmit = 0;
   const flush = () => {
     if (batch.length === 0) return;
-    ctx.emit({ type: 'tokens', index: all.length - batch.length, text: batchText, tokens: batch, contextUsed: prompt.length + generated.length } satisfies GenerateEvent);
+    ctx.emit({
+      type: 'tokens',
+      index: all.length - batch.length,
+      text: batchText,
+      tokens: batch,
+      contextUsed: prompt.length + generated.length,
+    } satisfies GenerateEvent);
     batch = [];
     batchText = '';
     lastEmit = performance.now();
@@ -145,7 +165,14 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
     all[all.length - 1].text += tail; // the same object is still in `batch` if not sent yet
     text += tail;
     if (batch.length > 0) batchText += tail;
-    else ctx.emit({ type: 'tokens', index: all.length, text: tail, tokens: [], contextUsed: prompt.length + generated.length } satisfies GenerateEvent);
+    else
+      ctx.emit({
+        type: 'tokens',
+        index: all.length,
+        text: tail,
+        tokens: [],
+        contextUsed: prompt.length + generated.length,
+      } satisfies GenerateEvent);
   }
   flush();
   const tEnd = performance.now() - modelPassMs; // the speed figures are the generation's own
@@ -175,7 +202,13 @@ const MODEL_PASS_CHUNK = 16;
  * in batches. Leaves the sequence holding the prompt and the reply but its last token, as generation
  * does. Returns fewer entries than `generated` when aborted.
  */
-async function modelProbabilities(l: Loaded, prompt: Token[], generated: Token[], texts: TokenTexts, signal: AbortSignal): Promise<{ prob: number; top: TokenAlternative[] }[]> {
+async function modelProbabilities(
+  l: Loaded,
+  prompt: Token[],
+  generated: Token[],
+  texts: TokenTexts,
+  signal: AbortSignal,
+): Promise<{ prob: number; top: TokenAlternative[] }[]> {
   const out: { prob: number; top: TokenAlternative[] }[] = [];
   if (generated.length === 0) return out;
   const seq = l.sequence;

@@ -2,7 +2,16 @@
 // and sequence for chat. Everything is (re)created on demand from the spec the core sends with each
 // request, so a restarted worker heals itself on the next request.
 import { freemem, totalmem } from 'node:os';
-import { getLlama, LlamaLogLevel, resolveChatWrapper, type ChatWrapper, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel } from 'node-llama-cpp';
+import {
+  getLlama,
+  LlamaLogLevel,
+  resolveChatWrapper,
+  type ChatWrapper,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+} from 'node-llama-cpp';
 import type { BackendName } from '../../api/backend.ts';
 import { DEFAULT_CHAT_CONTEXT } from '../../api/chat.ts';
 import { TaskError } from '../../workers/task.ts';
@@ -36,8 +45,13 @@ async function createLlama(spec: BackendSpec): Promise<{ llama: Llama; reason: s
     if (/fall(ing)? ?back|failed to load|not (found|supported)|no .*(gpu|device)/i.test(message)) notes.push(message.trim());
     if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) console.error(`[llama.cpp] ${message}`);
   };
-  const common = { maxThreads: spec.threads, // 0 = no cap
-    build: 'never' as const, logLevel: LlamaLogLevel.warn, logger, progressLogs: false };
+  const common = {
+    maxThreads: spec.threads, // 0 = no cap
+    build: 'never' as const,
+    logLevel: LlamaLogLevel.warn,
+    logger,
+    progressLogs: false,
+  };
   if (spec.gpu === 'cpu') return { llama: await getLlama({ ...common, gpu: false }), reason: null };
   try {
     const l = await getLlama({ ...common, gpu: spec.gpu });
@@ -95,7 +109,10 @@ export async function ensureModel(backend: BackendSpec, spec: ModelSpec): Promis
         try {
           checkAdapterMatchesModel(spec.adapter.path, spec.path);
         } catch (err) {
-          throw new TaskError('bad_input', `the adapter cannot be used with ${spec.name}: ${err instanceof Error ? err.message : String(err)}`);
+          throw new TaskError(
+            'bad_input',
+            `the adapter cannot be used with ${spec.name}: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
       }
       const lora = spec.adapter ? { lora: { adapters: [{ filePath: spec.adapter.path, scale: spec.adapter.scale }] } } : {};
@@ -106,7 +123,10 @@ export async function ensureModel(backend: BackendSpec, spec: ModelSpec): Promis
     } catch (err) {
       await model.dispose();
       if (err instanceof TaskError) throw err;
-      throw new TaskError('unavailable', `could not create a context for ${spec.name}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new TaskError(
+        'unavailable',
+        `could not create a context for ${spec.name}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   })();
   try {

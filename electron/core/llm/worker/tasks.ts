@@ -29,16 +29,32 @@ export const llmTasks = defineTasks({
 
   /** Prompt size of a thread (+ draft as a new user turn) in the model's context. */
   /** With the policy applied as sending would: what the next reply's prompt will really hold. */
-  chatCountTokens: async (input: { backend: BackendSpec; model: ModelSpec; systemPrompt: string; history: Turn[]; draft: string; maxTokens: number; policy: ContextPolicy }) => {
+  chatCountTokens: async (input: {
+    backend: BackendSpec;
+    model: ModelSpec;
+    systemPrompt: string;
+    history: Turn[];
+    draft: string;
+    maxTokens: number;
+    policy: ContextPolicy;
+  }) => {
     const l = await ensureModel(input.backend, input.model);
     const contextSize = l.context.contextSize;
     const reserveTokens = answerReserve(input.maxTokens);
     const turns = input.draft ? [...input.history, { role: 'user' as const, content: input.draft }] : input.history;
     const base = { contextSize, reserveTokens, policy: input.policy };
-    if (turns.length === 0 && !input.systemPrompt.trim()) return { ...base, usedTokens: 0, fullTokens: 0, droppedTurns: 0, systemPromptDropped: false, refused: false };
+    if (turns.length === 0 && !input.systemPrompt.trim())
+      return { ...base, usedTokens: 0, fullTokens: 0, droppedTurns: 0, systemPromptDropped: false, refused: false };
     try {
       const f = fitPrompt(l.model, l.wrapper, input.systemPrompt, turns, contextSize, reserveTokens, input.policy);
-      return { ...base, usedTokens: f.tokens.length, fullTokens: f.fullTokens, droppedTurns: f.droppedTurns, systemPromptDropped: f.systemDropped, refused: false };
+      return {
+        ...base,
+        usedTokens: f.tokens.length,
+        fullTokens: f.fullTokens,
+        droppedTurns: f.droppedTurns,
+        systemPromptDropped: f.systemDropped,
+        refused: false,
+      };
     } catch (err) {
       if (!(err instanceof TaskError) || err.code !== 'bad_input') throw err;
       // Refused (policy) or the last message alone too long: the meter shows the whole thread, over.

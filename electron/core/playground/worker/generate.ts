@@ -16,7 +16,14 @@ export function chatPromptTokens(model: LlamaModel, systemPrompt: string, user: 
 const REPEAT_PENALTY_WINDOW = 64;
 
 export function samplingOptions(s: Sampling & { seed: number }, recent: () => Token[] = () => []): SequenceEvaluateOptions {
-  const o: SequenceEvaluateOptions = { temperature: s.temperature, topK: s.topK, topP: s.topP, minP: s.minP, seed: s.seed, yieldEogToken: true };
+  const o: SequenceEvaluateOptions = {
+    temperature: s.temperature,
+    topK: s.topK,
+    topP: s.topP,
+    minP: s.minP,
+    seed: s.seed,
+    yieldEogToken: true,
+  };
   if (s.repeatPenalty !== 1) o.repeatPenalty = { penalty: s.repeatPenalty, punishTokens: () => recent().slice(-REPEAT_PENALTY_WINDOW) };
   return o;
 }
@@ -36,7 +43,8 @@ export async function generateOn(
   signal: AbortSignal,
   onText: (text: string) => void,
 ): Promise<Generated> {
-  if (prompt.length + 1 >= seq.contextSize) throw new TaskError('bad_input', `the prompt takes ${prompt.length} tokens and the context holds ${seq.contextSize}`);
+  if (prompt.length + 1 >= seq.contextSize)
+    throw new TaskError('bad_input', `the prompt takes ${prompt.length} tokens and the context holds ${seq.contextSize}`);
   await seq.clearHistory();
   const t0 = performance.now();
   const detok = new StreamingDetokenizer(seq.model);
@@ -46,7 +54,10 @@ export async function generateOn(
   let generated = 0;
   const tokens: Token[] = [];
   let tFirst: number | null = null;
-  const steps = seq.evaluate(prompt, samplingOptions(sampling, () => [...prompt.slice(-REPEAT_PENALTY_WINDOW), ...tokens]));
+  const steps = seq.evaluate(
+    prompt,
+    samplingOptions(sampling, () => [...prompt.slice(-REPEAT_PENALTY_WINDOW), ...tokens]),
+  );
   try {
     for await (const token of steps) {
       if (signal.aborted) throw new TaskError('cancelled', 'cancelled');

@@ -29,7 +29,10 @@ export async function playgroundModel(backend: BackendSpec, spec: ModelSpec): Pr
     while (cache.size > KEEP) {
       const [oldest, p] = cache.entries().next().value!;
       cache.delete(oldest);
-      void p.then((m) => m.dispose(), () => {});
+      void p.then(
+        (m) => m.dispose(),
+        () => {},
+      );
     }
   } else {
     cache.delete(key); // most recently used last

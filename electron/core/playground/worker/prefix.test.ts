@@ -24,7 +24,9 @@ test('a copied prefix gives the distribution an evaluation from scratch gives', 
   const llama = await getLlama({ gpu: false, maxThreads: 2, build: 'never', logLevel: LlamaLogLevel.error });
   const model = await llama.loadModel({ modelPath: models.miniF32 });
   const labels = [{ name: 'spam' }, { name: 'ham', description: 'a normal message' }];
-  const prompts = ['Win a free cruise now!!!', 'See you at lunch tomorrow.', 'Meeting moved to 3pm'].map((x) => chatPromptTokens(model, '', tagPrompt(labels, false, 'Is it spam?', x)));
+  const prompts = ['Win a free cruise now!!!', 'See you at lunch tomorrow.', 'Meeting moved to 3pm'].map((x) =>
+    chatPromptTokens(model, '', tagPrompt(labels, false, 'Is it spam?', x)),
+  );
   const prefix = commonPrefix(prompts);
   assert.ok(prefix > 20 && prompts.every((p) => p.length > prefix));
   const shared = await model.createContext({ contextSize: 512, sequences: 3, threads: 2, swaFullCache: true });

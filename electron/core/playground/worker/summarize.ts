@@ -21,7 +21,12 @@ export async function runSummarize(input: SummarizeInput, ctx: TaskContext): Pro
   const emit = (e: SummarizeEvent) => ctx.emit(e);
   const { model } = await playgroundModel(input.backend, input.model);
   const contextSize = Math.min(model.trainContextSize, input.contextSize ?? DEFAULT_CONTEXT);
-  const context = await model.createContext({ contextSize, sequences: 1, threads: input.backend.threads > 0 ? input.backend.threads : undefined, swaFullCache: true });
+  const context = await model.createContext({
+    contextSize,
+    sequences: 1,
+    threads: input.backend.threads > 0 ? input.backend.threads : undefined,
+    swaFullCache: true,
+  });
   try {
     const seq = context.getSequence();
     const count = (t: string) => model.tokenize(t).length;
@@ -32,7 +37,9 @@ export async function runSummarize(input: SummarizeInput, ctx: TaskContext): Pro
 
     const streamFinal = async (prompt: string) => {
       emit({ type: 'finalStart' });
-      const r = await generateOn(seq, chatPromptTokens(model, '', prompt), finalSampling, ctx.signal, (text) => emit({ type: 'delta', target: 'final', index: 0, text }));
+      const r = await generateOn(seq, chatPromptTokens(model, '', prompt), finalSampling, ctx.signal, (text) =>
+        emit({ type: 'delta', target: 'final', index: 0, text }),
+      );
       return r.text;
     };
 
@@ -46,21 +53,40 @@ export async function runSummarize(input: SummarizeInput, ctx: TaskContext): Pro
     const mapOverhead = overhead((t) => chunkPrompt(t, 999, 999));
     const room = contextSize - mapOverhead - CHUNK_SUMMARY_TOKENS - 8;
     const chunkTokens = Math.min(input.chunkTokens ?? room, room);
-    if (chunkTokens < 64) throw new TaskError('bad_input', `the context (${contextSize} tokens) is too small to summarize in chunks; raise the context size in Settings`);
+    if (chunkTokens < 64)
+      throw new TaskError(
+        'bad_input',
+        `the context (${contextSize} tokens) is too small to summarize in chunks; raise the context size in Settings`,
+      );
     emit({ type: 'plan', mode: 'map-reduce', documentTokens, chunkTokens });
 
     let nextIndex = 0;
-    const summarizeAll = async (texts: { text: string; tokens: number }[], level: number, prompt: (text: string, i: number, n: number) => string) => {
+    const summarizeAll = async (
+      texts: { text: string; tokens: number }[],
+      level: number,
+      prompt: (text: string, i: number, n: number) => string,
+    ) => {
       const items = texts.map((t) => ({ index: nextIndex++, level, input: t.text, tokens: t.tokens }));
       emit({ type: 'items', items });
       const out: string[] = [];
       for (const [k, item] of items.entries()) {
         if (ctx.signal.aborted) throw new TaskError('cancelled', 'cancelled');
         emit({ type: 'itemStart', index: item.index });
-        const r = await generateOn(seq, chatPromptTokens(model, '', prompt(item.input, k, items.length)), { ...input.sampling, maxTokens: Math.min(input.sampling.maxTokens, CHUNK_SUMMARY_TOKENS) }, ctx.signal, (text) =>
-          emit({ type: 'delta', target: 'item', index: item.index, text }),
+        const r = await generateOn(
+          seq,
+          chatPromptTokens(model, '', prompt(item.input, k, items.length)),
+          { ...input.sampling, maxTokens: Math.min(input.sampling.maxTokens, CHUNK_SUMMARY_TOKENS) },
+          ctx.signal,
+          (text) => emit({ type: 'delta', target: 'item', index: item.index, text }),
         );
-        const output: ChunkOutput = { kind: 'chunk', level, inputTokens: item.tokens, summary: r.text, generatedTokens: r.generatedTokens, ms: r.ms };
+        const output: ChunkOutput = {
+          kind: 'chunk',
+          level,
+          inputTokens: item.tokens,
+          summary: r.text,
+          generatedTokens: r.generatedTokens,
+          ms: r.ms,
+        };
         emit({ type: 'itemDone', index: item.index, output });
         out.push(r.text || '(empty)');
       }
@@ -73,7 +99,11 @@ export async function runSummarize(input: SummarizeInput, ctx: TaskContext): Pro
     const reduceOverhead = overhead((t) => reducePrompt(t, input.length, input.style, true));
     while (count(partials.join('\n\n')) + reduceOverhead + answer > contextSize) {
       if (++levels > MAX_LEVELS) throw new TaskError('internal', `the partial summaries did not shrink after ${MAX_LEVELS} levels`);
-      const groups = chunkByTokens(partials.join('\n\n'), Math.min(chunkTokens, contextSize - reduceOverhead - CHUNK_SUMMARY_TOKENS - 8), count);
+      const groups = chunkByTokens(
+        partials.join('\n\n'),
+        Math.min(chunkTokens, contextSize - reduceOverhead - CHUNK_SUMMARY_TOKENS - 8),
+        count,
+      );
       partials = await summarizeAll(groups, levels, (t) => reducePrompt(t, input.length, input.style, false));
     }
     const summary = await streamFinal(reducePrompt(partials.join('\n\n'), input.length, input.style, true));

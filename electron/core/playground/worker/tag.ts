@@ -47,14 +47,23 @@ export async function runTagBatch(input: TagBatchInput, ctx: TaskContext): Promi
   const t0 = performance.now();
   const { llama, model } = await playgroundModel(input.backend, input.model);
   const grammar = await llama.createGrammarForJsonSchema(tagSchema(input.labels, input.multiLabel) as never);
-  const prompts = input.items.map((it) => chatPromptTokens(model, '', tagPrompt(input.labels, input.multiLabel, input.instruction, it.text)));
+  const prompts = input.items.map((it) =>
+    chatPromptTokens(model, '', tagPrompt(input.labels, input.multiLabel, input.instruction, it.text)),
+  );
   // At least one token of each item stays to be evaluated (it yields the first answer token).
   const prefix = input.sharedPrefix ? Math.max(0, Math.min(commonPrefix(prompts), ...prompts.map((p) => p.length - 1))) : 0;
   ctx.emit({ type: 'prefix', tokens: prefix } satisfies TagEvent);
-  const maxAnswer = 24 + 12 * (input.multiLabel ? input.labels.length : 1) + Math.max(...input.labels.map((l) => model.tokenize(l.name).length)) * (input.multiLabel ? input.labels.length : 1);
+  const maxAnswer =
+    24 +
+    12 * (input.multiLabel ? input.labels.length : 1) +
+    Math.max(...input.labels.map((l) => model.tokenize(l.name).length)) * (input.multiLabel ? input.labels.length : 1);
   const longest = Math.max(...prompts.map((p) => p.length));
   const contextSize = Math.min(model.trainContextSize, Math.ceil((longest + maxAnswer + 8) / 256) * 256);
-  if (longest + maxAnswer > model.trainContextSize) throw new TaskError('bad_input', `an item is too long: its prompt takes ${longest} tokens and the model's context holds ${model.trainContextSize}`);
+  if (longest + maxAnswer > model.trainContextSize)
+    throw new TaskError(
+      'bad_input',
+      `an item is too long: its prompt takes ${longest} tokens and the model's context holds ${model.trainContextSize}`,
+    );
   const parallel = Math.max(1, Math.min(input.parallel, input.items.length));
   const context = await model.createContext({
     contextSize,
@@ -100,7 +109,11 @@ async function tagOne(
   const pieces: { start: number; end: number; confidence: number }[] = [];
   let text = '';
   let done = false;
-  const steps = seq.evaluateWithMetadata(prompt.slice(prefix), { confidence: true }, { ...samplingOptions(input.sampling), grammarEvaluationState });
+  const steps = seq.evaluateWithMetadata(
+    prompt.slice(prefix),
+    { confidence: true },
+    { ...samplingOptions(input.sampling), grammarEvaluationState },
+  );
   try {
     for (;;) {
       const next = await steps.next();
@@ -121,13 +134,22 @@ async function tagOne(
     await steps.return();
   }
   const ms = performance.now() - t0;
-  if (!done && !isJson(text)) return { labels: [], confidence: {}, raw: text, generatedTokens: pieces.length, ms, error: `the answer did not finish within ${maxAnswer} tokens` };
+  if (!done && !isJson(text))
+    return {
+      labels: [],
+      confidence: {},
+      raw: text,
+      generatedTokens: pieces.length,
+      ms,
+      error: `the answer did not finish within ${maxAnswer} tokens`,
+    };
   const names = new Set(input.labels.map((l) => l.name));
   const parsed = JSON.parse(text) as { labels?: unknown };
   // The grammar allows only listed labels; dedupe (JSON schema cannot say uniqueItems) and check anyway.
   const labels = [...new Set(Array.isArray(parsed.labels) ? parsed.labels.filter((l): l is string => typeof l === 'string') : [])];
   const invalid = labels.filter((l) => !names.has(l));
-  if (invalid.length > 0 || labels.length === 0) return { labels: [], confidence: {}, raw: text, generatedTokens: pieces.length, ms, error: `the answer holds no valid label: ${text}` };
+  if (invalid.length > 0 || labels.length === 0)
+    return { labels: [], confidence: {}, raw: text, generatedTokens: pieces.length, ms, error: `the answer holds no valid label: ${text}` };
   return { labels, confidence: labelConfidence(text, labels, pieces), raw: text, generatedTokens: pieces.length, ms, error: null };
 }
 
@@ -144,7 +166,11 @@ function isJson(text: string): boolean {
  * A label's confidence: the product of the probabilities of the tokens that wrote it (from its opening
  * quote to its closing one), under the grammar-constrained distribution the tokens were picked from.
  */
-export function labelConfidence(text: string, labels: readonly string[], pieces: readonly { start: number; end: number; confidence: number }[]): Record<string, number> {
+export function labelConfidence(
+  text: string,
+  labels: readonly string[],
+  pieces: readonly { start: number; end: number; confidence: number }[],
+): Record<string, number> {
   const out: Record<string, number> = {};
   let from = text.indexOf('[');
   for (const label of labels) {

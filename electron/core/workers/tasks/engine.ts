@@ -8,5 +8,12 @@ import { embeddingEngineTasks } from '../../embeddings/tasks.ts';
 import { finetuneTasks } from '../../finetune/tasks.ts';
 import { speedEngineTasks } from '../../speedlab/tasks.ts';
 
-export const tasks = defineTasks({ ...builtinTasks, ...inspectTasks, ...checkTasks, ...speedEngineTasks, ...embeddingEngineTasks, ...finetuneTasks });
+export const tasks = defineTasks({
+  ...builtinTasks,
+  ...inspectTasks,
+  ...checkTasks,
+  ...speedEngineTasks,
+  ...embeddingEngineTasks,
+  ...finetuneTasks,
+});
 export type EngineTasks = typeof tasks;

@@ -6,7 +6,13 @@ import { savePng } from './canvas.ts';
 import { downloadCsv, downloadJson } from './download.ts';
 
 export function ChartFrame({
-  title, description, name, children, csv, json, actions,
+  title,
+  description,
+  name,
+  children,
+  csv,
+  json,
+  actions,
 }: {
   title: string;
   description?: ReactNode;
@@ -27,8 +33,16 @@ export function ChartFrame({
         </div>
         <div className="flex shrink-0 items-center gap-1.5">
           {actions}
-          {json && <Button variant="ghost" className="!px-2 !py-1 text-[12px]" onClick={() => downloadJson(json(), name)}>JSON</Button>}
-          {csv && <Button variant="ghost" className="!px-2 !py-1 text-[12px]" onClick={() => downloadCsv(csv(), name)}>CSV</Button>}
+          {json && (
+            <Button variant="ghost" className="!px-2 !py-1 text-[12px]" onClick={() => downloadJson(json(), name)}>
+              JSON
+            </Button>
+          )}
+          {csv && (
+            <Button variant="ghost" className="!px-2 !py-1 text-[12px]" onClick={() => downloadCsv(csv(), name)}>
+              CSV
+            </Button>
+          )}
           <Button
             variant="ghost"
             className="!px-2 !py-1 text-[12px]"

@@ -9,7 +9,19 @@ import { ChartTooltip, type TooltipAt } from './Tooltip.tsx';
 import { useResolvedTheme } from './useChartTheme.ts';
 import { useAvailableWidth } from './useWidth.ts';
 
-export function HeatStrip({ tokens, values, testId, label, maxWidth = 960 }: { tokens: string[]; values: number[]; testId: string; label: string; maxWidth?: number }) {
+export function HeatStrip({
+  tokens,
+  values,
+  testId,
+  label,
+  maxWidth = 960,
+}: {
+  tokens: string[];
+  values: number[];
+  testId: string;
+  label: string;
+  maxWidth?: number;
+}) {
   const [box, avail] = useAvailableWidth<HTMLDivElement>();
   const width = Math.max(240, Math.min(maxWidth, avail ?? Infinity));
   const ref = useRef<HTMLCanvasElement>(null);
@@ -25,8 +37,11 @@ export function HeatStrip({ tokens, values, testId, label, maxWidth = 960 }: { t
     // lay out first (measure with a scratch context), then size the canvas to fit
     const m = document.createElement('canvas').getContext('2d')!;
     m.font = MONO;
-    const H = 22, pad = 4, gap = 3;
-    let x = 4, yy = 4;
+    const H = 22,
+      pad = 4,
+      gap = 3;
+    let x = 4,
+      yy = 4;
     const out: { x: number; y: number; w: number; h: number }[] = [];
     tokens.forEach((t) => {
       const w = Math.ceil(m.measureText(show(t)).width) + 2 * pad;
@@ -55,14 +70,21 @@ export function HeatStrip({ tokens, values, testId, label, maxWidth = 960 }: { t
   }, [tokens, values, width, max, dark]);
 
   return (
-    <div ref={box} className="relative inline-block max-w-full" data-testid={testId} data-values={JSON.stringify(values)} data-tokens={JSON.stringify(tokens)}>
+    <div
+      ref={box}
+      className="relative inline-block max-w-full"
+      data-testid={testId}
+      data-values={JSON.stringify(values)}
+      data-tokens={JSON.stringify(tokens)}
+    >
       <canvas
         ref={ref}
         role="img"
         aria-label={label}
         onMouseMove={(e) => {
           const r = e.currentTarget.getBoundingClientRect();
-          const px = e.clientX - r.left, py = e.clientY - r.top;
+          const px = e.clientX - r.left,
+            py = e.clientY - r.top;
           const i = boxes.current.findIndex((b) => px >= b.x && px < b.x + b.w && py >= b.y && py < b.y + b.h);
           setHover(i < 0 ? null : { x: px, y: py, text: `#${i} ${JSON.stringify(tokens[i])}: ${fmt(values[i])}` });
         }}

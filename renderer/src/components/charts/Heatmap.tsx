@@ -54,7 +54,8 @@ export function Heatmap(p: HeatmapProps) {
   const masked = p.masked;
   const [lo, hi] = useMemo(() => {
     if (p.range) return p.range;
-    let mn = Infinity, mx = -Infinity;
+    let mn = Infinity,
+      mx = -Infinity;
     for (let i = 0; i < p.rows * p.cols; i++) {
       const v = tx(p.values[i], p.log);
       if (!Number.isFinite(v)) continue;
@@ -122,7 +123,27 @@ export function Heatmap(p: HeatmapProps) {
         ctx.restore();
       });
     }
-  }, [p.values, p.rows, p.cols, p.rowLabels, p.colLabels, p.scale, p.log, masked, p.selectedCol, lo, hi, width, height, cell, rowH, top, showColLabels, LEFT, dark]);
+  }, [
+    p.values,
+    p.rows,
+    p.cols,
+    p.rowLabels,
+    p.colLabels,
+    p.scale,
+    p.log,
+    masked,
+    p.selectedCol,
+    lo,
+    hi,
+    width,
+    height,
+    cell,
+    rowH,
+    top,
+    showColLabels,
+    LEFT,
+    dark,
+  ]);
 
   const cellAt = (e: React.MouseEvent) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -131,7 +152,10 @@ export function Heatmap(p: HeatmapProps) {
     return r >= 0 && r < p.rows && c >= 0 && c < p.cols ? { r, c, x: e.clientX - rect.left, y: e.clientY - rect.top } : null;
   };
   const n = p.rows * p.cols;
-  const dataValues = useMemo(() => (n <= MAX_DATA_ATTR ? JSON.stringify(Array.from({ length: n }, (_, i) => p.values[i])) : undefined), [p.values, n]);
+  const dataValues = useMemo(
+    () => (n <= MAX_DATA_ATTR ? JSON.stringify(Array.from({ length: n }, (_, i) => p.values[i])) : undefined),
+    [p.values, n],
+  );
 
   return (
     <div

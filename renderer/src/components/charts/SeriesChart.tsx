@@ -74,7 +74,13 @@ export function SeriesChart(p: SeriesChartProps) {
       if (range[1] <= range[0]) range = [range[0], range[0] + 1];
     }
     const yTicks = p.log ? null : niceTicks(range[0], range[1], 5);
-    const axisCommon = { stroke: th.muted, font: FONT, labelFont: FONT, grid: { stroke: th.grid, width: 1 }, ticks: { stroke: th.grid, width: 1, size: 4 } };
+    const axisCommon = {
+      stroke: th.muted,
+      font: FONT,
+      labelFont: FONT,
+      grid: { stroke: th.grid, width: 1 },
+      ticks: { stroke: th.grid, width: 1, size: 4 },
+    };
     const opts: Omit<uPlot.Options, 'width' | 'height'> = {
       legend: { show: false },
       padding: [12, 12, 0, 0],
@@ -116,7 +122,14 @@ export function SeriesChart(p: SeriesChartProps) {
         ...p.series.map((s, i) => {
           const color = s.color ?? PALETTE[i % PALETTE.length];
           return p.kind === 'bar'
-            ? { label: s.name, stroke: color, fill: color, width: 0, paths: uPlot.paths.bars!({ size: [0.85 / p.series.length, Infinity], align: 0 as const }), points: { show: false } }
+            ? {
+                label: s.name,
+                stroke: color,
+                fill: color,
+                width: 0,
+                paths: uPlot.paths.bars!({ size: [0.85 / p.series.length, Infinity], align: 0 as const }),
+                points: { show: false },
+              }
             : { label: s.name, stroke: color, width: 2, points: { show: true, size: 5, fill: color } };
         }),
       ],
@@ -128,7 +141,8 @@ export function SeriesChart(p: SeriesChartProps) {
             ctx.save();
             ctx.fillStyle = 'rgba(245, 158, 11, 0.15)';
             for (const i of p.highlight ?? []) {
-              const x0 = u.valToPos(i - 0.5, 'x', true), x1 = u.valToPos(i + 0.5, 'x', true);
+              const x0 = u.valToPos(i - 0.5, 'x', true),
+                x1 = u.valToPos(i + 0.5, 'x', true);
               ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
             }
             ctx.restore();

@@ -14,7 +14,12 @@ export function ChartTooltip({ at, bounds }: { at: TooltipAt | null; bounds: { w
   const ref = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ w: 0, h: 0 });
   useLayoutEffect(() => {
-    if (ref.current) setSize((s) => (s.w === ref.current!.offsetWidth && s.h === ref.current!.offsetHeight ? s : { w: ref.current!.offsetWidth, h: ref.current!.offsetHeight }));
+    if (ref.current)
+      setSize((s) =>
+        s.w === ref.current!.offsetWidth && s.h === ref.current!.offsetHeight
+          ? s
+          : { w: ref.current!.offsetWidth, h: ref.current!.offsetHeight },
+      );
   }, [at?.text]);
   if (!at) return null;
   const left = at.x + 12 + size.w > bounds.width ? Math.max(0, at.x - 12 - size.w) : at.x + 12;

@@ -6,7 +6,19 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-export function UPlot({ options, data, width, height, onReady }: { options: Omit<uPlot.Options, 'width' | 'height'>; data: uPlot.AlignedData; width: number; height: number; onReady?: (u: uPlot | null) => void }) {
+export function UPlot({
+  options,
+  data,
+  width,
+  height,
+  onReady,
+}: {
+  options: Omit<uPlot.Options, 'width' | 'height'>;
+  data: uPlot.AlignedData;
+  width: number;
+  height: number;
+  onReady?: (u: uPlot | null) => void;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shown = useRef<uPlot.AlignedData | null>(null);

@@ -3,16 +3,18 @@ import { downloadBlob } from './canvas.ts';
 
 /** One CSV line per row; fields with a comma, quote or line break are quoted, quotes doubled. */
 export function toCsv(rows: (string | number)[][]): string {
-  return rows
-    .map((row) =>
-      row
-        .map((v) => {
-          const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
-          return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-        })
-        .join(','),
-    )
-    .join('\r\n') + '\r\n';
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((v) => {
+            const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
+            return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+          })
+          .join(','),
+      )
+      .join('\r\n') + '\r\n'
+  );
 }
 
 /** JSON with typed arrays written as plain number arrays. */

@@ -19,10 +19,16 @@ test('numbers read as a person writes them: no "e+0", no "-0", exponent only at 
 
 test('ticks are round values with labels of one precision, and never "-0"', () => {
   const t = niceTicks(-0.43, 0.81, 5);
-  assert.deepEqual(t.map((x) => x.label), ['−0.4', '−0.2', '0.0', '0.2', '0.4', '0.6', '0.8']);
+  assert.deepEqual(
+    t.map((x) => x.label),
+    ['−0.4', '−0.2', '0.0', '0.2', '0.4', '0.6', '0.8'],
+  );
   assert.ok(t.every((x) => !Object.is(x.value, -0)));
   assert.ok(!t.some((x) => /^[−-]0(\.0*)?$/.test(x.label)));
-  assert.deepEqual(niceTicks(0, 1000, 4).map((x) => x.value), [0, 200, 400, 600, 800, 1000]);
+  assert.deepEqual(
+    niceTicks(0, 1000, 4).map((x) => x.value),
+    [0, 200, 400, 600, 800, 1000],
+  );
   assert.equal(decadeLabel(-3), '10⁻³');
   assert.equal(decadeLabel(0), '1');
 });
@@ -33,6 +39,9 @@ test('colour scales follow d3-scale-chromatic: viridis for magnitudes, blue–wh
   assert.deepEqual(diverging(-1), parseColor(interpolateRdBu(1)), 'negative is blue');
   assert.deepEqual(diverging(1), parseColor(interpolateRdBu(0)), 'positive is red');
   const mid = diverging(0);
-  assert.ok(mid.every((c) => c > 230), `zero is near white, got ${mid}`);
+  assert.ok(
+    mid.every((c) => c > 230),
+    `zero is near white, got ${mid}`,
+  );
   assert.deepEqual(sequential(Number.NaN), sequential(0), 'NaN does not throw');
 });

@@ -29,6 +29,18 @@ export function niceTicks(lo: number, hi: number, count = 5): { value: number; l
 
 /** Log-scale ticks: one per decade, written 10⁻³ style. */
 export function decadeLabel(exponent: number): string {
-  const sup: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+  const sup: Record<string, string> = {
+    '-': '⁻',
+    '0': '⁰',
+    '1': '¹',
+    '2': '²',
+    '3': '³',
+    '4': '⁴',
+    '5': '⁵',
+    '6': '⁶',
+    '7': '⁷',
+    '8': '⁸',
+    '9': '⁹',
+  };
   return exponent === 0 ? '1' : `10${String(exponent).replace(/./g, (c) => sup[c] ?? c)}`;
 }

@@ -37,7 +37,11 @@ export function ChatScreen() {
   const importInput = useRef<HTMLInputElement>(null);
   const selected = sessions.find((s) => s.id === selectedId) ?? null;
 
-  const run = (p: Promise<unknown>) => p.then(() => setActionError(null), (e: Error) => setActionError(e.message));
+  const run = (p: Promise<unknown>) =>
+    p.then(
+      () => setActionError(null),
+      (e: Error) => setActionError(e.message),
+    );
   // "New chat" opens an empty chat (reusing an untouched one rather than piling them up), with the
   // focus in the message box: the chat is named after its first message.
   const newChat = async () => {
@@ -68,7 +72,11 @@ export function ChatScreen() {
 
   return (
     <div className="flex min-h-0 flex-1">
-      <section aria-label="Sessions" hidden={listHidden && selected !== null} className={`${listHidden && selected ? 'hidden' : 'flex'} w-[272px] shrink-0 flex-col border-r border-zinc-200 dark:border-zinc-800`}>
+      <section
+        aria-label="Sessions"
+        hidden={listHidden && selected !== null}
+        className={`${listHidden && selected ? 'hidden' : 'flex'} w-[272px] shrink-0 flex-col border-r border-zinc-200 dark:border-zinc-800`}
+      >
         <div className="flex items-center justify-between px-4 pt-3.5 pb-2">
           <h1 className="text-[15px] font-semibold tracking-tight">Chats</h1>
           <Button variant="primary" onClick={newChat} aria-label="New chat">
@@ -77,7 +85,10 @@ export function ChatScreen() {
         </div>
         <SessionSearch search={library.search} onOpen={openHit} query={query} setQuery={setQuery} />
         {actionError && (
-          <p role="alert" className="mx-3 mb-2 rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700 dark:bg-red-500/10 dark:text-red-300">
+          <p
+            role="alert"
+            className="mx-3 mb-2 rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700 dark:bg-red-500/10 dark:text-red-300"
+          >
             {actionError}
           </p>
         )}
@@ -250,7 +261,13 @@ function Conversation({
             </h2>
             <ModelPicker disabled={chat.streamingId !== null} />
             <ExportMenu onExport={doExport} />
-            <Button variant={panelOpen ? 'secondary' : 'ghost'} onClick={() => setPanelOpen((o) => !o)} aria-label="Chat settings" aria-expanded={panelOpen} title="System prompt and sampling">
+            <Button
+              variant={panelOpen ? 'secondary' : 'ghost'}
+              onClick={() => setPanelOpen((o) => !o)}
+              aria-label="Chat settings"
+              aria-expanded={panelOpen}
+              title="System prompt and sampling"
+            >
               <SlidersIcon /> Settings
             </Button>
           </div>
@@ -258,23 +275,37 @@ function Conversation({
             <span>created {new Date(createdAt).toLocaleString()}</span>
             <ContextMeter used={chat.context.used} total={chat.context.total} usage={chat.context.usage} />
             {chat.settings?.systemPrompt.trim() && (
-              <button type="button" onClick={() => setPanelOpen(true)} title={chat.settings.systemPrompt} className="rounded bg-zinc-100 px-1.5 py-px text-[11px] text-zinc-600 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-400 dark:hover:bg-zinc-700">
+              <button
+                type="button"
+                onClick={() => setPanelOpen(true)}
+                title={chat.settings.systemPrompt}
+                className="rounded bg-zinc-100 px-1.5 py-px text-[11px] text-zinc-600 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-400 dark:hover:bg-zinc-700"
+              >
                 system prompt
               </button>
             )}
             <div className="ml-auto flex items-center gap-3">
               <Switch label="Tokens" checked={tokenView} onChange={setTokenView} disabled={!hasTokens} />
-              <Switch label="Confidence colours" checked={colour} onChange={(v) => (setColour(v), v && setTokenView(true))} disabled={!hasTokens} />
+              <Switch
+                label="Confidence colours"
+                checked={colour}
+                onChange={(v) => (setColour(v), v && setTokenView(true))}
+                disabled={!hasTokens}
+              />
             </div>
           </div>
         </header>
 
         {chat.banner && (
-          <div role="alert" data-testid="chat-banner" className={`flex items-start gap-2 border-b px-6 py-2 text-[13px] ${
-            chat.banner.tone === 'error'
-              ? 'border-red-200 bg-red-50 text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300'
-              : 'border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200'
-          }`}>
+          <div
+            role="alert"
+            data-testid="chat-banner"
+            className={`flex items-start gap-2 border-b px-6 py-2 text-[13px] ${
+              chat.banner.tone === 'error'
+                ? 'border-red-200 bg-red-50 text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300'
+                : 'border-amber-200 bg-amber-50 text-amber-900 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200'
+            }`}
+          >
             <AlertIcon width={16} height={16} className="mt-0.5 shrink-0" />
             <div className="flex-1">{chat.banner.text}</div>
             {chat.banner.action === 'models' && (
@@ -290,7 +321,10 @@ function Conversation({
           </div>
         )}
         {exportError && (
-          <p role="alert" className="border-b border-red-200 bg-red-50 px-6 py-2 text-[13px] text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300">
+          <p
+            role="alert"
+            className="border-b border-red-200 bg-red-50 px-6 py-2 text-[13px] text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300"
+          >
             {exportError}
           </p>
         )}
@@ -329,7 +363,11 @@ function Conversation({
 
         {/* Streaming text is not read out token by token; its start and end are. */}
         <div aria-live="polite" className="sr-only" data-testid="chat-live-status">
-          {chat.streamingId ? 'The model is writing a reply.' : chat.thread.at(-1)?.role === 'assistant' ? `Reply ${chat.thread.at(-1)!.status}.` : ''}
+          {chat.streamingId
+            ? 'The model is writing a reply.'
+            : chat.thread.at(-1)?.role === 'assistant'
+              ? `Reply ${chat.thread.at(-1)!.status}.`
+              : ''}
         </div>
         <Composer
           streaming={chat.streamingId !== null}
@@ -340,7 +378,13 @@ function Conversation({
         />
       </section>
       {panelOpen && chat.settings && (
-        <SessionPanel value={chat.settings} defaults={chat.defaultSampling} onChange={chat.updateSettings} onClose={() => setPanelOpen(false)} error={chat.settingsError} />
+        <SessionPanel
+          value={chat.settings}
+          defaults={chat.defaultSampling}
+          onChange={chat.updateSettings}
+          onClose={() => setPanelOpen(false)}
+          error={chat.settingsError}
+        />
       )}
     </>
   );

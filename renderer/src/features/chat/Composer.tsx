@@ -70,7 +70,11 @@ export function Composer({
           className="max-h-[200px] min-h-9 flex-1 resize-none bg-transparent px-2 py-1.5 text-[14px] outline-none chat-composer-input placeholder:text-zinc-400 disabled:cursor-not-allowed"
         />
         {streaming && disabledReason ? (
-          <span role="status" data-testid="composer-disconnected" className="px-2 py-1.5 text-[12px] whitespace-nowrap text-amber-700 dark:text-amber-400">
+          <span
+            role="status"
+            data-testid="composer-disconnected"
+            className="px-2 py-1.5 text-[12px] whitespace-nowrap text-amber-700 dark:text-amber-400"
+          >
             Disconnected
           </span>
         ) : streaming ? (
@@ -85,7 +89,13 @@ export function Composer({
       </div>
       <div className="mx-auto mt-1.5 flex max-w-3xl gap-3 px-1 text-[11px] text-zinc-500 dark:text-zinc-400">
         <span>
-          <Kbd>Enter</Kbd> send · <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> new line{streaming && <> · <Kbd>Esc</Kbd> stop</>}
+          <Kbd>Enter</Kbd> send · <Kbd>Shift</Kbd>+<Kbd>Enter</Kbd> new line
+          {streaming && (
+            <>
+              {' '}
+              · <Kbd>Esc</Kbd> stop
+            </>
+          )}
         </span>
       </div>
     </div>

@@ -16,7 +16,9 @@ export function ContextMeter({ used, total, usage }: { used: number | null; tota
   const dropped = usage?.droppedTurns ?? 0;
   const title = usage
     ? `The next reply's prompt: ${used} of ${total} tokens (${usage.reserveTokens ?? 0} more kept free for the reply).` +
-      (dropped > 0 ? ` The whole chat takes ${usage.fullTokens}; the ${dropped} oldest messages will be left out${usage.systemPromptDropped ? ', and the system prompt with them' : ''}.` : '')
+      (dropped > 0
+        ? ` The whole chat takes ${usage.fullTokens}; the ${dropped} oldest messages will be left out${usage.systemPromptDropped ? ', and the system prompt with them' : ''}.`
+        : '')
     : `${used} of ${total} context tokens used`;
   return (
     <div className="flex min-w-0 items-center gap-2" data-testid="context-meter" title={title}>
@@ -31,7 +33,10 @@ export function ContextMeter({ used, total, usage }: { used: number | null; tota
       >
         <div className={`h-full ${tone}`} style={{ width: `${Math.max(frac * 100, used > 0 ? 2 : 0)}%` }} />
       </div>
-      <span className="font-mono text-[11.5px] whitespace-nowrap text-zinc-600 tabular-nums dark:text-zinc-400" data-testid="context-meter-text">
+      <span
+        className="font-mono text-[11.5px] whitespace-nowrap text-zinc-600 tabular-nums dark:text-zinc-400"
+        data-testid="context-meter-text"
+      >
         {used.toLocaleString('en-US')} / {total.toLocaleString('en-US')}
       </span>
       {usage?.refused ? (

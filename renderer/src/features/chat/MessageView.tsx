@@ -86,10 +86,14 @@ export function MessageView({
       )}
 
       {!editing && (
-        <div className={`mt-1 flex min-h-6 items-center gap-1 text-[11.5px] text-zinc-500 dark:text-zinc-400 ${isUser ? 'flex-row-reverse' : ''}`}>
+        <div
+          className={`mt-1 flex min-h-6 items-center gap-1 text-[11.5px] text-zinc-500 dark:text-zinc-400 ${isUser ? 'flex-row-reverse' : ''}`}
+        >
           {siblings && siblings.count > 1 && <BranchSwitcher info={siblings} onSwitch={actions.onSwitch} disabled={busy} who={who} />}
           {message.role === 'assistant' && <Stats message={message} />}
-          <div className={`flex items-center gap-0.5 transition-opacity ${last ? '' : 'opacity-0 group-hover:opacity-100 group-focus-within:opacity-100'}`}>
+          <div
+            className={`flex items-center gap-0.5 transition-opacity ${last ? '' : 'opacity-0 group-hover:opacity-100 group-focus-within:opacity-100'}`}
+          >
             <CopyButton text={message.content} />
             {isUser && (
               <IconAction label="Edit message" onClick={() => setEditing(true)} disabled={busy}>
@@ -111,7 +115,11 @@ export function MessageView({
 function StateNote({ message, interrupted }: { message: Message; interrupted: boolean }) {
   if (message.status === 'failed') {
     return (
-      <div role="alert" data-testid="message-error" className="mt-2 flex gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300">
+      <div
+        role="alert"
+        data-testid="message-error"
+        className="mt-2 flex gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300"
+      >
         <AlertIcon width={16} height={16} className="mt-0.5 shrink-0" />
         <div>
           <div className="font-medium">This reply failed.</div>
@@ -122,14 +130,22 @@ function StateNote({ message, interrupted }: { message: Message; interrupted: bo
   }
   if (interrupted) {
     return (
-      <div role="note" data-testid="message-interrupted" className="mt-2 inline-flex items-center gap-2 rounded-md bg-amber-50 px-2.5 py-1 text-[12px] text-amber-800 dark:bg-amber-500/10 dark:text-amber-300">
-        <AlertIcon width={14} height={14} /> Interrupted — the app stopped before this reply finished. What was saved is shown: a streaming reply is saved every quarter second, so the last tokens shown before the stop may be missing.
+      <div
+        role="note"
+        data-testid="message-interrupted"
+        className="mt-2 inline-flex items-center gap-2 rounded-md bg-amber-50 px-2.5 py-1 text-[12px] text-amber-800 dark:bg-amber-500/10 dark:text-amber-300"
+      >
+        <AlertIcon width={14} height={14} /> Interrupted — the app stopped before this reply finished. What was saved is shown: a streaming
+        reply is saved every quarter second, so the last tokens shown before the stop may be missing.
       </div>
     );
   }
   if (message.status === 'stopped') {
     return (
-      <div data-testid="message-stopped" className="mt-1.5 inline-block rounded bg-zinc-100 px-1.5 py-0.5 text-[11.5px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400">
+      <div
+        data-testid="message-stopped"
+        className="mt-1.5 inline-block rounded bg-zinc-100 px-1.5 py-0.5 text-[11.5px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400"
+      >
         Stopped
       </div>
     );
@@ -150,15 +166,26 @@ function ContextNotes({ message }: { message: Message }) {
     });
   }
   if (s.stopReason === 'contextFull') {
-    notes.push({ id: 'context-full', text: `Stopped at the context limit: prompt and reply fill all ${s.contextSize.toLocaleString('en-US')} tokens. Start a new chat, or raise the context size in Settings.` });
+    notes.push({
+      id: 'context-full',
+      text: `Stopped at the context limit: prompt and reply fill all ${s.contextSize.toLocaleString('en-US')} tokens. Start a new chat, or raise the context size in Settings.`,
+    });
   } else if (s.stopReason === 'maxTokens') {
-    notes.push({ id: 'reply-limit', text: `Stopped at the reply limit of ${s.sampling.maxTokens.toLocaleString('en-US')} tokens (Max reply tokens in this chat's settings).` });
+    notes.push({
+      id: 'reply-limit',
+      text: `Stopped at the reply limit of ${s.sampling.maxTokens.toLocaleString('en-US')} tokens (Max reply tokens in this chat's settings).`,
+    });
   }
   if (notes.length === 0) return null;
   return (
     <div className="mt-1.5 space-y-1">
       {notes.map((n) => (
-        <div key={n.id} role="note" data-testid={n.id} className="flex items-start gap-1.5 rounded-md bg-amber-50 px-2.5 py-1 text-[12px] text-amber-900 dark:bg-amber-500/10 dark:text-amber-200">
+        <div
+          key={n.id}
+          role="note"
+          data-testid={n.id}
+          className="flex items-start gap-1.5 rounded-md bg-amber-50 px-2.5 py-1 text-[12px] text-amber-900 dark:bg-amber-500/10 dark:text-amber-200"
+        >
           <AlertIcon width={13} height={13} className="mt-0.5 shrink-0" /> {n.text}
         </div>
       ))}
@@ -177,7 +204,11 @@ function Stats({ message }: { message: Message }) {
   if (parts.length === 0) return null;
   const p = s.sampling;
   const how = `${s.promptTokens} prompt tokens · ${Math.round(s.durationMs)} ms · stop: ${s.stopReason}\ntemperature ${p.temperature} · top-k ${p.topK} · top-p ${p.topP} · min-p ${p.minP} · repeat ${p.repeatPenalty} · seed ${p.seed ?? 'random'}${
-    s.reproducible === undefined ? '' : s.reproducible ? '\nreproducible: the same prompt gives this reply again on this model and backend' : '\nnot reproducible: a random seed'
+    s.reproducible === undefined
+      ? ''
+      : s.reproducible
+        ? '\nreproducible: the same prompt gives this reply again on this model and backend'
+        : '\nnot reproducible: a random seed'
   }`;
   return (
     <span className="mx-1 font-mono text-[11px] tabular-nums" data-testid="message-stats" title={how}>
@@ -186,7 +217,17 @@ function Stats({ message }: { message: Message }) {
   );
 }
 
-function BranchSwitcher({ info, onSwitch, disabled, who }: { info: SiblingInfo; onSwitch(id: string): void; disabled: boolean; who: string }) {
+function BranchSwitcher({
+  info,
+  onSwitch,
+  disabled,
+  who,
+}: {
+  info: SiblingInfo;
+  onSwitch(id: string): void;
+  disabled: boolean;
+  who: string;
+}) {
   return (
     <nav aria-label={`${who} message branches`} className="flex items-center gap-0.5 font-mono text-[11.5px]" data-testid="branch-switcher">
       <button
@@ -214,7 +255,17 @@ function BranchSwitcher({ info, onSwitch, disabled, who }: { info: SiblingInfo; 
   );
 }
 
-function IconAction({ label, onClick, disabled, children }: { label: string; onClick(): void; disabled?: boolean; children: React.ReactNode }) {
+function IconAction({
+  label,
+  onClick,
+  disabled,
+  children,
+}: {
+  label: string;
+  onClick(): void;
+  disabled?: boolean;
+  children: React.ReactNode;
+}) {
   return (
     <button
       type="button"
@@ -239,7 +290,12 @@ function CopyButton({ text }: { text: string }) {
   return (
     <IconAction
       label={done ? 'Copied' : 'Copy message'}
-      onClick={() => navigator.clipboard?.writeText(text).then(() => setDone(true), () => {})}
+      onClick={() =>
+        navigator.clipboard?.writeText(text).then(
+          () => setDone(true),
+          () => {},
+        )
+      }
     >
       {done ? <CheckIcon /> : <CopyIcon />}
     </IconAction>

@@ -71,7 +71,9 @@ export function SessionList({
                 selected ? 'bg-accent-50 ring-1 ring-accent-500/20 dark:bg-accent-500/10' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800/60'
               }`}
             >
-              <div className={`truncate text-[13.5px] ${selected ? 'font-medium text-accent-700 dark:text-accent-400' : ''}`}>{s.title}</div>
+              <div className={`truncate text-[13.5px] ${selected ? 'font-medium text-accent-700 dark:text-accent-400' : ''}`}>
+                {s.title}
+              </div>
               <div className="mt-0.5 text-[11.5px] text-zinc-500 dark:text-zinc-400">
                 {relativeTime(s.updatedAt)} · {s.messageCount} message{s.messageCount === 1 ? '' : 's'}
               </div>
@@ -104,7 +106,11 @@ export function SessionList({
       })}
       {onLoadMore && (
         <li>
-          <button type="button" onClick={onLoadMore} className="w-full rounded-md px-3 py-2 text-center text-[12.5px] text-zinc-500 hover:bg-zinc-100 hover:text-zinc-800 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-200">
+          <button
+            type="button"
+            onClick={onLoadMore}
+            className="w-full rounded-md px-3 py-2 text-center text-[12.5px] text-zinc-500 hover:bg-zinc-100 hover:text-zinc-800 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-200"
+          >
             Show older chats
           </button>
         </li>

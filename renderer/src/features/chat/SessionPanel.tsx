@@ -29,10 +29,18 @@ export function SessionPanel({
   const set = (patch: Partial<SamplingView>) => onChange({ sampling: { ...s, ...patch } });
 
   return (
-    <aside aria-label="Chat settings" className="flex w-[300px] shrink-0 flex-col border-l border-zinc-200 bg-zinc-50/60 dark:border-zinc-800 dark:bg-zinc-900/40">
+    <aside
+      aria-label="Chat settings"
+      className="flex w-[300px] shrink-0 flex-col border-l border-zinc-200 bg-zinc-50/60 dark:border-zinc-800 dark:bg-zinc-900/40"
+    >
       <div className="flex items-center justify-between border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
         <h2 className="text-[13.5px] font-semibold">Chat settings</h2>
-        <button type="button" aria-label="Close chat settings" onClick={onClose} className="rounded p-1 text-zinc-500 hover:bg-zinc-200 dark:hover:bg-zinc-800">
+        <button
+          type="button"
+          aria-label="Close chat settings"
+          onClick={onClose}
+          className="rounded p-1 text-zinc-500 hover:bg-zinc-200 dark:hover:bg-zinc-800"
+        >
           <CloseIcon width={16} height={16} />
         </button>
       </div>
@@ -56,17 +64,62 @@ export function SessionPanel({
             onBlur={() => prompt !== value.systemPrompt && onChange({ systemPrompt: prompt })}
             className="w-full resize-y rounded-md bg-white px-2.5 py-2 text-[13px] ring-1 ring-zinc-300 outline-none focus:ring-2 focus:ring-accent-500 dark:bg-zinc-900 dark:ring-zinc-700"
           />
-          <p className="text-[11.5px] text-zinc-500 dark:text-zinc-400">Gemma has no system role: it is put before your first message, as Gemma's chat template does.</p>
+          <p className="text-[11.5px] text-zinc-500 dark:text-zinc-400">
+            Gemma has no system role: it is put before your first message, as Gemma's chat template does.
+          </p>
         </div>
         <fieldset className="space-y-4">
           <legend className="mb-2 text-[11.5px] font-medium tracking-wide text-zinc-500 uppercase">Sampling</legend>
-          <NumberField label="Temperature" value={s.temperature} min={0} max={2} step={0.05} onChange={(v) => set({ temperature: v ?? defaults.temperature })} hint="0 always picks the most likely token." />
-          <NumberField label="Top-k" value={s.topK} min={0} max={200} step={1} onChange={(v) => set({ topK: v ?? defaults.topK })} hint="0 turns it off." />
+          <NumberField
+            label="Temperature"
+            value={s.temperature}
+            min={0}
+            max={2}
+            step={0.05}
+            onChange={(v) => set({ temperature: v ?? defaults.temperature })}
+            hint="0 always picks the most likely token."
+          />
+          <NumberField
+            label="Top-k"
+            value={s.topK}
+            min={0}
+            max={200}
+            step={1}
+            onChange={(v) => set({ topK: v ?? defaults.topK })}
+            hint="0 turns it off."
+          />
           <NumberField label="Top-p" value={s.topP} min={0} max={1} step={0.01} onChange={(v) => set({ topP: v ?? defaults.topP })} />
           <NumberField label="Min-p" value={s.minP} min={0} max={1} step={0.01} onChange={(v) => set({ minP: v ?? defaults.minP })} />
-          <NumberField label="Repeat penalty" value={s.repeatPenalty} min={1} max={2} step={0.01} onChange={(v) => set({ repeatPenalty: v ?? defaults.repeatPenalty })} hint="1 turns it off." />
-          <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} step={1} slider={false} allowEmpty placeholder="random" onChange={(v) => set({ seed: v === null ? null : Math.round(v) })} hint="Empty: a new seed each time. Fixed (or temperature 0): the same reply for the same prompt with this model and backend; each reply then re-reads the whole chat, slower on long chats. Another backend, GPU or llama.cpp version may still give another reply." />
-          <NumberField label="Max reply tokens" value={s.maxTokens} min={1} max={8192} step={1} slider={false} onChange={(v) => set({ maxTokens: Math.round(v ?? defaults.maxTokens) })} />
+          <NumberField
+            label="Repeat penalty"
+            value={s.repeatPenalty}
+            min={1}
+            max={2}
+            step={0.01}
+            onChange={(v) => set({ repeatPenalty: v ?? defaults.repeatPenalty })}
+            hint="1 turns it off."
+          />
+          <NumberField
+            label="Seed"
+            value={s.seed}
+            min={0}
+            max={2 ** 31 - 1}
+            step={1}
+            slider={false}
+            allowEmpty
+            placeholder="random"
+            onChange={(v) => set({ seed: v === null ? null : Math.round(v) })}
+            hint="Empty: a new seed each time. Fixed (or temperature 0): the same reply for the same prompt with this model and backend; each reply then re-reads the whole chat, slower on long chats. Another backend, GPU or llama.cpp version may still give another reply."
+          />
+          <NumberField
+            label="Max reply tokens"
+            value={s.maxTokens}
+            min={1}
+            max={8192}
+            step={1}
+            slider={false}
+            onChange={(v) => set({ maxTokens: Math.round(v ?? defaults.maxTokens) })}
+          />
         </fieldset>
         <Button variant="ghost" onClick={() => onChange({ sampling: defaults })}>
           Reset sampling to defaults

@@ -46,7 +46,7 @@ export function SessionSearch({
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const q = query.trim();
-    if (!q) return setHits(null), setError(null);
+    if (!q) return (setHits(null), setError(null));
     let live = true;
     const t = setTimeout(() => {
       search(q).then(
@@ -78,7 +78,12 @@ export function SessionSearch({
           className="min-w-0 flex-1 bg-transparent py-1.5 text-[13px] outline-none placeholder:text-zinc-500 [&::-webkit-search-cancel-button]:hidden"
         />
         {query && (
-          <button type="button" aria-label="Clear search" onClick={() => setQuery('')} className="rounded p-0.5 text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200">
+          <button
+            type="button"
+            aria-label="Clear search"
+            onClick={() => setQuery('')}
+            className="rounded p-0.5 text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200"
+          >
             <CloseIcon width={14} height={14} />
           </button>
         )}

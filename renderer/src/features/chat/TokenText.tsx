@@ -7,7 +7,17 @@ import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from
 import { bandClass, confidenceBand, formatProb, visibleToken } from './confidence.ts';
 import { shownProb, type Sampling, type TokenView } from './types.ts';
 
-export function TokenText({ tokens, colour, label, sampling }: { tokens: readonly TokenView[]; colour: boolean; label: string; sampling?: Sampling | null }) {
+export function TokenText({
+  tokens,
+  colour,
+  label,
+  sampling,
+}: {
+  tokens: readonly TokenView[];
+  colour: boolean;
+  label: string;
+  sampling?: Sampling | null;
+}) {
   const [active, setActive] = useState<number | null>(null);
   const [pos, setPos] = useState<{ left: number; top: number; below: boolean } | null>(null);
   const box = useRef<HTMLDivElement>(null);
@@ -85,7 +95,9 @@ export function TokenText({ tokens, colour, label, sampling }: { tokens: readonl
               </dd>
             </div>
             <div className="flex items-baseline justify-between gap-2">
-              <dt title="The distribution the token was drawn from: after repeat penalty, top-k, top-p, min-p and temperature, renormalised">Sampler</dt>
+              <dt title="The distribution the token was drawn from: after repeat penalty, top-k, top-p, min-p and temperature, renormalised">
+                Sampler
+              </dt>
               <dd className="font-mono" data-testid="token-prob" data-prob={t.prob}>
                 {formatProb(t.prob)}
               </dd>
@@ -97,14 +109,18 @@ export function TokenText({ tokens, colour, label, sampling }: { tokens: readonl
               : 'Model: whole vocabulary, temperature 1. '}
             {samplerNote(sampling)}
           </p>
-          <div className="mb-1 text-[10.5px] font-medium tracking-wide text-zinc-500 uppercase">{t.modelTop ? 'Model’s top tokens' : 'Sampler’s top candidates'}</div>
+          <div className="mb-1 text-[10.5px] font-medium tracking-wide text-zinc-500 uppercase">
+            {t.modelTop ? 'Model’s top tokens' : 'Sampler’s top candidates'}
+          </div>
           {alternatives(t).length === 0 ? (
             <div className="text-zinc-500">none recorded</div>
           ) : (
             <ol className="space-y-1" aria-label="Top alternatives">
               {alternatives(t).map((alt, j) => (
                 <li key={j} className="flex items-center gap-2" data-testid="token-alternative" data-token={alt.text} data-prob={alt.prob}>
-                  <span className={`min-w-0 flex-1 truncate font-mono ${alt.text === t.text ? 'font-semibold text-accent-700 dark:text-accent-400' : ''}`}>
+                  <span
+                    className={`min-w-0 flex-1 truncate font-mono ${alt.text === t.text ? 'font-semibold text-accent-700 dark:text-accent-400' : ''}`}
+                  >
                     {visibleToken(alt.text)}
                   </span>
                   <span className="h-1.5 w-16 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800" aria-hidden="true">
@@ -126,6 +142,11 @@ const alternatives = (t: TokenView) => t.modelTop ?? t.top;
 function samplerNote(s: Sampling | null | undefined): string {
   if (!s) return 'Sampler: what the token was drawn from.';
   if (s.temperature <= 0) return 'Sampler: greedy (temperature 0) always takes the most likely token.';
-  const cut = [s.topK > 0 ? `top-k ${s.topK}` : null, s.topP < 1 ? `top-p ${s.topP}` : null, s.minP > 0 ? `min-p ${s.minP}` : null, s.repeatPenalty !== 1 ? `repeat penalty ${s.repeatPenalty}` : null].filter(Boolean);
+  const cut = [
+    s.topK > 0 ? `top-k ${s.topK}` : null,
+    s.topP < 1 ? `top-p ${s.topP}` : null,
+    s.minP > 0 ? `min-p ${s.minP}` : null,
+    s.repeatPenalty !== 1 ? `repeat penalty ${s.repeatPenalty}` : null,
+  ].filter(Boolean);
   return `Sampler: drawn at temperature ${s.temperature}${cut.length ? ` after ${cut.join(', ')}` : ''}, renormalised over the candidates kept.`;
 }

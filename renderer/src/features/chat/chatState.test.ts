@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import type { ChatDelta, ChatMessage, ChatSessionView, SessionConfig, TokenProb } from '../../../../electron/core/api/chat.ts';
 import { chatReducer, initialChatState, threadOf, type ChatState } from './chatState.ts';
 
-const config: SessionConfig = { systemPrompt: '', sampling: { temperature: 0, topK: 40, topP: 1, minP: 0, repeatPenalty: 1, seed: null, maxTokens: 64 } };
+const config: SessionConfig = {
+  systemPrompt: '',
+  sampling: { temperature: 0, topK: 40, topP: 1, minP: 0, repeatPenalty: 1, seed: null, maxTokens: 64 },
+};
 let clock = 1000;
 const msg = (p: Partial<ChatMessage> & Pick<ChatMessage, 'id' | 'role'>): ChatMessage => ({
   sessionId: 's1',
@@ -41,25 +44,42 @@ const run = (s: ChatState, ...actions: Parameters<typeof chatReducer>[1][]) => a
 test('a reply streams: deltas grow the text in order, the final message replaces it', () => {
   const u = msg({ id: 'u', role: 'user', content: 'hi' });
   const a = msg({ id: 'a', role: 'assistant', parentId: 'u', status: 'streaming' });
-  let s = run(initialChatState('s1'), { type: 'loaded', view: view([], null) }, { type: 'started', started: { jobId: 'j', userMessage: u, assistantMessage: a } });
+  let s = run(
+    initialChatState('s1'),
+    { type: 'loaded', view: view([], null) },
+    { type: 'started', started: { jobId: 'j', userMessage: u, assistantMessage: a } },
+  );
   assert.equal(s.generatingId, 'a');
   s = run(s, { type: 'delta', delta: delta('a', 0, ['Hel', 'lo']) });
   assert.equal(threadOf(s).at(-1)!.content, 'Hello');
   s = run(s, { type: 'delta', delta: delta('a', 2, [' there']) });
   assert.equal(threadOf(s).at(-1)!.content, 'Hello there');
   assert.deepEqual(s.liveContext, { used: 13, size: 512 });
-  const final = { ...a, status: 'complete' as const, content: 'Hello there', tokens: [tok('Hel'), tok('lo'), tok(' there')], updatedAt: a.updatedAt + 5 };
+  const final = {
+    ...a,
+    status: 'complete' as const,
+    content: 'Hello there',
+    tokens: [tok('Hel'), tok('lo'), tok(' there')],
+    updatedAt: a.updatedAt + 5,
+  };
   s = run(s, { type: 'message', message: final });
   assert.equal(s.generatingId, null);
   assert.deepEqual(s.live, {});
-  assert.deepEqual(threadOf(s).map((m) => m.content), ['hi', 'Hello there']);
+  assert.deepEqual(
+    threadOf(s).map((m) => m.content),
+    ['hi', 'Hello there'],
+  );
 });
 
 test('deltas that arrive before the send returns, or twice, are not lost or doubled', () => {
   const u = msg({ id: 'u', role: 'user', content: 'hi' });
   const a = msg({ id: 'a', role: 'assistant', parentId: 'u', status: 'streaming' });
   let s = run(initialChatState('s1'), { type: 'loaded', view: view([], null) }, { type: 'delta', delta: delta('a', 0, ['A']) });
-  s = run(s, { type: 'delta', delta: delta('a', 0, ['A']) }, { type: 'started', started: { jobId: 'j', userMessage: u, assistantMessage: a } });
+  s = run(
+    s,
+    { type: 'delta', delta: delta('a', 0, ['A']) },
+    { type: 'started', started: { jobId: 'j', userMessage: u, assistantMessage: a } },
+  );
   s = run(s, { type: 'delta', delta: delta('a', 1, ['B']) }, { type: 'delta', delta: delta('a', 1, ['B']) });
   assert.equal(threadOf(s).at(-1)!.content, 'AB');
   assert.equal(s.needsReload, false);
@@ -73,7 +93,12 @@ test('a final message that overtakes the send result is not undone by the stale 
   const u = msg({ id: 'u', role: 'user', content: 'hi' });
   const a = msg({ id: 'a', role: 'assistant', parentId: 'u', status: 'streaming' });
   const final = { ...a, status: 'stopped' as const, content: 'par', updatedAt: a.updatedAt + 9 };
-  const s = run(initialChatState('s1'), { type: 'loaded', view: view([], null) }, { type: 'message', message: final }, { type: 'started', started: { jobId: 'j', userMessage: u, assistantMessage: a } });
+  const s = run(
+    initialChatState('s1'),
+    { type: 'loaded', view: view([], null) },
+    { type: 'message', message: final },
+    { type: 'started', started: { jobId: 'j', userMessage: u, assistantMessage: a } },
+  );
   assert.equal(s.generatingId, null);
   assert.equal(threadOf(s).at(-1)!.status, 'stopped');
   assert.equal(s.currentLeafId, 'a');
@@ -84,9 +109,19 @@ test('events of another session are ignored; branch changes follow sessionChange
   const a1 = msg({ id: 'a1', role: 'assistant', parentId: 'u1', content: 'A' });
   const a1b = msg({ id: 'a1b', role: 'assistant', parentId: 'u1', content: 'B' });
   let s = run(initialChatState('s1'), { type: 'loaded', view: view([u1, a1, a1b], 'a1b') });
-  s = run(s, { type: 'message', message: { ...a1, sessionId: 'other', id: 'x' } }, { type: 'delta', delta: { ...delta('x', 0, ['q']), sessionId: 'other' } });
+  s = run(
+    s,
+    { type: 'message', message: { ...a1, sessionId: 'other', id: 'x' } },
+    { type: 'delta', delta: { ...delta('x', 0, ['q']), sessionId: 'other' } },
+  );
   assert.equal(s.messages.length, 3);
-  assert.deepEqual(threadOf(s).map((m) => m.content), ['one', 'B']);
+  assert.deepEqual(
+    threadOf(s).map((m) => m.content),
+    ['one', 'B'],
+  );
   s = run(s, { type: 'sessionChanged', currentLeafId: 'a1', config });
-  assert.deepEqual(threadOf(s).map((m) => m.content), ['one', 'A']);
+  assert.deepEqual(
+    threadOf(s).map((m) => m.content),
+    ['one', 'A'],
+  );
 });

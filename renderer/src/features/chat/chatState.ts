@@ -2,7 +2,14 @@
 // replies started, streamed deltas, message updates and branch/config changes. Events may arrive
 // before the call that caused them returns (they share one socket), or twice after a reconnect, so
 // every step is order-tolerant and idempotent. Pure: tested without a browser (chatState.test.ts).
-import type { ChatDelta, ChatMessage, ChatSessionView, GenerationStarted, SessionConfig, TokenProb } from '../../../../electron/core/api/chat.ts';
+import type {
+  ChatDelta,
+  ChatMessage,
+  ChatSessionView,
+  GenerationStarted,
+  SessionConfig,
+  TokenProb,
+} from '../../../../electron/core/api/chat.ts';
 import { pathTo } from './tree.ts';
 
 export interface ChatState {
@@ -67,7 +74,16 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         const m = v.messages.find((x) => x.id === id);
         if (!m || m.status !== 'streaming' || (m.tokens?.length ?? 0) >= live[id].length) live = withoutKey(live, id);
       }
-      return { ...state, loaded: true, messages: v.messages, currentLeafId: v.currentLeafId, generatingId: v.generatingMessageId, config: v.config, live, needsReload: false };
+      return {
+        ...state,
+        loaded: true,
+        messages: v.messages,
+        currentLeafId: v.currentLeafId,
+        generatingId: v.generatingMessageId,
+        config: v.config,
+        live,
+        needsReload: false,
+      };
     }
     case 'started': {
       const { userMessage, assistantMessage } = action.started;
@@ -75,7 +91,12 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       if (userMessage) messages = upsert(messages, userMessage);
       messages = upsert(messages, assistantMessage);
       const stillStreaming = messages.find((m) => m.id === assistantMessage.id)?.status === 'streaming';
-      return { ...state, messages, currentLeafId: assistantMessage.id, generatingId: stillStreaming ? assistantMessage.id : state.generatingId };
+      return {
+        ...state,
+        messages,
+        currentLeafId: assistantMessage.id,
+        generatingId: stillStreaming ? assistantMessage.id : state.generatingId,
+      };
     }
     case 'delta': {
       const d = action.delta;
@@ -102,7 +123,13 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         ...state,
         messages,
         live: finished ? withoutKey(state.live, m.id) : state.live,
-        generatingId: finished ? (state.generatingId === m.id ? null : state.generatingId) : m.role === 'assistant' ? m.id : state.generatingId,
+        generatingId: finished
+          ? state.generatingId === m.id
+            ? null
+            : state.generatingId
+          : m.role === 'assistant'
+            ? m.id
+            : state.generatingId,
       };
     }
     case 'sessionChanged':

@@ -45,7 +45,22 @@ purify.addHook('afterSanitizeAttributes', (node) => {
 
 const SANITIZE = {
   USE_PROFILES: { html: true },
-  FORBID_TAGS: ['style', 'img', 'svg', 'math', 'iframe', 'form', 'input', 'button', 'textarea', 'select', 'video', 'audio', 'source', 'picture'],
+  FORBID_TAGS: [
+    'style',
+    'img',
+    'svg',
+    'math',
+    'iframe',
+    'form',
+    'input',
+    'button',
+    'textarea',
+    'select',
+    'video',
+    'audio',
+    'source',
+    'picture',
+  ],
   FORBID_ATTR: ['style', 'id', 'srcset'],
   ADD_ATTR: ['target'],
 };

@@ -6,10 +6,16 @@ import { newestLeafBelow, pathTo, siblingInfo, type TreeNode } from './tree.ts';
 //          ↘ u2' (edit) → a2'
 //   ↘ a1' (regenerate)
 const n = (id: string, parentId: string | null, createdAt: number): TreeNode => ({ id, parentId, createdAt });
-const nodes = [n('u1', null, 1), n('a1', 'u1', 2), n('u2', 'a1', 3), n('a2', 'u2', 4), n('u2b', 'a1', 5), n('a2b', 'u2b', 6), n('a1b', 'u1', 7)];
+const nodes = [
+  n('u1', null, 1),
+  n('a1', 'u1', 2),
+  n('u2', 'a1', 3),
+  n('a2', 'u2', 4),
+  n('u2b', 'a1', 5),
+  n('a2b', 'u2b', 6),
+  n('a1b', 'u1', 7),
+];
 const ids = (p: TreeNode[]) => p.map((x) => x.id);
-
-
 
 test('sibling info numbers branches oldest first', () => {
   assert.deepEqual(siblingInfo(nodes, 'u2'), { index: 1, count: 2, prevId: null, nextId: 'u2b' });
@@ -18,8 +24,6 @@ test('sibling info numbers branches oldest first', () => {
   assert.deepEqual(siblingInfo(nodes, 'u1'), { index: 1, count: 1, prevId: null, nextId: null });
   assert.equal(siblingInfo(nodes, 'nope'), null);
 });
-
-
 
 test('pathTo walks up from a leaf; newestLeafBelow walks down the newest children', () => {
   assert.deepEqual(ids(pathTo(nodes, 'a2')), ['u1', 'a1', 'u2', 'a2']);

@@ -2,7 +2,13 @@
 // (send, stop, regenerate, edit, switch branch, change settings) into calls. The core owns the state;
 // this hook mirrors it through chatReducer.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { defaultSampling, type ChatDelta, type ContextUsage, type GenerationStarted, type SessionConfig } from '../../../../electron/core/api/chat.ts';
+import {
+  defaultSampling,
+  type ChatDelta,
+  type ContextUsage,
+  type GenerationStarted,
+  type SessionConfig,
+} from '../../../../electron/core/api/chat.ts';
 import type { ModelInfo } from '../../../../electron/core/api/models.ts';
 import { useApi, useConnection, useEvent } from '../../api/hooks.ts';
 import { chatReducer, initialChatState, threadOf } from './chatState.ts';
@@ -79,7 +85,10 @@ export function useChat(sessionId: string) {
     frame.current ??= requestAnimationFrame(flushDeltas);
   });
   useEvent('chat.message', ({ message }) => (flushDeltas(), dispatch({ type: 'message', message })));
-  useEvent('chat.sessionChanged', (e) => e.sessionId === sessionId && dispatch({ type: 'sessionChanged', currentLeafId: e.currentLeafId, config: e.config }));
+  useEvent(
+    'chat.sessionChanged',
+    (e) => e.sessionId === sessionId && dispatch({ type: 'sessionChanged', currentLeafId: e.currentLeafId, config: e.config }),
+  );
   useEvent('workers.state', (w) => {
     if (w.name !== 'model') return;
     if (w.state === 'crashed') {
@@ -91,7 +100,14 @@ export function useChat(sessionId: string) {
       });
       reload();
     } else if (w.state === 'ready') {
-      setCrash((c) => (c && !c.recovered ? { text: `${c.text.replace(/ It is being restarted\.$/, '')} It was restarted: regenerate the reply or send again.`, recovered: true } : c));
+      setCrash((c) =>
+        c && !c.recovered
+          ? {
+              text: `${c.text.replace(/ It is being restarted\.$/, '')} It was restarted: regenerate the reply or send again.`,
+              recovered: true,
+            }
+          : c,
+      );
       reload();
     }
   });
@@ -111,9 +127,10 @@ export function useChat(sessionId: string) {
       live = false;
     };
   }, [api, sessionId, connection, lastId, state.generatingId, activeModel?.id, backendTick]);
-  const context: ContextView = state.generatingId && state.liveContext
-    ? { used: state.liveContext.used, total: state.liveContext.size, usage: null }
-    : { used: contextUsage?.usedTokens ?? null, total: contextUsage?.contextSize ?? null, usage: contextUsage };
+  const context: ContextView =
+    state.generatingId && state.liveContext
+      ? { used: state.liveContext.used, total: state.liveContext.size, usage: null }
+      : { used: contextUsage?.usedTokens ?? null, total: contextUsage?.contextSize ?? null, usage: contextUsage };
 
   const start = async (call: () => Promise<GenerationStarted>): Promise<boolean> => {
     try {
@@ -163,7 +180,8 @@ export function useChat(sessionId: string) {
   if (loadError) banner = { tone: 'error', text: `Could not load this chat: ${loadError}` };
   else if (crash) banner = { tone: crash.recovered ? 'warn' : 'error', text: crash.text, dismissible: true };
   else if (actionError) banner = { tone: 'error', text: actionError, dismissible: true };
-  else if (activeModel === null) banner = { tone: 'warn', text: 'No model is loaded. Choose or import one on the Models screen to chat.', action: 'models' };
+  else if (activeModel === null)
+    banner = { tone: 'warn', text: 'No model is loaded. Choose or import one on the Models screen to chat.', action: 'models' };
 
   return {
     loaded: state.loaded,
@@ -176,7 +194,12 @@ export function useChat(sessionId: string) {
     context,
     banner,
     dismissBanner: () => (setCrash(null), setActionError(null)),
-    disabledReason: activeModel === null ? 'Load a model on the Models screen to chat' : connection !== 'open' ? 'Disconnected from the host: reconnecting…' : null,
+    disabledReason:
+      activeModel === null
+        ? 'Load a model on the Models screen to chat'
+        : connection !== 'open'
+          ? 'Disconnected from the host: reconnecting…'
+          : null,
     send,
     stop,
     regenerate,

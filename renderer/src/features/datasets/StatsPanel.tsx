@@ -7,48 +7,103 @@ import { textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
 import { useModelChoices } from './useModelChoices.ts';
 
-export function StatsPanel({ dataset, stats, onStats }: { dataset: DatasetSummary; stats: DatasetStats | null; onStats(s: DatasetStats): void }) {
+export function StatsPanel({
+  dataset,
+  stats,
+  onStats,
+}: {
+  dataset: DatasetSummary;
+  stats: DatasetStats | null;
+  onStats(s: DatasetStats): void;
+}) {
   const api = useApi();
   const { choices, modelPath, setModelPath } = useModelChoices();
   const [maxLength, setMaxLength] = useState(256);
   const [error, setError] = useState<string | null>(null);
   const peak = Math.max(1, ...(stats?.histogram.map((h) => h.count) ?? [1]));
   return (
-    <aside aria-label="Token statistics" className="w-56 shrink-0 space-y-3 overflow-y-auto border-l border-zinc-200 p-3 text-[12.5px] dark:border-zinc-800">
+    <aside
+      aria-label="Token statistics"
+      className="w-56 shrink-0 space-y-3 overflow-y-auto border-l border-zinc-200 p-3 text-[12.5px] dark:border-zinc-800"
+    >
       <h2 className="text-[13px] font-semibold">Token lengths</h2>
-      <label className="block">Model (its tokenizer)
-        <input list="ds-models" value={modelPath} onChange={(e) => setModelPath(e.target.value)} placeholder="/path/to/model.gguf" className={`mt-0.5 w-full font-mono ${textInputClass}`} data-testid="stats-model" />
-        <datalist id="ds-models">{choices.map((c) => <option key={c.path} value={c.path}>{c.name}</option>)}</datalist>
+      <label className="block">
+        Model (its tokenizer)
+        <input
+          list="ds-models"
+          value={modelPath}
+          onChange={(e) => setModelPath(e.target.value)}
+          placeholder="/path/to/model.gguf"
+          className={`mt-0.5 w-full font-mono ${textInputClass}`}
+          data-testid="stats-model"
+        />
+        <datalist id="ds-models">
+          {choices.map((c) => (
+            <option key={c.path} value={c.path}>
+              {c.name}
+            </option>
+          ))}
+        </datalist>
       </label>
-      <label className="flex items-center justify-between">Maximum length
-        <input type="number" min={8} max={32768} value={maxLength} onChange={(e) => setMaxLength(Number(e.target.value))} className={`w-24 text-right font-mono ${textInputClass}`} />
+      <label className="flex items-center justify-between">
+        Maximum length
+        <input
+          type="number"
+          min={8}
+          max={32768}
+          value={maxLength}
+          onChange={(e) => setMaxLength(Number(e.target.value))}
+          className={`w-24 text-right font-mono ${textInputClass}`}
+        />
       </label>
-      <Button className="w-full" disabled={!modelPath || dataset.rowCount === 0} onClick={async () => {
-        setError(null);
-        try {
-          onStats(await api.datasets.stats({ id: dataset.id, modelPath, maxLength }));
-        } catch (e) {
-          setError(e instanceof Error ? e.message : String(e));
-        }
-      }}>Measure</Button>
-      {error && <p role="alert" className="text-red-700">{error}</p>}
+      <Button
+        className="w-full"
+        disabled={!modelPath || dataset.rowCount === 0}
+        onClick={async () => {
+          setError(null);
+          try {
+            onStats(await api.datasets.stats({ id: dataset.id, modelPath, maxLength }));
+          } catch (e) {
+            setError(e instanceof Error ? e.message : String(e));
+          }
+        }}
+      >
+        Measure
+      </Button>
+      {error && (
+        <p role="alert" className="text-red-700">
+          {error}
+        </p>
+      )}
       {dataset.tokenizer && <p className="text-[11.5px] text-zinc-500">Measured with {dataset.tokenizer.model}</p>}
       {stats && (
         <div data-testid="dataset-stats" className="space-y-2">
           <dl className="grid grid-cols-2 gap-x-2 gap-y-0.5">
-            <dt className="text-zinc-500">Rows</dt><dd className="font-mono">{stats.rows}</dd>
-            <dt className="text-zinc-500">Mean / p95</dt><dd className="font-mono">{stats.mean.toFixed(0)} / {stats.p95}</dd>
-            <dt className="text-zinc-500">Longest</dt><dd className="font-mono">{stats.max}</dd>
-            <dt className="text-zinc-500">Answer tokens</dt><dd className="font-mono">{stats.answerTokens}</dd>
+            <dt className="text-zinc-500">Rows</dt>
+            <dd className="font-mono">{stats.rows}</dd>
+            <dt className="text-zinc-500">Mean / p95</dt>
+            <dd className="font-mono">
+              {stats.mean.toFixed(0)} / {stats.p95}
+            </dd>
+            <dt className="text-zinc-500">Longest</dt>
+            <dd className="font-mono">{stats.max}</dd>
+            <dt className="text-zinc-500">Answer tokens</dt>
+            <dd className="font-mono">{stats.answerTokens}</dd>
           </dl>
           <div className="flex h-20 items-end gap-px" aria-label="Length histogram">
             {stats.histogram.map((h) => (
-              <div key={h.from} title={`${h.from}–${h.to}: ${h.count}`} style={{ height: `${(h.count / peak) * 100}%` }}
-                className={`min-h-px flex-1 ${h.from >= stats.maxLength ? 'bg-amber-500' : 'bg-accent-500'}`} />
+              <div
+                key={h.from}
+                title={`${h.from}–${h.to}: ${h.count}`}
+                style={{ height: `${(h.count / peak) * 100}%` }}
+                className={`min-h-px flex-1 ${h.from >= stats.maxLength ? 'bg-amber-500' : 'bg-accent-500'}`}
+              />
             ))}
           </div>
           <p className={stats.overCount ? 'text-amber-700 dark:text-amber-400' : 'text-zinc-500'} data-testid="over-count">
-            {stats.overCount === 0 ? `Every row fits in ${stats.maxLength} tokens.` : `${stats.overCount} row(s) are longer than ${stats.maxLength} tokens (highlighted): they will be truncated or refused, as chosen when training.`}
+            {stats.overCount === 0
+              ? `Every row fits in ${stats.maxLength} tokens.`
+              : `${stats.overCount} row(s) are longer than ${stats.maxLength} tokens (highlighted): they will be truncated or refused, as chosen when training.`}
             {stats.answerLostCount > 0 && ` ${stats.answerLostCount} of them lose their whole answer.`}
           </p>
         </div>

@@ -17,10 +17,15 @@ export function useModelChoices(): { choices: { path: string; name: string }[]; 
       const found: { path: string; name: string }[] = [];
       try {
         found.push(...(await api.inspect.models({})));
-      } catch { /* no models folder yet */ }
+      } catch {
+        /* no models folder yet */
+      }
       try {
-        for (const m of await api.models.list({})) if (m.architecture === 'gemma3' && !found.some((f) => f.path === m.path)) found.push({ path: m.path, name: m.name });
-      } catch { /* library unavailable */ }
+        for (const m of await api.models.list({}))
+          if (m.architecture === 'gemma3' && !found.some((f) => f.path === m.path)) found.push({ path: m.path, name: m.name });
+      } catch {
+        /* library unavailable */
+      }
       setChoices(found);
       if (!localStorage.getItem(MODEL_KEY) && found[0]) setModelPath(found[0].path);
     })();

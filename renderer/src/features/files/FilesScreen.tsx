@@ -58,8 +58,8 @@ export function FilesScreen() {
       {list.length === 0 ? (
         <div className="min-h-0 flex-1 overflow-y-auto">
           <EmptyState icon={FilesIcon} title="No documents yet" status={null}>
-            Drop a text, Markdown, PDF, Word or HTML file anywhere on the window. Glassbox reads it in a separate process, stores its text, and writes a summary with the
-            local model.
+            Drop a text, Markdown, PDF, Word or HTML file anywhere on the window. Glassbox reads it in a separate process, stores its text,
+            and writes a summary with the local model.
             <ErrorText>{error}</ErrorText>
           </EmptyState>
         </div>
@@ -97,7 +97,10 @@ export function FilesScreen() {
 function DocumentPanel({ doc }: { doc: DocumentInfo }) {
   const api = useApi();
   const view = useQuery({ queryKey: queryKeys.document(doc.id), queryFn: () => api.documents.get({ id: doc.id }) });
-  const runs = useQuery({ queryKey: queryKeys.playgroundRuns('summarize'), queryFn: () => api.playground.runs({ kind: 'summarize', limit: 200 }) });
+  const runs = useQuery({
+    queryKey: queryKeys.playgroundRuns('summarize'),
+    queryFn: () => api.playground.runs({ kind: 'summarize', limit: 200 }),
+  });
   const mine = (runs.data ?? []).filter((r) => r.documentId === doc.id);
   const [runId, setRunId] = useState<string | null>(null);
   const shown = runId ?? mine[0]?.id ?? null;
@@ -141,7 +144,9 @@ function DocumentPanel({ doc }: { doc: DocumentInfo }) {
         )}
         <details className="mt-3">
           <summary className="cursor-pointer text-[12.5px] text-zinc-500">Extracted text</summary>
-          <pre className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-zinc-50 p-3 font-sans text-[12px] dark:bg-zinc-950">{view.data?.text ?? '…'}</pre>
+          <pre className="mt-2 max-h-64 overflow-auto whitespace-pre-wrap rounded bg-zinc-50 p-3 font-sans text-[12px] dark:bg-zinc-950">
+            {view.data?.text ?? '…'}
+          </pre>
         </details>
         <div className="mt-4 flex flex-wrap items-end gap-3">
           <div className="w-48">
@@ -154,7 +159,12 @@ function DocumentPanel({ doc }: { doc: DocumentInfo }) {
             {mine.length ? 'Summarize again' : 'Summarize'}
           </Button>
           {mine.length > 1 && (
-            <select aria-label="Summaries" className="rounded-md px-2 py-1 text-[12.5px] ring-1 ring-zinc-300 dark:bg-zinc-900 dark:ring-zinc-700" value={shown ?? ''} onChange={(e) => setRunId(e.target.value)}>
+            <select
+              aria-label="Summaries"
+              className="rounded-md px-2 py-1 text-[12.5px] ring-1 ring-zinc-300 dark:bg-zinc-900 dark:ring-zinc-700"
+              value={shown ?? ''}
+              onChange={(e) => setRunId(e.target.value)}
+            >
               {mine.map((r) => (
                 <option key={r.id} value={r.id}>
                   {new Date(r.createdAt).toLocaleString()} · {r.status}

@@ -65,17 +65,26 @@ export function GlobalFileDrop() {
   return (
     <>
       {over && (
-        <div className="pointer-events-none fixed inset-0 z-50 flex items-center justify-center bg-accent-600/10 p-6 backdrop-blur-[1px]" data-testid="drop-zone">
+        <div
+          className="pointer-events-none fixed inset-0 z-50 flex items-center justify-center bg-accent-600/10 p-6 backdrop-blur-[1px]"
+          data-testid="drop-zone"
+        >
           <div className="flex h-full w-full items-center justify-center rounded-2xl border-2 border-dashed border-accent-500 bg-white/80 text-center dark:bg-zinc-900/80">
             <div>
               <p className="text-[17px] font-semibold text-accent-700 dark:text-accent-300">Drop to summarize</p>
-              <p className="mt-1 text-[13px] text-zinc-600 dark:text-zinc-400">Text, Markdown, PDF, Word (.docx), HTML or source code, up to 50 MB</p>
+              <p className="mt-1 text-[13px] text-zinc-600 dark:text-zinc-400">
+                Text, Markdown, PDF, Word (.docx), HTML or source code, up to 50 MB
+              </p>
             </div>
           </div>
         </div>
       )}
       {(busy || failed.length > 0) && (
-        <div role="status" className="fixed bottom-10 right-4 z-40 max-w-sm space-y-1 rounded-lg bg-white p-3 text-[12.5px] shadow-lg ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-700" data-testid="drop-status">
+        <div
+          role="status"
+          className="fixed bottom-10 right-4 z-40 max-w-sm space-y-1 rounded-lg bg-white p-3 text-[12.5px] shadow-lg ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-700"
+          data-testid="drop-status"
+        >
           {busy && <p>{busy}</p>}
           {failed.map((f) => (
             <p key={f.name} className="text-red-700 dark:text-red-300" data-testid="drop-error">

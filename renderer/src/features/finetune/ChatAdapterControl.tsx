@@ -25,19 +25,39 @@ export function ChatAdapterControl({ adapter }: { adapter: AdapterInfo }) {
   };
   return (
     <div className="mt-2 flex flex-wrap items-center gap-2" data-testid="chat-adapter">
-      <label className="flex items-center gap-1">Scale
-        <input type="number" min={0} max={4} step={0.1} value={scale} onChange={(e) => setScale(Number(e.target.value))} className={`w-16 text-right font-mono ${textInputClass}`} aria-label="Adapter scale" />
+      <label className="flex items-center gap-1">
+        Scale
+        <input
+          type="number"
+          min={0}
+          max={4}
+          step={0.1}
+          value={scale}
+          onChange={(e) => setScale(Number(e.target.value))}
+          className={`w-16 text-right font-mono ${textInputClass}`}
+          aria-label="Adapter scale"
+        />
       </label>
       {inUse ? (
         <>
-          <span className="text-accent-700 dark:text-accent-400" data-testid="chat-adapter-active">Chat uses this adapter (scale {current.data!.scale})</span>
+          <span className="text-accent-700 dark:text-accent-400" data-testid="chat-adapter-active">
+            Chat uses this adapter (scale {current.data!.scale})
+          </span>
           <Button onClick={() => void choose(adapter.id)}>Apply scale</Button>
-          <Button variant="ghost" onClick={() => void choose(null)}>Stop using</Button>
+          <Button variant="ghost" onClick={() => void choose(null)}>
+            Stop using
+          </Button>
         </>
       ) : (
-        <Button variant="primary" onClick={() => void choose(adapter.id)} data-testid="use-in-chat">Chat with this adapter</Button>
+        <Button variant="primary" onClick={() => void choose(adapter.id)} data-testid="use-in-chat">
+          Chat with this adapter
+        </Button>
       )}
-      {error && <span role="alert" className="text-red-700">{error}</span>}
+      {error && (
+        <span role="alert" className="text-red-700">
+          {error}
+        </span>
+      )}
     </div>
   );
 }

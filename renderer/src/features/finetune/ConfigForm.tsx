@@ -5,12 +5,29 @@ import { NumberField, SelectField } from '../../components/fields.tsx';
 
 const TARGETS: LoraTargetName[] = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
 
-export function ConfigForm({ config, help, onChange, disabled }: {
-  config: FinetuneConfig; help: Record<keyof FinetuneConfig, string>; onChange(c: FinetuneConfig): void; disabled?: boolean;
+export function ConfigForm({
+  config,
+  help,
+  onChange,
+  disabled,
+}: {
+  config: FinetuneConfig;
+  help: Record<keyof FinetuneConfig, string>;
+  onChange(c: FinetuneConfig): void;
+  disabled?: boolean;
 }) {
   const set = <K extends keyof FinetuneConfig>(k: K, v: FinetuneConfig[K]) => onChange({ ...config, [k]: v });
   const num = (k: keyof FinetuneConfig, label: string, min: number, max: number, step = 1) => (
-    <NumberField label={label} value={config[k] as number} min={min} max={max} step={step} slider={false} hint={help[k]} onChange={(v) => v !== null && set(k, v as never)} />
+    <NumberField
+      label={label}
+      value={config[k] as number}
+      min={min}
+      max={max}
+      step={step}
+      slider={false}
+      hint={help[k]}
+      onChange={(v) => v !== null && set(k, v as never)}
+    />
   );
   return (
     <fieldset disabled={disabled} className="space-y-3" data-testid="finetune-config">
@@ -20,8 +37,15 @@ export function ConfigForm({ config, help, onChange, disabled }: {
           {TARGETS.map((t) => {
             const on = config.targets.includes(t);
             return (
-              <button key={t} type="button" aria-pressed={on} onClick={() => set('targets', on ? config.targets.filter((x) => x !== t) : [...config.targets, t])}
-                className={`rounded px-2 py-0.5 font-mono text-[12px] ring-1 ${on ? 'bg-accent-600 text-white ring-accent-600' : 'ring-zinc-300 dark:ring-zinc-700'}`}>{t}</button>
+              <button
+                key={t}
+                type="button"
+                aria-pressed={on}
+                onClick={() => set('targets', on ? config.targets.filter((x) => x !== t) : [...config.targets, t])}
+                className={`rounded px-2 py-0.5 font-mono text-[12px] ring-1 ${on ? 'bg-accent-600 text-white ring-accent-600' : 'ring-zinc-300 dark:ring-zinc-700'}`}
+              >
+                {t}
+              </button>
             );
           })}
         </div>
@@ -30,8 +54,17 @@ export function ConfigForm({ config, help, onChange, disabled }: {
       {num('rank', 'Rank r', 1, 256)}
       {num('alpha', 'Alpha', 1, 4096)}
       {num('learningRate', 'Learning rate', 1e-6, 0.1, 1e-5)}
-      <SelectField label="Schedule" value={config.schedule} hint={help.schedule} onChange={(v) => set('schedule', v)}
-        options={[{ value: 'cosine', label: 'Cosine' }, { value: 'linear', label: 'Linear' }, { value: 'constant', label: 'Constant' }]} />
+      <SelectField
+        label="Schedule"
+        value={config.schedule}
+        hint={help.schedule}
+        onChange={(v) => set('schedule', v)}
+        options={[
+          { value: 'cosine', label: 'Cosine' },
+          { value: 'linear', label: 'Linear' },
+          { value: 'constant', label: 'Constant' },
+        ]}
+      />
       {num('warmupSteps', 'Warm-up steps', 0, 10000)}
       {num('epochs', 'Epochs', 1, 1000)}
       {num('batchSize', 'Batch size', 1, 256)}

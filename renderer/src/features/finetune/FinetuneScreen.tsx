@@ -16,8 +16,13 @@ import { RunCharts } from './RunCharts.tsx';
 import { addEval, addStep, type RunMetrics } from './runState.ts';
 
 const STATUS_TEXT: Record<FinetuneRun['status'], string> = {
-  queued: 'Queued', running: 'Training', completed: 'Completed', stopped: 'Stopped and saved', cancelled: 'Cancelled',
-  failed: 'Failed', interrupted: 'Interrupted (the app closed)',
+  queued: 'Queued',
+  running: 'Training',
+  completed: 'Completed',
+  stopped: 'Stopped and saved',
+  cancelled: 'Cancelled',
+  failed: 'Failed',
+  interrupted: 'Interrupted (the app closed)',
 };
 
 export function FinetuneScreen() {
@@ -48,7 +53,9 @@ export function FinetuneScreen() {
     if (!runId) return;
     let live = true;
     void api.finetune.run({ runId }).then((r) => live && setMetrics({ steps: r.steps, evals: r.evals }));
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [api, runId]);
   useEvent('finetune.metrics', (p) => {
     if (p.runId !== runId) return;
@@ -82,64 +89,161 @@ export function FinetuneScreen() {
       <PageHeader title="Fine-tune" subtitle="LoRA on our own engine, on this computer; adapters for llama.cpp and PEFT" />
       <div className="flex min-h-0 flex-1">
         <aside className="w-80 shrink-0 space-y-3 overflow-y-auto border-r border-zinc-200 p-4 dark:border-zinc-800">
-          <label className="block text-[12.5px] font-medium">Base model (.gguf)
-            <input list="ft-models" value={modelPath} onChange={(e) => setModelPath(e.target.value)} data-testid="finetune-model" placeholder="/path/to/gemma-3-270m.gguf" className={`mt-0.5 w-full font-mono ${textInputClass}`} />
-            <datalist id="ft-models">{choices.map((c) => <option key={c.path} value={c.path}>{c.name}</option>)}</datalist>
+          <label className="block text-[12.5px] font-medium">
+            Base model (.gguf)
+            <input
+              list="ft-models"
+              value={modelPath}
+              onChange={(e) => setModelPath(e.target.value)}
+              data-testid="finetune-model"
+              placeholder="/path/to/gemma-3-270m.gguf"
+              className={`mt-0.5 w-full font-mono ${textInputClass}`}
+            />
+            <datalist id="ft-models">
+              {choices.map((c) => (
+                <option key={c.path} value={c.path}>
+                  {c.name}
+                </option>
+              ))}
+            </datalist>
           </label>
-          <SelectField label="Dataset" value={datasetId} onChange={setDatasetId}
-            options={(datasets.data ?? []).map((d) => ({ value: d.id, label: `${d.name} (${d.trainCount} train, ${d.validationCount} val)` }))} />
-          <SelectField<'truncate' | 'refuse'> label="Rows over the maximum length" value={overflow} onChange={setOverflow}
-            options={[{ value: 'truncate', label: 'Truncate them' }, { value: 'refuse', label: 'Refuse to train' }]} />
+          <SelectField
+            label="Dataset"
+            value={datasetId}
+            onChange={setDatasetId}
+            options={(datasets.data ?? []).map((d) => ({
+              value: d.id,
+              label: `${d.name} (${d.trainCount} train, ${d.validationCount} val)`,
+            }))}
+          />
+          <SelectField<'truncate' | 'refuse'>
+            label="Rows over the maximum length"
+            value={overflow}
+            onChange={setOverflow}
+            options={[
+              { value: 'truncate', label: 'Truncate them' },
+              { value: 'refuse', label: 'Refuse to train' },
+            ]}
+          />
           {presets.data && (
             <div className="flex items-center gap-2 text-[12.5px]">
               Preset
-              {presets.data.presets.map((p) => <Button key={p.name} onClick={() => setConfig(p.config)}>{p.name}</Button>)}
-              <Button variant="ghost" onClick={() => setConfig(presets.data!.defaults)}>Defaults</Button>
+              {presets.data.presets.map((p) => (
+                <Button key={p.name} onClick={() => setConfig(p.config)}>
+                  {p.name}
+                </Button>
+              ))}
+              <Button variant="ghost" onClick={() => setConfig(presets.data!.defaults)}>
+                Defaults
+              </Button>
             </div>
           )}
           {config && presets.data && <ConfigForm config={config} help={presets.data.help} onChange={setConfig} disabled={running} />}
-          <Button variant="primary" className="w-full" data-testid="finetune-start" disabled={!modelPath || !datasetId || running || !config} onClick={() => void start()}>Start training</Button>
-          {error && <p role="alert" data-testid="finetune-error" className="text-[12.5px] text-red-700 dark:text-red-400">{error}</p>}
+          <Button
+            variant="primary"
+            className="w-full"
+            data-testid="finetune-start"
+            disabled={!modelPath || !datasetId || running || !config}
+            onClick={() => void start()}
+          >
+            Start training
+          </Button>
+          {error && (
+            <p role="alert" data-testid="finetune-error" className="text-[12.5px] text-red-700 dark:text-red-400">
+              {error}
+            </p>
+          )}
         </aside>
         <section className="min-w-0 flex-1 space-y-4 overflow-y-auto p-4">
           {run ? (
             <>
               <div className="flex flex-wrap items-center gap-2">
-                <h2 className="text-[14px] font-semibold" data-testid="run-status">{STATUS_TEXT[run.status]}</h2>
-                {run.stopReason && run.stopReason !== 'finished' && <span className="text-[12px] text-zinc-500">({run.stopReason === 'target' ? 'reached the target validation loss' : run.stopReason === 'patience' ? 'validation stopped improving' : 'stopped by you'})</span>}
+                <h2 className="text-[14px] font-semibold" data-testid="run-status">
+                  {STATUS_TEXT[run.status]}
+                </h2>
+                {run.stopReason && run.stopReason !== 'finished' && (
+                  <span className="text-[12px] text-zinc-500">
+                    (
+                    {run.stopReason === 'target'
+                      ? 'reached the target validation loss'
+                      : run.stopReason === 'patience'
+                        ? 'validation stopped improving'
+                        : 'stopped by you'}
+                    )
+                  </span>
+                )}
                 {run.error && <span className="text-[12px] text-red-700">{run.error}</span>}
                 <div className="ml-auto flex gap-2">
-                  {running && <Button onClick={act(() => api.finetune.stop({ runId: run.id }))} data-testid="finetune-stop">Stop &amp; save</Button>}
-                  {running && <Button variant="ghost" onClick={act(() => api.finetune.cancel({ runId: run.id }))}>Cancel</Button>}
-                  {!running && run.status !== 'completed' && run.checkpointStep !== null && <Button onClick={act(() => api.finetune.resume({ runId: run.id }))}>Resume from step {run.checkpointStep}</Button>}
+                  {running && (
+                    <Button onClick={act(() => api.finetune.stop({ runId: run.id }))} data-testid="finetune-stop">
+                      Stop &amp; save
+                    </Button>
+                  )}
+                  {running && (
+                    <Button variant="ghost" onClick={act(() => api.finetune.cancel({ runId: run.id }))}>
+                      Cancel
+                    </Button>
+                  )}
+                  {!running && run.status !== 'completed' && run.checkpointStep !== null && (
+                    <Button onClick={act(() => api.finetune.resume({ runId: run.id }))}>Resume from step {run.checkpointStep}</Button>
+                  )}
                 </div>
               </div>
               <RunCharts metrics={metrics} totalSteps={run.totalSteps} />
               {run.adapter && (
                 <div className="rounded-lg border border-zinc-200 p-3 text-[12.5px] dark:border-zinc-800" data-testid="adapter-files">
                   <h3 className="font-semibold">Adapter</h3>
-                  <p className="mt-1">GGUF for llama.cpp: <code className="font-mono" data-testid="adapter-gguf">{run.adapter.ggufPath}</code>{' '}
-                    <Button variant="ghost" onClick={() => void navigator.clipboard?.writeText(run.adapter!.ggufPath)}>Copy path</Button></p>
-                  {run.adapter.peftPath && <p>PEFT (adapter_config.json + adapter_model.safetensors): <code className="font-mono">{run.adapter.peftPath}</code>{' '}
-                    <Button variant="ghost" onClick={() => void navigator.clipboard?.writeText(run.adapter!.peftPath!)}>Copy path</Button></p>}
-                  <p className="mt-1 text-zinc-500">Rank {run.adapter.rank}, alpha {run.adapter.alpha}: B·A is scaled by alpha / r = {(run.adapter.alpha / run.adapter.rank).toFixed(2)}, times the scale below.</p>
+                  <p className="mt-1">
+                    GGUF for llama.cpp:{' '}
+                    <code className="font-mono" data-testid="adapter-gguf">
+                      {run.adapter.ggufPath}
+                    </code>{' '}
+                    <Button variant="ghost" onClick={() => void navigator.clipboard?.writeText(run.adapter!.ggufPath)}>
+                      Copy path
+                    </Button>
+                  </p>
+                  {run.adapter.peftPath && (
+                    <p>
+                      PEFT (adapter_config.json + adapter_model.safetensors): <code className="font-mono">{run.adapter.peftPath}</code>{' '}
+                      <Button variant="ghost" onClick={() => void navigator.clipboard?.writeText(run.adapter!.peftPath!)}>
+                        Copy path
+                      </Button>
+                    </p>
+                  )}
+                  <p className="mt-1 text-zinc-500">
+                    Rank {run.adapter.rank}, alpha {run.adapter.alpha}: B·A is scaled by alpha / r ={' '}
+                    {(run.adapter.alpha / run.adapter.rank).toFixed(2)}, times the scale below.
+                  </p>
                   <ChatAdapterControl adapter={run.adapter} />
                 </div>
               )}
-              <details className="text-[12px]"><summary className="cursor-pointer">Configuration of this run</summary>
-                <pre className="mt-1 overflow-x-auto rounded bg-zinc-100 p-2 font-mono dark:bg-zinc-900">{JSON.stringify(run.config, null, 2)}</pre>
+              <details className="text-[12px]">
+                <summary className="cursor-pointer">Configuration of this run</summary>
+                <pre className="mt-1 overflow-x-auto rounded bg-zinc-100 p-2 font-mono dark:bg-zinc-900">
+                  {JSON.stringify(run.config, null, 2)}
+                </pre>
               </details>
             </>
           ) : (
-            <p className="text-[13px] text-zinc-500">No runs yet. Choose a model and a dataset, then start training; the loss, validation loss, learning rate, per-layer gradient norms and speed appear here as it learns.</p>
+            <p className="text-[13px] text-zinc-500">
+              No runs yet. Choose a model and a dataset, then start training; the loss, validation loss, learning rate, per-layer gradient
+              norms and speed appear here as it learns.
+            </p>
           )}
           {(runs.data?.length ?? 0) > 1 && (
             <div>
               <h3 className="mb-1 text-[12.5px] font-semibold">Runs</h3>
               <ul className="space-y-0.5 text-[12.5px]">
                 {runs.data!.map((r) => (
-                  <li key={r.id}><button type="button" onClick={() => setRunId(r.id)} className={`hover:underline ${r.id === runId ? 'font-semibold' : ''}`}>
-                    {new Date(r.createdAt).toLocaleString()} · {STATUS_TEXT[r.status]} · step {r.step}/{r.totalSteps}</button></li>
+                  <li key={r.id}>
+                    <button
+                      type="button"
+                      onClick={() => setRunId(r.id)}
+                      className={`hover:underline ${r.id === runId ? 'font-semibold' : ''}`}
+                    >
+                      {new Date(r.createdAt).toLocaleString()} · {STATUS_TEXT[r.status]} · step {r.step}/{r.totalSteps}
+                    </button>
+                  </li>
                 ))}
               </ul>
             </div>

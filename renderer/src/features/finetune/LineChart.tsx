@@ -12,8 +12,22 @@ export interface Series {
   values: (number | null)[];
 }
 
-export function LineChart({ title, x, series, height = 170, logY = false, testId, format }: {
-  title: string; x: number[]; series: Series[]; height?: number; logY?: boolean; testId?: string; format?: (v: number) => string;
+export function LineChart({
+  title,
+  x,
+  series,
+  height = 170,
+  logY = false,
+  testId,
+  format,
+}: {
+  title: string;
+  x: number[];
+  series: Series[];
+  height?: number;
+  logY?: boolean;
+  testId?: string;
+  format?: (v: number) => string;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -23,13 +37,21 @@ export function LineChart({ title, x, series, height = 170, logY = false, testId
     const el = box.current;
     if (!el) return;
     const dark = document.documentElement.classList.contains('dark');
-    const axis = { stroke: dark ? '#a1a1aa' : '#52525b', grid: { stroke: dark ? '#27272a' : '#e4e4e7' }, ticks: { stroke: dark ? '#3f3f46' : '#d4d4d8' } };
+    const axis = {
+      stroke: dark ? '#a1a1aa' : '#52525b',
+      grid: { stroke: dark ? '#27272a' : '#e4e4e7' },
+      ticks: { stroke: dark ? '#3f3f46' : '#d4d4d8' },
+    };
     const opts: uPlot.Options = {
-      width: Math.max(200, el.clientWidth), height,
+      width: Math.max(200, el.clientWidth),
+      height,
       legend: { show: false },
       scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
       axes: [{ ...axis }, { ...axis, size: 56, values: format ? (_u, vals) => vals.map((v) => format(v)) : undefined }],
-      series: [{ label: 'step' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: true, points: { show: false } }))],
+      series: [
+        { label: 'step' },
+        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: true, points: { show: false } })),
+      ],
     };
     const u = new uPlot(opts, [x, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
     plot.current = u;
@@ -52,11 +74,13 @@ export function LineChart({ title, x, series, height = 170, logY = false, testId
     <figure className="min-w-0 rounded-lg border border-zinc-200 p-2 dark:border-zinc-800" data-testid={testId}>
       <figcaption className="mb-1 flex flex-wrap items-center gap-x-3 text-[12px] font-medium text-zinc-600 dark:text-zinc-400">
         {title}
-        {series.length > 1 && series.map((s) => (
-          <span key={s.label} className="inline-flex items-center gap-1 font-normal">
-            <span className="inline-block h-0.5 w-3" style={{ background: s.color }} aria-hidden="true" />{s.label}
-          </span>
-        ))}
+        {series.length > 1 &&
+          series.map((s) => (
+            <span key={s.label} className="inline-flex items-center gap-1 font-normal">
+              <span className="inline-block h-0.5 w-3" style={{ background: s.color }} aria-hidden="true" />
+              {s.label}
+            </span>
+          ))}
       </figcaption>
       <div ref={box} className="w-full" data-points={x.length} />
     </figure>

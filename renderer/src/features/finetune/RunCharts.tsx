@@ -13,7 +13,8 @@ export function RunCharts({ metrics, totalSteps }: { metrics: RunMetrics; totalS
     const evalAt = new Map(evals.map((e) => [e.step, e.valLoss]));
     const L = steps[0]?.layerGradNorms.length ?? 0;
     // many layers: show a spread of them so the legend stays readable
-    const layers = L <= 6 ? Array.from({ length: L }, (_, i) => i) : [0, Math.floor(L / 4), Math.floor(L / 2), Math.floor((3 * L) / 4), L - 1];
+    const layers =
+      L <= 6 ? Array.from({ length: L }, (_, i) => i) : [0, Math.floor(L / 4), Math.floor(L / 2), Math.floor((3 * L) / 4), L - 1];
     return {
       x,
       loss: [
@@ -21,7 +22,11 @@ export function RunCharts({ metrics, totalSteps }: { metrics: RunMetrics; totalS
         { label: 'validation loss', color: '#ea580c', values: steps.map((s) => evalAt.get(s.step) ?? null) },
       ] as Series[],
       lr: [{ label: 'learning rate', color: '#16a34a', values: steps.map((s) => s.lr) }] as Series[],
-      grad: layers.map((l, i) => ({ label: `layer ${l}`, color: LAYER_COLORS[i % LAYER_COLORS.length], values: steps.map((s) => s.layerGradNorms[l] ?? null) })) as Series[],
+      grad: layers.map((l, i) => ({
+        label: `layer ${l}`,
+        color: LAYER_COLORS[i % LAYER_COLORS.length],
+        values: steps.map((s) => s.layerGradNorms[l] ?? null),
+      })) as Series[],
       tps: [{ label: 'tokens/s', color: '#9333ea', values: steps.map((s) => s.tokensPerSec) }] as Series[],
     };
   }, [steps, evals]);
@@ -29,12 +34,28 @@ export function RunCharts({ metrics, totalSteps }: { metrics: RunMetrics; totalS
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap gap-x-6 gap-y-1 text-[12.5px]" data-testid="run-summary">
-        <span>Step <b className="font-mono" data-testid="run-step">{last?.step ?? 0}</b> / {totalSteps || '–'}</span>
-        <span>Loss <b className="font-mono">{last ? last.loss.toFixed(4) : '–'}</b></span>
-        <span>Validation <b className="font-mono">{evals.at(-1)?.valLoss.toFixed(4) ?? '–'}</b></span>
-        <span>Tokens/s <b className="font-mono">{last ? last.tokensPerSec.toFixed(0) : '–'}</b></span>
-        <span>Elapsed <b className="font-mono">{last ? formatDuration(last.elapsedMs) : '–'}</b></span>
-        <span>ETA <b className="font-mono">{last ? formatDuration(last.etaMs) : '–'}</b></span>
+        <span>
+          Step{' '}
+          <b className="font-mono" data-testid="run-step">
+            {last?.step ?? 0}
+          </b>{' '}
+          / {totalSteps || '–'}
+        </span>
+        <span>
+          Loss <b className="font-mono">{last ? last.loss.toFixed(4) : '–'}</b>
+        </span>
+        <span>
+          Validation <b className="font-mono">{evals.at(-1)?.valLoss.toFixed(4) ?? '–'}</b>
+        </span>
+        <span>
+          Tokens/s <b className="font-mono">{last ? last.tokensPerSec.toFixed(0) : '–'}</b>
+        </span>
+        <span>
+          Elapsed <b className="font-mono">{last ? formatDuration(last.elapsedMs) : '–'}</b>
+        </span>
+        <span>
+          ETA <b className="font-mono">{last ? formatDuration(last.etaMs) : '–'}</b>
+        </span>
       </div>
       <div className="grid grid-cols-1 gap-3 lg:grid-cols-2">
         <LineChart title="Loss (train, validation)" x={data.x} series={data.loss} testId="chart-loss" />

@@ -5,7 +5,21 @@ import { Button } from '../../components/ui.tsx';
 import { textInputClass } from '../../components/fields.tsx';
 import type { JobView } from './useJob.ts';
 
-export function PromptBox({ label, value, onChange, rows = 3, testId, placeholder }: { label: string; value: string; onChange(v: string): void; rows?: number; testId: string; placeholder?: string }) {
+export function PromptBox({
+  label,
+  value,
+  onChange,
+  rows = 3,
+  testId,
+  placeholder,
+}: {
+  label: string;
+  value: string;
+  onChange(v: string): void;
+  rows?: number;
+  testId: string;
+  placeholder?: string;
+}) {
   return (
     <label className="block space-y-1">
       <span className="text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">{label}</span>
@@ -21,7 +35,23 @@ export function PromptBox({ label, value, onChange, rows = 3, testId, placeholde
   );
 }
 
-export function NumberInput({ label, value, onChange, min, max, step = 1, testId }: { label: string; value: number; onChange(v: number): void; min?: number; max?: number; step?: number; testId?: string }) {
+export function NumberInput({
+  label,
+  value,
+  onChange,
+  min,
+  max,
+  step = 1,
+  testId,
+}: {
+  label: string;
+  value: number;
+  onChange(v: number): void;
+  min?: number;
+  max?: number;
+  step?: number;
+  testId?: string;
+}) {
   return (
     <label className="inline-flex items-center gap-1.5 text-[12.5px] text-zinc-700 dark:text-zinc-300">
       {label}
@@ -39,7 +69,19 @@ export function NumberInput({ label, value, onChange, min, max, step = 1, testId
   );
 }
 
-export function Select<T extends string | number>({ label, value, options, onChange, testId }: { label: string; value: T; options: { value: T; label: string }[]; onChange(v: T): void; testId?: string }) {
+export function Select<T extends string | number>({
+  label,
+  value,
+  options,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: T;
+  options: { value: T; label: string }[];
+  onChange(v: T): void;
+  testId?: string;
+}) {
   return (
     <label className="inline-flex items-center gap-1.5 text-[12.5px] text-zinc-700 dark:text-zinc-300">
       {label}
@@ -63,7 +105,15 @@ export function Select<T extends string | number>({ label, value, options, onCha
 }
 
 /** Progress bar, message and cancel button of a running job; the error of a failed one. */
-export function JobStatus({ job, label, testId }: { job: Pick<JobView<unknown>, 'state' | 'progress' | 'message' | 'error' | 'cancel'>; label: string; testId: string }) {
+export function JobStatus({
+  job,
+  label,
+  testId,
+}: {
+  job: Pick<JobView<unknown>, 'state' | 'progress' | 'message' | 'error' | 'cancel'>;
+  label: string;
+  testId: string;
+}) {
   if (job.state === 'idle' || job.state === 'done') return null;
   return (
     <div className="space-y-1.5" data-testid={testId} data-state={job.state}>
@@ -84,7 +134,10 @@ export function JobStatus({ job, label, testId }: { job: Pick<JobView<unknown>, 
 
 export function ErrorNote({ children }: { children: ReactNode }) {
   return (
-    <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700 ring-1 ring-red-200 dark:bg-red-500/10 dark:text-red-300 dark:ring-red-500/30">
+    <p
+      role="alert"
+      className="rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700 ring-1 ring-red-200 dark:bg-red-500/10 dark:text-red-300 dark:ring-red-500/30"
+    >
       {children}
     </p>
   );
@@ -94,6 +147,16 @@ export function Th({ children, right }: { children: ReactNode; right?: boolean }
   return <th className={`px-2 py-1 text-[11.5px] font-medium text-zinc-500 ${right ? 'text-right' : 'text-left'}`}>{children}</th>;
 }
 
-export function Td({ children, right, mono, className = '' }: { children: ReactNode; right?: boolean; mono?: boolean; className?: string }) {
+export function Td({
+  children,
+  right,
+  mono,
+  className = '',
+}: {
+  children: ReactNode;
+  right?: boolean;
+  mono?: boolean;
+  className?: string;
+}) {
   return <td className={`px-2 py-1 text-[12.5px] ${right ? 'text-right' : ''} ${mono ? 'font-mono' : ''} ${className}`}>{children}</td>;
 }

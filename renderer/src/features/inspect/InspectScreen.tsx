@@ -52,25 +52,28 @@ export function InspectScreen() {
   }, []);
 
   /** Reopens a stored run as it was computed (after a restart too). */
-  const openRun = useCallback(async (runId: string) => {
-    try {
-      const stored = await api.inspect.getRun({ runId });
-      // the run's own model, so Inspect and the other tabs continue with it
-      setModelPath(stored.run.model.path);
-      if (stored.kind === 'activations') {
-        setRun(stored.run);
-        setPrompt(stored.run.prompt);
-        setPosition(stored.run.tokens.length - 1);
-        setTab('activations');
-      } else {
-        setOpenedGradients(stored.run);
-        setTab('gradients');
+  const openRun = useCallback(
+    async (runId: string) => {
+      try {
+        const stored = await api.inspect.getRun({ runId });
+        // the run's own model, so Inspect and the other tabs continue with it
+        setModelPath(stored.run.model.path);
+        if (stored.kind === 'activations') {
+          setRun(stored.run);
+          setPrompt(stored.run.prompt);
+          setPosition(stored.run.tokens.length - 1);
+          setTab('activations');
+        } else {
+          setOpenedGradients(stored.run);
+          setTab('gradients');
+        }
+        showing(runId);
+      } catch (err) {
+        setOpenError(`Could not open run ${runId}: ${err instanceof Error ? err.message : String(err)}`);
       }
-      showing(runId);
-    } catch (err) {
-      setOpenError(`Could not open run ${runId}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }, [api, showing]);
+    },
+    [api, showing],
+  );
 
   // The URL may name a run: open it now, and whenever the hash changes to another run.
   useEffect(() => {
@@ -90,13 +93,17 @@ export function InspectScreen() {
       const found: { path: string; name: string }[] = [];
       try {
         found.push(...(await api.inspect.models({})));
-      } catch { /* no models folder yet */ }
+      } catch {
+        /* no models folder yet */
+      }
       try {
         // our engine runs gemma3 only; other architectures in the library are left out
         for (const m of await api.models.list({})) {
           if (m.architecture === 'gemma3' && !found.some((f) => f.path === m.path)) found.push({ path: m.path, name: m.name });
         }
-      } catch { /* library unavailable */ }
+      } catch {
+        /* library unavailable */
+      }
       setChoices(found);
       if (!localStorage.getItem(MODEL_KEY) && found[0]) setModelPath(found[0].path);
     })();
@@ -139,7 +146,8 @@ export function InspectScreen() {
         </label>
         {run && (
           <span className="text-[12px] text-zinc-500" data-testid="inspect-model-summary">
-            {run.model.layers} layers · {run.model.heads} heads ({run.model.kvHeads} kv) · D {run.model.hidden} · V {run.model.vocab.toLocaleString()}
+            {run.model.layers} layers · {run.model.heads} heads ({run.model.kvHeads} kv) · D {run.model.hidden} · V{' '}
+            {run.model.vocab.toLocaleString()}
             {run.model.window > 0 && ` · window ${run.model.window}`}
           </span>
         )}
@@ -160,7 +168,9 @@ export function InspectScreen() {
             data-tab={t.id}
             onClick={() => setTab(t.id)}
             className={`-mb-px border-b-2 px-3 py-2 text-[13px] font-medium transition-colors ${
-              tab === t.id ? 'border-accent-600 text-accent-700 dark:text-accent-400' : 'border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200'
+              tab === t.id
+                ? 'border-accent-600 text-accent-700 dark:text-accent-400'
+                : 'border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200'
             }`}
           >
             {t.label}
@@ -170,7 +180,16 @@ export function InspectScreen() {
       <div className="min-h-0 flex-1 overflow-y-auto px-6 py-4">
         {/* Tabs stay mounted so their inputs and results survive switching. */}
         <div hidden={tab !== 'activations'}>
-          <ActivationsTab modelPath={modelPath} prompt={prompt} setPrompt={setPrompt} onRun={inspect} job={runJob} run={run} position={position} setPosition={setPosition} />
+          <ActivationsTab
+            modelPath={modelPath}
+            prompt={prompt}
+            setPrompt={setPrompt}
+            onRun={inspect}
+            job={runJob}
+            run={run}
+            position={position}
+            setPosition={setPosition}
+          />
         </div>
         <div hidden={tab !== 'attention'}>
           <AttentionTab run={run} />
@@ -197,5 +216,7 @@ export function InspectScreen() {
 
 /** Shown by tabs that need a run first. */
 export function NeedsRun() {
-  return <p className="py-10 text-center text-[13px] text-zinc-500">Run a prompt on the Activations tab first; this view shows the same run.</p>;
+  return (
+    <p className="py-10 text-center text-[13px] text-zinc-500">Run a prompt on the Activations tab first; this view shows the same run.</p>
+  );
 }

@@ -57,7 +57,11 @@ export function RecentRuns({ currentRunId, onOpen }: { currentRunId: string | nu
           aria-label="Recent runs"
           className="z-50 max-h-[min(480px,70vh)] w-[440px] overflow-y-auto rounded-lg border border-zinc-200 bg-white p-1.5 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
         >
-          {error && <p role="alert" className="px-2 py-2 text-[12.5px] text-red-600 dark:text-red-400">{error}</p>}
+          {error && (
+            <p role="alert" className="px-2 py-2 text-[12.5px] text-red-600 dark:text-red-400">
+              {error}
+            </p>
+          )}
           {runs.error && (
             <p className="px-2 py-3 text-[12.5px] text-red-600 dark:text-red-400">Could not load the runs: {runs.error.message}</p>
           )}

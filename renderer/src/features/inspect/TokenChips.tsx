@@ -2,7 +2,17 @@
 import type { TokenInfo } from '../../../../electron/core/api/inspect.ts';
 import { show } from '../../components/charts/HeatStrip.tsx';
 
-export function TokenChips({ tokens, selected, onSelect, testId = 'token-chips' }: { tokens: TokenInfo[]; selected?: number | null; onSelect?: (position: number) => void; testId?: string }) {
+export function TokenChips({
+  tokens,
+  selected,
+  onSelect,
+  testId = 'token-chips',
+}: {
+  tokens: TokenInfo[];
+  selected?: number | null;
+  onSelect?: (position: number) => void;
+  testId?: string;
+}) {
   return (
     <div className="flex max-h-40 flex-wrap gap-1 overflow-y-auto" data-testid={testId} aria-label={`${tokens.length} tokens`}>
       {tokens.map((t, i) => (

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { toCsv, toJson } from './export.ts';
 
 test('toCsv quotes what needs quoting and keeps numbers exact', () => {
-  const csv = toCsv([['token', 'p'], [' the', 0.125], ['a,b', 1e-7], ['say "hi"', NaN], ['line\nbreak', 3]]);
+  const csv = toCsv([
+    ['token', 'p'],
+    [' the', 0.125],
+    ['a,b', 1e-7],
+    ['say "hi"', NaN],
+    ['line\nbreak', 3],
+  ]);
   assert.equal(csv, 'token,p\r\n" the",0.125\r\n"a,b",1e-7\r\n"say ""hi""",\r\n"line\nbreak",3\r\n');
 });
 

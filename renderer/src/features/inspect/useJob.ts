@@ -25,14 +25,30 @@ export function useJob<R>(): JobView<R> {
   const current = useRef<JobId<R> | null>(null);
   /** Cancel pressed before the core answered with the job's id: cancel as soon as it does. */
   const cancelPending = useRef(false);
-  const [snap, setSnap] = useState<{ state: JobView<R>['state']; progress: number | null; message: string; result: R | null; error: string | null }>({
-    state: 'idle', progress: null, message: '', result: null, error: null,
+  const [snap, setSnap] = useState<{
+    state: JobView<R>['state'];
+    progress: number | null;
+    message: string;
+    result: R | null;
+    error: string | null;
+  }>({
+    state: 'idle',
+    progress: null,
+    message: '',
+    result: null,
+    error: null,
   });
 
   const apply = useCallback((any: JobSnapshot) => {
     if (current.current === null || any.jobId !== current.current) return;
     const s = snapshotOf(current.current, any);
-    setSnap({ state: s.state, progress: s.progress, message: s.message, result: s.state === 'done' ? s.result : null, error: s.error?.message ?? null });
+    setSnap({
+      state: s.state,
+      progress: s.progress,
+      message: s.message,
+      result: s.state === 'done' ? s.result : null,
+      error: s.error?.message ?? null,
+    });
     if (s.state !== 'running') waiters.current.get(s.jobId)?.(s);
   }, []);
 
@@ -42,29 +58,32 @@ export function useJob<R>(): JobView<R> {
     apply(s);
   });
 
-  const start = useCallback(async (begin: () => Promise<JobStarted<R>>): Promise<R | null> => {
-    setSnap({ state: 'running', progress: 0, message: 'starting', result: null, error: null });
-    cancelPending.current = false;
-    current.current = null;
-    let id: JobId<R>;
-    try {
-      id = (await begin()).jobId;
-    } catch (err) {
-      setSnap({ state: 'failed', progress: null, message: '', result: null, error: err instanceof Error ? err.message : String(err) });
-      return null;
-    }
-    current.current = id;
-    setJobId(id);
-    if (cancelPending.current) void api.jobs.cancel({ jobId: id }).then(apply, () => {});
-    const done = new Promise<JobSnapshot<R>>((resolve) => waiters.current.set(id, resolve));
-    const early = seen.current.get(id);
-    if (early) apply(early);
-    // The job may have finished before we were listening for its id.
-    void api.jobs.get({ jobId: id }).then(apply, () => {});
-    const final = await done;
-    waiters.current.delete(id);
-    return final.state === 'done' ? final.result : null;
-  }, [api, apply]);
+  const start = useCallback(
+    async (begin: () => Promise<JobStarted<R>>): Promise<R | null> => {
+      setSnap({ state: 'running', progress: 0, message: 'starting', result: null, error: null });
+      cancelPending.current = false;
+      current.current = null;
+      let id: JobId<R>;
+      try {
+        id = (await begin()).jobId;
+      } catch (err) {
+        setSnap({ state: 'failed', progress: null, message: '', result: null, error: err instanceof Error ? err.message : String(err) });
+        return null;
+      }
+      current.current = id;
+      setJobId(id);
+      if (cancelPending.current) void api.jobs.cancel({ jobId: id }).then(apply, () => {});
+      const done = new Promise<JobSnapshot<R>>((resolve) => waiters.current.set(id, resolve));
+      const early = seen.current.get(id);
+      if (early) apply(early);
+      // The job may have finished before we were listening for its id.
+      void api.jobs.get({ jobId: id }).then(apply, () => {});
+      const final = await done;
+      waiters.current.delete(id);
+      return final.state === 'done' ? final.result : null;
+    },
+    [api, apply],
+  );
 
   const cancel = useCallback(() => {
     if (current.current) void api.jobs.cancel({ jobId: current.current }).then(apply, () => {});

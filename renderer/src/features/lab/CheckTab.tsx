@@ -18,12 +18,17 @@ export function CheckTab() {
   return (
     <div className="max-w-[820px] space-y-4">
       <p className="text-[13px] text-zinc-600 dark:text-zinc-400">
-        Runs a few prompts through our engine and through llama.cpp (CPU backend) and compares their next-token probabilities at every position,
-        their most likely tokens and a greedy continuation. Where they disagree beyond the rounding this model's weight type explains, the inspectors
-        say so on their own screens.
+        Runs a few prompts through our engine and through llama.cpp (CPU backend) and compares their next-token probabilities at every
+        position, their most likely tokens and a greedy continuation. Where they disagree beyond the rounding this model's weight type
+        explains, the inspectors say so on their own screens.
       </p>
       <div className="flex items-center gap-2">
-        <Button variant="primary" onClick={() => void job.start(() => api.lab.check({}))} disabled={job.state === 'running'} data-testid="check-run">
+        <Button
+          variant="primary"
+          onClick={() => void job.start(() => api.lab.check({}))}
+          disabled={job.state === 'running'}
+          data-testid="check-run"
+        >
           Check the active model
         </Button>
         {job.state === 'running' && (
@@ -49,12 +54,15 @@ function CheckReport({ check }: { check: StoredCheck }) {
         data-testid="check-verdict"
         data-ok={check.ok}
         className={`rounded-md px-3 py-2 text-[13px] ring-1 ${
-          check.ok ? 'bg-emerald-50 text-emerald-900 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900' : 'bg-red-50 text-red-900 ring-red-200 dark:bg-red-950/40 dark:text-red-200 dark:ring-red-900'
+          check.ok
+            ? 'bg-emerald-50 text-emerald-900 ring-emerald-200 dark:bg-emerald-950/40 dark:text-emerald-200 dark:ring-emerald-900'
+            : 'bg-red-50 text-red-900 ring-red-200 dark:bg-red-950/40 dark:text-red-200 dark:ring-red-900'
         }`}
       >
         <p className="font-medium">{r.verdict.headline}</p>
         <p className="mt-0.5 text-[12px] opacity-80">
-          {check.modelName} ({check.quantization}) · checked {new Date(check.createdAt).toLocaleString()} · bound {fmtPct(r.bound.tv)} total variation ({r.bound.why}
+          {check.modelName} ({check.quantization}) · checked {new Date(check.createdAt).toLocaleString()} · bound {fmtPct(r.bound.tv)} total
+          variation ({r.bound.why}
           {r.boundMeasured ? '' : `; measured for ${r.bound.measuredFor}, borrowed`})
         </p>
       </div>
@@ -87,7 +95,9 @@ function CheckReport({ check }: { check: StoredCheck }) {
                 {fmtPct(p.worstTv)} <span className="text-zinc-500">at {p.worstPosition}</span>
               </td>
               <td className="py-1 pr-3 text-right tabular-nums">
-                {p.argmaxMismatches.length === 0 ? 'never' : `${p.argmaxMismatches.length}× (${p.argmaxMismatches.filter((m) => m.tolerated).length} near-ties)`}
+                {p.argmaxMismatches.length === 0
+                  ? 'never'
+                  : `${p.argmaxMismatches.length}× (${p.argmaxMismatches.filter((m) => m.tolerated).length} near-ties)`}
               </td>
               <td className="py-1 text-right tabular-nums">
                 {p.greedy.agreed}/{p.greedy.tokens}

@@ -7,7 +7,12 @@ import { SelectField, textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
 import { SimilarityView } from './SimilarityView.tsx';
 
-const SAMPLE = ['The cat sat on the mat.', 'A cat was sitting on a rug.', 'Stock prices fell sharply today.', 'Investors sold shares after the earnings report.'].join('\n');
+const SAMPLE = [
+  'The cat sat on the mat.',
+  'A cat was sitting on a rug.',
+  'Stock prices fell sharply today.',
+  'Investors sold shares after the earnings report.',
+].join('\n');
 
 type Source = 'llama' | 'engine';
 
@@ -24,7 +29,10 @@ export function EmbeddingsTab() {
   const [near, setNear] = useState<NearestTokens | null>(null);
   const [nearError, setNearError] = useState<string | null>(null);
 
-  const texts = text.split('\n').map((t) => t.trim()).filter(Boolean);
+  const texts = text
+    .split('\n')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const compute = async () => {
     setBusy(true);
     setError(null);
@@ -50,7 +58,13 @@ export function EmbeddingsTab() {
       <section className="space-y-3">
         <label className="block space-y-1">
           <span className="text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">Texts, one per line ({texts.length})</span>
-          <textarea value={text} onChange={(e) => setText(e.target.value)} rows={5} className={`w-full max-w-[760px] font-mono text-[12.5px] ${textInputClass}`} data-testid="embedding-texts" />
+          <textarea
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            rows={5}
+            className={`w-full max-w-[760px] font-mono text-[12.5px] ${textInputClass}`}
+            data-testid="embedding-texts"
+          />
         </label>
         <div className="flex max-w-[760px] flex-wrap items-end gap-3">
           <div className="w-56">
@@ -68,10 +82,24 @@ export function EmbeddingsTab() {
             <>
               <label className="space-y-1 text-[12.5px]">
                 <span className="block font-medium text-zinc-700 dark:text-zinc-300">Layer (−1 = after the final norm)</span>
-                <input type="number" min={-1} value={layer} onChange={(e) => setLayer(Number(e.target.value))} className={`w-24 ${textInputClass}`} />
+                <input
+                  type="number"
+                  min={-1}
+                  value={layer}
+                  onChange={(e) => setLayer(Number(e.target.value))}
+                  className={`w-24 ${textInputClass}`}
+                />
               </label>
               <div className="w-40">
-                <SelectField<'mean' | 'last'> label="Pooling" value={pooling} onChange={setPooling} options={[{ value: 'mean', label: 'mean over tokens' }, { value: 'last', label: 'last token' }]} />
+                <SelectField<'mean' | 'last'>
+                  label="Pooling"
+                  value={pooling}
+                  onChange={setPooling}
+                  options={[
+                    { value: 'mean', label: 'mean over tokens' },
+                    { value: 'last', label: 'last token' },
+                  ]}
+                />
               </div>
             </>
           )}
@@ -84,8 +112,11 @@ export function EmbeddingsTab() {
         {result && (
           <>
             <p className="text-[12px] text-zinc-500">
-              {result.dims}-dimensional vectors ({result.method === 'llama' ? 'llama.cpp' : result.method.replace('engine:', 'our engine, layer ').replace(/:(mean|last)$/, ', $1 pooling')})
-              {result.cached ? `; ${result.cached} of ${result.texts.length} came from the stored vectors` : ''}.
+              {result.dims}-dimensional vectors (
+              {result.method === 'llama'
+                ? 'llama.cpp'
+                : result.method.replace('engine:', 'our engine, layer ').replace(/:(mean|last)$/, ', $1 pooling')}
+              ){result.cached ? `; ${result.cached} of ${result.texts.length} came from the stored vectors` : ''}.
             </p>
             <ol className="list-decimal space-y-0.5 pl-5 text-[12.5px] text-zinc-700 dark:text-zinc-300">
               {result.texts.map((t, i) => (
@@ -99,7 +130,10 @@ export function EmbeddingsTab() {
 
       <section className="space-y-2">
         <h2 className="text-[13px] font-semibold">Nearest tokens</h2>
-        <p className="max-w-[70ch] text-[12.5px] text-zinc-500">The tokens whose rows of the embedding matrix point the most the same way (cosine similarity). Gemma 3 writes a leading space as ▁.</p>
+        <p className="max-w-[70ch] text-[12.5px] text-zinc-500">
+          The tokens whose rows of the embedding matrix point the most the same way (cosine similarity). Gemma 3 writes a leading space as
+          ▁.
+        </p>
         <div className="flex items-center gap-2">
           <input value={token} onChange={(e) => setToken(e.target.value)} className={`w-48 ${textInputClass}`} aria-label="Token" />
           <Button onClick={() => void findNear()}>Find</Button>
@@ -107,7 +141,9 @@ export function EmbeddingsTab() {
         {nearError && <p className="text-[13px] text-red-600">{nearError}</p>}
         {near && (
           <table className="text-[12.5px]" data-testid="nearest-tokens">
-            <caption className="pb-1 text-left text-zinc-500">Token {near.token.id} “{near.token.text}”</caption>
+            <caption className="pb-1 text-left text-zinc-500">
+              Token {near.token.id} “{near.token.text}”
+            </caption>
             <tbody>
               {near.neighbours.map((n) => (
                 <tr key={n.id}>

@@ -28,7 +28,9 @@ export function LabScreen() {
             data-testid={`lab-tab-${t.id}`}
             onClick={() => setTab(t.id)}
             className={`-mb-px border-b-2 px-3 py-2 text-[13px] font-medium ${
-              tab === t.id ? 'border-accent-600 text-zinc-900 dark:text-zinc-100' : 'border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200'
+              tab === t.id
+                ? 'border-accent-600 text-zinc-900 dark:text-zinc-100'
+                : 'border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200'
             }`}
           >
             {t.label}

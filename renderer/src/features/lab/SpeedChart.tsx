@@ -13,7 +13,10 @@ export function SpeedChart({ runs }: { runs: SpeedRun[] }) {
       .map((r) => ({
         key: `${run.id}:${r.label}`,
         label: runs.length > 1 ? `${r.label} — ${run.machine.cpu.slice(0, 24)}${run.imported ? ' (imported)' : ''}` : r.label,
-        bars: [...r.prefill.map((p) => ({ name: `prefill ${p.promptTokens}`, value: p.tokensPerSecond })), { name: 'decode', value: r.decodeTokensPerSecond }],
+        bars: [
+          ...r.prefill.map((p) => ({ name: `prefill ${p.promptTokens}`, value: p.tokensPerSecond })),
+          { name: 'decode', value: r.decodeTokensPerSecond },
+        ],
       })),
   );
   if (rows.length === 0) return null;
@@ -24,7 +27,10 @@ export function SpeedChart({ runs }: { runs: SpeedRun[] }) {
   const barH = 12;
   const groupH = names.length * (barH + 2) + 12;
   const H = rows.length * groupH + 34;
-  const x = scaleLinear().domain([0, max]).nice().range([left, W - 50]);
+  const x = scaleLinear()
+    .domain([0, max])
+    .nice()
+    .range([left, W - 50]);
   return (
     <figure className="space-y-2" data-testid="speed-chart">
       <svg viewBox={`0 0 ${W} ${H}`} className="w-full max-w-[760px]" role="img" aria-label="Tokens per second by configuration">
@@ -49,7 +55,14 @@ export function SpeedChart({ runs }: { runs: SpeedRun[] }) {
               const j = names.indexOf(b.name);
               return (
                 <g key={b.name} transform={`translate(0, ${j * (barH + 2)})`}>
-                  <rect x={left} width={Math.max(1, x(b.value) - left)} height={barH} rx={2} fill={COLORS[j % COLORS.length]} data-value={b.value}>
+                  <rect
+                    x={left}
+                    width={Math.max(1, x(b.value) - left)}
+                    height={barH}
+                    rx={2}
+                    fill={COLORS[j % COLORS.length]}
+                    data-value={b.value}
+                  >
                     <title>{`${row.label}: ${b.name} ${fmtRate(b.value)} tokens/s`}</title>
                   </rect>
                   <text x={x(b.value) + 4} y={barH - 2} className="fill-zinc-600 text-[10px] dark:fill-zinc-400">

@@ -12,7 +12,8 @@ import { SpeedChart } from './SpeedChart.tsx';
 import { fmtMs, fmtRate } from './format.ts';
 
 const keyOf = (c: SpeedConfig) => `${c.engine}:${c.backend}:${c.threads}`;
-const labelOf = (c: SpeedConfig) => `${c.engine === 'glassbox' ? 'Glassbox engine' : `llama.cpp ${c.backend.toUpperCase()}`} · ${c.threads} thread${c.threads === 1 ? '' : 's'}`;
+const labelOf = (c: SpeedConfig) =>
+  `${c.engine === 'glassbox' ? 'Glassbox engine' : `llama.cpp ${c.backend.toUpperCase()}`} · ${c.threads} thread${c.threads === 1 ? '' : 's'}`;
 
 export function SpeedTab() {
   const api = useApi();
@@ -65,11 +66,15 @@ export function SpeedTab() {
     <div className="space-y-5">
       <section className="space-y-3">
         <p className="max-w-[70ch] text-[13px] text-zinc-600 dark:text-zinc-400">
-          Times the active model's prefill (reading a prompt) and decode (writing one token at a time) on each configuration below, the same way
-          {' '}<code>npm run bench</code> does. A chat reply that is being written goes first: the lab waits for it.
+          Times the active model's prefill (reading a prompt) and decode (writing one token at a time) on each configuration below, the same
+          way <code>npm run bench</code> does. A chat reply that is being written goes first: the lab waits for it.
         </p>
         {plan.error && <p className="text-[13px] text-red-600">{plan.error.message}</p>}
-        {plan.data && <p className="text-[12.5px] text-zinc-500">This machine: {plan.data.machine.label} · {plan.data.machine.backendBuild}</p>}
+        {plan.data && (
+          <p className="text-[12.5px] text-zinc-500">
+            This machine: {plan.data.machine.label} · {plan.data.machine.backendBuild}
+          </p>
+        )}
         <fieldset className="flex flex-wrap gap-x-4 gap-y-1.5" aria-label="Configurations to measure">
           {configs.map((c) => (
             <label key={keyOf(c)} className="inline-flex items-center gap-1.5 text-[13px]">
@@ -100,7 +105,12 @@ export function SpeedTab() {
           )}
           <label className="ml-auto inline-flex cursor-pointer items-center text-[13px] text-accent-700 hover:underline dark:text-accent-400">
             Import a run…
-            <input type="file" accept="application/json,.json" className="sr-only" onChange={(e) => e.target.files?.[0] && void importRun(e.target.files[0])} />
+            <input
+              type="file"
+              accept="application/json,.json"
+              className="sr-only"
+              onChange={(e) => e.target.files?.[0] && void importRun(e.target.files[0])}
+            />
           </label>
         </div>
         {job.state === 'running' && <ProgressBar value={job.progress} label={job.message || 'Starting'} />}
@@ -136,8 +146,12 @@ export function SpeedTab() {
                       </td>
                     ) : (
                       <>
-                        <td className="py-1 pr-3 text-right tabular-nums">{x.prefill.map((p) => `${fmtRate(p.tokensPerSecond)} (${p.promptTokens})`).join(' · ')}</td>
-                        <td className="py-1 pr-3 text-right tabular-nums">{x.prefill.length ? fmtMs(x.prefill[x.prefill.length - 1].timeToFirstTokenMs) : '—'}</td>
+                        <td className="py-1 pr-3 text-right tabular-nums">
+                          {x.prefill.map((p) => `${fmtRate(p.tokensPerSecond)} (${p.promptTokens})`).join(' · ')}
+                        </td>
+                        <td className="py-1 pr-3 text-right tabular-nums">
+                          {x.prefill.length ? fmtMs(x.prefill[x.prefill.length - 1].timeToFirstTokenMs) : '—'}
+                        </td>
                         <td className="py-1 pr-3 text-right tabular-nums">{fmtRate(x.decodeTokensPerSecond)}</td>
                         <td className="py-1 text-right tabular-nums">{x.memoryMiB.toFixed(0)} MiB</td>
                       </>

@@ -23,8 +23,8 @@ export function DemoModelOffer() {
   return (
     <div className="mt-4 flex max-w-md flex-col items-center gap-2">
       <p className="text-[12.5px]">
-        Offline? Make a demo model here: the real Gemma 3 architecture with <strong>random weights</strong> (about 6 MiB). Its
-        answers are noise, but every inspector works on it.
+        Offline? Make a demo model here: the real Gemma 3 architecture with <strong>random weights</strong> (about 6 MiB). Its answers are
+        noise, but every inspector works on it.
       </p>
       <Button onClick={() => void create()} disabled={busy}>
         {busy ? 'Making the demo model…' : 'Create demo model (random weights)'}

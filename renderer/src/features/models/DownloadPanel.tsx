@@ -31,12 +31,20 @@ export function DownloadPanel({ models: m }: { models: ReturnType<typeof useMode
     e.preventDefault();
     if (uri.trim()) void start(uri.trim(), false);
   };
-  const offerRunning = m.offer && m.downloads.some((d) => d.uri === m.offer!.uri && (d.state === 'downloading' || d.state === 'paused' || d.state === 'verifying'));
+  const offerRunning =
+    m.offer &&
+    m.downloads.some((d) => d.uri === m.offer!.uri && (d.state === 'downloading' || d.state === 'paused' || d.state === 'verifying'));
 
   return (
-    <Card title="Download" description="From Hugging Face by hf: URI, or any https URL. Size and sha256 are verified, free disk space checked first.">
+    <Card
+      title="Download"
+      description="From Hugging Face by hf: URI, or any https URL. Size and sha256 are verified, free disk space checked first."
+    >
       {m.offer && (
-        <div className="mb-3 flex items-center gap-3 rounded-lg bg-gradient-to-br from-accent-50 to-cyan-50 p-3 ring-1 ring-accent-500/15 dark:from-accent-500/10 dark:to-cyan-500/5" data-testid="default-download">
+        <div
+          className="mb-3 flex items-center gap-3 rounded-lg bg-gradient-to-br from-accent-50 to-cyan-50 p-3 ring-1 ring-accent-500/15 dark:from-accent-500/10 dark:to-cyan-500/5"
+          data-testid="default-download"
+        >
           <div className="min-w-0 flex-1">
             <div className="text-[13px] font-medium">{m.offer.name}</div>
             <div className="text-[12px] text-zinc-600 dark:text-zinc-400">
@@ -92,7 +100,11 @@ const stateText: Record<DownloadInfo['state'], string> = {
 
 function DownloadRow({ d, m }: { d: DownloadInfo; m: ReturnType<typeof useModels> }) {
   const [error, setError] = useState<string | null>(null);
-  const act = (f: () => Promise<void>) => f().then(() => setError(null), (e: Error) => setError(e.message));
+  const act = (f: () => Promise<void>) =>
+    f().then(
+      () => setError(null),
+      (e: Error) => setError(e.message),
+    );
   const frac = d.totalBytes ? d.receivedBytes / d.totalBytes : null;
   const active = d.state === 'downloading' || d.state === 'paused' || d.state === 'verifying';
   return (

@@ -33,7 +33,10 @@ export function ModelsScreen() {
     setImporting(true);
     try {
       const model = await m.importPath(p);
-      setImportMsg({ tone: 'ok', text: `Added ${model.name} (${model.architecture}, ${formatParams(model.parameterCount)} parameters, ${model.quantization}).` });
+      setImportMsg({
+        tone: 'ok',
+        text: `Added ${model.name} (${model.architecture}, ${formatParams(model.parameterCount)} parameters, ${model.quantization}).`,
+      });
       setPath('');
     } catch (e) {
       setImportMsg({ tone: 'error', text: `Could not import ${p}: ${describe(e)}` });
@@ -99,7 +102,9 @@ export function ModelsScreen() {
                 onDrop={onDrop}
                 data-testid="model-drop-zone"
                 className={`mb-3 flex flex-col items-center justify-center gap-1 rounded-lg border-2 border-dashed px-4 py-5 text-center text-[13px] transition-colors ${
-                  dragging ? 'border-accent-500 bg-accent-50 dark:bg-accent-500/10' : 'border-zinc-300 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400'
+                  dragging
+                    ? 'border-accent-500 bg-accent-50 dark:bg-accent-500/10'
+                    : 'border-zinc-300 text-zinc-500 dark:border-zinc-700 dark:text-zinc-400'
                 }`}
               >
                 <FileIcon width={22} height={22} />
@@ -184,7 +189,10 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
   };
 
   return (
-    <Card title="Library" description="The active model is the one chat uses. Removing forgets a model; its file is deleted only if you ask and it lies in the models folder.">
+    <Card
+      title="Library"
+      description="The active model is the one chat uses. Removing forgets a model; its file is deleted only if you ask and it lies in the models folder."
+    >
       {error && (
         <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700 dark:bg-red-500/10 dark:text-red-300">
           {error}
@@ -193,7 +201,11 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
       {models === null ? (
         <p className="text-[13px] text-zinc-500">Loading…</p>
       ) : models.length === 0 ? (
-        <div className="flex flex-col items-center py-6 text-center text-[13px] text-zinc-500 dark:text-zinc-400" role="status" aria-label="No models yet">
+        <div
+          className="flex flex-col items-center py-6 text-center text-[13px] text-zinc-500 dark:text-zinc-400"
+          role="status"
+          aria-label="No models yet"
+        >
           <ModelsIcon width={26} height={26} className="mb-2 text-accent-500" />
           No models yet. Import a GGUF file or download Gemma 3 270M above.
           <DemoModelOffer />
@@ -214,33 +226,66 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
             </thead>
             <tbody>
               {models.map((model) => (
-                <tr key={model.id} data-testid="model-row" data-model-id={model.id} className={`border-t border-zinc-100 align-middle dark:border-zinc-800 ${model.active ? 'bg-accent-50/60 dark:bg-accent-500/5' : ''}`}>
+                <tr
+                  key={model.id}
+                  data-testid="model-row"
+                  data-model-id={model.id}
+                  className={`border-t border-zinc-100 align-middle dark:border-zinc-800 ${model.active ? 'bg-accent-50/60 dark:bg-accent-500/5' : ''}`}
+                >
                   <td className="max-w-[280px] px-5 py-2.5">
                     <div className="flex items-center gap-2">
                       <span className="truncate font-medium" data-testid="model-name" title={model.name}>
                         {model.name}
                       </span>
-                      {model.active && <span className="rounded-full bg-accent-600 px-1.5 py-px text-[10.5px] font-medium text-white">active</span>}
-                      {!model.fileExists && <span className="rounded-full bg-red-100 px-1.5 py-px text-[10.5px] font-medium text-red-700 dark:bg-red-500/15 dark:text-red-300">file missing</span>}
-                      {!model.hasChatTemplate && <span className="rounded-full bg-zinc-100 px-1.5 py-px text-[10.5px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400" title="The file has no tokenizer.chat_template">no chat template</span>}
+                      {model.active && (
+                        <span className="rounded-full bg-accent-600 px-1.5 py-px text-[10.5px] font-medium text-white">active</span>
+                      )}
+                      {!model.fileExists && (
+                        <span className="rounded-full bg-red-100 px-1.5 py-px text-[10.5px] font-medium text-red-700 dark:bg-red-500/15 dark:text-red-300">
+                          file missing
+                        </span>
+                      )}
+                      {!model.hasChatTemplate && (
+                        <span
+                          className="rounded-full bg-zinc-100 px-1.5 py-px text-[10.5px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400"
+                          title="The file has no tokenizer.chat_template"
+                        >
+                          no chat template
+                        </span>
+                      )}
                     </div>
                     <div className="selectable truncate font-mono text-[11px] text-zinc-500" title={model.path}>
                       {model.path}
                     </div>
                     {(model.sourceUri || model.sha256) && (
-                      <div className="selectable truncate font-mono text-[11px] text-zinc-400 dark:text-zinc-500" title={[model.sourceUri, model.sha256 && `sha256 ${model.sha256}`].filter(Boolean).join('\n')}>
+                      <div
+                        className="selectable truncate font-mono text-[11px] text-zinc-400 dark:text-zinc-500"
+                        title={[model.sourceUri, model.sha256 && `sha256 ${model.sha256}`].filter(Boolean).join('\n')}
+                      >
                         {model.sourceUri ? `from ${model.sourceUri}` : ''}
                         {model.sourceUri && model.sha256 ? ' · ' : ''}
                         {model.sha256 ? `sha256 ${model.sha256.slice(0, 12)}…` : ''}
                       </div>
                     )}
                   </td>
-                  <td className="py-2.5 font-mono text-[12px]" data-testid="model-arch">{model.architecture}</td>
-                  <td className="py-2.5 text-right font-mono text-[12px] tabular-nums" data-testid="model-params" title={model.parameterCount.toLocaleString('en-US')}>
+                  <td className="py-2.5 font-mono text-[12px]" data-testid="model-arch">
+                    {model.architecture}
+                  </td>
+                  <td
+                    className="py-2.5 text-right font-mono text-[12px] tabular-nums"
+                    data-testid="model-params"
+                    title={model.parameterCount.toLocaleString('en-US')}
+                  >
                     {formatParams(model.parameterCount)}
                   </td>
-                  <td className="py-2.5 pl-4 font-mono text-[12px]" data-testid="model-quant">{model.quantization}</td>
-                  <td className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums" data-testid="model-context" title="Trained context length (from the file). Chat runs with a smaller window unless you raise it in Settings → Backend: it needs memory.">
+                  <td className="py-2.5 pl-4 font-mono text-[12px]" data-testid="model-quant">
+                    {model.quantization}
+                  </td>
+                  <td
+                    className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums"
+                    data-testid="model-context"
+                    title="Trained context length (from the file). Chat runs with a smaller window unless you raise it in Settings → Backend: it needs memory."
+                  >
                     {formatContext(model.contextLength)}
                     {(() => {
                       const used = chatContext(model);
@@ -251,15 +296,23 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                       ) : null;
                     })()}
                   </td>
-                  <td className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums whitespace-nowrap">{formatBytes(model.sizeBytes)}</td>
+                  <td className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums whitespace-nowrap">
+                    {formatBytes(model.sizeBytes)}
+                  </td>
                   <td className="px-5 py-2.5 text-right whitespace-nowrap">
                     {confirm === model.id ? (
                       <span className="inline-flex items-center gap-1.5">
-                        <Button variant="danger" onClick={() => (setConfirm(null), void act(model.id, () => actions.remove(model.id, false)))}>
+                        <Button
+                          variant="danger"
+                          onClick={() => (setConfirm(null), void act(model.id, () => actions.remove(model.id, false)))}
+                        >
                           Remove
                         </Button>
                         {model.source === 'download' && (
-                          <Button variant="danger" onClick={() => (setConfirm(null), void act(model.id, () => actions.remove(model.id, true)))}>
+                          <Button
+                            variant="danger"
+                            onClick={() => (setConfirm(null), void act(model.id, () => actions.remove(model.id, true)))}
+                          >
                             Remove and delete file
                           </Button>
                         )}
@@ -274,11 +327,21 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                             Unload
                           </Button>
                         ) : (
-                          <Button variant="secondary" disabled={busy !== null || !model.fileExists} onClick={() => act(model.id, () => actions.setActive(model.id))} aria-label={`Use ${model.name}`}>
+                          <Button
+                            variant="secondary"
+                            disabled={busy !== null || !model.fileExists}
+                            onClick={() => act(model.id, () => actions.setActive(model.id))}
+                            aria-label={`Use ${model.name}`}
+                          >
                             {busy === model.id ? 'Loading…' : 'Use'}
                           </Button>
                         )}
-                        <Button variant="ghost" disabled={busy !== null} onClick={() => setConfirm(model.id)} aria-label={`Remove ${model.name}`}>
+                        <Button
+                          variant="ghost"
+                          disabled={busy !== null}
+                          onClick={() => setConfirm(model.id)}
+                          aria-label={`Remove ${model.name}`}
+                        >
                           Remove
                         </Button>
                       </span>

@@ -19,7 +19,10 @@ export function useModels() {
     downloads: downloads.data ?? [],
     offer: offer.data ?? null,
     loadError: list.error?.message ?? null,
-    reload: () => void queries.invalidateQueries({ queryKey: queryKeys.models }).then(() => queries.invalidateQueries({ queryKey: queryKeys.downloads })),
+    reload: () =>
+      void queries
+        .invalidateQueries({ queryKey: queryKeys.models })
+        .then(() => queries.invalidateQueries({ queryKey: queryKeys.downloads })),
     importPath: (path: string) => api.models.import({ path }),
     pickAndImport: () => api.models.pickAndImport(),
     remove: (id: string, deleteFile: boolean) => api.models.remove({ id, deleteFile }),
@@ -28,6 +31,7 @@ export function useModels() {
     pause: async (downloadId: string) => track(await api.models.pauseDownload({ downloadId })),
     resume: async (downloadId: string) => track(await api.models.resumeDownload({ downloadId })),
     cancel: async (downloadId: string) => track(await api.models.cancelDownload({ downloadId })),
-    dismiss: (downloadId: string) => queries.setQueryData<DownloadInfo[]>(queryKeys.downloads, (all) => (all ?? []).filter((d) => d.downloadId !== downloadId)),
+    dismiss: (downloadId: string) =>
+      queries.setQueryData<DownloadInfo[]>(queryKeys.downloads, (all) => (all ?? []).filter((d) => d.downloadId !== downloadId)),
   };
 }

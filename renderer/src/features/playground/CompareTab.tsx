@@ -28,8 +28,15 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
     setError(null);
     try {
       const started = await api.playground.compare({
-        inputs: inputs.split(/\n\s*\n|\n(?=\S)/).map((s) => s.trim()).filter(Boolean),
-        columns: columns.map((c) => ({ ...(c.modelId ? { modelId: c.modelId } : {}), systemPrompt: c.systemPrompt, sampling: { temperature: c.temperature, maxTokens: c.maxTokens } })),
+        inputs: inputs
+          .split(/\n\s*\n|\n(?=\S)/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+        columns: columns.map((c) => ({
+          ...(c.modelId ? { modelId: c.modelId } : {}),
+          systemPrompt: c.systemPrompt,
+          sampling: { temperature: c.temperature, maxTokens: c.maxTokens },
+        })),
       });
       onRun(started.runId);
     } catch (e) {
@@ -40,10 +47,21 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
     <div className="space-y-4">
       <Section title="Inputs and configurations">
         <div className="space-y-3">
-          <textarea aria-label="Inputs" className={`w-full ${textInputClass}`} rows={4} value={inputs} onChange={(e) => setInputs(e.target.value)} placeholder="One prompt per line" />
+          <textarea
+            aria-label="Inputs"
+            className={`w-full ${textInputClass}`}
+            rows={4}
+            value={inputs}
+            onChange={(e) => setInputs(e.target.value)}
+            placeholder="One prompt per line"
+          />
           <div className="grid gap-3" style={{ gridTemplateColumns: `repeat(${columns.length}, minmax(0, 1fr))` }}>
             {columns.map((c, k) => (
-              <div key={k} className="space-y-2 rounded-md p-3 ring-1 ring-zinc-200 dark:ring-zinc-800" aria-label={`Configuration ${String.fromCharCode(65 + k)}`}>
+              <div
+                key={k}
+                className="space-y-2 rounded-md p-3 ring-1 ring-zinc-200 dark:ring-zinc-800"
+                aria-label={`Configuration ${String.fromCharCode(65 + k)}`}
+              >
                 <div className="flex items-center justify-between">
                   <strong className="text-[12.5px]">{String.fromCharCode(65 + k)}</strong>
                   {columns.length > 2 && (
@@ -55,10 +73,29 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
                 <ModelSelect label="Model" value={c.modelId} onChange={(modelId) => set(k, { modelId })} models={models.data} />
                 <label className="block space-y-1 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
                   <span>System prompt</span>
-                  <textarea className={`w-full ${textInputClass}`} rows={2} value={c.systemPrompt} onChange={(e) => set(k, { systemPrompt: e.target.value })} />
+                  <textarea
+                    className={`w-full ${textInputClass}`}
+                    rows={2}
+                    value={c.systemPrompt}
+                    onChange={(e) => set(k, { systemPrompt: e.target.value })}
+                  />
                 </label>
-                <NumberField label="Temperature" value={c.temperature} min={0} max={2} step={0.05} onChange={(v) => set(k, { temperature: v ?? 0 })} />
-                <NumberField label="Max tokens" value={c.maxTokens} min={1} max={2048} slider={false} onChange={(v) => set(k, { maxTokens: v ?? 128 })} />
+                <NumberField
+                  label="Temperature"
+                  value={c.temperature}
+                  min={0}
+                  max={2}
+                  step={0.05}
+                  onChange={(v) => set(k, { temperature: v ?? 0 })}
+                />
+                <NumberField
+                  label="Max tokens"
+                  value={c.maxTokens}
+                  min={1}
+                  max={2048}
+                  slider={false}
+                  onChange={(v) => set(k, { maxTokens: v ?? 128 })}
+                />
               </div>
             ))}
           </div>
@@ -105,7 +142,8 @@ function CompareResults({ runId }: { runId: string }) {
                     {c.systemPrompt ? ' · system prompt' : ''}
                   </div>
                   <div className="font-normal text-zinc-500" data-testid="column-stats">
-                    {totals[col].tokens} tokens · {(totals[col].ms / 1000).toFixed(1)} s · {totals[col].tps ? `${totals[col].tps!.toFixed(1)} tok/s` : '–'}
+                    {totals[col].tokens} tokens · {(totals[col].ms / 1000).toFixed(1)} s ·{' '}
+                    {totals[col].tps ? `${totals[col].tps!.toFixed(1)} tok/s` : '–'}
                   </div>
                 </th>
               ))}
@@ -123,7 +161,8 @@ function CompareResults({ runId }: { runId: string }) {
                       <p className="whitespace-pre-wrap">{o?.text ?? streaming[itemKey(index, col)] ?? ''}</p>
                       {o && (
                         <p className="mt-1 text-[11px] text-zinc-500">
-                          {o.generatedTokens} tokens · {(o.ms / 1000).toFixed(2)} s{o.tokensPerSecond ? ` · ${o.tokensPerSecond.toFixed(1)} tok/s` : ''}
+                          {o.generatedTokens} tokens · {(o.ms / 1000).toFixed(2)} s
+                          {o.tokensPerSecond ? ` · ${o.tokensPerSecond.toFixed(1)} tok/s` : ''}
                         </p>
                       )}
                       {it?.status === 'failed' && <p className="text-red-600">{it.error}</p>}

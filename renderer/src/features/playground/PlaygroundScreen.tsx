@@ -32,7 +32,10 @@ export function PlaygroundScreen() {
   const { tab, runId } = state;
   return (
     <>
-      <PageHeader title="Playground" subtitle="Tag texts with constrained labels, summarize documents, compare configurations side by side" />
+      <PageHeader
+        title="Playground"
+        subtitle="Tag texts with constrained labels, summarize documents, compare configurations side by side"
+      />
       <div className="flex min-h-0 flex-1">
         <aside className="hidden w-56 shrink-0 overflow-y-auto border-r border-zinc-200 p-3 lg:block dark:border-zinc-800">
           <h2 className="mb-2 px-2 text-[11.5px] font-semibold uppercase tracking-wide text-zinc-500">Earlier runs</h2>

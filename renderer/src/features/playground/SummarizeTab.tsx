@@ -35,7 +35,9 @@ export function SummarizeTab({ runId, onRun }: { runId: string | null; onRun(id:
     setError(null);
     try {
       const common = { length, style, ...(modelId ? { modelId } : {}) };
-      const started = source ? await api.playground.summarize({ documentId: source, ...common }) : await api.playground.summarize({ text, ...common });
+      const started = source
+        ? await api.playground.summarize({ documentId: source, ...common })
+        : await api.playground.summarize({ text, ...common });
       onRun(started.runId);
     } catch (e) {
       setError(describe(e));
@@ -57,7 +59,14 @@ export function SummarizeTab({ runId, onRun }: { runId: string | null; onRun(id:
             </select>
           </label>
           {!source && (
-            <textarea aria-label="Text to summarize" className={`w-full ${textInputClass}`} rows={10} value={text} onChange={(e) => setText(e.target.value)} placeholder="Paste text here, or drop a file anywhere on the window" />
+            <textarea
+              aria-label="Text to summarize"
+              className={`w-full ${textInputClass}`}
+              rows={10}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              placeholder="Paste text here, or drop a file anywhere on the window"
+            />
           )}
           <div className="grid grid-cols-2 gap-3">
             <SelectField<SummaryLength> label="Length" value={length} onChange={setLength} options={LENGTHS} />
@@ -70,7 +79,9 @@ export function SummarizeTab({ runId, onRun }: { runId: string | null; onRun(id:
           </Button>
         </div>
       </Section>
-      <div className="min-w-0">{runId ? <SummaryView runId={runId} /> : <p className="p-6 text-[13px] text-zinc-500">The summary appears here.</p>}</div>
+      <div className="min-w-0">
+        {runId ? <SummaryView runId={runId} /> : <p className="p-6 text-[13px] text-zinc-500">The summary appears here.</p>}
+      </div>
     </div>
   );
 }

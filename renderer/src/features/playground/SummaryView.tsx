@@ -12,7 +12,9 @@ export function SummaryView({ runId }: { runId: string }) {
   const { view, streaming } = live;
   const result = view.result?.kind === 'summarize' ? view.result : null;
   const chunks = view.items;
-  const level0 = chunks.filter((c) => (c.output as ChunkOutput | null)?.level !== undefined ? (c.output as ChunkOutput).level === 0 : true);
+  const level0 = chunks.filter((c) =>
+    (c.output as ChunkOutput | null)?.level !== undefined ? (c.output as ChunkOutput).level === 0 : true,
+  );
   const mapReduce = result ? result.mode === 'map-reduce' : chunks.length > 0;
   return (
     <div className="space-y-4" data-testid="summary-view">
@@ -37,7 +39,9 @@ export function SummaryView({ runId }: { runId: string }) {
                 <li key={c.index} data-testid="chunk" data-status={c.status}>
                   <details className="rounded-md ring-1 ring-zinc-200 dark:ring-zinc-800" open={c.status === 'running'}>
                     <summary className="flex cursor-pointer items-center gap-2 px-3 py-1.5 text-[12.5px]">
-                      <span className={`size-2 rounded-full ${c.status === 'done' ? 'bg-emerald-500' : c.status === 'running' ? 'animate-pulse bg-accent-500' : c.status === 'failed' ? 'bg-red-500' : 'bg-zinc-300 dark:bg-zinc-700'}`} />
+                      <span
+                        className={`size-2 rounded-full ${c.status === 'done' ? 'bg-emerald-500' : c.status === 'running' ? 'animate-pulse bg-accent-500' : c.status === 'failed' ? 'bg-red-500' : 'bg-zinc-300 dark:bg-zinc-700'}`}
+                      />
                       <span className="font-medium">
                         {o && o.level > 0 ? `Reduce ${o.level} · part ${c.index + 1}` : `Chunk ${c.index + 1}`}
                       </span>

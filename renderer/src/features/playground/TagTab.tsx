@@ -88,7 +88,12 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
           <div className="space-y-3">
             <label className="block space-y-1 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
               <span>Instruction</span>
-              <textarea className={`w-full ${textInputClass}`} rows={2} value={instruction} onChange={(e) => setInstruction(e.target.value)} />
+              <textarea
+                className={`w-full ${textInputClass}`}
+                rows={2}
+                value={instruction}
+                onChange={(e) => setInstruction(e.target.value)}
+              />
             </label>
             <div className="grid grid-cols-2 gap-3">
               <SelectField<Format>
@@ -107,7 +112,13 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
               aria-label="Items"
               className={`w-full font-mono text-[12px] ${textInputClass}`}
               rows={8}
-              placeholder={format === 'lines' ? 'One text per line' : format === 'csv' ? 'text,label\n"Great!",positive' : '{"text": "Great!", "label": "positive"}'}
+              placeholder={
+                format === 'lines'
+                  ? 'One text per line'
+                  : format === 'csv'
+                    ? 'text,label\n"Great!",positive'
+                    : '{"text": "Great!", "label": "positive"}'
+              }
               value={content}
               onChange={(e) => (setContent(e.target.value), setParsed(null))}
               onBlur={() => content && void parse()}
@@ -115,7 +126,12 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
             <div className="flex flex-wrap items-center gap-2 text-[12px] text-zinc-500">
               <label className="cursor-pointer text-accent-700 hover:underline dark:text-accent-400">
                 Open a CSV/JSONL file…
-                <input type="file" accept=".csv,.jsonl,.json,.txt" className="hidden" onChange={(e) => e.target.files?.[0] && void loadFile(e.target.files[0])} />
+                <input
+                  type="file"
+                  accept=".csv,.jsonl,.json,.txt"
+                  className="hidden"
+                  onChange={(e) => e.target.files?.[0] && void loadFile(e.target.files[0])}
+                />
               </label>
               {parsed && (
                 <span data-testid="parsed-count">
@@ -126,7 +142,12 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
               )}
             </div>
             {parsed && parsed.errors.length > 0 && (
-              <ErrorText>{parsed.errors.slice(0, 8).map((e) => `line ${e.line}: ${e.message}`).join('\n')}</ErrorText>
+              <ErrorText>
+                {parsed.errors
+                  .slice(0, 8)
+                  .map((e) => `line ${e.line}: ${e.message}`)
+                  .join('\n')}
+              </ErrorText>
             )}
             <ErrorText>{error}</ErrorText>
             <Button variant="primary" onClick={() => void run()} disabled={busy || !content.trim()}>
@@ -135,7 +156,9 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
           </div>
         </Section>
       </div>
-      <div className="min-w-0">{runId ? <TagResults runId={runId} /> : <p className="p-6 text-[13px] text-zinc-500">Results appear here.</p>}</div>
+      <div className="min-w-0">
+        {runId ? <TagResults runId={runId} /> : <p className="p-6 text-[13px] text-zinc-500">Results appear here.</p>}
+      </div>
     </div>
   );
 }
@@ -212,7 +235,11 @@ function Metrics({ m }: { m: TagMetrics }) {
                           <td
                             key={p}
                             className={`min-w-10 px-2 py-1 tabular-nums ${g === p ? 'text-emerald-900 dark:text-emerald-100' : ''}`}
-                            style={{ background: n ? `color-mix(in oklab, ${g === p ? '#10b981' : '#ef4444'} ${Math.round((n / max) * 45) + 8}%, transparent)` : undefined }}
+                            style={{
+                              background: n
+                                ? `color-mix(in oklab, ${g === p ? '#10b981' : '#ef4444'} ${Math.round((n / max) * 45) + 8}%, transparent)`
+                                : undefined,
+                            }}
                           >
                             {n}
                           </td>
@@ -248,14 +275,23 @@ function ItemsTable({ view }: { view: RunView }) {
               const o = it.output?.kind === 'tag' ? it.output : null;
               const right = o && it.gold ? o.labels.length === it.gold.length && o.labels.every((l) => it.gold!.includes(l)) : null;
               return (
-                <tr key={it.index} className="border-t border-zinc-100 align-top dark:border-zinc-800" data-testid="tag-item" data-status={it.status}>
+                <tr
+                  key={it.index}
+                  className="border-t border-zinc-100 align-top dark:border-zinc-800"
+                  data-testid="tag-item"
+                  data-status={it.status}
+                >
                   <td className="py-1 text-zinc-400">{it.index + 1}</td>
                   <td className="max-w-md py-1 pr-3">
                     <span className="line-clamp-2">{it.input}</span>
                   </td>
                   <td className="py-1">
                     {o?.labels.map((l) => (
-                      <span key={l} data-testid="item-label" className="mr-1 inline-block rounded bg-accent-100 px-1.5 text-accent-800 dark:bg-accent-500/15 dark:text-accent-300">
+                      <span
+                        key={l}
+                        data-testid="item-label"
+                        className="mr-1 inline-block rounded bg-accent-100 px-1.5 text-accent-800 dark:bg-accent-500/15 dark:text-accent-300"
+                      >
                         {l} <span className="text-[11px] opacity-70">{pct(o.confidence[l] ?? null)}</span>
                       </span>
                     ))}

@@ -11,7 +11,17 @@ import { textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
 import { describe, download, useJobProgress } from './useRun.ts';
 
-export function Section({ title, actions, children, className = '' }: { title: string; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Section({
+  title,
+  actions,
+  children,
+  className = '',
+}: {
+  title: string;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`rounded-lg bg-white ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800 ${className}`} aria-label={title}>
       <header className="flex items-center justify-between gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
@@ -26,7 +36,10 @@ export function Section({ title, actions, children, className = '' }: { title: s
 export function ErrorText({ children }: { children: ReactNode }) {
   if (!children) return null;
   return (
-    <p role="alert" className="whitespace-pre-wrap rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700 dark:bg-red-500/10 dark:text-red-300">
+    <p
+      role="alert"
+      className="whitespace-pre-wrap rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700 dark:bg-red-500/10 dark:text-red-300"
+    >
       {children}
     </p>
   );
@@ -36,7 +49,17 @@ export function useModels() {
   return useModelList();
 }
 
-export function ModelSelect({ label, value, onChange, models }: { label: string; value: string; onChange(id: string): void; models: ModelInfo[] | undefined }) {
+export function ModelSelect({
+  label,
+  value,
+  onChange,
+  models,
+}: {
+  label: string;
+  value: string;
+  onChange(id: string): void;
+  models: ModelInfo[] | undefined;
+}) {
   return (
     <label className="block space-y-1 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
       <span>{label}</span>
@@ -133,4 +156,5 @@ export function RunHistory({ kind, selected, onSelect }: { kind: RunKind; select
   );
 }
 
-export const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(x >= 0.995 || x === 0 ? 0 : 1)}%`);
+export const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? '–' : `${(x * 100).toFixed(x >= 0.995 || x === 0 ? 0 : 1)}%`;

@@ -2,7 +2,13 @@
 // much memory and how many layers offloaded, why it fell back if it did; and the user's override of
 // backend, threads, GPU layers and context size. Applying reinitialises llama.cpp and reloads the model.
 import { useCallback, useEffect, useState } from 'react';
-import { gpuChoices, type BackendConfig, type BackendReport, type GpuChoice, type MemoryInfo } from '../../../../electron/core/api/backend.ts';
+import {
+  gpuChoices,
+  type BackendConfig,
+  type BackendReport,
+  type GpuChoice,
+  type MemoryInfo,
+} from '../../../../electron/core/api/backend.ts';
 import { useApi, useConnection, useEvent } from '../../api/hooks.ts';
 import { AlertIcon } from '../../components/icons.tsx';
 import { SelectField, textInputClass } from '../../components/fields.tsx';
@@ -18,7 +24,8 @@ const gpuLabels: Record<GpuChoice, string> = {
   cpu: 'CPU only',
 };
 
-const memText = (m: MemoryInfo | null) => (m ? `${formatBytes(m.usedBytes)} used of ${formatBytes(m.totalBytes)} (${formatBytes(m.freeBytes)} free)` : '—');
+const memText = (m: MemoryInfo | null) =>
+  m ? `${formatBytes(m.usedBytes)} used of ${formatBytes(m.totalBytes)} (${formatBytes(m.freeBytes)} free)` : '—';
 
 export function BackendSettings() {
   const api = useApi();
@@ -43,7 +50,10 @@ export function BackendSettings() {
   }, [api]);
   useEffect(() => {
     if (connection !== 'open') return;
-    api.backend.getConfig().then((c) => (setSaved(c), setDraft(c)), (e: Error) => setReportError(e.message));
+    api.backend.getConfig().then(
+      (c) => (setSaved(c), setDraft(c)),
+      (e: Error) => setReportError(e.message),
+    );
   }, [api, connection]);
   useEffect(() => {
     if (connection === 'open' && started) loadReport();
@@ -69,7 +79,12 @@ export function BackendSettings() {
 
   const rows: [string, React.ReactNode][] = report
     ? [
-        ['In use', <span className="font-medium uppercase" data-testid="backend-name">{report.name}</span>],
+        [
+          'In use',
+          <span className="font-medium uppercase" data-testid="backend-name">
+            {report.name}
+          </span>,
+        ],
         ['Requested', report.requested],
         ['Devices', report.devices.length ? report.devices.join(', ') : 'none (CPU)'],
         ['GPU memory', memText(report.vram)],
@@ -99,7 +114,11 @@ export function BackendSettings() {
         </p>
       )}
       {report?.fallbackReason && (
-        <div role="note" data-testid="backend-fallback" className="mb-3 flex gap-2 rounded-md bg-amber-50 px-3 py-2 text-[12.5px] text-amber-900 dark:bg-amber-500/10 dark:text-amber-200">
+        <div
+          role="note"
+          data-testid="backend-fallback"
+          className="mb-3 flex gap-2 rounded-md bg-amber-50 px-3 py-2 text-[12.5px] text-amber-900 dark:bg-amber-500/10 dark:text-amber-200"
+        >
           <AlertIcon width={15} height={15} className="mt-0.5 shrink-0" />
           <span>
             Fell back to <b className="uppercase">{report.name}</b>: {report.fallbackReason}
@@ -135,9 +154,23 @@ export function BackendSettings() {
             onChange={(gpu) => setDraft({ ...draft, gpu })}
             hint="Automatic tries Metal, then CUDA, then Vulkan, then CPU."
           />
-          <AutoNumber label="CPU threads" value={draft.threads} min={1} max={256} autoText="physical cores" onChange={(threads) => setDraft({ ...draft, threads })} />
+          <AutoNumber
+            label="CPU threads"
+            value={draft.threads}
+            min={1}
+            max={256}
+            autoText="physical cores"
+            onChange={(threads) => setDraft({ ...draft, threads })}
+          />
           <GpuLayers value={draft.gpuLayers} onChange={(gpuLayers) => setDraft({ ...draft, gpuLayers })} />
-          <AutoNumber label="Context size (tokens)" value={draft.contextSize} min={64} max={1_048_576} autoText="model's length, at most 8192" onChange={(contextSize) => setDraft({ ...draft, contextSize })} />
+          <AutoNumber
+            label="Context size (tokens)"
+            value={draft.contextSize}
+            min={64}
+            max={1_048_576}
+            autoText="model's length, at most 8192"
+            onChange={(contextSize) => setDraft({ ...draft, contextSize })}
+          />
           <div className="flex items-center gap-2 sm:col-span-2">
             <Button variant="primary" disabled={!dirty || applying} onClick={apply}>
               {applying ? 'Restarting llama.cpp…' : 'Apply'}
@@ -150,7 +183,10 @@ export function BackendSettings() {
             <span className="text-[12px] text-zinc-500">Applying reloads the active model.</span>
           </div>
           {applyError && (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700 sm:col-span-2 dark:bg-red-500/10 dark:text-red-300">
+            <p
+              role="alert"
+              className="rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-700 sm:col-span-2 dark:bg-red-500/10 dark:text-red-300"
+            >
               {applyError}
             </p>
           )}
@@ -161,7 +197,21 @@ export function BackendSettings() {
 }
 
 /** A number that may be left to the app ("auto" = null). */
-function AutoNumber({ label, value, min, max, autoText, onChange }: { label: string; value: number | null; min: number; max: number; autoText: string; onChange(v: number | null): void }) {
+function AutoNumber({
+  label,
+  value,
+  min,
+  max,
+  autoText,
+  onChange,
+}: {
+  label: string;
+  value: number | null;
+  min: number;
+  max: number;
+  autoText: string;
+  onChange(v: number | null): void;
+}) {
   const [text, setText] = useState(value === null ? '' : String(value));
   useEffect(() => setText(value === null ? '' : String(value)), [value]);
   const id = `auto-${label.replace(/\W+/g, '-').toLowerCase()}`;
@@ -176,7 +226,18 @@ function AutoNumber({ label, value, min, max, autoText, onChange }: { label: str
       <label htmlFor={id} className="block text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
         {label}
       </label>
-      <input id={id} type="number" min={min} max={max} value={text} placeholder={`auto (${autoText})`} onChange={(e) => setText(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} className={`w-full font-mono ${textInputClass}`} />
+      <input
+        id={id}
+        type="number"
+        min={min}
+        max={max}
+        value={text}
+        placeholder={`auto (${autoText})`}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+        className={`w-full font-mono ${textInputClass}`}
+      />
     </div>
   );
 }
@@ -189,13 +250,26 @@ function GpuLayers({ value, onChange }: { value: BackendConfig['gpuLayers']; onC
         GPU layers
       </span>
       <div className="flex gap-2" role="group" aria-labelledby="gpu-layers-label">
-        <select aria-label="GPU layers mode" value={mode} onChange={(e) => onChange(e.target.value === 'n' ? 0 : (e.target.value as 'auto' | 'max'))} className={`flex-1 ${textInputClass}`}>
+        <select
+          aria-label="GPU layers mode"
+          value={mode}
+          onChange={(e) => onChange(e.target.value === 'n' ? 0 : (e.target.value as 'auto' | 'max'))}
+          className={`flex-1 ${textInputClass}`}
+        >
           <option value="auto">auto (what fits)</option>
           <option value="max">all layers</option>
           <option value="n">a number…</option>
         </select>
         {typeof value === 'number' && (
-          <input aria-label="Number of GPU layers" type="number" min={0} max={10000} value={value} onChange={(e) => onChange(Math.max(0, Math.round(Number(e.target.value) || 0)))} className={`w-20 font-mono ${textInputClass}`} />
+          <input
+            aria-label="Number of GPU layers"
+            type="number"
+            min={0}
+            max={10000}
+            value={value}
+            onChange={(e) => onChange(Math.max(0, Math.round(Number(e.target.value) || 0)))}
+            className={`w-20 font-mono ${textInputClass}`}
+          />
         )}
       </div>
     </div>

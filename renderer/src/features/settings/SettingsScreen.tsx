@@ -50,7 +50,9 @@ function Appearance() {
               aria-checked={checked}
               onClick={() => setTheme(o.id)}
               className={`flex items-center gap-1.5 rounded-md px-3 py-1.5 text-[13px] ${
-                checked ? 'bg-white font-medium shadow-xs dark:bg-zinc-700' : 'text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100'
+                checked
+                  ? 'bg-white font-medium shadow-xs dark:bg-zinc-700'
+                  : 'text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100'
               }`}
             >
               <IconC width={15} height={15} /> {o.label}
@@ -127,26 +129,24 @@ function Processes() {
         </tbody>
       </table>
       {testMode && (
-      <div className="mt-4 flex items-center gap-3 border-t border-zinc-100 pt-4 dark:border-zinc-800" data-testid="test-mode-tools">
-        <Button onClick={runJob} disabled={job?.state === 'running'}>
-          Run a test job
-        </Button>
-        {job && (
-          <div className="flex flex-1 items-center gap-3" data-testid="test-job">
-            <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
-              <div className="h-full bg-accent-500 transition-[width]" style={{ width: `${Math.round((job.progress ?? 0) * 100)}%` }} />
+        <div className="mt-4 flex items-center gap-3 border-t border-zinc-100 pt-4 dark:border-zinc-800" data-testid="test-mode-tools">
+          <Button onClick={runJob} disabled={job?.state === 'running'}>
+            Run a test job
+          </Button>
+          {job && (
+            <div className="flex flex-1 items-center gap-3" data-testid="test-job">
+              <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800">
+                <div className="h-full bg-accent-500 transition-[width]" style={{ width: `${Math.round((job.progress ?? 0) * 100)}%` }} />
+              </div>
+              <span className="w-36 text-[12px] text-zinc-500">{job.state === 'running' ? job.message || 'starting…' : job.state}</span>
+              {job.state === 'running' && (
+                <Button variant="ghost" onClick={() => api.jobs.cancel({ jobId: job.jobId })}>
+                  Cancel
+                </Button>
+              )}
             </div>
-            <span className="w-36 text-[12px] text-zinc-500">
-              {job.state === 'running' ? job.message || 'starting…' : job.state}
-            </span>
-            {job.state === 'running' && (
-              <Button variant="ghost" onClick={() => api.jobs.cancel({ jobId: job.jobId })}>
-                Cancel
-              </Button>
-            )}
-          </div>
-        )}
-      </div>
+          )}
+        </div>
       )}
     </Card>
   );

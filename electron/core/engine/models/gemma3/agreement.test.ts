@@ -58,7 +58,9 @@ async function llamaReference(model: LlamaModel, text: string | number[], kvF32:
   });
   try {
     const ids = typeof text === 'string' ? [model.tokens.bos!, ...model.tokenize(text, true)].map(Number) : text;
-    const out = await ctx.getSequence().controlledEvaluate(ids.map((t) => [t, { generateNext: { probabilities: true } }] as [number, object]) as never);
+    const out = await ctx
+      .getSequence()
+      .controlledEvaluate(ids.map((t) => [t, { generateNext: { probabilities: true } }] as [number, object]) as never);
     const probs = out.map((r, i) => {
       const map = r?.next.probabilities;
       assert.ok(map, `llama.cpp returned no probabilities at position ${i}`);
@@ -91,7 +93,8 @@ function compare(engine: Gemma3, ref: Reference, label: string, tieMargin: numbe
     const p = softmax(logits, t * V, V);
     const q = ref.probs[t];
     let tv = 0;
-    let a = 0, b = 0;
+    let a = 0,
+      b = 0;
     for (let i = 0; i < V; i++) {
       tv += Math.abs(p[i] - q[i]);
       if (p[i] > p[a]) a = i;
@@ -138,11 +141,18 @@ async function checkModel(kind: 'F32' | 'F16' | 'Q8_0', path: string, bound: num
       worstExact.argmaxMismatches.push(...e.argmaxMismatches);
     }
   }
-  console.log(`# ${kind}: worst TV ${worst.worstTv.toExponential(3)} at ${worst.worstAt} (ours 'llama' numerics vs llama.cpp f16 KV; bound ${bound})`);
+  console.log(
+    `# ${kind}: worst TV ${worst.worstTv.toExponential(3)} at ${worst.worstAt} (ours 'llama' numerics vs llama.cpp f16 KV; bound ${bound})`,
+  );
   if (tieMargin > 0) {
-    console.log(`# ${kind}: argmax equal at ${positions - worst.tolerated.length}/${positions} positions; differs at ${worst.tolerated.length} near-ties (llama.cpp top-two margins ${worst.tolerated.map((m) => m.toExponential(1)).join(', ') || '-'})`);
+    console.log(
+      `# ${kind}: argmax equal at ${positions - worst.tolerated.length}/${positions} positions; differs at ${worst.tolerated.length} near-ties (llama.cpp top-two margins ${worst.tolerated.map((m) => m.toExponential(1)).join(', ') || '-'})`,
+    );
   }
-  if (kind === 'F32') console.log(`# F32: worst TV ${worstExact.worstTv.toExponential(3)} at ${worstExact.worstAt} (ours exact vs llama.cpp f32 KV; bound ${bound})`);
+  if (kind === 'F32')
+    console.log(
+      `# F32: worst TV ${worstExact.worstTv.toExponential(3)} at ${worstExact.worstAt} (ours exact vs llama.cpp f32 KV; bound ${bound})`,
+    );
   assert.deepEqual(worst.argmaxMismatches, [], 'argmax differs from llama.cpp');
   assert.ok(worst.worstTv <= bound, `${kind}: total variation ${worst.worstTv} > ${bound} at ${worst.worstAt}`);
   if (kind === 'F32') {
@@ -170,7 +180,9 @@ async function checkModel(kind: 'F32' | 'F16' | 'Q8_0', path: string, bound: num
         // Allowed only at a near-tie of llama.cpp's own distribution at the first difference.
         const ref = (await llamaReference(lm, [...prompt, ...theirs.slice(0, agree)], false, V)).probs.at(-1)!;
         const sorted = [...ref].sort((x, y) => y - x);
-        console.log(`# ${kind}: greedy run ${i} agrees for ${agree}/32 tokens, then a near-tie (llama.cpp margin ${(sorted[0] - sorted[1]).toExponential(2)})`);
+        console.log(
+          `# ${kind}: greedy run ${i} agrees for ${agree}/32 tokens, then a near-tie (llama.cpp margin ${(sorted[0] - sorted[1]).toExponential(2)})`,
+        );
         assert.ok(sorted[0] - sorted[1] < tieMargin, `greedy run ${i} diverges at token ${agree} without a near-tie`);
       } else {
         assert.deepEqual(mine, theirs, `greedy continuation of prompt ${i}`);

@@ -54,8 +54,9 @@ async function fdThroughForward(path: string, label: string, tokensN: number, co
     const loss: LossTargets = completion ? completionTargets(tokens, Math.floor(tokensN / 2)) : nextTokenTargets(tokens);
     const { grads, report } = computeGradients(model, { tokens, targets: loss });
     const lossAt = () => forwardForLoss(model, tokens, loss).value;
-    assert.ok(Math.abs(lossAt() - report.loss) <= 1e-6 * report.loss, 'the report\'s loss is the forward\'s');
-    let worstDir = 0, worstEntry = 0;
+    assert.ok(Math.abs(lossAt() - report.loss) <= 1e-6 * report.loss, "the report's loss is the forward's");
+    let worstDir = 0,
+      worstEntry = 0;
     for (const spec of model.weights.specs) {
       const gv = grads.get(spec.name);
       const w = weightValues(model, spec.name);
@@ -80,13 +81,15 @@ async function fdThroughForward(path: string, label: string, tokensN: number, co
       worstEntry = Math.max(worstEntry, rel);
       assert.ok(rel < 5e-3, `${label} ${spec.name}[${i}]: analytic ${gv[i]} vs f32 finite difference ${numeric} (rel ${rel})`);
     }
-    console.log(`  ${label}: ${model.weights.specs.length} tensors; directional max rel err ${worstDir.toExponential(2)}${entries ? `, largest entries ${worstEntry.toExponential(2)}` : ""}`);
+    console.log(
+      `  ${label}: ${model.weights.specs.length} tensors; directional max rel err ${worstDir.toExponential(2)}${entries ? `, largest entries ${worstEntry.toExponential(2)}` : ''}`,
+    );
   } finally {
     g.dispose();
   }
 }
 
-test('nano F32: every weight\'s gradient matches finite differences through the engine forward (directional + largest entry)', async () => {
+test("nano F32: every weight's gradient matches finite differences through the engine forward (directional + largest entry)", async () => {
   const { nano } = await ensureTestModels();
   await fdThroughForward(nano, 'nano F32, next-token loss', 10, false, true);
 });
@@ -107,7 +110,10 @@ test('LoRA hooks: adapter factor gradients match finite differences through the 
     const r = 4;
     const q = new LoraAdapter(model.matmul, randArr(r * D, 0.2), randArr(H * Dh * r, 0.2), r, D, H * Dh, 2);
     const down = new LoraAdapter(model.matmul, randArr(r * F, 0.1), randArr(D * r, 0.2), r, F, D, 0.5);
-    const adapters = new Map<string, LinearAdapter>([['blk.0.attn_q.weight', q], ['blk.1.ffn_down.weight', down]]);
+    const adapters = new Map<string, LinearAdapter>([
+      ['blk.0.attn_q.weight', q],
+      ['blk.1.ffn_down.weight', down],
+    ]);
     const tokens = promptOf(9, g.config.vocab, 3);
     const loss = nextTokenTargets(tokens);
     const lossAt = () => forwardForLoss(model, tokens, loss, { adapters }).value;
@@ -131,9 +137,18 @@ test('LoRA hooks: adapter factor gradients match finite differences through the 
     assert.equal(asked.size, model.weights.specs.length, 'the sink was asked about every weight');
 
     let worst = 0;
-    for (const [label, a] of [['q', q], ['down', down]] as const) {
-      for (const [name, values, grad] of [['A', a.A, a.gradA], ['B', a.B, a.gradB]] as const) {
-        assert.ok(grad.some((v) => v !== 0), `${label}.${name} got a gradient`);
+    for (const [label, a] of [
+      ['q', q],
+      ['down', down],
+    ] as const) {
+      for (const [name, values, grad] of [
+        ['A', a.A, a.gradA],
+        ['B', a.B, a.gradB],
+      ] as const) {
+        assert.ok(
+          grad.some((v) => v !== 0),
+          `${label}.${name} got a gradient`,
+        );
         const err = directional(values, grad, lossAt);
         worst = Math.max(worst, err);
         assert.ok(err < 2e-3, `LoRA ${label}.${name}: directional derivative off by ${err}`);
@@ -158,9 +173,21 @@ test('computeGradientsAsync: the same report as the sync call, progress per laye
     assert.deepEqual(report.attribution, sync.attribution);
     assert.equal(progress.length, 2 * g.config.layers + 1, `one step per forward layer and backward layer: ${progress}`);
     assert.equal(progress.at(-1), 1);
-    assert.ok(progress.every((p, i) => i === 0 || p > progress[i - 1]), `progress ${progress}`);
+    assert.ok(
+      progress.every((p, i) => i === 0 || p > progress[i - 1]),
+      `progress ${progress}`,
+    );
     const ac = new AbortController();
-    const pending = computeGradientsAsync(g.model, { tokens }, { signal: ac.signal, onProgress: (f) => { if (f > 0.5) ac.abort(); } });
+    const pending = computeGradientsAsync(
+      g.model,
+      { tokens },
+      {
+        signal: ac.signal,
+        onProgress: (f) => {
+          if (f > 0.5) ac.abort();
+        },
+      },
+    );
     await assert.rejects(pending, (e: Error) => e.name === 'AbortError');
     // frozen tensors: zero, the rest not
     const { grads } = computeGradients(g.model, { tokens }, { freeze: (n) => n.includes('ffn_up') });

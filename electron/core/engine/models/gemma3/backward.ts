@@ -28,8 +28,25 @@ export type GradSink = (name: string) => Float32Array | null;
 
 /** Activations the backward reads, captured by the forward under these hook names. */
 export const BACKWARD_CAPTURES: readonly ActivationName[] = [
-  'inp_embd', 'attn_norm', 'Qcur', 'Kcur', 'Vcur', 'Qcur_rope', 'Kcur_rope', 'kq_soft_max', 'kqv_out', 'attn_out',
-  'sa_out', 'ffn_norm', 'ffn_gate', 'ffn_up', 'ffn_gate_par', 'ffn_out', 'l_out', 'result_norm', 'result_output',
+  'inp_embd',
+  'attn_norm',
+  'Qcur',
+  'Kcur',
+  'Vcur',
+  'Qcur_rope',
+  'Kcur_rope',
+  'kq_soft_max',
+  'kqv_out',
+  'attn_out',
+  'sa_out',
+  'ffn_norm',
+  'ffn_gate',
+  'ffn_up',
+  'ffn_gate_par',
+  'ffn_out',
+  'l_out',
+  'result_norm',
+  'result_output',
 ];
 
 /** A forward kept for the backward: the loss, the captured activations, the head's raw output. */
@@ -62,10 +79,19 @@ export function forwardForLoss(model: Gemma3Model, tokens: number[], loss: LossT
 }
 
 /** forwardForLoss yielding between layers, so `signal` cancels it. */
-export async function forwardForLossAsync(model: Gemma3Model, tokens: number[], loss: LossTargets, opts: LossForwardOptions = {}): Promise<LossForward> {
+export async function forwardForLossAsync(
+  model: Gemma3Model,
+  tokens: number[],
+  loss: LossTargets,
+  opts: LossForwardOptions = {},
+): Promise<LossForward> {
   checkLoss(loss, tokens.length, model.config.vocab);
   const r = await model.forwardAsync(tokens, {
-    capture: { names: BACKWARD_CAPTURES }, logitPositions: loss.positions, adapters: opts.adapters, signal: opts.signal, onLayer: opts.onLayer,
+    capture: { names: BACKWARD_CAPTURES },
+    logitPositions: loss.positions,
+    adapters: opts.adapters,
+    signal: opts.signal,
+    onLayer: opts.onLayer,
   });
   return finishLoss(model, tokens, loss, r.activations);
 }
@@ -99,7 +125,9 @@ export function backward(model: Gemma3Model, fwd: LossForward, grads: GradSink, 
 
 /** backward yielding to the event loop after each block so `signal` can cancel it; onLayer(l) after block l. */
 export async function backwardAsync(
-  model: Gemma3Model, fwd: LossForward, grads: GradSink,
+  model: Gemma3Model,
+  fwd: LossForward,
+  grads: GradSink,
   opts: BackwardOptions & { signal?: AbortSignal; onLayer?: (layer: number) => void } = {},
 ): Promise<Float32Array> {
   return runStepsAsync(backwardSteps(model, fwd, grads, opts), opts.signal, opts.onLayer);
@@ -112,7 +140,8 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
   const w = model.weights;
   const { hidden: D, heads: H, kvHeads: Hkv, headDim: Dh, ffn: F, vocab: V, layers: L, rmsEps: eps } = cfg;
   const T = fwd.tokens.length;
-  const QD = H * Dh, KD = Hkv * Dh;
+  const QD = H * Dh,
+    KD = Hkv * Dh;
   const { positions, targets } = fwd.loss;
   const P = positions.length;
   const act = (name: ActivationName, layer = -1): Float32Array => {
@@ -146,10 +175,22 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
   const ropeLocal = ropeTables(seq, Dh, cfg.ropeBaseLocal);
   const ropeGlobal = ropeTables(seq, Dh, cfg.ropeBase, cfg.ropeFreqScale);
   // scratch reused by every block
-  const dSa = f32(T * D), dFfnOut = f32(T * D), dGatePar = f32(T * F), dGate = f32(T * F), dUp = f32(T * F);
-  const dFfnNorm = f32(T * D), dAttnOut = f32(T * D), dKqv = f32(T * QD), dqRope = f32(T * QD);
-  const dkRope = f32(T * KD), dv = f32(T * KD), dqn = f32(T * QD), dkn = f32(T * KD), dq = f32(T * QD);
-  const dk = f32(T * KD), dAttnNorm = f32(T * D);
+  const dSa = f32(T * D),
+    dFfnOut = f32(T * D),
+    dGatePar = f32(T * F),
+    dGate = f32(T * F),
+    dUp = f32(T * F);
+  const dFfnNorm = f32(T * D),
+    dAttnOut = f32(T * D),
+    dKqv = f32(T * QD),
+    dqRope = f32(T * QD);
+  const dkRope = f32(T * KD),
+    dv = f32(T * KD),
+    dqn = f32(T * QD),
+    dkn = f32(T * KD),
+    dq = f32(T * QD);
+  const dk = f32(T * KD),
+    dAttnNorm = f32(T * D);
 
   for (let l = L - 1; l >= 0; l--) {
     opts.onResidualGrad?.(l, dx);
@@ -175,8 +216,19 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
     dxIn.set(dSa);
     rmsNormBackward(dAttnOut, g('post_attention_norm'), dSa, act('attn_out', l), vec('post_attention_norm'), T, D, eps);
     linearBackward(n('attn_output'), dAttnOut, act('kqv_out', l), dKqv);
-    attentionBackward<Float32Array>(mm, dqRope, dkRope, dv, dKqv, act('kq_soft_max', l), act('Qcur_rope', l), act('Kcur_rope', l), act('Vcur', l),
-      { T, H, Hkv, Dh, scale: cfg.attentionScale, window: sliding ? cfg.window : 0 }, f32);
+    attentionBackward<Float32Array>(
+      mm,
+      dqRope,
+      dkRope,
+      dv,
+      dKqv,
+      act('kq_soft_max', l),
+      act('Qcur_rope', l),
+      act('Kcur_rope', l),
+      act('Vcur', l),
+      { T, H, Hkv, Dh, scale: cfg.attentionScale, window: sliding ? cfg.window : 0 },
+      f32,
+    );
     ropeBackward(dqn, dqRope, rope, T, H, Dh);
     ropeBackward(dkn, dkRope, rope, T, Hkv, Dh);
     rmsNormBackward(dq, g('attn_q_norm'), dqn, act('Qcur', l), vec('attn_q_norm'), T * H, Dh, eps);

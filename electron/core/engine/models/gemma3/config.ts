@@ -45,9 +45,7 @@ function num(meta: Record<string, GgufValue>, key: string, fallback?: number): n
 export function configFromMetadata(meta: Record<string, GgufValue>, vocabFromTensor?: number): Gemma3Config {
   const arch = meta['general.architecture'];
   if (arch !== 'gemma3') {
-    throw new ModelLoadError(
-      `unsupported architecture '${String(arch ?? '(none)')}' (supported: ${SUPPORTED_ARCHITECTURES.join(', ')})`,
-    );
+    throw new ModelLoadError(`unsupported architecture '${String(arch ?? '(none)')}' (supported: ${SUPPORTED_ARCHITECTURES.join(', ')})`);
   }
   const a = 'gemma3';
   const hidden = num(meta, `${a}.embedding_length`);

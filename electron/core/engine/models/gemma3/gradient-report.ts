@@ -105,7 +105,8 @@ export function gradientBuffers(model: Gemma3Model): GradientBuffers {
       off += n;
     }
     s.grads = {
-      flat, specs,
+      flat,
+      specs,
       get(name) {
         const v = views.get(name);
         if (!v) throw new RangeError(`no weight named ${name}`);
@@ -144,7 +145,8 @@ function prepare(model: Gemma3Model, req: GradientRequest, opts: GradientOptions
   const { tokens } = req;
   const loss = req.targets ?? nextTokenTargets(tokens);
   checkLoss(loss, tokens.length, cfg.vocab);
-  const T = tokens.length, D = cfg.hidden;
+  const T = tokens.length,
+    D = cfg.hidden;
   const grads = gradientBuffers(model);
   const reportOnly = opts.reportOnly ?? false;
   const frozen = (n: string) => opts.freeze?.(n) ?? false;
@@ -155,7 +157,13 @@ function prepare(model: Gemma3Model, req: GradientRequest, opts: GradientOptions
   const residualNorm: number[] = new Array(cfg.layers + 1).fill(0);
   const residualNormPerToken: number[][] = Array.from({ length: cfg.layers + 1 }, () => new Array(T).fill(0));
   return {
-    loss, grads, reportOnly, frozen, embedding, residualNorm, residualNormPerToken,
+    loss,
+    grads,
+    reportOnly,
+    frozen,
+    embedding,
+    residualNorm,
+    residualNormPerToken,
     sink: (n) => {
       if (frozen(n) || (reportOnly && n === 'token_embd.weight')) return null;
       const v = grads.get(n);
@@ -173,9 +181,21 @@ function prepare(model: Gemma3Model, req: GradientRequest, opts: GradientOptions
 }
 
 /** One forward + backward, every weight's gradient (in the model's reused buffer) and the report. */
-export function computeGradients(model: Gemma3Model, req: GradientRequest, opts?: GradientOptions & { reportOnly?: false }): { report: GradientReport; grads: GradientBuffers };
-export function computeGradients(model: Gemma3Model, req: GradientRequest, opts: GradientOptions): { report: GradientReport; grads: GradientBuffers | null };
-export function computeGradients(model: Gemma3Model, req: GradientRequest, opts: GradientOptions = {}): { report: GradientReport; grads: GradientBuffers | null } {
+export function computeGradients(
+  model: Gemma3Model,
+  req: GradientRequest,
+  opts?: GradientOptions & { reportOnly?: false },
+): { report: GradientReport; grads: GradientBuffers };
+export function computeGradients(
+  model: Gemma3Model,
+  req: GradientRequest,
+  opts: GradientOptions,
+): { report: GradientReport; grads: GradientBuffers | null };
+export function computeGradients(
+  model: Gemma3Model,
+  req: GradientRequest,
+  opts: GradientOptions = {},
+): { report: GradientReport; grads: GradientBuffers | null } {
   const run = prepare(model, req, opts);
   const t0 = performance.now();
   const fwd = forwardForLoss(model, req.tokens, run.loss);
@@ -189,13 +209,19 @@ export function computeGradients(model: Gemma3Model, req: GradientRequest, opts:
  * layer (forward layers, then backward layers) as a fraction in [0, 1].
  */
 export async function computeGradientsAsync(
-  model: Gemma3Model, req: GradientRequest, opts?: GradientOptions & { reportOnly?: false },
+  model: Gemma3Model,
+  req: GradientRequest,
+  opts?: GradientOptions & { reportOnly?: false },
 ): Promise<{ report: GradientReport; grads: GradientBuffers }>;
 export async function computeGradientsAsync(
-  model: Gemma3Model, req: GradientRequest, opts: GradientOptions,
+  model: Gemma3Model,
+  req: GradientRequest,
+  opts: GradientOptions,
 ): Promise<{ report: GradientReport; grads: GradientBuffers | null }>;
 export async function computeGradientsAsync(
-  model: Gemma3Model, req: GradientRequest, opts: GradientOptions = {},
+  model: Gemma3Model,
+  req: GradientRequest,
+  opts: GradientOptions = {},
 ): Promise<{ report: GradientReport; grads: GradientBuffers | null }> {
   opts.signal?.throwIfAborted();
   const run = prepare(model, req, opts);
@@ -207,7 +233,10 @@ export async function computeGradientsAsync(
   const fwd = await forwardForLossAsync(model, req.tokens, run.loss, { signal: opts.signal, onLayer: step });
   const t1 = performance.now();
   const dx0 = await backwardAsync(model, fwd, run.sink, {
-    onResidualGrad: run.onResidualGrad, onLogitGrad: run.embedding?.onLogitGrad(fwd), signal: opts.signal, onLayer: step,
+    onResidualGrad: run.onResidualGrad,
+    onLogitGrad: run.embedding?.onLogitGrad(fwd),
+    signal: opts.signal,
+    onLayer: step,
   });
   const t2 = performance.now();
   const out = summarise(model, run, fwd, dx0, t1 - t0, t2 - t1);
@@ -216,18 +245,35 @@ export async function computeGradientsAsync(
 }
 
 function summarise(
-  model: Gemma3Model, run: Prepared, fwd: LossForward, dx0: Float32Array, forwardMs: number, backwardMs: number,
+  model: Gemma3Model,
+  run: Prepared,
+  fwd: LossForward,
+  dx0: Float32Array,
+  forwardMs: number,
+  backwardMs: number,
 ): { report: GradientReport; grads: GradientBuffers | null } {
   const cfg = model.config;
   const { grads, loss } = run;
   const tokens = fwd.tokens;
-  const T = tokens.length, D = cfg.hidden;
+  const T = tokens.length,
+    D = cfg.hidden;
   const embeddingNorm = run.embedding?.finish(dx0);
   const perTensor: TensorGradStat[] = grads.specs.map((spec) => {
-    const gradNorm = spec.name === 'token_embd.weight' && embeddingNorm !== undefined ? embeddingNorm
-      : run.frozen(spec.name) ? 0 : norm(grads.get(spec.name));
+    const gradNorm =
+      spec.name === 'token_embd.weight' && embeddingNorm !== undefined
+        ? embeddingNorm
+        : run.frozen(spec.name)
+          ? 0
+          : norm(grads.get(spec.name));
     const wn = weightNorm(model, spec);
-    return { name: spec.name, layer: spec.layer, numel: spec.rows * spec.cols, gradNorm, weightNorm: wn, ratio: wn > 0 ? gradNorm / wn : 0 };
+    return {
+      name: spec.name,
+      layer: spec.layer,
+      numel: spec.rows * spec.cols,
+      gradNorm,
+      weightNorm: wn,
+      ratio: wn > 0 ? gradNorm / wn : 0,
+    };
   });
   const perLayer = new Array(cfg.layers).fill(0);
   for (const t of perTensor) if (t.layer >= 0) perLayer[t.layer] += t.gradNorm ** 2;
@@ -253,7 +299,11 @@ function summarise(
       loss: fwd.value,
       tokens: [...tokens],
       targets: { positions: [...loss.positions], targets: [...loss.targets], weights: lossWeights(loss) },
-      perTensor, perLayer, residualNorm: run.residualNorm, residualNormPerToken: run.residualNormPerToken, attribution,
+      perTensor,
+      perLayer,
+      residualNorm: run.residualNorm,
+      residualNormPerToken: run.residualNormPerToken,
+      attribution,
       saturation: { gelu, heads, explanations: EXPLAIN },
       timing: { forward: forwardMs, backward: backwardMs },
     },
@@ -271,7 +321,10 @@ class TiedEmbeddingNorm {
   private headSq = 0;
   private tokenRows = new Map<number, Float64Array>(); // v → Hd[v, :]
 
-  constructor(private readonly model: Gemma3Model, private readonly tokens: number[]) {}
+  constructor(
+    private readonly model: Gemma3Model,
+    private readonly tokens: number[],
+  ) {}
 
   onLogitGrad(fwd: LossForward): ((dz: Float32Array) => void) | undefined {
     if (this.model.weights.headName !== 'token_embd.weight') return undefined;

@@ -24,9 +24,27 @@
 //   result_output   [P, V]        logits
 
 export const BLOCK_ACTIVATIONS = [
-  'attn_norm', 'Qcur', 'Kcur', 'Vcur', 'Qcur_normed', 'Kcur_normed', 'Qcur_rope', 'Kcur_rope',
-  'kq_soft_max', 'kqv_out', 'attn_out', 'attn_post_norm', 'sa_out', 'ffn_norm', 'ffn_gate', 'ffn_up',
-  'ffn_gelu', 'ffn_gate_par', 'ffn_out', 'ffn_post_norm', 'l_out',
+  'attn_norm',
+  'Qcur',
+  'Kcur',
+  'Vcur',
+  'Qcur_normed',
+  'Kcur_normed',
+  'Qcur_rope',
+  'Kcur_rope',
+  'kq_soft_max',
+  'kqv_out',
+  'attn_out',
+  'attn_post_norm',
+  'sa_out',
+  'ffn_norm',
+  'ffn_gate',
+  'ffn_up',
+  'ffn_gelu',
+  'ffn_gate_par',
+  'ffn_out',
+  'ffn_post_norm',
+  'l_out',
 ] as const;
 export const MODEL_ACTIVATIONS = ['inp_embd', 'result_norm', 'result_output'] as const;
 
@@ -59,7 +77,13 @@ export interface CaptureSpec {
  * Called with the live tensor of one activation for every token of this call. Mutate `data` in
  * place, or return a replacement of the same length (ablation, steering); return nothing to read only.
  */
-export type HookFn = (act: { name: ActivationName; layer: number; shape: number[]; positions: number[]; data: Float32Array }) => Float32Array | void;
+export type HookFn = (act: {
+  name: ActivationName;
+  layer: number;
+  shape: number[];
+  positions: number[];
+  data: Float32Array;
+}) => Float32Array | void;
 
 export interface Hook {
   name: ActivationName;
@@ -124,10 +148,17 @@ export class HookSet {
 }
 
 function selectRows(
-  name: ActivationName, layer: number, data: Float32Array, shape: number[], positions: number[], rowAxis: number,
+  name: ActivationName,
+  layer: number,
+  data: Float32Array,
+  shape: number[],
+  positions: number[],
+  rowAxis: number,
   wanted: readonly number[] | null,
 ): Activation {
-  const keep = wanted ? positions.map((p, i) => [p, i] as const).filter(([p]) => wanted.includes(p)) : positions.map((p, i) => [p, i] as const);
+  const keep = wanted
+    ? positions.map((p, i) => [p, i] as const).filter(([p]) => wanted.includes(p))
+    : positions.map((p, i) => [p, i] as const);
   if (keep.length === positions.length) return { name, layer, shape: [...shape], positions: [...positions], data: data.slice() };
   const outer = shape.slice(0, rowAxis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(rowAxis + 1).reduce((a, b) => a * b, 1);

@@ -21,9 +21,24 @@ export { ModelLoadError, SUPPORTED_ARCHITECTURES, isSliding, type Gemma3Config }
 export { BLOCK_ACTIVATIONS, MODEL_ACTIVATIONS, activationKey } from './hooks.ts';
 export type { Activation, ActivationName, BlockActivation, CaptureSpec, Hook, HookFn, ModelActivation } from './hooks.ts';
 export type { ForwardOptions, ForwardResult, LinearAdapter, Numerics } from './model.ts';
-export { BACKWARD_CAPTURES, backward, backwardAsync, forwardForLoss, forwardForLossAsync, type GradSink, type LossForward } from './backward.ts';
+export {
+  BACKWARD_CAPTURES,
+  backward,
+  backwardAsync,
+  forwardForLoss,
+  forwardForLossAsync,
+  type GradSink,
+  type LossForward,
+} from './backward.ts';
 export { completionTargets, lossWeights, nextTokenTargets, LossError, type LossTargets } from './loss.ts';
-export { computeGradients, computeGradientsAsync, gradientBuffers, type GradientBuffers, type GradientReport, type GradientRequest } from './gradient-report.ts';
+export {
+  computeGradients,
+  computeGradientsAsync,
+  gradientBuffers,
+  type GradientBuffers,
+  type GradientReport,
+  type GradientRequest,
+} from './gradient-report.ts';
 export { LoraAdapter } from './lora.ts';
 export { blockWeight, tensorSpecs, type TensorSpec } from './weights.ts';
 export { KvCache } from './kv-cache.ts';

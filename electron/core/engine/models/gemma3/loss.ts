@@ -38,6 +38,8 @@ export function checkLoss(loss: LossTargets, T: number, V: number): void {
   if (loss.positions.length !== loss.targets.length) throw new LossError('loss: positions and targets differ in length');
   if (loss.positions.length === 0) throw new LossError('loss: no target positions (a next-token loss needs at least 2 tokens)');
   if (loss.weights && loss.weights.length !== loss.positions.length) throw new LossError('loss: weights and positions differ in length');
-  for (const p of loss.positions) if (!(Number.isInteger(p) && p >= 0 && p < T)) throw new LossError(`loss: position ${p} outside 0..${T - 1}`);
-  for (const t of loss.targets) if (!(Number.isInteger(t) && t >= 0 && t < V)) throw new LossError(`loss: target ${t} outside the vocabulary (0..${V - 1})`);
+  for (const p of loss.positions)
+    if (!(Number.isInteger(p) && p >= 0 && p < T)) throw new LossError(`loss: position ${p} outside 0..${T - 1}`);
+  for (const t of loss.targets)
+    if (!(Number.isInteger(t) && t >= 0 && t < V)) throw new LossError(`loss: target ${t} outside the vocabulary (0..${V - 1})`);
 }

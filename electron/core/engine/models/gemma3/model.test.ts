@@ -21,9 +21,15 @@ test('attention (sliding and global, GQA) matches a float64 reference built from
   const T = tokens.length;
   const { activations } = model.forward(tokens, { capture: { names: ['Qcur_rope', 'Kcur_rope', 'Vcur', 'kq_soft_max', 'kqv_out'] } });
   const layers = [0, 1];
-  assert.deepEqual(layers.map((l) => isSliding(model.config, l)), [true, false], 'nano: layer 0 local, layer 1 global');
+  assert.deepEqual(
+    layers.map((l) => isSliding(model.config, l)),
+    [true, false],
+    'nano: layer 0 local, layer 1 global',
+  );
   for (const l of layers) {
-    const q = activations[`Qcur_rope.${l}`].data, k = activations[`Kcur_rope.${l}`].data, v = activations[`Vcur.${l}`].data;
+    const q = activations[`Qcur_rope.${l}`].data,
+      k = activations[`Kcur_rope.${l}`].data,
+      v = activations[`Vcur.${l}`].data;
     const probs = new Float64Array(H * T * T);
     const out = new Float64Array(T * H * Dh);
     for (let h = 0; h < H; h++) {
@@ -70,12 +76,20 @@ test('incremental decoding with the KV cache gives the same logits as one full p
 test('captures honour layers and positions; logits only where asked', () => {
   const { hidden: D, vocab: V } = model.config;
   const all = model.forward(tokens, { logitPositions: 'all', capture: { names: ['l_out'] } });
-  const picked = model.forward(tokens, { logitPositions: [2, 7], capture: { names: ['l_out', 'inp_embd'], layers: [1], positions: [3, 9] } });
+  const picked = model.forward(tokens, {
+    logitPositions: [2, 7],
+    capture: { names: ['l_out', 'inp_embd'], layers: [1], positions: [3, 9] },
+  });
   assert.deepEqual(Object.keys(picked.activations).sort(), ['inp_embd', 'l_out.1']);
   const l1 = picked.activations['l_out.1'];
   assert.deepEqual(l1.shape, [2, D]);
   assert.deepEqual(l1.positions, [3, 9]);
-  assertClose('l_out.1 rows', l1.data, [...all.activations['l_out.1'].data.subarray(3 * D, 4 * D), ...all.activations['l_out.1'].data.subarray(9 * D, 10 * D)], 0);
+  assertClose(
+    'l_out.1 rows',
+    l1.data,
+    [...all.activations['l_out.1'].data.subarray(3 * D, 4 * D), ...all.activations['l_out.1'].data.subarray(9 * D, 10 * D)],
+    0,
+  );
   assert.equal(picked.logits.length, 2 * V);
   assertClose('logit rows', picked.logits, [...all.logits.subarray(2 * V, 3 * V), ...all.logits.subarray(7 * V, 8 * V)], 1e-5, 1e-5);
   const none = model.forward(tokens, {});
@@ -86,11 +100,27 @@ test('captures honour layers and positions; logits only where asked', () => {
 test('a hook can read and replace an activation (ablation changes the logits, identity does not)', () => {
   const base = model.forward(tokens).logits;
   let seen = 0;
-  const identity = model.forward(tokens, { hooks: [{ name: 'ffn_out', layers: [0], fn: ({ data }) => { seen = data.length; } }] }).logits;
+  const identity = model.forward(tokens, {
+    hooks: [
+      {
+        name: 'ffn_out',
+        layers: [0],
+        fn: ({ data }) => {
+          seen = data.length;
+        },
+      },
+    ],
+  }).logits;
   assert.equal(seen, tokens.length * model.config.hidden);
   assertClose('identity hook', identity, base, 0);
-  const ablated = model.forward(tokens, { hooks: [{ name: 'ffn_out', layers: [0], fn: ({ data }) => new Float32Array(data.length) }], capture: { names: ['ffn_out'], layers: [0] } });
-  assert.ok(ablated.activations['ffn_out.0'].data.every((x) => x === 0), 'capture sees the replaced tensor');
+  const ablated = model.forward(tokens, {
+    hooks: [{ name: 'ffn_out', layers: [0], fn: ({ data }) => new Float32Array(data.length) }],
+    capture: { names: ['ffn_out'], layers: [0] },
+  });
+  assert.ok(
+    ablated.activations['ffn_out.0'].data.every((x) => x === 0),
+    'capture sees the replaced tensor',
+  );
   let diff = 0;
   for (let i = 0; i < base.length; i++) diff = Math.max(diff, Math.abs(base[i] - ablated.logits[i]));
   assert.ok(diff > 1e-3, `ablating ffn_out.0 should move the logits (max change ${diff})`);

@@ -129,7 +129,8 @@ export class Gemma3Model {
     const kvDim = Hkv * Dh;
     for (let l = 0; l < cfg.layers; l++) {
       const n = (tensor: string) => blockWeight(l, tensor);
-      const visit = (name: Parameters<HookSet['visit']>[0], data: Float32Array, shape: number[]) => hooks.visit(name, l, data, shape, positions);
+      const visit = (name: Parameters<HookSet['visit']>[0], data: Float32Array, shape: number[]) =>
+        hooks.visit(name, l, data, shape, positions);
 
       const h = rmsNorm(x, T, D, w.vector(n('attn_norm')), eps); // attn_norm [T, D]
       visit('attn_norm', h, [T, D]);
@@ -221,7 +222,8 @@ function resolveLogitPositions(spec: 'all' | 'last' | 'none' | readonly number[]
   if (spec === 'last') return [positions[positions.length - 1]];
   if (spec === 'none') return [];
   for (const p of spec) {
-    if (!positions.includes(p)) throw new RangeError(`logit position ${p} is not among this call's positions ${positions[0]}…${positions[positions.length - 1]}`);
+    if (!positions.includes(p))
+      throw new RangeError(`logit position ${p} is not among this call's positions ${positions[0]}…${positions[positions.length - 1]}`);
   }
   return [...spec];
 }

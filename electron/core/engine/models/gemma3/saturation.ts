@@ -34,7 +34,8 @@ export interface GeluSaturation {
 
 /** gate: [T, F] ffn_gate pre-activations of one layer. */
 export function geluSaturation(layer: number, gate: Vec, T: number, F: number, maxListed = 64): GeluSaturation {
-  let flat = 0, linear = 0;
+  let flat = 0,
+    linear = 0;
   const dead: number[] = [];
   for (let f = 0; f < F; f++) {
     let flatHere = 0;
@@ -48,7 +49,10 @@ export function geluSaturation(layer: number, gate: Vec, T: number, F: number, m
   }
   const flatFraction = flat / (T * F);
   return {
-    layer, flatFraction, deadUnits: dead, linearFraction: linear / (T * F),
+    layer,
+    flatFraction,
+    deadUnits: dead,
+    linearFraction: linear / (T * F),
     flagged: dead.length > 0 || flatFraction > 0.5,
     explanation: EXPLAIN.geluFlat,
   };
@@ -69,7 +73,9 @@ export interface HeadEntropy {
 export function headEntropies(layer: number, probs: Vec, T: number, H: number, window: number): HeadEntropy[] {
   const out: HeadEntropy[] = [];
   for (let h = 0; h < H; h++) {
-    let sum = 0, sumNorm = 0, n = 0;
+    let sum = 0,
+      sumNorm = 0,
+      n = 0;
     for (let t = 0; t < T; t++) {
       const s0 = firstKey(t, window);
       const visible = t - s0 + 1;
@@ -85,7 +91,10 @@ export function headEntropies(layer: number, probs: Vec, T: number, H: number, w
     }
     const meanEntropy = n ? sum / n : 0;
     out.push({
-      layer, head: h, meanEntropy, normalizedEntropy: n ? sumNorm / n : 0,
+      layer,
+      head: h,
+      meanEntropy,
+      normalizedEntropy: n ? sumNorm / n : 0,
       flagged: n > 0 && meanEntropy < LOW_ENTROPY_NATS,
       explanation: EXPLAIN.lowEntropyHead,
     });

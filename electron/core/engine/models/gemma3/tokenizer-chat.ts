@@ -34,13 +34,16 @@ export interface ChatPromptOptions {
 
 /** The prompt as segments, starting with "<bos>". Throws on a chat the format cannot express. */
 export function gemma3ChatSegments(messages: readonly ChatMessage[], opts: ChatPromptOptions = {}): ChatSegment[] {
-  return (opts.format ?? 'template') === 'template' ? templateSegments(messages, opts.addGenerationPrompt ?? true) : wrapperSegments(messages);
+  return (opts.format ?? 'template') === 'template'
+    ? templateSegments(messages, opts.addGenerationPrompt ?? true)
+    : wrapperSegments(messages);
 }
 
 /** Token ids of the prompt: each segment tokenized on its own, as node-llama-cpp's LlamaText does. */
 export function encodeGemma3Chat(tokenizer: Tokenizer, messages: readonly ChatMessage[], opts: ChatPromptOptions = {}): number[] {
   const ids: number[] = [];
-  for (const seg of mergeSegments(gemma3ChatSegments(messages, opts))) ids.push(...tokenizer.encode(seg.text, { addBos: false, special: seg.special }));
+  for (const seg of mergeSegments(gemma3ChatSegments(messages, opts)))
+    ids.push(...tokenizer.encode(seg.text, { addBos: false, special: seg.special }));
   return ids;
 }
 
@@ -66,7 +69,8 @@ function templateSegments(messages: readonly ChatMessage[], addGenerationPrompt:
   }
   loop.forEach((m, i) => {
     const expected = i % 2 === 0 ? 'user' : 'model';
-    if (m.role !== expected) throw new Error(`Conversation roles must alternate user/model/user/model/... (message ${i + 1} is '${m.role}')`);
+    if (m.role !== expected)
+      throw new Error(`Conversation roles must alternate user/model/user/model/... (message ${i + 1} is '${m.role}')`);
     b.special(`<start_of_turn>${m.role}\n`);
     if (i === 0 && systemPrefix !== null) b.plain(systemPrefix).special('\n\n');
     b.plain(m.content.trim()).special('<end_of_turn>\n');

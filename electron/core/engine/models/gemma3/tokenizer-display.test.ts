@@ -15,8 +15,14 @@ before(async () => {
 
 test('word pieces keep SentencePiece\'s visible space: "▁the"', () => {
   const ids = tok.encode('Hello the world', { addBos: false });
-  assert.deepEqual(ids.map((id) => tok.display(id).text), ['Hello', '▁the', '▁world']);
-  assert.deepEqual(ids.map((id) => tok.display(id).kind), ['normal', 'normal', 'normal']);
+  assert.deepEqual(
+    ids.map((id) => tok.display(id).text),
+    ['Hello', '▁the', '▁world'],
+  );
+  assert.deepEqual(
+    ids.map((id) => tok.display(id).kind),
+    ['normal', 'normal', 'normal'],
+  );
 });
 
 test('byte-fallback tokens show their byte: <0x0A> as \\n, bytes of a UTF-8 character as \\xHH', () => {
@@ -26,7 +32,10 @@ test('byte-fallback tokens show their byte: <0x0A> as \\n, bytes of a UTF-8 char
   assert.deepEqual(tok.display(tok.idOf('<0x07>')!).text, '\\x07');
   // A character outside the vocabulary falls back to its UTF-8 bytes, shown one by one.
   const ids = tok.encode('\u{10FFFD}', { addBos: false });
-  assert.deepEqual(ids.map((id) => tok.display(id).text), ['\\xF4', '\\x8F', '\\xBF', '\\xBD']);
+  assert.deepEqual(
+    ids.map((id) => tok.display(id).text),
+    ['\\xF4', '\\x8F', '\\xBF', '\\xBD'],
+  );
   assert.ok(ids.every((id) => tok.typeOf(id) === TokenType.BYTE));
 });
 
@@ -44,7 +53,11 @@ test('displayToken and escapeTokenText are pure and total', () => {
   assert.equal(escapeTokenText('a b\r\n\\'), 'a▁b\\r\\n\\\\');
   assert.equal(escapeTokenText('zero\u200bwidth\u00ad'), 'zero\\u{200B}width\\u{AD}');
   assert.equal(escapeTokenText('東京 🙂'), '東京▁🙂');
-  assert.deepEqual(displayToken('<0xZZ>', TokenType.BYTE), { text: '<0xZZ>', kind: 'byte', marked: false }, 'a malformed byte token is shown as written');
+  assert.deepEqual(
+    displayToken('<0xZZ>', TokenType.BYTE),
+    { text: '<0xZZ>', kind: 'byte', marked: false },
+    'a malformed byte token is shown as written',
+  );
   assert.deepEqual(displayToken('[PAD7]', TokenType.UNUSED), { text: '[PAD7]', kind: 'unused', marked: true });
   assert.deepEqual(displayToken('x', 99), { text: 'x', kind: 'unused', marked: true }, 'an unknown type is treated as unused');
 });

@@ -47,7 +47,8 @@ export function escapeTokenText(s: string): string {
     if (NAMED[ch]) out += NAMED[ch];
     else if (ch === ' ') out += '\u2581';
     else if (c < 0x20 || c === 0x7f) out += `\\x${hex2(c)}`;
-    else if ((c >= 0x80 && c < 0xa0) || c === 0xad || (c >= 0x200b && c <= 0x200f) || c === 0xfeff) out += `\\u{${c.toString(16).toUpperCase()}}`;
+    else if ((c >= 0x80 && c < 0xa0) || c === 0xad || (c >= 0x200b && c <= 0x200f) || c === 0xfeff)
+      out += `\\u{${c.toString(16).toUpperCase()}}`;
     else out += ch;
   }
   return out;

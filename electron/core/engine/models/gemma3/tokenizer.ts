@@ -51,8 +51,10 @@ export class Tokenizer {
     const n = this.tokens.length;
     const scores = meta['tokenizer.ggml.scores'];
     const types = meta['tokenizer.ggml.token_type'];
-    if (Array.isArray(scores) && scores.length !== n) throw new ModelLoadError(`tokenizer.ggml.scores has ${scores.length} entries for ${n} tokens`);
-    if (Array.isArray(types) && types.length !== n) throw new ModelLoadError(`tokenizer.ggml.token_type has ${types.length} entries for ${n} tokens`);
+    if (Array.isArray(scores) && scores.length !== n)
+      throw new ModelLoadError(`tokenizer.ggml.scores has ${scores.length} entries for ${n} tokens`);
+    if (Array.isArray(types) && types.length !== n)
+      throw new ModelLoadError(`tokenizer.ggml.token_type has ${types.length} entries for ${n} tokens`);
     this.scores = Array.isArray(scores) ? Float32Array.from(scores as number[]) : new Float32Array(n);
     this.types = Array.isArray(types) ? Int32Array.from(types as number[]) : new Int32Array(n).fill(TokenType.NORMAL);
     this.byteOf = new Int16Array(n).fill(-1);
@@ -196,7 +198,10 @@ export class Tokenizer {
     }
     for (let i = 0; i + 1 < n; i++) this.tryMerge(sym, i, i + 1);
     while (h.size > 0) {
-      const left = h.left[0], right = h.right[0], len = h.len[0], id = h.id[0];
+      const left = h.left[0],
+        right = h.right[0],
+        len = h.len[0],
+        id = h.id[0];
       h.pop();
       // Stale: a side was merged away since (llama.cpp compares the byte lengths; same thing).
       if (sym[left].length === 0 || sym[right].length === 0 || sym[left].length + sym[right].length !== len) continue;
@@ -265,7 +270,8 @@ export class Tokenizer {
       }
       let piece: string;
       if (type === TokenType.NORMAL) piece = this.pieceText(id);
-      else if (type === TokenType.USER_DEFINED || ((type === TokenType.CONTROL || type === TokenType.UNKNOWN) && opts.special)) piece = this.tokens[id];
+      else if (type === TokenType.USER_DEFINED || ((type === TokenType.CONTROL || type === TokenType.UNKNOWN) && opts.special))
+        piece = this.tokens[id];
       else continue; // control/unknown without `special`, unused and unknown types: nothing, as llama.cpp
       if (nBytes > 0) {
         out += utf8Decoder.decode(bytes.subarray(0, nBytes));
@@ -286,7 +292,8 @@ export class Tokenizer {
   }
 
   private check(id: number): void {
-    if (!Number.isInteger(id) || id < 0 || id >= this.tokens.length) throw new RangeError(`token id ${id} is outside the vocabulary (0..${this.tokens.length - 1})`);
+    if (!Number.isInteger(id) || id < 0 || id >= this.tokens.length)
+      throw new RangeError(`token id ${id} is outside the vocabulary (0..${this.tokens.length - 1})`);
   }
 }
 
@@ -333,14 +340,22 @@ class BigramHeap {
       this.move(p, i);
       i = p;
     }
-    this.left[i] = left; this.right[i] = right; this.len[i] = len; this.score[i] = score; this.id[i] = id;
+    this.left[i] = left;
+    this.right[i] = right;
+    this.len[i] = len;
+    this.score[i] = score;
+    this.id[i] = id;
   }
 
   /** Removes the top entry (read it from index 0 first). */
   pop(): void {
     const last = --this.size;
     if (last === 0) return;
-    const left = this.left[last], right = this.right[last], len = this.len[last], score = this.score[last], id = this.id[last];
+    const left = this.left[last],
+      right = this.right[last],
+      len = this.len[last],
+      score = this.score[last],
+      id = this.id[last];
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
@@ -352,7 +367,11 @@ class BigramHeap {
       this.move(c, i);
       i = c;
     }
-    this.left[i] = left; this.right[i] = right; this.len[i] = len; this.score[i] = score; this.id[i] = id;
+    this.left[i] = left;
+    this.right[i] = right;
+    this.len[i] = len;
+    this.score[i] = score;
+    this.id[i] = id;
   }
 
   private move(from: number, to: number): void {

@@ -47,7 +47,13 @@ export function firstKey(p: number, window: number): number {
  * before the product, as ggml does against an f16 KV cache.
  */
 export function attentionProbs(
-  mm: Products<Float32Array>, q: Float32Array, keys: Float32Array, s: AttentionShape, S: number, p0: number, f16 = false,
+  mm: Products<Float32Array>,
+  q: Float32Array,
+  keys: Float32Array,
+  s: AttentionShape,
+  S: number,
+  p0: number,
+  f16 = false,
 ): Float32Array {
   const { T, H, Hkv, Dh, scale, window } = s;
   const rep = H / Hkv;
@@ -84,7 +90,14 @@ export function attentionProbs(
 }
 
 /** probs [H, T, S] · V → kqv_out [T, H·Dh]. values [S, Hkv·Dh]. `f16` rounds the probabilities first. */
-export function attentionMix(mm: Products<Float32Array>, probs: Float32Array, values: Float32Array, s: AttentionShape, S: number, f16 = false): Float32Array {
+export function attentionMix(
+  mm: Products<Float32Array>,
+  probs: Float32Array,
+  values: Float32Array,
+  s: AttentionShape,
+  S: number,
+  f16 = false,
+): Float32Array {
   const { T, H, Hkv, Dh } = s;
   const rep = H / Hkv;
   const out = new Float32Array(T * H * Dh);
@@ -117,13 +130,29 @@ export function attentionMix(mm: Products<Float32Array>, probs: Float32Array, va
  *   dQ += dS · K             dK += dSᵀ · Q
  */
 export function attentionBackward<V extends Vec>(
-  mm: Products<V>, dq: V, dk: V, dv: V, dout: V, probs: V, q: V, k: V, v: V, s: AttentionShape, alloc: (n: number) => V,
+  mm: Products<V>,
+  dq: V,
+  dk: V,
+  dv: V,
+  dout: V,
+  probs: V,
+  q: V,
+  k: V,
+  v: V,
+  s: AttentionShape,
+  alloc: (n: number) => V,
 ): void {
   const { T, H, Hkv, Dh, scale, window } = s;
   const group = H / Hkv;
-  const qh = alloc(T * Dh), doh = alloc(T * Dh), dqh = alloc(T * Dh);
-  const kg = alloc(T * Dh), vg = alloc(T * Dh), dkg = alloc(T * Dh), dvg = alloc(T * Dh);
-  const dP = alloc(T * T), dS = alloc(T * T);
+  const qh = alloc(T * Dh),
+    doh = alloc(T * Dh),
+    dqh = alloc(T * Dh);
+  const kg = alloc(T * Dh),
+    vg = alloc(T * Dh),
+    dkg = alloc(T * Dh),
+    dvg = alloc(T * Dh);
+  const dP = alloc(T * T),
+    dS = alloc(T * T);
   // rows of a [T, heads, Dh] tensor for one head ↔ a contiguous [T, Dh] block
   const gather = (dst: V, src: V, heads: number, h: number) => {
     for (let t = 0; t < T; t++) {
@@ -194,7 +223,17 @@ export function attentionReference(out: Vec, probs: Vec, q: Vec, k: Vec, v: Vec,
 }
 
 /** Loop-form backward (the oracle of attentionBackward): dscore = p ⊙ (dp − Σ p·dp), dp[t,j] = dout[t]·v[j]. */
-export function attentionBackwardReference(dq: Vec, dk: Vec, dv: Vec, dout: Vec, probs: Vec, q: Vec, k: Vec, v: Vec, s: AttentionShape): void {
+export function attentionBackwardReference(
+  dq: Vec,
+  dk: Vec,
+  dv: Vec,
+  dout: Vec,
+  probs: Vec,
+  q: Vec,
+  k: Vec,
+  v: Vec,
+  s: AttentionShape,
+): void {
   const { T, H, Hkv, Dh, scale, window } = s;
   const group = H / Hkv;
   const dp = new Float64Array(T);

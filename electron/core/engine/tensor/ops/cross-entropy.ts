@@ -11,7 +11,13 @@ import type { Vec } from './vec.ts';
  * log-sum-exp (of the capped logits) is stored there so the backward needs one exp per logit.
  */
 export function crossEntropyForward(
-  z: Vec, targets: ArrayLike<number>, weights: ArrayLike<number>, P: number, V: number, softcap = 0, lse?: Float64Array,
+  z: Vec,
+  targets: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  P: number,
+  V: number,
+  softcap = 0,
+  lse?: Float64Array,
 ): number {
   let loss = 0;
   const capped = softcap > 0 ? new Float64Array(V) : null;
@@ -35,7 +41,14 @@ export function crossEntropyForward(
  * dL/dlogit = w·(softmax − onehot); through the cap: · (1 − tanh²(z/c)).
  */
 export function crossEntropyBackward(
-  dz: Vec, z: Vec, targets: ArrayLike<number>, weights: ArrayLike<number>, P: number, V: number, softcap = 0, lse?: Float64Array,
+  dz: Vec,
+  z: Vec,
+  targets: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  P: number,
+  V: number,
+  softcap = 0,
+  lse?: Float64Array,
 ): void {
   const rowLse = lse ?? new Float64Array(P);
   if (!lse) crossEntropyForward(z, targets, weights, P, V, softcap, rowLse);

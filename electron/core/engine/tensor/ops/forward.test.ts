@@ -10,7 +10,9 @@ import { randomArray } from '../random.ts';
 import { assertClose } from '../test-util.ts';
 
 test('rmsNorm matches a float64 reference', () => {
-  const R = 5, D = 48, eps = 1e-6;
+  const R = 5,
+    D = 48,
+    eps = 1e-6;
   const x = randomArray(R * D, 1, 3);
   const w = randomArray(D, 2);
   const want = new Float64Array(R * D);
@@ -24,7 +26,10 @@ test('rmsNorm matches a float64 reference', () => {
 });
 
 test('NeoX RoPE rotates pairs (i, i + Dh/2) by p·base^(−2i/Dh), matching float64', () => {
-  const rows = 3, H = 2, Dh = 16, base = 10000;
+  const rows = 3,
+    H = 2,
+    Dh = 16,
+    base = 10000;
   const positions = [0, 7, 300];
   const x = randomArray(rows * H * Dh, 3);
   const want = new Float64Array(x.length);

@@ -29,7 +29,8 @@ export function compareGrad(analytic: ArrayLike<number>, numeric: ArrayLike<numb
   const r: GradCheckResult = { maxRelErr: 0, maxAbsErr: 0, worst: { index: -1, analytic: 0, numeric: 0 }, checked: idx.length };
   for (let k = 0; k < idx.length; k++) {
     const i = idx[k];
-    const a = analytic[i], n = indices ? numeric[k] : numeric[i];
+    const a = analytic[i],
+      n = indices ? numeric[k] : numeric[i];
     const abs = Math.abs(a - n);
     const rel = abs / Math.max(Math.abs(a), Math.abs(n), floor);
     r.maxAbsErr = Math.max(r.maxAbsErr, abs);

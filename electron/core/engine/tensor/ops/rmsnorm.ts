@@ -6,7 +6,14 @@
 //   rmsNormReference  float64 forward for finite-difference checks
 import type { Vec } from './vec.ts';
 
-export function rmsNorm(x: Float32Array, rows: number, D: number, w: Float32Array, eps: number, out: Float32Array = new Float32Array(rows * D)): Float32Array {
+export function rmsNorm(
+  x: Float32Array,
+  rows: number,
+  D: number,
+  w: Float32Array,
+  eps: number,
+  out: Float32Array = new Float32Array(rows * D),
+): Float32Array {
   for (let r = 0; r < rows; r++) {
     const o = r * D;
     let ss = 0;

@@ -35,7 +35,15 @@ export function ropeTables(positions: ArrayLike<number>, Dh: number, base: numbe
   return { cos: theta.map(Math.cos), sin: theta.map(Math.sin) };
 }
 
-export function ropeNeox(x: Float32Array, rows: number, nHeads: number, Dh: number, positions: ArrayLike<number>, base: number, freqScale = 1): void {
+export function ropeNeox(
+  x: Float32Array,
+  rows: number,
+  nHeads: number,
+  Dh: number,
+  positions: ArrayLike<number>,
+  base: number,
+  freqScale = 1,
+): void {
   ropeReference(x, x, ropeTables(positions, Dh, base, freqScale), rows, nHeads, Dh);
 }
 
@@ -47,8 +55,10 @@ export function ropeReference(y: Vec, x: Vec, tables: RopeTables, rows: number, 
     for (let h = 0; h < nHeads; h++) {
       const o = (r * nHeads + h) * Dh;
       for (let i = 0; i < half; i++) {
-        const c = cos[r * half + i], s = sin[r * half + i];
-        const x0 = x[o + i], x1 = x[o + i + half];
+        const c = cos[r * half + i],
+          s = sin[r * half + i];
+        const x0 = x[o + i],
+          x1 = x[o + i + half];
         y[o + i] = x0 * c - x1 * s;
         y[o + i + half] = x0 * s + x1 * c;
       }
@@ -64,8 +74,10 @@ export function ropeBackward(dx: Vec, dy: Vec, tables: RopeTables, rows: number,
     for (let h = 0; h < nHeads; h++) {
       const o = (r * nHeads + h) * Dh;
       for (let i = 0; i < half; i++) {
-        const c = cos[r * half + i], s = sin[r * half + i];
-        const a = dy[o + i], b = dy[o + i + half];
+        const c = cos[r * half + i],
+          s = sin[r * half + i];
+        const a = dy[o + i],
+          b = dy[o + i + half];
         dx[o + i] += a * c + b * s;
         dx[o + i + half] += -a * s + b * c;
       }

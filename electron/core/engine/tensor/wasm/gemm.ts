@@ -36,13 +36,21 @@ function forFrom(f: Func, v: Local, from: Local, to: Local, step: number, body: 
 export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = ''): Func {
   const f = new Func((transA ? 'gemm_tn' : 'gemm_nn') + suffix, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [A, B, C, M, K, N, m0, m1] = f.params;
-  const kc0 = f.local('i32'), kc1 = f.local('i32'), mc0 = f.local('i32'), mc1 = f.local('i32');
-  const n = f.local('i32'), m = f.local('i32'), k = f.local('i32'), mLim = f.local('i32');
+  const kc0 = f.local('i32'),
+    kc1 = f.local('i32'),
+    mc0 = f.local('i32'),
+    mc1 = f.local('i32');
+  const n = f.local('i32'),
+    m = f.local('i32'),
+    k = f.local('i32'),
+    mLim = f.local('i32');
   const nBytes = f.local('i32');
   const bp = f.local('i32');
   const ap = Array.from({ length: RT }, () => f.local('i32'));
   const cp = Array.from({ length: RT }, () => f.local('i32'));
-  const b0 = f.local('v128'), b1 = f.local('v128'), a = f.local('v128');
+  const b0 = f.local('v128'),
+    b1 = f.local('v128'),
+    a = f.local('v128');
   const acc = Array.from({ length: RT * 2 }, () => f.local('v128'));
   const aStep = f.local('i32'); // bytes between A[·, k] and A[·, k + 1]
 
@@ -54,8 +62,12 @@ export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = ''): Fu
     for (let i = 0; i < rt; i++) {
       // &C[m + i, n]
       f.get(m).i32(i).op('i32.add').get(nBytes).op('i32.mul').get(n).i32(2).op('i32.shl').op('i32.add').get(C).op('i32.add').set(cp[i]);
-      f.get(cp[i]).simd('load', 0).set(acc[2 * i]);
-      f.get(cp[i]).simd('load', 16).set(acc[2 * i + 1]);
+      f.get(cp[i])
+        .simd('load', 0)
+        .set(acc[2 * i]);
+      f.get(cp[i])
+        .simd('load', 16)
+        .set(acc[2 * i + 1]);
       // &A[m + i, kc0] (nn) or &A[kc0, m + i] (tn)
       if (transA) {
         // one pointer: A[k, m + i] sits i·4 bytes after A[k, m]
@@ -71,7 +83,10 @@ export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = ''): Fu
       f.get(bp).simd('load', 0).set(b0);
       f.get(bp).simd('load', 16).set(b1);
       for (let i = 0; i < rt; i++) {
-        if (transA) f.get(ap[0]).simd('load32_splat', 4 * i).set(a);
+        if (transA)
+          f.get(ap[0])
+            .simd('load32_splat', 4 * i)
+            .set(a);
         else f.get(ap[i]).simd('load32_splat', 0).set(a);
         madd(f, fma, acc[2 * i], a, b0);
         madd(f, fma, acc[2 * i + 1], a, b1);
@@ -81,18 +96,38 @@ export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = ''): Fu
       f.get(bp).get(nBytes).op('i32.add').set(bp);
     });
     for (let i = 0; i < rt; i++) {
-      f.get(cp[i]).get(acc[2 * i]).simd('store', 0);
-      f.get(cp[i]).get(acc[2 * i + 1]).simd('store', 16);
+      f.get(cp[i])
+        .get(acc[2 * i])
+        .simd('store', 0);
+      f.get(cp[i])
+        .get(acc[2 * i + 1])
+        .simd('store', 16);
     }
   };
 
   f.for(kc0, 0, K, KC, () => {
     f.get(kc0).i32(KC).op('i32.add').set(kc1);
-    f.get(kc1).get(K).op('i32.gt_s').if(() => { f.get(K).set(kc1); });
+    f.get(kc1)
+      .get(K)
+      .op('i32.gt_s')
+      .if(() => {
+        f.get(K).set(kc1);
+      });
     forFrom(f, mc0, m0, m1, MC_TILES * RT, () => {
-      f.get(mc0).i32(MC_TILES * RT).op("i32.add").set(mc1);
-      f.get(mc1).get(m1).op('i32.gt_s').if(() => { f.get(m1).set(mc1); });
-      f.get(mc1).i32(RT - 1).op('i32.sub').set(mLim);
+      f.get(mc0)
+        .i32(MC_TILES * RT)
+        .op('i32.add')
+        .set(mc1);
+      f.get(mc1)
+        .get(m1)
+        .op('i32.gt_s')
+        .if(() => {
+          f.get(m1).set(mc1);
+        });
+      f.get(mc1)
+        .i32(RT - 1)
+        .op('i32.sub')
+        .set(mLim);
       f.for(n, 0, N, NT, () => {
         f.get(mc0).set(m);
         f.block(() => {

@@ -28,7 +28,6 @@ function hsum(f: Func, v: Local): void {
   f.op('f32.add');
 }
 
-
 function emitMmF32(fma: boolean): Func {
   const f = new Func('mm_f32', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [x, w, y, T, K, N, n0, n1] = f.params;
@@ -91,9 +90,14 @@ function emitMmF32(fma: boolean): Func {
     for (let a = 0; a < rt * rn; a++) f.v128Zero().set(acc[a]);
     f.loop(() => {
       for (const off of [0, 16]) {
-        for (let i = 0; i < rt; i++) f.get(px).simd('load', i * rowBytes + off).set(xv[i]);
+        for (let i = 0; i < rt; i++)
+          f.get(px)
+            .simd('load', i * rowBytes + off)
+            .set(xv[i]);
         for (let j = 0; j < rn; j++) {
-          f.get(pw).simd('load', j * rowBytes + off).set(wv);
+          f.get(pw)
+            .simd('load', j * rowBytes + off)
+            .set(wv);
           for (let i = 0; i < rt; i++) madd(f, fma, acc[i * rn + j], xv[i], wv);
         }
       }
@@ -131,7 +135,10 @@ function emitTiledLoops(
   f.get(T).i32(1).op('i32.eq');
   f.if(() => {
     f.i32(0).set(t);
-    f.get(n1).i32(DECODE_RN - 1).op('i32.sub').set(lim);
+    f.get(n1)
+      .i32(DECODE_RN - 1)
+      .op('i32.sub')
+      .set(lim);
     f.get(n0).set(n);
     f.block(() => {
       f.loop(() => {
@@ -151,8 +158,14 @@ function emitTiledLoops(
     });
     f.op('return');
   });
-  f.get(T).i32(rt - 1).op('i32.sub').set(tLim); // t + rt <= T  ⇔  t < T - rt + 1
-  f.get(n1).i32(rn - 1).op('i32.sub').set(lim);
+  f.get(T)
+    .i32(rt - 1)
+    .op('i32.sub')
+    .set(tLim); // t + rt <= T  ⇔  t < T - rt + 1
+  f.get(n1)
+    .i32(rn - 1)
+    .op('i32.sub')
+    .set(lim);
   f.get(n0).set(n);
   f.block(() => {
     f.loop(() => {
@@ -246,11 +259,15 @@ function emitMmQ8(fma: boolean): Func {
       for (let s = 0; s < 4; s++) {
         for (let i = 0; i < rt; i++) {
           const [p, o] = xqAt(i);
-          f.get(p).simd('load', o + s * 16).set(xv[i]);
+          f.get(p)
+            .simd('load', o + s * 16)
+            .set(xv[i]);
         }
         for (let j = 0; j < rn; j++) {
           const [p, o] = wqAt(j);
-          f.get(p).simd('load8x8_s', o + s * 8).set(wv[j]);
+          f.get(p)
+            .simd('load8x8_s', o + s * 8)
+            .set(wv[j]);
         }
         for (let i = 0; i < rt; i++) {
           for (let j = 0; j < rn; j++) {

@@ -10,7 +10,14 @@ import { TokenChips } from '../TokenChips.tsx';
 import type { JobView } from '../useJob.ts';
 
 export function ActivationsTab({
-  modelPath, prompt, setPrompt, onRun, job, run, position, setPosition,
+  modelPath,
+  prompt,
+  setPrompt,
+  onRun,
+  job,
+  run,
+  position,
+  setPosition,
 }: {
   modelPath: string;
   prompt: string;
@@ -30,10 +37,15 @@ export function ActivationsTab({
           <Button variant="primary" onClick={onRun} disabled={!modelPath.trim() || !prompt || job.state === 'running'}>
             Inspect
           </Button>
-          {run && <Button variant="ghost" onClick={() => downloadJson(run, 'inspect-run')}>Export run (JSON)</Button>}
+          {run && (
+            <Button variant="ghost" onClick={() => downloadJson(run, 'inspect-run')}>
+              Export run (JSON)
+            </Button>
+          )}
           {run && (
             <span className="text-[12px] text-zinc-500" data-testid="inspect-timing">
-              {run.tokens.length} tokens · forward {(run.timing.forwardMs / 1000).toFixed(2)} s · total {(run.timing.totalMs / 1000).toFixed(2)} s
+              {run.tokens.length} tokens · forward {(run.timing.forwardMs / 1000).toFixed(2)} s · total{' '}
+              {(run.timing.totalMs / 1000).toFixed(2)} s
             </span>
           )}
         </div>
@@ -66,7 +78,10 @@ export function ActivationsTab({
             title="Per-layer statistics"
             description="Over every value of the residual stream after the block. fp16 overflow: |x| > 65504, which half precision cannot hold."
             name="layer-stats"
-            csv={() => [['layer', 'mean', 'std', 'max_abs', 'fp16_overflow_fraction'], ...run.layerStats.map((s) => [layerName(s.layer), s.mean, s.std, s.maxAbs, s.fp16Overflow])]}
+            csv={() => [
+              ['layer', 'mean', 'std', 'max_abs', 'fp16_overflow_fraction'],
+              ...run.layerStats.map((s) => [layerName(s.layer), s.mean, s.std, s.maxAbs, s.fp16Overflow]),
+            ]}
           >
             <table className="w-full max-w-3xl" data-testid="layer-stats">
               <thead>
@@ -82,16 +97,29 @@ export function ActivationsTab({
                 {run.layerStats.map((s) => (
                   <tr key={s.layer} className="border-t border-zinc-100 dark:border-zinc-800" data-layer={s.layer}>
                     <Td mono>{layerName(s.layer)}</Td>
-                    <Td right mono>{num(s.mean)}</Td>
-                    <Td right mono>{num(s.std)}</Td>
-                    <Td right mono>{num(s.maxAbs)}</Td>
-                    <Td right mono className={s.fp16Overflow > 0 ? 'text-red-600 dark:text-red-400' : ''}>{pct(s.fp16Overflow, 3)}</Td>
+                    <Td right mono>
+                      {num(s.mean)}
+                    </Td>
+                    <Td right mono>
+                      {num(s.std)}
+                    </Td>
+                    <Td right mono>
+                      {num(s.maxAbs)}
+                    </Td>
+                    <Td right mono className={s.fp16Overflow > 0 ? 'text-red-600 dark:text-red-400' : ''}>
+                      {pct(s.fp16Overflow, 3)}
+                    </Td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </ChartFrame>
-          <ChartFrame title="Next token" description="The model's distribution after the last token." name="next-token" csv={() => [['token_id', 'token', 'prob'], ...run.next.map((t) => [t.id, t.text, t.prob])]}>
+          <ChartFrame
+            title="Next token"
+            description="The model's distribution after the last token."
+            name="next-token"
+            csv={() => [['token_id', 'token', 'prob'], ...run.next.map((t) => [t.id, t.text, t.prob])]}
+          >
             <TopList tokens={run.next} testId="next-tokens" />
           </ChartFrame>
         </>

@@ -42,8 +42,20 @@ export function AttentionTab({ run }: { run: InspectRun | null }) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-4">
-        <Select label="Layer" testId="attention-layer" value={layer} onChange={(v) => setLayer(Number(v))} options={run.model.sliding.map((s, l) => ({ value: l, label: `${l} (${s ? `local, window ${run.model.window}` : 'global'})` }))} />
-        <Select label="Head" testId="attention-head" value={head} onChange={(v) => setHead(Number(v))} options={Array.from({ length: run.model.heads }, (_, h) => ({ value: h, label: String(h) }))} />
+        <Select
+          label="Layer"
+          testId="attention-layer"
+          value={layer}
+          onChange={(v) => setLayer(Number(v))}
+          options={run.model.sliding.map((s, l) => ({ value: l, label: `${l} (${s ? `local, window ${run.model.window}` : 'global'})` }))}
+        />
+        <Select
+          label="Head"
+          testId="attention-head"
+          value={head}
+          onChange={(v) => setHead(Number(v))}
+          options={Array.from({ length: run.model.heads }, (_, h) => ({ value: h, label: String(h) }))}
+        />
       </div>
       {error && <ErrorNote>{error}</ErrorNote>}
       {maps.length > 0 && maps[0].runId === run.runId && (
@@ -58,7 +70,18 @@ export function AttentionTab({ run }: { run: InspectRun | null }) {
               className={`rounded-lg p-1.5 text-left ring-1 ${m.head === head ? 'ring-2 ring-accent-500' : 'ring-zinc-200 hover:ring-zinc-400 dark:ring-zinc-700'}`}
             >
               <div className="mb-1 text-[11.5px] font-medium text-zinc-600 dark:text-zinc-400">head {m.head}</div>
-              <Heatmap testId={`attention-head-${m.head}`} label={`Layer ${m.layer} head ${m.head} (small)`} values={m.data} rows={m.queries} cols={m.keys} range={[0, 1]} masked={masked} maxWidth={200} maxCell={6} legend={false} />
+              <Heatmap
+                testId={`attention-head-${m.head}`}
+                label={`Layer ${m.layer} head ${m.head} (small)`}
+                values={m.data}
+                rows={m.queries}
+                cols={m.keys}
+                range={[0, 1]}
+                masked={masked}
+                maxWidth={200}
+                maxCell={6}
+                legend={false}
+              />
             </button>
           ))}
         </div>
@@ -68,7 +91,10 @@ export function AttentionTab({ run }: { run: InspectRun | null }) {
           title={`Layer ${map.layer}, head ${map.head} — ${map.sliding ? `local: each token sees the last ${map.window}` : 'global: each token sees every earlier token'}`}
           description="Rows: the query token; columns: the key it attends to. Grey: not visible to that query."
           name={`attention-L${map.layer}-H${map.head}`}
-          csv={() => [['query\\key', ...labels], ...labels.map((l, q) => [l, ...Array.from(map.data.subarray(q * map.keys, (q + 1) * map.keys))])]}
+          csv={() => [
+            ['query\\key', ...labels],
+            ...labels.map((l, q) => [l, ...Array.from(map.data.subarray(q * map.keys, (q + 1) * map.keys))]),
+          ]}
           json={() => map}
         >
           <Heatmap
@@ -83,11 +109,17 @@ export function AttentionTab({ run }: { run: InspectRun | null }) {
             masked={masked}
             maxWidth={760}
             maxCell={22}
-            describe={(q, k, v) => `${JSON.stringify(labels[q])} → ${JSON.stringify(labels[k])}: ${(v * 100).toFixed(2)}%${masked(q, k) ? ' (not visible)' : ''}`}
+            describe={(q, k, v) =>
+              `${JSON.stringify(labels[q])} → ${JSON.stringify(labels[k])}: ${(v * 100).toFixed(2)}%${masked(q, k) ? ' (not visible)' : ''}`
+            }
           />
         </ChartFrame>
       )}
-      <ChartFrame title={`Heads of layer ${layer}`} description="Mean attention entropy; near 0 means the head looks at one token only." name={`heads-L${layer}`}>
+      <ChartFrame
+        title={`Heads of layer ${layer}`}
+        description="Mean attention entropy; near 0 means the head looks at one token only."
+        name={`heads-L${layer}`}
+      >
         <table className="max-w-md" data-testid="head-entropy">
           <thead>
             <tr>
@@ -98,10 +130,18 @@ export function AttentionTab({ run }: { run: InspectRun | null }) {
           </thead>
           <tbody>
             {heads.map((h) => (
-              <tr key={h.head} className={`cursor-pointer border-t border-zinc-100 dark:border-zinc-800 ${h.head === head ? 'bg-accent-50 dark:bg-accent-500/10' : ''}`} onClick={() => setHead(h.head)}>
+              <tr
+                key={h.head}
+                className={`cursor-pointer border-t border-zinc-100 dark:border-zinc-800 ${h.head === head ? 'bg-accent-50 dark:bg-accent-500/10' : ''}`}
+                onClick={() => setHead(h.head)}
+              >
                 <Td mono>{h.head}</Td>
-                <Td right mono>{num(h.entropy)}</Td>
-                <Td right mono>{num(h.normalizedEntropy)}</Td>
+                <Td right mono>
+                  {num(h.entropy)}
+                </Td>
+                <Td right mono>
+                  {num(h.normalizedEntropy)}
+                </Td>
               </tr>
             ))}
           </tbody>

@@ -38,14 +38,20 @@ export function CompareTab({ modelPath }: { modelPath: string }) {
             title="Similarity of the two residual streams per layer"
             description="Cosine similarity of the last token's residual, and of the mean over tokens."
             name="compare-similarity"
-            csv={() => [['layer', 'cosine_last', 'cosine_mean'], ...result.similarity.map((s) => [layerName(s.layer), s.cosineLast, s.cosineMean])]}
+            csv={() => [
+              ['layer', 'cosine_last', 'cosine_mean'],
+              ...result.similarity.map((s) => [layerName(s.layer), s.cosineLast, s.cosineMean]),
+            ]}
           >
             <SeriesChart
               kind="line"
               testId="compare-similarity"
               label="Cosine similarity per layer"
               labels={result.similarity.map((s) => layerName(s.layer))}
-              series={[{ name: 'last token', values: result.similarity.map((s) => s.cosineLast) }, { name: 'mean', values: result.similarity.map((s) => s.cosineMean) }]}
+              series={[
+                { name: 'last token', values: result.similarity.map((s) => s.cosineLast) },
+                { name: 'mean', values: result.similarity.map((s) => s.cosineMean) },
+              ]}
               yLabel="cosine"
             />
           </ChartFrame>

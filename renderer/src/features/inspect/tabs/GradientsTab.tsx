@@ -14,7 +14,15 @@ import { layerName, num, pct } from '../format.ts';
 import { useJob } from '../useJob.ts';
 
 /** `opened`: a stored run to show (from Recent runs or the URL); `onFinished`: a new run was computed and stored. */
-export function GradientsTab({ modelPath, opened, onFinished }: { modelPath: string; opened: GradientResult | null; onFinished(r: GradientResult): void }) {
+export function GradientsTab({
+  modelPath,
+  opened,
+  onFinished,
+}: {
+  modelPath: string;
+  opened: GradientResult | null;
+  onFinished(r: GradientResult): void;
+}) {
   const api = useApi();
   const job = useJob<GradientResult>();
   const [prompt, setPrompt] = useState('The capital of France is');
@@ -44,7 +52,12 @@ export function GradientsTab({ modelPath, opened, onFinished }: { modelPath: str
         <PromptBox label="Prompt" value={prompt} onChange={setPrompt} testId="grad-prompt" rows={2} />
         <label className="block space-y-1">
           <span className="text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">Target (empty: every next token of the prompt)</span>
-          <input data-testid="grad-target" value={target} onChange={(e) => setTarget(e.target.value)} className={`w-full font-mono ${textInputClass}`} />
+          <input
+            data-testid="grad-target"
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+            className={`w-full font-mono ${textInputClass}`}
+          />
         </label>
       </div>
       <Button variant="primary" onClick={go} disabled={!modelPath.trim() || !prompt || job.state === 'running'}>
@@ -54,8 +67,12 @@ export function GradientsTab({ modelPath, opened, onFinished }: { modelPath: str
       {r && (
         <>
           <p className="text-[13px]" data-testid="grad-loss" data-loss={r.loss}>
-            Loss <span className="font-mono font-semibold">{r.loss.toFixed(4)}</span> nats over {r.lossPositions.length} target token{r.lossPositions.length === 1 ? '' : 's'}
-            <span className="text-zinc-500"> · forward {r.timing.forwardMs.toFixed(0)} ms, backward {r.timing.backwardMs.toFixed(0)} ms</span>
+            Loss <span className="font-mono font-semibold">{r.loss.toFixed(4)}</span> nats over {r.lossPositions.length} target token
+            {r.lossPositions.length === 1 ? '' : 's'}
+            <span className="text-zinc-500">
+              {' '}
+              · forward {r.timing.forwardMs.toFixed(0)} ms, backward {r.timing.backwardMs.toFixed(0)} ms
+            </span>
           </p>
           <div className="grid gap-4 xl:grid-cols-2">
             <ChartFrame
@@ -64,7 +81,15 @@ export function GradientsTab({ modelPath, opened, onFinished }: { modelPath: str
               name="grad-residual"
               csv={() => [['layer', 'residual_grad_norm'], ...r.residualNorm.map((v, i) => [layerName(i - 1), v])]}
             >
-              <SeriesChart kind="line" log testId="grad-residual" label="Residual gradient norm per layer" labels={r.residualNorm.map((_, i) => layerName(i - 1))} series={[{ name: '‖dL/dx‖', values: r.residualNorm }]} yLabel="‖dL/dx‖" />
+              <SeriesChart
+                kind="line"
+                log
+                testId="grad-residual"
+                label="Residual gradient norm per layer"
+                labels={r.residualNorm.map((_, i) => layerName(i - 1))}
+                series={[{ name: '‖dL/dx‖', values: r.residualNorm }]}
+                yLabel="‖dL/dx‖"
+              />
             </ChartFrame>
             <ChartFrame
               title="Gradient norm per layer"
@@ -88,23 +113,46 @@ export function GradientsTab({ modelPath, opened, onFinished }: { modelPath: str
             title="Attribution: gradient × input per token"
             description="Σ x·dL/dx at each token's embedding: red pushed the loss up, blue pushed it down. Target tokens are included (they feed later predictions)."
             name="grad-attribution"
-            csv={() => [['position', 'token_id', 'token', 'grad_x_input', 'grad_norm'], ...r.attribution.map((a) => [a.position, a.token, r.tokens[a.position].text, a.gradXInput, a.gradNorm])]}
+            csv={() => [
+              ['position', 'token_id', 'token', 'grad_x_input', 'grad_norm'],
+              ...r.attribution.map((a) => [a.position, a.token, r.tokens[a.position].text, a.gradXInput, a.gradNorm]),
+            ]}
           >
-            <HeatStrip testId="grad-attribution" label="Gradient times input per token" tokens={r.tokens.map((t) => t.text)} values={r.attribution.map((a) => a.gradXInput)} />
+            <HeatStrip
+              testId="grad-attribution"
+              label="Gradient times input per token"
+              tokens={r.tokens.map((t) => t.text)}
+              values={r.attribution.map((a) => a.gradXInput)}
+            />
           </ChartFrame>
           <ChartFrame title="Saturation flags" description="Places where learning silently stops." name="grad-flags">
             <ul className="space-y-2 text-[12.5px]" data-testid="grad-flags">
-              {flaggedGelu.length === 0 && flaggedHeads.length === 0 && <li className="text-zinc-500">No saturated GELU layers or collapsed heads on this prompt.</li>}
+              {flaggedGelu.length === 0 && flaggedHeads.length === 0 && (
+                <li className="text-zinc-500">No saturated GELU layers or collapsed heads on this prompt.</li>
+              )}
               {flaggedGelu.map((g) => (
-                <li key={`g${g.layer}`} className="rounded-md bg-amber-50 px-3 py-2 ring-1 ring-amber-200 dark:bg-amber-500/10 dark:ring-amber-500/30" data-flag="gelu" data-layer={g.layer}>
+                <li
+                  key={`g${g.layer}`}
+                  className="rounded-md bg-amber-50 px-3 py-2 ring-1 ring-amber-200 dark:bg-amber-500/10 dark:ring-amber-500/30"
+                  data-flag="gelu"
+                  data-layer={g.layer}
+                >
                   <b>Layer {g.layer} MLP</b>: {pct(g.flatFraction)} of GELU inputs in the flat region, {g.deadUnits.length}
                   {g.deadUnits.length >= 64 ? '+' : ''} units flat at every token.
                   <div className="mt-0.5 text-zinc-600 dark:text-zinc-400">{r.explanations.geluFlat}</div>
                 </li>
               ))}
               {flaggedHeads.map((h) => (
-                <li key={`h${h.layer}.${h.head}`} className="rounded-md bg-amber-50 px-3 py-2 ring-1 ring-amber-200 dark:bg-amber-500/10 dark:ring-amber-500/30" data-flag="head" data-layer={h.layer}>
-                  <b>Layer {h.layer} head {h.head}</b>: mean attention entropy {h.meanEntropy.toFixed(3)} nats.
+                <li
+                  key={`h${h.layer}.${h.head}`}
+                  className="rounded-md bg-amber-50 px-3 py-2 ring-1 ring-amber-200 dark:bg-amber-500/10 dark:ring-amber-500/30"
+                  data-flag="head"
+                  data-layer={h.layer}
+                >
+                  <b>
+                    Layer {h.layer} head {h.head}
+                  </b>
+                  : mean attention entropy {h.meanEntropy.toFixed(3)} nats.
                   <div className="mt-0.5 text-zinc-600 dark:text-zinc-400">{r.explanations.lowEntropyHead}</div>
                 </li>
               ))}
@@ -114,7 +162,10 @@ export function GradientsTab({ modelPath, opened, onFinished }: { modelPath: str
             title="Per-tensor gradient norms"
             description="ratio = ‖dL/dW‖ / ‖W‖: the relative size of one plain gradient step at learning rate 1."
             name="grad-per-tensor"
-            csv={() => [['tensor', 'layer', 'numel', 'grad_norm', 'weight_norm', 'ratio'], ...r.perTensor.map((t) => [t.name, t.layer, t.numel, t.gradNorm, t.weightNorm, t.ratio])]}
+            csv={() => [
+              ['tensor', 'layer', 'numel', 'grad_norm', 'weight_norm', 'ratio'],
+              ...r.perTensor.map((t) => [t.name, t.layer, t.numel, t.gradNorm, t.weightNorm, t.ratio]),
+            ]}
             json={() => r}
           >
             <table className="w-full max-w-3xl" data-testid="grad-tensors">
@@ -130,9 +181,15 @@ export function GradientsTab({ modelPath, opened, onFinished }: { modelPath: str
                 {(showAll ? tensors : tensors.slice(0, 15)).map((t) => (
                   <tr key={t.name} className="border-t border-zinc-100 dark:border-zinc-800" data-tensor={t.name}>
                     <Td mono>{t.name}</Td>
-                    <Td right mono>{num(t.gradNorm)}</Td>
-                    <Td right mono>{num(t.weightNorm)}</Td>
-                    <Td right mono>{num(t.ratio)}</Td>
+                    <Td right mono>
+                      {num(t.gradNorm)}
+                    </Td>
+                    <Td right mono>
+                      {num(t.weightNorm)}
+                    </Td>
+                    <Td right mono>
+                      {num(t.ratio)}
+                    </Td>
                   </tr>
                 ))}
               </tbody>

@@ -17,7 +17,15 @@ import { useJob } from '../useJob.ts';
 type Draft = Intervention & { key: number };
 let nextKey = 1;
 
-export function InterventionsTab({ run, position, setPosition }: { run: InspectRun | null; position: number | null; setPosition(p: number): void }) {
+export function InterventionsTab({
+  run,
+  position,
+  setPosition,
+}: {
+  run: InspectRun | null;
+  position: number | null;
+  setPosition(p: number): void;
+}) {
   const api = useApi();
   const job = useJob<InterventionResult>();
   const [drafts, setDrafts] = useState<Draft[]>([{ key: 0, kind: 'head', layer: 0, head: 0, scale: 0 }]);
@@ -25,44 +33,104 @@ export function InterventionsTab({ run, position, setPosition }: { run: InspectR
   useEffect(() => setResult((r) => (r && r.runId === run?.runId ? r : null)), [run]);
   if (!run) return <NeedsRun />;
   const pos = Math.min(position ?? run.tokens.length - 1, run.tokens.length - 1);
-  const update = (key: number, patch: Partial<Intervention>) => setDrafts((ds) => ds.map((d) => (d.key === key ? ({ ...d, ...patch } as Draft) : d)));
+  const update = (key: number, patch: Partial<Intervention>) =>
+    setDrafts((ds) => ds.map((d) => (d.key === key ? ({ ...d, ...patch } as Draft) : d)));
   const add = (kind: Intervention['kind']) =>
     setDrafts((ds) => [
       ...ds,
-      kind === 'head' ? { key: nextKey++, kind, layer: 0, head: 0, scale: 0 }
-        : kind === 'mlp' ? { key: nextKey++, kind, layer: 0, unit: run.mlp[0]?.topUnits[0]?.unit ?? 0, scale: 0 }
-        : { key: nextKey++, kind, layer: Math.floor(run.model.layers / 2), promptA: 'Love', promptB: 'Hate', scale: 4, from: 'mean' },
+      kind === 'head'
+        ? { key: nextKey++, kind, layer: 0, head: 0, scale: 0 }
+        : kind === 'mlp'
+          ? { key: nextKey++, kind, layer: 0, unit: run.mlp[0]?.topUnits[0]?.unit ?? 0, scale: 0 }
+          : { key: nextKey++, kind, layer: Math.floor(run.model.layers / 2), promptA: 'Love', promptB: 'Hate', scale: 4, from: 'mean' },
     ]);
   const apply = async () => {
     const interventions = drafts.map(({ key: _key, ...iv }) => iv as Intervention);
     const r = await job.start(() => api.inspect.intervene({ runId: run.runId, interventions, position: pos, topK: 10 }));
     if (r) setResult(r);
   };
-  const layers = Array.from({ length: run.model.layers }, (_, l) => ({ value: l, label: `${l}${run.model.sliding[l] ? ' (local)' : ' (global)'}` }));
+  const layers = Array.from({ length: run.model.layers }, (_, l) => ({
+    value: l,
+    label: `${l}${run.model.sliding[l] ? ' (local)' : ' (global)'}`,
+  }));
 
   return (
     <div className="space-y-4">
-      <p className="text-[12.5px] text-zinc-500">Next-token distribution after token #{pos} {JSON.stringify(run.tokens[pos].text)} (click a token to change):</p>
+      <p className="text-[12.5px] text-zinc-500">
+        Next-token distribution after token #{pos} {JSON.stringify(run.tokens[pos].text)} (click a token to change):
+      </p>
       <TokenChips tokens={run.tokens} selected={pos} onSelect={setPosition} testId="intervention-token-chips" />
       <div className="space-y-2" data-testid="intervention-list">
         {drafts.map((d, i) => (
-          <div key={d.key} className="flex flex-wrap items-center gap-3 rounded-lg bg-zinc-50 px-3 py-2 ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800" data-testid={`intervention-${i}`}>
-            <span className="w-24 text-[12.5px] font-medium">{d.kind === 'head' ? 'Attention head' : d.kind === 'mlp' ? 'MLP unit' : 'Steering'}</span>
-            <Select label="layer" testId={`iv-layer-${i}`} value={d.layer} onChange={(layer) => update(d.key, { layer })} options={layers} />
+          <div
+            key={d.key}
+            className="flex flex-wrap items-center gap-3 rounded-lg bg-zinc-50 px-3 py-2 ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800"
+            data-testid={`intervention-${i}`}
+          >
+            <span className="w-24 text-[12.5px] font-medium">
+              {d.kind === 'head' ? 'Attention head' : d.kind === 'mlp' ? 'MLP unit' : 'Steering'}
+            </span>
+            <Select
+              label="layer"
+              testId={`iv-layer-${i}`}
+              value={d.layer}
+              onChange={(layer) => update(d.key, { layer })}
+              options={layers}
+            />
             {d.kind === 'head' && (
-              <Select label="head" testId={`iv-head-${i}`} value={d.head} onChange={(head) => update(d.key, { head })} options={Array.from({ length: run.model.heads }, (_, h) => ({ value: h, label: String(h) }))} />
+              <Select
+                label="head"
+                testId={`iv-head-${i}`}
+                value={d.head}
+                onChange={(head) => update(d.key, { head })}
+                options={Array.from({ length: run.model.heads }, (_, h) => ({ value: h, label: String(h) }))}
+              />
             )}
-            {d.kind === 'mlp' && <NumberInput label="unit" testId={`iv-unit-${i}`} value={d.unit} min={0} max={run.model.ffn - 1} onChange={(unit) => update(d.key, { unit })} />}
+            {d.kind === 'mlp' && (
+              <NumberInput
+                label="unit"
+                testId={`iv-unit-${i}`}
+                value={d.unit}
+                min={0}
+                max={run.model.ffn - 1}
+                onChange={(unit) => update(d.key, { unit })}
+              />
+            )}
             {d.kind === 'steer' && (
               <>
-                <input aria-label="steer toward" data-testid={`iv-promptA-${i}`} value={d.promptA} onChange={(e) => update(d.key, { promptA: e.target.value })} className={`w-32 ${textInputClass}`} />
+                <input
+                  aria-label="steer toward"
+                  data-testid={`iv-promptA-${i}`}
+                  value={d.promptA}
+                  onChange={(e) => update(d.key, { promptA: e.target.value })}
+                  className={`w-32 ${textInputClass}`}
+                />
                 <span className="text-[12px] text-zinc-500">minus</span>
-                <input aria-label="steer away from" data-testid={`iv-promptB-${i}`} value={d.promptB} onChange={(e) => update(d.key, { promptB: e.target.value })} className={`w-32 ${textInputClass}`} />
-                <Select label="from" value={d.from} onChange={(from) => update(d.key, { from })} options={[{ value: 'mean', label: 'mean of tokens' }, { value: 'last', label: 'last token' }]} />
+                <input
+                  aria-label="steer away from"
+                  data-testid={`iv-promptB-${i}`}
+                  value={d.promptB}
+                  onChange={(e) => update(d.key, { promptB: e.target.value })}
+                  className={`w-32 ${textInputClass}`}
+                />
+                <Select
+                  label="from"
+                  value={d.from}
+                  onChange={(from) => update(d.key, { from })}
+                  options={[
+                    { value: 'mean', label: 'mean of tokens' },
+                    { value: 'last', label: 'last token' },
+                  ]}
+                />
               </>
             )}
             <NumberInput label="scale" testId={`iv-scale-${i}`} value={d.scale} step={0.1} onChange={(scale) => update(d.key, { scale })} />
-            <Button variant="ghost" className="!px-2 !py-1" aria-label="Remove intervention" onClick={() => setDrafts((ds) => ds.filter((x) => x.key !== d.key))}>
+            <Button
+              variant="ghost"
+              className="!px-2 !py-1"
+              aria-label="Remove intervention"
+              onClick={() => setDrafts((ds) => ds.filter((x) => x.key !== d.key))}
+            >
               ✕
             </Button>
           </div>
@@ -82,7 +150,10 @@ export function InterventionsTab({ run, position, setPosition }: { run: InspectR
           title={`Next token after #${result.position}: before → after`}
           description={`KL(before ‖ after) = ${formatNumber(result.kl)} nats${result.steeringNorms.length ? ` · ‖steering vector‖ = ${result.steeringNorms.map((n) => n.toFixed(3)).join(', ')}` : ''}`}
           name="intervention"
-          csv={() => [['token_id', 'token', 'before', 'after', 'delta'], ...result.changes.map((c) => [c.id, c.text, c.before, c.after, c.delta])]}
+          csv={() => [
+            ['token_id', 'token', 'before', 'after', 'delta'],
+            ...result.changes.map((c) => [c.id, c.text, c.before, c.after, c.delta]),
+          ]}
           json={() => result}
         >
           <table className="w-full max-w-2xl" data-testid="intervention-result" data-kl={result.kl}>
@@ -97,11 +168,24 @@ export function InterventionsTab({ run, position, setPosition }: { run: InspectR
             </thead>
             <tbody>
               {result.changes.map((c) => (
-                <tr key={c.id} className="border-t border-zinc-100 dark:border-zinc-800" data-token-id={c.id} data-before={c.before} data-after={c.after} data-delta={c.delta}>
+                <tr
+                  key={c.id}
+                  className="border-t border-zinc-100 dark:border-zinc-800"
+                  data-token-id={c.id}
+                  data-before={c.before}
+                  data-after={c.after}
+                  data-delta={c.delta}
+                >
                   <Td mono>{JSON.stringify(c.text)}</Td>
-                  <Td right mono>{pct(c.before)}</Td>
-                  <Td right mono>{pct(c.after)}</Td>
-                  <Td right mono className={c.delta > 0 ? 'text-emerald-600' : c.delta < 0 ? 'text-red-600' : ''}>{delta(c.delta)}</Td>
+                  <Td right mono>
+                    {pct(c.before)}
+                  </Td>
+                  <Td right mono>
+                    {pct(c.after)}
+                  </Td>
+                  <Td right mono className={c.delta > 0 ? 'text-emerald-600' : c.delta < 0 ? 'text-red-600' : ''}>
+                    {delta(c.delta)}
+                  </Td>
                   <Td>
                     <DeltaBar before={c.before} after={c.after} />
                   </Td>

@@ -40,10 +40,12 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
 
   const grid = useMemo(() => {
     if (!run) return null;
-    const L = run.layerStats.length, T = run.tokens.length;
+    const L = run.layerStats.length,
+      T = run.tokens.length;
     const values = new Float32Array(L * T).fill(NaN);
     const top = new Array<string>(L * T).fill('');
-    for (const [p, l] of lens) l.layers.forEach((r, i) => ((values[i * T + p] = r.top[0]?.prob ?? NaN), (top[i * T + p] = r.top[0]?.text ?? '')));
+    for (const [p, l] of lens)
+      l.layers.forEach((r, i) => ((values[i * T + p] = r.top[0]?.prob ?? NaN), (top[i * T + p] = r.top[0]?.text ?? '')));
     return { values, top, L, T };
   }, [run, lens]);
 
@@ -60,7 +62,11 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
       <TokenChips tokens={run.tokens} selected={pos} onSelect={setPosition} testId="lens-token-chips" />
       <ChartFrame
         title="Top-1 probability per layer and position"
-        description={lens.size < run.tokens.length ? `Computed for ${lens.size} of ${run.tokens.length} positions (the vocabulary is large: click a token to compute its column).` : 'Hover a cell to see the token.'}
+        description={
+          lens.size < run.tokens.length
+            ? `Computed for ${lens.size} of ${run.tokens.length} positions (the vocabulary is large: click a token to compute its column).`
+            : 'Hover a cell to see the token.'
+        }
         name="logit-lens-grid"
         actions={
           lens.size < run.tokens.length && all.state !== 'running' ? (
@@ -85,7 +91,11 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
           masked={(r, c) => Number.isNaN(grid.values[r * grid.T + c])}
           selectedCol={pos}
           onCellClick={(_, c) => setPosition(c)}
-          describe={(r, c, v) => (Number.isNaN(v) ? `#${c}: not computed yet (click)` : `${rowLabels[r]} · #${c}: ${JSON.stringify(grid.top[r * grid.T + c])} ${(v * 100).toFixed(1)}%`)}
+          describe={(r, c, v) =>
+            Number.isNaN(v)
+              ? `#${c}: not computed yet (click)`
+              : `${rowLabels[r]} · #${c}: ${JSON.stringify(grid.top[r * grid.T + c])} ${(v * 100).toFixed(1)}%`
+          }
         />
       </ChartFrame>
       {error && <ErrorNote>{error}</ErrorNote>}
@@ -93,7 +103,14 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
         title={`Predictions after token #${pos} ${JSON.stringify(run.tokens[pos].text)}`}
         description="Each row: the layer's residual stream through the final norm and the tied head. The last row is the model's own output."
         name={`logit-lens-pos${pos}`}
-        csv={at ? () => [['layer', 'rank', 'token_id', 'token', 'prob', 'logit'], ...at.layers.flatMap((r) => r.top.map((t, i) => [layerName(r.layer), i + 1, t.id, t.text, t.prob, t.logit]))] : undefined}
+        csv={
+          at
+            ? () => [
+                ['layer', 'rank', 'token_id', 'token', 'prob', 'logit'],
+                ...at.layers.flatMap((r) => r.top.map((t, i) => [layerName(r.layer), i + 1, t.id, t.text, t.prob, t.logit])),
+              ]
+            : undefined
+        }
         json={at ? () => at : undefined}
       >
         {!at ? (
@@ -103,7 +120,9 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
             <thead>
               <tr>
                 <Th>layer</Th>
-                {Array.from({ length: K }, (_, i) => <Th key={i}>#{i + 1}</Th>)}
+                {Array.from({ length: K }, (_, i) => (
+                  <Th key={i}>#{i + 1}</Th>
+                ))}
                 <Th right>entropy</Th>
               </tr>
             </thead>
@@ -113,11 +132,15 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
                   <Td mono>{layerName(r.layer)}</Td>
                   {r.top.slice(0, K).map((t) => (
                     <Td key={t.id} className="whitespace-nowrap">
-                      <span className="lens-token font-mono" data-token-id={t.id} data-prob={t.prob}>{JSON.stringify(t.text)}</span>{' '}
+                      <span className="lens-token font-mono" data-token-id={t.id} data-prob={t.prob}>
+                        {JSON.stringify(t.text)}
+                      </span>{' '}
                       <span className="text-[11px] text-zinc-500">{pct(t.prob, 1)}</span>
                     </Td>
                   ))}
-                  <Td right mono>{r.entropy.toFixed(2)}</Td>
+                  <Td right mono>
+                    {r.entropy.toFixed(2)}
+                  </Td>
                 </tr>
               ))}
             </tbody>

@@ -17,7 +17,10 @@ export function MlpTab({ run }: { run: InspectRun | null }) {
         title="GELU saturation per layer"
         description="Flat: pre-activation below −3, where GELU's slope is under 0.012 and almost no gradient passes. Linear: above +3 (not saturated). Dead: units flat at every token."
         name="mlp-saturation"
-        csv={() => [['layer', 'flat_fraction', 'linear_fraction', 'dead_units', 'top_units'], ...run.mlp.map((m) => [m.layer, m.flatFraction, m.linearFraction, m.deadUnits, m.topUnits.map((u) => u.unit).join(' ')])]}
+        csv={() => [
+          ['layer', 'flat_fraction', 'linear_fraction', 'dead_units', 'top_units'],
+          ...run.mlp.map((m) => [m.layer, m.flatFraction, m.linearFraction, m.deadUnits, m.topUnits.map((u) => u.unit).join(' ')]),
+        ]}
       >
         <table className="w-full max-w-3xl" data-testid="mlp-table">
           <thead>
@@ -33,10 +36,21 @@ export function MlpTab({ run }: { run: InspectRun | null }) {
             {run.mlp.map((m) => (
               <tr key={m.layer} className="border-t border-zinc-100 dark:border-zinc-800" data-layer={m.layer}>
                 <Td mono>L{m.layer}</Td>
-                <Td right mono>{pct(m.flatFraction)}</Td>
-                <Td right mono>{pct(m.linearFraction)}</Td>
-                <Td right mono>{m.deadUnits} / {run.model.ffn}</Td>
-                <Td mono className="text-[11.5px] text-zinc-500">{m.topUnits.slice(0, 5).map((u) => `${u.unit} (${num(u.meanAbs)})`).join(', ')}</Td>
+                <Td right mono>
+                  {pct(m.flatFraction)}
+                </Td>
+                <Td right mono>
+                  {pct(m.linearFraction)}
+                </Td>
+                <Td right mono>
+                  {m.deadUnits} / {run.model.ffn}
+                </Td>
+                <Td mono className="text-[11.5px] text-zinc-500">
+                  {m.topUnits
+                    .slice(0, 5)
+                    .map((u) => `${u.unit} (${num(u.meanAbs)})`)
+                    .join(', ')}
+                </Td>
               </tr>
             ))}
           </tbody>
@@ -65,11 +79,17 @@ export function MlpTab({ run }: { run: InspectRun | null }) {
 }
 
 function markerAt(h: Histogram): { x: number; label: string } | undefined {
-  const lo = h.edges[0], hi = h.edges[h.edges.length - 1];
+  const lo = h.edges[0],
+    hi = h.edges[h.edges.length - 1];
   if (FLAT <= lo || FLAT >= hi) return undefined;
   return { x: ((FLAT - lo) / (hi - lo)) * h.counts.length, label: 'flat below −3' };
 }
 
 function histCsv(h: Histogram): (string | number)[][] {
-  return [['bin_from', 'bin_to', 'count'], ...h.counts.map((c, i) => [h.edges[i], h.edges[i + 1], c]), ['below', h.edges[0], h.under], ['above', h.edges.at(-1)!, h.over]];
+  return [
+    ['bin_from', 'bin_to', 'count'],
+    ...h.counts.map((c, i) => [h.edges[i], h.edges[i + 1], c]),
+    ['below', h.edges[0], h.under],
+    ['above', h.edges.at(-1)!, h.over],
+  ];
 }
