@@ -30,9 +30,11 @@ export function GlobalFileDrop() {
     };
     const drop = async (e: DragEvent) => {
       if (!hasFiles(e)) return;
-      e.preventDefault();
       depth.current = 0;
       setOver(false);
+      // A screen's own drop target (the Models screen's, for .gguf files) handled it: not ours.
+      if (e.defaultPrevented) return;
+      e.preventDefault();
       const files = Array.from(e.dataTransfer?.files ?? []);
       if (files.length === 0) return;
       setOutcome(null);
