@@ -54,7 +54,7 @@ test('every screen opens from the sidebar and says what it holds', async () => {
   await page.context().close();
 });
 
-test('keyboard: Ctrl+1..8 switch screens, arrow keys move through the sidebar', async () => {
+test('keyboard: Ctrl+1..9 switch screens, arrow keys move through the sidebar', async () => {
   const page = await openApp(browser, host);
   await page.keyboard.press('Control+4');
   await page.locator('main[data-screen-active="inspect"]').waitFor();
@@ -69,8 +69,11 @@ test('keyboard: Ctrl+1..8 switch screens, arrow keys move through the sidebar', 
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-screen')), 'files');
   await page.keyboard.press('Enter');
   await page.locator('main[data-screen-active="files"]').waitFor();
+  await page.keyboard.press('Control+9');
+  await page.locator('main[data-screen-active="lab"]').waitFor();
+  await page.locator('nav [data-screen="files"]').focus();
   await page.keyboard.press('End');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-screen')), 'settings');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-screen')), 'lab', 'the last screen');
   await page.keyboard.press('ArrowDown');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-screen')), 'chat', 'wraps around');
   await page.context().close();

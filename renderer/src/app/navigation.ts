@@ -1,5 +1,5 @@
 // Which screen is shown and what is open in it, kept in the URL hash (#/chat/<sessionId>) so a reload
-// and back/forward restore it; switched by Ctrl/Cmd+1…8 from anywhere. Each screen's last opened item
+// and back/forward restore it; switched by Ctrl/Cmd+1…9 from anywhere. Each screen's last opened item
 // is remembered, so coming back to a screen opens what was open there.
 import { useEffect, useState } from 'react';
 import { screens } from './screens.tsx';

@@ -1,4 +1,4 @@
-// The screens of the app, in navigation order. Ctrl/Cmd+1…8 follow this order.
+// The screens of the app, in navigation order. Ctrl/Cmd+1…9 follow this order.
 // To add a screen: make renderer/src/features/<id>/<Name>Screen.tsx and add one entry here.
 import type { ComponentType, SVGProps } from 'react';
 import {
@@ -37,7 +37,8 @@ export const screens: Screen[] = [
   { id: 'inspect', label: 'Inspect', icon: InspectIcon, component: InspectScreen },
   { id: 'datasets', label: 'Datasets', icon: DatasetsIcon, component: DatasetsScreen },
   { id: 'finetune', label: 'Fine-tune', icon: FinetuneIcon, component: FinetuneScreen },
-  { id: 'lab', label: 'Lab', icon: LabIcon, component: LabScreen },
   { id: 'models', label: 'Models', icon: ModelsIcon, component: ModelsScreen },
   { id: 'settings', label: 'Settings', icon: SettingsIcon, component: SettingsScreen },
+  // After Settings so the shortcuts people know keep their numbers (Ctrl+7 Models, Ctrl+8 Settings); Ctrl+9 is the Lab.
+  { id: 'lab', label: 'Lab', icon: LabIcon, component: LabScreen },
 ];
