@@ -246,7 +246,9 @@ test('edit a user message: a new branch with its own reply; switching back shows
 test('search finds a message in another branch and opens it', async () => {
   const search = page.getByRole('searchbox', { name: 'Search chats' });
   await page.keyboard.press('Control+K');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'search', 'Ctrl+K focuses the search box');
+  // Ctrl+K goes to Chat and focuses the box once the screen has rendered: wait for that, not a moment.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('type') === 'search');
+  assert.equal(await search.evaluate((el) => el === document.activeElement), true, 'Ctrl+K focuses the chat search box');
   await page.keyboard.type('zebras');
   const hit = page.getByTestId('search-hit').filter({ hasText: 'Streaming in Chromium' });
   await hit.getByText('zebras').waitFor();

@@ -77,7 +77,8 @@ test('settings values are validated against the key', async () => {
   const good = await core.dispatch('settings.set', { key: 'ui.theme', value: 'dark' });
   assert.equal(good.ok && (good.value as Record<string, unknown>)['ui.theme'], 'dark');
   const all = await core.dispatch('settings.getAll', {});
-  assert.deepEqual(all, { ok: true, value: { 'ui.theme': 'dark' } });
+  // what was set, beside the defaults every setting with one reports (the context policy)
+  assert.deepEqual(all, { ok: true, value: { 'ui.theme': 'dark', 'chat.contextPolicy': 'keepSystem' } });
 });
 
 test('a bug in a handler becomes an internal error, not a thrown exception', async () => {

@@ -10,7 +10,7 @@ import {
   type SessionConfig,
 } from '../../../../electron/core/api/chat.ts';
 import type { ModelInfo } from '../../../../electron/core/api/models.ts';
-import { useApi, useConnection, useEvent } from '../../api/hooks.ts';
+import { useApi, useConnection, useEvent, useSettings } from '../../api/hooks.ts';
 import { chatReducer, initialChatState, threadOf } from './chatState.ts';
 import { newestLeafBelow } from './tree.ts';
 import type { ChatMessage } from './types.ts';
@@ -114,8 +114,10 @@ export function useChat(sessionId: string) {
 
   const thread = useMemo(() => threadOf(state), [state]);
 
-  // Context meter: live while streaming, else asked for whenever the thread settles.
+  // Context meter: live while streaming, else asked for whenever the thread settles or the policy for
+  // a full context changes (it decides what will be sent).
   const lastId = thread.at(-1)?.id ?? null;
+  const contextPolicy = useSettings().data?.['chat.contextPolicy'];
   useEffect(() => {
     if (connection !== 'open' || state.generatingId) return;
     let live = true;
@@ -126,7 +128,7 @@ export function useChat(sessionId: string) {
     return () => {
       live = false;
     };
-  }, [api, sessionId, connection, lastId, state.generatingId, activeModel?.id, backendTick]);
+  }, [api, sessionId, connection, lastId, state.generatingId, activeModel?.id, backendTick, contextPolicy]);
   const context: ContextView =
     state.generatingId && state.liveContext
       ? { used: state.liveContext.used, total: state.liveContext.size, usage: null }
