@@ -127,13 +127,11 @@ test('import (bad, then good), train with the live chart, export, chat with the 
   await page.emulateMedia({ colorScheme: 'light' });
 
   // base model first (greedy), then the adapter
-  await goToScreen(page, 'chat');
-  await page.getByRole('button', { name: 'New chat', exact: true }).click();
-  await page.getByLabel('Session title').fill('Taught');
-  await page.getByLabel('Session title').press('Enter');
-  await page.getByTestId('conversation-title').getByText('Taught').waitFor();
-  const sessionId = (await api.api.sessions.list()).find((s) => s.title === 'Taught')!.id;
+  const sessionId = (await api.api.sessions.create({ title: 'Taught' })).id;
   await api.api.chat.setConfig({ sessionId, sampling: { temperature: 0, maxTokens: 12 } });
+  await goToScreen(page, 'chat');
+  await page.locator(`[data-session-id="${sessionId}"]`).click();
+  await page.getByTestId('conversation-title').getByText('Taught').waitFor();
   const base = await chatReply(page, 'what about many now');
   assert.notEqual(base.trim(), ANSWER);
   await goToScreen(page, 'finetune');
