@@ -21,7 +21,7 @@ import { SessionsStore } from '../store/sessions.ts';
 import { SettingsStore } from '../store/settings.ts';
 import { readSettings } from '../app/services/settings.ts';
 import type { ModelHost } from './host.ts';
-import { newestLeafBelow, pathTo } from './thread.ts';
+import { newestLeafBelow, pathTo } from '../api/chat-tree.ts';
 import { ImportError, parseImport, toJsonExport, toMarkdown } from './transcript.ts';
 import type { GenerateEvent, GenerateResult, Turn } from './worker/types.ts';
 
@@ -103,7 +103,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       config: store.config(sessionId),
       messages,
       currentLeafId,
-      path: pathTo(messages, currentLeafId),
+      path: pathTo(messages, currentLeafId).map((m) => m.id),
       generatingMessageId: generating.get(sessionId)?.messageId ?? null,
     };
   }

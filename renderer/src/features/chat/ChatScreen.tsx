@@ -15,7 +15,7 @@ import { ModelPicker } from './ModelPicker.tsx';
 import { SessionList } from './SessionList.tsx';
 import { SessionPanel } from './SessionPanel.tsx';
 import { SessionSearch, type SearchHitView } from './SessionSearch.tsx';
-import { siblingInfo } from './tree.ts';
+import { siblingInfo } from '../../../../electron/core/api/chat-tree.ts';
 import { useChat } from './useChat.ts';
 import { useChatLibrary } from './useChatLibrary.ts';
 import { useSessions } from './useSessions.ts';

@@ -7,7 +7,7 @@ import { CheckIcon, ChevronLeftIcon, ChevronRightIcon, CopyIcon, EditIcon, Regen
 import { Button } from '../../components/ui.tsx';
 import { Markdown } from './Markdown.tsx';
 import { TokenText } from './TokenText.tsx';
-import type { SiblingInfo } from './tree.ts';
+import type { SiblingInfo } from '../../../../electron/core/api/chat-tree.ts';
 import type { ChatMessage as Message } from './types.ts';
 
 export interface MessageActions {

@@ -10,7 +10,7 @@ import type {
   SessionConfig,
   TokenProb,
 } from '../../../../electron/core/api/chat.ts';
-import { pathTo } from './tree.ts';
+import { pathTo } from '../../../../electron/core/api/chat-tree.ts';
 
 export interface ChatState {
   sessionId: string;

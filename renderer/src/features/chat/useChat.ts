@@ -12,7 +12,7 @@ import {
 import type { ModelInfo } from '../../../../electron/core/api/models.ts';
 import { useApi, useConnection, useEvent, useSettings } from '../../api/hooks.ts';
 import { chatReducer, initialChatState, threadOf } from './chatState.ts';
-import { newestLeafBelow } from './tree.ts';
+import { newestLeafBelow } from '../../../../electron/core/api/chat-tree.ts';
 import type { ChatMessage } from './types.ts';
 
 export interface Banner {

@@ -1,7 +1,7 @@
-// Branches of a conversation. Messages form a tree (parentId); editing a user message or
-// regenerating a reply adds a sibling instead of overwriting. The thread shown is the path from a
-// root to the session's current leaf (kept by the core); switching to a message shows the newest
-// branch below it. Pure functions, so the branch logic is tested without a browser.
+// Branches of a conversation, written once for the core and the renderer. Messages form a tree
+// (parentId); editing a user message or regenerating a reply adds a sibling instead of overwriting.
+// The thread shown is the path from a root to the session's current leaf (kept by the core); switching
+// to a message shows the newest branch below it. Pure functions: tested without a database or a browser.
 
 export interface TreeNode {
   id: string;
@@ -53,11 +53,15 @@ export function pathTo<T extends TreeNode>(nodes: readonly T[], leafId: string |
   return path.reverse();
 }
 
-/** The leaf reached from `id` by always taking the newest child (what switching to `id` shows). */
-export function newestLeafBelow<T extends TreeNode>(nodes: readonly T[], id: string): string {
+/**
+ * The leaf reached from `id` by always taking the newest child (what switching to `id` shows); with
+ * `id` null, from the newest root (what a session opens on). Null only when there are no messages.
+ */
+export function newestLeafBelow<T extends TreeNode>(nodes: readonly T[], id: string | null): string | null {
   const children = childrenByParent(nodes);
-  const seen = new Set<string>([id]);
-  let cur = id;
+  let cur = id ?? children.get('')?.at(-1)?.id ?? null;
+  if (cur === null) return null;
+  const seen = new Set<string>([cur]);
   for (;;) {
     const kids = children.get(cur);
     const next = kids?.[kids.length - 1];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newestLeafBelow, pathTo, siblingInfo, type TreeNode } from './tree.ts';
+import { newestLeafBelow, pathTo, siblingInfo, type TreeNode } from './chat-tree.ts';
 
 // u1 → a1 → u2 → a2
 //          ↘ u2' (edit) → a2'
@@ -38,4 +38,11 @@ test('a cycle in bad data ends the walk instead of hanging', () => {
   const bad = [n('x', 'y', 1), n('y', 'x', 2), n('r', null, 0)];
   assert.deepEqual(ids(pathTo(bad, 'x')), ['y', 'x']);
   assert.equal(newestLeafBelow([n('p', 'q', 1), n('q', 'p', 2)], 'p'), 'q');
+});
+
+test('with no message chosen, a session opens on the newest branch of its newest root; an empty one on nothing', () => {
+  const n = (id: string, parentId: string | null, createdAt: number) => ({ id, parentId, createdAt });
+  const nodes = [n('r1', null, 1), n('r2', null, 2), n('a', 'r2', 3), n('b', 'r2', 4), n('c', 'b', 5)];
+  assert.equal(newestLeafBelow(nodes, null), 'c');
+  assert.equal(newestLeafBelow([], null), null);
 });
