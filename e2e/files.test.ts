@@ -3,16 +3,16 @@
 // in the library with their kinds, a summary runs with progress and is stored; a long document goes
 // map-reduce with its chunk count shown; a bad file gets its message and stores nothing. Random-weight
 // model: structure only (rows, statuses, counts), never content.
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '../renderer/src/api/client.ts';
 import { articleHtml, docx, encryptedPdf, sentences, twoColumnPdf } from '../electron/core/docs/fixtures.ts';
 import { ensureTestModels } from '../test-support/models.ts';
-import { connectApi } from './support/api.ts';
-import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+import { openApp, pageErrors } from './support/browser.ts';
+import { startAppWithModel } from './support/app.ts';
+import { repoRoot, type TestHost } from './support/host.ts';
 
 const shots = join(repoRoot, '.cache', 'screenshots');
 let host: TestHost;
@@ -21,17 +21,7 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  const models = await ensureTestModels();
-  host = await startTestHost();
-  api = connectApi(host);
-  const model = await api.api.models.import({ path: models.miniQ8 });
-  await api.api.models.setActive({ id: model.id });
-  browser = await launchBrowser();
-});
-after(async () => {
-  api?.close();
-  await browser?.close();
-  await host?.stop();
+  ({ host, api, browser } = await startAppWithModel((await ensureTestModels()).miniQ8));
 });
 
 /** Drops files on the window the way a user's drag does: dragenter (the drop zone shows), then drop. */

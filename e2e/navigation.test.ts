@@ -2,14 +2,14 @@
 // back/forward restore it; a typed draft is kept per chat across screen switches and reloads; "New
 // chat" puts the focus in the message box, reuses an untouched chat instead of piling them up, and
 // the chat is named after its first message.
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '../renderer/src/api/client.ts';
 import { ensureTestModels } from '../test-support/models.ts';
-import { connectApi } from './support/api.ts';
-import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { startTestHost, type TestHost } from './support/host.ts';
+import { openApp, pageErrors } from './support/browser.ts';
+import { startAppWithModel } from './support/app.ts';
+import type { TestHost } from './support/host.ts';
 
 let host: TestHost;
 let api: ApiClient;
@@ -17,17 +17,7 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  const models = await ensureTestModels();
-  host = await startTestHost();
-  api = connectApi(host);
-  const model = await api.api.models.import({ path: models.miniQ8 });
-  await api.api.models.setActive({ id: model.id });
-  browser = await launchBrowser();
-});
-after(async () => {
-  api?.close();
-  await browser?.close();
-  await host?.stop();
+  ({ host, api, browser } = await startAppWithModel((await ensureTestModels()).miniQ8));
 });
 
 const box = () => page.getByLabel('Message', { exact: true });

@@ -1,15 +1,15 @@
 // The Playground in Chromium: a tagging batch from CSV with gold labels returns only valid labels and
 // shows accuracy that matches the stored items; compare shows two configurations side by side with
 // their stats; the runs reopen from the URL after a reload. Random-weight model: structure only.
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '../renderer/src/api/client.ts';
 import { ensureTestModels } from '../test-support/models.ts';
-import { connectApi } from './support/api.ts';
-import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+import { openApp, pageErrors } from './support/browser.ts';
+import { startAppWithModel } from './support/app.ts';
+import { repoRoot, type TestHost } from './support/host.ts';
 
 const shots = join(repoRoot, '.cache', 'screenshots');
 let host: TestHost;
@@ -18,17 +18,7 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  const models = await ensureTestModels();
-  host = await startTestHost();
-  api = connectApi(host);
-  const model = await api.api.models.import({ path: models.miniQ8 });
-  await api.api.models.setActive({ id: model.id });
-  browser = await launchBrowser();
-});
-after(async () => {
-  api?.close();
-  await browser?.close();
-  await host?.stop();
+  ({ host, api, browser } = await startAppWithModel((await ensureTestModels()).miniQ8));
 });
 
 const CSV = ['text,label', '"I love it, truly",positive', 'Awful and slow,negative', 'It is a box,neutral', 'Great value,positive'].join(
