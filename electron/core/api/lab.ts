@@ -130,6 +130,15 @@ export interface SimilarityResult {
   cached: number;
 }
 
+export interface NearDuplicates {
+  datasetId: string;
+  method: string;
+  rows: number;
+  /** pairs of rows at or above the threshold, most similar first */
+  pairs: { a: { id: string; position: number; text: string }; b: { id: string; position: number; text: string }; similarity: number }[];
+  cached: number;
+}
+
 export interface NearestTokens {
   token: { id: number; text: string };
   neighbours: { id: number; text: string; similarity: number }[];
@@ -179,6 +188,17 @@ export const labMethods = {
   similarity: method(
     z.object({ texts: z.array(z.string().min(1).max(20_000)).min(2).max(64), method: embeddingMethod }).strict(),
   ).returns<SimilarityResult>(),
+  /** Pairs of a dataset's rows whose embeddings are nearly the same (near-duplicates). */
+  datasetDuplicates: method(
+    z
+      .object({
+        datasetId: z.string().min(1).max(100),
+        method: embeddingMethod,
+        threshold: z.number().min(-1).max(1).default(0.95),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+  ).returns<NearDuplicates>(),
   /** Nearest tokens of a token in the (tied) embedding matrix. */
   nearestTokens: method(
     z.object({ token: z.string().min(1).max(200), k: z.number().int().min(1).max(50).default(10) }).strict(),

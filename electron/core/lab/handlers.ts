@@ -10,6 +10,7 @@ import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { startWorkerJob } from '../app/workerJob.ts';
 import { cosineMatrix, pca2 } from '../embeddings/math.ts';
 import { ChecksStore, EmbeddingCache, SpeedRunsStore } from '../store/lab.ts';
+import { DatasetsStore } from '../datasets/store.ts';
 import { ModelsStore } from '../store/models.ts';
 import { ChatActivity } from './chat-activity.ts';
 
@@ -21,6 +22,7 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
   const checks = new ChecksStore(ctx.db);
   const speedRuns = new SpeedRunsStore(ctx.db);
   const vectors = new EmbeddingCache(ctx.db);
+  const datasets = new DatasetsStore(ctx.db);
   const chat = new ChatActivity(ctx.events);
   ctx.onClose(chat.dispose);
   const threads = Math.max(1, Math.min(availableParallelism(), 8));
@@ -30,6 +32,34 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
     if (!m) throw new ServiceError('not_found', 'No model is active: choose one on the Models screen first.');
     if (!m.fileExists) throw new ServiceError('not_found', `The active model's file is missing: ${m.path}`);
     return m;
+  };
+
+  /** Vectors of `texts` by `method`: stored ones reused, the rest computed in a worker and stored. */
+  const embed = async (modelPath: string, texts: string[], method: EmbeddingMethod) => {
+    const key = methodKey(method);
+    const hashes = texts.map((t) => createHash('sha256').update(t).digest('hex'));
+    const found = hashes.map((h) => vectors.get(modelPath, key, h));
+    const missing = texts.filter((_, i) => !found[i]);
+    if (missing.length) {
+      const computed =
+        method.kind === 'llama'
+          ? await ctx.workers.model.request('embedLlama', { modelPath, texts: missing, threads })
+          : await ctx.workers.engine.request('embedEngine', {
+              modelPath,
+              texts: missing,
+              threads,
+              layer: method.layer,
+              pooling: method.pooling,
+            });
+      let j = 0;
+      for (let i = 0; i < found.length; i++) {
+        if (found[i]) continue;
+        const v = Float32Array.from(computed[j++]);
+        vectors.put(modelPath, key, hashes[i], v);
+        found[i] = v;
+      }
+    }
+    return { vectors: found as Float32Array[], method: key, cached: texts.length - missing.length };
   };
 
   return {
@@ -138,39 +168,32 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
 
     'lab.similarity': async (input) => {
       const m = activeModel();
-      const key = methodKey(input.method);
-      const hashes = input.texts.map((t) => createHash('sha256').update(t).digest('hex'));
-      const found = hashes.map((h) => vectors.get(m.path, key, h));
-      const missing = input.texts.filter((_, i) => !found[i]);
-      if (missing.length) {
-        const computed =
-          input.method.kind === 'llama'
-            ? await ctx.workers.model.request('embedLlama', { modelPath: m.path, texts: missing, threads })
-            : await ctx.workers.engine.request('embedEngine', {
-                modelPath: m.path,
-                texts: missing,
-                threads,
-                layer: input.method.layer,
-                pooling: input.method.pooling,
-              });
-        let j = 0;
-        for (let i = 0; i < found.length; i++) {
-          if (found[i]) continue;
-          const v = Float32Array.from(computed[j++]);
-          vectors.put(m.path, key, hashes[i], v);
-          found[i] = v;
-        }
-      }
-      const vecs = found as Float32Array[];
+      const { vectors: vecs, method, cached } = await embed(m.path, input.texts, input.method);
       const { points, explained } = pca2(vecs);
+      return { texts: input.texts, method, dims: vecs[0].length, matrix: cosineMatrix(vecs), projection: points, explained, cached };
+    },
+
+    'lab.datasetDuplicates': async (input) => {
+      const m = activeModel();
+      if (!datasets.get(input.datasetId)) throw new ServiceError('not_found', 'No such dataset');
+      const rows = datasets.rows(input.datasetId);
+      if (rows.length < 2) return { datasetId: input.datasetId, method: methodKey(input.method), rows: rows.length, pairs: [], cached: 0 };
+      // A row's text as the model reads it: every turn, prompt and answer.
+      const texts = rows.map((r) => r.messages.map((x) => x.content).join('\n'));
+      const { vectors: vecs, method, cached } = await embed(m.path, texts, input.method);
+      const sim = cosineMatrix(vecs);
+      const n = rows.length;
+      const pairs: { i: number; j: number; s: number }[] = [];
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++) if (sim[i * n + j] >= input.threshold) pairs.push({ i, j, s: sim[i * n + j] });
+      pairs.sort((x, y) => y.s - x.s);
+      const row = (k: number) => ({ id: rows[k].id, position: rows[k].position, text: texts[k].slice(0, 300) });
       return {
-        texts: input.texts,
-        method: key,
-        dims: vecs[0].length,
-        matrix: cosineMatrix(vecs),
-        projection: points,
-        explained,
-        cached: input.texts.length - missing.length,
+        datasetId: input.datasetId,
+        method,
+        rows: n,
+        pairs: pairs.slice(0, input.limit).map((p) => ({ a: row(p.i), b: row(p.j), similarity: p.s })),
+        cached,
       };
     },
 

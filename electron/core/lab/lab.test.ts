@@ -177,3 +177,30 @@ test('check this model: stored with the model and read back as the latest check'
   );
   assert.deepEqual(await t.call('lab.latestCheck', {}), result);
 });
+
+test("a dataset's near-duplicate rows: the repeated row pairs up at similarity 1, the threshold holds", async () => {
+  const rows = [
+    { prompt: 'What colour is the sky?', completion: 'Blue, on a clear day.' },
+    { prompt: 'Name a prime number.', completion: 'Seven.' },
+    { prompt: 'What colour is the sky?', completion: 'Blue, on a clear day.' },
+  ];
+  const { dataset } = await t.call('datasets.import', {
+    name: 'Dupes',
+    fileName: 'dupes.jsonl',
+    content: rows.map((r) => JSON.stringify(r)).join('\n'),
+  });
+  const method = { kind: 'engine' as const, layer: -1, pooling: 'mean' as const };
+  const r = await t.call('lab.datasetDuplicates', { datasetId: dataset.id, method, threshold: 0.9999 });
+  assert.equal(r.rows, 3);
+  assert.ok(r.pairs.length >= 1);
+  const top = r.pairs[0];
+  assert.equal(top.a.text, top.b.text, JSON.stringify(top));
+  assert.match(top.a.text, /colour is the sky/);
+  assert.notEqual(top.a.id, top.b.id);
+  assert.ok(top.similarity > 1 - 1e-6);
+  for (const p of r.pairs) assert.ok(p.similarity >= 0.9999);
+  const again = await t.call('lab.datasetDuplicates', { datasetId: dataset.id, method, threshold: 0.9999 });
+  assert.equal(again.cached, 3, 'every vector came from the store the second time');
+  const missing = await t.fail('lab.datasetDuplicates', { datasetId: 'nope', method, threshold: 0.9 });
+  assert.match(missing.message, /No such dataset/);
+});

@@ -1,7 +1,9 @@
 // Embeddings: similarity between texts, from llama.cpp's embedding context or from our engine's hidden
 // states at a chosen layer and pooling; and the nearest tokens of a token in the embedding matrix.
 import { useState } from 'react';
-import type { NearestTokens, SimilarityResult } from '../../../../electron/core/api/lab.ts';
+import type { NearDuplicates, NearestTokens, SimilarityResult } from '../../../../electron/core/api/lab.ts';
+import { useQuery } from '@tanstack/react-query';
+import { queryKeys } from '../../api/query.ts';
 import { useApi } from '../../api/hooks.ts';
 import { SelectField, textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
@@ -28,6 +30,24 @@ export function EmbeddingsTab() {
   const [token, setToken] = useState('▁the');
   const [near, setNear] = useState<NearestTokens | null>(null);
   const [nearError, setNearError] = useState<string | null>(null);
+  const datasets = useQuery({ queryKey: queryKeys.datasets, queryFn: () => api.datasets.list({}) });
+  const [datasetId, setDatasetId] = useState('');
+  const [threshold, setThreshold] = useState(0.95);
+  const [dupes, setDupes] = useState<NearDuplicates | null>(null);
+  const [dupesError, setDupesError] = useState<string | null>(null);
+  const [dupesBusy, setDupesBusy] = useState(false);
+  const method = source === 'llama' ? ({ kind: 'llama' } as const) : ({ kind: 'engine', layer, pooling } as const);
+  const findDupes = async () => {
+    setDupesBusy(true);
+    setDupesError(null);
+    try {
+      setDupes(await api.lab.datasetDuplicates({ datasetId: datasetId || datasets.data?.[0]?.id || '', method, threshold }));
+    } catch (err) {
+      setDupesError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setDupesBusy(false);
+    }
+  };
 
   const texts = text
     .split('\n')
@@ -37,7 +57,7 @@ export function EmbeddingsTab() {
     setBusy(true);
     setError(null);
     try {
-      setResult(await api.lab.similarity({ texts, method: source === 'llama' ? { kind: 'llama' } : { kind: 'engine', layer, pooling } }));
+      setResult(await api.lab.similarity({ texts, method }));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -154,6 +174,67 @@ export function EmbeddingsTab() {
               ))}
             </tbody>
           </table>
+        )}
+      </section>
+
+      <section className="space-y-2">
+        <h2 className="text-[13px] font-semibold">Near-duplicates in a dataset</h2>
+        <p className="max-w-[70ch] text-[12.5px] text-zinc-500">
+          Rows whose embeddings (with the settings above) are at least this similar: repeated or nearly repeated examples that would weigh
+          double in training.
+        </p>
+        {(datasets.data?.length ?? 0) === 0 ? (
+          <p className="text-[12.5px] text-zinc-500">No datasets yet: make one on the Datasets screen.</p>
+        ) : (
+          <div className="flex flex-wrap items-end gap-3">
+            <label className="space-y-1 text-[12.5px]">
+              <span className="block font-medium text-zinc-700 dark:text-zinc-300">Dataset</span>
+              <select
+                value={datasetId || datasets.data![0].id}
+                onChange={(e) => setDatasetId(e.target.value)}
+                className={`w-56 ${textInputClass}`}
+              >
+                {datasets.data!.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="space-y-1 text-[12.5px]">
+              <span className="block font-medium text-zinc-700 dark:text-zinc-300">At least</span>
+              <input
+                type="number"
+                min={0}
+                max={1}
+                step={0.01}
+                value={threshold}
+                onChange={(e) => setThreshold(Number(e.target.value))}
+                className={`w-24 ${textInputClass}`}
+              />
+            </label>
+            <Button onClick={() => void findDupes()} disabled={dupesBusy}>
+              {dupesBusy ? 'Comparing rows…' : 'Find near-duplicates'}
+            </Button>
+          </div>
+        )}
+        {dupesError && <p className="text-[13px] text-red-600">{dupesError}</p>}
+        {dupes && (
+          <div className="space-y-1 text-[12.5px]" data-testid="near-duplicates">
+            <p className="text-zinc-500">
+              {dupes.pairs.length === 0
+                ? `No two of the ${dupes.rows} rows are that similar.`
+                : `${dupes.pairs.length} pair${dupes.pairs.length === 1 ? '' : 's'} among ${dupes.rows} rows, most similar first:`}
+            </p>
+            <ul className="max-w-[860px] space-y-1">
+              {dupes.pairs.map((p) => (
+                <li key={`${p.a.id}-${p.b.id}`} className="rounded-md px-2 py-1 ring-1 ring-zinc-200 dark:ring-zinc-800">
+                  <span className="tabular-nums font-medium">{p.similarity.toFixed(3)}</span> · row {p.a.position + 1} “
+                  {p.a.text.slice(0, 80)}” and row {p.b.position + 1} “{p.b.text.slice(0, 80)}”
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
       </section>
     </div>
