@@ -77,7 +77,7 @@ export function EmbeddingsTab() {
     <div className="space-y-6">
       <section className="space-y-3">
         <label className="block space-y-1">
-          <span className="text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">Texts, one per line ({texts.length})</span>
+          <span className="block text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">Texts, one per line ({texts.length})</span>
           <textarea
             value={text}
             onChange={(e) => setText(e.target.value)}
@@ -87,7 +87,7 @@ export function EmbeddingsTab() {
           />
         </label>
         <div className="flex max-w-[760px] flex-wrap items-end gap-3">
-          <div className="w-56">
+          <div className="w-64">
             <SelectField<Source>
               label="Vectors from"
               value={source}

@@ -13,7 +13,7 @@ export function SimilarityView({ result }: { result: SimilarityResult }) {
   const n = result.texts.length;
   const cell = Math.max(26, Math.min(56, Math.floor(420 / n)));
   const left = 24;
-  const colour = (v: number) => interpolateRdBu((1 - v) / 2); // 1 → blue, −1 → red
+  const colour = (v: number) => interpolateRdBu((v + 1) / 2); // RdBu runs red (0) → blue (1): 1 → blue, −1 → red
   const P = 260;
   const xs = result.projection.map((p) => p[0]);
   const ys = result.projection.map((p) => p[1]);
