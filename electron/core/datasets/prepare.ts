@@ -1,6 +1,7 @@
 // From text rows to training examples: the Gemma chat template, the model's tokenizer, the maximum
 // length (rows over it truncated or refused, as the user chose), and the statistics shown before
 // training (length histogram, which rows would be cut).
+import type { DatasetStats } from '../api/datasets.ts';
 import { renderGemma, rowProblem, type RowMessages } from './rows.ts';
 
 export type Tokenize = (text: string, opts: { addBos: boolean }) => number[];
@@ -14,32 +15,11 @@ export interface PreparedExample {
   truncated: boolean;
 }
 
-export interface RowLength {
-  rowId: string;
-  promptTokens: number;
-  answerTokens: number;
-  total: number;
-  /** over the maximum: would be truncated (or is refused) */
-  over: boolean;
-}
+/** One row's token counts, and whether it passes the maximum (the contract's type, without the model). */
+export type RowLength = DatasetStats['lengths'][number];
 
-export interface TokenStats {
-  rows: number;
-  maxLength: number;
-  min: number;
-  max: number;
-  mean: number;
-  p50: number;
-  p95: number;
-  totalTokens: number;
-  answerTokens: number;
-  overCount: number;
-  /** rows whose whole answer would be cut off by truncation (they would teach nothing) */
-  answerLostCount: number;
-  /** counts per bucket of `bucketSize` tokens, for a histogram */
-  histogram: { from: number; to: number; count: number }[];
-  lengths: RowLength[];
-}
+/** The statistics shown before training; the service adds which model's tokenizer counted them. */
+export type TokenStats = Omit<DatasetStats, 'modelPath'>;
 
 export class PrepareError extends Error {
   constructor(
