@@ -28,6 +28,21 @@ function parseIds(flag: string, s: string): number[] {
   });
 }
 
+type SequenceFlags = { tokens?: string; text?: string; target?: string; 'target-tokens'?: string };
+
+/** The prompt (ids or text) and the optional target appended after it, as one sequence. */
+function promptAndTarget(g: Awaited<ReturnType<typeof loadGemma3>>, values: SequenceFlags) {
+  const prompt = values.tokens ? parseIds('--tokens', values.tokens) : g.tokenize(values.text ?? '');
+  const target = values['target-tokens']
+    ? parseIds('--target-tokens', values['target-tokens'])
+    : values.target !== undefined
+      ? g.tokenize(values.target, { addBos: false })
+      : [];
+  const tokens = [...prompt, ...target];
+  if (tokens.length < 2) throw new Error('need at least 2 tokens in all (a loss predicts a next token)');
+  return { prompt, target, tokens };
+}
+
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -58,14 +73,7 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   try {
-    const prompt = values.tokens ? parseIds('--tokens', values.tokens) : g.tokenize(values.text ?? '');
-    const target = values['target-tokens']
-      ? parseIds('--target-tokens', values['target-tokens'])
-      : values.target !== undefined
-        ? g.tokenize(values.target, { addBos: false })
-        : [];
-    const tokens = [...prompt, ...target];
-    if (tokens.length < 2) throw new Error('need at least 2 tokens in all (a loss predicts a next token)');
+    const { prompt, target, tokens } = promptAndTarget(g, values);
     if (values.target !== undefined && target.length === 0) throw new Error('--target tokenized to nothing');
     const targets = target.length > 0 ? completionTargets(tokens, prompt.length) : undefined;
     const { report, grads } = computeGradients(g.model, { tokens, targets });
@@ -99,19 +107,12 @@ async function loraGrads(
   g: Awaited<ReturnType<typeof loadGemma3>>,
   loraPath: string,
   out: string,
-  values: { tokens?: string; text?: string; target?: string; 'target-tokens'?: string; model?: string },
+  values: SequenceFlags & { model?: string },
 ): Promise<void> {
   const adapter = loadAdapter(loraPath);
   const step = await createModelStep(g);
   try {
-    const prompt = values.tokens ? parseIds('--tokens', values.tokens) : g.tokenize(values.text ?? '');
-    const target = values['target-tokens']
-      ? parseIds('--target-tokens', values['target-tokens'])
-      : values.target !== undefined
-        ? g.tokenize(values.target, { addBos: false })
-        : [];
-    const tokens = [...prompt, ...target];
-    if (tokens.length < 2) throw new Error('need at least 2 tokens in all (a loss predicts a next token)');
+    const { prompt, target, tokens } = promptAndTarget(g, values);
     const loss = target.length > 0 ? completionTargets(tokens, prompt.length) : nextTokenTargets(tokens);
     const t0 = performance.now();
     const r = await step.lossAndGrads(adapter, [{ tokens, loss }]);
