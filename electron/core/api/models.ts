@@ -106,6 +106,8 @@ export const modelsMethods = {
   resumeDownload: method(z.object({ downloadId }).strict()).returns<DownloadInfo>(),
   /** Stops and deletes the partial file. */
   cancelDownload: method(z.object({ downloadId }).strict()).returns<DownloadInfo>(),
+  /** Forgets a download that is not running (a failed one, say) and deletes its partial file; conflict while it runs. */
+  removeDownload: method(z.object({ downloadId }).strict()).returns<{ removed: true }>(),
 };
 
 export const modelsEvents = {

@@ -120,6 +120,7 @@ export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOption
     'models.pauseDownload': ({ downloadId }) => downloads.pause(downloadId),
     'models.resumeDownload': ({ downloadId }) => downloads.resume(downloadId),
     'models.cancelDownload': ({ downloadId }) => downloads.cancel(downloadId),
+    'models.removeDownload': ({ downloadId }) => downloads.remove(downloadId),
   };
 }
 
