@@ -224,7 +224,7 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
               <tr>
                 <th className="px-5 pb-2 font-medium">Model</th>
                 <th className="pb-2 font-medium">Architecture</th>
-                <th className="pb-2 text-right font-medium">Parameters</th>
+                <th className="pb-2 pl-4 text-right font-medium">Parameters</th>
                 <th className="pb-2 pl-4 font-medium">Quant</th>
                 <th className="pb-2 pl-4 text-right font-medium">Context</th>
                 <th className="pb-2 pl-4 text-right font-medium">Size</th>
@@ -279,7 +279,7 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                     {model.architecture}
                   </td>
                   <td
-                    className="py-2.5 text-right font-mono text-[12px] tabular-nums"
+                    className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums"
                     data-testid="model-params"
                     title={model.parameterCount.toLocaleString('en-US')}
                   >
@@ -297,8 +297,12 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                     {(() => {
                       const used = chatContext(model);
                       return used !== null && used !== model.contextLength ? (
-                        <div className="text-[11px] whitespace-nowrap text-zinc-500" data-testid="model-chat-context">
-                          chat: {used.toLocaleString('en-US')}
+                        <div
+                          className="text-[11px] whitespace-nowrap text-zinc-500"
+                          data-testid="model-chat-context"
+                          title={`The model was trained for ${model.contextLength?.toLocaleString('en-US')} tokens; chat runs with a ${used.toLocaleString('en-US')}-token window to save memory. Change it in Settings → Backend.`}
+                        >
+                          chat uses {used.toLocaleString('en-US')}
                         </div>
                       ) : null;
                     })()}
