@@ -3,7 +3,7 @@
 // The heavy work runs as jobs in the engine worker; this screen only draws what comes back.
 // Activation and gradient runs are stored: "Recent runs" reopens them, and #/inspect/run/<id> names one.
 import { useCallback, useEffect, useState } from 'react';
-import type { GradientResult, InspectRun } from '../../../../electron/core/api/inspect.ts';
+import type { AdapterChoice, GradientResult, InspectRun } from '../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/ui.tsx';
 import { CheckBanner } from '../lab/CheckBanner.tsx';
@@ -19,6 +19,7 @@ import { ErrorNote } from './Controls.tsx';
 import { RecentRuns, runIdFromHash, setRunInHash } from './RecentRuns.tsx';
 import { useJob } from './useJob.ts';
 import { defaultModelPath, modelLabel, ModelPicker } from './ModelPicker.tsx';
+import { AdapterPicker, adapterLabel, useModelAdapters } from './AdapterPicker.tsx';
 
 const TABS = [
   { id: 'activations', label: 'Activations' },
@@ -38,6 +39,13 @@ export function InspectScreen() {
   const [tab, setTab] = useState<TabId>('activations');
   const [modelPath, setModelPath] = useState(() => localStorage.getItem(MODEL_KEY) ?? '');
   const library = useModelList();
+  /** The LoRA adapter every inspector run applies (none by default); it belongs to the chosen model. */
+  const [adapter, setAdapter] = useState<AdapterChoice | null>(null);
+  const adapters = useModelAdapters(modelPath);
+  const chooseModel = useCallback((path: string) => {
+    setModelPath(path);
+    setAdapter(null);
+  }, []);
   const [prompt, setPrompt] = useState('The capital of France is Paris. The capital of Italy is');
   const [position, setPosition] = useState<number | null>(null);
   const runJob = useJob<InspectRun>();
@@ -57,8 +65,9 @@ export function InspectScreen() {
     async (runId: string) => {
       try {
         const stored = await api.inspect.getRun({ runId });
-        // the run's own model, so Inspect and the other tabs continue with it
+        // the run's own model and adapter, so Inspect and the other tabs continue with them
         setModelPath(stored.run.model.path);
+        setAdapter(stored.run.adapter ? { path: stored.run.adapter.path, scale: stored.run.adapter.scale } : null);
         if (stored.kind === 'activations') {
           setRun(stored.run);
           setPrompt(stored.run.prompt);
@@ -101,7 +110,7 @@ export function InspectScreen() {
   const [clearedRun, setClearedRun] = useState<string | null>(null);
 
   const inspect = async () => {
-    const r = await runJob.start(() => api.inspect.run({ modelPath, prompt, topK: 10 }));
+    const r = await runJob.start(() => api.inspect.run({ modelPath, prompt, topK: 10, ...(adapter ? { adapter } : {}) }));
     if (r) {
       setRun(r);
       setClearedRun(null);
@@ -126,7 +135,8 @@ export function InspectScreen() {
         actions={<RecentRuns currentRunId={currentRunId} onOpen={(id) => void openRun(id)} />}
       />
       <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 px-6 py-2.5 dark:border-zinc-800">
-        <ModelPicker value={modelPath} onChange={setModelPath} />
+        <ModelPicker value={modelPath} onChange={chooseModel} />
+        <AdapterPicker modelPath={modelPath} value={adapter} onChange={setAdapter} />
         {run && (
           <span className="min-w-0 text-[12px] text-zinc-500" data-testid="inspect-model-summary">
             {run.model.path !== modelPath && (
@@ -137,6 +147,12 @@ export function InspectScreen() {
             {run.model.layers} layers · {run.model.heads} heads ({run.model.kvHeads} kv) · D {run.model.hidden} · V{' '}
             {run.model.vocab.toLocaleString()}
             {run.model.window > 0 && ` · window ${run.model.window}`}
+            {run.adapter && (
+              <span className="font-medium text-accent-700 dark:text-accent-400" data-testid="inspect-run-adapter">
+                {' '}
+                · {adapterLabel(run.adapter, adapters)}
+              </span>
+            )}
           </span>
         )}
       </div>
@@ -197,10 +213,10 @@ export function InspectScreen() {
           <InterventionsTab run={run} position={position} setPosition={setPosition} />
         </div>
         <div hidden={tab !== 'compare'}>
-          <CompareTab modelPath={modelPath} />
+          <CompareTab modelPath={modelPath} adapter={adapter} />
         </div>
         <div hidden={tab !== 'gradients'}>
-          <GradientsTab modelPath={modelPath} opened={openedGradients} onFinished={(r) => showing(r.runId)} />
+          <GradientsTab modelPath={modelPath} adapter={adapter} opened={openedGradients} onFinished={(r) => showing(r.runId)} />
         </div>
       </div>
     </>
