@@ -72,6 +72,12 @@ test('choosing an adapter on Inspect runs the inspector with it, and the header 
       const baseLogit = base.next[0].logit;
       const sameToken = stored.run.next.find((n) => n.id === base.next[0].id);
       assert.ok(!sameToken || Math.abs(sameToken.logit - baseLogit) > 1e-3, 'the adapter changed the logits');
+
+      // the Gradients tab takes its gradients through the same adapter and says so
+      await page.getByRole('tab', { name: 'Gradients' }).click();
+      await page.getByRole('button', { name: 'Compute gradients' }).click();
+      await page.getByTestId('grad-loss').waitFor();
+      assert.equal(await page.getByTestId('grad-adapter').textContent(), ' · with adapter capitals-lora × 0.5');
     }
     assert.deepEqual(pageErrors(page), []);
     await page.context().close();

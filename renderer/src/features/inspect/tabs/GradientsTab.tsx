@@ -72,6 +72,12 @@ export function GradientsTab({
           <p className="text-[13px]" data-testid="grad-loss" data-loss={r.loss}>
             Loss <span className="font-mono font-semibold">{r.loss.toFixed(4)}</span> nats over {r.lossPositions.length} target token
             {r.lossPositions.length === 1 ? '' : 's'}
+            {r.adapter && (
+              <span className="font-medium text-accent-700 dark:text-accent-400" data-testid="grad-adapter">
+                {' '}
+                · with adapter {r.adapter.name} × {r.adapter.scale}
+              </span>
+            )}
             <span className="text-zinc-500">
               {' '}
               · forward {r.timing.forwardMs.toFixed(0)} ms, backward {r.timing.backwardMs.toFixed(0)} ms
