@@ -144,8 +144,9 @@ export class DownloadManager {
   /** Forgets a download that is not running (failed, cancelled, done, paused) and deletes its partial file. */
   async remove(id: string): Promise<{ removed: true }> {
     const info = this.get(id);
-    if (this.running.has(id) || info.state === 'downloading' || info.state === 'verifying')
+    if (info.state === 'downloading' || info.state === 'verifying')
       throw new ServiceError('conflict', `the download of ${info.uri} is still running; cancel it first`);
+    await this.running.get(id)?.done; // a failed or paused transfer may still be winding down
     await this.deletePartial(id);
     this.store.remove(id);
     return { removed: true };
