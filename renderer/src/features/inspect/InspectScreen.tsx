@@ -110,15 +110,28 @@ export function InspectScreen() {
   const [clearedRun, setClearedRun] = useState<string | null>(null);
 
   const inspect = async () => {
-    const r = await runJob.start(() => api.inspect.run({ modelPath, prompt, topK: 10, ...(adapter ? { adapter } : {}) }));
+    let jobId: string | null = null;
+    const r = await runJob.start(async () => {
+      const started = await api.inspect.run({ modelPath, prompt, topK: 10, ...(adapter ? { adapter } : {}) });
+      jobId = started.jobId;
+      return started;
+    });
     if (r) {
       setRun(r);
       setClearedRun(null);
       setPosition(r.tokens.length - 1);
       showing(r.runId);
-    } else if (run) {
-      // Failed or cancelled: the previous run's heatmap and header would sit under the error as if they
-      // were this model's. Clear them; the run stays stored and reopens from Recent runs.
+      return;
+    }
+    // Failed (not cancelled): the previous run's heatmap and header would sit under the error as if they
+    // were this model's. Clear them; the run stays stored and reopens from Recent runs.
+    const failed =
+      jobId === null ||
+      (await api.jobs.get({ jobId }).then(
+        (s) => s.state === 'failed',
+        () => true,
+      ));
+    if (failed && run) {
       setClearedRun(modelLabel(library.data, run.model.path));
       setRun(null);
       setCurrentRunId(null);
