@@ -37,13 +37,10 @@ async function importTyped(path: string): Promise<string> {
   const before = (await message.count()) ? await message.textContent() : null;
   await page.locator('#model-path').fill(path);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
-  await page.waitForFunction(
-    (old) => {
-      const el = document.querySelector('[data-testid="import-message"]');
-      return el !== null && el.textContent !== old;
-    },
-    before,
-  );
+  await page.waitForFunction((old) => {
+    const el = document.querySelector('[data-testid="import-message"]');
+    return el !== null && el.textContent !== old;
+  }, before);
   return (await message.textContent()) ?? '';
 }
 
@@ -55,7 +52,10 @@ test('typed paths: quotes and ~ handled, relative refused, one-sentence errors, 
   process.env.HOME = home.path; // the in-process host expands ~ with os.homedir(), which reads HOME
   const added = await importTyped('"~/my models/mini copy.gguf"');
   process.env.HOME = savedHome;
-  assert.match(added, /^Added Glassbox synthetic mini F32 \(seed 1234, generator v3\) \(gemma3, .* parameters, F32\) and made it the active model, as it is the first\.$/);
+  assert.match(
+    added,
+    /^Added Glassbox synthetic mini F32 \(seed 1234, generator v3\) \(gemma3, .* parameters, F32\) and made it the active model, as it is the first\.$/,
+  );
   const rows = page.getByTestId('model-row');
   await rows.first().getByText('active', { exact: true }).waitFor();
   assert.equal(await rows.count(), 1);

@@ -36,7 +36,10 @@ test('status bar and library labels read as a user expects', async () => {
     assert.equal(await row.getByTestId('model-context').evaluate((el) => el.firstChild?.textContent), '32K');
     const chat = row.getByTestId('model-chat-context');
     assert.equal(await chat.textContent(), 'chat uses 8,192');
-    assert.match((await chat.getAttribute('title')) ?? '', /trained for 32,768 tokens; chat runs with a 8,192-token window .* Settings → Backend/);
+    assert.match(
+      (await chat.getAttribute('title')) ?? '',
+      /trained for 32,768 tokens; chat runs with a 8,192-token window .* Settings → Backend/,
+    );
     await page.screenshot({ path: join(shots, `labels-models-1024x700-${colorScheme}.png`) });
     await page.context().close();
   }
@@ -44,7 +47,10 @@ test('status bar and library labels read as a user expects', async () => {
   // 2. one thread is "1 thread"
   await api.api.backend.setConfig({ threads: 1 });
   const page = await openApp(browser, host, { viewport: { width: 1024, height: 700 } });
-  await page.getByTestId('status-backend').getByText(/thread/).waitFor();
+  await page
+    .getByTestId('status-backend')
+    .getByText(/thread/)
+    .waitFor();
   assert.match((await page.getByTestId('status-backend').textContent()) ?? '', /^Backend: CPU · 1 thread( · no GPU found)?$/);
 
   // 3b. with no model active: "none active", and the worker still reads as a process, not as a model

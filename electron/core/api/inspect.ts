@@ -289,7 +289,9 @@ export const inspectMethods = {
   ).job<InterventionResult>(),
   /** Two prompts through the same model. */
   compare: method(
-    z.object({ modelPath, promptA: prompt, promptB: prompt, topK, addBos: z.boolean().default(true), adapter: adapterChoice.optional() }).strict(),
+    z
+      .object({ modelPath, promptA: prompt, promptB: prompt, topK, addBos: z.boolean().default(true), adapter: adapterChoice.optional() })
+      .strict(),
   ).job<CompareResult>(),
   /** Loss on the target (or on every next token of the prompt when target is empty), backward, gradient report; stored as a run. Cancellable between layers. */
   gradients: method(

@@ -103,10 +103,20 @@ test('activation, intervention and gradient inspectors with an adapter give the 
     theirs,
   );
   assert.ok(baseDiff > 1e-2, `the adapter should change the logits (Δ ${baseDiff})`);
-  assert.ok(maxDiff(base.next.map((n) => n.logit), base.next.map((n) => at(cliBase, T - 1, n.id))) <= 1e-5, 'without it: the base CLI');
+  assert.ok(
+    maxDiff(
+      base.next.map((n) => n.logit),
+      base.next.map((n) => at(cliBase, T - 1, n.id)),
+    ) <= 1e-5,
+    'without it: the base CLI',
+  );
 
   // an intervention rerun keeps the adapter: a head scaled by 1 changes nothing, so "after" is the CLI's adapted logits
-  const iv = await inspector.intervene({ runId: withAdapter.runId, interventions: [{ kind: 'head', layer: 0, head: 0, scale: 1 }], topK: 10 });
+  const iv = await inspector.intervene({
+    runId: withAdapter.runId,
+    interventions: [{ kind: 'head', layer: 0, head: 0, scale: 1 }],
+    topK: 10,
+  });
   const ivd = maxDiff(
     iv.after.map((n) => n.logit),
     iv.after.map((n) => at(cli, T - 1, n.id)),

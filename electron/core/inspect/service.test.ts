@@ -168,7 +168,8 @@ test('a run with an adapter is stored with it and recomputed with it in a new co
       last.map((x) => x.id),
       run.next.slice(0, 5).map((x) => x.id),
     );
-    for (const [i, x] of last.entries()) assert.ok(Math.abs(x.logit - run.next[i].logit) <= 1e-5, `logit ${i}: ${x.logit} vs ${run.next[i].logit}`);
+    for (const [i, x] of last.entries())
+      assert.ok(Math.abs(x.logit - run.next[i].logit) <= 1e-5, `logit ${i}: ${x.logit} vs ${run.next[i].logit}`);
   } finally {
     await t2.close();
   }

@@ -54,8 +54,7 @@ export const inspectTasks = defineTasks({
   inspectCompare: (
     input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean; adapter?: AdapterChoice },
     ctx,
-  ) =>
-    guard(ctx, () => get().compare(input, progressOf(ctx), ctx.signal)),
+  ) => guard(ctx, () => get().compare(input, progressOf(ctx), ctx.signal)),
   inspectGradients: (input: { modelPath: string; prompt: string; target: string; addBos: boolean; adapter?: AdapterChoice }, ctx) =>
     guard(ctx, () => get().gradients(input, progressOf(ctx), ctx.signal)),
 });

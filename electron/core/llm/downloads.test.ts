@@ -280,6 +280,9 @@ test('a URI that cannot resolve is refused at once; a failed download is removed
   const failed = await t.call('models.download', { uri: `${base}/nothing-here.gguf` });
   assert.equal((await settle(failed.downloadId, ['done', 'failed'])).state, 'failed');
   assert.deepEqual(await t.call('models.removeDownload', { downloadId: failed.downloadId }), { removed: true });
-  assert.equal((await t.call('models.downloads', {})).some((d) => d.downloadId === failed.downloadId), false);
+  assert.equal(
+    (await t.call('models.downloads', {})).some((d) => d.downloadId === failed.downloadId),
+    false,
+  );
   assert.equal((await t.fail('models.removeDownload', { downloadId: failed.downloadId })).code, 'not_found');
 });

@@ -120,8 +120,7 @@ export function inspectModelFile(path: string): ModelFileFacts {
     const arch = meta['general.architecture'];
     if (typeof arch !== 'string' || arch.length === 0)
       throw new ModelFileError(basename(path), `the GGUF has no general.architecture: not a model file`);
-    if (f.tensors.length === 0)
-      throw new ModelFileError(basename(path), `the GGUF holds no tensors (a vocabulary-only or adapter file?)`);
+    if (f.tensors.length === 0) throw new ModelFileError(basename(path), `the GGUF holds no tensors (a vocabulary-only or adapter file?)`);
     if (meta['adapter.type'] !== undefined) throw new ModelFileError(basename(path), `this is a LoRA adapter, not a model`);
     if (!Array.isArray(meta['tokenizer.ggml.tokens']))
       throw new ModelFileError(basename(path), `the GGUF has no tokenizer (tokenizer.ggml.tokens), so it cannot chat`);

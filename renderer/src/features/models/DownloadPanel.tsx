@@ -92,7 +92,11 @@ export function DownloadPanel({ models: m }: { models: ReturnType<typeof useMode
         </Button>
       </form>
       {error && (
-        <p role="alert" data-testid="download-error" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-800 dark:bg-red-500/10 dark:text-red-300">
+        <p
+          role="alert"
+          data-testid="download-error"
+          className="mt-3 rounded-md bg-red-50 px-3 py-2 text-[12.5px] text-red-800 dark:bg-red-500/10 dark:text-red-300"
+        >
           {error}
         </p>
       )}
