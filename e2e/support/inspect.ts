@@ -2,7 +2,7 @@
 // job results from the API (the JobId says what the result is), and readers of what the charts drew.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { GradientResult, InspectRun } from '../../electron/core/api/inspect.ts';
@@ -87,6 +87,18 @@ export async function openInspect(page: Page, modelPath: string): Promise<void> 
   }
   await goToScreen(page, 'inspect');
   await page.getByTestId('inspect-model-path').selectOption(modelPath);
+}
+
+/**
+ * Chooses, on Inspect, a library model whose file was broken after it was imported (the picker offers
+ * only library models, and the library refuses a broken file): for specs of a model that fails to load.
+ */
+export async function chooseBrokenModel(page: Page, validModelPath: string, dir: string): Promise<string> {
+  const broken = join(dir, 'broken-after-import.gguf');
+  copyFileSync(validModelPath, broken);
+  await openInspect(page, broken);
+  writeFileSync(broken, '{"this is": "not a model any more"}');
+  return broken;
 }
 
 /** Runs `prompt` on the Activations tab and waits for the heatmap. */
