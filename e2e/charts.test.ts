@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { formatNumber } from '../renderer/src/components/charts/format.ts';
 import { ensureTestModels } from '../test-support/models.ts';
-import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
+import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
+import { openInspect } from './support/inspect.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 
 let host: TestHost;
@@ -33,8 +34,7 @@ const picture = (page: Page, testId: string) =>
 
 test('charts: hover moves only the tooltip, a theme switch repaints, the attribution strip has a legend', async () => {
   const page = await openApp(browser, host, { colorScheme: 'light' });
-  await goToScreen(page, 'inspect');
-  await page.getByTestId('inspect-model-path').fill(modelPath);
+  await openInspect(page, modelPath); // Inspect picks from the library: the one helper that chooses the model
   await page.getByRole('tab', { name: 'Gradients' }).click();
   await page.getByTestId('grad-prompt').fill('The quick brown fox jumps over the');
   await page.getByTestId('grad-target').fill(' lazy dog');

@@ -10,6 +10,7 @@ import { ChecksStore } from '../electron/core/store/lab.ts';
 import { ensureTestModels } from '../test-support/models.ts';
 import { connectApi } from './support/api.ts';
 import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
+import { openInspect } from './support/inspect.ts';
 import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
 
 let host: TestHost;
@@ -131,10 +132,10 @@ test('when the stored check of a model failed, the inspectors say so on their ow
   });
   host.core.events.publish('lab.checkStored', { modelPath: stored.modelPath, ok: false });
   await goToScreen(page, 'inspect');
-  await page.getByTestId('inspect-model-path').fill(stored.modelPath);
+  await openInspect(page, stored.modelPath); // Inspect picks from the library
   const banner = page.getByTestId('check-banner');
   await banner.waitFor();
   assert.match(await banner.innerText(), /These numbers may be wrong\..*\(prompt 1, position 3\), beyond what F32 rounding explains/s);
-  await page.getByTestId('inspect-model-path').fill('/elsewhere/other.gguf');
+  await openInspect(page, (await ensureTestModels()).miniQ8); // another model: the banner is about the first one
   await banner.waitFor({ state: 'detached' });
 });

@@ -175,6 +175,9 @@ test('a file dropped in the browser: it says to type the path, as the browser hi
 test('choose the active model: the row says active and the status bar names it', async () => {
   const row = rows().first();
   const name = (await row.getByTestId('model-name').textContent())!;
+  // the first model imported became active by itself; unload it to choose it again
+  await row.getByText('active', { exact: true }).waitFor();
+  await row.getByRole('button', { name: 'Unload' }).click();
   await row.getByRole('button', { name: `Use ${name}` }).click();
   await row.getByText('active', { exact: true }).waitFor();
   await page.getByTestId('status-model').getByText(name).waitFor();

@@ -2,13 +2,13 @@
 // job results from the API (the JobId says what the result is), and readers of what the charts drew.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { GradientResult, InspectRun } from '../../electron/core/api/inspect.ts';
 import { snapshotOf, type JobId, type JobSnapshot, type JobStarted } from '../../electron/core/api/jobs.ts';
 import { ensureTestModels } from '../../test-support/models.ts';
-import type { connectApi } from './api.ts';
+import { connectApi } from './api.ts';
 import { goToScreen, launchBrowser } from './browser.ts';
 import { repoRoot, startTestHost, type TestHost } from './host.ts';
 
@@ -75,10 +75,30 @@ export async function dataValues(page: Page, testId: string): Promise<unknown> {
   return JSON.parse((await page.getByTestId(testId).getAttribute('data-values'))!);
 }
 
-/** Opens Inspect and types the model path (the picker may change; this is the one place that fills it). */
+/** Opens Inspect and chooses the model (this is the one place that fills the picker): Inspect picks from
+ * the model library, so the file is imported first over the page's own connection (importing twice is harmless). */
 export async function openInspect(page: Page, modelPath: string): Promise<void> {
+  const token = await page.evaluate(() => sessionStorage.getItem('glassbox.token'));
+  const client = connectApi({ origin: new URL(page.url()).origin, token: token ?? '' });
+  try {
+    await client.api.models.import({ path: modelPath });
+  } finally {
+    client.close();
+  }
   await goToScreen(page, 'inspect');
-  await page.getByTestId('inspect-model-path').fill(modelPath);
+  await page.getByTestId('inspect-model-path').selectOption(modelPath);
+}
+
+/**
+ * Chooses, on Inspect, a library model whose file was broken after it was imported (the picker offers
+ * only library models, and the library refuses a broken file): for specs of a model that fails to load.
+ */
+export async function chooseBrokenModel(page: Page, validModelPath: string, dir: string): Promise<string> {
+  const broken = join(dir, 'broken-after-import.gguf');
+  copyFileSync(validModelPath, broken);
+  await openInspect(page, broken);
+  writeFileSync(broken, '{"this is": "not a model any more"}');
+  return broken;
 }
 
 /** Runs `prompt` on the Activations tab and waits for the heatmap. */

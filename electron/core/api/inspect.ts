@@ -95,11 +95,24 @@ export interface HeadSummary {
   normalizedEntropy: number;
 }
 
+/** A LoRA adapter a run was computed with: y += scale·(alpha/rank)·B(A·x) on each adapted projection, as llama.cpp applies it. */
+export interface AppliedAdapter {
+  path: string;
+  /** the adapter file's name (without .gguf) */
+  name: string;
+  /** the user's scale (llama.cpp's lora scale); 1 = as trained */
+  scale: number;
+  rank: number;
+  alpha: number;
+}
+
 /** The result of inspect.run: every view of one prompt, small enough to send whole. */
 export interface InspectRun {
   runId: string;
   prompt: string;
   model: ModelSummary;
+  /** the LoRA adapter applied to every view of this run; absent or null = the base model */
+  adapter?: AppliedAdapter | null;
   tokens: TokenInfo[];
   /** [L + 1][T]: ‖x_t‖ of the residual stream; row 0 = embeddings, row l + 1 = after block l */
   residualNorms: number[][];
@@ -174,6 +187,8 @@ export interface GradientResult {
   /** the stored run's id (inspect.getRun) */
   runId: string;
   model: ModelSummary;
+  /** the LoRA adapter the gradients were taken through; absent or null = the base model */
+  adapter?: AppliedAdapter | null;
   prompt: string;
   target: string;
   tokens: TokenInfo[];
@@ -230,6 +245,11 @@ const topK = z.number().int().min(1).max(50).default(10);
 const runId = z.string().min(1).max(100);
 const layer = z.number().int().min(0).max(1000);
 const scale = z.number().min(-1000).max(1000);
+/** A LoRA adapter (GGUF file or PEFT folder, as finetune.adapters lists them) and its scale. */
+export const adapterChoice = z
+  .object({ path: z.string().trim().min(1, 'choose an adapter').max(4096), scale: z.number().min(-100).max(100).default(1) })
+  .strict();
+export type AdapterChoice = z.infer<typeof adapterChoice>;
 
 export const interventionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('head'), layer, head: z.number().int().min(0).max(1000), scale }).strict(),
@@ -252,7 +272,9 @@ export const inspectMethods = {
   /** GGUF files in the app's models folder (the user may also type any path). */
   models: method(z.object({}).strict()).returns<ModelChoice[]>(),
   /** Forward pass with every view captured, stored as a run. */
-  run: method(z.object({ modelPath, prompt, topK, addBos: z.boolean().default(true) }).strict()).job<InspectRun>(),
+  run: method(
+    z.object({ modelPath, prompt, topK, addBos: z.boolean().default(true), adapter: adapterChoice.optional() }).strict(),
+  ).job<InspectRun>(),
   /** One head's attention pattern of a finished run. */
   attention: method(z.object({ runId, layer, head: z.number().int().min(0).max(1000) }).strict()).returns<AttentionMap>(),
   /** The logit lens of a finished run at one position (computed on demand for large vocabularies). */
@@ -267,11 +289,21 @@ export const inspectMethods = {
   ).job<InterventionResult>(),
   /** Two prompts through the same model. */
   compare: method(
-    z.object({ modelPath, promptA: prompt, promptB: prompt, topK, addBos: z.boolean().default(true) }).strict(),
+    z
+      .object({ modelPath, promptA: prompt, promptB: prompt, topK, addBos: z.boolean().default(true), adapter: adapterChoice.optional() })
+      .strict(),
   ).job<CompareResult>(),
   /** Loss on the target (or on every next token of the prompt when target is empty), backward, gradient report; stored as a run. Cancellable between layers. */
   gradients: method(
-    z.object({ modelPath, prompt, target: z.string().max(20_000).default(''), addBos: z.boolean().default(true) }).strict(),
+    z
+      .object({
+        modelPath,
+        prompt,
+        target: z.string().max(20_000).default(''),
+        addBos: z.boolean().default(true),
+        adapter: adapterChoice.optional(),
+      })
+      .strict(),
   ).job<GradientResult>(),
   /** Stored runs, newest first. */
   runs: method(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict()).returns<RunListItem[]>(),

@@ -33,6 +33,9 @@ export interface ModelInfo {
   fileExists: boolean;
 }
 
+/** A model as models.import answers: `alreadyInLibrary` when the file was recorded before. */
+export type ImportedModel = ModelInfo & { alreadyInLibrary: boolean };
+
 export type DownloadState = 'downloading' | 'paused' | 'verifying' | 'done' | 'failed' | 'cancelled';
 
 export interface DownloadInfo {
@@ -77,10 +80,14 @@ export const modelUri = z
 export const modelsMethods = {
   /** Newest first. */
   list: method(z.object({}).strict()).returns<ModelInfo[]>(),
-  /** Records a GGUF file already on disk (not copied). bad_input with a clear reason if it is not a usable GGUF. */
-  import: method(z.object({ path: z.string().min(1).max(4096) }).strict()).returns<ModelInfo>(),
+  /**
+   * Records a GGUF file already on disk (not copied). bad_input with a clear reason if it is not a usable GGUF.
+   * The path may be quoted or start with ~; a relative path is refused. `alreadyInLibrary`: it was recorded before
+   * (its facts are refreshed). The first model of an empty library becomes the active one.
+   */
+  import: method(z.object({ path: z.string().min(1).max(4096) }).strict()).returns<ImportedModel>(),
   /** Desktop only: the native file dialog, then import of each chosen file. 'unavailable' in the browser. */
-  pickAndImport: method(z.object({}).strict()).returns<ModelInfo[]>(),
+  pickAndImport: method(z.object({}).strict()).returns<ImportedModel[]>(),
   /** Forgets the model; `deleteFile` also deletes the file, but only if it lies inside the app's models folder. */
   remove: method(z.object({ id: modelId, deleteFile: z.boolean().default(false) }).strict()).returns<{ removed: true }>(),
   /** Makes this the chat model and loads it in the model worker (resolves once loaded); null unloads. */
@@ -106,6 +113,8 @@ export const modelsMethods = {
   resumeDownload: method(z.object({ downloadId }).strict()).returns<DownloadInfo>(),
   /** Stops and deletes the partial file. */
   cancelDownload: method(z.object({ downloadId }).strict()).returns<DownloadInfo>(),
+  /** Forgets a download that is not running (a failed one, say) and deletes its partial file; conflict while it runs. */
+  removeDownload: method(z.object({ downloadId }).strict()).returns<{ removed: true }>(),
 };
 
 export const modelsEvents = {

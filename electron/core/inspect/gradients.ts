@@ -3,7 +3,14 @@
 // progress) presented as the plain data the Gradients tab draws — the saturation flags keep the
 // engine's one-line explanations.
 import type { GradientReportData, ModelSummary, TokenInfo } from '../api/inspect.ts';
-import { completionTargets, computeGradientsAsync, isSliding, nextTokenTargets, type Gemma3 } from '../engine/models/gemma3/index.ts';
+import {
+  completionTargets,
+  computeGradientsAsync,
+  isSliding,
+  nextTokenTargets,
+  type Gemma3,
+  type LinearAdapter,
+} from '../engine/models/gemma3/index.ts';
 
 /**
  * Loss on `target` after `prompt` (or, with no target, the mean next-token loss over the prompt),
@@ -14,7 +21,7 @@ export async function gradientReport(
   g: Gemma3,
   input: { prompt: string; target: string; addBos: boolean },
   tokenText: (id: number) => string,
-  options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+  options: { signal?: AbortSignal; onProgress?: (fraction: number) => void; adapters?: ReadonlyMap<string, LinearAdapter> } = {},
 ): Promise<GradientReportData> {
   const t0 = performance.now();
   const promptIds = g.tokenize(input.prompt, { addBos: input.addBos, special: true });
@@ -24,7 +31,7 @@ export async function gradientReport(
   const { report } = await computeGradientsAsync(
     g.model,
     { tokens, targets },
-    { signal: options.signal, onProgress: options.onProgress, reportOnly: true },
+    { signal: options.signal, onProgress: options.onProgress, reportOnly: true, adapters: options.adapters },
   );
   const toks: TokenInfo[] = tokens.map((id) => ({ id, text: tokenText(id) }));
   return {

@@ -6,7 +6,10 @@
 // Legend: T tokens, D hidden, L layers, H heads, F ffn, V vocab, R rows through the lens.
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type {
+  AdapterChoice,
+  AppliedAdapter,
   AttentionMap,
   CompareResult,
   GradientReportData,
@@ -21,7 +24,9 @@ import type {
 } from '../api/inspect.ts';
 import { MAX_INSPECT_TOKENS } from '../api/inspect.ts';
 import { headEntropies } from '../engine/models/gemma3/saturation.ts';
-import { isSliding, loadGemma3, type Gemma3, type Hook } from '../engine/models/gemma3/index.ts';
+import { isSliding, loadGemma3, type Gemma3, type Hook, type LinearAdapter } from '../engine/models/gemma3/index.ts';
+import { loadAdapter, type LoadedAdapter } from '../engine/export/adapter.ts';
+import { createModelStep } from '../engine/train/model-step.ts';
 import { gradientReport, summaryOf } from './gradients.ts';
 import { lensLogits } from './lens.ts';
 import { buildHooks, steeringVector, type ResolvedIntervention } from './interventions.ts';
@@ -37,6 +42,14 @@ export interface RunInput {
   topK: number;
   addBos: boolean;
   runId?: string;
+  /** a LoRA adapter applied to the forward (and so to every view of the run) */
+  adapter?: AdapterChoice;
+}
+
+/** An adapter ready for the engine's forward: its per-projection hooks, and what the run header says. */
+interface Applied {
+  adapters: ReadonlyMap<string, LinearAdapter>;
+  info: AppliedAdapter;
 }
 
 /** Bad input the user can fix (wrong path, prompt too long, layer out of range). */
@@ -68,6 +81,8 @@ interface StoredRun {
   /** [V] logits after the last token */
   lastLogits: Float32Array;
   lens: Map<number, LensAt>;
+  /** the adapter the run was computed with: interventions rerun with it */
+  adapter?: AdapterChoice;
 }
 
 export interface InspectorOptions {
@@ -81,6 +96,8 @@ export class Inspector {
   private loadedKey = '';
   private readonly runs = new Map<string, StoredRun>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** the last adapter file read, keyed by path, size and mtime (reading a large one takes a moment) */
+  private adapterFile: { key: string; adapter: LoadedAdapter } | null = null;
 
   constructor(private readonly options: InspectorOptions = {}) {}
 
@@ -111,6 +128,46 @@ export class Inspector {
     }
     this.loadedKey = key;
     return this.gemma;
+  }
+
+  /**
+   * The adapter's hooks for model `g`, scaled as llama.cpp scales it (scale·alpha/rank), built the
+   * way the CLI's `forward --lora` builds them. An adapter made for another model or shape is refused.
+   */
+  async applyAdapter(g: Gemma3, choice: AdapterChoice | undefined): Promise<Applied | null> {
+    if (!choice) return null;
+    const name = basename(choice.path).replace(/\.gguf$/i, '');
+    let st;
+    try {
+      st = statSync(choice.path);
+    } catch {
+      throw new InspectError('not_found', `no adapter at ${choice.path}`);
+    }
+    const key = `${choice.path}:${st.size}:${st.mtimeMs}`;
+    let adapter = this.adapterFile?.key === key ? this.adapterFile.adapter : null;
+    if (!adapter) {
+      try {
+        adapter = loadAdapter(choice.path);
+      } catch (err) {
+        throw new InspectError('bad_input', `cannot read the adapter ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      this.adapterFile = { key, adapter };
+    }
+    const modelName = basename(g.path).replace(/\.gguf$/i, '');
+    if (adapter.architecture && adapter.architecture !== 'gemma3')
+      throw new InspectError('bad_input', `the adapter ${name} is for a ${adapter.architecture} model; ${modelName} is a gemma3 model`);
+    const step = await createModelStep(g);
+    try {
+      const adapters = step.withAdapter({ ...adapter, alpha: adapter.alpha * choice.scale }, (a) => a);
+      return { adapters, info: { path: choice.path, name, scale: choice.scale, rank: adapter.rank, alpha: adapter.alpha } };
+    } catch (err) {
+      throw new InspectError(
+        'bad_input',
+        `the adapter ${name} does not fit ${modelName}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    } finally {
+      step.dispose();
+    }
   }
 
   tokenText(g: Gemma3, id: number): string {
@@ -150,6 +207,7 @@ export class Inspector {
     const { layers: L, hidden: D, heads: H, ffn: F } = cfg;
     const tokens = this.tokenize(g, input.prompt, input.addBos);
     const T = tokens.length;
+    const applied = await this.applyAdapter(g, input.adapter);
 
     // MLP summaries are taken from the live tensors by read-only hooks: no [T, F] copies are kept.
     const mlp: MlpLayerSummary[] = Array.from({ length: L }, (_, layer) => ({
@@ -174,6 +232,7 @@ export class Inspector {
       hooks,
       logitPositions: 'last',
       signal,
+      adapters: applied?.adapters,
     });
     const forwardMs = performance.now() - tf;
 
@@ -201,6 +260,7 @@ export class Inspector {
       probs,
       lastLogits: fwd.logits.slice(0, cfg.vocab),
       lens: new Map(),
+      adapter: input.adapter,
     };
     this.keep(run);
 
@@ -218,6 +278,7 @@ export class Inspector {
       runId: run.runId,
       prompt: input.prompt,
       model: summaryOf(g),
+      adapter: applied?.info ?? null,
       tokens: tokens.map((id) => ({ id, text: this.tokenText(g, id) })),
       residualNorms,
       layerStats,
@@ -349,20 +410,21 @@ export class Inspector {
       const T = run.tokens.length;
       const position = input.position ?? T - 1;
       if (position >= T) throw new InspectError('bad_input', `position ${position} is past the prompt's ${T} tokens`);
+      const applied = await this.applyAdapter(g, run.adapter);
       const resolved: ResolvedIntervention[] = [];
       const steeringNorms: number[] = [];
       for (const [i, iv] of input.interventions.entries()) {
         checkIntervention(iv, cfg);
         if (iv.kind === 'steer') {
           progress((0.5 * i) / input.interventions.length, `steering vector at layer ${iv.layer}`);
-          const v = await steeringVector(g, iv, (p) => this.tokenize(g, p, true), signal);
+          const v = await steeringVector(g, iv, (p) => this.tokenize(g, p, true), signal, applied?.adapters);
           steeringNorms.push(Math.hypot(...v));
           resolved.push({ ...iv, vector: v });
         } else resolved.push(iv);
       }
       progress(0.5, 'rerunning with the interventions');
       const hooks = buildHooks(resolved, cfg);
-      const after = (await g.forwardAsync(run.tokens, { hooks, logitPositions: [position], signal })).logits;
+      const after = (await g.forwardAsync(run.tokens, { hooks, logitPositions: [position], signal, adapters: applied?.adapters })).logits;
       const before =
         position === T - 1
           ? run.lastLogits
@@ -394,17 +456,17 @@ export class Inspector {
   }
 
   async compare(
-    input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean },
+    input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean; adapter?: AdapterChoice },
     progress: Progress = () => {},
     signal?: AbortSignal,
   ): Promise<CompareResult> {
     const a = await this.run(
-      { modelPath: input.modelPath, prompt: input.promptA, topK: input.topK, addBos: input.addBos },
+      { modelPath: input.modelPath, prompt: input.promptA, topK: input.topK, addBos: input.addBos, adapter: input.adapter },
       (f, m) => progress(0.5 * f, `A: ${m}`),
       signal,
     );
     const b = await this.run(
-      { modelPath: input.modelPath, prompt: input.promptB, topK: input.topK, addBos: input.addBos },
+      { modelPath: input.modelPath, prompt: input.promptB, topK: input.topK, addBos: input.addBos, adapter: input.adapter },
       (f, m) => progress(0.5 + 0.5 * f, `B: ${m}`),
       signal,
     );
@@ -425,13 +487,14 @@ export class Inspector {
   }
 
   gradients(
-    input: { modelPath: string; prompt: string; target: string; addBos: boolean },
+    input: { modelPath: string; prompt: string; target: string; addBos: boolean; adapter?: AdapterChoice },
     progress: Progress = () => {},
     signal?: AbortSignal,
   ): Promise<GradientReportData> {
     return this.exclusive(async () => {
       progress(0, 'loading the model');
       const g = await this.model(input.modelPath);
+      const applied = await this.applyAdapter(g, input.adapter);
       const ids = this.tokenize(g, input.prompt + input.target, input.addBos);
       if (!input.target && ids.length < 2)
         throw new InspectError('bad_input', 'a next-token loss over the prompt needs at least 2 tokens (or give a target)');
@@ -448,9 +511,9 @@ export class Inspector {
         last = message;
         progress(0.05 + 0.95 * f, message);
       };
-      const r = await gradientReport(g, input, (id) => this.tokenText(g, id), { signal, onProgress });
+      const r = await gradientReport(g, input, (id) => this.tokenText(g, id), { signal, onProgress, adapters: applied?.adapters });
       progress(1, 'done');
-      return r;
+      return { ...r, adapter: applied?.info ?? null };
     });
   }
 

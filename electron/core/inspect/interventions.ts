@@ -4,7 +4,7 @@
 //   steer  adds scale · v to l_out [T, D] of one block at every position, v = resid(A) − resid(B)
 // Scale 0 ablates, 1 changes nothing, 2 doubles.
 import type { Intervention } from '../api/inspect.ts';
-import type { Gemma3, Gemma3Config, Hook } from '../engine/models/gemma3/index.ts';
+import type { Gemma3, Gemma3Config, Hook, LinearAdapter } from '../engine/models/gemma3/index.ts';
 import { meanRow } from './stats.ts';
 
 export type ResolvedIntervention =
@@ -54,11 +54,13 @@ export async function steeringVector(
   iv: Extract<Intervention, { kind: 'steer' }>,
   tokenize: (prompt: string) => number[],
   signal?: AbortSignal,
+  /** the run's LoRA adapter, so the vector is taken from the same (adapted) model */
+  adapters?: ReadonlyMap<string, LinearAdapter>,
 ): Promise<Float32Array> {
   const D = g.config.hidden;
   const residual = async (prompt: string) => {
     const tokens = tokenize(prompt);
-    const r = await g.forwardAsync(tokens, { capture: { names: ['l_out'], layers: [iv.layer] }, logitPositions: 'none', signal });
+    const r = await g.forwardAsync(tokens, { capture: { names: ['l_out'], layers: [iv.layer] }, logitPositions: 'none', signal, adapters });
     const x = r.activations[`l_out.${iv.layer}`].data;
     const T = tokens.length;
     return iv.from === 'last' ? x.slice((T - 1) * D, T * D) : meanRow(x, T, D);

@@ -3,7 +3,7 @@
 // gives exactly what the job returned: the service hands out the stored form (see ./service.ts), so a
 // run shows the same numbers before and after a restart.
 import type { Db } from '../store/database.ts';
-import type { GradientResult, InspectRun, RunListItem, StoredRun, StoredRunKind } from '../api/inspect.ts';
+import type { AdapterChoice, AppliedAdapter, GradientResult, InspectRun, RunListItem, StoredRun, StoredRunKind } from '../api/inspect.ts';
 
 /** Attention maps are stored when all of a run's [H, T, T] maps fit in this many bytes (T ≲ 240 on 270M). */
 export const MAX_STORED_ATTENTION_BYTES = 16 * 1024 ** 2;
@@ -122,11 +122,22 @@ export class InspectRunStore {
   }
 
   /** What the engine needs to recompute a run it no longer holds. */
-  source(runId: string): { kind: StoredRunKind; modelPath: string; prompt: string; target: string; addBos: boolean } | null {
-    const row = this.db.prepare('SELECT kind, model_path, prompt, target, add_bos FROM inspect_runs WHERE id = ?').get(runId) as
+  source(
+    runId: string,
+  ): { kind: StoredRunKind; modelPath: string; prompt: string; target: string; addBos: boolean; adapter?: AdapterChoice } | null {
+    const row = this.db.prepare('SELECT kind, model_path, prompt, target, add_bos, summary FROM inspect_runs WHERE id = ?').get(runId) as
       RunRow | undefined;
     if (!row) return null;
-    return { kind: row.kind, modelPath: row.model_path, prompt: row.prompt, target: row.target, addBos: row.add_bos === 1 };
+    // the adapter a run was computed with is part of its result (summary); it is applied again on recompute
+    const applied = (JSON.parse(row.summary) as { adapter?: AppliedAdapter | null }).adapter;
+    return {
+      kind: row.kind,
+      modelPath: row.model_path,
+      prompt: row.prompt,
+      target: row.target,
+      addBos: row.add_bos === 1,
+      ...(applied ? { adapter: { path: applied.path, scale: applied.scale } } : {}),
+    };
   }
 
   /** One head's stored attention map [T, T], or null when the run's maps were not stored. */

@@ -134,3 +134,53 @@ test('a gradient job shows real progress and cancels in the backward; nothing is
   assert.ok(Number.isFinite(g.loss));
   assert.equal(t.core.workers.engine.snapshot.restarts, restartsBefore, 'the cancel did not cost the worker');
 });
+
+test('a run with an adapter is stored with it and recomputed with it in a new core; an adapter for another shape fails as bad input', async () => {
+  const { writeGgufAdapter } = await import('../engine/export/adapter.ts');
+  const { initAdapter, LORA_TARGETS } = await import('../engine/train/lora.ts');
+  const { PRESETS } = await import('../../../test-support/synth/presets.ts');
+  const write = (preset: 'mini' | 'nano', path: string) => {
+    const c = PRESETS[preset];
+    const ad = initAdapter(
+      { layers: c.layers, hidden: c.hidden, qDim: c.heads * c.headDim, kvDim: c.kvHeads * c.headDim, ffn: c.ffn },
+      { targets: LORA_TARGETS, rank: 2, alpha: 4, seed: 3 },
+    );
+    for (const p of ad.pairs) for (let i = 0; i < p.b.length; i++) p.b[i] = Math.sin(i + p.inDim) * 0.2;
+    writeGgufAdapter(path, ad, { architecture: 'gemma3' });
+  };
+  const adapterPath = join(dir, 'mini-lora.gguf');
+  write('mini', adapterPath);
+  const adapter = { path: adapterPath, scale: 0.75 };
+  const run = await result(t, call(t, 'inspect.run', { modelPath, prompt: PROMPT, adapter }));
+  assert.deepEqual(run.adapter, { path: adapterPath, name: 'mini-lora', scale: 0.75, rank: 2, alpha: 4 });
+  const base = await result(t, call(t, 'inspect.run', { modelPath, prompt: PROMPT }));
+  assert.notDeepEqual(
+    run.next.map((n) => n.logit),
+    base.next.map((n) => n.logit),
+  );
+
+  // a new core holds no runs: the lens view recomputes the stored run, with its adapter
+  const t2 = await startTestCore({ dataDir: dir });
+  try {
+    const lens = await call(t2, 'inspect.lens', { runId: run.runId, position: run.tokens.length - 1, topK: 5 });
+    const last = lens.layers.at(-1)!.top;
+    assert.deepEqual(
+      last.map((x) => x.id),
+      run.next.slice(0, 5).map((x) => x.id),
+    );
+    for (const [i, x] of last.entries())
+      assert.ok(Math.abs(x.logit - run.next[i].logit) <= 1e-5, `logit ${i}: ${x.logit} vs ${run.next[i].logit}`);
+  } finally {
+    await t2.close();
+  }
+
+  const otherPath = join(dir, 'nano-lora.gguf');
+  write('nano', otherPath);
+  const { jobId } = await call(t, 'inspect.run', { modelPath, prompt: PROMPT, adapter: { path: otherPath, scale: 1 } });
+  const done = t.next('jobs.update', (s) => s.jobId === jobId && s.state !== 'running');
+  const now = t.core.jobs.get(jobId);
+  const s = now.state !== 'running' ? now : await done;
+  assert.equal(s.state, 'failed');
+  assert.equal(s.error?.code, 'bad_input');
+  assert.match(s.error?.message ?? '', /the adapter nano-lora does not fit glassbox-mini-f32-s1234-g3: .*another model/);
+});

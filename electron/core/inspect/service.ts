@@ -37,7 +37,7 @@ export function inspectHandlers(ctx: CoreContext): ServiceHandlers<'inspect'> {
         throw new ServiceError('bad_input', `run ${runId} is a gradient run; this view needs an activation run`);
       await engine.request(
         'inspectRun',
-        { modelPath: src.modelPath, prompt: src.prompt, topK: 10, addBos: src.addBos, runId, attentionBytes: 0 },
+        { modelPath: src.modelPath, prompt: src.prompt, topK: 10, addBos: src.addBos, runId, attentionBytes: 0, adapter: src.adapter },
         { signal },
       );
     })();

@@ -2,7 +2,7 @@
 // and recent runs; progress goes out as JobProgress events (`{ progress, message }`, relayed to the
 // job by ../app/workerJob.ts), cancel arrives as the signal.
 import type { JobProgress } from '../api/jobs.ts';
-import type { Intervention } from '../api/inspect.ts';
+import type { AdapterChoice, Intervention } from '../api/inspect.ts';
 import { defineTasks, TaskError, type TaskContext } from '../workers/task.ts';
 import { InspectError, Inspector, type Progress, type RunInput } from './inspector.ts';
 
@@ -51,8 +51,10 @@ export const inspectTasks = defineTasks({
     guard(ctx, () => get().lensAll(input.runId, input.topK, progressOf(ctx), ctx.signal)),
   inspectIntervene: (input: { runId: string; interventions: Intervention[]; position?: number; topK: number }, ctx) =>
     guard(ctx, () => get().intervene(input, progressOf(ctx), ctx.signal)),
-  inspectCompare: (input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean }, ctx) =>
-    guard(ctx, () => get().compare(input, progressOf(ctx), ctx.signal)),
-  inspectGradients: (input: { modelPath: string; prompt: string; target: string; addBos: boolean }, ctx) =>
+  inspectCompare: (
+    input: { modelPath: string; promptA: string; promptB: string; topK: number; addBos: boolean; adapter?: AdapterChoice },
+    ctx,
+  ) => guard(ctx, () => get().compare(input, progressOf(ctx), ctx.signal)),
+  inspectGradients: (input: { modelPath: string; prompt: string; target: string; addBos: boolean; adapter?: AdapterChoice }, ctx) =>
     guard(ctx, () => get().gradients(input, progressOf(ctx), ctx.signal)),
 });

@@ -266,3 +266,23 @@ test('model URIs: hf:<user>/<repo>:<quant>, hf: file paths and URLs; bad ones ar
   assert.throws(() => pickQuantFile(listing, 'Q4_K'), /no \.gguf file for Q4_K/);
   assert.throws(() => pickQuantFile([{ type: 'file', path: 'm-Q8_0-00001-of-00002.gguf' }], 'Q8_0'), /split/);
 });
+
+test('a URI that cannot resolve is refused at once; a failed download is removed', async () => {
+  const bad = await t.fail('models.download', { uri: 'hf:ggml-org/gemma-3-270m-it-GGUF' });
+  assert.equal(bad.code, 'bad_input');
+  assert.match(bad.message, /needs a quantization after the repo/);
+  assert.equal(
+    (await t.call('models.downloads', {})).some((d) => d.uri === 'hf:ggml-org/gemma-3-270m-it-GGUF'),
+    false,
+    'no failed entry is left behind',
+  );
+
+  const failed = await t.call('models.download', { uri: `${base}/nothing-here.gguf` });
+  assert.equal((await settle(failed.downloadId, ['done', 'failed'])).state, 'failed');
+  assert.deepEqual(await t.call('models.removeDownload', { downloadId: failed.downloadId }), { removed: true });
+  assert.equal(
+    (await t.call('models.downloads', {})).some((d) => d.downloadId === failed.downloadId),
+    false,
+  );
+  assert.equal((await t.fail('models.removeDownload', { downloadId: failed.downloadId })).code, 'not_found');
+});

@@ -10,7 +10,7 @@ import { ServiceError } from '../api/errors.ts';
 import type { DownloadInfo, ModelInfo } from '../api/models.ts';
 import type { CoreContext } from '../app/context.ts';
 import { DownloadsStore, ModelsStore } from '../store/models.ts';
-import { ModelUriError, resolveModelUri } from './hf.ts';
+import { ModelUriError, parseModelUri, resolveModelUri } from './hf.ts';
 import { inspectModelFile, ModelFileError } from './library.ts';
 import { fetchToFile, freeBytes, sha256File, TransferError, DISK_MARGIN } from './transfer.ts';
 
@@ -73,6 +73,13 @@ export class DownloadManager {
   }
 
   async start(input: { uri: string; sha256?: string; sizeBytes?: number; activate: boolean }): Promise<DownloadInfo> {
+    // A URI that can never resolve is refused now, in the user's words, instead of becoming a failed entry.
+    try {
+      parseModelUri(input.uri);
+    } catch (err) {
+      if (err instanceof ModelUriError) throw new ServiceError('bad_input', err.message);
+      throw err;
+    }
     const dir = this.ctx.paths.modelsDir;
     mkdirSync(dir, { recursive: true });
     if (input.sizeBytes !== undefined) {
@@ -132,6 +139,17 @@ export class DownloadManager {
     await this.deletePartial(id);
     this.set(id, { state: 'cancelled' });
     return this.get(id);
+  }
+
+  /** Forgets a download that is not running (failed, cancelled, done, paused) and deletes its partial file. */
+  async remove(id: string): Promise<{ removed: true }> {
+    const info = this.get(id);
+    if (info.state === 'downloading' || info.state === 'verifying')
+      throw new ServiceError('conflict', `the download of ${info.uri} is still running; cancel it first`);
+    await this.running.get(id)?.done; // a failed or paused transfer may still be winding down
+    await this.deletePartial(id);
+    this.store.remove(id);
+    return { removed: true };
   }
 
   private async pauseAll(): Promise<void> {

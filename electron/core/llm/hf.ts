@@ -4,6 +4,8 @@
 // resolved to a plain download URL (plus size and sha256 from the Hub's file listing when known).
 // The Hub's address can be changed with HF_ENDPOINT (mirrors; tests point it at a loopback server).
 
+import { networkReason } from './net-errors.ts';
+
 export class ModelUriError extends Error {
   constructor(message: string) {
     super(message);
@@ -113,7 +115,7 @@ export async function resolveModelUri(
     res = await doFetch(listUrl, { signal: options.signal });
   } catch (err) {
     if (options.signal?.aborted) throw err;
-    throw new ModelUriError(`cannot reach ${endpoint} to look up ${uri} (offline?): ${err instanceof Error ? err.message : String(err)}`);
+    throw new ModelUriError(`Could not reach ${new URL(endpoint).host} to look up ${uri}: ${networkReason(err)}.`);
   }
   if (res.status === 404 || res.status === 401)
     throw new ModelUriError(`Hugging Face has no public repository ${parsed.user}/${parsed.repo}`);

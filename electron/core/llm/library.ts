@@ -7,9 +7,12 @@ import { GgmlType, isGgufError, openGguf, type GgufFile } from '../engine/gguf/i
 import { assertLlamaLoadable } from '../engine/gguf/loadable.ts';
 
 export class ModelFileError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The reason alone, without the file name ("it is not a GGUF file (it looks like a PNG image)"). */
+  readonly reason: string;
+  constructor(file: string, reason: string) {
+    super(`${file}: ${reason}`);
     this.name = 'ModelFileError';
+    this.reason = reason;
   }
 }
 
@@ -97,34 +100,35 @@ export function inspectModelFile(path: string): ModelFileFacts {
     }
   } catch (err) {
     if (isGgufError(err)) {
+      // One sentence: the reason in words, plus the reader's detail only where it adds something.
+      const looksLike = /this looks like (.+?)(?: \(at byte \d+\))?$/.exec(err.message)?.[1];
       const why: Record<string, string> = {
         EMPTY_FILE: 'the file is empty',
-        NOT_A_FILE: 'no such file (or it is a folder)',
-        BAD_MAGIC: 'it is not a GGUF file (it does not start with "GGUF")',
+        NOT_A_FILE: 'there is no such file (or it is a folder)',
+        BAD_MAGIC: `it is not a GGUF file${looksLike ? ` (it looks like ${looksLike})` : ''}`,
         TRUNCATED: 'the file is cut short (an incomplete download?)',
-        UNSUPPORTED_VERSION: 'its GGUF version is not supported',
-        BAD_SHAPE: 'a tensor has a shape llama.cpp cannot load',
-        BAD_METADATA: 'its settings are ones llama.cpp cannot load',
+        UNSUPPORTED_VERSION: `its GGUF version is not supported (${err.message})`,
+        BAD_SHAPE: `a tensor has a shape llama.cpp cannot load (${err.message})`,
+        BAD_METADATA: `its settings are ones llama.cpp cannot load (${err.message})`,
       };
-      throw new ModelFileError(`${basename(path)}: ${why[err.code] ?? 'the GGUF file is damaged'} — ${err.message}`);
+      throw new ModelFileError(basename(path), why[err.code] ?? `the GGUF file is damaged (${err.message})`);
     }
-    throw new ModelFileError(`${basename(path)}: cannot read the file — ${err instanceof Error ? err.message : String(err)}`);
+    throw new ModelFileError(basename(path), `the file cannot be read (${err instanceof Error ? err.message : String(err)})`);
   }
   try {
     const meta = f.metadata;
     const arch = meta['general.architecture'];
     if (typeof arch !== 'string' || arch.length === 0)
-      throw new ModelFileError(`${basename(path)}: the GGUF has no general.architecture: not a model file`);
-    if (f.tensors.length === 0)
-      throw new ModelFileError(`${basename(path)}: the GGUF holds no tensors (a vocabulary-only or adapter file?)`);
-    if (meta['adapter.type'] !== undefined) throw new ModelFileError(`${basename(path)}: this is a LoRA adapter, not a model`);
+      throw new ModelFileError(basename(path), `the GGUF has no general.architecture: not a model file`);
+    if (f.tensors.length === 0) throw new ModelFileError(basename(path), `the GGUF holds no tensors (a vocabulary-only or adapter file?)`);
+    if (meta['adapter.type'] !== undefined) throw new ModelFileError(basename(path), `this is a LoRA adapter, not a model`);
     if (!Array.isArray(meta['tokenizer.ggml.tokens']))
-      throw new ModelFileError(`${basename(path)}: the GGUF has no tokenizer (tokenizer.ggml.tokens), so it cannot chat`);
+      throw new ModelFileError(basename(path), `the GGUF has no tokenizer (tokenizer.ggml.tokens), so it cannot chat`);
     const end = Math.max(...f.tensors.map((t) => t.offset + t.byteSize));
     if (end > f.fileSize)
-      throw new ModelFileError(`${basename(path)}: the file is cut short: tensor data ends at byte ${end} but the file has ${f.fileSize}`);
+      throw new ModelFileError(basename(path), `the file is cut short: tensor data ends at byte ${end} but the file has ${f.fileSize}`);
     for (const t of f.tensors)
-      if (!Object.values(GgmlType).includes(t.type)) throw new ModelFileError(`${basename(path)}: tensor ${t.name} has an unknown type`);
+      if (!Object.values(GgmlType).includes(t.type)) throw new ModelFileError(basename(path), `tensor ${t.name} has an unknown type`);
     const ctx = meta[`${arch}.context_length`];
     const generalName = meta['general.name'];
     const quantization = quantizationOf(f);

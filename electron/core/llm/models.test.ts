@@ -30,7 +30,8 @@ test('import records architecture, parameters, quantization, context length and 
   assert.equal(m.sizeBytes, statSync(models.miniQ8).size);
   assert.equal(m.hasChatTemplate, true);
   assert.equal(m.source, 'import');
-  assert.equal(m.active, false);
+  assert.equal(m.active, true, 'the first model of an empty library becomes the active one');
+  assert.equal(m.alreadyInLibrary, false);
   assert.equal(m.fileExists, true);
   const f32 = await t.call('models.import', { path: models.miniF32 });
   assert.equal(f32.quantization, 'F32');
@@ -38,6 +39,8 @@ test('import records architecture, parameters, quantization, context length and 
   // Importing the same path again refreshes the entry instead of duplicating it.
   const again = await t.call('models.import', { path: models.miniQ8 });
   assert.equal(again.id, m.id);
+  assert.equal(again.alreadyInLibrary, true, 're-importing says so instead of "added"');
+  assert.equal(f32.active, false, 'only the first import is made active');
   assert.equal((await t.call('models.list', {})).length, 2);
 });
 
@@ -59,6 +62,10 @@ test('a non-GGUF, an empty or a truncated file is refused with a reason; the app
     const err = await t.fail('models.import', { path });
     assert.equal(err.code, 'bad_input', path);
     assert.match(err.message, why);
+    // one sentence that names the file once, without the reader's error code or a second "cannot import"
+    assert.ok(err.message.startsWith(`Could not import ${path}: `), err.message);
+    assert.equal(err.message.split('import').length, 2, err.message);
+    assert.doesNotMatch(err.message, /BAD_MAGIC|EMPTY_FILE|TRUNCATED|NOT_A_FILE| — /, err.message);
   }
   assert.equal(
     (await t.call('models.list', {})).every((m) => !m.path.startsWith(t.dir)),
@@ -146,7 +153,7 @@ test('a typed path: quotes removed, ~ expanded, a relative path refused with a c
   assert.equal(userPath('~/models/x.gguf', '/home/ada'), '/home/ada/models/x.gguf');
   assert.throws(
     () => userPath('models/x.gguf', '/home/ada'),
-    /give the full path of the \.gguf file \(starting with \/ or ~\), not "models\/x\.gguf"/,
+    /Could not import "models\/x\.gguf": give the full path of the \.gguf file \(starting with \/ or ~\), not a relative one\.$/,
   );
   const quoted = await t.call('models.import', { path: `"${models.miniQ8}"` });
   assert.equal(quoted.path, models.miniQ8);

@@ -28,7 +28,10 @@ export function userPath(typed: string, home = homedir()): string {
   if (p.length >= 2 && (p[0] === '"' || p[0] === "'") && p.at(-1) === p[0]) p = p.slice(1, -1).trim();
   if (p === '~' || p.startsWith('~/') || p.startsWith('~\\')) p = join(home, p.slice(1));
   if (!isAbsolute(p))
-    throw new ServiceError('bad_input', `give the full path of the .gguf file (starting with / or ~), not ${JSON.stringify(typed.trim())}`);
+    throw new ServiceError(
+      'bad_input',
+      `Could not import ${JSON.stringify(typed.trim())}: give the full path of the .gguf file (starting with / or ~), not a relative one.`,
+    );
   return p;
 }
 
@@ -59,24 +62,29 @@ export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOption
     downloadOptions,
   );
 
-  function importPath(path: string): ModelInfo {
+  /** Records the file; the first model of an empty library also becomes the active one (if it loads). */
+  async function importPath(path: string): Promise<ModelInfo & { alreadyInLibrary: boolean }> {
     const abs = resolve(userPath(path));
     let facts;
     try {
       facts = inspectModelFile(abs);
     } catch (err) {
-      if (err instanceof ModelFileError) throw new ServiceError('bad_input', `cannot import this model: ${err.message}`);
+      // one sentence, with the full path (so a ~ or a quote the user typed is seen resolved)
+      if (err instanceof ModelFileError) throw new ServiceError('bad_input', `Could not import ${abs}: ${err.reason}.`);
       throw err;
     }
+    const before = store.byPath(abs);
+    const first = store.list().length === 0;
     const model = store.upsert({
       ...facts,
       path: abs,
       sha256: null,
-      source: store.byPath(abs)?.source ?? 'import',
-      sourceUri: store.byPath(abs)?.sourceUri ?? null,
+      source: before?.source ?? 'import',
+      sourceUri: before?.sourceUri ?? null,
     });
     changed();
-    return model;
+    if (first && !store.active()) await activate(model).catch(() => {}); // a model that does not load stays imported, inactive
+    return { ...(store.get(model.id) ?? model), alreadyInLibrary: before !== undefined };
   }
 
   return {
@@ -87,7 +95,9 @@ export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOption
       if (!pick)
         throw new ServiceError('unavailable', 'the file dialog exists only in the desktop app; enter the path of the .gguf file instead');
       const paths = await pick({ title: 'Import a GGUF model', filters: [{ name: 'GGUF models', extensions: ['gguf'] }], multiple: true });
-      return paths.map(importPath);
+      const imported = [];
+      for (const p of paths) imported.push(await importPath(p));
+      return imported;
     },
     'models.remove': async ({ id, deleteFile }) => {
       const m = store.get(id);
@@ -120,6 +130,7 @@ export function modelsHandlers(ctx: CoreContext, host: ModelHost, downloadOption
     'models.pauseDownload': ({ downloadId }) => downloads.pause(downloadId),
     'models.resumeDownload': ({ downloadId }) => downloads.resume(downloadId),
     'models.cancelDownload': ({ downloadId }) => downloads.cancel(downloadId),
+    'models.removeDownload': ({ downloadId }) => downloads.remove(downloadId),
   };
 }
 

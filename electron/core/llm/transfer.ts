@@ -3,6 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat, statfs, truncate } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { networkReason } from './net-errors.ts';
 
 export class TransferError extends Error {
   constructor(
@@ -54,7 +55,7 @@ export async function fetchToFile(
     res = await doFetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, signal: options.signal, redirect: 'follow' });
   } catch (err) {
     if (options.signal.aborted) throw err;
-    throw new TransferError('network', `cannot reach ${new URL(url).host}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new TransferError('network', `Could not reach ${new URL(url).host}: ${networkReason(err)}.`);
   }
   let total: number | null;
   if (res.status === 416 && have > 0) {

@@ -198,6 +198,10 @@ export class DownloadsStore {
     return this.get(id);
   }
 
+  remove(id: string): boolean {
+    return this.db.prepare('DELETE FROM model_downloads WHERE id = ?').run(id).changes > 0;
+  }
+
   /** At startup: downloads that were running when the app stopped become paused (resumable). */
   pauseRunning(): number {
     return this.db.prepare("UPDATE model_downloads SET state = 'paused' WHERE state IN ('downloading', 'verifying')").run().changes;

@@ -3,11 +3,11 @@
 // The heavy work runs as jobs in the engine worker; this screen only draws what comes back.
 // Activation and gradient runs are stored: "Recent runs" reopens them, and #/inspect/run/<id> names one.
 import { useCallback, useEffect, useState } from 'react';
-import type { GradientResult, InspectRun } from '../../../../electron/core/api/inspect.ts';
+import type { AdapterChoice, GradientResult, InspectRun } from '../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../api/hooks.ts';
 import { PageHeader } from '../../components/ui.tsx';
 import { CheckBanner } from '../lab/CheckBanner.tsx';
-import { textInputClass } from '../../components/fields.tsx';
+import { useModelList } from '../../api/hooks.ts';
 import { ActivationsTab } from './tabs/ActivationsTab.tsx';
 import { AttentionTab } from './tabs/AttentionTab.tsx';
 import { CompareTab } from './tabs/CompareTab.tsx';
@@ -18,6 +18,8 @@ import { MlpTab } from './tabs/MlpTab.tsx';
 import { ErrorNote } from './Controls.tsx';
 import { RecentRuns, runIdFromHash, setRunInHash } from './RecentRuns.tsx';
 import { useJob } from './useJob.ts';
+import { defaultModelPath, modelLabel, ModelPicker } from './ModelPicker.tsx';
+import { AdapterPicker, adapterLabel, useModelAdapters } from './AdapterPicker.tsx';
 
 const TABS = [
   { id: 'activations', label: 'Activations' },
@@ -36,7 +38,14 @@ export function InspectScreen() {
   const api = useApi();
   const [tab, setTab] = useState<TabId>('activations');
   const [modelPath, setModelPath] = useState(() => localStorage.getItem(MODEL_KEY) ?? '');
-  const [choices, setChoices] = useState<{ path: string; name: string }[]>([]);
+  const library = useModelList();
+  /** The LoRA adapter every inspector run applies (none by default); it belongs to the chosen model. */
+  const [adapter, setAdapter] = useState<AdapterChoice | null>(null);
+  const adapters = useModelAdapters(modelPath);
+  const chooseModel = useCallback((path: string) => {
+    setModelPath(path);
+    setAdapter(null);
+  }, []);
   const [prompt, setPrompt] = useState('The capital of France is Paris. The capital of Italy is');
   const [position, setPosition] = useState<number | null>(null);
   const runJob = useJob<InspectRun>();
@@ -56,8 +65,9 @@ export function InspectScreen() {
     async (runId: string) => {
       try {
         const stored = await api.inspect.getRun({ runId });
-        // the run's own model, so Inspect and the other tabs continue with it
+        // the run's own model and adapter, so Inspect and the other tabs continue with them
         setModelPath(stored.run.model.path);
+        setAdapter(stored.run.adapter ? { path: stored.run.adapter.path, scale: stored.run.adapter.scale } : null);
         if (stored.kind === 'activations') {
           setRun(stored.run);
           setPrompt(stored.run.prompt);
@@ -87,36 +97,48 @@ export function InspectScreen() {
   }, [openRun]);
 
   useEffect(() => localStorage.setItem(MODEL_KEY, modelPath), [modelPath]);
+  // Nothing chosen yet, or the remembered model left the library: take the active model (or the newest).
+  // A stored run's own model (openRun) is kept even when it is not in the library.
+  const [pickedOnce, setPickedOnce] = useState(false);
   useEffect(() => {
-    // Models the app knows: the inspector's models folder, plus the model library when it offers a list.
-    void (async () => {
-      const found: { path: string; name: string }[] = [];
-      try {
-        found.push(...(await api.inspect.models({})));
-      } catch {
-        /* no models folder yet */
-      }
-      try {
-        // our engine runs gemma3 only; other architectures in the library are left out
-        for (const m of await api.models.list({})) {
-          if (m.architecture === 'gemma3' && !found.some((f) => f.path === m.path)) found.push({ path: m.path, name: m.name });
-        }
-      } catch {
-        /* library unavailable */
-      }
-      setChoices(found);
-      if (!localStorage.getItem(MODEL_KEY) && found[0]) setModelPath(found[0].path);
-    })();
-  }, [api]);
+    if (!library.data || pickedOnce || runIdFromHash()) return;
+    setPickedOnce(true);
+    setModelPath((current) => defaultModelPath(library.data, current));
+  }, [library.data, pickedOnce]);
+
+  /** The run that failed after `run` was shown: its results are cleared so they cannot pass for the new model's. */
+  const [clearedRun, setClearedRun] = useState<string | null>(null);
 
   const inspect = async () => {
-    const r = await runJob.start(() => api.inspect.run({ modelPath, prompt, topK: 10 }));
+    let jobId: string | null = null;
+    const r = await runJob.start(async () => {
+      const started = await api.inspect.run({ modelPath, prompt, topK: 10, ...(adapter ? { adapter } : {}) });
+      jobId = started.jobId;
+      return started;
+    });
     if (r) {
       setRun(r);
+      setClearedRun(null);
       setPosition(r.tokens.length - 1);
       showing(r.runId);
+      return;
+    }
+    // Failed (not cancelled): the previous run's heatmap and header would sit under the error as if they
+    // were this model's. Clear them; the run stays stored and reopens from Recent runs.
+    const failed =
+      jobId === null ||
+      (await api.jobs.get({ jobId }).then(
+        (s) => s.state === 'failed',
+        () => true,
+      ));
+    if (failed && run) {
+      setClearedRun(modelLabel(library.data, run.model.path));
+      setRun(null);
+      setCurrentRunId(null);
+      setRunInHash(null);
     }
   };
+  const runModel = run ? modelLabel(library.data, run.model.path) : '';
 
   return (
     <>
@@ -126,33 +148,33 @@ export function InspectScreen() {
         actions={<RecentRuns currentRunId={currentRunId} onOpen={(id) => void openRun(id)} />}
       />
       <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 px-6 py-2.5 dark:border-zinc-800">
-        <label className="flex min-w-[320px] flex-1 items-center gap-2 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
-          Model (.gguf)
-          <input
-            data-testid="inspect-model-path"
-            list="inspect-model-choices"
-            value={modelPath}
-            onChange={(e) => setModelPath(e.target.value)}
-            placeholder="/path/to/gemma-3-270m.gguf"
-            className={`flex-1 font-mono ${textInputClass}`}
-          />
-          <datalist id="inspect-model-choices">
-            {choices.map((c) => (
-              <option key={c.path} value={c.path}>
-                {c.name}
-              </option>
-            ))}
-          </datalist>
-        </label>
+        <ModelPicker value={modelPath} onChange={chooseModel} />
+        <AdapterPicker modelPath={modelPath} value={adapter} onChange={setAdapter} />
         {run && (
-          <span className="text-[12px] text-zinc-500" data-testid="inspect-model-summary">
+          <span className="min-w-0 text-[12px] text-zinc-500" data-testid="inspect-model-summary">
+            {run.model.path !== modelPath && (
+              <span className="font-medium text-amber-700 dark:text-amber-400" data-testid="inspect-run-other-model">
+                Showing the run of {runModel}:{' '}
+              </span>
+            )}
             {run.model.layers} layers · {run.model.heads} heads ({run.model.kvHeads} kv) · D {run.model.hidden} · V{' '}
             {run.model.vocab.toLocaleString()}
             {run.model.window > 0 && ` · window ${run.model.window}`}
+            {run.adapter && (
+              <span className="font-medium text-accent-700 dark:text-accent-400" data-testid="inspect-run-adapter">
+                {' '}
+                · {adapterLabel(run.adapter, adapters)}
+              </span>
+            )}
           </span>
         )}
       </div>
       <CheckBanner modelPath={modelPath} />
+      {clearedRun && !run && (
+        <p className="px-6 pt-3 text-[12.5px] text-zinc-600 dark:text-zinc-400" data-testid="inspect-cleared-note">
+          The results of the previous run ({clearedRun}) were cleared because this run did not finish; reopen them from Recent runs.
+        </p>
+      )}
       {openError && (
         <div className="px-6 pt-3">
           <ErrorNote>{openError}</ErrorNote>
@@ -204,10 +226,10 @@ export function InspectScreen() {
           <InterventionsTab run={run} position={position} setPosition={setPosition} />
         </div>
         <div hidden={tab !== 'compare'}>
-          <CompareTab modelPath={modelPath} />
+          <CompareTab modelPath={modelPath} adapter={adapter} />
         </div>
         <div hidden={tab !== 'gradients'}>
-          <GradientsTab modelPath={modelPath} opened={openedGradients} onFinished={(r) => showing(r.runId)} />
+          <GradientsTab modelPath={modelPath} adapter={adapter} opened={openedGradients} onFinished={(r) => showing(r.runId)} />
         </div>
       </div>
     </>

@@ -5,7 +5,7 @@ import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
 import type { BackendConfig } from '../../../../electron/core/api/backend.ts';
 import { DEFAULT_CHAT_CONTEXT } from '../../../../electron/core/api/chat.ts';
 import type { GlassboxBridge } from '../../../../electron/core/api/bridge.ts';
-import type { ModelInfo } from '../../../../electron/core/api/models.ts';
+import type { ImportedModel, ModelInfo } from '../../../../electron/core/api/models.ts';
 import { ApiCallError } from '../../api/client.ts';
 import { useApi, useEvent } from '../../api/hooks.ts';
 import { AlertIcon, ModelsIcon } from '../../components/icons.tsx';
@@ -21,6 +21,13 @@ const bridge = () => (window as unknown as { glassbox?: GlassboxBridge }).glassb
 
 const describe = (e: unknown) => (e instanceof ApiCallError || e instanceof Error ? e.message : String(e));
 
+/** "Added …" for a new model, "Already in the library" for one recorded before; says when it became active. */
+function importedText(model: ImportedModel): string {
+  const facts = `${model.architecture}, ${formatParams(model.parameterCount)} parameters, ${model.quantization}`;
+  if (model.alreadyInLibrary) return `Already in the library: ${model.name} (${facts}).`;
+  return `Added ${model.name} (${facts})${model.active ? ' and made it the active model, as it is the first' : ''}.`;
+}
+
 export function ModelsScreen() {
   const m = useModels();
   const desktop = !!bridge();
@@ -33,13 +40,12 @@ export function ModelsScreen() {
     setImporting(true);
     try {
       const model = await m.importPath(p);
-      setImportMsg({
-        tone: 'ok',
-        text: `Added ${model.name} (${model.architecture}, ${formatParams(model.parameterCount)} parameters, ${model.quantization}).`,
-      });
+      setImportMsg({ tone: model.alreadyInLibrary ? 'info' : 'ok', text: importedText(model) });
       setPath('');
     } catch (e) {
-      setImportMsg({ tone: 'error', text: `Could not import ${p}: ${describe(e)}` });
+      // the core's bad_input already reads "Could not import <path>: <reason>."; anything else gets that frame here
+      const text = e instanceof ApiCallError && e.code === 'bad_input' ? e.message : `Could not import ${p}: ${describe(e)}`;
+      setImportMsg({ tone: 'error', text });
     } finally {
       setImporting(false);
     }
@@ -51,7 +57,8 @@ export function ModelsScreen() {
   const pick = async () => {
     try {
       const added = await m.pickAndImport();
-      if (added.length) setImportMsg({ tone: 'ok', text: `Added ${added.map((x) => x.name).join(', ')}.` });
+      if (added.length)
+        setImportMsg({ tone: added.every((x) => x.alreadyInLibrary) ? 'info' : 'ok', text: added.map(importedText).join(' ') });
     } catch (e) {
       setImportMsg({ tone: 'error', text: describe(e) });
     }
@@ -217,7 +224,7 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
               <tr>
                 <th className="px-5 pb-2 font-medium">Model</th>
                 <th className="pb-2 font-medium">Architecture</th>
-                <th className="pb-2 text-right font-medium">Parameters</th>
+                <th className="pb-2 pl-4 text-right font-medium">Parameters</th>
                 <th className="pb-2 pl-4 font-medium">Quant</th>
                 <th className="pb-2 pl-4 text-right font-medium">Context</th>
                 <th className="pb-2 pl-4 text-right font-medium">Size</th>
@@ -233,8 +240,8 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                   className={`border-t border-zinc-100 align-middle dark:border-zinc-800 ${model.active ? 'bg-accent-50/60 dark:bg-accent-500/5' : ''}`}
                 >
                   <td className="max-w-[280px] px-5 py-2.5">
-                    <div className="flex items-center gap-2">
-                      <span className="truncate font-medium" data-testid="model-name" title={model.name}>
+                    <div className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
+                      <span className="font-medium break-words [overflow-wrap:anywhere]" data-testid="model-name" title={model.name}>
                         {model.name}
                       </span>
                       {model.active && (
@@ -272,7 +279,7 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                     {model.architecture}
                   </td>
                   <td
-                    className="py-2.5 text-right font-mono text-[12px] tabular-nums"
+                    className="py-2.5 pl-4 text-right font-mono text-[12px] tabular-nums"
                     data-testid="model-params"
                     title={model.parameterCount.toLocaleString('en-US')}
                   >
@@ -290,8 +297,12 @@ function Library({ models, actions }: { models: ModelInfo[] | null; actions: Ret
                     {(() => {
                       const used = chatContext(model);
                       return used !== null && used !== model.contextLength ? (
-                        <div className="text-[11px] whitespace-nowrap text-zinc-500" data-testid="model-chat-context">
-                          chat: {used.toLocaleString('en-US')}
+                        <div
+                          className="text-[11px] whitespace-nowrap text-zinc-500"
+                          data-testid="model-chat-context"
+                          title={`The model was trained for ${model.contextLength?.toLocaleString('en-US')} tokens; chat runs with a ${used.toLocaleString('en-US')}-token window to save memory. Change it in Settings → Backend.`}
+                        >
+                          chat uses {used.toLocaleString('en-US')}
                         </div>
                       ) : null;
                     })()}

@@ -31,6 +31,11 @@ export function useModels() {
     pause: async (downloadId: string) => track(await api.models.pauseDownload({ downloadId })),
     resume: async (downloadId: string) => track(await api.models.resumeDownload({ downloadId })),
     cancel: async (downloadId: string) => track(await api.models.cancelDownload({ downloadId })),
+    /** Forgets the download in the core too (and its partial file), so it does not come back on reload. */
+    removeDownload: async (downloadId: string) => {
+      await api.models.removeDownload({ downloadId });
+      queries.setQueryData<DownloadInfo[]>(queryKeys.downloads, (all) => (all ?? []).filter((d) => d.downloadId !== downloadId));
+    },
     dismiss: (downloadId: string) =>
       queries.setQueryData<DownloadInfo[]>(queryKeys.downloads, (all) => (all ?? []).filter((d) => d.downloadId !== downloadId)),
   };

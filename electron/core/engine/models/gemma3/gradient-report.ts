@@ -6,7 +6,7 @@
 import { backward, backwardAsync, forwardForLoss, forwardForLossAsync, type GradSink, type LossForward } from './backward.ts';
 import { isSliding } from './config.ts';
 import { checkLoss, lossWeights, nextTokenTargets, type LossTargets } from './loss.ts';
-import type { Gemma3Model } from './model.ts';
+import type { Gemma3Model, LinearAdapter } from './model.ts';
 import { EXPLAIN, geluSaturation, headEntropies, type GeluSaturation, type HeadEntropy } from './saturation.ts';
 import type { TensorSpec } from './weights.ts';
 
@@ -73,6 +73,8 @@ export interface GradientOptions {
   signal?: AbortSignal;
   /** fraction done in [0, 1]: the forward's layers, then the backward's */
   onProgress?: (fraction: number) => void;
+  /** LoRA adapters applied in the forward (and passed through in the backward): the gradients of the adapted model */
+  adapters?: ReadonlyMap<string, LinearAdapter>;
 }
 
 export function norm(v: ArrayLike<number>, from = 0, to = v.length): number {
@@ -198,9 +200,13 @@ export function computeGradients(
 ): { report: GradientReport; grads: GradientBuffers | null } {
   const run = prepare(model, req, opts);
   const t0 = performance.now();
-  const fwd = forwardForLoss(model, req.tokens, run.loss);
+  const fwd = forwardForLoss(model, req.tokens, run.loss, { adapters: opts.adapters });
   const t1 = performance.now();
-  const dx0 = backward(model, fwd, run.sink, { onResidualGrad: run.onResidualGrad, onLogitGrad: run.embedding?.onLogitGrad(fwd) });
+  const dx0 = backward(model, fwd, run.sink, {
+    onResidualGrad: run.onResidualGrad,
+    onLogitGrad: run.embedding?.onLogitGrad(fwd),
+    adapters: opts.adapters,
+  });
   return summarise(model, run, fwd, dx0, t1 - t0, performance.now() - t1);
 }
 
@@ -230,13 +236,14 @@ export async function computeGradientsAsync(
   let done = 0;
   const step = () => opts.onProgress?.(Math.min(1, ++done / steps));
   const t0 = performance.now();
-  const fwd = await forwardForLossAsync(model, req.tokens, run.loss, { signal: opts.signal, onLayer: step });
+  const fwd = await forwardForLossAsync(model, req.tokens, run.loss, { signal: opts.signal, onLayer: step, adapters: opts.adapters });
   const t1 = performance.now();
   const dx0 = await backwardAsync(model, fwd, run.sink, {
     onResidualGrad: run.onResidualGrad,
     onLogitGrad: run.embedding?.onLogitGrad(fwd),
     signal: opts.signal,
     onLayer: step,
+    adapters: opts.adapters,
   });
   const t2 = performance.now();
   const out = summarise(model, run, fwd, dx0, t1 - t0, t2 - t1);

@@ -1,7 +1,7 @@
 // Two prompts through the same model, side by side: residual norms, next-token predictions, and
 // how similar their residual streams are at each layer.
 import { useState } from 'react';
-import type { CompareResult, InspectRun } from '../../../../../electron/core/api/inspect.ts';
+import type { AdapterChoice, CompareResult, InspectRun } from '../../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../../api/hooks.ts';
 import { Button } from '../../../components/ui.tsx';
 import { ChartFrame } from '../../../components/charts/ChartFrame.tsx';
@@ -12,14 +12,14 @@ import { layerName } from '../format.ts';
 import { useJob } from '../useJob.ts';
 import { TopList } from './ActivationsTab.tsx';
 
-export function CompareTab({ modelPath }: { modelPath: string }) {
+export function CompareTab({ modelPath, adapter = null }: { modelPath: string; adapter?: AdapterChoice | null }) {
   const api = useApi();
   const job = useJob<CompareResult>();
   const [a, setA] = useState('The movie was wonderful and I');
   const [b, setB] = useState('The movie was terrible and I');
   const [result, setResult] = useState<CompareResult | null>(null);
   const go = async () => {
-    const r = await job.start(() => api.inspect.compare({ modelPath, promptA: a, promptB: b, topK: 10 }));
+    const r = await job.start(() => api.inspect.compare({ modelPath, promptA: a, promptB: b, topK: 10, ...(adapter ? { adapter } : {}) }));
     if (r) setResult(r);
   };
   return (

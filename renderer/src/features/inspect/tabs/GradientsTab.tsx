@@ -2,7 +2,7 @@
 // per-tensor gradient norms, the residual stream's gradient norm per layer (vanishing or exploding,
 // log scale), gradient × input per prompt token, and where learning stalls (saturation flags).
 import { useEffect, useState } from 'react';
-import type { GradientResult } from '../../../../../electron/core/api/inspect.ts';
+import type { AdapterChoice, GradientResult } from '../../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../../api/hooks.ts';
 import { Button } from '../../../components/ui.tsx';
 import { textInputClass } from '../../../components/fields.tsx';
@@ -16,10 +16,13 @@ import { useJob } from '../useJob.ts';
 /** `opened`: a stored run to show (from Recent runs or the URL); `onFinished`: a new run was computed and stored. */
 export function GradientsTab({
   modelPath,
+  adapter = null,
   opened,
   onFinished,
 }: {
   modelPath: string;
+  /** the LoRA adapter the gradients are taken through (null: the base model) */
+  adapter?: AdapterChoice | null;
   opened: GradientResult | null;
   onFinished(r: GradientResult): void;
 }) {
@@ -36,7 +39,7 @@ export function GradientsTab({
     setTarget(opened.target);
   }, [opened]);
   const go = async () => {
-    const res = await job.start(() => api.inspect.gradients({ modelPath, prompt, target }));
+    const res = await job.start(() => api.inspect.gradients({ modelPath, prompt, target, ...(adapter ? { adapter } : {}) }));
     if (res) {
       setR(res);
       onFinished(res);
@@ -69,6 +72,12 @@ export function GradientsTab({
           <p className="text-[13px]" data-testid="grad-loss" data-loss={r.loss}>
             Loss <span className="font-mono font-semibold">{r.loss.toFixed(4)}</span> nats over {r.lossPositions.length} target token
             {r.lossPositions.length === 1 ? '' : 's'}
+            {r.adapter && (
+              <span className="font-medium text-accent-700 dark:text-accent-400" data-testid="grad-adapter">
+                {' '}
+                · with adapter {r.adapter.name} × {r.adapter.scale}
+              </span>
+            )}
             <span className="text-zinc-500">
               {' '}
               · forward {r.timing.forwardMs.toFixed(0)} ms, backward {r.timing.backwardMs.toFixed(0)} ms
