@@ -161,6 +161,7 @@ for (const [threads, fma] of [
     };
     for (const [T, IN, OUT] of [
       [7, 16, 13],
+      [40, 16, 24], // more rows than columns: dX on the row-split gemm_nn (the others: the column split)
       [33, 264, 70],
       [4, 8, 3],
       [65, 640, 300],

@@ -286,7 +286,10 @@ export class MatmulEngine {
     }
     if (dx) {
       heap.f32(dxP, T * IN).set(dx.subarray(0, T * IN));
-      this.pool.run('gemm_nn', [dyP, wP, dxP, T, OUT, IN], T);
+      // few rows (a training example's tokens) against a wide W: split W's columns, so each thread
+      // streams only its slab of W once (a row split streams all of W once per claim of 4 rows)
+      if (IN >= T) this.pool.run('gemm_nn_cols', [dyP, wP, dxP, T, OUT, IN], IN, GEMM_COL_MULTIPLE);
+      else this.pool.run('gemm_nn', [dyP, wP, dxP, T, OUT, IN], T);
       dx.set(heap.f32(dxP, T * IN));
     }
     if (dw) {
@@ -307,15 +310,43 @@ export class MatmulEngine {
    * row-split gemm_nn, fed only T rows, does at a fraction of the speed.
    */
   private wideInputGrad(dx: Float32Array, dy: Float32Array, wP: number, T: number, IN: number, OUT: number): void {
+    this.wideInputGradAt(wP, T, IN, OUT, dx, (dyT, Tp) => {
+      // blocked over OUT so the columns being written stay in cache
+      for (let o0 = 0; o0 < OUT; o0 += 1024) {
+        const o1 = Math.min(OUT, o0 + 1024);
+        for (let t = 0; t < T; t++) {
+          const row = t * OUT;
+          for (let o = o0; o < o1; o++) dyT[o * Tp + t] = dy[row + o];
+        }
+      }
+    });
+  }
+
+  /**
+   * dX [T, IN] += dY·W for a wide weight (OUT ≫ IN, the tied head), where `fillT` writes dYᵀ
+   * [OUT, Tp] (Tp = T rounded up to a multiple of 8; the padding columns are zero) straight into the
+   * heap: a fused loss backward hands its gradient over without ever forming dY [T, OUT].
+   */
+  wideInputGradFilled(w: LinearWeight, T: number, dx: Float32Array, fillT: (dyT: Float32Array, Tp: number) => void): void {
+    const wf = this.asF32(w);
+    if (w.cols % GEMM_COL_MULTIPLE !== 0) throw new Error(`wideInputGradFilled: ${w.cols} columns (not a multiple of ${GEMM_COL_MULTIPLE})`);
+    this.wideInputGradAt(wf.ptr, T, w.cols, w.rows, dx, fillT);
+  }
+
+  private wideInputGradAt(
+    wP: number,
+    T: number,
+    IN: number,
+    OUT: number,
+    dx: Float32Array,
+    fillT: (dyT: Float32Array, Tp: number) => void,
+  ): void {
     const Tp = Math.ceil(T / GEMM_COL_MULTIPLE) * GEMM_COL_MULTIPLE;
     const heap = this.heap;
     const [dyTP, cP] = heap.scratch([OUT * Tp * 4, IN * Tp * 4]);
     const dyT = heap.f32(dyTP, OUT * Tp);
     if (Tp !== T) dyT.fill(0);
-    for (let t = 0; t < T; t++) {
-      const row = t * OUT;
-      for (let o = 0; o < OUT; o++) dyT[o * Tp + t] = dy[row + o];
-    }
+    fillT(dyT, Tp);
     const c = heap.f32(cP, IN * Tp);
     c.fill(0);
     this.pool.run('gemm_tn', [wP, dyTP, cP, IN, OUT, Tp], IN);

@@ -33,7 +33,7 @@ export class LoraAdapter implements LinearAdapter {
     for (let i = 0; i < T * OUT; i++) y[i] += s * z[i];
   }
 
-  backward(x: Float32Array, dy: Float32Array, T: number, dx: Float32Array): void {
+  backward(x: Float32Array, dy: Float32Array, T: number, dx: Float32Array | null): void {
     const { rank: r, inFeatures: IN, outFeatures: OUT, scale: s } = this;
     const u = this.mm.gemm(x, T, this.A, r, IN); // recomputed: [T, r], cheap next to the layer itself
     const dys = new Float32Array(T * OUT);

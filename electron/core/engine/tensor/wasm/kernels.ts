@@ -383,6 +383,8 @@ export interface KernelExports {
   gemm_nn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
   /** C[m, :] += Aᵀ[m, :]·B, A stored [K, M] */
   gemm_tn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
+  /** gemm_nn over columns [n0, n1) of C (multiples of 8), every row */
+  gemm_nn_cols(A: number, B: number, C: number, M: number, K: number, N: number, n0: number, n1: number): void;
 }
 
 /** Row alignment the kernels want from a thread's share of output rows. */
@@ -408,7 +410,7 @@ export function kernelModule(fma = hasRelaxedSimd()): WebAssembly.Module {
   if (fma && !hasRelaxedSimd()) throw new Error('fused multiply-add kernels asked for, but this V8 has no relaxed SIMD');
   let m = compiled.get(fma);
   if (!m) {
-    const funcs = [emitMmF32(fma), emitMmQ8(fma), emitGelu(), emitGemm(false, fma), emitGemm(true, fma)];
+    const funcs = [emitMmF32(fma), emitMmQ8(fma), emitGelu(), emitGemm(false, fma), emitGemm(true, fma), emitGemm(false, fma, 4, '', true)];
     m = new WebAssembly.Module(buildModule(funcs, { initialPages: 1, maximumPages: 65536 }));
     compiled.set(fma, m);
   }
