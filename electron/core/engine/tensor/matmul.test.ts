@@ -219,3 +219,41 @@ test('Q8_0 with float activations runs the SIMD kernel on a dequantized copy, ma
   assert.equal(eng.heap.bytesUsed, used, 'the dequantized copy is made once');
   assertClose('dequantized copy', eng.floatMatrix(w), deq, 0);
 });
+
+test('the SIMD cross-entropy: row log-sum-exp and the tied head input gradient = float64 references', async () => {
+  const eng = await MatmulEngine.create({ threads: 2 });
+  engines.push(eng);
+  for (const [P, V, IN] of [
+    [3, 1028, 16], // V not a multiple of the 256-entry partial sums; P below the 8-column padding
+    [9, 4096, 24],
+  ]) {
+    const z = randomArray(P * V, 31 + P).map((v) => 8 * v);
+    const targets = Array.from({ length: P }, (_, p) => (p * 389 + 7) % V);
+    const weights = targets.map((_, p) => (p + 1) / P);
+    const lse = eng.logSumExpRows(z, P, V);
+    const lseRef = new Float64Array(P);
+    for (let p = 0; p < P; p++) {
+      let m = -Infinity,
+        s = 0;
+      for (let i = 0; i < V; i++) m = Math.max(m, z[p * V + i]);
+      for (let i = 0; i < V; i++) s += Math.exp(z[p * V + i] - m);
+      lseRef[p] = m + Math.log(s);
+    }
+    assertClose(`lse P=${P} V=${V}`, lse, lseRef, 1e-6, 1e-6);
+    // dX = dZ·W with dZ = w·(softmax − onehot), in float64
+    const W = randomArray(V * IN, 41 + P);
+    const w = eng.allocate('F32', V, IN, 'f32');
+    eng.writeRowsF32(w, 0, W);
+    const dxRef = new Float64Array(P * IN);
+    for (let p = 0; p < P; p++)
+      for (let i = 0; i < V; i++) {
+        const g = weights[p] * (Math.exp(z[p * V + i] - lseRef[p]) - (i === targets[p] ? 1 : 0));
+        for (let d = 0; d < IN; d++) dxRef[p * IN + d] += g * W[i * IN + d];
+      }
+    const dx0 = randomArray(P * IN, 51);
+    const dx = dx0.slice();
+    eng.crossEntropyHeadInputGrad(w, z, lse, targets, weights, P, dx);
+    for (let i = 0; i < dx.length; i++) dx[i] -= dx0[i]; // it adds
+    assertClose(`head input grad P=${P} V=${V}`, dx, dxRef, 1e-5, 1e-5);
+  }
+});

@@ -107,7 +107,14 @@ function finishLoss(
   // the forward's logits (not copied into a capture) are already soft-capped; the loss wants the raw head output
   const logits = cap > 0 ? model.head(activations['result_norm'].data, P) : output;
   const lse = new Float64Array(P);
-  const value = crossEntropyForward(logits, loss.targets, lossWeights(loss), P, V, cap, lse);
+  let value: number;
+  if (cap === 0 && V % 4 === 0) {
+    // the log-sum-exp over V columns on the pool's SIMD exp (a scalar exp per logit was ~10% of a training step)
+    model.matmul.logSumExpRows(logits, P, V, lse);
+    const weights = lossWeights(loss);
+    value = 0;
+    for (let p = 0; p < P; p++) value += weights[p] * (lse[p] - logits[p * V + loss.targets[p]]);
+  } else value = crossEntropyForward(logits, loss.targets, lossWeights(loss), P, V, cap, lse);
   return { tokens, loss, value, activations, logits, lse };
 }
 
@@ -174,9 +181,14 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
     // frozen head (training): the softmax-CE gradient goes straight into the head's transposed input
     // gradient in the heap; the [P, V] gradient is never formed
     const weights = lossWeights(fwd.loss);
-    mm.wideInputGradFilled(w.matrix(w.headName), P, dResultNorm, (dzT, Pp) =>
-      crossEntropyBackwardTransposed(dzT, Pp, fwd.logits, targets, weights, P, V, cfg.finalLogitSoftcap, fwd.lse),
-    );
+    const head = w.matrix(w.headName);
+    if (cfg.finalLogitSoftcap === 0 && V % 4 === 0 && D % 8 === 0) {
+      mm.crossEntropyHeadInputGrad(head, fwd.logits, fwd.lse, targets, weights, P, dResultNorm);
+    } else {
+      mm.wideInputGradFilled(head, P, dResultNorm, (dzT, Pp) =>
+        crossEntropyBackwardTransposed(dzT, Pp, fwd.logits, targets, weights, P, V, cfg.finalLogitSoftcap, fwd.lse),
+      );
+    }
   } else {
     const dz = f32(P * V);
     crossEntropyBackward(dz, fwd.logits, targets, lossWeights(fwd.loss), P, V, cfg.finalLogitSoftcap, fwd.lse);
