@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { MatmulEngine } from './matmul.ts';
 import { matmulNaive, matmulQ8Naive, type RawMatrix, Q8_BLOCK_BYTES } from './matmul-naive.ts';
 import { linearBackwardReference } from './ops/linear.ts';
+import { gatedGeluBackward } from './ops/gelu.ts';
 import { f16ToF32, f32ToF16 } from '../gguf/half.ts';
 import { assertClose } from './test-util.ts';
 import { randomArray, rng } from './random.ts';
@@ -256,4 +257,23 @@ test('the SIMD cross-entropy: row log-sum-exp and the tied head input gradient =
     for (let i = 0; i < dx.length; i++) dx[i] -= dx0[i]; // it adds
     assertClose(`head input grad P=${P} V=${V}`, dx, dxRef, 1e-5, 1e-5);
   }
+});
+
+test('the SIMD gated GELU backward adds what the float64 formula gives', async () => {
+  const eng = await MatmulEngine.create({ threads: 2 });
+  engines.push(eng);
+  const n = 4103; // not a multiple of 4: the tail goes through the scalar code
+  const gate = randomArray(n, 61).map((v) => 12 * v); // into both flat tails of GELU
+  const up = randomArray(n, 62),
+    dh = randomArray(n, 63);
+  const dgate0 = randomArray(n, 64),
+    dup0 = randomArray(n, 65);
+  const refG = Float64Array.from(dgate0),
+    refU = Float64Array.from(dup0);
+  gatedGeluBackward(refG, refU, Float64Array.from(dh), Float64Array.from(gate), Float64Array.from(up), n);
+  const dgate = dgate0.slice(),
+    dup = dup0.slice();
+  eng.gatedGeluBackward(dgate, dup, dh, gate, up, n);
+  assertClose('dgate', dgate, refG, 1e-5, 1e-5);
+  assertClose('dup', dup, refU, 1e-5, 1e-5);
 });

@@ -30,9 +30,9 @@ const GEN = 0,
   FAILED = 22;
 /** Claims per thread and job: enough to even out a late start, few enough to keep claims cheap. */
 const CLAIMS_PER_THREAD = 8;
-export type KernelName = 'mm_f32' | 'mm_q8' | 'gelu' | 'gemm_nn' | 'gemm_tn' | 'gemm_nn_cols' | 'ce_lse' | 'ce_grad_t';
+export type KernelName = 'mm_f32' | 'mm_q8' | 'gelu' | 'gemm_nn' | 'gemm_tn' | 'gemm_nn_cols' | 'ce_lse' | 'ce_grad_t' | 'gelu_bwd';
 /** Ids shared with worker.mjs. TEST_DIE makes a worker throw (the failure-detection test). */
-const KERNEL_ID: Record<KernelName | 'test_die', number> = { mm_f32: 1, mm_q8: 2, gelu: 3, gemm_nn: 4, gemm_tn: 5, gemm_nn_cols: 6, ce_lse: 7, ce_grad_t: 8, test_die: 99 };
+const KERNEL_ID: Record<KernelName | 'test_die', number> = { mm_f32: 1, mm_q8: 2, gelu: 3, gemm_nn: 4, gemm_tn: 5, gemm_nn_cols: 6, ce_lse: 7, ce_grad_t: 8, gelu_bwd: 9, test_die: 99 };
 const SPIN = 20000;
 const FAIL_TEXT_BYTES = 1024;
 
@@ -176,6 +176,8 @@ export class ThreadPool {
         return k.ce_lse(a[0], a[1], a[2], a[3], n0, n1);
       case 'ce_grad_t':
         return k.ce_grad_t(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+      case 'gelu_bwd':
+        return k.gelu_bwd(a[0], a[1], a[2], a[3], a[4], n0, n1);
     }
   }
 

@@ -13,7 +13,6 @@
 import { attentionBackward } from '../../tensor/ops/attention.ts';
 import { crossEntropyBackward, crossEntropyBackwardTransposed, crossEntropyForward } from '../../tensor/ops/cross-entropy.ts';
 import { embeddingBackward } from '../../tensor/ops/embedding.ts';
-import { gatedGeluBackward } from '../../tensor/ops/gelu.ts';
 import { rmsNormBackward } from '../../tensor/ops/rmsnorm.ts';
 import { ropeBackward, ropeTables } from '../../tensor/ops/rope.ts';
 import { isSliding } from './config.ts';
@@ -244,7 +243,7 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
     dSa.set(dx);
     rmsNormBackward(dFfnOut, g('post_ffw_norm'), dx, act('ffn_out', l), vec('post_ffw_norm'), T, D, eps);
     linearBackward(n('ffn_down'), dFfnOut, act('ffn_gate_par', l), dGatePar);
-    gatedGeluBackward(dGate, dUp, dGatePar, act('ffn_gate', l), act('ffn_up', l), T * F);
+    mm.gatedGeluBackward(dGate, dUp, dGatePar, act('ffn_gate', l), act('ffn_up', l), T * F);
     linearBackward(n('ffn_gate'), dGate, act('ffn_norm', l), dFfnNorm);
     linearBackward(n('ffn_up'), dUp, act('ffn_norm', l), dFfnNorm);
     rmsNormBackward(dSa, g('ffn_norm'), dFfnNorm, act('sa_out', l), vec('ffn_norm'), T, D, eps);

@@ -385,6 +385,78 @@ function pushExp(f: Func, z: Local, k: Local, r: Local): void {
   f.simd('f32x4_mul');
 }
 
+/**
+ * gelu_bwd(dgate, dup, dh, gate, up, n0, n1): the gated GELU's backward for i ∈ [n0, n1) (multiples
+ * of 4), ADDING into dgate and dup: with s = σ(2u), u = √(2/π)·g·(1 + 0.044715·g²) (so ½(1 + tanh u) = s
+ * and 1 − tanh²u = 4s(1 − s)):
+ *   dgate += dh·up·(s + 2·g·s(1 − s)·√(2/π)(1 + 3·0.044715·g²))     dup += dh·g·s
+ */
+function emitGeluBackward(): Func {
+  const f = new Func('gelu_bwd', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [dgate, dup, dh, gate, up, n0, n1] = f.params;
+  const o = f.local('i32'),
+    end = f.local('i32');
+  const g = f.local('v128'),
+    g2 = f.local('v128'),
+    z = f.local('v128'),
+    k = f.local('v128'),
+    r = f.local('v128'),
+    sg = f.local('v128'),
+    d = f.local('v128');
+  const splat = (c: number) => f.f32(c).simd('f32x4_splat');
+  const C = 0.7978845608028654,
+    A = 0.044715;
+  f.get(n0).i32(2).op('i32.shl').set(o);
+  f.get(n1).i32(2).op('i32.shl').set(end);
+  f.block(() => {
+    f.loop(() => {
+      f.get(o).get(end).op('i32.ge_u').brIf(1);
+      f.get(o).get(gate).op('i32.add').simd('load').set(g);
+      f.get(g).get(g).simd('f32x4_mul').set(g2);
+      // z = −2u, clamped so exp stays finite
+      f.get(g2);
+      splat(A).simd('f32x4_mul');
+      splat(1).simd('f32x4_add');
+      f.get(g).simd('f32x4_mul');
+      splat(-2 * C).simd('f32x4_mul');
+      splat(88).simd('f32x4_min');
+      splat(-87).simd('f32x4_max').set(z);
+      // s = 1 / (1 + e^z)
+      splat(1);
+      pushExp(f, z, k, r);
+      splat(1).simd('f32x4_add');
+      f.simd('f32x4_div').set(sg);
+      // d = dh
+      f.get(o).get(dh).op('i32.add').simd('load').set(d);
+      // dup += dh·g·s
+      f.get(o).get(dup).op('i32.add');
+      f.get(o).get(dup).op('i32.add').simd('load');
+      f.get(d).get(g).simd('f32x4_mul').get(sg).simd('f32x4_mul');
+      f.simd('f32x4_add').simd('store');
+      // dgate += dh·up·(s + 2g·s(1 − s)·C(1 + 3A·g²))
+      f.get(o).get(dgate).op('i32.add');
+      f.get(o).get(dgate).op('i32.add').simd('load');
+      f.get(d);
+      f.get(o).get(up).op('i32.add').simd('load');
+      f.simd('f32x4_mul');
+      f.get(g2);
+      splat(3 * A).simd('f32x4_mul');
+      splat(1).simd('f32x4_add');
+      splat(2 * C).simd('f32x4_mul');
+      f.get(g).simd('f32x4_mul');
+      f.get(sg).simd('f32x4_mul');
+      splat(1).get(sg).simd('f32x4_sub');
+      f.simd('f32x4_mul');
+      f.get(sg).simd('f32x4_add');
+      f.simd('f32x4_mul');
+      f.simd('f32x4_add').simd('store');
+      f.get(o).i32(16).op('i32.add').set(o);
+      f.br(0);
+    });
+  });
+  return f;
+}
+
 /** Elements per partial sum of ce_lse (the caller adds the partials in float64). */
 export const CE_SUM_BLOCK = 256;
 
@@ -538,6 +610,7 @@ export interface KernelExports {
   gemm_nn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
   /** C[m, :] += Aᵀ[m, :]·B, A stored [K, M] */
   gemm_tn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
+  gelu_bwd(dgate: number, dup: number, dh: number, gate: number, up: number, n0: number, n1: number): void;
   ce_lse(z: number, V: number, mx: number, part: number, p0: number, p1: number): void;
   ce_grad_t(z: number, coef: number, dzT: number, V: number, Pp: number, P: number, i0: number, i1: number): void;
   /** gemm_nn over columns [n0, n1) of C (multiples of 8), every row */
@@ -567,7 +640,7 @@ export function kernelModule(fma = hasRelaxedSimd()): WebAssembly.Module {
   if (fma && !hasRelaxedSimd()) throw new Error('fused multiply-add kernels asked for, but this V8 has no relaxed SIMD');
   let m = compiled.get(fma);
   if (!m) {
-    const funcs = [emitMmF32(fma), emitMmQ8(fma), emitGelu(), emitGemm(false, fma), emitGemm(true, fma), emitGemm(false, fma, 4, '', true), emitCeLse(), emitCeGradT()];
+    const funcs = [emitMmF32(fma), emitMmQ8(fma), emitGelu(), emitGemm(false, fma), emitGemm(true, fma), emitGemm(false, fma, 4, '', true), emitCeLse(), emitCeGradT(), emitGeluBackward()];
     m = new WebAssembly.Module(buildModule(funcs, { initialPages: 1, maximumPages: 65536 }));
     compiled.set(fma, m);
   }
