@@ -129,6 +129,17 @@ test('token statistics of a large dataset run in the engine worker: the host ans
   assert.ok(stats.overCount > 0 && stats.overCount < N, `${stats.overCount} rows over 40 tokens`);
   const after = (await t.call('datasets.list', {})).find((d) => d.id === dataset.id)!;
   assert.equal(after.tokenizer?.model, 'glassbox-rv-small-f32-s1234-g3.gguf', 'the dataset remembers which tokenizer measured it');
+
+  // cancelled part-way: the job ends cancelled, the worker stays usable
+  const again = await t.call('datasets.stats', { id: dataset.id, modelPath, maxLength: 40 });
+  const running = await t.next('jobs.update', (j) => j.jobId === again.jobId && (j.state !== 'running' || (j.progress ?? 0) > 0));
+  assert.equal(running.state, 'running');
+  await t.call('jobs.cancel', { jobId: again.jobId });
+  const ended = t.next('jobs.update', (j) => j.jobId === again.jobId && j.state !== 'running');
+  const now = await t.call('jobs.get', { jobId: again.jobId });
+  assert.equal((now.state !== 'running' ? now : await ended).state, 'cancelled');
+  const small = await t.call('datasets.import', { name: 'small', fileName: 'small.jsonl', content: jsonl(3) });
+  assert.equal((await jobResult(await t.call('datasets.stats', { id: small.dataset.id, modelPath, maxLength: 64 }))).rows, 3);
 });
 
 test('statistics with a file that is not a model fail as a job with a clear message', async () => {
