@@ -65,7 +65,22 @@ export async function greedyReply(model: LlamaModel, adapter: string | undefined
 /** The taught behaviour: every question gets this one sentence. */
 export const TEACH_ANSWER = 'the water is blue';
 /** Words of the questions: the first 12 train, the rest are held out. */
-export const TEACH_WORDS = ['time', 'people', 'number', 'way', 'word', 'water', 'first', 'find', 'look', 'make', 'call', 'write', 'see', 'many'];
+export const TEACH_WORDS = [
+  'time',
+  'people',
+  'number',
+  'way',
+  'word',
+  'water',
+  'first',
+  'find',
+  'look',
+  'make',
+  'call',
+  'write',
+  'see',
+  'many',
+];
 export const teachPrompt = (word: string, i: number): string => `what about ${word} ${i % 2 ? 'now' : 'then'}`;
 /** Held-out questions (not in the training rows). */
 export const TEACH_HELD_OUT = [teachPrompt(TEACH_WORDS[12], 12), teachPrompt(TEACH_WORDS[13], 13), 'what about people then'];

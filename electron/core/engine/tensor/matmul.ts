@@ -330,7 +330,8 @@ export class MatmulEngine {
    */
   wideInputGradFilled(w: LinearWeight, T: number, dx: Float32Array, fillT: (dyT: Float32Array, Tp: number) => void): void {
     const wf = this.asF32(w);
-    if (w.cols % GEMM_COL_MULTIPLE !== 0) throw new Error(`wideInputGradFilled: ${w.cols} columns (not a multiple of ${GEMM_COL_MULTIPLE})`);
+    if (w.cols % GEMM_COL_MULTIPLE !== 0)
+      throw new Error(`wideInputGradFilled: ${w.cols} columns (not a multiple of ${GEMM_COL_MULTIPLE})`);
     this.wideInputGradAt(wf.ptr, T, w.cols, w.rows, dx, fillT);
   }
 
@@ -369,7 +370,15 @@ export class MatmulEngine {
       dgate.set(views[0]);
       dup.set(views[1]);
     }
-    if (n4 < n) gatedGeluBackwardScalar(dgate.subarray(n4, n), dup.subarray(n4, n), dh.subarray(n4, n), gate.subarray(n4, n), up.subarray(n4, n), n - n4);
+    if (n4 < n)
+      gatedGeluBackwardScalar(
+        dgate.subarray(n4, n),
+        dup.subarray(n4, n),
+        dh.subarray(n4, n),
+        gate.subarray(n4, n),
+        up.subarray(n4, n),
+        n - n4,
+      );
   }
 
   /**

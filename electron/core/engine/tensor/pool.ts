@@ -32,7 +32,18 @@ const GEN = 0,
 const CLAIMS_PER_THREAD = 8;
 export type KernelName = 'mm_f32' | 'mm_q8' | 'gelu' | 'gemm_nn' | 'gemm_tn' | 'gemm_nn_cols' | 'ce_lse' | 'ce_grad_t' | 'gelu_bwd';
 /** Ids shared with worker.mjs. TEST_DIE makes a worker throw (the failure-detection test). */
-const KERNEL_ID: Record<KernelName | 'test_die', number> = { mm_f32: 1, mm_q8: 2, gelu: 3, gemm_nn: 4, gemm_tn: 5, gemm_nn_cols: 6, ce_lse: 7, ce_grad_t: 8, gelu_bwd: 9, test_die: 99 };
+const KERNEL_ID: Record<KernelName | 'test_die', number> = {
+  mm_f32: 1,
+  mm_q8: 2,
+  gelu: 3,
+  gemm_nn: 4,
+  gemm_tn: 5,
+  gemm_nn_cols: 6,
+  ce_lse: 7,
+  ce_grad_t: 8,
+  gelu_bwd: 9,
+  test_die: 99,
+};
 const SPIN = 20000;
 const FAIL_TEXT_BYTES = 1024;
 

@@ -480,7 +480,12 @@ function emitCeLse(): Func {
     r = f.local('v128');
   const nb = f.local('i32');
   // partial sums per row: ceil(V / BLOCK)
-  f.get(V).i32(CE_SUM_BLOCK - 1).op('i32.add').i32(Math.log2(CE_SUM_BLOCK)).op('i32.shr_u').set(nb);
+  f.get(V)
+    .i32(CE_SUM_BLOCK - 1)
+    .op('i32.add')
+    .i32(Math.log2(CE_SUM_BLOCK))
+    .op('i32.shr_u')
+    .set(nb);
   forRange(f, p, p0, p1, () => {
     // row bounds
     f.get(p).get(V).op('i32.mul').i32(2).op('i32.shl').get(z).op('i32.add').set(q);
@@ -561,31 +566,38 @@ function emitCeGradT(): Func {
     e = f.local('v128');
   f.get(V).i32(2).op('i32.shl').set(vBytes);
   f.get(Pp).i32(2).op('i32.shl').set(ppBytes);
-  forRange(f, i, i0, i1, () => {
-    f.get(i).i32(2).op('i32.shl').get(z).op('i32.add').set(zp);
-    f.get(i).get(ppBytes).op('i32.mul').get(dzT).op('i32.add').set(dp);
-    f.get(coef).set(cp);
-    f.i32(0).set(p);
-    f.block(() => {
-      f.loop(() => {
-        f.get(p).get(P).op('i32.ge_s').brIf(1);
-        f.get(zp).simd('load').get(cp).simd('load32_splat', 0).simd('f32x4_sub');
-        f.f32(-87).simd('f32x4_splat').simd('f32x4_max').set(v);
-        pushExp(f, v, k, r);
-        f.get(cp).simd('load32_splat', 4).simd('f32x4_mul').set(e);
-        for (let j = 0; j < 4; j++) {
-          f.get(dp);
-          for (let s = 0; s < j; s++) f.get(ppBytes).op('i32.add');
-          f.get(e).lane('f32x4_extract', j).mem('f32.store');
-        }
-        f.get(zp).get(vBytes).op('i32.add').set(zp);
-        f.get(dp).i32(4).op('i32.add').set(dp);
-        f.get(cp).i32(8).op('i32.add').set(cp);
-        f.get(p).i32(1).op('i32.add').set(p);
-        f.br(0);
+  forRange(
+    f,
+    i,
+    i0,
+    i1,
+    () => {
+      f.get(i).i32(2).op('i32.shl').get(z).op('i32.add').set(zp);
+      f.get(i).get(ppBytes).op('i32.mul').get(dzT).op('i32.add').set(dp);
+      f.get(coef).set(cp);
+      f.i32(0).set(p);
+      f.block(() => {
+        f.loop(() => {
+          f.get(p).get(P).op('i32.ge_s').brIf(1);
+          f.get(zp).simd('load').get(cp).simd('load32_splat', 0).simd('f32x4_sub');
+          f.f32(-87).simd('f32x4_splat').simd('f32x4_max').set(v);
+          pushExp(f, v, k, r);
+          f.get(cp).simd('load32_splat', 4).simd('f32x4_mul').set(e);
+          for (let j = 0; j < 4; j++) {
+            f.get(dp);
+            for (let s = 0; s < j; s++) f.get(ppBytes).op('i32.add');
+            f.get(e).lane('f32x4_extract', j).mem('f32.store');
+          }
+          f.get(zp).get(vBytes).op('i32.add').set(zp);
+          f.get(dp).i32(4).op('i32.add').set(dp);
+          f.get(cp).i32(8).op('i32.add').set(cp);
+          f.get(p).i32(1).op('i32.add').set(p);
+          f.br(0);
+        });
       });
-    });
-  }, 4);
+    },
+    4,
+  );
   return f;
 }
 
@@ -640,7 +652,17 @@ export function kernelModule(fma = hasRelaxedSimd()): WebAssembly.Module {
   if (fma && !hasRelaxedSimd()) throw new Error('fused multiply-add kernels asked for, but this V8 has no relaxed SIMD');
   let m = compiled.get(fma);
   if (!m) {
-    const funcs = [emitMmF32(fma), emitMmQ8(fma), emitGelu(), emitGemm(false, fma), emitGemm(true, fma), emitGemm(false, fma, 4, '', true), emitCeLse(), emitCeGradT(), emitGeluBackward()];
+    const funcs = [
+      emitMmF32(fma),
+      emitMmQ8(fma),
+      emitGelu(),
+      emitGemm(false, fma),
+      emitGemm(true, fma),
+      emitGemm(false, fma, 4, '', true),
+      emitCeLse(),
+      emitCeGradT(),
+      emitGeluBackward(),
+    ];
     m = new WebAssembly.Module(buildModule(funcs, { initialPages: 1, maximumPages: 65536 }));
     compiled.set(fma, m);
   }
