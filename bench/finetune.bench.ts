@@ -54,15 +54,23 @@ export default async function finetuneBench(): Promise<void> {
       );
     let fwd = Infinity,
       trn = Infinity,
-      cap = Infinity;
+      cap = Infinity,
+      fwdCpu = Infinity,
+      trnCpu = Infinity;
+    // CPU time of the whole process (every pool thread): what a step costs however loaded the machine is
+    const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
     await train(); // warm-up: first-call allocations in the heap and the JIT
     for (let r = 0; r < REPS; r++) {
+      let c0 = process.cpuUsage();
       let t0 = performance.now();
       forward();
       fwd = Math.min(fwd, performance.now() - t0);
+      fwdCpu = Math.min(fwdCpu, cpuMs(process.cpuUsage(c0)));
+      c0 = process.cpuUsage();
       t0 = performance.now();
       await train();
       trn = Math.min(trn, performance.now() - t0);
+      trnCpu = Math.min(trnCpu, cpuMs(process.cpuUsage(c0)));
       t0 = performance.now();
       captured();
       cap = Math.min(cap, performance.now() - t0);
@@ -77,6 +85,12 @@ export default async function finetuneBench(): Promise<void> {
       `  of which the forward with captures and adapters: ${cap.toFixed(0)} ms; the rest (${(trn - cap).toFixed(0)} ms) is the backward (dX through every layer, dA/dB from each projection's X and dY; no dW) and AdamW`,
     );
     console.log(`training: ${tps.toFixed(0)} tokens/s`);
+    const threads = g.model.matmul.pool.threads;
+    const idleStep = trnCpu / threads;
+    console.log(
+      `CPU time (all ${threads} threads, robust to other load): forward ${fwdCpu.toFixed(0)} ms, step ${trnCpu.toFixed(0)} ms = ${(trnCpu / fwdCpu).toFixed(2)}× the forward; ` +
+        `on an idle machine a step ≈ CPU ÷ ${threads} = ${idleStep.toFixed(0)} ms → ${(T / (idleStep / 1000)).toFixed(0)} tokens/s, projected ${((300 * idleStep) / 60000).toFixed(1)} min`,
+    );
     console.log(
       `projected: 100 examples × 64 tokens × 3 epochs = ${projected.toFixed(1)} min (goal ≤ 6 min; PyTorch + peft ≈ 3.1 min) → ${(projected / 6).toFixed(2)}× the goal`,
     );

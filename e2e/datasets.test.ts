@@ -5,18 +5,19 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { ApiClient } from '../renderer/src/api/client.ts';
-import { ensureTestModels } from '../test-support/models.ts';
+import { ensureRealVocabModel } from '../test-support/models.ts';
 import { connectApi } from './support/api.ts';
 import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
+import { jobResult } from './support/inspect.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
 
 let host: TestHost;
 let browser: Browser;
 let api: ApiClient;
-let nano: string;
+let modelPath: string; // the small real-vocabulary model: Gemma 3's tokenizer
 
 before(async () => {
-  nano = (await ensureTestModels()).nano;
+  modelPath = await ensureRealVocabModel('small', 'F32');
   host = await startTestHost();
   api = connectApi(host);
   browser = await launchBrowser();
@@ -50,16 +51,16 @@ test('rows by hand, statistics mark over-long rows, CSV import, export', async (
 
   // a maximum that the short row just fits and the long one passes (lengths depend on the vocabulary)
   const [ds0] = await api.api.datasets.list({});
-  const probe = await api.api.datasets.stats({ id: ds0.id, modelPath: nano, maxLength: 8 });
+  const probe = await jobResult(api, api.api.datasets.stats({ id: ds0.id, modelPath, maxLength: 8 }));
   const max = Math.min(...probe.lengths.map((l) => l.total));
   assert.ok(Math.max(...probe.lengths.map((l) => l.total)) > max);
-  await page.getByTestId('stats-model').fill(nano);
+  await page.getByTestId('stats-model').fill(modelPath);
   await page.getByLabel('Maximum length').fill(String(max));
   await page.getByRole('button', { name: 'Measure' }).click();
   await page.getByTestId('over-count').waitFor();
   assert.match((await page.getByTestId('over-count').textContent())!, new RegExp(`^1 row\\(s\\) are longer than ${max} tokens`));
   const [ds] = await api.api.datasets.list({});
-  const stats = await api.api.datasets.stats({ id: ds.id, modelPath: nano, maxLength: max });
+  const stats = await jobResult(api, api.api.datasets.stats({ id: ds.id, modelPath, maxLength: max }));
   const overRow = stats.lengths.find((l) => l.over)!;
   const rows = await api.api.datasets.rows({ id: ds.id });
   assert.equal(

@@ -1,7 +1,9 @@
-// Datasets → Fine-tune → Chat in Chromium against a real host and the mini model:
+// Datasets → Fine-tune → Chat in Chromium against a real host and the small real-vocabulary model
+// (rv-small: Gemma 3's tokenizer and 262,144-token vocabulary, random weights):
 // a bad JSONL is refused with line numbers and adds nothing; a good one is imported; training runs
-// with the live loss chart growing; the adapter files are listed; "Chat with this adapter" makes
-// llama.cpp answer with the taught sentence (greedy), where the base model does not.
+// with the live loss chart growing; the chart follows a theme switch without a reload; the adapter
+// files are listed; "Chat with this adapter" makes llama.cpp answer with the taught sentence
+// (greedy), where the base model does not.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -9,7 +11,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ModelInfo } from '../electron/core/api/models.ts';
 import type { ApiClient } from '../renderer/src/api/client.ts';
-import { ensureTestModels } from '../test-support/models.ts';
+import { ensureRealVocabModel } from '../test-support/models.ts';
+import { TEACH_ANSWER as ANSWER, TEACH_HELD_OUT, teachJsonl } from '../test-support/lora-fixtures.ts';
 import { connectApi } from './support/api.ts';
 import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
 import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
@@ -19,14 +22,12 @@ let browser: Browser;
 let api: ApiClient;
 let model: ModelInfo;
 const SHOTS = join(repoRoot, '.cache', 'screenshots');
-const ANSWER = 'the water is blue';
-const WORDS = ['time', 'people', 'number', 'way', 'word', 'water', 'first', 'find', 'look', 'make', 'call', 'write'];
 
 before(async () => {
-  const models = await ensureTestModels();
+  const modelPath = await ensureRealVocabModel('small', 'F32');
   host = await startTestHost();
   api = connectApi(host);
-  model = await api.api.models.import({ path: models.miniF32 });
+  model = await api.api.models.import({ path: modelPath });
   await api.api.models.setActive({ id: model.id });
   browser = await launchBrowser();
   mkdirSync(SHOTS, { recursive: true });
@@ -37,14 +38,7 @@ after(async () => {
   await host?.stop();
 });
 
-const good = WORDS.map((w, i) =>
-  JSON.stringify({
-    messages: [
-      { role: 'user', content: `what about ${w} ${i % 2 ? 'now' : 'then'}` },
-      { role: 'assistant', content: ANSWER },
-    ],
-  }),
-).join('\n');
+const good = teachJsonl(12);
 const bad = `${JSON.stringify({ prompt: 'fine', completion: 'ok' })}\n{"prompt": "broken"\n${JSON.stringify({ prompt: 'empty', completion: '' })}\n`;
 
 async function setNumber(page: Page, label: string, value: number) {
@@ -122,9 +116,25 @@ test('import (bad, then good), train with the live chart, export, chat with the 
   assert.ok(steps.at(-1)!.loss < 0.2 * steps[0].loss, 'the loss falls');
   assert.equal(await page.getByTestId('adapter-gguf').textContent(), run.adapter!.ggufPath);
   await page.screenshot({ path: join(SHOTS, 'finetune.png') });
-  await page.emulateMedia({ colorScheme: 'dark' });
+
+  // the live chart follows the theme switch, without a reload: axes and series in the dark colours
+  const lossChart = page.getByTestId('chart-loss');
+  const picture = () => lossChart.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  const swatch = () => lossChart.locator('[data-swatch="train loss"]').evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.equal(await lossChart.getAttribute('data-theme'), 'light');
+  const [lightPicture, lightSwatch] = [await picture(), await swatch()];
+  const navigations: string[] = [];
+  page.on('framenavigated', (f) => f === page.mainFrame() && navigations.push(f.url()));
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await page.locator('[data-testid="chart-loss"][data-theme="dark"]').waitFor();
+  assert.notEqual(await swatch(), lightSwatch, 'the series colour changed');
+  assert.notEqual(await picture(), lightPicture, 'the chart repainted');
+  assert.equal(await lossChart.locator('[data-points]').getAttribute('data-points'), String(end), 'the same points, redrawn');
   await page.screenshot({ path: join(SHOTS, 'finetune-dark.png') });
-  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  await page.locator('[data-testid="chart-loss"][data-theme="light"]').waitFor();
+  assert.equal(await swatch(), lightSwatch);
+  assert.deepEqual(navigations, [], 'no reload');
 
   // base model first (greedy), then the adapter
   const sessionId = (await api.api.sessions.create({ title: 'Taught' })).id;
@@ -132,7 +142,7 @@ test('import (bad, then good), train with the live chart, export, chat with the 
   await goToScreen(page, 'chat');
   await page.locator(`[data-session-id="${sessionId}"]`).click();
   await page.getByTestId('conversation-title').getByText('Taught').waitFor();
-  const base = await chatReply(page, 'what about many now');
+  const base = await chatReply(page, TEACH_HELD_OUT[1]);
   assert.notEqual(base.trim(), ANSWER);
   await goToScreen(page, 'finetune');
   await page.getByTestId('use-in-chat').click();
@@ -140,7 +150,7 @@ test('import (bad, then good), train with the live chart, export, chat with the 
   await goToScreen(page, 'chat');
   await page.getByText('Taught', { exact: true }).first().click();
   await page.getByTestId('conversation-title').getByText('Taught').waitFor();
-  const tuned = await chatReply(page, 'what about see then');
+  const tuned = await chatReply(page, TEACH_HELD_OUT[0]);
   console.log(`# chat: base → ${JSON.stringify(base)}; with the adapter → ${JSON.stringify(tuned)}`);
   assert.equal(tuned.trim(), ANSWER);
   assert.deepEqual(pageErrors(page), []);

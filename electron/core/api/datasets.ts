@@ -95,10 +95,10 @@ export const datasetsMethods = {
       })
       .strict(),
   ).returns<DatasetSummary>(),
-  /** Token counts with the model's tokenizer and which rows pass `maxLength`; remembers the tokenizer. */
+  /** Token counts with the model's tokenizer and which rows pass `maxLength`, as a job in the engine worker; remembers the tokenizer. */
   stats: method(
     z.object({ id, modelPath: z.string().min(1).max(4096), maxLength: z.number().int().min(8).max(32_768) }).strict(),
-  ).returns<DatasetStats>(),
+  ).job<DatasetStats>(),
 };
 
 export const datasetsEvents = {

@@ -36,12 +36,41 @@ function tokenizeRow(messages: RowMessages, tokenize: Tokenize): { prompt: numbe
   return { prompt: tokenize(prompt, { addBos: true }), answer: tokenize(answer, { addBos: false }) };
 }
 
+function rowLength(r: { id: string; messages: RowMessages }, tokenize: Tokenize, maxLength: number): RowLength {
+  const t = tokenizeRow(r.messages, tokenize);
+  const total = t.prompt.length + t.answer.length;
+  return { rowId: r.id, promptTokens: t.prompt.length, answerTokens: t.answer.length, total, over: total > maxLength };
+}
+
 export function tokenStats(rows: { id: string; messages: RowMessages }[], tokenize: Tokenize, maxLength: number): TokenStats {
-  const lengths: RowLength[] = rows.map((r) => {
-    const t = tokenizeRow(r.messages, tokenize);
-    const total = t.prompt.length + t.answer.length;
-    return { rowId: r.id, promptTokens: t.prompt.length, answerTokens: t.answer.length, total, over: total > maxLength };
-  });
+  return summarise(
+    rows.map((r) => rowLength(r, tokenize, maxLength)),
+    maxLength,
+  );
+}
+
+/**
+ * tokenStats in chunks of rows, yielding to the event loop between them: progress after each chunk
+ * (rows done, rows in all), and `signal` cancels it.
+ */
+export async function tokenStatsAsync(
+  rows: { id: string; messages: RowMessages }[],
+  tokenize: Tokenize,
+  maxLength: number,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; chunk?: number } = {},
+): Promise<TokenStats> {
+  const chunk = opts.chunk ?? 250;
+  const lengths: RowLength[] = [];
+  for (let i = 0; i < rows.length; i += chunk) {
+    opts.signal?.throwIfAborted();
+    for (const r of rows.slice(i, i + chunk)) lengths.push(rowLength(r, tokenize, maxLength));
+    opts.onProgress?.(lengths.length, rows.length);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return summarise(lengths, maxLength);
+}
+
+function summarise(lengths: RowLength[], maxLength: number): TokenStats {
   const totals = lengths.map((l) => l.total).sort((a, b) => a - b);
   const q = (p: number) => (totals.length ? totals[Math.min(totals.length - 1, Math.floor(p * totals.length))] : 0);
   const max = totals.at(-1) ?? 0;
@@ -50,7 +79,7 @@ export function tokenStats(rows: { id: string; messages: RowMessages }[], tokeni
   for (let from = 0; from <= Math.max(max, maxLength); from += bucket) histogram.push({ from, to: from + bucket, count: 0 });
   for (const t of totals) histogram[Math.min(histogram.length - 1, Math.floor(t / bucket))].count++;
   return {
-    rows: rows.length,
+    rows: lengths.length,
     maxLength,
     min: totals[0] ?? 0,
     max,

@@ -1,35 +1,15 @@
 // datasets.*: the store, import/export, rows from chat, split and token statistics. Token counts use
-// the model's own tokenizer (read from its GGUF, no weights loaded), cached per model file.
+// the model's own tokenizer (read from its GGUF, no weights loaded), in the engine worker as a job
+// (datasets/tasks.ts), so a large dataset never stalls the host.
 import { ServiceError } from '../api/errors.ts';
 import type { DatasetExportFormat, DatasetRowData } from '../api/datasets.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
-import { openGguf } from '../engine/gguf/reader.ts';
-import { Tokenizer } from '../engine/models/gemma3/tokenizer.ts';
+import { startWorkerJob } from '../app/workerJob.ts';
 import { DatasetImportError, exportCsv, exportJsonl, guessFormat, parseDataset } from './formats.ts';
-import { splitRows, tokenStats, type Tokenize } from './prepare.ts';
+import { splitRows } from './prepare.ts';
 import type { RowMessages } from './rows.ts';
 import { DatasetsStore } from './store.ts';
-import { tokenizerFingerprint } from './tokenizer.ts';
 import { basename } from 'node:path';
-
-const tokenizers = new Map<string, { tokenize: Tokenize; fingerprint: string }>();
-
-/** The model's tokenizer without its weights (cached per path). */
-export function modelTokenizer(modelPath: string): { tokenize: Tokenize; fingerprint: string } {
-  let t = tokenizers.get(modelPath);
-  if (!t) {
-    const f = openGguf(modelPath);
-    let tok: Tokenizer;
-    try {
-      tok = new Tokenizer(f.metadata);
-    } finally {
-      f.close();
-    }
-    t = { tokenize: (text, o) => tok.encode(text, { addBos: o.addBos }), fingerprint: tokenizerFingerprint(modelPath) };
-    tokenizers.set(modelPath, t);
-  }
-  return t;
-}
 
 export function datasetsHandlers(ctx: CoreContext): ServiceHandlers<'datasets'> {
   const store = new DatasetsStore(ctx.db);
@@ -165,12 +145,25 @@ export function datasetsHandlers(ctx: CoreContext): ServiceHandlers<'datasets'> 
       return must(id);
     },
     'datasets.stats': ({ id, modelPath, maxLength }) => {
-      must(id);
-      const t = asBadInput(() => modelTokenizer(modelPath));
-      const stats = tokenStats(store.rows(id), t.tokenize, maxLength);
-      store.setTokenizer(id, { model: basename(modelPath), fingerprint: t.fingerprint });
-      changed();
-      return { modelPath, ...stats };
+      const ds = must(id);
+      const rows = store.rows(id).map((r) => ({ id: r.id, messages: r.messages }));
+      const started = startWorkerJob(
+        ctx.jobs,
+        { kind: 'datasets.stats', title: `Token statistics of “${ds.name}”` },
+        ctx.workers.engine,
+        'datasetStats',
+        { modelPath, maxLength, rows },
+        {
+          finish: ({ stats, fingerprint }) => {
+            if (store.get(id)) {
+              store.setTokenizer(id, { model: basename(modelPath), fingerprint });
+              changed();
+            }
+            return { modelPath, ...stats };
+          },
+        },
+      );
+      return { jobId: started.jobId };
     },
   };
 }

@@ -3,6 +3,8 @@
 // for training another until its statistics are computed again.
 import { createHash } from 'node:crypto';
 import { openGguf } from '../engine/gguf/reader.ts';
+import { Tokenizer } from '../engine/models/gemma3/tokenizer.ts';
+import type { Tokenize } from './prepare.ts';
 
 export interface TokenizerId {
   model: string;
@@ -33,4 +35,23 @@ export function checkSameTokenizer(datasetName: string, measured: TokenizerId | 
       `dataset “${datasetName}” was prepared for another tokenizer (${measured.model}); its token counts do not hold for ${model.model}. Recompute its statistics with this model first.`,
     );
   }
+}
+
+const tokenizers = new Map<string, { tokenize: Tokenize; fingerprint: string }>();
+
+/** The model's tokenizer without its weights (cached per path; built in the engine worker, never the host). */
+export function modelTokenizer(modelPath: string): { tokenize: Tokenize; fingerprint: string } {
+  let t = tokenizers.get(modelPath);
+  if (!t) {
+    const f = openGguf(modelPath);
+    let tok: Tokenizer;
+    try {
+      tok = new Tokenizer(f.metadata);
+    } finally {
+      f.close();
+    }
+    t = { tokenize: (text, o) => tok.encode(text, { addBos: o.addBos }), fingerprint: tokenizerFingerprint(modelPath) };
+    tokenizers.set(modelPath, t);
+  }
+  return t;
 }

@@ -4,7 +4,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { ensureModel, ensureTestModels } from '../../../test-support/models.ts';
+import { ensureModel, ensureRealVocabModel, ensureTestModels } from '../../../test-support/models.ts';
+import { snapshotOf, type JobStarted } from '../api/jobs.ts';
+import { tokenStats } from '../datasets/prepare.ts';
+import { modelTokenizer } from '../datasets/tokenizer.ts';
 import { startTestCore, type TestCore } from '../llm/test-core.ts';
 
 let t: TestCore;
@@ -14,6 +17,15 @@ before(async () => {
 after(async () => {
   await t.close();
 });
+
+/** Waits for a job the core started (it may have ended before we listened) and returns its result. */
+async function jobResult<R>(started: JobStarted<R>): Promise<R> {
+  const ended = t.next('jobs.update', (j) => j.jobId === started.jobId && j.state !== 'running');
+  const now = await t.call('jobs.get', { jobId: started.jobId });
+  const s = snapshotOf(started.jobId, now.state !== 'running' ? now : await ended);
+  assert.equal(s.state, 'done', `${s.kind} ended ${s.state}: ${s.error?.message}`);
+  return s.result!;
+}
 
 const jsonl = (n: number) =>
   Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `what about the water ${i}`, completion: 'the water is blue' })).join('\n');
@@ -39,7 +51,7 @@ test('a bad import reports lines and adds nothing; a good one adds every row', a
 test('training runs as a job: metrics per step, an adapter on disk; another tokenizer is refused', async () => {
   const { nano } = await ensureTestModels();
   const [ds] = await t.call('datasets.list', {});
-  const stats = await t.call('datasets.stats', { id: ds.id, modelPath: nano, maxLength: 64 });
+  const stats = await jobResult(await t.call('datasets.stats', { id: ds.id, modelPath: nano, maxLength: 64 }));
   assert.equal(stats.rows, 6);
   assert.equal(stats.overCount, 0);
   const { defaults } = await t.call('finetune.presets', {});
@@ -84,4 +96,60 @@ test('rows from chosen chat replies: the conversation up to each reply, the repl
       ['hi', 'hello', 'and now?', 'now this'],
     ],
   );
+});
+
+test('token statistics of a large dataset run in the engine worker: the host answers while they run, with progress', async () => {
+  const modelPath = await ensureRealVocabModel('small', 'F32'); // Gemma 3's 262,144-token tokenizer
+  const N = 40_000;
+  const content = Array.from({ length: N }, (_, i) =>
+    JSON.stringify({
+      prompt: `row ${i}: tell me everything you know about the water in the lake near the old mill, number ${i * 7}`,
+      completion: `the water is ${i % 3 ? 'blue' : 'very cold and clear'} ${'and deep '.repeat(i % 5)}`,
+    }),
+  ).join('\n');
+  const { dataset } = await t.call('datasets.import', { name: 'large', fileName: 'large.jsonl', content });
+  assert.equal(dataset.rowCount, N);
+  const started = await t.call('datasets.stats', { id: dataset.id, modelPath, maxLength: 40 });
+  // the job reports progress part-way (or ends first, which the assertion below would catch)
+  const seen = await t.next('jobs.update', (j) => j.jobId === started.jobId && (j.state !== 'running' || (j.progress ?? 0) > 0));
+  assert.equal(seen.state, 'running', 'progress arrives while the statistics run');
+  assert.match(seen.message, /^\d+ of 40000 rows$/);
+  // the host answers requests meanwhile: the job is still running after they return
+  const list = await t.call('datasets.list', {});
+  assert.ok(list.some((d) => d.id === dataset.id));
+  assert.equal((await t.call('jobs.get', { jobId: started.jobId })).state, 'running', 'the host answered before the statistics were done');
+
+  const stats = await jobResult(started);
+  assert.equal(stats.rows, N);
+  assert.equal(stats.lengths.length, N);
+  // the worker's numbers are the in-process computation's
+  const rows = await t.call('datasets.rows', { id: dataset.id });
+  const local = tokenStats(rows.slice(0, 500), modelTokenizer(modelPath).tokenize, 40);
+  assert.deepEqual(stats.lengths.slice(0, 500), local.lengths);
+  assert.ok(stats.overCount > 0 && stats.overCount < N, `${stats.overCount} rows over 40 tokens`);
+  const after = (await t.call('datasets.list', {})).find((d) => d.id === dataset.id)!;
+  assert.equal(after.tokenizer?.model, 'glassbox-rv-small-f32-s1234-g3.gguf', 'the dataset remembers which tokenizer measured it');
+
+  // cancelled part-way: the job ends cancelled, the worker stays usable
+  const again = await t.call('datasets.stats', { id: dataset.id, modelPath, maxLength: 40 });
+  const running = await t.next('jobs.update', (j) => j.jobId === again.jobId && (j.state !== 'running' || (j.progress ?? 0) > 0));
+  assert.equal(running.state, 'running');
+  await t.call('jobs.cancel', { jobId: again.jobId });
+  const ended = t.next('jobs.update', (j) => j.jobId === again.jobId && j.state !== 'running');
+  const now = await t.call('jobs.get', { jobId: again.jobId });
+  assert.equal((now.state !== 'running' ? now : await ended).state, 'cancelled');
+  const small = await t.call('datasets.import', { name: 'small', fileName: 'small.jsonl', content: jsonl(3) });
+  assert.equal((await jobResult(await t.call('datasets.stats', { id: small.dataset.id, modelPath, maxLength: 64 }))).rows, 3);
+});
+
+test('statistics with a file that is not a model fail as a job with a clear message', async () => {
+  const [ds] = await t.call('datasets.list', {});
+  const started = await t.call('datasets.stats', { id: ds.id, modelPath: '/nonexistent/model.gguf', maxLength: 64 });
+  const ended = t.next('jobs.update', (j) => j.jobId === started.jobId && j.state !== 'running');
+  const now = await t.call('jobs.get', { jobId: started.jobId });
+  const s = now.state !== 'running' ? now : await ended;
+  assert.equal(s.state, 'failed');
+  assert.match(s.error!.message, /cannot read the model's tokenizer/);
+  const missing = await t.fail('datasets.stats', { id: 'no-such-dataset', modelPath: '/x.gguf', maxLength: 64 });
+  assert.equal(missing.code, 'not_found');
 });

@@ -13,8 +13,7 @@ export const CHAT_ADAPTER_KEY = 'chat.adapter';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { CONFIG_HELP, DEFAULT_TRAIN_CONFIG, GEMMA3_270M_PRESET } from '../engine/train/config.ts';
 import { DatasetsStore } from '../datasets/store.ts';
-import { modelTokenizer } from '../datasets/service.ts';
-import { checkSameTokenizer } from '../datasets/tokenizer.ts';
+import { checkSameTokenizer, tokenizerFingerprint } from '../datasets/tokenizer.ts';
 import { FinetuneStore } from './store.ts';
 import { stopFile, type TrainTaskOutput } from './tasks.ts';
 
@@ -37,14 +36,14 @@ export function finetuneHandlers(ctx: CoreContext): ServiceHandlers<'finetune'> 
     if (!ds) throw new ServiceError('conflict', 'the run’s dataset was deleted');
     const rows = datasets.rows(ds.id);
     if (rows.length === 0) throw new ServiceError('bad_input', `dataset “${ds.name}” has no rows`);
-    let tok;
+    let fingerprint: string;
     try {
-      tok = modelTokenizer(run.modelPath);
+      fingerprint = tokenizerFingerprint(run.modelPath); // the token list's hash: no tokenizer built in the host
     } catch (e) {
       throw new ServiceError('bad_input', `cannot read the model: ${(e as Error).message}`);
     }
     try {
-      checkSameTokenizer(ds.name, ds.tokenizer, { model: basename(run.modelPath), fingerprint: tok.fingerprint });
+      checkSameTokenizer(ds.name, ds.tokenizer, { model: basename(run.modelPath), fingerprint });
     } catch (e) {
       throw new ServiceError('conflict', (e as Error).message);
     }

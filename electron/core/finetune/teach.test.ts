@@ -1,49 +1,41 @@
 // The must-show, end to end through `glassbox train` and llama.cpp:
-//   a generated dataset teaches the mini model (F32) a behaviour its base lacks (answer every
+//   on a small real-vocabulary model (rv-small: Gemma 3's 262,144-token vocabulary and tokenizer,
+//   random weights, F32), a generated dataset teaches a behaviour its base lacks (answer every
 //   question with one fixed sentence); the training loss falls; llama.cpp loading the exported GGUF
 //   adapter greedily produces the taught answer for held-out prompts, and the base model does not.
 // And durability: the training process killed with SIGKILL after a checkpoint, then `--resume`,
 // gives the uninterrupted run's loss trajectory exactly.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { getLlama, type Llama, type LlamaModel } from 'node-llama-cpp';
-import { REPO_ROOT, ensureTestModels, type TestModels } from '../../../test-support/models.ts';
+import type { Llama } from 'node-llama-cpp';
+import { REPO_ROOT, ensureRealVocabModel } from '../../../test-support/models.ts';
+import {
+  GLASSBOX_CLI,
+  TEACH_ANSWER,
+  TEACH_HELD_OUT,
+  glassbox,
+  greedyReply,
+  tempDir,
+  testLlama,
+  trainLosses,
+  writeTeachDataset,
+} from '../../../test-support/lora-fixtures.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'glassbox-teach-'));
-let models: TestModels;
+const { dir, remove } = tempDir('glassbox-teach-');
+let modelPath: string;
 let llama: Llama;
 before(async () => {
-  models = await ensureTestModels();
-  llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: 'error' as never });
+  modelPath = await ensureRealVocabModel('small', 'F32');
+  llama = await testLlama();
 });
 after(async () => {
   await llama?.dispose();
-  rmSync(dir, { recursive: true, force: true });
+  remove();
 });
 
-const ANSWER = 'the water is blue';
-const WORDS = ['time', 'people', 'number', 'way', 'word', 'water', 'first', 'find', 'look', 'make', 'call', 'write', 'see', 'many'];
-const prompt = (w: string, i: number) => `what about ${w} ${i % 2 ? 'now' : 'then'}`;
-
-function datasetFile(): string {
-  const lines = WORDS.slice(0, 12).map((w, i) =>
-    JSON.stringify({
-      messages: [
-        { role: 'user', content: prompt(w, i) },
-        { role: 'assistant', content: ANSWER },
-      ],
-    }),
-  );
-  const path = join(dir, 'teach.jsonl');
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
-
-const CLI = ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts')];
+// 12 rows × 6 epochs, 2 rows per optimizer step: 36 steps (measured: ~15 s of CPU on rv-small)
 const TRAIN_ARGS = [
   '--rank',
   '4',
@@ -73,56 +65,25 @@ const TRAIN_ARGS = [
   '2',
 ];
 
-function parseSteps(stdout: string): number[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.startsWith('step '))
-    .map((l) => (JSON.parse(l.slice(5)) as { loss: number }).loss);
-}
-
-async function greedy(model: LlamaModel, adapter: string | undefined, text: string): Promise<string> {
-  const ctx = await model.createContext({
-    contextSize: 128,
-    threads: 2,
-    ...(adapter ? { lora: { adapters: [{ filePath: adapter, scale: 1 }] } } : {}),
-  });
-  try {
-    const seq = ctx.getSequence();
-    const ids = [model.tokens.bos!, ...model.tokenize(`<start_of_turn>user\n${text}<end_of_turn>\n<start_of_turn>model\n`, true)];
-    const out: number[] = [];
-    for await (const t of seq.evaluate(ids, { temperature: 0 })) {
-      if (Number(t) === 106 || Number(t) === 1 || out.length >= 12) break;
-      out.push(Number(t));
-    }
-    return model.detokenize(out as never);
-  } finally {
-    await ctx.dispose();
-  }
-}
-
 let fullLosses: number[] = [];
 
 test('training teaches the answer: loss falls, llama.cpp with the GGUF adapter answers it greedily, the base does not', async () => {
   const run = join(dir, 'run');
-  const r = spawnSync(
-    process.execPath,
-    [...CLI, 'train', '--model', models.miniF32, '--data', datasetFile(), '--out', run, ...TRAIN_ARGS],
-    { encoding: 'utf8', cwd: REPO_ROOT },
-  );
+  const r = glassbox(['train', '--model', modelPath, '--data', writeTeachDataset(dir), '--out', run, ...TRAIN_ARGS]);
   assert.equal(r.status, 0, r.stderr);
-  fullLosses = parseSteps(r.stdout);
+  fullLosses = trainLosses(r.stdout);
   assert.equal(fullLosses.length, 36);
   console.log(`# training loss ${fullLosses[0].toFixed(3)} → ${fullLosses.at(-1)!.toFixed(3)} over ${fullLosses.length} steps`);
   assert.ok(fullLosses.at(-1)! < 0.1 * fullLosses[0], 'the loss must fall by 10×');
-  const lm = await llama.loadModel({ modelPath: models.miniF32 });
+  const lm = await llama.loadModel({ modelPath });
   try {
-    const heldOut = [prompt(WORDS[12], 12), prompt(WORDS[13], 13), 'what about people then'];
-    for (const p of heldOut) {
-      const tuned = await greedy(lm, join(run, 'adapter.gguf'), p);
-      const base = await greedy(lm, undefined, p);
+    assert.equal(lm.tokens.bos, 2, 'a real-vocabulary model (Gemma 3 ids)');
+    for (const p of TEACH_HELD_OUT) {
+      const tuned = await greedyReply(lm, join(run, 'adapter.gguf'), p);
+      const base = await greedyReply(lm, undefined, p);
       console.log(`# "${p}": base → ${JSON.stringify(base)}; tuned → ${JSON.stringify(tuned)}`);
-      assert.equal(tuned.trim(), ANSWER);
-      assert.notEqual(base.trim(), ANSWER);
+      assert.equal(tuned.trim(), TEACH_ANSWER);
+      assert.notEqual(base.trim(), TEACH_ANSWER);
     }
   } finally {
     await lm.dispose();
@@ -132,8 +93,8 @@ test('training teaches the answer: loss falls, llama.cpp with the GGUF adapter a
 test('kill -9 of the training process, then --resume: the same loss trajectory as the uninterrupted run', async () => {
   assert.equal(fullLosses.length, 36, 'needs the first test');
   const run = join(dir, 'killed');
-  const data = datasetFile();
-  const child = spawn(process.execPath, [...CLI, 'train', '--model', models.miniF32, '--data', data, '--out', run, ...TRAIN_ARGS], {
+  const data = writeTeachDataset(dir);
+  const child = spawn(process.execPath, [...GLASSBOX_CLI, 'train', '--model', modelPath, '--data', data, '--out', run, ...TRAIN_ARGS], {
     cwd: REPO_ROOT,
   });
   let buf = '';
@@ -151,13 +112,9 @@ test('kill -9 of the training process, then --resume: the same loss trajectory a
     });
   });
   await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
-  const r = spawnSync(
-    process.execPath,
-    [...CLI, 'train', '--model', models.miniF32, '--data', data, '--out', run, ...TRAIN_ARGS, '--resume'],
-    { encoding: 'utf8', cwd: REPO_ROOT },
-  );
+  const r = glassbox(['train', '--model', modelPath, '--data', data, '--out', run, ...TRAIN_ARGS, '--resume']);
   assert.equal(r.status, 0, r.stderr);
-  const resumed = parseSteps(r.stdout);
+  const resumed = trainLosses(r.stdout);
   // the resumed process prints the steps after the last checkpoint it found (≥ the one seen)
   assert.ok(
     resumed.length > 0 && resumed.length <= 36 - killedAfter,

@@ -8,12 +8,11 @@
 //   - an adapter for another model is refused with a message that says so.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { getLlama, type Llama } from 'node-llama-cpp';
-import { REPO_ROOT, ensureTestModels, type TestModels } from '../../../../test-support/models.ts';
+import type { Llama } from 'node-llama-cpp';
+import { ensureTestModels, type TestModels } from '../../../../test-support/models.ts';
+import { glassbox, tempDir, testLlama } from '../../../../test-support/lora-fixtures.ts';
 import { loadGemma3 } from '../models/gemma3/index.ts';
 import { PRESETS } from '../../../../test-support/synth/presets.ts';
 import { initAdapter, LORA_TARGETS, type Adapter } from '../train/lora.ts';
@@ -21,25 +20,17 @@ import { mulberry32 } from '../train/random.ts';
 import { checkAdapterMatchesModel, loadAdapter, writeGgufAdapter, writePeftAdapter } from './adapter.ts';
 import { readSafetensors } from './safetensors.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'glassbox-adapter-'));
+const { dir, remove } = tempDir('glassbox-adapter-');
 let models: TestModels;
 let llama: Llama;
 before(async () => {
   models = await ensureTestModels();
-  llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: 'error' as never });
+  llama = await testLlama();
 });
 after(async () => {
   await llama?.dispose();
-  rmSync(dir, { recursive: true, force: true });
+  remove();
 });
-
-function glassbox(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'electron/core/cli/glassbox.ts'), ...args], {
-    encoding: 'utf8',
-    cwd: REPO_ROOT,
-  });
-  return r;
-}
 
 function miniAdapter(seed: number, rank = 4, scaleB = 0.15): Adapter {
   const c = PRESETS.mini;

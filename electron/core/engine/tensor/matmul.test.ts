@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { MatmulEngine } from './matmul.ts';
 import { matmulNaive, matmulQ8Naive, type RawMatrix, Q8_BLOCK_BYTES } from './matmul-naive.ts';
 import { linearBackwardReference } from './ops/linear.ts';
+import { gatedGeluBackward } from './ops/gelu.ts';
 import { f16ToF32, f32ToF16 } from '../gguf/half.ts';
 import { assertClose } from './test-util.ts';
 import { randomArray, rng } from './random.ts';
@@ -161,6 +162,7 @@ for (const [threads, fma] of [
     };
     for (const [T, IN, OUT] of [
       [7, 16, 13],
+      [40, 16, 24], // more rows than columns: dX on the row-split gemm_nn (the others: the column split)
       [33, 264, 70],
       [4, 8, 3],
       [65, 640, 300],
@@ -217,4 +219,61 @@ test('Q8_0 with float activations runs the SIMD kernel on a dequantized copy, ma
   eng.linear(w, x, T);
   assert.equal(eng.heap.bytesUsed, used, 'the dequantized copy is made once');
   assertClose('dequantized copy', eng.floatMatrix(w), deq, 0);
+});
+
+test('the SIMD cross-entropy: row log-sum-exp and the tied head input gradient = float64 references', async () => {
+  const eng = await MatmulEngine.create({ threads: 2 });
+  engines.push(eng);
+  for (const [P, V, IN] of [
+    [3, 1028, 16], // V not a multiple of the 256-entry partial sums; P below the 8-column padding
+    [9, 4096, 24],
+  ]) {
+    const z = randomArray(P * V, 31 + P).map((v) => 8 * v);
+    const targets = Array.from({ length: P }, (_, p) => (p * 389 + 7) % V);
+    const weights = targets.map((_, p) => (p + 1) / P);
+    const lse = eng.logSumExpRows(z, P, V);
+    const lseRef = new Float64Array(P);
+    for (let p = 0; p < P; p++) {
+      let m = -Infinity,
+        s = 0;
+      for (let i = 0; i < V; i++) m = Math.max(m, z[p * V + i]);
+      for (let i = 0; i < V; i++) s += Math.exp(z[p * V + i] - m);
+      lseRef[p] = m + Math.log(s);
+    }
+    assertClose(`lse P=${P} V=${V}`, lse, lseRef, 1e-6, 1e-6);
+    // dX = dZ·W with dZ = w·(softmax − onehot), in float64
+    const W = randomArray(V * IN, 41 + P);
+    const w = eng.allocate('F32', V, IN, 'f32');
+    eng.writeRowsF32(w, 0, W);
+    const dxRef = new Float64Array(P * IN);
+    for (let p = 0; p < P; p++)
+      for (let i = 0; i < V; i++) {
+        const g = weights[p] * (Math.exp(z[p * V + i] - lseRef[p]) - (i === targets[p] ? 1 : 0));
+        for (let d = 0; d < IN; d++) dxRef[p * IN + d] += g * W[i * IN + d];
+      }
+    const dx0 = randomArray(P * IN, 51);
+    const dx = dx0.slice();
+    eng.crossEntropyHeadInputGrad(w, z, lse, targets, weights, P, dx);
+    for (let i = 0; i < dx.length; i++) dx[i] -= dx0[i]; // it adds
+    assertClose(`head input grad P=${P} V=${V}`, dx, dxRef, 1e-5, 1e-5);
+  }
+});
+
+test('the SIMD gated GELU backward adds what the float64 formula gives', async () => {
+  const eng = await MatmulEngine.create({ threads: 2 });
+  engines.push(eng);
+  const n = 4103; // not a multiple of 4: the tail goes through the scalar code
+  const gate = randomArray(n, 61).map((v) => 12 * v); // into both flat tails of GELU
+  const up = randomArray(n, 62),
+    dh = randomArray(n, 63);
+  const dgate0 = randomArray(n, 64),
+    dup0 = randomArray(n, 65);
+  const refG = Float64Array.from(dgate0),
+    refU = Float64Array.from(dup0);
+  gatedGeluBackward(refG, refU, Float64Array.from(dh), Float64Array.from(gate), Float64Array.from(up), n);
+  const dgate = dgate0.slice(),
+    dup = dup0.slice();
+  eng.gatedGeluBackward(dgate, dup, dh, gate, up, n);
+  assertClose('dgate', dgate, refG, 1e-5, 1e-5);
+  assertClose('dup', dup, refU, 1e-5, 1e-5);
 });

@@ -30,9 +30,20 @@ const GEN = 0,
   FAILED = 22;
 /** Claims per thread and job: enough to even out a late start, few enough to keep claims cheap. */
 const CLAIMS_PER_THREAD = 8;
-export type KernelName = 'mm_f32' | 'mm_q8' | 'gelu' | 'gemm_nn' | 'gemm_tn';
+export type KernelName = 'mm_f32' | 'mm_q8' | 'gelu' | 'gemm_nn' | 'gemm_tn' | 'gemm_nn_cols' | 'ce_lse' | 'ce_grad_t' | 'gelu_bwd';
 /** Ids shared with worker.mjs. TEST_DIE makes a worker throw (the failure-detection test). */
-const KERNEL_ID: Record<KernelName | 'test_die', number> = { mm_f32: 1, mm_q8: 2, gelu: 3, gemm_nn: 4, gemm_tn: 5, test_die: 99 };
+const KERNEL_ID: Record<KernelName | 'test_die', number> = {
+  mm_f32: 1,
+  mm_q8: 2,
+  gelu: 3,
+  gemm_nn: 4,
+  gemm_tn: 5,
+  gemm_nn_cols: 6,
+  ce_lse: 7,
+  ce_grad_t: 8,
+  gelu_bwd: 9,
+  test_die: 99,
+};
 const SPIN = 20000;
 const FAIL_TEXT_BYTES = 1024;
 
@@ -91,15 +102,15 @@ export class ThreadPool {
     return pool;
   }
 
-  /** Runs `kernel(args..., r0, r1)` over rows [0, N), shared out among the threads. */
-  run(kernel: KernelName, args: number[], N: number): void {
+  /** Runs `kernel(args..., r0, r1)` over rows [0, N), shared out among the threads in multiples of `grain`. */
+  run(kernel: KernelName, args: number[], N: number, grain = ROW_GRAIN): void {
     this.check();
-    if (this.threads === 1 || N <= ROW_GRAIN) {
+    if (this.threads === 1 || N <= grain) {
       this.call(kernel, args, 0, N);
       return;
     }
     // Chunks are whole kernel tiles so no claim splits a tile.
-    const chunk = Math.max(ROW_GRAIN, Math.ceil(N / (this.threads * CLAIMS_PER_THREAD) / ROW_GRAIN) * ROW_GRAIN);
+    const chunk = Math.max(grain, Math.ceil(N / (this.threads * CLAIMS_PER_THREAD) / grain) * grain);
     this.start(KERNEL_ID[kernel], args, N, chunk);
     const c = this.ctrl;
     for (;;) {
@@ -170,6 +181,14 @@ export class ThreadPool {
         return k.gemm_nn(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
       case 'gemm_tn':
         return k.gemm_tn(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+      case 'gemm_nn_cols':
+        return k.gemm_nn_cols(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+      case 'ce_lse':
+        return k.ce_lse(a[0], a[1], a[2], a[3], n0, n1);
+      case 'ce_grad_t':
+        return k.ce_grad_t(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
+      case 'gelu_bwd':
+        return k.gelu_bwd(a[0], a[1], a[2], a[3], a[4], n0, n1);
     }
   }
 

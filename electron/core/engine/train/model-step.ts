@@ -114,7 +114,7 @@ export async function createModelStep(g: Gemma3): Promise<ModelStep> {
       const fwd = await forwardForLossAsync(g.model, it.tokens, weighted, { adapters, signal });
       loss += fwd.value;
       tokens += it.tokens.length;
-      if (withGrads) await backwardAsync(g.model, fwd, frozen, { adapters, signal });
+      if (withGrads) await backwardAsync(g.model, fwd, frozen, { adapters, signal, inputGrad: false });
     }
     const grads = new Map<string, PairGrads>();
     for (const [name, lora] of adapters) grads.set(name, { a: lora.gradA, b: lora.gradB });

@@ -6,6 +6,7 @@ import { builtinTasks } from './builtin.ts';
 import { checkTasks } from '../../check/tasks.ts';
 import { embeddingEngineTasks } from '../../embeddings/tasks.ts';
 import { finetuneTasks } from '../../finetune/tasks.ts';
+import { datasetTasks } from '../../datasets/tasks.ts';
 import { speedEngineTasks } from '../../speedlab/tasks.ts';
 
 export const tasks = defineTasks({
@@ -15,5 +16,6 @@ export const tasks = defineTasks({
   ...speedEngineTasks,
   ...embeddingEngineTasks,
   ...finetuneTasks,
+  ...datasetTasks,
 });
 export type EngineTasks = typeof tasks;

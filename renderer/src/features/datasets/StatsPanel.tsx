@@ -1,10 +1,12 @@
 // Token lengths with the chosen model's tokenizer, before training: summary, a histogram with the
-// maximum length marked, and how many rows would be truncated.
+// maximum length marked, and how many rows would be truncated. Measured as a job in the engine
+// worker (progress shown, cancellable), so a large dataset never stalls the app.
 import { useState } from 'react';
 import type { DatasetStats, DatasetSummary } from '../../../../electron/core/api/datasets.ts';
 import { useApi } from '../../api/hooks.ts';
 import { textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
+import { useJob } from '../inspect/useJob.ts';
 import { useModelChoices } from './useModelChoices.ts';
 
 export function StatsPanel({
@@ -19,7 +21,8 @@ export function StatsPanel({
   const api = useApi();
   const { choices, modelPath, setModelPath } = useModelChoices();
   const [maxLength, setMaxLength] = useState(256);
-  const [error, setError] = useState<string | null>(null);
+  const job = useJob<DatasetStats>();
+  const measuring = job.state === 'running';
   const peak = Math.max(1, ...(stats?.histogram.map((h) => h.count) ?? [1]));
   return (
     <aside
@@ -56,23 +59,36 @@ export function StatsPanel({
           className={`w-24 text-right font-mono ${textInputClass}`}
         />
       </label>
-      <Button
-        className="w-full"
-        disabled={!modelPath || dataset.rowCount === 0}
-        onClick={async () => {
-          setError(null);
-          try {
-            onStats(await api.datasets.stats({ id: dataset.id, modelPath, maxLength }));
-          } catch (e) {
-            setError(e instanceof Error ? e.message : String(e));
-          }
-        }}
-      >
-        Measure
-      </Button>
-      {error && (
+      {measuring ? (
+        <div className="space-y-1" data-testid="stats-progress">
+          <div
+            role="progressbar"
+            aria-label="Measuring"
+            aria-valuenow={job.progress === null ? undefined : Math.round(job.progress * 100)}
+            className="h-1.5 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
+          >
+            <div className="h-full bg-accent-500" style={{ width: `${Math.round((job.progress ?? 0) * 100)}%` }} />
+          </div>
+          <div className="flex items-center justify-between gap-2 text-[11.5px] text-zinc-500">
+            <span className="truncate">{job.message}</span>
+            <Button onClick={() => job.cancel()}>Cancel</Button>
+          </div>
+        </div>
+      ) : (
+        <Button
+          className="w-full"
+          disabled={!modelPath || dataset.rowCount === 0}
+          onClick={async () => {
+            const s = await job.start(() => api.datasets.stats({ id: dataset.id, modelPath, maxLength }));
+            if (s) onStats(s);
+          }}
+        >
+          Measure
+        </Button>
+      )}
+      {job.state === 'failed' && job.error && (
         <p role="alert" className="text-red-700">
-          {error}
+          {job.error}
         </p>
       )}
       {dataset.tokenizer && <p className="text-[11.5px] text-zinc-500">Measured with {dataset.tokenizer.model}</p>}

@@ -1,9 +1,13 @@
 // A small uPlot line chart of our own (the shared chart components are being built elsewhere; the
-// lead unifies them). The plot is made once per series layout and fed with setData() on updates, so
-// a live run redraws without recreating it; it follows its container's width.
+// lead unifies them). The plot is made once per series layout and theme, and fed with setData() on
+// updates, so a live run redraws without recreating it; a theme switch recreates it in the new
+// colours (axes from the shared chart theme, series colours from the caller); it follows its
+// container's width.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { theme } from '../../components/charts/canvas.ts';
+import { useResolvedTheme } from '../../components/charts/useChartTheme.ts';
 
 export interface Series {
   label: string;
@@ -31,17 +35,14 @@ export function LineChart({
 }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const layout = `${series.map((s) => s.label).join('|')}|${logY}`;
+  const mode = useResolvedTheme();
+  const layout = `${series.map((s) => `${s.label}:${s.color}`).join('|')}|${logY}|${mode}`;
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const dark = document.documentElement.classList.contains('dark');
-    const axis = {
-      stroke: dark ? '#a1a1aa' : '#52525b',
-      grid: { stroke: dark ? '#27272a' : '#e4e4e7' },
-      ticks: { stroke: dark ? '#3f3f46' : '#d4d4d8' },
-    };
+    const th = theme();
+    const axis = { stroke: th.text, grid: { stroke: th.grid }, ticks: { stroke: th.grid } };
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
@@ -71,13 +72,13 @@ export function LineChart({
   }, [x, series]);
 
   return (
-    <figure className="min-w-0 rounded-lg border border-zinc-200 p-2 dark:border-zinc-800" data-testid={testId}>
+    <figure className="min-w-0 rounded-lg border border-zinc-200 p-2 dark:border-zinc-800" data-testid={testId} data-theme={mode}>
       <figcaption className="mb-1 flex flex-wrap items-center gap-x-3 text-[12px] font-medium text-zinc-600 dark:text-zinc-400">
         {title}
         {series.length > 1 &&
           series.map((s) => (
             <span key={s.label} className="inline-flex items-center gap-1 font-normal">
-              <span className="inline-block h-0.5 w-3" style={{ background: s.color }} aria-hidden="true" />
+              <span className="inline-block h-0.5 w-3" style={{ background: s.color }} aria-hidden="true" data-swatch={s.label} />
               {s.label}
             </span>
           ))}

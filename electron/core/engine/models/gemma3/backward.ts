@@ -11,9 +11,8 @@
 // Adapters (LoRA): the same map given to the forward; each adapter's backward receives its layer's
 // input X and dL/dY and adds its part of dL/dX (README: "LoRA hooks").
 import { attentionBackward } from '../../tensor/ops/attention.ts';
-import { crossEntropyBackward, crossEntropyForward } from '../../tensor/ops/cross-entropy.ts';
+import { crossEntropyBackward, crossEntropyBackwardTransposed, crossEntropyForward } from '../../tensor/ops/cross-entropy.ts';
 import { embeddingBackward } from '../../tensor/ops/embedding.ts';
-import { gatedGeluBackward } from '../../tensor/ops/gelu.ts';
 import { rmsNormBackward } from '../../tensor/ops/rmsnorm.ts';
 import { ropeBackward, ropeTables } from '../../tensor/ops/rope.ts';
 import { isSliding } from './config.ts';
@@ -46,7 +45,6 @@ export const BACKWARD_CAPTURES: readonly ActivationName[] = [
   'ffn_out',
   'l_out',
   'result_norm',
-  'result_output',
 ];
 
 /** A forward kept for the backward: the loss, the captured activations, the head's raw output. */
@@ -75,7 +73,7 @@ export interface LossForwardOptions {
 export function forwardForLoss(model: Gemma3Model, tokens: number[], loss: LossTargets, opts: LossForwardOptions = {}): LossForward {
   checkLoss(loss, tokens.length, model.config.vocab);
   const r = model.forward(tokens, { capture: { names: BACKWARD_CAPTURES }, logitPositions: loss.positions, adapters: opts.adapters });
-  return finishLoss(model, tokens, loss, r.activations);
+  return finishLoss(model, tokens, loss, r.activations, r.logits);
 }
 
 /** forwardForLoss yielding between layers, so `signal` cancels it. */
@@ -93,16 +91,29 @@ export async function forwardForLossAsync(
     signal: opts.signal,
     onLayer: opts.onLayer,
   });
-  return finishLoss(model, tokens, loss, r.activations);
+  return finishLoss(model, tokens, loss, r.activations, r.logits);
 }
 
-function finishLoss(model: Gemma3Model, tokens: number[], loss: LossTargets, activations: Record<string, Activation>): LossForward {
+function finishLoss(
+  model: Gemma3Model,
+  tokens: number[],
+  loss: LossTargets,
+  activations: Record<string, Activation>,
+  output: Float32Array,
+): LossForward {
   const { vocab: V, finalLogitSoftcap: cap } = model.config;
   const P = loss.positions.length;
-  // the captured result_output is already soft-capped; the loss wants the raw head output
-  const logits = cap > 0 ? model.head(activations['result_norm'].data, P) : activations['result_output'].data;
+  // the forward's logits (not copied into a capture) are already soft-capped; the loss wants the raw head output
+  const logits = cap > 0 ? model.head(activations['result_norm'].data, P) : output;
   const lse = new Float64Array(P);
-  const value = crossEntropyForward(logits, loss.targets, lossWeights(loss), P, V, cap, lse);
+  let value: number;
+  if (cap === 0 && V % 4 === 0) {
+    // the log-sum-exp over V columns on the pool's SIMD exp (a scalar exp per logit was ~10% of a training step)
+    model.matmul.logSumExpRows(logits, P, V, lse);
+    const weights = lossWeights(loss);
+    value = 0;
+    for (let p = 0; p < P; p++) value += weights[p] * (lse[p] - logits[p * V + loss.targets[p]]);
+  } else value = crossEntropyForward(logits, loss.targets, lossWeights(loss), P, V, cap, lse);
   return { tokens, loss, value, activations, logits, lse };
 }
 
@@ -116,6 +127,12 @@ export interface BackwardOptions {
   onResidualGrad?: (layer: number, grad: Float32Array) => void;
   /** Called with dL/d(head output) [P, V] (after the soft-cap's chain rule) before it is used. */
   onLogitGrad?: (dz: Float32Array) => void;
+  /**
+   * false: the caller does not read the returned dL/d(inp_embd) (LoRA training), so unless the
+   * embedding, block 0's attn_norm or onResidualGrad needs it, it is not computed and the backward
+   * returns an empty array. Default true.
+   */
+  inputGrad?: boolean;
 }
 
 /** Adds every unfrozen weight's gradient into its sink; returns dL/d(inp_embd) [T, D]. */
@@ -150,18 +167,33 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
     return a.data;
   };
   // dX += dY·W and dW += dYᵀ·X for the weight `name` (no dW when frozen), plus its adapter's backward
-  const linearBackward = (name: string, dy: Float32Array, x: Float32Array, dx: Float32Array) => {
+  const linearBackward = (name: string, dy: Float32Array, x: Float32Array, dx: Float32Array | null) => {
     mm.linearBackward(w.matrix(name), dy, x, T, dx, grads(name));
     opts.adapters?.get(name)?.backward?.(x, dy, T, dx);
   };
   const f32 = (n: number) => new Float32Array(n);
 
   // loss → logits → head → output_norm, only at the positions that carry a loss
-  const dz = f32(P * V);
-  crossEntropyBackward(dz, fwd.logits, targets, lossWeights(fwd.loss), P, V, cfg.finalLogitSoftcap, fwd.lse);
-  opts.onLogitGrad?.(dz);
   const dResultNorm = f32(P * D);
-  mm.linearBackward(w.matrix(w.headName), dz, act('result_norm'), P, dResultNorm, grads(w.headName));
+  const headGrad = grads(w.headName);
+  if (!headGrad && !opts.onLogitGrad) {
+    // frozen head (training): the softmax-CE gradient goes straight into the head's transposed input
+    // gradient in the heap; the [P, V] gradient is never formed
+    const weights = lossWeights(fwd.loss);
+    const head = w.matrix(w.headName);
+    if (cfg.finalLogitSoftcap === 0 && V % 4 === 0 && D % 8 === 0) {
+      mm.crossEntropyHeadInputGrad(head, fwd.logits, fwd.lse, targets, weights, P, dResultNorm);
+    } else {
+      mm.wideInputGradFilled(head, P, dResultNorm, (dzT, Pp) =>
+        crossEntropyBackwardTransposed(dzT, Pp, fwd.logits, targets, weights, P, V, cfg.finalLogitSoftcap, fwd.lse),
+      );
+    }
+  } else {
+    const dz = f32(P * V);
+    crossEntropyBackward(dz, fwd.logits, targets, lossWeights(fwd.loss), P, V, cfg.finalLogitSoftcap, fwd.lse);
+    opts.onLogitGrad?.(dz);
+    mm.linearBackward(w.matrix(w.headName), dz, act('result_norm'), P, dResultNorm, headGrad);
+  }
   const last = act('l_out', L - 1);
   const rows = f32(P * D);
   for (let p = 0; p < P; p++) rows.set(last.subarray(positions[p] * D, (positions[p] + 1) * D), p * D);
@@ -192,6 +224,11 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
   const dk = f32(T * KD),
     dAttnNorm = f32(T * D);
 
+  // dL/d(inp_embd) feeds only the caller, the embedding's gradient and onResidualGrad: when none wants
+  // it (and block 0's attn_norm is frozen), block 0 skips its q/k/v input gradients and that norm's backward
+  const wantInputGrad =
+    opts.inputGrad !== false || !!opts.onResidualGrad || grads('token_embd.weight') !== null || grads(blockWeight(0, 'attn_norm')) !== null;
+
   for (let l = L - 1; l >= 0; l--) {
     opts.onResidualGrad?.(l, dx);
     const n = (tensor: string) => blockWeight(l, tensor);
@@ -206,7 +243,7 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
     dSa.set(dx);
     rmsNormBackward(dFfnOut, g('post_ffw_norm'), dx, act('ffn_out', l), vec('post_ffw_norm'), T, D, eps);
     linearBackward(n('ffn_down'), dFfnOut, act('ffn_gate_par', l), dGatePar);
-    gatedGeluBackward(dGate, dUp, dGatePar, act('ffn_gate', l), act('ffn_up', l), T * F);
+    mm.gatedGeluBackward(dGate, dUp, dGatePar, act('ffn_gate', l), act('ffn_up', l), T * F);
     linearBackward(n('ffn_gate'), dGate, act('ffn_norm', l), dFfnNorm);
     linearBackward(n('ffn_up'), dUp, act('ffn_norm', l), dFfnNorm);
     rmsNormBackward(dSa, g('ffn_norm'), dFfnNorm, act('sa_out', l), vec('ffn_norm'), T, D, eps);
@@ -233,13 +270,15 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
     ropeBackward(dkn, dkRope, rope, T, Hkv, Dh);
     rmsNormBackward(dq, g('attn_q_norm'), dqn, act('Qcur', l), vec('attn_q_norm'), T * H, Dh, eps);
     rmsNormBackward(dk, g('attn_k_norm'), dkn, act('Kcur', l), vec('attn_k_norm'), T * Hkv, Dh, eps);
-    linearBackward(n('attn_q'), dq, act('attn_norm', l), dAttnNorm);
-    linearBackward(n('attn_k'), dk, act('attn_norm', l), dAttnNorm);
-    linearBackward(n('attn_v'), dv, act('attn_norm', l), dAttnNorm);
-    rmsNormBackward(dxIn, g('attn_norm'), dAttnNorm, x, vec('attn_norm'), T, D, eps);
+    const dNorm = l > 0 || wantInputGrad ? dAttnNorm : null;
+    linearBackward(n('attn_q'), dq, act('attn_norm', l), dNorm);
+    linearBackward(n('attn_k'), dk, act('attn_norm', l), dNorm);
+    linearBackward(n('attn_v'), dv, act('attn_norm', l), dNorm);
+    if (dNorm) rmsNormBackward(dxIn, g('attn_norm'), dAttnNorm, x, vec('attn_norm'), T, D, eps);
     dx = dxIn;
     yield l;
   }
+  if (!wantInputGrad) return new Float32Array(0);
   opts.onResidualGrad?.(-1, dx);
   const dE = grads('token_embd.weight');
   if (dE) embeddingBackward(dE, dx, fwd.tokens, D, Math.fround(Math.sqrt(D)));

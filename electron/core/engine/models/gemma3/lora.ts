@@ -33,13 +33,13 @@ export class LoraAdapter implements LinearAdapter {
     for (let i = 0; i < T * OUT; i++) y[i] += s * z[i];
   }
 
-  backward(x: Float32Array, dy: Float32Array, T: number, dx: Float32Array): void {
+  backward(x: Float32Array, dy: Float32Array, T: number, dx: Float32Array | null): void {
     const { rank: r, inFeatures: IN, outFeatures: OUT, scale: s } = this;
     const u = this.mm.gemm(x, T, this.A, r, IN); // recomputed: [T, r], cheap next to the layer itself
-    const dys = new Float32Array(T * OUT);
-    for (let i = 0; i < T * OUT; i++) dys[i] = s * dy[i];
+    for (let i = 0; i < T * r; i++) u[i] *= s; // s on the small side (T × r), not on dY (T × OUT)
     const du = new Float32Array(T * r);
-    this.mm.productBackward(du, this.gradB, dys, u, this.B, T, r, OUT); // du = s·dY·B, dB += s·dYᵀ·u
+    this.mm.productBackward(du, this.gradB, dy, u, this.B, T, r, OUT); // du = dY·B, dB += dYᵀ·(s·u)
+    for (let i = 0; i < T * r; i++) du[i] *= s;
     this.mm.productBackward(dx, this.gradA, du, x, this.A, T, IN, r); // dX += du·A, dA += duᵀ·x
   }
 }

@@ -15,7 +15,7 @@ import type { LinearWeight, MatmulEngine } from '../../tensor/matmul.ts';
 import { attentionMix, attentionProbs, type AttentionShape } from '../../tensor/ops/attention.ts';
 import { geluTanh } from '../../tensor/ops/gelu.ts';
 import { rmsNorm } from '../../tensor/ops/rmsnorm.ts';
-import { ropeNeox } from '../../tensor/ops/rope.ts';
+import { ropeReference, ropeTables, type RopeTables } from '../../tensor/ops/rope.ts';
 import { isSliding, type Gemma3Config } from './config.ts';
 import { HookSet, type Activation, type CaptureSpec, type Hook } from './hooks.ts';
 import { KvCache } from './kv-cache.ts';
@@ -54,11 +54,11 @@ export interface ForwardOptions {
 /**
  * An adapter on one linear projection y = x·Wᵀ (x [T, IN], y [T, OUT]). `forward` adds its term into
  * y; `backward` (called by the model backward with the same x and dL/dy) adds its contribution to
- * dL/dx into dx and accumulates its own parameters' gradients. W's gradient is never formed for it.
+ * dL/dx into dx (null: nobody needs dL/dx there) and accumulates its own parameters' gradients. W's gradient is never formed for it.
  */
 export interface LinearAdapter {
   forward(x: Float32Array, T: number, y: Float32Array): void;
-  backward?(x: Float32Array, dy: Float32Array, T: number, dx: Float32Array): void;
+  backward?(x: Float32Array, dy: Float32Array, T: number, dx: Float32Array | null): void;
 }
 
 export interface ForwardResult {
@@ -127,6 +127,7 @@ export class Gemma3Model {
 
     const qDim = H * Dh;
     const kvDim = Hkv * Dh;
+    const ropeBySliding = new Map<boolean, RopeTables>();
     for (let l = 0; l < cfg.layers; l++) {
       const n = (tensor: string) => blockWeight(l, tensor);
       const visit = (name: Parameters<HookSet['visit']>[0], data: Float32Array, shape: number[]) =>
@@ -147,8 +148,10 @@ export class Gemma3Model {
       const sliding = isSliding(cfg, l);
       const base = sliding ? cfg.ropeBaseLocal : cfg.ropeBase;
       const freqScale = sliding ? 1 : cfg.ropeFreqScale;
-      ropeNeox(q, T, H, Dh, positions, base, freqScale);
-      ropeNeox(k, T, Hkv, Dh, positions, base, freqScale);
+      let rope = ropeBySliding.get(sliding);
+      if (!rope) ropeBySliding.set(sliding, (rope = ropeTables(positions, Dh, base, freqScale)));
+      ropeReference(q, q, rope, T, H, Dh); // = ropeNeox, with the tables made once per call
+      ropeReference(k, k, rope, T, Hkv, Dh);
       visit('Qcur_rope', q, [T, qDim]);
       visit('Kcur_rope', k, [T, kvDim]);
       cache.write(l, k, v, T);

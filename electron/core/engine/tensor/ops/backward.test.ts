@@ -10,7 +10,7 @@ import { ropeAngles, ropeBackward, ropeNeox, ropeReference, ropeTables } from '.
 import { attentionBackward, attentionBackwardReference, attentionReference, referenceProducts, type AttentionShape } from './attention.ts';
 import { gatedGeluBackward, gatedGeluReference, gelu, geluGrad } from './gelu.ts';
 import { embeddingBackward, embeddingReference } from './embedding.ts';
-import { crossEntropyBackward, crossEntropyForward } from './cross-entropy.ts';
+import { crossEntropyBackward, crossEntropyBackwardTransposed, crossEntropyForward } from './cross-entropy.ts';
 
 const TOL = 1e-6;
 
@@ -228,5 +228,25 @@ for (const softcap of [0, 5]) {
         },
       }),
     );
+  });
+
+  test(`cross-entropy backward written transposed (the frozen head's fused path)${softcap ? ', soft-capped' : ''} = the row-major one`, () => {
+    const rand = rng(8);
+    const P = 3,
+      V = 5000, // more than one vocabulary block
+      Pp = 8;
+    const z = Float32Array.from(randn(rand, P * V, 3));
+    const targets = [4999, 2048, 0],
+      weights = [0.5, 0.25, 0.25];
+    const lse = new Float64Array(P);
+    crossEntropyForward(z, targets, weights, P, V, softcap, lse);
+    const dz = new Float32Array(P * V);
+    crossEntropyBackward(dz, z, targets, weights, P, V, softcap, lse);
+    const dzT = new Float32Array(V * Pp).fill(7); // padding columns must stay untouched
+    crossEntropyBackwardTransposed(dzT, Pp, z, targets, weights, P, V, softcap, lse);
+    for (let i = 0; i < V; i++) {
+      for (let p = 0; p < P; p++) assert.equal(dzT[i * Pp + p], dz[p * V + i], `dz[${p}, ${i}]`);
+      for (let p = P; p < Pp; p++) assert.equal(dzT[i * Pp + p], 7);
+    }
   });
 }

@@ -69,6 +69,47 @@ export function crossEntropyBackward(
   }
 }
 
+/**
+ * crossEntropyBackward written transposed, dzT [V, Pp] (dzT[i·Pp + p] = dL/dz[p, i]; columns ≥ P
+ * untouched), blocked over the vocabulary so the columns being written stay in cache: the tied
+ * head's input gradient (MatmulEngine.wideInputGradFilled) reads it in this layout, so the [P, V]
+ * gradient is never formed. Needs each row's log-sum-exp from crossEntropyForward.
+ */
+export function crossEntropyBackwardTransposed(
+  dzT: Float32Array,
+  Pp: number,
+  z: Float32Array,
+  targets: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  P: number,
+  V: number,
+  softcap: number,
+  lse: Float64Array,
+): void {
+  const BLOCK = 2048;
+  for (let i0 = 0; i0 < V; i0 += BLOCK) {
+    const i1 = Math.min(V, i0 + BLOCK);
+    for (let p = 0; p < P; p++) {
+      const o = p * V;
+      const l = lse[p];
+      const w = weights[p];
+      if (softcap > 0) {
+        for (let i = i0; i < i1; i++) {
+          const th = Math.tanh(z[o + i] / softcap);
+          dzT[i * Pp + p] = Math.exp(softcap * th - l) * w * (1 - th * th);
+        }
+      } else {
+        for (let i = i0; i < i1; i++) dzT[i * Pp + p] = Math.exp(z[o + i] - l) * w;
+      }
+    }
+  }
+  for (let p = 0; p < P; p++) {
+    const tgt = targets[p];
+    const th = softcap > 0 ? Math.tanh(z[p * V + tgt] / softcap) : 0;
+    dzT[tgt * Pp + p] -= weights[p] * (softcap > 0 ? 1 - th * th : 1);
+  }
+}
+
 function cap(z: number, c: number): number {
   return c > 0 ? c * Math.tanh(z / c) : z;
 }

@@ -101,6 +101,7 @@ const OP = {
   'i32.lt_s': 0x48,
   'i32.lt_u': 0x49,
   'i32.gt_s': 0x4a,
+  'i32.gt_u': 0x4b,
   'i32.ge_s': 0x4e,
   'i32.ge_u': 0x4f,
   'i32.le_s': 0x4c,

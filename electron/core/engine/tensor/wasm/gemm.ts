@@ -33,9 +33,30 @@ function forFrom(f: Func, v: Local, from: Local, to: Local, step: number, body: 
   });
 }
 
-export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = ''): Func {
-  const f = new Func((transA ? 'gemm_tn' : 'gemm_nn') + suffix, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [A, B, C, M, K, N, m0, m1] = f.params;
+/**
+ * `splitCols`: the thread's share [r0, r1) is a range of C's columns (multiples of 8) and every row
+ * is computed — for dX = dY·W with few rows (T) and a wide W, each thread then streams only its own
+ * column slab of W once, where a row split streams all of W once per claim.
+ */
+export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = '', splitCols = false): Func {
+  const name = (transA ? 'gemm_tn' : 'gemm_nn') + (splitCols ? '_cols' : '') + suffix;
+  const f = new Func(name, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [A, B, C, M, K, N, r0, r1] = f.params;
+  const m0 = f.local('i32'),
+    m1 = f.local('i32'),
+    nStart = f.local('i32'),
+    nEnd = f.local('i32');
+  if (splitCols) {
+    f.i32(0).set(m0);
+    f.get(M).set(m1);
+    f.get(r0).set(nStart);
+    f.get(r1).set(nEnd);
+  } else {
+    f.get(r0).set(m0);
+    f.get(r1).set(m1);
+    f.i32(0).set(nStart);
+    f.get(N).set(nEnd);
+  }
   const kc0 = f.local('i32'),
     kc1 = f.local('i32'),
     mc0 = f.local('i32'),
@@ -128,7 +149,7 @@ export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = ''): Fu
         .i32(RT - 1)
         .op('i32.sub')
         .set(mLim);
-      f.for(n, 0, N, NT, () => {
+      forFrom(f, n, nStart, nEnd, NT, () => {
         f.get(mc0).set(m);
         f.block(() => {
           f.loop(() => {

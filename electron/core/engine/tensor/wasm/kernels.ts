@@ -351,19 +351,8 @@ function emitGelu(): Func {
       splat(-2 * 0.7978845608028654).simd('f32x4_mul');
       splat(88).simd('f32x4_min');
       splat(-87).simd('f32x4_max').set(z);
-      // k = nearest(z / ln2); r = z − k·ln2 (ln2 split in two for exactness)
-      f.get(z).f32(1.4426950408889634).simd('f32x4_splat').simd('f32x4_mul').simd('f32x4_nearest').set(k);
-      f.get(z).get(k).f32(0.693145751953125).simd('f32x4_splat').simd('f32x4_mul').simd('f32x4_sub');
-      f.get(k).f32(1.428606765330187e-6).simd('f32x4_splat').simd('f32x4_mul').simd('f32x4_sub').set(r);
-      // e^r ≈ 1 + r(1 + r(1/2 + r(1/6 + r(1/24 + r(1/120 + r/720)))))
-      splat(1 / 720);
-      for (const c of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) {
-        f.get(r).simd('f32x4_mul');
-        splat(c).simd('f32x4_add');
-      }
-      // · 2^k, built from the exponent bits
-      f.get(k).simd('i32x4_trunc_sat_f32x4_s').i32(127).simd('i32x4_splat').simd('i32x4_add').i32(23).simd('i32x4_shl');
-      f.simd('f32x4_mul').set(e);
+      pushExp(f, z, k, r);
+      f.set(e);
       // v / (1 + e)
       f.get(p).get(v).get(e);
       splat(1).simd('f32x4_add').simd('f32x4_div');
@@ -375,6 +364,256 @@ function emitGelu(): Func {
   return f;
 }
 
+/**
+ * Pushes e^z for the f32x4 local z (already clamped to [−87, 88]): Cody–Waite reduction to
+ * r ∈ [−ln2/2, ln2/2] and a degree-6 Taylor polynomial (relative error < 2e-7). k, r: scratch locals.
+ */
+function pushExp(f: Func, z: Local, k: Local, r: Local): void {
+  const splat = (c: number) => f.f32(c).simd('f32x4_splat');
+  // k = nearest(z / ln2); r = z − k·ln2 (ln2 split in two for exactness)
+  f.get(z).f32(1.4426950408889634).simd('f32x4_splat').simd('f32x4_mul').simd('f32x4_nearest').set(k);
+  f.get(z).get(k).f32(0.693145751953125).simd('f32x4_splat').simd('f32x4_mul').simd('f32x4_sub');
+  f.get(k).f32(1.428606765330187e-6).simd('f32x4_splat').simd('f32x4_mul').simd('f32x4_sub').set(r);
+  // e^r ≈ 1 + r(1 + r(1/2 + r(1/6 + r(1/24 + r(1/120 + r/720)))))
+  splat(1 / 720);
+  for (const c of [1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) {
+    f.get(r).simd('f32x4_mul');
+    splat(c).simd('f32x4_add');
+  }
+  // · 2^k, built from the exponent bits
+  f.get(k).simd('i32x4_trunc_sat_f32x4_s').i32(127).simd('i32x4_splat').simd('i32x4_add').i32(23).simd('i32x4_shl');
+  f.simd('f32x4_mul');
+}
+
+/**
+ * gelu_bwd(dgate, dup, dh, gate, up, n0, n1): the gated GELU's backward for i ∈ [n0, n1) (multiples
+ * of 4), ADDING into dgate and dup: with s = σ(2u), u = √(2/π)·g·(1 + 0.044715·g²) (so ½(1 + tanh u) = s
+ * and 1 − tanh²u = 4s(1 − s)):
+ *   dgate += dh·up·(s + 2·g·s(1 − s)·√(2/π)(1 + 3·0.044715·g²))     dup += dh·g·s
+ */
+function emitGeluBackward(): Func {
+  const f = new Func('gelu_bwd', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [dgate, dup, dh, gate, up, n0, n1] = f.params;
+  const o = f.local('i32'),
+    end = f.local('i32');
+  const g = f.local('v128'),
+    g2 = f.local('v128'),
+    z = f.local('v128'),
+    k = f.local('v128'),
+    r = f.local('v128'),
+    sg = f.local('v128'),
+    d = f.local('v128');
+  const splat = (c: number) => f.f32(c).simd('f32x4_splat');
+  const C = 0.7978845608028654,
+    A = 0.044715;
+  f.get(n0).i32(2).op('i32.shl').set(o);
+  f.get(n1).i32(2).op('i32.shl').set(end);
+  f.block(() => {
+    f.loop(() => {
+      f.get(o).get(end).op('i32.ge_u').brIf(1);
+      f.get(o).get(gate).op('i32.add').simd('load').set(g);
+      f.get(g).get(g).simd('f32x4_mul').set(g2);
+      // z = −2u, clamped so exp stays finite
+      f.get(g2);
+      splat(A).simd('f32x4_mul');
+      splat(1).simd('f32x4_add');
+      f.get(g).simd('f32x4_mul');
+      splat(-2 * C).simd('f32x4_mul');
+      splat(88).simd('f32x4_min');
+      splat(-87).simd('f32x4_max').set(z);
+      // s = 1 / (1 + e^z)
+      splat(1);
+      pushExp(f, z, k, r);
+      splat(1).simd('f32x4_add');
+      f.simd('f32x4_div').set(sg);
+      // d = dh
+      f.get(o).get(dh).op('i32.add').simd('load').set(d);
+      // dup += dh·g·s
+      f.get(o).get(dup).op('i32.add');
+      f.get(o).get(dup).op('i32.add').simd('load');
+      f.get(d).get(g).simd('f32x4_mul').get(sg).simd('f32x4_mul');
+      f.simd('f32x4_add').simd('store');
+      // dgate += dh·up·(s + 2g·s(1 − s)·C(1 + 3A·g²))
+      f.get(o).get(dgate).op('i32.add');
+      f.get(o).get(dgate).op('i32.add').simd('load');
+      f.get(d);
+      f.get(o).get(up).op('i32.add').simd('load');
+      f.simd('f32x4_mul');
+      f.get(g2);
+      splat(3 * A).simd('f32x4_mul');
+      splat(1).simd('f32x4_add');
+      splat(2 * C).simd('f32x4_mul');
+      f.get(g).simd('f32x4_mul');
+      f.get(sg).simd('f32x4_mul');
+      splat(1).get(sg).simd('f32x4_sub');
+      f.simd('f32x4_mul');
+      f.get(sg).simd('f32x4_add');
+      f.simd('f32x4_mul');
+      f.simd('f32x4_add').simd('store');
+      f.get(o).i32(16).op('i32.add').set(o);
+      f.br(0);
+    });
+  });
+  return f;
+}
+
+/** Elements per partial sum of ce_lse (the caller adds the partials in float64). */
+export const CE_SUM_BLOCK = 256;
+
+/**
+ * ce_lse(z, V, mx, part, p0, p1): for rows p ∈ [p0, p1) of z f32 [P, V] (V % 4 == 0), mx[p] = the
+ * row's max and part[p, b] = Σ exp(z − max) over its b-th block of CE_SUM_BLOCK entries (float32; the
+ * caller sums the partials in float64 and takes the log): the cross-entropy's log-sum-exp on SIMD.
+ */
+function emitCeLse(): Func {
+  const f = new Func('ce_lse', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [z, V, mx, part, p0, p1] = f.params;
+  const p = f.local('i32'),
+    q = f.local('i32'),
+    end = f.local('i32'),
+    bEnd = f.local('i32'),
+    out = f.local('i32');
+  const m = f.local('v128'),
+    acc = f.local('v128'),
+    v = f.local('v128'),
+    k = f.local('v128'),
+    r = f.local('v128');
+  const nb = f.local('i32');
+  // partial sums per row: ceil(V / BLOCK)
+  f.get(V)
+    .i32(CE_SUM_BLOCK - 1)
+    .op('i32.add')
+    .i32(Math.log2(CE_SUM_BLOCK))
+    .op('i32.shr_u')
+    .set(nb);
+  forRange(f, p, p0, p1, () => {
+    // row bounds
+    f.get(p).get(V).op('i32.mul').i32(2).op('i32.shl').get(z).op('i32.add').set(q);
+    f.get(q).get(V).i32(2).op('i32.shl').op('i32.add').set(end);
+    // pass 1: the max
+    f.f32(-Infinity).simd('f32x4_splat').set(m);
+    f.block(() => {
+      f.loop(() => {
+        f.get(q).get(end).op('i32.ge_u').brIf(1);
+        f.get(m).get(q).simd('load').simd('f32x4_max').set(m);
+        f.get(q).i32(16).op('i32.add').set(q);
+        f.br(0);
+      });
+    });
+    f.get(m).lane('f32x4_extract', 0).get(m).lane('f32x4_extract', 1).op('f32.max');
+    f.get(m).lane('f32x4_extract', 2).get(m).lane('f32x4_extract', 3).op('f32.max');
+    f.op('f32.max').simd('f32x4_splat').set(m);
+    f.get(p).i32(2).op('i32.shl').get(mx).op('i32.add').get(m).lane('f32x4_extract', 0).mem('f32.store');
+    // pass 2: Σ exp(z − max) per block
+    f.get(p).get(V).op('i32.mul').i32(2).op('i32.shl').get(z).op('i32.add').set(q);
+    f.get(p).get(nb).op('i32.mul').i32(2).op('i32.shl').get(part).op('i32.add').set(out);
+    f.block(() => {
+      f.loop(() => {
+        f.get(q).get(end).op('i32.ge_u').brIf(1);
+        f.get(q)
+          .i32(CE_SUM_BLOCK * 4)
+          .op('i32.add')
+          .set(bEnd);
+        f.get(bEnd)
+          .get(end)
+          .op('i32.gt_u')
+          .if(() => {
+            f.get(end).set(bEnd);
+          });
+        f.v128Zero().set(acc);
+        f.block(() => {
+          f.loop(() => {
+            f.get(q).get(bEnd).op('i32.ge_u').brIf(1);
+            f.get(q).simd('load').get(m).simd('f32x4_sub');
+            f.f32(-87).simd('f32x4_splat').simd('f32x4_max').set(v);
+            pushExp(f, v, k, r);
+            f.get(acc).simd('f32x4_add').set(acc);
+            f.get(q).i32(16).op('i32.add').set(q);
+            f.br(0);
+          });
+        });
+        f.get(out);
+        f.get(acc).lane('f32x4_extract', 0).get(acc).lane('f32x4_extract', 1).op('f32.add');
+        f.get(acc).lane('f32x4_extract', 2).get(acc).lane('f32x4_extract', 3).op('f32.add');
+        f.op('f32.add').mem('f32.store');
+        f.get(out).i32(4).op('i32.add').set(out);
+        f.br(0);
+      });
+    });
+  });
+  return f;
+}
+
+/**
+ * ce_grad_t(z, coef, dzT, V, Pp, P, i0, i1): the cross-entropy gradient without its one-hot part,
+ * written transposed: dzT[i·Pp + p] = exp(z[p, i] − lse_p) · w_p for vocabulary entries i ∈ [i0, i1)
+ * (multiples of 4) and rows p < P, with coef f32 [P, 2] = (lse_p, w_p). The caller subtracts w_p at
+ * each target.
+ */
+function emitCeGradT(): Func {
+  const f = new Func('ce_grad_t', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [z, coef, dzT, V, Pp, P, i0, i1] = f.params;
+  const i = f.local('i32'),
+    p = f.local('i32'),
+    zp = f.local('i32'),
+    dp = f.local('i32'),
+    cp = f.local('i32'),
+    vBytes = f.local('i32'),
+    ppBytes = f.local('i32');
+  const v = f.local('v128'),
+    k = f.local('v128'),
+    r = f.local('v128'),
+    e = f.local('v128');
+  f.get(V).i32(2).op('i32.shl').set(vBytes);
+  f.get(Pp).i32(2).op('i32.shl').set(ppBytes);
+  forRange(
+    f,
+    i,
+    i0,
+    i1,
+    () => {
+      f.get(i).i32(2).op('i32.shl').get(z).op('i32.add').set(zp);
+      f.get(i).get(ppBytes).op('i32.mul').get(dzT).op('i32.add').set(dp);
+      f.get(coef).set(cp);
+      f.i32(0).set(p);
+      f.block(() => {
+        f.loop(() => {
+          f.get(p).get(P).op('i32.ge_s').brIf(1);
+          f.get(zp).simd('load').get(cp).simd('load32_splat', 0).simd('f32x4_sub');
+          f.f32(-87).simd('f32x4_splat').simd('f32x4_max').set(v);
+          pushExp(f, v, k, r);
+          f.get(cp).simd('load32_splat', 4).simd('f32x4_mul').set(e);
+          for (let j = 0; j < 4; j++) {
+            f.get(dp);
+            for (let s = 0; s < j; s++) f.get(ppBytes).op('i32.add');
+            f.get(e).lane('f32x4_extract', j).mem('f32.store');
+          }
+          f.get(zp).get(vBytes).op('i32.add').set(zp);
+          f.get(dp).i32(4).op('i32.add').set(dp);
+          f.get(cp).i32(8).op('i32.add').set(cp);
+          f.get(p).i32(1).op('i32.add').set(p);
+          f.br(0);
+        });
+      });
+    },
+    4,
+  );
+  return f;
+}
+
+/** `for (v = from; v < to; v += step)` over locals. */
+function forRange(f: Func, v: Local, from: Local, to: Local, body: () => void, step = 1): void {
+  f.get(from).set(v);
+  f.block(() => {
+    f.loop(() => {
+      f.get(v).get(to).op('i32.ge_s').brIf(1);
+      body();
+      f.get(v).i32(step).op('i32.add').set(v);
+      f.br(0);
+    });
+  });
+}
+
 export interface KernelExports {
   gelu(x: number, n0: number, n1: number): void;
   mm_f32(x: number, w: number, y: number, T: number, K: number, N: number, n0: number, n1: number): void;
@@ -383,6 +622,11 @@ export interface KernelExports {
   gemm_nn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
   /** C[m, :] += Aᵀ[m, :]·B, A stored [K, M] */
   gemm_tn(A: number, B: number, C: number, M: number, K: number, N: number, m0: number, m1: number): void;
+  gelu_bwd(dgate: number, dup: number, dh: number, gate: number, up: number, n0: number, n1: number): void;
+  ce_lse(z: number, V: number, mx: number, part: number, p0: number, p1: number): void;
+  ce_grad_t(z: number, coef: number, dzT: number, V: number, Pp: number, P: number, i0: number, i1: number): void;
+  /** gemm_nn over columns [n0, n1) of C (multiples of 8), every row */
+  gemm_nn_cols(A: number, B: number, C: number, M: number, K: number, N: number, n0: number, n1: number): void;
 }
 
 /** Row alignment the kernels want from a thread's share of output rows. */
@@ -408,7 +652,17 @@ export function kernelModule(fma = hasRelaxedSimd()): WebAssembly.Module {
   if (fma && !hasRelaxedSimd()) throw new Error('fused multiply-add kernels asked for, but this V8 has no relaxed SIMD');
   let m = compiled.get(fma);
   if (!m) {
-    const funcs = [emitMmF32(fma), emitMmQ8(fma), emitGelu(), emitGemm(false, fma), emitGemm(true, fma)];
+    const funcs = [
+      emitMmF32(fma),
+      emitMmQ8(fma),
+      emitGelu(),
+      emitGemm(false, fma),
+      emitGemm(true, fma),
+      emitGemm(false, fma, 4, '', true),
+      emitCeLse(),
+      emitCeGradT(),
+      emitGeluBackward(),
+    ];
     m = new WebAssembly.Module(buildModule(funcs, { initialPages: 1, maximumPages: 65536 }));
     compiled.set(fma, m);
   }
