@@ -75,6 +75,11 @@ export interface MessageStats {
   /** The system prompt was left out with those turns (context policy dropOldest). */
   systemPromptDropped?: boolean;
   /**
+   * How many times the reply was continued after it ended early (absent: never). The speed figures
+   * are the last part's; generatedTokens counts the whole reply and durationMs adds up the parts.
+   */
+  continued?: number;
+  /**
    * Generated with a fixed seed or at temperature 0, the prompt evaluated from the start so the same
    * prompt gives the same reply on this machine, backend and llama.cpp build (absent in old messages).
    */
@@ -203,6 +208,17 @@ export const chatMethods = {
   regenerate: method(z.object({ sessionId, messageId }).strict()).returns<GenerationStarted>(),
   /** Edits a user message: adds a sibling user message with `content` (the old branch stays) and starts the reply. */
   edit: method(z.object({ sessionId, messageId, content: messageContent }).strict()).returns<GenerationStarted>(),
+  /**
+   * Continues a reply that ended early (stopped, interrupted by a crash, failed part-way, or at the
+   * reply limit): the model goes on from its tokens so far, appending to the same message (it streams
+   * again with status 'streaming'). A reply that ended on its own (end of turn) is not continued.
+   */
+  continue: method(z.object({ sessionId, messageId }).strict()).returns<GenerationStarted>(),
+  /**
+   * Deletes a message and everything below it (every branch under it), in one transaction; the search
+   * index follows. The branch shown becomes the newest one left under its parent.
+   */
+  deleteMessage: method(z.object({ sessionId, messageId }).strict()).returns<{ deletedIds: string[]; view: ChatSessionView }>(),
   /** Stops the session's generation; the partial answer is kept with status 'stopped'. */
   stop: method(z.object({ sessionId }).strict()).returns<{ stopped: boolean; message: ChatMessage | null }>(),
   /** Shows the branch through `messageId` (following the newest child below it). */
@@ -246,6 +262,8 @@ export const chatEvents = {
   delta: event<ChatDelta>(),
   /** A message was added or changed status (incl. the final state of a reply with stats and tokens). */
   message: event<{ message: ChatMessage }>(),
+  /** Messages were deleted (a message and everything below it). */
+  messagesDeleted: event<{ sessionId: string; ids: string[] }>(),
   /** The current leaf or config of a session changed (branch switch, new message, setConfig). */
   sessionChanged: event<{ sessionId: string; currentLeafId: string | null; config: SessionConfig }>(),
 };

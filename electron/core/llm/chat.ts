@@ -133,14 +133,19 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     if (generating.has(sessionId)) throw new ServiceError('conflict', 'this chat is still generating a reply: stop it first');
   }
 
-  /** Adds the assistant placeholder under `parentId` (a user message) and starts generating into it. */
-  function startReply(sessionId: string, parentId: string, userMessage: ChatMessage | null): GenerationStarted {
+  /**
+   * Adds the assistant placeholder under `parentId` (a user message) and starts generating into it;
+   * or, with `prior` (a reply that ended early), marks it streaming again and continues it.
+   */
+  function startReply(sessionId: string, parentId: string, userMessage: ChatMessage | null, prior: ChatMessage | null = null): GenerationStarted {
     const model = host.requireActive();
     const config = store.config(sessionId);
     const sampling: Sampling & { seed: number } = { ...config.sampling, seed: config.sampling.seed ?? randomInt(0, 2 ** 32 - 1) };
     const history = turnsUpTo(parentId);
     const assistant = ctx.db.transaction(() => {
-      const a = store.add({ sessionId, parentId, role: 'assistant', content: '', status: 'streaming', tokens: [] });
+      const a = prior
+        ? store.update(prior.id, { status: 'streaming', error: null })!
+        : store.add({ sessionId, parentId, role: 'assistant', content: '', status: 'streaming', tokens: [] });
       store.setCurrentLeaf(sessionId, a.id);
       sessions.touch(sessionId);
       return a;
@@ -155,7 +160,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
           gen.stopRequested = true;
           void host.stop(genId).catch(() => {});
         });
-        return runReply(sessionId, gen, model.name, config, sampling, history);
+        return runReply(sessionId, gen, model.name, config, sampling, history, prior);
       },
     );
     gen.jobId = jobId;
@@ -176,11 +181,14 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     config: SessionConfig,
     sampling: Sampling & { seed: number },
     history: Turn[],
+    prior: ChatMessage | null,
   ) {
     const id = gen.messageId;
-    let content = '';
-    const tokens: TokenProb[] = [];
-    const tokenJson: string[] = []; // each token serialised once, for the periodic saves
+    // A continued reply starts from what it has: new tokens are appended after these.
+    let content = prior?.content ?? '';
+    const tokens: TokenProb[] = [...(prior?.tokens ?? [])];
+    const base = tokens.length;
+    const tokenJson: string[] = tokens.map((t) => JSON.stringify(t)); // each token serialised once, for the periodic saves
     let promptTokens = 0;
     let contextSize = 0;
     let droppedTurns = 0;
@@ -209,7 +217,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         sessionId,
         messageId: id,
         jobId: gen.jobId,
-        index: e.index,
+        index: base + e.index,
         text: e.text,
         tokens: e.tokens,
         contextUsed: e.contextUsed,
@@ -221,20 +229,25 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         store.saveStreaming(id, content, `[${tokenJson.join(',')}]`, now);
       }
     };
+    const before = prior?.stats ?? null;
+    const continued = prior ? (before?.continued ?? 0) + 1 : undefined;
     const stats = (r: Partial<GenerateResult>, stopReason: StopReason): MessageStats => ({
       model: modelName,
       promptTokens: r.promptTokens ?? promptTokens,
-      generatedTokens: r.generatedTokens ?? tokens.length,
+      // The whole reply, earlier parts included (tokens holds them all).
+      generatedTokens: r.generatedTokens === undefined ? tokens.length : base + r.generatedTokens,
       tokensPerSecond: r.tokensPerSecond ?? null,
-      timeToFirstTokenMs: r.timeToFirstTokenMs ?? null,
-      durationMs: r.durationMs ?? performance.now() - t0,
+      timeToFirstTokenMs: before?.timeToFirstTokenMs ?? r.timeToFirstTokenMs ?? null,
+      durationMs: (before?.durationMs ?? 0) + (r.durationMs ?? performance.now() - t0),
       stopReason,
       contextSize: r.contextSize ?? contextSize,
       contextUsed: r.contextUsed ?? promptTokens + tokens.length,
       sampling,
       droppedTurns: r.droppedTurns ?? droppedTurns,
       systemPromptDropped: r.systemDropped ?? systemDropped,
-      reproducible: isReproducible(config.sampling),
+      // A reply written in parts is not what one uninterrupted generation gives.
+      reproducible: continued ? false : isReproducible(config.sampling),
+      ...(continued ? { continued } : {}),
     });
     const finish = (patch: Parameters<ChatStore['update']>[1]) => {
       generating.delete(sessionId);
@@ -252,6 +265,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
           sampling,
           reproducible: isReproducible(config.sampling),
           contextPolicy: contextPolicy(),
+          ...(prior ? { continueTokens: tokens.slice(0, base).map((t) => t.id) } : {}),
         },
         host.requireActive(),
         onEvent,
@@ -311,6 +325,40 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       host.requireActive();
       const user = ctx.db.transaction(() => store.add({ sessionId, parentId: m.parentId, role: 'user', content }))();
       return startReply(sessionId, user.id, user);
+    },
+
+    'chat.continue': ({ sessionId, messageId }) => {
+      requireSession(sessionId);
+      ensureIdle(sessionId);
+      const m = requireMessage(sessionId, messageId);
+      if (m.role !== 'assistant' || !m.parentId) throw new ServiceError('bad_input', 'only an assistant reply can be continued');
+      const endedEarly =
+        m.status === 'stopped' ||
+        m.status === 'interrupted' ||
+        m.status === 'failed' ||
+        (m.status === 'complete' && m.stats?.stopReason === 'maxTokens');
+      if (!endedEarly)
+        throw new ServiceError('bad_input', 'this reply ended on its own (end of turn): there is nothing to continue; regenerate it instead');
+      if (m.tokens === null)
+        throw new ServiceError('bad_input', 'this reply has no stored tokens to continue from (imported without them): regenerate it instead');
+      host.requireActive();
+      return startReply(sessionId, m.parentId, null, m);
+    },
+
+    'chat.deleteMessage': ({ sessionId, messageId }) => {
+      requireSession(sessionId);
+      ensureIdle(sessionId);
+      const m = requireMessage(sessionId, messageId);
+      const deletedIds = ctx.db.transaction(() => {
+        const ids = store.deleteSubtree(m.id);
+        // The shown leaf was deleted (set to NULL by its foreign key): show what is left under the parent.
+        if (store.currentLeaf(sessionId) === null) store.setCurrentLeaf(sessionId, newestLeafBelow(store.list(sessionId), m.parentId));
+        sessions.touch(sessionId);
+        return ids;
+      })();
+      ctx.events.publish('chat.messagesDeleted', { sessionId, ids: deletedIds });
+      publishSession(sessionId);
+      return { deletedIds, view: view(sessionId) };
     },
 
     'chat.stop': async ({ sessionId }) => {

@@ -161,6 +161,28 @@ export class ChatStore {
       .run(content, tokensJson, now, id);
   }
 
+  /**
+   * Deletes `id` and every message below it, deepest first, so each row goes by its own DELETE (the FTS
+   * trigger fires for each; no foreign-key cascade is relied on). Returns the ids deleted. Call inside
+   * a transaction.
+   */
+  deleteSubtree(id: string): string[] {
+    const rows = this.db
+      .prepare(
+        `WITH RECURSIVE below (id, depth) AS (
+           SELECT id, 0 FROM messages WHERE id = ?
+           UNION ALL
+           SELECT m.id, below.depth + 1 FROM messages m JOIN below ON m.parent_id = below.id
+           WHERE below.depth < 1000000
+         )
+         SELECT id FROM below ORDER BY depth DESC`,
+      )
+      .all(id) as { id: string }[];
+    const del = this.db.prepare('DELETE FROM messages WHERE id = ?');
+    for (const r of rows) del.run(r.id);
+    return rows.map((r) => r.id);
+  }
+
   /** At startup: replies that were streaming when the app died are kept, marked 'interrupted'. */
   markStaleStreamingInterrupted(now = Date.now()): number {
     return this.db.prepare("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'").run(now).changes;

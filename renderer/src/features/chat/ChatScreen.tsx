@@ -15,7 +15,7 @@ import { ModelPicker } from './ModelPicker.tsx';
 import { SessionList } from './SessionList.tsx';
 import { SessionPanel } from './SessionPanel.tsx';
 import { SessionSearch, type SearchHitView } from './SessionSearch.tsx';
-import { siblingInfo } from '../../../../electron/core/api/chat-tree.ts';
+import { childrenByParent, siblingInfo, type TreeNode } from '../../../../electron/core/api/chat-tree.ts';
 import { useChat } from './useChat.ts';
 import { useChatLibrary } from './useChatLibrary.ts';
 import { useSessions } from './useSessions.ts';
@@ -353,7 +353,14 @@ function Conversation({
                   busy={chat.streamingId !== null}
                   tokenView={tokenView}
                   colour={colour}
-                  actions={{ onEdit: chat.edit, onRegenerate: chat.regenerate, onSwitch: chat.switchTo }}
+                  actions={{
+                    onEdit: chat.edit,
+                    onRegenerate: chat.regenerate,
+                    onSwitch: chat.switchTo,
+                    onContinue: chat.continueReply,
+                    onDelete: chat.deleteMessage,
+                    countBelow: (id) => countBelow(chat.messages, id),
+                  }}
                 />
               ))}
               {colour && tokenView && <ConfidenceLegend />}
@@ -388,6 +395,15 @@ function Conversation({
       )}
     </>
   );
+}
+
+/** Messages under `id` in every branch (what deleting it takes with it). */
+function countBelow(messages: readonly TreeNode[], id: string): number {
+  const kids = childrenByParent(messages);
+  let n = 0;
+  const stack = [id];
+  while (stack.length) for (const k of kids.get(stack.pop()!) ?? []) (n++, stack.push(k.id));
+  return n;
 }
 
 function ExportMenu({ onExport }: { onExport(format: 'markdown' | 'json'): void }) {

@@ -2,8 +2,16 @@
 // regenerated (another branch), shown as markdown or as tokens with their probabilities, and carry
 // their speed (tokens/s, time to first token). A fork shows "‹ 2/3 ›" to move between branches.
 import { useEffect, useRef, useState } from 'react';
-import { AlertIcon } from '../../components/icons.tsx';
-import { CheckIcon, ChevronLeftIcon, ChevronRightIcon, CopyIcon, EditIcon, RegenerateIcon } from '../../components/more-icons.tsx';
+import { AlertIcon, TrashIcon } from '../../components/icons.tsx';
+import {
+  CheckIcon,
+  ChevronLeftIcon,
+  ChevronRightIcon,
+  CopyIcon,
+  EditIcon,
+  PlayIcon,
+  RegenerateIcon,
+} from '../../components/more-icons.tsx';
 import { Button } from '../../components/ui.tsx';
 import { Markdown } from './Markdown.tsx';
 import { TokenText } from './TokenText.tsx';
@@ -14,7 +22,20 @@ export interface MessageActions {
   onEdit(message: Message, content: string): void;
   onRegenerate(message: Message): void;
   onSwitch(id: string): void;
+  onContinue(message: Message): void;
+  onDelete(message: Message): void;
+  /** Messages below this one (every branch under it): deleted with it. */
+  countBelow(id: string): number;
 }
+
+/** A reply that ended before the model was done (Stop, a crash, an error part-way, the reply limit) can be continued. */
+export const canContinue = (m: Message) =>
+  m.role === 'assistant' &&
+  m.tokens !== null &&
+  (m.status === 'stopped' ||
+    m.status === 'interrupted' ||
+    m.status === 'failed' ||
+    (m.status === 'complete' && m.stats?.stopReason === 'maxTokens'));
 
 export function MessageView({
   message,
@@ -39,6 +60,7 @@ export function MessageView({
   actions: MessageActions;
 }) {
   const [editing, setEditing] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const isUser = message.role === 'user';
   const interrupted = message.status === 'interrupted';
   const who = isUser ? 'You' : message.role === 'system' ? 'System' : 'Assistant';
@@ -81,6 +103,17 @@ export function MessageView({
             <Markdown source={message.content} streaming={live} />
           )}
           <StateNote message={message} interrupted={interrupted} />
+          {canContinue(message) && !live && (
+            <Button
+              variant="secondary"
+              className="mt-1.5"
+              onClick={() => actions.onContinue(message)}
+              disabled={busy}
+              title="The model goes on from where this reply ended; the text is added to this message"
+            >
+              <PlayIcon width={13} height={13} /> Continue
+            </Button>
+          )}
           <ContextNotes message={message} />
         </div>
       )}
@@ -105,8 +138,20 @@ export function MessageView({
                 <RegenerateIcon />
               </IconAction>
             )}
+            {!live && (
+              <IconAction label="Delete message" onClick={() => setConfirmDelete(true)} disabled={busy}>
+                <TrashIcon width={15} height={15} />
+              </IconAction>
+            )}
           </div>
         </div>
+      )}
+      {confirmDelete && (
+        <DeleteConfirm
+          below={actions.countBelow(message.id)}
+          onCancel={() => setConfirmDelete(false)}
+          onConfirm={() => (setConfirmDelete(false), actions.onDelete(message))}
+        />
       )}
     </article>
   );
@@ -337,6 +382,30 @@ function EditBox({ initial, onSave, onCancel }: { initial: string; onSave(text: 
           Save &amp; send
         </Button>
       </div>
+    </div>
+  );
+}
+
+function DeleteConfirm({ below, onConfirm, onCancel }: { below: number; onConfirm(): void; onCancel(): void }) {
+  return (
+    <div
+      role="alertdialog"
+      aria-label="Delete message"
+      data-testid="delete-confirm"
+      onKeyDown={(e) => e.key === 'Escape' && onCancel()}
+      className="mt-1 flex max-w-[85%] flex-wrap items-center gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-[12.5px] text-red-900 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200"
+    >
+      <span className="mr-auto">
+        {below === 0
+          ? 'Delete this message? This cannot be undone.'
+          : `Delete this message and the ${below} message${below === 1 ? '' : 's'} below it (every branch under it)? This cannot be undone.`}
+      </span>
+      <Button variant="ghost" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button variant="danger" onClick={onConfirm} autoFocus>
+        Delete
+      </Button>
     </div>
   );
 }

@@ -34,7 +34,8 @@ export type ChatAction =
   | { type: 'message'; message: ChatMessage }
   | { type: 'sessionChanged'; currentLeafId: string | null; config: SessionConfig }
   | { type: 'config'; config: SessionConfig }
-  | { type: 'leaf'; leafId: string | null };
+  | { type: 'leaf'; leafId: string | null }
+  | { type: 'deleted'; ids: string[] };
 
 export const initialChatState = (sessionId: string): ChatState => ({
   sessionId,
@@ -138,6 +139,20 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return { ...state, config: action.config };
     case 'leaf':
       return { ...state, currentLeafId: action.leafId };
+    case 'deleted': {
+      const gone = new Set(action.ids);
+      if (!state.messages.some((m) => gone.has(m.id))) return state;
+      let live = state.live;
+      for (const id of action.ids) live = withoutKey(live, id);
+      return {
+        ...state,
+        messages: state.messages.filter((m) => !gone.has(m.id)),
+        live,
+        // The core sends the new leaf (chat.sessionChanged); until then show nothing deleted.
+        currentLeafId: state.currentLeafId && gone.has(state.currentLeafId) ? null : state.currentLeafId,
+        generatingId: state.generatingId && gone.has(state.generatingId) ? null : state.generatingId,
+      };
+    }
     default:
       return action satisfies never;
   }
