@@ -194,6 +194,30 @@ export const DEFAULT_CHAT_CONTEXT = 8192;
 
 export const defaultSampling: Sampling = { temperature: 1, topK: 64, topP: 0.95, minP: 0, repeatPenalty: 1, seed: null, maxTokens: 1024 };
 
+/** A named sampling preset saved for one model (setting chat.samplingPresets). */
+export const samplingPresetSchema = z
+  .object({
+    modelId: z.string().min(1).max(100),
+    name: z.string().trim().min(1, 'give the preset a name').max(80, 'preset names are at most 80 characters'),
+    sampling: samplingSchema,
+  })
+  .strict();
+export type SamplingPreset = z.output<typeof samplingPresetSchema>;
+
+/** The sampling choices chat offers for one model. */
+export interface SamplingPresets {
+  modelId: string | null;
+  /** App-wide defaults (Settings → Chat), what a new chat starts with. */
+  defaults: Sampling;
+  /**
+   * What the model file recommends (GGUF general.sampling.* keys, as llama.cpp reads them), filled up
+   * from the app defaults; null when the file says nothing.
+   */
+  modelDefault: { sampling: Sampling; keys: string[] } | null;
+  /** Saved for this model, by name. */
+  saved: { name: string; sampling: Sampling }[];
+}
+
 const messageId = z.string().min(1).max(100);
 const messageContent = z.string().min(1, 'message is empty').max(200_000, 'message is too long (200,000 characters at most)');
 
@@ -219,6 +243,13 @@ export const chatMethods = {
    * index follows. The branch shown becomes the newest one left under its parent.
    */
   deleteMessage: method(z.object({ sessionId, messageId }).strict()).returns<{ deletedIds: string[]; view: ChatSessionView }>(),
+  /** Sampling presets for a model (default: the active one): app defaults, the file's own, saved ones. */
+  presets: method(z.object({ modelId: z.string().min(1).max(100).optional() }).strict()).returns<SamplingPresets>(),
+  /** Saves `sampling` as preset `name` for the model (replacing one of that name). */
+  savePreset: method(samplingPresetSchema).returns<SamplingPresets>(),
+  deletePreset: method(
+    z.object({ modelId: z.string().min(1).max(100), name: z.string().trim().min(1).max(80) }).strict(),
+  ).returns<SamplingPresets>(),
   /** Stops the session's generation; the partial answer is kept with status 'stopped'. */
   stop: method(z.object({ sessionId }).strict()).returns<{ stopped: boolean; message: ChatMessage | null }>(),
   /** Shows the branch through `messageId` (following the newest child below it). */

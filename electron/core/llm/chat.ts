@@ -10,6 +10,7 @@ import type {
   GenerationStarted,
   MessageStats,
   Sampling,
+  SamplingPreset,
   SessionConfig,
   StopReason,
   TokenProb,
@@ -19,6 +20,8 @@ import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { ChatStore } from '../store/chat.ts';
 import { SessionsStore } from '../store/sessions.ts';
 import { SettingsStore } from '../store/settings.ts';
+import { ModelsStore } from '../store/models.ts';
+import { presetsFor } from './presets.ts';
 import { readSettings } from '../app/services/settings.ts';
 import type { ModelHost } from './host.ts';
 import { newestLeafBelow, pathTo } from '../api/chat-tree.ts';
@@ -70,6 +73,11 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
 
   const settingsStore = new SettingsStore(ctx.db);
   const contextPolicy = () => readSettings(settingsStore)['chat.contextPolicy'];
+  const models = new ModelsStore(ctx.db);
+  const savePresets = (presets: SamplingPreset[]) => {
+    settingsStore.set('chat.samplingPresets', presets);
+    ctx.events.publish('settings.changed', readSettings(settingsStore));
+  };
 
   const requireSession = (id: string) => {
     const s = sessions.get(id);
@@ -359,6 +367,30 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       ctx.events.publish('chat.messagesDeleted', { sessionId, ids: deletedIds });
       publishSession(sessionId);
       return { deletedIds, view: view(sessionId) };
+    },
+
+    'chat.presets': ({ modelId }) => {
+      const model = modelId === undefined ? host.active() : models.get(modelId);
+      if (modelId !== undefined && !model) throw notFound('model', modelId);
+      return presetsFor(readSettings(settingsStore), model?.id ?? null, model?.path ?? null);
+    },
+
+    'chat.savePreset': ({ modelId, name, sampling }) => {
+      const model = models.get(modelId);
+      if (!model) throw notFound('model', modelId);
+      const all = readSettings(settingsStore)['chat.samplingPresets'].filter((p) => !(p.modelId === modelId && p.name === name));
+      savePresets([...all, { modelId, name, sampling }]);
+      return presetsFor(readSettings(settingsStore), model.id, model.path);
+    },
+
+    'chat.deletePreset': ({ modelId, name }) => {
+      const model = models.get(modelId);
+      if (!model) throw notFound('model', modelId);
+      const all = readSettings(settingsStore)['chat.samplingPresets'];
+      const rest = all.filter((p) => !(p.modelId === modelId && p.name === name));
+      if (rest.length === all.length) throw notFound('preset', name);
+      savePresets(rest);
+      return presetsFor(readSettings(settingsStore), model.id, model.path);
     },
 
     'chat.stop': async ({ sessionId }) => {

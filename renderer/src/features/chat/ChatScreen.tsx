@@ -18,6 +18,7 @@ import { SessionSearch, type SearchHitView } from './SessionSearch.tsx';
 import { childrenByParent, siblingInfo, type TreeNode } from '../../../../electron/core/api/chat-tree.ts';
 import { useChat } from './useChat.ts';
 import { useChatLibrary } from './useChatLibrary.ts';
+import { useChatAdapter } from './useChatAdapter.ts';
 import { useSessions } from './useSessions.ts';
 import { bandClass, bandLabel, type ConfidenceBand } from './confidence.ts';
 
@@ -192,6 +193,7 @@ function Conversation({
 }) {
   const chat = useChat(sessionId);
   const library = useChatLibrary();
+  const adapter = useChatAdapter();
   const [panelOpen, setPanelOpenState] = useState(false);
   const setPanelOpen = (open: boolean | ((o: boolean) => boolean)) => {
     const next = typeof open === 'function' ? open(panelOpen) : open;
@@ -273,6 +275,17 @@ function Conversation({
           </div>
           <div className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1 text-[11.5px] text-zinc-500">
             <span>created {new Date(createdAt).toLocaleString()}</span>
+            {adapter.appliedName && (
+              <button
+                type="button"
+                onClick={() => setPanelOpen(true)}
+                data-testid="chat-adapter-applied"
+                title="llama.cpp applies this LoRA adapter to the model in every chat on it (change it in Settings)"
+                className="rounded bg-accent-50 px-1.5 py-px text-[11px] text-accent-700 hover:bg-accent-100 dark:bg-accent-500/15 dark:text-accent-400 dark:hover:bg-accent-500/25"
+              >
+                adapter: {adapter.appliedName} ×{adapter.applied!.scale}
+              </button>
+            )}
             <ContextMeter used={chat.context.used} total={chat.context.total} usage={chat.context.usage} />
             {chat.settings?.systemPrompt.trim() && (
               <button
