@@ -236,7 +236,6 @@ function AdapterSection() {
           max={4}
           step={0.1}
           value={scale}
-          disabled={!selected}
           onChange={(e) => setScale(Number(e.target.value))}
           onBlur={() => selected && scale !== chatAdapter.applied?.scale && void choose(selected, scale)}
           className={`w-16 text-right font-mono ${textInputClass}`}
