@@ -17,7 +17,7 @@ import type {
 } from '../api/chat.ts';
 import { notFound, ServiceError } from '../api/errors.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
-import { ChatStore } from '../store/chat.ts';
+import { ChatStore, SearchSyntaxError } from '../store/chat.ts';
 import { SessionsStore } from '../store/sessions.ts';
 import { SettingsStore } from '../store/settings.ts';
 import { ModelsStore } from '../store/models.ts';
@@ -439,11 +439,17 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     },
 
     'chat.search': ({ query, limit }) => {
-      // Words are matched as prefixes; everything else (quotes, operators, punctuation) is ignored, so a
-      // query of only those would silently match nothing.
-      if (!/[\p{L}\p{N}_]/u.test(query))
-        throw new ServiceError('bad_input', 'Search for words or numbers: quotes, operators and punctuation are ignored.');
-      return store.search(query, limit);
+      const hint =
+        'Hint: type plain words (each matches as a prefix), or FTS5 syntax: "an exact phrase", word OR word, word NOT word, prefix*.';
+      // A query of only punctuation would silently match nothing.
+      if (!/[\p{L}\p{N}_]/u.test(query)) throw new ServiceError('bad_input', `Search syntax not understood: there are no words to search for. ${hint}`);
+      try {
+        return store.search(query, limit);
+      } catch (err) {
+        if (err instanceof SearchSyntaxError)
+          throw new ServiceError('bad_input', `Search syntax not understood: ${err.message.replace(/^fts5:\s*/, '')}. ${hint}`);
+        throw err;
+      }
     },
 
     'chat.export': ({ sessionId, format }) => {

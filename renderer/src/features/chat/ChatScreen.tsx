@@ -429,8 +429,26 @@ function ExportMenu({ onExport }: { onExport(format: 'markdown' | 'json'): void 
         </Button>
       }
       items={[
-        { label: 'Markdown (.md)', onSelect: () => onExport('markdown') },
-        { label: 'JSON (re-importable)', onSelect: () => onExport('json') },
+        {
+          label: (
+            <span title="A readable file of the messages on screen. Other branches (edits, regenerations) are left out: the JSON export holds them all.">
+              Markdown (.md)
+              <span className="block text-[11px] text-zinc-500 dark:text-zinc-400">Only the branch on screen</span>
+            </span>
+          ),
+          textValue: 'Markdown (.md), only the branch on screen',
+          onSelect: () => onExport('markdown'),
+        },
+        {
+          label: (
+            <span title="Every branch, with tokens, probabilities and stats: Import chat reads it back.">
+              JSON (re-importable)
+              <span className="block text-[11px] text-zinc-500 dark:text-zinc-400">Every branch, tokens and stats</span>
+            </span>
+          ),
+          textValue: 'JSON (re-importable), every branch',
+          onSelect: () => onExport('json'),
+        },
       ]}
     />
   );
