@@ -45,8 +45,8 @@ test('presets are saved per model, replaced by name, applied by the caller, and 
   assert.equal(none.modelDefault, null, 'the generated model file recommends no sampling');
 
   const precise = { ...defaultSampling, temperature: 0, maxTokens: 64 };
-  let p = await t.call('chat.savePreset', { modelId: model.id, name: 'Precise', sampling: precise });
-  p = await t.call('chat.savePreset', { modelId: model.id, name: 'Loose', sampling: { ...defaultSampling, temperature: 1.4 } });
+  await t.call('chat.savePreset', { modelId: model.id, name: 'Precise', sampling: precise });
+  let p = await t.call('chat.savePreset', { modelId: model.id, name: 'Loose', sampling: { ...defaultSampling, temperature: 1.4 } });
   assert.deepEqual(
     p.saved.map((x) => x.name),
     ['Loose', 'Precise'],

@@ -415,7 +415,12 @@ function countBelow(messages: readonly TreeNode[], id: string): number {
   const kids = childrenByParent(messages);
   let n = 0;
   const stack = [id];
-  while (stack.length) for (const k of kids.get(stack.pop()!) ?? []) (n++, stack.push(k.id));
+  while (stack.length) {
+    for (const k of kids.get(stack.pop()!) ?? []) {
+      n++;
+      stack.push(k.id);
+    }
+  }
   return n;
 }
 
