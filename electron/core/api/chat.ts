@@ -189,6 +189,13 @@ export const samplingSchema = z.object({
 /** chat.setConfig: any subset of the sampling settings. */
 export const samplingInput = samplingSchema.partial().strict();
 
+/**
+ * How often a streaming reply is saved to the database. The guarantee: if the app or machine dies
+ * mid-reply, what was saved is kept (as 'interrupted'), and at most the text of the last interval
+ * shown on screen is lost.
+ */
+export const STREAM_SAVE_INTERVAL_MS = 250;
+
 /** Context window chat uses when none is set in Settings → Backend: min(trained length, this). */
 export const DEFAULT_CHAT_CONTEXT = 8192;
 

@@ -15,6 +15,7 @@ import type {
   StopReason,
   TokenProb,
 } from '../api/chat.ts';
+import { STREAM_SAVE_INTERVAL_MS } from '../api/chat.ts';
 import { notFound, ServiceError } from '../api/errors.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { ChatStore, SearchSyntaxError } from '../store/chat.ts';
@@ -28,7 +29,7 @@ import { newestLeafBelow, pathTo } from '../api/chat-tree.ts';
 import { ImportError, parseImport, toJsonExport, toMarkdown } from './transcript.ts';
 import type { GenerateEvent, GenerateResult, Turn } from './worker/types.ts';
 
-export const SAVE_INTERVAL_MS = 250;
+export const SAVE_INTERVAL_MS = STREAM_SAVE_INTERVAL_MS;
 
 /** The title sessions.create gives a chat when none is asked for (app/services/sessions.ts). */
 export const DEFAULT_TITLE = 'New chat';

@@ -16,6 +16,7 @@ import { Button } from '../../components/ui.tsx';
 import { Markdown } from './Markdown.tsx';
 import { TokenText } from './TokenText.tsx';
 import type { SiblingInfo } from '../../../../electron/core/api/chat-tree.ts';
+import { STREAM_SAVE_INTERVAL_MS } from '../../../../electron/core/api/chat.ts';
 import type { ChatMessage as Message } from './types.ts';
 
 export interface MessageActions {
@@ -181,7 +182,8 @@ function StateNote({ message, interrupted }: { message: Message; interrupted: bo
         className="mt-2 inline-flex items-center gap-2 rounded-md bg-amber-50 px-2.5 py-1 text-[12px] text-amber-800 dark:bg-amber-500/10 dark:text-amber-300"
       >
         <AlertIcon width={14} height={14} /> Interrupted — the app stopped before this reply finished. What was saved is shown: a streaming
-        reply is saved every quarter second, so the last tokens shown before the stop may be missing.
+        reply is saved every {STREAM_SAVE_INTERVAL_MS} ms, so at most the last {STREAM_SAVE_INTERVAL_MS} ms of text shown before the stop is
+        missing. Continue picks up from here.
       </div>
     );
   }
