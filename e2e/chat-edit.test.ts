@@ -82,6 +82,7 @@ test('a reply stopped at the reply limit is continued into the same message', as
   assert.equal(after.stats!.continued, 1);
   assert.ok((await reply.getByTestId('assistant-body').innerText()).length > textBefore, 'the text on screen grew');
   await reply.getByTestId('message-stats').getByText(`${after.tokens!.length} tokens`).waitFor();
+  assert.match((await reply.getByTestId('message-stats').getAttribute('title'))!, /continued once: not reproducible as one reply/);
 });
 
 test('deleting a message asks first, then takes it and what hangs below it', async () => {

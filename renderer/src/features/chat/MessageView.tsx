@@ -251,11 +251,13 @@ function Stats({ message }: { message: Message }) {
   if (parts.length === 0) return null;
   const p = s.sampling;
   const how = `${s.promptTokens} prompt tokens · ${Math.round(s.durationMs)} ms · stop: ${s.stopReason}\ntemperature ${p.temperature} · top-k ${p.topK} · top-p ${p.topP} · min-p ${p.minP} · repeat ${p.repeatPenalty} · seed ${p.seed ?? 'random'}${
-    s.reproducible === undefined
-      ? ''
-      : s.reproducible
-        ? '\nreproducible: the same prompt gives this reply again on this model and backend'
-        : '\nnot reproducible: a random seed'
+    s.continued
+      ? `\ncontinued ${s.continued === 1 ? 'once' : `${s.continued} times`}: not reproducible as one reply (each part was generated from where the last ended)`
+      : s.reproducible === undefined
+        ? ''
+        : s.reproducible
+          ? '\nreproducible: the same prompt gives this reply again on this model and backend'
+          : '\nnot reproducible: a random seed'
   }`;
   return (
     <span className="mx-1 font-mono text-[11px] tabular-nums" data-testid="message-stats" title={how}>
