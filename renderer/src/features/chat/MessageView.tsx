@@ -104,18 +104,20 @@ export function MessageView({
             <Markdown source={message.content} streaming={live} />
           )}
           <StateNote message={message} interrupted={interrupted} />
-          {canContinue(message) && !live && (
-            <Button
-              variant="secondary"
-              className="mt-1.5"
-              onClick={() => actions.onContinue(message)}
-              disabled={busy}
-              title="The model goes on from where this reply ended; the text is added to this message"
-            >
-              <PlayIcon width={13} height={13} /> Continue
-            </Button>
-          )}
           <ContextNotes message={message} />
+          {canContinue(message) && !live && (
+            <div className="mt-1.5">
+              <Button
+                variant="secondary"
+                className="!px-2 !py-1 text-[12px]"
+                onClick={() => actions.onContinue(message)}
+                disabled={busy}
+                title="The model goes on from where this reply ended; the text is added to this message"
+              >
+                <PlayIcon width={12} height={12} /> Continue
+              </Button>
+            </div>
+          )}
         </div>
       )}
 
