@@ -1,6 +1,6 @@
 // Chat: the sessions list (create, rename, delete, search, import) and the conversation: a streamed
 // thread with branches, token probabilities, per-session system prompt and sampling, export.
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 import { AlertIcon, ChatIcon, PlusIcon } from '../../components/icons.tsx';
 import { DownloadIcon, SlidersIcon, UploadIcon } from '../../components/more-icons.tsx';
@@ -10,12 +10,12 @@ import { Button, EmptyState, Kbd } from '../../components/ui.tsx';
 import { navigate, useRouteParam } from '../../app/navigation.ts';
 import { Composer } from './Composer.tsx';
 import { ContextMeter } from './ContextMeter.tsx';
-import { MessageView } from './MessageView.tsx';
+import { MessageView, type MessageActions } from './MessageView.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
 import { SessionList } from './SessionList.tsx';
 import { SessionPanel } from './SessionPanel.tsx';
 import { SessionSearch, type SearchHitView } from './SessionSearch.tsx';
-import { childrenByParent, siblingInfo, type TreeNode } from '../../../../electron/core/api/chat-tree.ts';
+import { childrenByParent, type SiblingInfo, type TreeNode } from '../../../../electron/core/api/chat-tree.ts';
 import { useChat } from './useChat.ts';
 import { useChatLibrary } from './useChatLibrary.ts';
 import { useChatAdapter } from './useChatAdapter.ts';
@@ -243,6 +243,27 @@ function Conversation({
   };
 
   const hasTokens = chat.thread.some((m) => m.tokens && m.tokens.length > 0);
+  // Branch positions from one pass over the messages (not one per message per streamed frame).
+  const children = useMemo(() => childrenByParent(chat.messages), [chat.messages]);
+  const siblingsOf = (m: { id: string; parentId: string | null }): SiblingInfo | null => {
+    const sibs = children.get(m.parentId ?? '') ?? [];
+    const i = sibs.findIndex((s) => s.id === m.id);
+    return i < 0 ? null : { index: i + 1, count: sibs.length, prevId: sibs[i - 1]?.id ?? null, nextId: sibs[i + 1]?.id ?? null };
+  };
+  // One actions object for the life of the view (MessageView is memoised); it calls the latest chat.
+  const chatRef = useRef(chat);
+  chatRef.current = chat;
+  const actions = useMemo<MessageActions>(
+    () => ({
+      onEdit: (m, text) => chatRef.current.edit(m, text),
+      onRegenerate: (m) => chatRef.current.regenerate(m),
+      onSwitch: (id) => chatRef.current.switchTo(id),
+      onContinue: (m) => chatRef.current.continueReply(m),
+      onDelete: (m) => chatRef.current.deleteMessage(m),
+      countBelow: (id) => countBelow(chatRef.current.messages, id),
+    }),
+    [],
+  );
 
   return (
     <>
@@ -361,19 +382,12 @@ function Conversation({
                   key={m.id}
                   message={m}
                   last={i === chat.thread.length - 1}
-                  siblings={siblingInfo(chat.messages, m.id)}
+                  siblings={siblingsOf(m)}
                   live={m.id === chat.streamingId}
                   busy={chat.streamingId !== null}
                   tokenView={tokenView}
                   colour={colour}
-                  actions={{
-                    onEdit: chat.edit,
-                    onRegenerate: chat.regenerate,
-                    onSwitch: chat.switchTo,
-                    onContinue: chat.continueReply,
-                    onDelete: chat.deleteMessage,
-                    countBelow: (id) => countBelow(chat.messages, id),
-                  }}
+                  actions={actions}
                 />
               ))}
               {colour && tokenView && <ConfidenceLegend />}

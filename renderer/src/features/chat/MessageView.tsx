@@ -1,7 +1,7 @@
 // One message of the thread. User messages can be edited (which makes a new branch); replies can be
 // regenerated (another branch), shown as markdown or as tokens with their probabilities, and carry
 // their speed (tokens/s, time to first token). A fork shows "‹ 2/3 ›" to move between branches.
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { AlertIcon, TrashIcon } from '../../components/icons.tsx';
 import {
   CheckIcon,
@@ -38,7 +38,28 @@ export const canContinue = (m: Message) =>
     m.status === 'failed' ||
     (m.status === 'complete' && m.stats?.stopReason === 'maxTokens'));
 
-export function MessageView({
+/**
+ * Re-rendered only when what it shows changes: while a reply streams, the finished messages above it
+ * are skipped (the actions object must be stable; ChatScreen passes one that calls through a ref).
+ */
+export const MessageView = memo(MessageViewImpl, (a, b) => {
+  const sa = a.siblings,
+    sb = b.siblings;
+  const sameSiblings =
+    sa === sb || (!!sa && !!sb && sa.index === sb.index && sa.count === sb.count && sa.prevId === sb.prevId && sa.nextId === sb.nextId);
+  return (
+    a.message === b.message &&
+    sameSiblings &&
+    a.last === b.last &&
+    a.live === b.live &&
+    a.busy === b.busy &&
+    a.tokenView === b.tokenView &&
+    a.colour === b.colour &&
+    a.actions === b.actions
+  );
+});
+
+function MessageViewImpl({
   message,
   siblings,
   last,
