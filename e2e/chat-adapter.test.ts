@@ -28,8 +28,19 @@ function registerRandomAdapter(modelPath: string, dir: string) {
   const a = Float32Array.from({ length: rank * inDim }, rnd);
   const b = Float32Array.from({ length: outDim * rank }, rnd);
   const ggufPath = join(dir, 'pirate-lora.gguf');
-  writeGguf(ggufPath, loraAdapterSpec({ architecture: 'gemma3', alpha: 4, pairs: [{ base: 'blk.0.attn_q.weight', inDim, outDim, rank, a, b }] }));
-  return new FinetuneStore(app.host.core.db).addAdapter({ runId: null, name: 'pirate-lora', modelPath, ggufPath, peftPath: null, rank, alpha: 4 });
+  writeGguf(
+    ggufPath,
+    loraAdapterSpec({ architecture: 'gemma3', alpha: 4, pairs: [{ base: 'blk.0.attn_q.weight', inDim, outDim, rank, a, b }] }),
+  );
+  return new FinetuneStore(app.host.core.db).addAdapter({
+    runId: null,
+    name: 'pirate-lora',
+    modelPath,
+    ggufPath,
+    peftPath: null,
+    rank,
+    alpha: 4,
+  });
 }
 
 before(async () => {

@@ -55,7 +55,10 @@ test('a chat imported twice gets distinct titles', async () => {
   const input = page.getByTestId('import-chat-input');
   for (const n of [1, 2]) {
     await input.setInputFiles({ name: `tides-${n}.json`, mimeType: 'application/json', buffer: Buffer.from(json) });
-    await page.getByTestId('conversation-title').getByText(n === 1 ? 'Tides (imported)' : 'Tides (imported 2)', { exact: true }).waitFor();
+    await page
+      .getByTestId('conversation-title')
+      .getByText(n === 1 ? 'Tides (imported)' : 'Tides (imported 2)', { exact: true })
+      .waitFor();
   }
   const titles = (await api.api.sessions.list()).map((s) => s.title).sort();
   assert.deepEqual(titles, ['Tides', 'Tides (imported 2)', 'Tides (imported)']);

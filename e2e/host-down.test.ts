@@ -58,7 +58,10 @@ test('host killed mid-reply: no Stop button, disconnected everywhere; after rest
   watcher.close();
   await page.getByTestId('composer-disconnected').waitFor();
   assert.equal(await stop.count(), 0, 'no Stop button for a reply the host can no longer stop');
-  await page.getByTestId('status-connection').getByText(/^Disconnected/).waitFor();
+  await page
+    .getByTestId('status-connection')
+    .getByText(/^Disconnected/)
+    .waitFor();
   assert.match(await page.getByTestId('status-model').innerText(), /unknown \(disconnected\)/);
   assert.doesNotMatch(await page.getByRole('status', { name: 'Status bar' }).innerText(), /ready/, 'no stale "ready"');
 
@@ -81,7 +84,10 @@ test('host killed mid-reply: no Stop button, disconnected everywhere; after rest
   await cut.and(page.locator('[data-status="complete"]')).waitFor();
   const done = (await api.chat.get({ sessionId })).messages.find((m) => m.id === replyId)!;
   assert.ok(done.content.startsWith(saved.content));
-  assert.ok(done.tokens!.length > saved.tokens!.length && done.tokens!.length <= saved.tokens!.length + 4, 'up to four more tokens, appended');
+  assert.ok(
+    done.tokens!.length > saved.tokens!.length && done.tokens!.length <= saved.tokens!.length + 4,
+    'up to four more tokens, appended',
+  );
   assert.deepEqual(
     done.tokens!.slice(0, saved.tokens!.length).map((t) => t.id),
     saved.tokens!.map((t) => t.id),

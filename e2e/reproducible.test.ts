@@ -51,7 +51,10 @@ test('temperature 0: Regenerate gives the same tokens, and the reply says it is 
     'the same tokens',
   );
   assert.equal(b.stats!.reproducible, true);
-  assert.match((await page.getByTestId('message-stats').last().getAttribute('title'))!, /reproducible: the same prompt gives this reply again/);
+  assert.match(
+    (await page.getByTestId('message-stats').last().getAttribute('title'))!,
+    /reproducible: the same prompt gives this reply again/,
+  );
 });
 
 test('a fixed seed at temperature 1 repeats too; a random seed says it is not reproducible', async () => {

@@ -26,7 +26,11 @@ test('defaults set in Settings are what a new chat starts with', async () => {
   await goToScreen(page, 'settings');
   const card = page.getByTestId('chat-defaults');
   await card.getByLabel('Default system prompt').fill('Answer like a pirate.');
-  const promptSaved = nextEvent<Record<string, unknown>>(app.api, 'settings.changed', (s) => s['chat.defaultSystemPrompt'] === 'Answer like a pirate.');
+  const promptSaved = nextEvent<Record<string, unknown>>(
+    app.api,
+    'settings.changed',
+    (s) => s['chat.defaultSystemPrompt'] === 'Answer like a pirate.',
+  );
   await card.getByLabel('Temperature', { exact: true }).click(); // blur the prompt: it is saved
   await promptSaved;
   await card.getByLabel('Temperature', { exact: true }).fill('0.3');
@@ -81,7 +85,9 @@ test('the sampling is saved as a preset for the model, and choosing a preset app
   await panel.getByLabel('Preset name').fill('Warm');
   await panel.getByRole('button', { name: 'Save', exact: true }).click();
   await panel.getByLabel('Preset', { exact: true }).locator('option', { hasText: 'Warm' }).waitFor({ state: 'attached' });
-  await page.waitForFunction(() => (document.querySelector('[data-testid="sampling-presets"] select') as HTMLSelectElement)?.value === 'saved:Warm');
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid="sampling-presets"] select') as HTMLSelectElement)?.value === 'saved:Warm',
+  );
   const presets = await app.api.api.chat.presets({});
   assert.deepEqual(
     presets.saved.map((p) => [p.name, p.sampling.temperature]),

@@ -146,7 +146,12 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
    * Adds the assistant placeholder under `parentId` (a user message) and starts generating into it;
    * or, with `prior` (a reply that ended early), marks it streaming again and continues it.
    */
-  function startReply(sessionId: string, parentId: string, userMessage: ChatMessage | null, prior: ChatMessage | null = null): GenerationStarted {
+  function startReply(
+    sessionId: string,
+    parentId: string,
+    userMessage: ChatMessage | null,
+    prior: ChatMessage | null = null,
+  ): GenerationStarted {
     const model = host.requireActive();
     const config = store.config(sessionId);
     const sampling: Sampling & { seed: number } = { ...config.sampling, seed: config.sampling.seed ?? randomInt(0, 2 ** 32 - 1) };
@@ -347,9 +352,15 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         m.status === 'failed' ||
         (m.status === 'complete' && m.stats?.stopReason === 'maxTokens');
       if (!endedEarly)
-        throw new ServiceError('bad_input', 'this reply ended on its own (end of turn): there is nothing to continue; regenerate it instead');
+        throw new ServiceError(
+          'bad_input',
+          'this reply ended on its own (end of turn): there is nothing to continue; regenerate it instead',
+        );
       if (m.tokens === null)
-        throw new ServiceError('bad_input', 'this reply has no stored tokens to continue from (imported without them): regenerate it instead');
+        throw new ServiceError(
+          'bad_input',
+          'this reply has no stored tokens to continue from (imported without them): regenerate it instead',
+        );
       host.requireActive();
       return startReply(sessionId, m.parentId, null, m);
     },
@@ -443,7 +454,8 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       const hint =
         'Hint: type plain words (each matches as a prefix), or FTS5 syntax: "an exact phrase", word OR word, word NOT word, prefix*.';
       // A query of only punctuation would silently match nothing.
-      if (!/[\p{L}\p{N}_]/u.test(query)) throw new ServiceError('bad_input', `Search syntax not understood: there are no words to search for. ${hint}`);
+      if (!/[\p{L}\p{N}_]/u.test(query))
+        throw new ServiceError('bad_input', `Search syntax not understood: there are no words to search for. ${hint}`);
       try {
         return store.search(query, limit);
       } catch (err) {

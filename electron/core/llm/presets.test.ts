@@ -57,10 +57,7 @@ test('presets are saved per model, replaced by name, applied by the caller, and 
   assert.equal((await t.call('settings.getAll', {}))['chat.samplingPresets'].length, 2, 'kept in settings');
 
   assert.equal((await t.fail('chat.savePreset', { modelId: model.id, name: '  ', sampling: precise })).code, 'bad_input');
-  assert.equal(
-    (await t.fail('chat.savePreset', { modelId: model.id, name: 'x', sampling: { ...precise, topP: 2 } })).code,
-    'bad_input',
-  );
+  assert.equal((await t.fail('chat.savePreset', { modelId: model.id, name: 'x', sampling: { ...precise, topP: 2 } })).code, 'bad_input');
   assert.equal((await t.fail('chat.savePreset', { modelId: 'nope', name: 'x', sampling: precise })).code, 'not_found');
   assert.equal((await t.fail('chat.presets', { modelId: 'nope' })).code, 'not_found');
 

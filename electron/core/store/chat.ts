@@ -240,14 +240,15 @@ export class ChatStore {
       if (words.length === 0) return [];
       match = words.map((w) => `"${w}"*`).join(' ');
     }
-    const run = () => this.db
-      .prepare(
-        `SELECT m.id, m.session_id, m.role, m.created_at, s.title,
+    const run = () =>
+      this.db
+        .prepare(
+          `SELECT m.id, m.session_id, m.role, m.created_at, s.title,
                 snippet(messages_fts, 0, char(2), char(3), '…', 12) AS snippet
          FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN chat_sessions s ON s.id = m.session_id
          WHERE messages_fts MATCH ? ORDER BY bm25(messages_fts), m.created_at DESC LIMIT ?`,
-      )
-      .all(match, limit) as { id: string; session_id: string; role: MessageRole; created_at: number; title: string; snippet: string }[];
+        )
+        .all(match, limit) as { id: string; session_id: string; role: MessageRole; created_at: number; title: string; snippet: string }[];
     let rows: ReturnType<typeof run>;
     try {
       rows = run();

@@ -138,10 +138,16 @@ export function InterventionsTab({
         ))}
       </div>
       <div className="flex flex-wrap items-center gap-2">
-        <Button onClick={() => add('head')} title="Adds an ablation of one attention head (scale 0); change the scale to weaken or amplify it instead">
+        <Button
+          onClick={() => add('head')}
+          title="Adds an ablation of one attention head (scale 0); change the scale to weaken or amplify it instead"
+        >
           + Head
         </Button>
-        <Button onClick={() => add('mlp')} title="Adds an ablation of one MLP unit (scale 0); change the scale to weaken or amplify it instead">
+        <Button
+          onClick={() => add('mlp')}
+          title="Adds an ablation of one MLP unit (scale 0); change the scale to weaken or amplify it instead"
+        >
           + MLP unit
         </Button>
         <Button onClick={() => add('steer')}>+ Steering vector</Button>
@@ -221,7 +227,10 @@ function ScaleEffect({ kind, scale, testId }: { kind: 'head' | 'mlp'; scale: num
       ? ['Ablate (scale 0)', `${what} is set to zero: the rerun shows what the model does without it.`]
       : scale === 1
         ? ['No change (scale 1)', `${what} is multiplied by 1: the rerun is the same as before.`]
-        : [`Scale ×${scale}`, `${what} is multiplied by ${scale}${scale < 0 ? ' (its sign flipped)' : scale < 1 ? ' (weakened)' : ' (amplified)'}.`];
+        : [
+            `Scale ×${scale}`,
+            `${what} is multiplied by ${scale}${scale < 0 ? ' (its sign flipped)' : scale < 1 ? ' (weakened)' : ' (amplified)'}.`,
+          ];
   return (
     <span className="flex items-center gap-1.5 text-[12px]" data-testid={testId} title={explain}>
       <span

@@ -119,10 +119,10 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
         {embSelf.computed > 0 && (
           <p className="mt-2 text-[12px] text-zinc-600 dark:text-zinc-400" data-testid="lens-emb-note">
             <span className="font-mono font-medium">emb</span> row: at {embSelf.self} of {embSelf.computed} position
-            {embSelf.computed === 1 ? '' : 's'} its top token is the input token itself. Gemma ties the output head to the embedding
-            matrix, so an embedding read straight through the head scores highest against its own row (a vector's dot product with
-            itself), often with a probability near 1 (here {pct(embSelf.meanTop, 1)} on average): that is why the row is nearly one
-            colour. It shows what the model reads, not a prediction; the layers below show the prediction forming.
+            {embSelf.computed === 1 ? '' : 's'} its top token is the input token itself. Gemma ties the output head to the embedding matrix,
+            so an embedding read straight through the head scores highest against its own row (a vector's dot product with itself), often
+            with a probability near 1 (here {pct(embSelf.meanTop, 1)} on average): that is why the row is nearly one colour. It shows what
+            the model reads, not a prediction; the layers below show the prediction forming.
           </p>
         )}
       </ChartFrame>
