@@ -77,7 +77,8 @@ export function useChat(sessionId: string) {
   const flushDeltas = useCallback(() => {
     if (frame.current !== null) cancelAnimationFrame(frame.current);
     frame.current = null;
-    for (const delta of queuedDeltas.current.splice(0)) dispatch({ type: 'delta', delta });
+    const deltas = queuedDeltas.current.splice(0);
+    if (deltas.length) dispatch({ type: 'deltas', deltas });
   }, []);
   useEffect(() => () => flushDeltas(), [flushDeltas]);
   useEvent('chat.delta', (delta) => {
