@@ -75,6 +75,11 @@ export interface MessageStats {
   /** The system prompt was left out with those turns (context policy dropOldest). */
   systemPromptDropped?: boolean;
   /**
+   * How many times the reply was continued after it ended early (absent: never). The speed figures
+   * are the last part's; generatedTokens counts the whole reply and durationMs adds up the parts.
+   */
+  continued?: number;
+  /**
    * Generated with a fixed seed or at temperature 0, the prompt evaluated from the start so the same
    * prompt gives the same reply on this machine, backend and llama.cpp build (absent in old messages).
    */
@@ -184,10 +189,41 @@ export const samplingSchema = z.object({
 /** chat.setConfig: any subset of the sampling settings. */
 export const samplingInput = samplingSchema.partial().strict();
 
+/**
+ * How often a streaming reply is saved to the database. The guarantee: if the app or machine dies
+ * mid-reply, what was saved is kept (as 'interrupted'), and at most the text of the last interval
+ * shown on screen is lost.
+ */
+export const STREAM_SAVE_INTERVAL_MS = 250;
+
 /** Context window chat uses when none is set in Settings → Backend: min(trained length, this). */
 export const DEFAULT_CHAT_CONTEXT = 8192;
 
 export const defaultSampling: Sampling = { temperature: 1, topK: 64, topP: 0.95, minP: 0, repeatPenalty: 1, seed: null, maxTokens: 1024 };
+
+/** A named sampling preset saved for one model (setting chat.samplingPresets). */
+export const samplingPresetSchema = z
+  .object({
+    modelId: z.string().min(1).max(100),
+    name: z.string().trim().min(1, 'give the preset a name').max(80, 'preset names are at most 80 characters'),
+    sampling: samplingSchema,
+  })
+  .strict();
+export type SamplingPreset = z.output<typeof samplingPresetSchema>;
+
+/** The sampling choices chat offers for one model. */
+export interface SamplingPresets {
+  modelId: string | null;
+  /** App-wide defaults (Settings → Chat), what a new chat starts with. */
+  defaults: Sampling;
+  /**
+   * What the model file recommends (GGUF general.sampling.* keys, as llama.cpp reads them), filled up
+   * from the app defaults; null when the file says nothing.
+   */
+  modelDefault: { sampling: Sampling; keys: string[] } | null;
+  /** Saved for this model, by name. */
+  saved: { name: string; sampling: Sampling }[];
+}
 
 const messageId = z.string().min(1).max(100);
 const messageContent = z.string().min(1, 'message is empty').max(200_000, 'message is too long (200,000 characters at most)');
@@ -203,6 +239,24 @@ export const chatMethods = {
   regenerate: method(z.object({ sessionId, messageId }).strict()).returns<GenerationStarted>(),
   /** Edits a user message: adds a sibling user message with `content` (the old branch stays) and starts the reply. */
   edit: method(z.object({ sessionId, messageId, content: messageContent }).strict()).returns<GenerationStarted>(),
+  /**
+   * Continues a reply that ended early (stopped, interrupted by a crash, failed part-way, or at the
+   * reply limit): the model goes on from its tokens so far, appending to the same message (it streams
+   * again with status 'streaming'). A reply that ended on its own (end of turn) is not continued.
+   */
+  continue: method(z.object({ sessionId, messageId }).strict()).returns<GenerationStarted>(),
+  /**
+   * Deletes a message and everything below it (every branch under it), in one transaction; the search
+   * index follows. The branch shown becomes the newest one left under its parent.
+   */
+  deleteMessage: method(z.object({ sessionId, messageId }).strict()).returns<{ deletedIds: string[]; view: ChatSessionView }>(),
+  /** Sampling presets for a model (default: the active one): app defaults, the file's own, saved ones. */
+  presets: method(z.object({ modelId: z.string().min(1).max(100).optional() }).strict()).returns<SamplingPresets>(),
+  /** Saves `sampling` as preset `name` for the model (replacing one of that name). */
+  savePreset: method(samplingPresetSchema).returns<SamplingPresets>(),
+  deletePreset: method(
+    z.object({ modelId: z.string().min(1).max(100), name: z.string().trim().min(1).max(80) }).strict(),
+  ).returns<SamplingPresets>(),
   /** Stops the session's generation; the partial answer is kept with status 'stopped'. */
   stop: method(z.object({ sessionId }).strict()).returns<{ stopped: boolean; message: ChatMessage | null }>(),
   /** Shows the branch through `messageId` (following the newest child below it). */
@@ -246,6 +300,8 @@ export const chatEvents = {
   delta: event<ChatDelta>(),
   /** A message was added or changed status (incl. the final state of a reply with stats and tokens). */
   message: event<{ message: ChatMessage }>(),
+  /** Messages were deleted (a message and everything below it). */
+  messagesDeleted: event<{ sessionId: string; ids: string[] }>(),
   /** The current leaf or config of a session changed (branch switch, new message, setConfig). */
   sessionChanged: event<{ sessionId: string; currentLeafId: string | null; config: SessionConfig }>(),
 };

@@ -2,6 +2,7 @@
 // (its default goes in `.default(...)`); `settings.set` validates the value against that entry.
 import { z } from 'zod';
 import { event, method } from './define.ts';
+import { defaultSampling, samplingPresetSchema, samplingSchema } from './chat.ts';
 
 export const settingsSchema = {
   /** Colour theme of the UI. */
@@ -11,6 +12,12 @@ export const settingsSchema = {
    * the first one), drop the oldest turns but keep the system prompt, or refuse to send.
    */
   'chat.contextPolicy': z.enum(['dropOldest', 'keepSystem', 'refuse']).default('keepSystem'),
+  /** System prompt a new chat starts with (each chat can change its own). */
+  'chat.defaultSystemPrompt': z.string().max(50_000).default(''),
+  /** Sampling a new chat starts with (each chat can change its own). */
+  'chat.defaultSampling': samplingSchema.default(defaultSampling),
+  /** Named sampling presets, per model. */
+  'chat.samplingPresets': z.array(samplingPresetSchema).max(1000).default([]),
 } satisfies Record<string, z.ZodDefault<z.ZodType>>;
 
 export type SettingKey = keyof typeof settingsSchema;

@@ -10,22 +10,26 @@ import type {
   GenerationStarted,
   MessageStats,
   Sampling,
+  SamplingPreset,
   SessionConfig,
   StopReason,
   TokenProb,
 } from '../api/chat.ts';
+import { STREAM_SAVE_INTERVAL_MS } from '../api/chat.ts';
 import { notFound, ServiceError } from '../api/errors.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
-import { ChatStore } from '../store/chat.ts';
+import { ChatStore, SearchSyntaxError } from '../store/chat.ts';
 import { SessionsStore } from '../store/sessions.ts';
 import { SettingsStore } from '../store/settings.ts';
+import { ModelsStore } from '../store/models.ts';
+import { presetsFor } from './presets.ts';
 import { readSettings } from '../app/services/settings.ts';
 import type { ModelHost } from './host.ts';
 import { newestLeafBelow, pathTo } from '../api/chat-tree.ts';
 import { ImportError, parseImport, toJsonExport, toMarkdown } from './transcript.ts';
 import type { GenerateEvent, GenerateResult, Turn } from './worker/types.ts';
 
-export const SAVE_INTERVAL_MS = 250;
+export const SAVE_INTERVAL_MS = STREAM_SAVE_INTERVAL_MS;
 
 /** The title sessions.create gives a chat when none is asked for (app/services/sessions.ts). */
 export const DEFAULT_TITLE = 'New chat';
@@ -70,6 +74,11 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
 
   const settingsStore = new SettingsStore(ctx.db);
   const contextPolicy = () => readSettings(settingsStore)['chat.contextPolicy'];
+  const models = new ModelsStore(ctx.db);
+  const savePresets = (presets: SamplingPreset[]) => {
+    settingsStore.set('chat.samplingPresets', presets);
+    ctx.events.publish('settings.changed', readSettings(settingsStore));
+  };
 
   const requireSession = (id: string) => {
     const s = sessions.get(id);
@@ -133,14 +142,24 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     if (generating.has(sessionId)) throw new ServiceError('conflict', 'this chat is still generating a reply: stop it first');
   }
 
-  /** Adds the assistant placeholder under `parentId` (a user message) and starts generating into it. */
-  function startReply(sessionId: string, parentId: string, userMessage: ChatMessage | null): GenerationStarted {
+  /**
+   * Adds the assistant placeholder under `parentId` (a user message) and starts generating into it;
+   * or, with `prior` (a reply that ended early), marks it streaming again and continues it.
+   */
+  function startReply(
+    sessionId: string,
+    parentId: string,
+    userMessage: ChatMessage | null,
+    prior: ChatMessage | null = null,
+  ): GenerationStarted {
     const model = host.requireActive();
     const config = store.config(sessionId);
     const sampling: Sampling & { seed: number } = { ...config.sampling, seed: config.sampling.seed ?? randomInt(0, 2 ** 32 - 1) };
     const history = turnsUpTo(parentId);
     const assistant = ctx.db.transaction(() => {
-      const a = store.add({ sessionId, parentId, role: 'assistant', content: '', status: 'streaming', tokens: [] });
+      const a = prior
+        ? store.update(prior.id, { status: 'streaming', error: null })!
+        : store.add({ sessionId, parentId, role: 'assistant', content: '', status: 'streaming', tokens: [] });
       store.setCurrentLeaf(sessionId, a.id);
       sessions.touch(sessionId);
       return a;
@@ -155,7 +174,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
           gen.stopRequested = true;
           void host.stop(genId).catch(() => {});
         });
-        return runReply(sessionId, gen, model.name, config, sampling, history);
+        return runReply(sessionId, gen, model.name, config, sampling, history, prior);
       },
     );
     gen.jobId = jobId;
@@ -176,11 +195,14 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     config: SessionConfig,
     sampling: Sampling & { seed: number },
     history: Turn[],
+    prior: ChatMessage | null,
   ) {
     const id = gen.messageId;
-    let content = '';
-    const tokens: TokenProb[] = [];
-    const tokenJson: string[] = []; // each token serialised once, for the periodic saves
+    // A continued reply starts from what it has: new tokens are appended after these.
+    let content = prior?.content ?? '';
+    const tokens: TokenProb[] = [...(prior?.tokens ?? [])];
+    const base = tokens.length;
+    const tokenJson: string[] = tokens.map((t) => JSON.stringify(t)); // each token serialised once, for the periodic saves
     let promptTokens = 0;
     let contextSize = 0;
     let droppedTurns = 0;
@@ -209,7 +231,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         sessionId,
         messageId: id,
         jobId: gen.jobId,
-        index: e.index,
+        index: base + e.index,
         text: e.text,
         tokens: e.tokens,
         contextUsed: e.contextUsed,
@@ -221,20 +243,25 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         store.saveStreaming(id, content, `[${tokenJson.join(',')}]`, now);
       }
     };
+    const before = prior?.stats ?? null;
+    const continued = prior ? (before?.continued ?? 0) + 1 : undefined;
     const stats = (r: Partial<GenerateResult>, stopReason: StopReason): MessageStats => ({
       model: modelName,
       promptTokens: r.promptTokens ?? promptTokens,
-      generatedTokens: r.generatedTokens ?? tokens.length,
+      // The whole reply, earlier parts included (tokens holds them all).
+      generatedTokens: r.generatedTokens === undefined ? tokens.length : base + r.generatedTokens,
       tokensPerSecond: r.tokensPerSecond ?? null,
-      timeToFirstTokenMs: r.timeToFirstTokenMs ?? null,
-      durationMs: r.durationMs ?? performance.now() - t0,
+      timeToFirstTokenMs: before?.timeToFirstTokenMs ?? r.timeToFirstTokenMs ?? null,
+      durationMs: (before?.durationMs ?? 0) + (r.durationMs ?? performance.now() - t0),
       stopReason,
       contextSize: r.contextSize ?? contextSize,
       contextUsed: r.contextUsed ?? promptTokens + tokens.length,
       sampling,
       droppedTurns: r.droppedTurns ?? droppedTurns,
       systemPromptDropped: r.systemDropped ?? systemDropped,
-      reproducible: isReproducible(config.sampling),
+      // A reply written in parts is not what one uninterrupted generation gives.
+      reproducible: continued ? false : isReproducible(config.sampling),
+      ...(continued ? { continued } : {}),
     });
     const finish = (patch: Parameters<ChatStore['update']>[1]) => {
       generating.delete(sessionId);
@@ -252,6 +279,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
           sampling,
           reproducible: isReproducible(config.sampling),
           contextPolicy: contextPolicy(),
+          ...(prior ? { continueTokens: tokens.slice(0, base).map((t) => t.id) } : {}),
         },
         host.requireActive(),
         onEvent,
@@ -313,6 +341,70 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       return startReply(sessionId, user.id, user);
     },
 
+    'chat.continue': ({ sessionId, messageId }) => {
+      requireSession(sessionId);
+      ensureIdle(sessionId);
+      const m = requireMessage(sessionId, messageId);
+      if (m.role !== 'assistant' || !m.parentId) throw new ServiceError('bad_input', 'only an assistant reply can be continued');
+      const endedEarly =
+        m.status === 'stopped' ||
+        m.status === 'interrupted' ||
+        m.status === 'failed' ||
+        (m.status === 'complete' && m.stats?.stopReason === 'maxTokens');
+      if (!endedEarly)
+        throw new ServiceError(
+          'bad_input',
+          'this reply ended on its own (end of turn): there is nothing to continue; regenerate it instead',
+        );
+      if (m.tokens === null)
+        throw new ServiceError(
+          'bad_input',
+          'this reply has no stored tokens to continue from (imported without them): regenerate it instead',
+        );
+      host.requireActive();
+      return startReply(sessionId, m.parentId, null, m);
+    },
+
+    'chat.deleteMessage': ({ sessionId, messageId }) => {
+      requireSession(sessionId);
+      ensureIdle(sessionId);
+      const m = requireMessage(sessionId, messageId);
+      const deletedIds = ctx.db.transaction(() => {
+        const ids = store.deleteSubtree(m.id);
+        // The shown leaf was deleted (set to NULL by its foreign key): show what is left under the parent.
+        if (store.currentLeaf(sessionId) === null) store.setCurrentLeaf(sessionId, newestLeafBelow(store.list(sessionId), m.parentId));
+        sessions.touch(sessionId);
+        return ids;
+      })();
+      ctx.events.publish('chat.messagesDeleted', { sessionId, ids: deletedIds });
+      publishSession(sessionId);
+      return { deletedIds, view: view(sessionId) };
+    },
+
+    'chat.presets': ({ modelId }) => {
+      const model = modelId === undefined ? host.active() : models.get(modelId);
+      if (modelId !== undefined && !model) throw notFound('model', modelId);
+      return presetsFor(readSettings(settingsStore), model?.id ?? null, model?.path ?? null);
+    },
+
+    'chat.savePreset': ({ modelId, name, sampling }) => {
+      const model = models.get(modelId);
+      if (!model) throw notFound('model', modelId);
+      const all = readSettings(settingsStore)['chat.samplingPresets'].filter((p) => !(p.modelId === modelId && p.name === name));
+      savePresets([...all, { modelId, name, sampling }]);
+      return presetsFor(readSettings(settingsStore), model.id, model.path);
+    },
+
+    'chat.deletePreset': ({ modelId, name }) => {
+      const model = models.get(modelId);
+      if (!model) throw notFound('model', modelId);
+      const all = readSettings(settingsStore)['chat.samplingPresets'];
+      const rest = all.filter((p) => !(p.modelId === modelId && p.name === name));
+      if (rest.length === all.length) throw notFound('preset', name);
+      savePresets(rest);
+      return presetsFor(readSettings(settingsStore), model.id, model.path);
+    },
+
     'chat.stop': async ({ sessionId }) => {
       requireSession(sessionId);
       const g = generating.get(sessionId);
@@ -359,11 +451,18 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
     },
 
     'chat.search': ({ query, limit }) => {
-      // Words are matched as prefixes; everything else (quotes, operators, punctuation) is ignored, so a
-      // query of only those would silently match nothing.
+      const hint =
+        'Hint: type plain words (each matches as a prefix), or FTS5 syntax: "an exact phrase", word OR word, word NOT word, prefix*.';
+      // A query of only punctuation would silently match nothing.
       if (!/[\p{L}\p{N}_]/u.test(query))
-        throw new ServiceError('bad_input', 'Search for words or numbers: quotes, operators and punctuation are ignored.');
-      return store.search(query, limit);
+        throw new ServiceError('bad_input', `Search syntax not understood: there are no words to search for. ${hint}`);
+      try {
+        return store.search(query, limit);
+      } catch (err) {
+        if (err instanceof SearchSyntaxError)
+          throw new ServiceError('bad_input', `Search syntax not understood: ${err.message.replace(/^fts5:\s*/, '')}. ${hint}`);
+        throw err;
+      }
     },
 
     'chat.export': ({ sessionId, format }) => {

@@ -19,13 +19,15 @@ test('a search without any word is a clear error; a word still finds its message
   for (const query of ['"((', '-- ..', '***']) {
     const err = await t.fail('chat.search', { query, limit: 10 });
     assert.equal(err.code, 'bad_input', query);
-    assert.match(err.message, /Search for words or numbers/);
+    assert.match(err.message, /^Search syntax not understood: there are no words/);
   }
-  assert.equal(
-    (await t.call('chat.search', { query: '"river', limit: 10 })).length,
-    1,
-    'quotes around a word are ignored, the word is found',
-  );
+  // FTS5 syntax works when it is valid, and says what it did not understand when it is not.
+  assert.equal((await t.call('chat.search', { query: '"rivers and"', limit: 10 })).length, 1, 'a phrase');
+  assert.equal((await t.call('chat.search', { query: 'lakes OR mountains', limit: 10 })).length, 1, 'OR');
+  assert.equal((await t.call('chat.search', { query: 'rivers NOT mountains', limit: 10 })).length, 0, 'NOT');
+  const err = await t.fail('chat.search', { query: '"river', limit: 10 });
+  assert.equal(err.code, 'bad_input');
+  assert.match(err.message, /^Search syntax not understood: unterminated string.*Hint: /);
 });
 
 test('importing the same chat twice gives the copy its own title; Markdown says it holds the branch shown', async () => {

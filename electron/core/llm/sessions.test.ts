@@ -64,8 +64,8 @@ test('search finds messages by word prefix, across sessions, with marked snippet
   assert.equal(hits[0].snippet, 'Rayleigh \u0002scattering\u0003 of sunlight.');
   const blue = await t.call('chat.search', { query: 'BLUE', limit: 10 });
   assert.deepEqual(new Set(blue.map((h) => h.sessionId)), new Set([sessionId, other.id]));
-  // FTS syntax in user input is taken literally, never as operators.
-  assert.deepEqual(await t.call('chat.search', { query: '"unbalanced OR', limit: 10 }), []);
+  // FTS5 syntax FTS5 does not understand is a clear error, not "no match".
+  assert.match((await t.fail('chat.search', { query: '"unbalanced OR', limit: 10 })).message, /^Search syntax not understood: /);
   assert.deepEqual(
     (await t.call('chat.search', { query: 'sunsets red', limit: 10 })).map((h) => h.messageId),
     [ids.u2],

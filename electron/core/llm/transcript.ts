@@ -97,13 +97,11 @@ export function toJsonExport(view: ChatSessionView, now = Date.now()): ChatExpor
 export function toMarkdown(view: ChatSessionView): string {
   const byId = new Map(view.messages.map((m) => [m.id, m]));
   const thread = view.path.map((id) => byId.get(id)!).filter(Boolean);
-  const branches = view.messages.length > thread.length;
+  // Always said, branches or not: a reader of the file cannot tell otherwise what was left out.
   const lines = [
     `# ${view.session.title}`,
     '',
-    `_Exported from Glassbox on ${new Date().toISOString().slice(0, 10)}${
-      branches ? `: the branch shown (${thread.length} of ${view.messages.length} messages). The JSON export holds every branch.` : ''
-    }_`,
+    `_Exported from Glassbox on ${new Date().toISOString().slice(0, 10)}: only the branch on screen, the branch shown (${thread.length} of ${view.messages.length} messages). The JSON export holds every branch._`,
     '',
   ];
   if (view.config.systemPrompt.trim()) lines.push('**System prompt:**', '', quote(view.config.systemPrompt), '');

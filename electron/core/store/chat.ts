@@ -82,6 +82,12 @@ export interface MessagePatch {
   error?: string | null;
 }
 
+/** FTS5 query syntax the user wrote on purpose: a quoted phrase, a boolean operator, a prefix star, a group. */
+export const usesFtsSyntax = (query: string) => /["*()^]|\b(AND|OR|NOT|NEAR)\b/.test(query);
+
+/** The query used FTS5 syntax that FTS5 did not understand (message: FTS5's own words). */
+export class SearchSyntaxError extends Error {}
+
 export class ChatStore {
   constructor(private readonly db: Db) {}
 
@@ -161,6 +167,28 @@ export class ChatStore {
       .run(content, tokensJson, now, id);
   }
 
+  /**
+   * Deletes `id` and every message below it, deepest first, so each row goes by its own DELETE (the FTS
+   * trigger fires for each; no foreign-key cascade is relied on). Returns the ids deleted. Call inside
+   * a transaction.
+   */
+  deleteSubtree(id: string): string[] {
+    const rows = this.db
+      .prepare(
+        `WITH RECURSIVE below (id, depth) AS (
+           SELECT id, 0 FROM messages WHERE id = ?
+           UNION ALL
+           SELECT m.id, below.depth + 1 FROM messages m JOIN below ON m.parent_id = below.id
+           WHERE below.depth < 1000000
+         )
+         SELECT id FROM below ORDER BY depth DESC`,
+      )
+      .all(id) as { id: string }[];
+    const del = this.db.prepare('DELETE FROM messages WHERE id = ?');
+    for (const r of rows) del.run(r.id);
+    return rows.map((r) => r.id);
+  }
+
   /** At startup: replies that were streaming when the app died are kept, marked 'interrupted'. */
   markStaleStreamingInterrupted(now = Date.now()): number {
     return this.db.prepare("UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'").run(now).changes;
@@ -199,19 +227,37 @@ export class ChatStore {
 
   // ── search ────────────────────────────────────────────────────────────────────────────────────
 
-  /** FTS5 over message text. Each word of `query` is matched as a quoted prefix, so user input never parses as FTS syntax. */
+  /**
+   * FTS5 over message text. Plain words are each matched as a quoted prefix; a query that uses FTS5
+   * syntax ("a phrase", OR, NOT, AND, NEAR, prefix*, parentheses) is passed to FTS5 as written, and
+   * syntax FTS5 does not understand throws SearchSyntaxError.
+   */
   search(query: string, limit: number): SearchHit[] {
-    const words = query.match(/[\p{L}\p{N}_]+/gu) ?? [];
-    if (words.length === 0) return [];
-    const match = words.map((w) => `"${w}"*`).join(' ');
-    const rows = this.db
-      .prepare(
-        `SELECT m.id, m.session_id, m.role, m.created_at, s.title,
+    let match: string;
+    if (usesFtsSyntax(query)) match = query;
+    else {
+      const words = query.match(/[\p{L}\p{N}_]+/gu) ?? [];
+      if (words.length === 0) return [];
+      match = words.map((w) => `"${w}"*`).join(' ');
+    }
+    const run = () =>
+      this.db
+        .prepare(
+          `SELECT m.id, m.session_id, m.role, m.created_at, s.title,
                 snippet(messages_fts, 0, char(2), char(3), '…', 12) AS snippet
          FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid JOIN chat_sessions s ON s.id = m.session_id
          WHERE messages_fts MATCH ? ORDER BY bm25(messages_fts), m.created_at DESC LIMIT ?`,
-      )
-      .all(match, limit) as { id: string; session_id: string; role: MessageRole; created_at: number; title: string; snippet: string }[];
+        )
+        .all(match, limit) as { id: string; session_id: string; role: MessageRole; created_at: number; title: string; snippet: string }[];
+    let rows: ReturnType<typeof run>;
+    try {
+      rows = run();
+    } catch (err) {
+      // FTS5 reports query errors as SQLITE_ERROR with "fts5: …" or "no such column: …" (a word before ':').
+      const message = err instanceof Error ? err.message : String(err);
+      if (/fts5|no such column|unterminated|syntax error/i.test(message)) throw new SearchSyntaxError(message);
+      throw err;
+    }
     return rows.map((r) => ({
       sessionId: r.session_id,
       sessionTitle: r.title,

@@ -62,9 +62,16 @@ export class SessionsStore {
     return row && toSession(row);
   }
 
-  create(title: string, now = Date.now()): ChatSession {
+  /** `initial`: the system prompt and sampling it starts with (the app defaults), written with it. */
+  create(title: string, now = Date.now(), initial?: { systemPrompt: string; sampling: object }): ChatSession {
     const id = randomUUID();
-    this.db.prepare('INSERT INTO chat_sessions (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)').run(id, title, now, now);
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO chat_sessions (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)').run(id, title, now, now);
+      if (initial)
+        this.db
+          .prepare('INSERT INTO chat_session_state (session_id, system_prompt, sampling) VALUES (?, ?, ?)')
+          .run(id, initial.systemPrompt, JSON.stringify(initial.sampling));
+    })();
     return this.get(id)!;
   }
 

@@ -1,6 +1,8 @@
 import { notFound, ServiceError } from '../../api/errors.ts';
 import { BadCursorError, SessionsStore } from '../../store/sessions.ts';
 import type { CoreContext, ServiceHandlers } from '../context.ts';
+import { SettingsStore } from '../../store/settings.ts';
+import { readSettings } from './settings.ts';
 
 export function sessionsHandlers(ctx: CoreContext): ServiceHandlers<'sessions'> {
   const store = new SessionsStore(ctx.db);
@@ -20,7 +22,12 @@ export function sessionsHandlers(ctx: CoreContext): ServiceHandlers<'sessions'> 
         throw err;
       }
     },
-    'sessions.create': ({ title }) => upserted(store.create(title ?? 'New chat').id),
+    'sessions.create': ({ title }) => {
+      // A new chat starts with the app-wide defaults (Settings → Chat).
+      const settings = readSettings(new SettingsStore(ctx.db));
+      const initial = { systemPrompt: settings['chat.defaultSystemPrompt'], sampling: settings['chat.defaultSampling'] };
+      return upserted(store.create(title ?? 'New chat', Date.now(), initial).id);
+    },
     'sessions.rename': ({ id, title }) => {
       if (!store.rename(id, title)) throw notFound('chat session', id);
       return upserted(id);

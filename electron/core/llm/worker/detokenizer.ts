@@ -10,7 +10,13 @@ export class StreamingDetokenizer {
   private pending: Token[] = [];
   private readonly recent: Token[] = [];
 
-  constructor(private readonly model: LlamaModel) {}
+  /** `before`: tokens already in the text (a continued reply), so a leading space decodes as in a full decode. */
+  constructor(
+    private readonly model: LlamaModel,
+    before: readonly Token[] = [],
+  ) {
+    this.recent.push(...before.slice(-CONTEXT_TOKENS));
+  }
 
   /** The text this token completes ('' while a character is still incomplete). */
   push(token: Token): string {

@@ -56,12 +56,21 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   const t0 = performance.now();
   const contextSize = l.context.contextSize;
   const { sampling } = input;
-  const {
-    tokens: prompt,
-    droppedTurns,
-    systemDropped,
-  } = fitPrompt(l.model, l.wrapper, input.systemPrompt, input.history, contextSize, answerReserve(sampling.maxTokens), input.contextPolicy);
-  ctx.emit({ type: 'start', promptTokens: prompt.length, contextSize, droppedTurns, systemDropped } satisfies GenerateEvent);
+  // A continued reply: its tokens so far follow the prompt (the open model turn) and count against the context.
+  const before = (input.continueTokens ?? []) as Token[];
+  const fitted = fitPrompt(
+    l.model,
+    l.wrapper,
+    input.systemPrompt,
+    input.history,
+    contextSize,
+    answerReserve(sampling.maxTokens) + before.length,
+    input.contextPolicy,
+  );
+  const { droppedTurns, systemDropped } = fitted;
+  const basePrompt = fitted.tokens;
+  const prompt = before.length ? [...basePrompt, ...before] : basePrompt;
+  ctx.emit({ type: 'start', promptTokens: basePrompt.length, contextSize, droppedTurns, systemDropped } satisfies GenerateEvent);
 
   let toEvaluate: Token[];
   if (input.reproducible) {
@@ -91,7 +100,7 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
     };
   }
 
-  const detok = new StreamingDetokenizer(l.model);
+  const detok = new StreamingDetokenizer(l.model, before);
   const texts = new TokenTexts(l.model);
   const all: TokenProb[] = [];
   let text = '';
@@ -158,7 +167,7 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
     await steps.return();
   }
   const modelStart = performance.now();
-  const exact = await modelProbabilities(l, prompt, generated, texts, ctx.signal);
+  const exact = await modelProbabilities(l, basePrompt, before.length ? [...before, ...generated] : generated, texts, ctx.signal);
   const modelPassMs = performance.now() - modelStart;
   const tail = detok.flush();
   if (tail && all.length > 0) {
@@ -179,7 +188,7 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   return {
     stopReason,
     text,
-    promptTokens: prompt.length,
+    promptTokens: basePrompt.length,
     generatedTokens: generated.length,
     timeToFirstTokenMs: tFirst === null ? null : tFirst - t0,
     tokensPerSecond: tFirst !== null && generated.length >= 2 && tEnd > tFirst ? (generated.length - 1) / ((tEnd - tFirst) / 1000) : null,

@@ -40,6 +40,11 @@ export interface GenerateInput {
    */
   reproducible: boolean;
   contextPolicy: ContextPolicy;
+  /**
+   * Continue generation: the ids of the reply's tokens so far. They follow the prompt as the start of
+   * the model's turn, and generation goes on from there (modelProbs then cover them too).
+   */
+  continueTokens?: number[];
 }
 
 export type GenerateEvent =
@@ -61,7 +66,7 @@ export interface GenerateResult {
   systemDropped: boolean;
   /** Time the exact pass for the model's own token probabilities took (not in durationMs). */
   modelPassMs: number;
-  /** Per generated token, the model's own probability and top tokens (fewer when the pass was aborted). */
+  /** Per reply token (continueTokens first, then generated), the model's own probability and top tokens (fewer when the pass was aborted). */
   modelProbs: { prob: number; top: TokenAlternative[] }[];
 }
 

@@ -1,6 +1,6 @@
 // Chat: the sessions list (create, rename, delete, search, import) and the conversation: a streamed
 // thread with branches, token probabilities, per-session system prompt and sampling, export.
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 import { AlertIcon, ChatIcon, PlusIcon } from '../../components/icons.tsx';
 import { DownloadIcon, SlidersIcon, UploadIcon } from '../../components/more-icons.tsx';
@@ -10,14 +10,15 @@ import { Button, EmptyState, Kbd } from '../../components/ui.tsx';
 import { navigate, useRouteParam } from '../../app/navigation.ts';
 import { Composer } from './Composer.tsx';
 import { ContextMeter } from './ContextMeter.tsx';
-import { MessageView } from './MessageView.tsx';
+import { MessageView, type MessageActions } from './MessageView.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
 import { SessionList } from './SessionList.tsx';
 import { SessionPanel } from './SessionPanel.tsx';
 import { SessionSearch, type SearchHitView } from './SessionSearch.tsx';
-import { siblingInfo } from '../../../../electron/core/api/chat-tree.ts';
+import { childrenByParent, type SiblingInfo, type TreeNode } from '../../../../electron/core/api/chat-tree.ts';
 import { useChat } from './useChat.ts';
 import { useChatLibrary } from './useChatLibrary.ts';
+import { useChatAdapter } from './useChatAdapter.ts';
 import { useSessions } from './useSessions.ts';
 import { bandClass, bandLabel, type ConfidenceBand } from './confidence.ts';
 
@@ -192,6 +193,7 @@ function Conversation({
 }) {
   const chat = useChat(sessionId);
   const library = useChatLibrary();
+  const adapter = useChatAdapter();
   const [panelOpen, setPanelOpenState] = useState(false);
   const setPanelOpen = (open: boolean | ((o: boolean) => boolean)) => {
     const next = typeof open === 'function' ? open(panelOpen) : open;
@@ -241,6 +243,27 @@ function Conversation({
   };
 
   const hasTokens = chat.thread.some((m) => m.tokens && m.tokens.length > 0);
+  // Branch positions from one pass over the messages (not one per message per streamed frame).
+  const children = useMemo(() => childrenByParent(chat.messages), [chat.messages]);
+  const siblingsOf = (m: { id: string; parentId: string | null }): SiblingInfo | null => {
+    const sibs = children.get(m.parentId ?? '') ?? [];
+    const i = sibs.findIndex((s) => s.id === m.id);
+    return i < 0 ? null : { index: i + 1, count: sibs.length, prevId: sibs[i - 1]?.id ?? null, nextId: sibs[i + 1]?.id ?? null };
+  };
+  // One actions object for the life of the view (MessageView is memoised); it calls the latest chat.
+  const chatRef = useRef(chat);
+  chatRef.current = chat;
+  const actions = useMemo<MessageActions>(
+    () => ({
+      onEdit: (m, text) => chatRef.current.edit(m, text),
+      onRegenerate: (m) => chatRef.current.regenerate(m),
+      onSwitch: (id) => chatRef.current.switchTo(id),
+      onContinue: (m) => chatRef.current.continueReply(m),
+      onDelete: (m) => chatRef.current.deleteMessage(m),
+      countBelow: (id) => countBelow(chatRef.current.messages, id),
+    }),
+    [],
+  );
 
   return (
     <>
@@ -273,6 +296,17 @@ function Conversation({
           </div>
           <div className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1 text-[11.5px] text-zinc-500">
             <span>created {new Date(createdAt).toLocaleString()}</span>
+            {adapter.appliedName && (
+              <button
+                type="button"
+                onClick={() => setPanelOpen(true)}
+                data-testid="chat-adapter-applied"
+                title="llama.cpp applies this LoRA adapter to the model in every chat on it (change it in Settings)"
+                className="rounded bg-accent-50 px-1.5 py-px text-[11px] text-accent-700 hover:bg-accent-100 dark:bg-accent-500/15 dark:text-accent-400 dark:hover:bg-accent-500/25"
+              >
+                adapter: {adapter.appliedName} ×{adapter.applied!.scale}
+              </button>
+            )}
             <ContextMeter used={chat.context.used} total={chat.context.total} usage={chat.context.usage} />
             {chat.settings?.systemPrompt.trim() && (
               <button
@@ -348,12 +382,12 @@ function Conversation({
                   key={m.id}
                   message={m}
                   last={i === chat.thread.length - 1}
-                  siblings={siblingInfo(chat.messages, m.id)}
+                  siblings={siblingsOf(m)}
                   live={m.id === chat.streamingId}
                   busy={chat.streamingId !== null}
                   tokenView={tokenView}
                   colour={colour}
-                  actions={{ onEdit: chat.edit, onRegenerate: chat.regenerate, onSwitch: chat.switchTo }}
+                  actions={actions}
                 />
               ))}
               {colour && tokenView && <ConfidenceLegend />}
@@ -390,6 +424,20 @@ function Conversation({
   );
 }
 
+/** Messages under `id` in every branch (what deleting it takes with it). */
+function countBelow(messages: readonly TreeNode[], id: string): number {
+  const kids = childrenByParent(messages);
+  let n = 0;
+  const stack = [id];
+  while (stack.length) {
+    for (const k of kids.get(stack.pop()!) ?? []) {
+      n++;
+      stack.push(k.id);
+    }
+  }
+  return n;
+}
+
 function ExportMenu({ onExport }: { onExport(format: 'markdown' | 'json'): void }) {
   return (
     <Menu
@@ -400,8 +448,26 @@ function ExportMenu({ onExport }: { onExport(format: 'markdown' | 'json'): void 
         </Button>
       }
       items={[
-        { label: 'Markdown (.md)', onSelect: () => onExport('markdown') },
-        { label: 'JSON (re-importable)', onSelect: () => onExport('json') },
+        {
+          label: (
+            <span title="A readable file of the messages on screen. Other branches (edits, regenerations) are left out: the JSON export holds them all.">
+              Markdown (.md)
+              <span className="block text-[11px] text-zinc-500 dark:text-zinc-400">Only the branch on screen</span>
+            </span>
+          ),
+          textValue: 'Markdown (.md), only the branch on screen',
+          onSelect: () => onExport('markdown'),
+        },
+        {
+          label: (
+            <span title="Every branch, with tokens, probabilities and stats: Import chat reads it back.">
+              JSON (re-importable)
+              <span className="block text-[11px] text-zinc-500 dark:text-zinc-400">Every branch, tokens and stats</span>
+            </span>
+          ),
+          textValue: 'JSON (re-importable), every branch',
+          onSelect: () => onExport('json'),
+        },
       ]}
     />
   );

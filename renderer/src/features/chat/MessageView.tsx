@@ -1,22 +1,65 @@
 // One message of the thread. User messages can be edited (which makes a new branch); replies can be
 // regenerated (another branch), shown as markdown or as tokens with their probabilities, and carry
 // their speed (tokens/s, time to first token). A fork shows "‹ 2/3 ›" to move between branches.
-import { useEffect, useRef, useState } from 'react';
-import { AlertIcon } from '../../components/icons.tsx';
-import { CheckIcon, ChevronLeftIcon, ChevronRightIcon, CopyIcon, EditIcon, RegenerateIcon } from '../../components/more-icons.tsx';
+import { memo, useEffect, useRef, useState } from 'react';
+import { AlertIcon, TrashIcon } from '../../components/icons.tsx';
+import {
+  CheckIcon,
+  ChevronLeftIcon,
+  ChevronRightIcon,
+  CopyIcon,
+  EditIcon,
+  PlayIcon,
+  RegenerateIcon,
+} from '../../components/more-icons.tsx';
 import { Button } from '../../components/ui.tsx';
 import { Markdown } from './Markdown.tsx';
 import { TokenText } from './TokenText.tsx';
 import type { SiblingInfo } from '../../../../electron/core/api/chat-tree.ts';
+import { STREAM_SAVE_INTERVAL_MS } from '../../../../electron/core/api/chat.ts';
 import type { ChatMessage as Message } from './types.ts';
 
 export interface MessageActions {
   onEdit(message: Message, content: string): void;
   onRegenerate(message: Message): void;
   onSwitch(id: string): void;
+  onContinue(message: Message): void;
+  onDelete(message: Message): void;
+  /** Messages below this one (every branch under it): deleted with it. */
+  countBelow(id: string): number;
 }
 
-export function MessageView({
+/** A reply that ended before the model was done (Stop, a crash, an error part-way, the reply limit) can be continued. */
+export const canContinue = (m: Message) =>
+  m.role === 'assistant' &&
+  m.tokens !== null &&
+  (m.status === 'stopped' ||
+    m.status === 'interrupted' ||
+    m.status === 'failed' ||
+    (m.status === 'complete' && m.stats?.stopReason === 'maxTokens'));
+
+/**
+ * Re-rendered only when what it shows changes: while a reply streams, the finished messages above it
+ * are skipped (the actions object must be stable; ChatScreen passes one that calls through a ref).
+ */
+export const MessageView = memo(MessageViewImpl, (a, b) => {
+  const sa = a.siblings,
+    sb = b.siblings;
+  const sameSiblings =
+    sa === sb || (!!sa && !!sb && sa.index === sb.index && sa.count === sb.count && sa.prevId === sb.prevId && sa.nextId === sb.nextId);
+  return (
+    a.message === b.message &&
+    sameSiblings &&
+    a.last === b.last &&
+    a.live === b.live &&
+    a.busy === b.busy &&
+    a.tokenView === b.tokenView &&
+    a.colour === b.colour &&
+    a.actions === b.actions
+  );
+});
+
+function MessageViewImpl({
   message,
   siblings,
   last,
@@ -39,6 +82,7 @@ export function MessageView({
   actions: MessageActions;
 }) {
   const [editing, setEditing] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const isUser = message.role === 'user';
   const interrupted = message.status === 'interrupted';
   const who = isUser ? 'You' : message.role === 'system' ? 'System' : 'Assistant';
@@ -82,6 +126,19 @@ export function MessageView({
           )}
           <StateNote message={message} interrupted={interrupted} />
           <ContextNotes message={message} />
+          {canContinue(message) && !live && (
+            <div className="mt-1.5">
+              <Button
+                variant="secondary"
+                className="!px-2 !py-1 text-[12px]"
+                onClick={() => actions.onContinue(message)}
+                disabled={busy}
+                title="The model goes on from where this reply ended; the text is added to this message"
+              >
+                <PlayIcon width={12} height={12} /> Continue
+              </Button>
+            </div>
+          )}
         </div>
       )}
 
@@ -105,8 +162,20 @@ export function MessageView({
                 <RegenerateIcon />
               </IconAction>
             )}
+            {!live && (
+              <IconAction label="Delete message" onClick={() => setConfirmDelete(true)} disabled={busy}>
+                <TrashIcon width={15} height={15} />
+              </IconAction>
+            )}
           </div>
         </div>
+      )}
+      {confirmDelete && (
+        <DeleteConfirm
+          below={actions.countBelow(message.id)}
+          onCancel={() => setConfirmDelete(false)}
+          onConfirm={() => (setConfirmDelete(false), actions.onDelete(message))}
+        />
       )}
     </article>
   );
@@ -136,7 +205,8 @@ function StateNote({ message, interrupted }: { message: Message; interrupted: bo
         className="mt-2 inline-flex items-center gap-2 rounded-md bg-amber-50 px-2.5 py-1 text-[12px] text-amber-800 dark:bg-amber-500/10 dark:text-amber-300"
       >
         <AlertIcon width={14} height={14} /> Interrupted — the app stopped before this reply finished. What was saved is shown: a streaming
-        reply is saved every quarter second, so the last tokens shown before the stop may be missing.
+        reply is saved every {STREAM_SAVE_INTERVAL_MS} ms, so at most the last {STREAM_SAVE_INTERVAL_MS} ms of text shown before the stop is
+        missing. Continue picks up from here.
       </div>
     );
   }
@@ -204,11 +274,13 @@ function Stats({ message }: { message: Message }) {
   if (parts.length === 0) return null;
   const p = s.sampling;
   const how = `${s.promptTokens} prompt tokens · ${Math.round(s.durationMs)} ms · stop: ${s.stopReason}\ntemperature ${p.temperature} · top-k ${p.topK} · top-p ${p.topP} · min-p ${p.minP} · repeat ${p.repeatPenalty} · seed ${p.seed ?? 'random'}${
-    s.reproducible === undefined
-      ? ''
-      : s.reproducible
-        ? '\nreproducible: the same prompt gives this reply again on this model and backend'
-        : '\nnot reproducible: a random seed'
+    s.continued
+      ? `\ncontinued ${s.continued === 1 ? 'once' : `${s.continued} times`}: not reproducible as one reply (each part was generated from where the last ended)`
+      : s.reproducible === undefined
+        ? ''
+        : s.reproducible
+          ? '\nreproducible: the same prompt gives this reply again on this model and backend'
+          : '\nnot reproducible: a random seed'
   }`;
   return (
     <span className="mx-1 font-mono text-[11px] tabular-nums" data-testid="message-stats" title={how}>
@@ -337,6 +409,30 @@ function EditBox({ initial, onSave, onCancel }: { initial: string; onSave(text: 
           Save &amp; send
         </Button>
       </div>
+    </div>
+  );
+}
+
+function DeleteConfirm({ below, onConfirm, onCancel }: { below: number; onConfirm(): void; onCancel(): void }) {
+  return (
+    <div
+      role="alertdialog"
+      aria-label="Delete message"
+      data-testid="delete-confirm"
+      onKeyDown={(e) => e.key === 'Escape' && onCancel()}
+      className="mt-1 flex max-w-[85%] flex-wrap items-center gap-2 rounded-lg border border-red-200 bg-red-50 px-3 py-2 text-[12.5px] text-red-900 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200"
+    >
+      <span className="mr-auto">
+        {below === 0
+          ? 'Delete this message? This cannot be undone.'
+          : `Delete this message and the ${below} message${below === 1 ? '' : 's'} below it (every branch under it)? This cannot be undone.`}
+      </span>
+      <Button variant="ghost" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button variant="danger" onClick={onConfirm} autoFocus>
+        Delete
+      </Button>
     </div>
   );
 }

@@ -1,13 +1,22 @@
-// The side panel of a chat: the system prompt and the sampling settings, saved with the session.
-// Edits are applied to the next reply; the system prompt is committed on blur (not every keystroke).
+// The side panel of a chat: the system prompt, the sampling settings with presets (app defaults, the
+// model file's own, presets saved for this model), and the LoRA adapter chat applies. The prompt and
+// sampling are saved with the session and apply to the next reply; the system prompt is committed on
+// blur (not every keystroke).
 import { useEffect, useId, useState } from 'react';
-import { NumberField } from '../../components/fields.tsx';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Sampling as ApiSampling, SamplingPresets } from '../../../../electron/core/api/chat.ts';
+import { useApi, useEvent } from '../../api/hooks.ts';
+import { textInputClass } from '../../components/fields.tsx';
 import { CloseIcon } from '../../components/icons.tsx';
 import { Button } from '../../components/ui.tsx';
+import { SamplingFields } from './SamplingFields.tsx';
+import { useChatAdapter } from './useChatAdapter.ts';
 import type { Sampling, SessionConfig } from './types.ts';
 
 type SamplingView = Sampling;
 type SessionSettingsView = SessionConfig;
+
+const sameSampling = (a: ApiSampling, b: ApiSampling) => (Object.keys(a) as (keyof ApiSampling)[]).every((k) => a[k] === b[k]);
 
 export function SessionPanel({
   value,
@@ -26,7 +35,6 @@ export function SessionPanel({
   const [prompt, setPrompt] = useState(value.systemPrompt);
   useEffect(() => setPrompt(value.systemPrompt), [value.systemPrompt]);
   const s = value.sampling;
-  const set = (patch: Partial<SamplingView>) => onChange({ sampling: { ...s, ...patch } });
 
   return (
     <aside
@@ -68,63 +76,181 @@ export function SessionPanel({
             Gemma has no system role: it is put before your first message, as Gemma's chat template does.
           </p>
         </div>
-        <fieldset className="space-y-4">
-          <legend className="mb-2 text-[11.5px] font-medium tracking-wide text-zinc-500 uppercase">Sampling</legend>
-          <NumberField
-            label="Temperature"
-            value={s.temperature}
-            min={0}
-            max={2}
-            step={0.05}
-            onChange={(v) => set({ temperature: v ?? defaults.temperature })}
-            hint="0 always picks the most likely token."
-          />
-          <NumberField
-            label="Top-k"
-            value={s.topK}
-            min={0}
-            max={200}
-            step={1}
-            onChange={(v) => set({ topK: v ?? defaults.topK })}
-            hint="0 turns it off."
-          />
-          <NumberField label="Top-p" value={s.topP} min={0} max={1} step={0.01} onChange={(v) => set({ topP: v ?? defaults.topP })} />
-          <NumberField label="Min-p" value={s.minP} min={0} max={1} step={0.01} onChange={(v) => set({ minP: v ?? defaults.minP })} />
-          <NumberField
-            label="Repeat penalty"
-            value={s.repeatPenalty}
-            min={1}
-            max={2}
-            step={0.01}
-            onChange={(v) => set({ repeatPenalty: v ?? defaults.repeatPenalty })}
-            hint="1 turns it off."
-          />
-          <NumberField
-            label="Seed"
-            value={s.seed}
-            min={0}
-            max={2 ** 31 - 1}
-            step={1}
-            slider={false}
-            allowEmpty
-            placeholder="random"
-            onChange={(v) => set({ seed: v === null ? null : Math.round(v) })}
-            hint="Empty: a new seed each time. Fixed (or temperature 0): the same reply for the same prompt with this model and backend; each reply then re-reads the whole chat, slower on long chats. Another backend, GPU or llama.cpp version may still give another reply."
-          />
-          <NumberField
-            label="Max reply tokens"
-            value={s.maxTokens}
-            min={1}
-            max={8192}
-            step={1}
-            slider={false}
-            onChange={(v) => set({ maxTokens: Math.round(v ?? defaults.maxTokens) })}
-          />
-        </fieldset>
-        <Button variant="ghost" onClick={() => onChange({ sampling: defaults })}>
-          Reset sampling to defaults
-        </Button>
+        <AdapterSection />
+        <Presets sampling={s} onApply={(sampling) => onChange({ sampling })} />
+        <SamplingFields value={s} defaults={defaults} onChange={(sampling) => onChange({ sampling })} />
       </div>
     </aside>
+  );
+}
+
+/** Choose a preset (applies at once), save the current sampling as one for this model, delete one. */
+function Presets({ sampling, onApply }: { sampling: ApiSampling; onApply(s: ApiSampling): void }) {
+  const api = useApi();
+  const queries = useQueryClient();
+  const presets = useQuery({ queryKey: ['chat.presets'], queryFn: () => api.chat.presets({}) });
+  useEvent('settings.changed', () => void presets.refetch());
+  useEvent('models.changed', () => void presets.refetch());
+  const [naming, setNaming] = useState(false);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const selectId = useId();
+  const p = presets.data;
+  const options: { key: string; label: string; sampling: ApiSampling }[] = [];
+  if (p) {
+    options.push({ key: 'defaults', label: 'App defaults (Settings)', sampling: p.defaults });
+    if (p.modelDefault) options.push({ key: 'model', label: "The model file's own", sampling: p.modelDefault.sampling });
+    for (const x of p.saved) options.push({ key: `saved:${x.name}`, label: x.name, sampling: x.sampling });
+  }
+  const current = options.find((o) => sameSampling(o.sampling, sampling))?.key ?? '';
+  const set = (next: SamplingPresets) => queries.setQueryData(['chat.presets'], next);
+  const save = async () => {
+    if (!p?.modelId) return;
+    try {
+      set(await api.chat.savePreset({ modelId: p.modelId, name, sampling }));
+      setNaming(false);
+      setName('');
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const remove = async (presetName: string) => {
+    if (!p?.modelId) return;
+    try {
+      set(await api.chat.deletePreset({ modelId: p.modelId, name: presetName }));
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <div className="space-y-1.5" data-testid="sampling-presets">
+      <label htmlFor={selectId} className="block text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
+        Preset
+      </label>
+      <div className="flex gap-1.5">
+        <select
+          id={selectId}
+          value={current}
+          onChange={(e) => {
+            const o = options.find((x) => x.key === e.target.value);
+            if (o) onApply(o.sampling);
+          }}
+          className={`min-w-0 flex-1 ${textInputClass}`}
+        >
+          <option value="" disabled>
+            {current ? '' : 'Custom'}
+          </option>
+          {options.map((o) => (
+            <option key={o.key} value={o.key}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        {current.startsWith('saved:') && (
+          <Button variant="ghost" onClick={() => void remove(current.slice(6))} aria-label="Delete this preset" title="Delete this preset">
+            Delete
+          </Button>
+        )}
+      </div>
+      {p?.modelDefault && (
+        <p className="text-[11.5px] text-zinc-500 dark:text-zinc-400">
+          The model file recommends {p.modelDefault.keys.map((k) => k.replace('general.sampling.', '')).join(', ')}.
+        </p>
+      )}
+      {naming ? (
+        <form
+          className="flex gap-1.5"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <input
+            autoFocus
+            aria-label="Preset name"
+            value={name}
+            maxLength={80}
+            placeholder="e.g. Precise"
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => e.key === 'Escape' && setNaming(false)}
+            className={`min-w-0 flex-1 ${textInputClass}`}
+          />
+          <Button type="submit" variant="primary" disabled={!name.trim()}>
+            Save
+          </Button>
+        </form>
+      ) : (
+        <Button variant="ghost" onClick={() => setNaming(true)} disabled={!p?.modelId} title="Saved for the active model">
+          Save as preset…
+        </Button>
+      )}
+      {error && (
+        <p role="alert" className="text-[12px] text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The LoRA adapter chat applies to the active model, and its scale (a change reloads the context at the next message). */
+function AdapterSection() {
+  const chatAdapter = useChatAdapter();
+  const selectId = useId();
+  const [scale, setScale] = useState(chatAdapter.applied?.scale ?? 1);
+  useEffect(() => setScale(chatAdapter.applied?.scale ?? 1), [chatAdapter.applied?.scale]);
+  const [error, setError] = useState<string | null>(null);
+  const choose = (id: string | null, sc: number) =>
+    chatAdapter.choose(id, sc).then(
+      () => setError(null),
+      (e: Error) => setError(e.message),
+    );
+  const selected = chatAdapter.applied?.adapterId ?? '';
+  return (
+    <div className="space-y-1.5" data-testid="chat-adapter-picker">
+      <label htmlFor={selectId} className="block text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
+        LoRA adapter
+      </label>
+      <div className="flex gap-1.5">
+        <select
+          id={selectId}
+          value={selected}
+          onFocus={chatAdapter.refresh}
+          onChange={(e) => void choose(e.target.value || null, scale)}
+          className={`min-w-0 flex-1 ${textInputClass}`}
+        >
+          <option value="">None</option>
+          {chatAdapter.adapters.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name} (rank {a.rank})
+            </option>
+          ))}
+        </select>
+        <input
+          type="number"
+          aria-label="Adapter scale"
+          title="Scale: 1 applies the adapter as trained, 0 turns it off"
+          min={0}
+          max={4}
+          step={0.1}
+          value={scale}
+          onChange={(e) => setScale(Number(e.target.value))}
+          onBlur={() => selected && scale !== chatAdapter.applied?.scale && void choose(selected, scale)}
+          className={`w-16 text-right font-mono ${textInputClass}`}
+        />
+      </div>
+      <p className="text-[11.5px] text-zinc-500 dark:text-zinc-400">
+        {chatAdapter.adapters.length === 0
+          ? 'No adapter was trained for the active model (Fine-tune screen).'
+          : 'Applied by llama.cpp to every chat on this model, from the next message.'}
+      </p>
+      {error && (
+        <p role="alert" className="text-[12px] text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 // Full-text search over every message of every chat (SQLite FTS5 in the core). Typing searches after
-// a short pause; a hit opens its chat on the branch that holds the message.
+// a short pause; a hit opens its chat on the branch that holds the message. A query FTS5 cannot parse
+// shows the core's "Search syntax not understood: …" with its hint, never "No messages match".
 import { useEffect, useId, useRef, useState } from 'react';
 import { modKey, SEARCH_EVENT, takeSearchRequest } from '../../app/navigation.ts';
 import { SearchIcon } from '../../components/more-icons.tsx';
@@ -73,6 +74,7 @@ export function SessionSearch({
           type="search"
           value={query}
           placeholder={`Search messages (${modKey}K)`}
+          title={'Words match as prefixes. FTS5 syntax works too: "an exact phrase", word OR word, word NOT word, prefix*'}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => e.key === 'Escape' && setQuery('')}
           className="min-w-0 flex-1 bg-transparent py-1.5 text-[13px] outline-none placeholder:text-zinc-500 [&::-webkit-search-cancel-button]:hidden"

@@ -125,3 +125,52 @@ test('events of another session are ignored; branch changes follow sessionChange
     ['one', 'A'],
   );
 });
+
+test('deleted messages leave the state (and a repeat changes nothing); a deleted leaf waits for the core to name the next', () => {
+  const u = msg({ id: 'u', role: 'user' });
+  const a = msg({ id: 'a', role: 'assistant', parentId: 'u' });
+  const u2 = msg({ id: 'u2', role: 'user', parentId: 'a' });
+  let s = chatReducer(initialChatState('s1'), { type: 'loaded', view: view([u, a, u2], 'u2') });
+  s = chatReducer(s, { type: 'deleted', ids: ['u2'] });
+  assert.deepEqual(
+    s.messages.map((m) => m.id),
+    ['u', 'a'],
+  );
+  assert.equal(s.currentLeafId, null);
+  assert.equal(chatReducer(s, { type: 'deleted', ids: ['u2'] }), s, 'a repeat returns the same state');
+  s = chatReducer(s, { type: 'sessionChanged', currentLeafId: 'a', config });
+  assert.deepEqual(
+    threadOf(s).map((m) => m.id),
+    ['u', 'a'],
+  );
+});
+
+test('a continued reply streams on from its stored tokens: deltas at the next index extend it', () => {
+  const u = msg({ id: 'u', role: 'user' });
+  const a = msg({ id: 'a', role: 'assistant', parentId: 'u', status: 'stopped', content: 'Hel', tokens: [tok('Hel')] });
+  let s = chatReducer(initialChatState('s1'), { type: 'loaded', view: view([u, a], 'a') });
+  const again = { ...a, status: 'streaming' as const, updatedAt: a.updatedAt + 1 };
+  s = chatReducer(s, { type: 'started', started: { jobId: 'j', userMessage: null, assistantMessage: again } });
+  assert.equal(s.generatingId, 'a');
+  s = chatReducer(s, { type: 'delta', delta: delta('a', 1, ['lo', '!']) });
+  assert.equal(threadOf(s).at(-1)!.content, 'Hello!');
+  assert.equal(s.needsReload, false);
+});
+
+test("a frame's deltas applied at once equal them one by one, without touching the previous state's arrays", () => {
+  const u = msg({ id: 'u', role: 'user' });
+  const a = msg({ id: 'a', role: 'assistant', parentId: 'u', status: 'streaming' });
+  const base = chatReducer(initialChatState('s1'), { type: 'loaded', view: view([u, a], 'a', 'a') });
+  const first = chatReducer(base, { type: 'delta', delta: delta('a', 0, ['A', 'B']) });
+  const frozen = first.live.a.slice();
+  const ds = [delta('a', 2, ['C']), delta('a', 1, ['B', 'C', 'D']) /* overlaps: a repeat plus one new */, delta('a', 4, ['E'])];
+  const batched = chatReducer(first, { type: 'deltas', deltas: ds });
+  const oneByOne = ds.reduce((s, d) => chatReducer(s, { type: 'delta', delta: d }), first);
+  assert.equal(threadOf(batched).at(-1)!.content, 'ABCDE');
+  assert.deepEqual(batched.live, oneByOne.live);
+  assert.deepEqual(batched.liveContext, oneByOne.liveContext);
+  assert.deepEqual(first.live.a, frozen, 'the earlier state is unchanged');
+  const gap = chatReducer(batched, { type: 'deltas', deltas: [delta('a', 9, ['Z'])] });
+  assert.equal(gap.needsReload, true);
+  assert.equal(threadOf(gap).at(-1)!.content, 'ABCDE');
+});

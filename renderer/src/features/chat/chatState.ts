@@ -31,10 +31,13 @@ export type ChatAction =
   | { type: 'loaded'; view: ChatSessionView }
   | { type: 'started'; started: GenerationStarted }
   | { type: 'delta'; delta: ChatDelta }
+  /** The deltas that arrived within one animation frame, applied with one copy of each reply's tokens. */
+  | { type: 'deltas'; deltas: ChatDelta[] }
   | { type: 'message'; message: ChatMessage }
   | { type: 'sessionChanged'; currentLeafId: string | null; config: SessionConfig }
   | { type: 'config'; config: SessionConfig }
-  | { type: 'leaf'; leafId: string | null };
+  | { type: 'leaf'; leafId: string | null }
+  | { type: 'deleted'; ids: string[] };
 
 export const initialChatState = (sessionId: string): ChatState => ({
   sessionId,
@@ -98,22 +101,10 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         generatingId: stillStreaming ? assistantMessage.id : state.generatingId,
       };
     }
-    case 'delta': {
-      const d = action.delta;
-      if (d.sessionId !== state.sessionId) return state;
-      const done = state.messages.find((m) => m.id === d.messageId);
-      if (done && done.status !== 'streaming') return state; // the final message already arrived
-      const have = state.live[d.messageId] ?? done?.tokens ?? [];
-      if (d.index > have.length) return { ...state, needsReload: true }; // missed a delta
-      if (d.index + d.tokens.length <= have.length) return state; // a repeat
-      const tokens = have.slice(0, d.index).concat(d.tokens);
-      return {
-        ...state,
-        live: { ...state.live, [d.messageId]: tokens },
-        generatingId: state.generatingId ?? d.messageId,
-        liveContext: { used: d.contextUsed, size: d.contextSize },
-      };
-    }
+    case 'delta':
+      return applyDeltas(state, [action.delta]);
+    case 'deltas':
+      return applyDeltas(state, action.deltas);
     case 'message': {
       const m = action.message;
       if (m.sessionId !== state.sessionId) return state;
@@ -138,9 +129,56 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return { ...state, config: action.config };
     case 'leaf':
       return { ...state, currentLeafId: action.leafId };
+    case 'deleted': {
+      const gone = new Set(action.ids);
+      if (!state.messages.some((m) => gone.has(m.id))) return state;
+      let live = state.live;
+      for (const id of action.ids) live = withoutKey(live, id);
+      return {
+        ...state,
+        messages: state.messages.filter((m) => !gone.has(m.id)),
+        live,
+        // The core sends the new leaf (chat.sessionChanged); until then show nothing deleted.
+        currentLeafId: state.currentLeafId && gone.has(state.currentLeafId) ? null : state.currentLeafId,
+        generatingId: state.generatingId && gone.has(state.generatingId) ? null : state.generatingId,
+      };
+    }
     default:
       return action satisfies never;
   }
+}
+
+/**
+ * Applies deltas in order. Each reply's token array is copied once (on its first delta here) and
+ * then appended to in place, so a frame's worth of deltas costs one copy, not one per delta.
+ */
+function applyDeltas(state: ChatState, deltas: readonly ChatDelta[]): ChatState {
+  const work = new Map<string, TokenProb[]>(); // arrays owned by this call
+  let generatingId = state.generatingId;
+  let liveContext = state.liveContext;
+  let needsReload = state.needsReload;
+  for (const d of deltas) {
+    if (d.sessionId !== state.sessionId) continue;
+    const done = state.messages.find((m) => m.id === d.messageId);
+    if (done && done.status !== 'streaming') continue; // the final message already arrived
+    const owned = work.get(d.messageId);
+    const have = owned ?? state.live[d.messageId] ?? done?.tokens ?? [];
+    if (d.index > have.length) {
+      needsReload = true; // missed a delta
+      continue;
+    }
+    if (d.index + d.tokens.length <= have.length) continue; // a repeat
+    const tokens = owned ?? have.slice(0, d.index);
+    tokens.length = d.index;
+    for (const t of d.tokens) tokens.push(t);
+    work.set(d.messageId, tokens);
+    generatingId ??= d.messageId;
+    liveContext = { used: d.contextUsed, size: d.contextSize };
+  }
+  if (work.size === 0) return needsReload === state.needsReload ? state : { ...state, needsReload };
+  const live = { ...state.live };
+  for (const [id, tokens] of work) live[id] = tokens;
+  return { ...state, live, generatingId, liveContext, needsReload };
 }
 
 /** The thread shown: the current branch, with streamed text merged into replies still generating. */

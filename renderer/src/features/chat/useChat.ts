@@ -77,7 +77,8 @@ export function useChat(sessionId: string) {
   const flushDeltas = useCallback(() => {
     if (frame.current !== null) cancelAnimationFrame(frame.current);
     frame.current = null;
-    for (const delta of queuedDeltas.current.splice(0)) dispatch({ type: 'delta', delta });
+    const deltas = queuedDeltas.current.splice(0);
+    if (deltas.length) dispatch({ type: 'deltas', deltas });
   }, []);
   useEffect(() => () => flushDeltas(), [flushDeltas]);
   useEvent('chat.delta', (delta) => {
@@ -85,6 +86,7 @@ export function useChat(sessionId: string) {
     frame.current ??= requestAnimationFrame(flushDeltas);
   });
   useEvent('chat.message', ({ message }) => (flushDeltas(), dispatch({ type: 'message', message })));
+  useEvent('chat.messagesDeleted', (e) => e.sessionId === sessionId && dispatch({ type: 'deleted', ids: e.ids }));
   useEvent(
     'chat.sessionChanged',
     (e) => e.sessionId === sessionId && dispatch({ type: 'sessionChanged', currentLeafId: e.currentLeafId, config: e.config }),
@@ -150,6 +152,13 @@ export function useChat(sessionId: string) {
   const send = (content: string) => start(() => api.chat.send({ sessionId, content }));
   const regenerate = (m: ChatMessage) => void start(() => api.chat.regenerate({ sessionId, messageId: m.id }));
   const edit = (m: ChatMessage, content: string) => void start(() => api.chat.edit({ sessionId, messageId: m.id, content }));
+  const continueReply = (m: ChatMessage) => void start(() => api.chat.continue({ sessionId, messageId: m.id }));
+  const deleteMessage = (m: ChatMessage) => {
+    api.chat.deleteMessage({ sessionId, messageId: m.id }).then(
+      (r) => (dispatch({ type: 'deleted', ids: r.deletedIds }), dispatch({ type: 'loaded', view: r.view }), setActionError(null)),
+      (e: Error) => (setActionError(`Could not delete: ${e.message}`), reload()),
+    );
+  };
   const stop = () => {
     api.chat.stop({ sessionId }).then(
       (r) => r.message && dispatch({ type: 'message', message: r.message }),
@@ -206,6 +215,8 @@ export function useChat(sessionId: string) {
     stop,
     regenerate,
     edit,
+    continueReply,
+    deleteMessage,
     switchTo,
     showMessage,
     updateSettings,

@@ -1,8 +1,12 @@
-// Chat settings that apply to every chat: what happens when a chat outgrows the model's context window.
-import { useEffect, useState } from 'react';
-import type { ContextPolicy } from '../../../../electron/core/api/chat.ts';
-import { useApi, useEvent } from '../../api/hooks.ts';
-import { Card } from '../../components/ui.tsx';
+// Chat settings that apply to every chat: what happens when a chat outgrows the model's context window,
+// and the system prompt and sampling a new chat starts with.
+import { useEffect, useId, useState } from 'react';
+import { defaultSampling, type ContextPolicy } from '../../../../electron/core/api/chat.ts';
+import type { Settings } from '../../../../electron/core/api/settings.ts';
+import { useApi, useEvent, useSetSetting, useSettings } from '../../api/hooks.ts';
+import { textInputClass } from '../../components/fields.tsx';
+import { Button, Card } from '../../components/ui.tsx';
+import { SamplingFields } from '../chat/SamplingFields.tsx';
 
 export const policyLabels: Record<ContextPolicy, { label: string; hint: string }> = {
   keepSystem: {
@@ -58,6 +62,68 @@ export function ChatSettings() {
           {error}
         </p>
       )}
+    </Card>
+  );
+}
+
+/**
+ * What a new chat starts with: the system prompt and sampling (each chat then keeps and changes its
+ * own in its settings panel). Saved as one setting each; a sampling change is saved as it is made.
+ */
+export function ChatDefaults() {
+  const settings = useSettings();
+  const setSetting = useSetSetting();
+  const [error, setError] = useState<string | null>(null);
+  const stored = settings.data?.['chat.defaultSystemPrompt'];
+  const [prompt, setPrompt] = useState('');
+  useEffect(() => setPrompt(stored ?? ''), [stored]);
+  const promptId = useId();
+  const save = <K extends 'chat.defaultSystemPrompt' | 'chat.defaultSampling'>(key: K, value: Settings[K]) =>
+    setSetting(key, value).then(
+      () => setError(null),
+      (e: Error) => setError(e.message),
+    );
+  const sampling = settings.data?.['chat.defaultSampling'];
+  return (
+    <Card
+      title="Defaults for new chats"
+      description="A new chat starts with this system prompt and sampling; each chat can then change its own (Settings in the chat's header). Chats made before keep theirs."
+    >
+      <div className="space-y-4" data-testid="chat-defaults">
+        <div className="space-y-1.5">
+          <label htmlFor={promptId} className="block text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
+            Default system prompt
+          </label>
+          <textarea
+            id={promptId}
+            value={prompt}
+            rows={3}
+            maxLength={50000}
+            placeholder="None"
+            onChange={(e) => setPrompt(e.target.value)}
+            onBlur={() => prompt !== (stored ?? '') && void save('chat.defaultSystemPrompt', prompt)}
+            className={`w-full resize-y ${textInputClass}`}
+          />
+        </div>
+        {sampling && (
+          <div className="max-w-md">
+            <SamplingFields
+              legend="Default sampling"
+              value={sampling}
+              defaults={defaultSampling}
+              onChange={(s) => void save('chat.defaultSampling', s)}
+            />
+            <Button variant="ghost" className="mt-2" onClick={() => void save('chat.defaultSampling', defaultSampling)}>
+              Reset to the built-in defaults
+            </Button>
+          </div>
+        )}
+        {error && (
+          <p role="alert" className="text-[12.5px] text-red-600 dark:text-red-400">
+            {error}
+          </p>
+        )}
+      </div>
     </Card>
   );
 }

@@ -10,7 +10,7 @@ import { Button, Card, PageHeader } from '../../components/ui.tsx';
 import { useTheme, type ThemeSetting } from '../../app/theme.ts';
 import { useSystemStatus } from '../../app/useSystemStatus.ts';
 import { BackendSettings } from './BackendSettings.tsx';
-import { ChatSettings } from './ChatSettings.tsx';
+import { ChatDefaults, ChatSettings } from './ChatSettings.tsx';
 
 export function SettingsScreen() {
   return (
@@ -20,6 +20,7 @@ export function SettingsScreen() {
         <div className="mx-auto max-w-3xl space-y-5 p-6">
           <Appearance />
           <ChatSettings />
+          <ChatDefaults />
           <BackendSettings />
           <Processes />
           <Storage />

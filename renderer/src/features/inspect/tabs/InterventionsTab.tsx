@@ -125,6 +125,7 @@ export function InterventionsTab({
               </>
             )}
             <NumberInput label="scale" testId={`iv-scale-${i}`} value={d.scale} step={0.1} onChange={(scale) => update(d.key, { scale })} />
+            {d.kind !== 'steer' && <ScaleEffect kind={d.kind} scale={d.scale} testId={`iv-effect-${i}`} />}
             <Button
               variant="ghost"
               className="!px-2 !py-1"
@@ -137,8 +138,18 @@ export function InterventionsTab({
         ))}
       </div>
       <div className="flex flex-wrap items-center gap-2">
-        <Button onClick={() => add('head')}>+ Head</Button>
-        <Button onClick={() => add('mlp')}>+ MLP unit</Button>
+        <Button
+          onClick={() => add('head')}
+          title="Adds an ablation of one attention head (scale 0); change the scale to weaken or amplify it instead"
+        >
+          + Head
+        </Button>
+        <Button
+          onClick={() => add('mlp')}
+          title="Adds an ablation of one MLP unit (scale 0); change the scale to weaken or amplify it instead"
+        >
+          + MLP unit
+        </Button>
         <Button onClick={() => add('steer')}>+ Steering vector</Button>
         <Button variant="primary" onClick={apply} disabled={drafts.length === 0 || job.state === 'running'}>
           Rerun with interventions
@@ -205,5 +216,29 @@ function DeltaBar({ before, after }: { before: number; after: number }) {
       <div className="absolute inset-y-0 left-0 rounded bg-zinc-400/60" style={{ width: `${before * 100}%` }} />
       <div className="absolute inset-y-[3px] left-0 rounded bg-accent-500" style={{ width: `${after * 100}%` }} />
     </div>
+  );
+}
+
+/** Says in words what a head/unit scale does: 0 ablates (removes it), 1 leaves it, anything else multiplies it. */
+function ScaleEffect({ kind, scale, testId }: { kind: 'head' | 'mlp'; scale: number; testId: string }) {
+  const what = kind === 'head' ? "this head's output" : "this unit's activation";
+  const [label, explain] =
+    scale === 0
+      ? ['Ablate (scale 0)', `${what} is set to zero: the rerun shows what the model does without it.`]
+      : scale === 1
+        ? ['No change (scale 1)', `${what} is multiplied by 1: the rerun is the same as before.`]
+        : [
+            `Scale ×${scale}`,
+            `${what} is multiplied by ${scale}${scale < 0 ? ' (its sign flipped)' : scale < 1 ? ' (weakened)' : ' (amplified)'}.`,
+          ];
+  return (
+    <span className="flex items-center gap-1.5 text-[12px]" data-testid={testId} title={explain}>
+      <span
+        className={`rounded px-1.5 py-0.5 font-medium ${scale === 0 ? 'bg-amber-100 text-amber-900 dark:bg-amber-500/15 dark:text-amber-200' : 'bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300'}`}
+      >
+        {label}
+      </span>
+      <span className="text-zinc-500 dark:text-zinc-400">{explain}</span>
+    </span>
   );
 }

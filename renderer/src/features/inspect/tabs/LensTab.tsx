@@ -49,6 +49,23 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
     return { values, top, L, T };
   }, [run, lens]);
 
+  // The emb row: the input embedding read through the tied head. What it really shows is measured
+  // here (how often its top token is the input token itself), not assumed.
+  const embSelf = useMemo(() => {
+    if (!run) return { computed: 0, self: 0, meanTop: 0 };
+    let computed = 0,
+      self = 0,
+      sum = 0;
+    for (const [p, l] of lens) {
+      const emb = l.layers.find((r) => r.layer < 0);
+      if (!emb?.top[0]) continue;
+      computed++;
+      sum += emb.top[0].prob;
+      if (emb.top[0].id === run.tokens[p]?.id) self++;
+    }
+    return { computed, self, meanTop: computed ? sum / computed : 0 };
+  }, [run, lens]);
+
   if (!run || !grid) return <NeedsRun />;
   const at = lens.get(pos);
   const computeAll = async () => {
@@ -94,9 +111,20 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
           describe={(r, c, v) =>
             Number.isNaN(v)
               ? `#${c}: not computed yet (click)`
-              : `${rowLabels[r]} · #${c}: ${JSON.stringify(grid.top[r * grid.T + c])} ${(v * 100).toFixed(1)}%`
+              : `${rowLabels[r]} · #${c}: ${JSON.stringify(grid.top[r * grid.T + c])} ${(v * 100).toFixed(1)}%${
+                  r === 0 && grid.top[r * grid.T + c] === run.tokens[c]?.text ? ' (the input token itself: tied embedding and head)' : ''
+                }`
           }
         />
+        {embSelf.computed > 0 && (
+          <p className="mt-2 text-[12px] text-zinc-600 dark:text-zinc-400" data-testid="lens-emb-note">
+            <span className="font-mono font-medium">emb</span> row: at {embSelf.self} of {embSelf.computed} position
+            {embSelf.computed === 1 ? '' : 's'} its top token is the input token itself. Gemma ties the output head to the embedding matrix,
+            so an embedding read straight through the head scores highest against its own row (a vector's dot product with itself), often
+            with a probability near 1 (here {pct(embSelf.meanTop, 1)} on average): that is why the row is nearly one colour. It shows what
+            the model reads, not a prediction; the layers below show the prediction forming.
+          </p>
+        )}
       </ChartFrame>
       {error && <ErrorNote>{error}</ErrorNote>}
       <ChartFrame
