@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import type { RunView } from '../api/playground.ts';
 import { docx, sentences } from '../docs/fixtures.ts';
 import { startTestCore, type TestCore } from '../llm/test-core.ts';
@@ -23,9 +23,8 @@ const ITEMS = [
 ];
 
 before(async () => {
-  const models = await ensureTestModels();
   t = await startTestCore();
-  const model = await t.call('models.import', { path: models.miniQ8 });
+  const model = await t.call('models.import', { path: await ensureRealVocabModel('small', 'F32') });
   await t.call('models.setActive', { id: model.id });
 });
 after(() => t.close());
