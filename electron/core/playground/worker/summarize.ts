@@ -9,7 +9,7 @@ import type { TaskContext } from '../../workers/task.ts';
 import { TaskError } from '../../workers/task.ts';
 import { chunkPrompt, reducePrompt, SUMMARY_TOKENS, summaryPrompt } from '../prompts.ts';
 import { chatPromptTokens, generateOn } from './generate.ts';
-import { playgroundModel } from './models.ts';
+import { playgroundContext, playgroundModel } from './models.ts';
 import type { SummarizeEvent, SummarizeInput, SummarizeResult } from './types.ts';
 
 const DEFAULT_CONTEXT = 4096;
@@ -21,10 +21,9 @@ export async function runSummarize(input: SummarizeInput, ctx: TaskContext): Pro
   const emit = (e: SummarizeEvent) => ctx.emit(e);
   const { model } = await playgroundModel(input.backend, input.model);
   const contextSize = Math.min(model.trainContextSize, input.contextSize ?? DEFAULT_CONTEXT);
-  const context = await model.createContext({
+  const context = await playgroundContext(model, input.backend, input.model, {
     contextSize,
     sequences: 1,
-    threads: input.backend.threads > 0 ? input.backend.threads : undefined,
     swaFullCache: true,
   });
   try {
