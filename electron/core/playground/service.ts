@@ -234,6 +234,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
 
     'playground.summarize': (input) => {
       const model = requireModel(input.modelId);
+      const adapter = requireAdapter(input.adapter, model);
       let documentId = input.documentId ?? null;
       if (documentId === null) {
         // Pasted text becomes a document too, so the run (and its summary) reopen with their source.
@@ -255,7 +256,6 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
       }
       const doc = documents.view(documentId);
       if (!doc) throw notFound('document', documentId);
-      const adapter = requireAdapter(input.adapter, model);
       const sampling = withSeed({ ...SUMMARY_SAMPLING, ...input.sampling });
       const config: SummarizeConfig = {
         kind: 'summarize',
