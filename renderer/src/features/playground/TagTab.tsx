@@ -6,7 +6,7 @@ import type { Label, ParsedItems, RunView, TagMetrics } from '../../../../electr
 import { useApi } from '../../api/hooks.ts';
 import { SelectField, Switch, textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
-import { ErrorText, ModelSelect, pct, RunBar, Section, useModels } from './parts.tsx';
+import { AdapterSelect, adapterInput, ErrorText, ModelSelect, noAdapter, pct, RunBar, Section, useModels, type AdapterValue } from './parts.tsx';
 import { describe, useRun } from './useRun.ts';
 
 type Format = 'lines' | 'csv' | 'jsonl';
@@ -20,6 +20,7 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
   const [format, setFormat] = useState<Format>('lines');
   const [content, setContent] = useState('');
   const [modelId, setModelId] = useState('');
+  const [adapter, setAdapter] = useState<AdapterValue>(noAdapter);
   const [parsed, setParsed] = useState<ParsedItems | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -35,7 +36,7 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
     try {
       const p = await parse();
       if (p.errors.length > 0) return setError(`Fix these rows first:\n${p.errors.map((e) => `line ${e.line}: ${e.message}`).join('\n')}`);
-      const started = await api.playground.tag({ labels, multiLabel: multi, instruction, items: p.items, ...(modelId ? { modelId } : {}) });
+      const started = await api.playground.tag({ labels, multiLabel: multi, instruction, items: p.items, ...(modelId ? { modelId } : {}), ...adapterInput(adapter) });
       onRun(started.runId);
     } catch (e) {
       setError(describe(e));
@@ -106,7 +107,16 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
                   { value: 'jsonl', label: 'JSONL ({"text", "label"})' },
                 ]}
               />
-              <ModelSelect label="Model" value={modelId} onChange={setModelId} models={models.data} />
+              <ModelSelect
+                label="Model"
+                value={modelId}
+                onChange={(id) => {
+                  setModelId(id);
+                  setAdapter(noAdapter);
+                }}
+                models={models.data}
+              />
+              <AdapterSelect modelId={modelId} value={adapter} onChange={setAdapter} models={models.data} />
             </div>
             <textarea
               aria-label="Items"
