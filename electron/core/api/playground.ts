@@ -298,6 +298,28 @@ export const playgroundMethods = {
   ).returns<RunSummary[]>(),
   get: method(z.object({ runId }).strict()).returns<RunView>(),
   delete: method(z.object({ runId }).strict()).returns<{ deleted: boolean }>(),
+  /**
+   * Chosen results as training rows of a dataset (an existing one, or a new one by name), in one
+   * transaction: each row is the prompt the model saw and its answer (tag items, chunk summaries,
+   * the final summary, compare cells).
+   */
+  toDataset: method(
+    z
+      .object({
+        runId,
+        items: z
+          .array(z.object({ index: z.number().int().min(0), col: z.number().int().min(0).max(3).default(0) }).strict())
+          .max(10_000)
+          .default([]),
+        /** Summarize runs: the final summary too. */
+        summary: z.boolean().default(false),
+        datasetId: z.string().min(1).max(100).optional(),
+        newDataset: z.string().trim().min(1, 'name the new dataset').max(200).optional(),
+      })
+      .strict()
+      .refine((v) => (v.datasetId === undefined) !== (v.newDataset === undefined), 'choose a dataset or name a new one')
+      .refine((v) => v.items.length > 0 || v.summary, 'choose at least one result'),
+  ).returns<{ datasetId: string; datasetName: string; added: number }>(),
   /** Results as CSV (one row per item/cell) or JSONL (one object per item, with config in the first line). */
   export: method(z.object({ runId, format: z.enum(['csv', 'jsonl']) }).strict()).returns<{
     fileName: string;

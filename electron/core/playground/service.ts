@@ -26,7 +26,9 @@ import type { ModelSpec } from '../llm/worker/types.ts';
 import { DocumentsStore } from '../store/documents.ts';
 import { ModelsStore } from '../store/models.ts';
 import { PlaygroundStore } from '../store/playground.ts';
+import { DatasetsStore } from '../datasets/store.ts';
 import { exportRun } from './export.ts';
+import { RowSelectionError, rowsFromRun } from './rows.ts';
 import { parseItems } from './items.ts';
 import { tagMetrics } from './metrics.ts';
 import type { GenerateTextEvent, SummarizeEvent, TagEvent } from './worker/types.ts';
@@ -448,6 +450,32 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
       const run = store.summary(runId);
       if (run?.status === 'running') throw new ServiceError('conflict', 'this run is still going: cancel it first');
       return { deleted: store.delete(runId) };
+    },
+    'playground.toDataset': ({ runId, items, summary, datasetId, newDataset }) => {
+      const view = store.view(runId);
+      if (!view) throw notFound('run', runId);
+      const datasets = new DatasetsStore(ctx.db);
+      if (datasetId && !datasets.get(datasetId)) throw notFound('dataset', datasetId);
+      let rows;
+      try {
+        const docText = view.run.documentId ? (documents.view(view.run.documentId)?.text ?? null) : null;
+        rows = rowsFromRun(view, { items, summary }, docText);
+      } catch (err) {
+        if (err instanceof RowSelectionError) throw new ServiceError('bad_input', err.message);
+        throw err;
+      }
+      // One transaction: a new dataset and its rows appear together, or (a row that cannot train) neither.
+      const target = ctx.db.transaction(() => {
+        const d = datasetId ? datasets.get(datasetId)! : datasets.create(newDataset!);
+        try {
+          datasets.addRows(d.id, rows.map((messages) => ({ messages })), `playground:${view.run.kind}:${runId}`);
+        } catch (err) {
+          throw new ServiceError('bad_input', err instanceof Error ? err.message : String(err));
+        }
+        return d;
+      })();
+      ctx.events.publish('datasets.changed', { datasets: datasets.list() });
+      return { datasetId: target.id, datasetName: target.name, added: rows.length };
     },
     'playground.export': ({ runId, format }) => {
       const view = store.view(runId);
