@@ -96,7 +96,8 @@ test('a long document goes map-reduce: the chunk count is shown and each chunk g
   const { tokenize } = modelTokenizer(modelPath);
   const context = summaryContext();
   const paragraphs: string[] = [];
-  while (tokenize(paragraphs.join('\n\n'), { addBos: false }).length < context * 1.35) paragraphs.push(sentences(6, 40 + paragraphs.length));
+  while (tokenize(paragraphs.join('\n\n'), { addBos: false }).length < context * 1.35)
+    paragraphs.push(sentences(6, 40 + paragraphs.length));
   const long = paragraphs.join('\n\n');
   await dropFiles(page, [{ name: 'long.md', bytes: `# Long\n\n${long}`, type: 'text/markdown' }]);
   const row = page.getByTestId('document-row').filter({ hasText: 'long.md' });
