@@ -12,6 +12,7 @@ import type { ApiClient } from '../renderer/src/api/client.ts';
 import { articleHtml, docx, encryptedPdf, sentences, twoColumnPdf } from '../electron/core/docs/fixtures.ts';
 import { openGguf } from '../electron/core/engine/gguf/reader.ts';
 import { modelTokenizer } from '../electron/core/datasets/service.ts';
+import { summaryPrompt } from '../electron/core/playground/prompts.ts';
 import { ensureRealVocabModel } from '../test-support/models.ts';
 import { openApp, pageErrors } from './support/browser.ts';
 import { startAppWithModel } from './support/app.ts';
@@ -88,6 +89,23 @@ test('a PDF, a DOCX and an HTML page dropped anywhere are read, listed and summa
   assert.ok(stored.latestSummary, 'the summary is stored with the document');
   assert.equal((await page.getByTestId('final-summary').textContent())?.trim(), stored.latestSummary.text.trim());
   await page.screenshot({ path: join(shots, 'files-summary.png') });
+
+  // The stored summary becomes a dataset row: the whole-document prompt the model saw, and the summary.
+  await page.getByLabel('New dataset name').fill('Summaries');
+  await page.getByRole('button', { name: 'Add 1 to dataset' }).click();
+  await page.getByRole('status').filter({ hasText: 'Added 1 row to “Summaries”.' }).waitFor();
+  const run = await api.api.playground.get({ runId: stored.latestSummary.runId });
+  assert.ok(run.config.kind === 'summarize');
+  const dataset = (await api.api.datasets.list({})).find((d) => d.name === 'Summaries')!;
+  assert.deepEqual(
+    (await api.api.datasets.rows({ id: dataset.id })).map((r) => r.messages),
+    [
+      [
+        { role: 'user', content: summaryPrompt(pdfText, run.config.length, run.config.style) },
+        { role: 'assistant', content: stored.latestSummary.text },
+      ],
+    ],
+  );
   assert.deepEqual(pageErrors(page), []);
 });
 

@@ -1,7 +1,8 @@
 // The side panel of a chat: the system prompt and the sampling settings, saved with the session.
 // Edits are applied to the next reply; the system prompt is committed on blur (not every keystroke).
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { NumberField } from '../../components/fields.tsx';
+import { SystemPromptField } from '../../components/SystemPromptField.tsx';
 import { CloseIcon } from '../../components/icons.tsx';
 import { Button } from '../../components/ui.tsx';
 import type { Sampling, SessionConfig } from './types.ts';
@@ -22,7 +23,6 @@ export function SessionPanel({
   onClose(): void;
   error: string | null;
 }) {
-  const promptId = useId();
   const [prompt, setPrompt] = useState(value.systemPrompt);
   useEffect(() => setPrompt(value.systemPrompt), [value.systemPrompt]);
   const s = value.sampling;
@@ -50,24 +50,11 @@ export function SessionPanel({
             {error}
           </p>
         )}
-        <div className="space-y-1.5">
-          <label htmlFor={promptId} className="block text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
-            System prompt
-          </label>
-          <textarea
-            id={promptId}
-            value={prompt}
-            rows={5}
-            maxLength={20000}
-            placeholder="e.g. You are a concise assistant."
-            onChange={(e) => setPrompt(e.target.value)}
-            onBlur={() => prompt !== value.systemPrompt && onChange({ systemPrompt: prompt })}
-            className="w-full resize-y rounded-md bg-white px-2.5 py-2 text-[13px] ring-1 ring-zinc-300 outline-none focus:ring-2 focus:ring-accent-500 dark:bg-zinc-900 dark:ring-zinc-700"
-          />
-          <p className="text-[11.5px] text-zinc-500 dark:text-zinc-400">
-            Gemma has no system role: it is put before your first message, as Gemma's chat template does.
-          </p>
-        </div>
+        <SystemPromptField
+          value={prompt}
+          onChange={setPrompt}
+          onBlur={() => prompt !== value.systemPrompt && onChange({ systemPrompt: prompt })}
+        />
         <fieldset className="space-y-4">
           <legend className="mb-2 text-[11.5px] font-medium tracking-wide text-zinc-500 uppercase">Sampling</legend>
           <NumberField

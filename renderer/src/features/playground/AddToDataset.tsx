@@ -52,7 +52,7 @@ export function AddToDataset({ runId, chosen, onAdded }: { runId: string; chosen
       <div className="flex flex-wrap items-end gap-2 text-[12.5px]">
         <label className="min-w-40 flex-1 space-y-1 font-medium text-zinc-700 dark:text-zinc-300">
           <span>Dataset</span>
-          <select className={`w-full ${textInputClass}`} value={datasetId} onChange={(e) => setTarget(e.target.value)}>
+          <select aria-label="Dataset" className={`w-full ${textInputClass}`} value={datasetId} onChange={(e) => setTarget(e.target.value)}>
             {datasets.data?.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name} ({d.rowCount} rows)

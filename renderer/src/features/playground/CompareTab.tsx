@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { CompareConfig } from '../../../../electron/core/api/playground.ts';
 import { useApi } from '../../api/hooks.ts';
 import { NumberField, textInputClass } from '../../components/fields.tsx';
+import { SystemPromptField } from '../../components/SystemPromptField.tsx';
 import { Button } from '../../components/ui.tsx';
 import { AdapterSelect, adapterInput, ErrorText, ModelSelect, noAdapter, RunBar, Section, useModels, type AdapterValue } from './parts.tsx';
 import { describe, itemKey, useRun } from './useRun.ts';
@@ -79,15 +80,12 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
                   models={models.data}
                 />
                 <AdapterSelect modelId={c.modelId} value={c.adapter} onChange={(adapter) => set(k, { adapter })} models={models.data} />
-                <label className="block space-y-1 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
-                  <span>System prompt</span>
-                  <textarea
-                    className={`w-full ${textInputClass}`}
-                    rows={2}
-                    value={c.systemPrompt}
-                    onChange={(e) => set(k, { systemPrompt: e.target.value })}
-                  />
-                </label>
+                <SystemPromptField
+                  value={c.systemPrompt}
+                  onChange={(systemPrompt) => set(k, { systemPrompt })}
+                  rows={2}
+                  maxLength={50_000}
+                />
                 <NumberField
                   label="Temperature"
                   value={c.temperature}

@@ -106,6 +106,7 @@ export function AdapterSelect({
       <label className="block space-y-1 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
         <span>Adapter</span>
         <select
+          aria-label="Adapter"
           className={`w-full ${textInputClass}`}
           value={value.adapterId}
           onChange={(e) => onChange({ ...value, adapterId: e.target.value })}
