@@ -180,6 +180,7 @@ for (const colorScheme of ['light', 'dark'] as const)
         const ready = name === 'files' ? page.getByTestId('summary-view') : page.locator('[data-testid="run-bar"][data-status="complete"]');
         await ready.first().waitFor();
         if (name === 'tag') await page.getByLabel('Choose every tagged item').check();
+        if (name === 'compare') await page.getByRole('table', { name: 'Side by side' }).scrollIntoViewIfNeeded();
         const overlaps = await findOverlaps(page);
         if (overlaps.length) problems.push(`${name}:\n${formatOverlaps(overlaps)}`);
         await page.screenshot({

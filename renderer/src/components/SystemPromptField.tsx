@@ -8,6 +8,7 @@ export function SystemPromptField({
   onBlur,
   rows = 5,
   maxLength = 20_000,
+  note = true,
 }: {
   value: string;
   onChange(text: string): void;
@@ -15,6 +16,8 @@ export function SystemPromptField({
   onBlur?(): void;
   rows?: number;
   maxLength?: number;
+  /** The note on Gemma's missing system role (once per screen is enough). */
+  note?: boolean;
 }) {
   const id = useId();
   return (
@@ -32,9 +35,11 @@ export function SystemPromptField({
         onBlur={onBlur}
         className="w-full resize-y rounded-md bg-white px-2.5 py-2 text-[13px] ring-1 ring-zinc-300 outline-none focus:ring-2 focus:ring-accent-500 dark:bg-zinc-900 dark:ring-zinc-700"
       />
-      <p className="text-[11.5px] text-zinc-500 dark:text-zinc-400">
-        Gemma has no system role: it is put before the first user message, as Gemma's chat template does.
-      </p>
+      {note && (
+        <p className="text-[11.5px] text-zinc-500 dark:text-zinc-400">
+          Gemma has no system role: it is put before the first user message, as Gemma's chat template does.
+        </p>
+      )}
     </div>
   );
 }

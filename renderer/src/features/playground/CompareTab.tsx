@@ -85,6 +85,7 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
                   onChange={(systemPrompt) => set(k, { systemPrompt })}
                   rows={2}
                   maxLength={50_000}
+                  note={false}
                 />
                 <NumberField
                   label="Temperature"

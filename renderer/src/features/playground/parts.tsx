@@ -121,9 +121,7 @@ export function AdapterSelect({
           {chosen && !mine.includes(chosen) && <option value={chosen.id}>{chosen.name} (for another model)</option>}
         </select>
       </label>
-      {mine.length === 0 && !chosen && (
-        <p className="text-[11.5px] text-zinc-500">No adapters for {model?.name ?? 'this model'} yet: train one in Fine-tune.</p>
-      )}
+      {mine.length === 0 && !chosen && <p className="text-[11.5px] text-zinc-500">No adapter for this model yet (Fine-tune makes them).</p>}
       {value.adapterId && (
         <label className="flex items-center gap-2 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
           <span className="shrink-0">Scale</span>
