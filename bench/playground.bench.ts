@@ -120,7 +120,7 @@ async function mapReduceBench(name: string, spec: ModelSpec) {
     console.log(
       `  map: ${map.length} chunks of ${Math.round(sum(map.map((c) => c.inputTokens)) / map.length)} tokens on average (max ${Math.max(...map.map((c) => c.inputTokens))}), ` +
         `${(sum(map.map((c) => c.generatedTokens)) / map.length).toFixed(1)} generated per chunk, ${(mapMs / map.length / 1000).toFixed(2)} s per chunk, ${(mapMs / 1000).toFixed(1)} s in all\n` +
-        `  reduce levels: ${((sum(done.filter((c) => c.level > 0).map((c) => c.ms))) / 1000).toFixed(1)} s; final summary ${((t0 + total - tFinal) / 1000).toFixed(1)} s; ` +
+        `  reduce levels: ${(sum(done.filter((c) => c.level > 0).map((c) => c.ms)) / 1000).toFixed(1)} s; final summary ${((t0 + total - tFinal) / 1000).toFixed(1)} s; ` +
         `setup (model, context, planning) ${((total - tExtract - sum(done.map((c) => c.ms)) - (t0 + total - tFinal)) / 1000).toFixed(1)} s`,
     );
 }
@@ -132,6 +132,9 @@ export default async function main() {
     process.env.GLASSBOX_BENCH_270M === '1' ? [['270M-shape (Q8_0)', spec('270m', await ensureModel270m('Q8_0'))]] : [];
   if (PARTS.includes('tag')) for (const [name, s] of [['mini (Q8_0)', spec('mini', m.miniQ8)] as const, ...big]) await tagBench(name, s);
   if (PARTS.includes('mapreduce'))
-    for (const [name, s] of [['rv-small, real vocabulary (F32)', spec('rv-small', await ensureRealVocabModel('small', 'F32'))] as const, ...big])
+    for (const [name, s] of [
+      ['rv-small, real vocabulary (F32)', spec('rv-small', await ensureRealVocabModel('small', 'F32'))] as const,
+      ...big,
+    ])
       await mapReduceBench(name, s);
 }

@@ -328,7 +328,10 @@ test('an adapter for another model is refused with a clear message, and nothing 
   assert.equal(a.code, 'bad_input');
   assert.match(a.message, /adapter "for mini" was trained on another model \(glassbox-mini-f32[^)]*\), not /);
   const b = await t.fail('playground.tag', { labels: LABELS, items: ITEMS, adapter: { adapterId: misfiled.id } });
-  assert.match(b.message, /adapter "misfiled" cannot be used with .*: the adapter's blk\.0\.attn_q\.weight is \[in 128, out 256\] but the model's is \[in 64, out 128\]/);
+  assert.match(
+    b.message,
+    /adapter "misfiled" cannot be used with .*: the adapter's blk\.0\.attn_q\.weight is \[in 128, out 256\] but the model's is \[in 64, out 128\]/,
+  );
   assert.match((await t.fail('playground.summarize', { text: 'x', adapter: { adapterId: 'nope' } })).message, /adapter/);
   assert.equal((await t.call('playground.runs', {})).length, before);
 });

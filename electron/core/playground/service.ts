@@ -91,7 +91,10 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
     try {
       checkAdapterMatchesModel(a.ggufPath, model.path);
     } catch (err) {
-      throw new ServiceError('bad_input', `the adapter "${a.name}" cannot be used with ${model.name}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ServiceError(
+        'bad_input',
+        `the adapter "${a.name}" cannot be used with ${model.name}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     return { adapterId: a.id, name: a.name, scale: choice.scale };
   }
@@ -468,7 +471,11 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
       const target = ctx.db.transaction(() => {
         const d = datasetId ? datasets.get(datasetId)! : datasets.create(newDataset!);
         try {
-          datasets.addRows(d.id, rows.map((messages) => ({ messages })), `playground:${view.run.kind}:${runId}`);
+          datasets.addRows(
+            d.id,
+            rows.map((messages) => ({ messages })),
+            `playground:${view.run.kind}:${runId}`,
+          );
         } catch (err) {
           throw new ServiceError('bad_input', err instanceof Error ? err.message : String(err));
         }
