@@ -116,16 +116,6 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
               />
             </label>
             <div className="grid grid-cols-2 gap-3">
-              <SelectField<Format>
-                label="Items are"
-                value={format}
-                onChange={(f) => (setFormat(f), content && void parse(content, f))}
-                options={[
-                  { value: 'lines', label: 'One per line' },
-                  { value: 'csv', label: 'CSV (text, label columns)' },
-                  { value: 'jsonl', label: 'JSONL ({"text", "label"})' },
-                ]}
-              />
               <ModelSelect
                 label="Model"
                 value={modelId}
@@ -137,6 +127,16 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
               />
               <AdapterSelect modelId={modelId} value={adapter} onChange={setAdapter} models={models.data} />
             </div>
+            <SelectField<Format>
+              label="Items are"
+              value={format}
+              onChange={(f) => (setFormat(f), content && void parse(content, f))}
+              options={[
+                { value: 'lines', label: 'One per line' },
+                { value: 'csv', label: 'CSV (text, label columns)' },
+                { value: 'jsonl', label: 'JSONL ({"text", "label"})' },
+              ]}
+            />
             <textarea
               aria-label="Items"
               className={`w-full font-mono text-[12px] ${textInputClass}`}
