@@ -3,17 +3,22 @@
 //   tagging: items/s of a batch with several sequences in one context and the shared instruction
 //            prefix evaluated once, against one item at a time from scratch, alternating in the same
 //            run (the middle rows split the gain between the two ideas). Goal (issue 13): ≥ 2×.
-//   map-reduce: wall time to summarize a generated 20-page PDF (extraction, chunking, map, reduce).
-// Models: the mini test model; GLASSBOX_BENCH_270M=1 adds the Gemma 3 270M-shape model (random
-// weights, Q8_0). Env: GLASSBOX_BENCH_TAG_ITEMS (default 24), GLASSBOX_BENCH_REPS (default 2),
-// GLASSBOX_BENCH_PAGES (default 20), GLASSBOX_BENCH_STEP_TOKENS (default 48), GLASSBOX_BENCH_PARTS (tag,mapreduce).
+//   map-reduce: wall time to summarize a generated 20-page PDF (extraction, chunking, map, reduce),
+//            with where it went: per chunk its prompt tokens, generated tokens and time.
+// Models: the mini test model for tagging; the small real-vocabulary model for map-reduce (Gemma 3's
+// tokenizer, so chunk counts are what a real Gemma 3 file gives); GLASSBOX_BENCH_270M=1 adds the
+// Gemma 3 270M-shape model (random weights, Q8_0) to both. Env: GLASSBOX_BENCH_TAG_ITEMS (default
+// 24), GLASSBOX_BENCH_REPS (default 2), GLASSBOX_BENCH_PAGES (default 20), GLASSBOX_BENCH_STEP_TOKENS
+// (default 48), GLASSBOX_BENCH_THREADS (default 2), GLASSBOX_BENCH_PARTS (tag,mapreduce).
 import { loadavg } from 'node:os';
-import { ensureModel270m, ensureTestModels } from '../test-support/models.ts';
+import { ensureModel270m, ensureRealVocabModel, ensureTestModels } from '../test-support/models.ts';
 import { extractBytes } from '../electron/core/docs/extract.ts';
 import { prosePdf, sentences } from '../electron/core/docs/fixtures.ts';
 import { runSummarize } from '../electron/core/playground/worker/summarize.ts';
 import { runTagBatch } from '../electron/core/playground/worker/tag.ts';
 import type { ModelSpec } from '../electron/core/llm/worker/types.ts';
+import type { ChunkOutput } from '../electron/core/api/playground.ts';
+import type { SummarizeEvent } from '../electron/core/playground/worker/types.ts';
 
 const ITEMS = Number(process.env.GLASSBOX_BENCH_TAG_ITEMS ?? 24);
 const REPS = Number(process.env.GLASSBOX_BENCH_REPS ?? 2);
@@ -22,7 +27,7 @@ const PAGES = Number(process.env.GLASSBOX_BENCH_PAGES ?? 20);
 // (not the model) would set the time. 48 tokens is about what a real model writes per chunk summary.
 const STEP_TOKENS = Number(process.env.GLASSBOX_BENCH_STEP_TOKENS ?? 48);
 const PARTS = (process.env.GLASSBOX_BENCH_PARTS ?? 'tag,mapreduce').split(',');
-const backend = { gpu: 'cpu' as const, threads: 2 };
+const backend = { gpu: 'cpu' as const, threads: Number(process.env.GLASSBOX_BENCH_THREADS ?? 2) };
 const ctx = { signal: new AbortController().signal, emit: () => {} };
 const LABELS = [
   { name: 'sports', description: 'games, athletes, matches' },
@@ -80,6 +85,8 @@ async function mapReduceBench(name: string, spec: ModelSpec) {
   const doc = await extractBytes(await prosePdf(PAGES), 'report.pdf');
   const tExtract = performance.now() - t0;
   let chunks = 0;
+  const done: ChunkOutput[] = [];
+  let tFinal = 0;
   const r = await runSummarize(
     {
       backend,
@@ -93,23 +100,41 @@ async function mapReduceBench(name: string, spec: ModelSpec) {
     },
     {
       signal: ctx.signal,
-      emit: (e: unknown) => void ((e as { type: string }).type === 'items' && (chunks += (e as { items: unknown[] }).items.length)),
+      emit: (e: unknown) => {
+        const ev = e as SummarizeEvent;
+        if (ev.type === 'items') chunks += ev.items.length;
+        if (ev.type === 'itemDone') done.push(ev.output);
+        if (ev.type === 'finalStart') tFinal = performance.now();
+      },
     },
   );
   const total = performance.now() - t0;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const map = done.filter((c) => c.level === 0);
+  const mapMs = sum(map.map((c) => c.ms));
   console.log(
-    `\n${name}: ${PAGES}-page PDF (${doc.text.length.toLocaleString()} chars, ${r.documentTokens.toLocaleString()} tokens), context min(2048, the model's): ` +
+    `\n${name}: ${PAGES}-page PDF (${doc.text.length.toLocaleString()} chars, ${r.documentTokens.toLocaleString()} tokens), context min(2048, the model's), ${backend.threads} threads: ` +
       `${r.mode}, ${r.chunks} chunks + ${chunks - r.chunks} reduce parts, ${r.levels} extra levels; extraction ${(tExtract / 1000).toFixed(1)} s, total ${(total / 1000).toFixed(1)} s (load ${loadavg()[0].toFixed(1)})`,
   );
+  if (map.length > 0)
+    console.log(
+      `  map: ${map.length} chunks of ${Math.round(sum(map.map((c) => c.inputTokens)) / map.length)} tokens on average (max ${Math.max(...map.map((c) => c.inputTokens))}), ` +
+        `${(sum(map.map((c) => c.generatedTokens)) / map.length).toFixed(1)} generated per chunk, ${(mapMs / map.length / 1000).toFixed(2)} s per chunk, ${(mapMs / 1000).toFixed(1)} s in all\n` +
+        `  reduce levels: ${(sum(done.filter((c) => c.level > 0).map((c) => c.ms)) / 1000).toFixed(1)} s; final summary ${((t0 + total - tFinal) / 1000).toFixed(1)} s; ` +
+        `setup (model, context, planning) ${((total - tExtract - sum(done.map((c) => c.ms)) - (t0 + total - tFinal)) / 1000).toFixed(1)} s`,
+    );
 }
 
 export default async function main() {
   const m = await ensureTestModels();
-  const specs: [string, ModelSpec][] = [['mini (Q8_0)', { id: 'mini', name: 'mini', path: m.miniQ8, gpuLayers: 0, contextSize: null }]];
-  if (process.env.GLASSBOX_BENCH_270M === '1')
-    specs.push(['270M-shape (Q8_0)', { id: '270m', name: '270m', path: await ensureModel270m('Q8_0'), gpuLayers: 0, contextSize: null }]);
-  for (const [name, spec] of specs) {
-    if (PARTS.includes('tag')) await tagBench(name, spec);
-    if (PARTS.includes('mapreduce')) await mapReduceBench(name, spec);
-  }
+  const spec = (id: string, path: string): ModelSpec => ({ id, name: id, path, gpuLayers: 0, contextSize: null });
+  const big: [string, ModelSpec][] =
+    process.env.GLASSBOX_BENCH_270M === '1' ? [['270M-shape (Q8_0)', spec('270m', await ensureModel270m('Q8_0'))]] : [];
+  if (PARTS.includes('tag')) for (const [name, s] of [['mini (Q8_0)', spec('mini', m.miniQ8)] as const, ...big]) await tagBench(name, s);
+  if (PARTS.includes('mapreduce'))
+    for (const [name, s] of [
+      ['rv-small, real vocabulary (F32)', spec('rv-small', await ensureRealVocabModel('small', 'F32'))] as const,
+      ...big,
+    ])
+      await mapReduceBench(name, s);
 }

@@ -26,6 +26,13 @@ export interface TagItemInput {
   gold?: string[];
 }
 
+/** A LoRA adapter (from finetune.adapters) applied to a configuration's model, at a scale. */
+export interface AdapterChoice {
+  adapterId: string;
+  name: string;
+  scale: number;
+}
+
 export interface TagConfig {
   kind: 'tag';
   labels: Label[];
@@ -35,6 +42,8 @@ export interface TagConfig {
   modelName: string;
   parallel: number;
   sampling: Sampling;
+  /** Absent in runs stored before adapters could be chosen. */
+  adapter?: AdapterChoice | null;
 }
 
 export type SummaryLength = 'short' | 'medium' | 'long';
@@ -50,6 +59,7 @@ export interface SummarizeConfig {
   documentId: string | null;
   documentName: string | null;
   chunkTokens: number;
+  adapter?: AdapterChoice | null;
 }
 
 export interface CompareColumn {
@@ -59,6 +69,8 @@ export interface CompareColumn {
   modelName: string;
   systemPrompt: string;
   sampling: Sampling;
+  /** The adapter this column ran with (null: the base model). */
+  adapter?: AdapterChoice | null;
 }
 
 export interface CompareConfig {
@@ -199,6 +211,12 @@ export const labelsInput = z
 
 const runId = z.string().min(1).max(100);
 const modelId = z.string().min(1).max(100).optional();
+/** A LoRA adapter of the configuration's model and its scale; null or absent: the base model. */
+const adapter = z
+  .object({ adapterId: z.string().min(1).max(100), scale: z.number().min(0).max(4).default(1) })
+  .strict()
+  .nullable()
+  .optional();
 const text = z.string().min(1, 'the text is empty').max(2_000_000);
 
 export const playgroundMethods = {
@@ -229,6 +247,7 @@ export const playgroundMethods = {
           .min(1, 'nothing to tag')
           .max(10_000),
         modelId,
+        adapter,
         parallel: z.number().int().min(1).max(16).default(4),
         sampling: samplingInput.optional(),
       })
@@ -243,6 +262,7 @@ export const playgroundMethods = {
         length: z.enum(['short', 'medium', 'long']).default('medium'),
         style: z.enum(['paragraph', 'bullets', 'tldr']).default('paragraph'),
         modelId,
+        adapter,
         /** Chunk size for map-reduce (tokens); default: what fits the context beside the prompt. */
         chunkTokens: z.number().int().min(64).max(32_768).optional(),
         /** Sampling of every step; maxTokens caps each partial and the final summary below what `length` allows. */
@@ -262,6 +282,7 @@ export const playgroundMethods = {
               .object({
                 label: z.string().max(100).optional(),
                 modelId,
+                adapter,
                 systemPrompt: z.string().max(50_000).default(''),
                 sampling: samplingInput.optional(),
               })
@@ -277,6 +298,28 @@ export const playgroundMethods = {
   ).returns<RunSummary[]>(),
   get: method(z.object({ runId }).strict()).returns<RunView>(),
   delete: method(z.object({ runId }).strict()).returns<{ deleted: boolean }>(),
+  /**
+   * Chosen results as training rows of a dataset (an existing one, or a new one by name), in one
+   * transaction: each row is the prompt the model saw and its answer (tag items, chunk summaries,
+   * the final summary, compare cells).
+   */
+  toDataset: method(
+    z
+      .object({
+        runId,
+        items: z
+          .array(z.object({ index: z.number().int().min(0), col: z.number().int().min(0).max(3).default(0) }).strict())
+          .max(10_000)
+          .default([]),
+        /** Summarize runs: the final summary too. */
+        summary: z.boolean().default(false),
+        datasetId: z.string().min(1).max(100).optional(),
+        newDataset: z.string().trim().min(1, 'name the new dataset').max(200).optional(),
+      })
+      .strict()
+      .refine((v) => (v.datasetId === undefined) !== (v.newDataset === undefined), 'choose a dataset or name a new one')
+      .refine((v) => v.items.length > 0 || v.summary, 'choose at least one result'),
+  ).returns<{ datasetId: string; datasetName: string; added: number }>(),
   /** Results as CSV (one row per item/cell) or JSONL (one object per item, with config in the first line). */
   export: method(z.object({ runId, format: z.enum(['csv', 'jsonl']) }).strict()).returns<{
     fileName: string;

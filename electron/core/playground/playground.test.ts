@@ -5,10 +5,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { ensureRealVocabModel, ensureTestModels } from '../../../test-support/models.ts';
 import type { RunView } from '../api/playground.ts';
 import { docx, sentences } from '../docs/fixtures.ts';
+import { FinetuneStore } from '../finetune/store.ts';
 import { startTestCore, type TestCore } from '../llm/test-core.ts';
+import { writeRandomAdapter } from './adapter-fixture.ts';
 import type { TagEvent } from './worker/types.ts';
 
 let t: TestCore;
@@ -23,9 +25,8 @@ const ITEMS = [
 ];
 
 before(async () => {
-  const models = await ensureTestModels();
   t = await startTestCore();
-  const model = await t.call('models.import', { path: models.miniQ8 });
+  const model = await t.call('models.import', { path: await ensureRealVocabModel('small', 'F32') });
   await t.call('models.setActive', { id: model.id });
 });
 after(() => t.close());
@@ -261,4 +262,76 @@ test('documents: the same file is stored once; a bad file stores nothing', async
     (await t.call('documents.search', { query: 'word' })).map((h) => h.id),
     [a.document.id],
   );
+});
+
+test('compare: base and tuned side by side (same model, with and without an adapter) give different outputs; each column records its adapter', async () => {
+  const model = (await t.call('models.list', {})).find((m) => m.active)!;
+  const path = join(t.dir, 'random-adapter.gguf');
+  const { rank, alpha } = writeRandomAdapter(model.path, path);
+  const store = new FinetuneStore(t.core.db);
+  const adapter = store.addAdapter({ runId: null, name: 'random', modelPath: model.path, ggufPath: path, peftPath: null, rank, alpha });
+  const inputs = ['Write a haiku about rivers.', 'Name three colours.'];
+  const { runId } = await t.call('playground.compare', {
+    inputs,
+    columns: [
+      { label: 'base', sampling: { temperature: 0, maxTokens: 12 } },
+      { label: 'tuned', adapter: { adapterId: adapter.id, scale: 1 }, sampling: { temperature: 0, maxTokens: 12 } },
+    ],
+  });
+  const view = await finished(runId);
+  assert.equal(view.run.status, 'complete', view.run.error ?? '');
+  assert.ok(view.config.kind === 'compare');
+  assert.equal(view.config.columns[0].adapter, null);
+  assert.deepEqual(view.config.columns[1].adapter, { adapterId: adapter.id, name: 'random', scale: 1 });
+  const cell = (index: number, col: number) => {
+    const it = view.items.find((x) => x.index === index && x.col === col)!;
+    assert.equal(it.status, 'done', it.error ?? '');
+    assert.ok(it.output?.kind === 'cell');
+    return it.output;
+  };
+  for (const index of inputs.keys()) {
+    const [base, tuned] = [cell(index, 0), cell(index, 1)];
+    assert.equal(base.promptTokens, tuned.promptTokens, 'the same prompt');
+    assert.ok(base.generatedTokens > 0 && tuned.generatedTokens > 0);
+    assert.notEqual(tuned.text, base.text, `input ${index + 1}: the adapter changes the greedy answer`);
+  }
+
+  // Scale 0 is the base model: the same greedy answer, which shows the difference above is the adapter's.
+  const zero = await finished(
+    (
+      await t.call('playground.compare', {
+        inputs: [inputs[0]],
+        columns: [
+          { sampling: { temperature: 0, maxTokens: 12 } },
+          { adapter: { adapterId: adapter.id, scale: 0 }, sampling: { temperature: 0, maxTokens: 12 } },
+        ],
+      })
+    ).runId,
+  );
+  const texts = zero.items.map((it) => (it.output?.kind === 'cell' ? it.output.text : null));
+  assert.equal(texts[1], texts[0]);
+  assert.equal(texts[0], cell(0, 0).text);
+});
+
+test('an adapter for another model is refused with a clear message, and nothing is stored', async () => {
+  const model = (await t.call('models.list', {})).find((m) => m.active)!;
+  const mini = (await ensureTestModels()).miniF32;
+  const path = join(t.dir, 'mini-adapter.gguf');
+  const { rank, alpha } = writeRandomAdapter(mini, path);
+  const store = new FinetuneStore(t.core.db);
+  const other = store.addAdapter({ runId: null, name: 'for mini', modelPath: mini, ggufPath: path, peftPath: null, rank, alpha });
+  // Registered against this model's file but shaped for another (a copy, a renamed file): the tensors say so.
+  const misfiled = store.addAdapter({ runId: null, name: 'misfiled', modelPath: model.path, ggufPath: path, peftPath: null, rank, alpha });
+  const before = (await t.call('playground.runs', {})).length;
+  const column = (adapterId: string) => [{}, { adapter: { adapterId } }];
+  const a = await t.fail('playground.compare', { inputs: ['x'], columns: column(other.id) });
+  assert.equal(a.code, 'bad_input');
+  assert.match(a.message, /adapter "for mini" was trained on another model \(glassbox-mini-f32[^)]*\), not /);
+  const b = await t.fail('playground.tag', { labels: LABELS, items: ITEMS, adapter: { adapterId: misfiled.id } });
+  assert.match(
+    b.message,
+    /adapter "misfiled" cannot be used with .*: the adapter's blk\.0\.attn_q\.weight is \[in 128, out 256\] but the model's is \[in 64, out 128\]/,
+  );
+  assert.match((await t.fail('playground.summarize', { text: 'x', adapter: { adapterId: 'nope' } })).message, /adapter/);
+  assert.equal((await t.call('playground.runs', {})).length, before);
 });

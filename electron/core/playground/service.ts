@@ -7,6 +7,7 @@ import { defaultSampling, type Sampling } from '../api/chat.ts';
 import { notFound, ServiceError } from '../api/errors.ts';
 import type { ModelInfo } from '../api/models.ts';
 import type {
+  AdapterChoice,
   CompareColumn,
   CompareResult,
   RunConfig,
@@ -18,11 +19,16 @@ import type {
 } from '../api/playground.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import type { JobContext } from '../app/jobs.ts';
+import { checkAdapterMatchesModel } from '../engine/export/adapter.ts';
+import { FinetuneStore } from '../finetune/store.ts';
 import { BackendSettings } from '../llm/backend.ts';
+import type { ModelSpec } from '../llm/worker/types.ts';
 import { DocumentsStore } from '../store/documents.ts';
 import { ModelsStore } from '../store/models.ts';
 import { PlaygroundStore } from '../store/playground.ts';
+import { DatasetsStore } from '../datasets/store.ts';
 import { exportRun } from './export.ts';
+import { RowSelectionError, rowsFromRun } from './rows.ts';
 import { parseItems } from './items.ts';
 import { tagMetrics } from './metrics.ts';
 import type { GenerateTextEvent, SummarizeEvent, TagEvent } from './worker/types.ts';
@@ -40,6 +46,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
   const documents = new DocumentsStore(ctx.db);
   const models = new ModelsStore(ctx.db);
   const settings = new BackendSettings(ctx);
+  const finetune = new FinetuneStore(ctx.db);
   const running = new Set<Promise<unknown>>();
   let chain: Promise<unknown> = Promise.resolve();
 
@@ -66,6 +73,37 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
         : new ServiceError('conflict', 'no model is selected: import or download one in Models, then make it active');
     if (!m.fileExists) throw new ServiceError('not_found', `the model file of ${m.name} is gone: ${m.path}`);
     return m;
+  }
+
+  /**
+   * The adapter a configuration chose, checked against its model: one trained on another model (or
+   * whose tensors do not fit this one) is refused with the reason, before anything is stored.
+   */
+  function requireAdapter(choice: { adapterId: string; scale: number } | null | undefined, model: ModelInfo): AdapterChoice | null {
+    if (!choice) return null;
+    const a = finetune.adapters().find((x) => x.id === choice.adapterId);
+    if (!a) throw notFound('adapter', choice.adapterId);
+    if (a.modelPath !== model.path)
+      throw new ServiceError(
+        'bad_input',
+        `the adapter "${a.name}" was trained on another model (${a.modelPath.split(/[\\/]/).pop()}), not ${model.name}: choose one of ${model.name}'s adapters`,
+      );
+    try {
+      checkAdapterMatchesModel(a.ggufPath, model.path);
+    } catch (err) {
+      throw new ServiceError(
+        'bad_input',
+        `the adapter "${a.name}" cannot be used with ${model.name}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    return { adapterId: a.id, name: a.name, scale: choice.scale };
+  }
+
+  /** The worker's model spec with exactly this configuration's adapter (never the chat's). */
+  function specWith(model: ModelInfo, adapter: AdapterChoice | null | undefined): ModelSpec {
+    const path = adapter ? finetune.adapters().find((x) => x.id === adapter.adapterId)?.ggufPath : undefined;
+    if (adapter && !path) throw notFound('adapter', adapter.adapterId);
+    return { ...settings.modelSpec(model), adapter: adapter && path ? { path, scale: adapter.scale } : null };
   }
 
   /** Starts `work` as a job once earlier runs are done; the run's final state is committed whatever happens. */
@@ -125,6 +163,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
       );
       if (issues.length > 0)
         throw new ServiceError('bad_input', issues[0].message + (issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''), issues);
+      const adapter = requireAdapter(input.adapter, model);
       const sampling = withSeed({ ...TAG_SAMPLING, ...input.sampling });
       const config: TagConfig = {
         kind: 'tag',
@@ -135,6 +174,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
         modelName: model.name,
         parallel: input.parallel,
         sampling,
+        adapter,
       };
       const run = store.create({
         kind: 'tag',
@@ -152,7 +192,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
           'playgroundTag',
           {
             backend: settings.spec(),
-            model: settings.modelSpec(model),
+            model: specWith(model, adapter),
             labels,
             multiLabel: input.multiLabel,
             instruction: input.instruction,
@@ -199,6 +239,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
 
     'playground.summarize': (input) => {
       const model = requireModel(input.modelId);
+      const adapter = requireAdapter(input.adapter, model);
       let documentId = input.documentId ?? null;
       if (documentId === null) {
         // Pasted text becomes a document too, so the run (and its summary) reopen with their source.
@@ -230,6 +271,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
         documentId,
         documentName: doc.name,
         chunkTokens: input.chunkTokens ?? 0,
+        adapter,
       };
       const run = store.create({
         kind: 'summarize',
@@ -248,7 +290,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
           'playgroundSummarize',
           {
             backend: settings.spec(),
-            model: settings.modelSpec(model),
+            model: specWith(model, adapter),
             text: doc.text,
             length: input.length,
             style: input.style,
@@ -330,12 +372,14 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
     'playground.compare': (input) => {
       const columns: CompareColumn[] = input.columns.map((c, k) => {
         const model = requireModel(c.modelId);
+        const adapter = requireAdapter(c.adapter, model);
         return {
-          label: c.label?.trim() || `${String.fromCharCode(65 + k)} · ${model.name}`,
+          label: c.label?.trim() || `${String.fromCharCode(65 + k)} · ${model.name}${adapter ? ` + ${adapter.name}` : ''}`,
           modelId: model.id,
           modelName: model.name,
           systemPrompt: c.systemPrompt,
           sampling: withSeed({ ...COMPARE_SAMPLING, ...c.sampling }),
+          adapter,
         };
       });
       const config: RunConfig = { kind: 'compare', columns };
@@ -363,7 +407,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
                 'playgroundGenerate',
                 {
                   backend: settings.spec(),
-                  model: settings.modelSpec(model),
+                  model: specWith(model, column.adapter),
                   systemPrompt: column.systemPrompt,
                   prompt: text,
                   sampling: column.sampling as Sampling & { seed: number },
@@ -409,6 +453,36 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
       const run = store.summary(runId);
       if (run?.status === 'running') throw new ServiceError('conflict', 'this run is still going: cancel it first');
       return { deleted: store.delete(runId) };
+    },
+    'playground.toDataset': ({ runId, items, summary, datasetId, newDataset }) => {
+      const view = store.view(runId);
+      if (!view) throw notFound('run', runId);
+      const datasets = new DatasetsStore(ctx.db);
+      if (datasetId && !datasets.get(datasetId)) throw notFound('dataset', datasetId);
+      let rows;
+      try {
+        const docText = view.run.documentId ? (documents.view(view.run.documentId)?.text ?? null) : null;
+        rows = rowsFromRun(view, { items, summary }, docText);
+      } catch (err) {
+        if (err instanceof RowSelectionError) throw new ServiceError('bad_input', err.message);
+        throw err;
+      }
+      // One transaction: a new dataset and its rows appear together, or (a row that cannot train) neither.
+      const target = ctx.db.transaction(() => {
+        const d = datasetId ? datasets.get(datasetId)! : datasets.create(newDataset!);
+        try {
+          datasets.addRows(
+            d.id,
+            rows.map((messages) => ({ messages })),
+            `playground:${view.run.kind}:${runId}`,
+          );
+        } catch (err) {
+          throw new ServiceError('bad_input', err instanceof Error ? err.message : String(err));
+        }
+        return d;
+      })();
+      ctx.events.publish('datasets.changed', { datasets: datasets.list() });
+      return { datasetId: target.id, datasetName: target.name, added: rows.length };
     },
     'playground.export': ({ runId, format }) => {
       const view = store.view(runId);

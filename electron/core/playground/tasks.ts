@@ -1,7 +1,7 @@
 // The playground's tasks in the model worker (spread into ../workers/tasks/model.ts).
 import { defineTasks } from '../workers/task.ts';
 import { chatPromptTokens, generateOn } from './worker/generate.ts';
-import { playgroundModel } from './worker/models.ts';
+import { playgroundContext, playgroundModel } from './worker/models.ts';
 import { runSummarize } from './worker/summarize.ts';
 import { runTagBatch } from './worker/tag.ts';
 import type { GenerateTextEvent, GenerateTextInput, GenerateTextResult, SummarizeInput, TagBatchInput } from './worker/types.ts';
@@ -16,10 +16,9 @@ export const playgroundTasks = defineTasks({
   /** One compare cell: the prompt as a user turn under the column's system prompt and sampling. */
   playgroundGenerate: async (input: GenerateTextInput, ctx): Promise<GenerateTextResult> => {
     const { model } = await playgroundModel(input.backend, input.model);
-    const context = await model.createContext({
+    const context = await playgroundContext(model, input.backend, input.model, {
       contextSize: Math.min(model.trainContextSize, input.model.contextSize ?? COMPARE_CONTEXT),
       sequences: 1,
-      threads: input.backend.threads > 0 ? input.backend.threads : undefined,
     });
     try {
       const prompt = chatPromptTokens(model, input.systemPrompt, input.prompt);

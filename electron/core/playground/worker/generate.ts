@@ -1,6 +1,13 @@
 // Free-text generation on a sequence the playground owns (chunk summaries, the final summary,
 // compare cells): stream text as it comes, stop on end of turn, max tokens, context end or cancel.
-import { resolveChatWrapper, type LlamaContextSequence, type LlamaModel, type SequenceEvaluateOptions, type Token } from 'node-llama-cpp';
+import {
+  resolveChatWrapper,
+  type ChatWrapper,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type SequenceEvaluateOptions,
+  type Token,
+} from 'node-llama-cpp';
 import type { Sampling } from '../../api/chat.ts';
 import { StreamingDetokenizer } from '../../llm/worker/detokenizer.ts';
 import { promptTokens } from '../../llm/worker/prompt.ts';
@@ -8,8 +15,18 @@ import { TaskError } from '../../workers/task.ts';
 
 const EMIT_INTERVAL_MS = 30;
 
+// Resolving a model's chat wrapper renders its Jinja template against known formats: 2–3 s per call on
+// a real-vocabulary model (measured under load). Once per model, not once per chunk or tagged item.
+const wrappers = new WeakMap<LlamaModel, ChatWrapper>();
+
+export function chatWrapperOf(model: LlamaModel): ChatWrapper {
+  let w = wrappers.get(model);
+  if (!w) wrappers.set(model, (w = resolveChatWrapper(model)));
+  return w;
+}
+
 export function chatPromptTokens(model: LlamaModel, systemPrompt: string, user: string): Token[] {
-  return promptTokens(model, resolveChatWrapper(model), systemPrompt, [{ role: 'user', content: user }]);
+  return promptTokens(model, chatWrapperOf(model), systemPrompt, [{ role: 'user', content: user }]);
 }
 
 /** llama.cpp's default window of recent tokens the repeat penalty looks at. */

@@ -2,7 +2,8 @@
 // itself (../../llm/worker/runtime.ts) and unloads it when the user switches; the playground loads
 // its own LlamaModel per file (weights are memory-mapped, so the same file loaded twice shares its
 // pages) and makes a fresh context per run, so a batch never disturbs a chat and vice versa.
-import type { Llama, LlamaModel } from 'node-llama-cpp';
+import type { Llama, LlamaContext, LlamaContextOptions, LlamaModel } from 'node-llama-cpp';
+import { checkAdapterMatchesModel } from '../../engine/export/adapter.ts';
 import { ensureBackend } from '../../llm/worker/runtime.ts';
 import type { BackendSpec, ModelSpec } from '../../llm/worker/types.ts';
 import { TaskError } from '../../workers/task.ts';
@@ -44,4 +45,29 @@ export async function playgroundModel(backend: BackendSpec, spec: ModelSpec): Pr
     return playgroundModel(backend, spec);
   }
   return { llama, model };
+}
+
+/**
+ * A context for one run, with the spec's LoRA adapter applied at its scale (llama.cpp takes adapters
+ * at context creation). An adapter made for another model is refused with the reason first: llama.cpp's
+ * own refusal is a bare failure.
+ */
+export async function playgroundContext(
+  model: LlamaModel,
+  backend: BackendSpec,
+  spec: ModelSpec,
+  options: Omit<LlamaContextOptions, 'threads' | 'lora'>,
+): Promise<LlamaContext> {
+  if (spec.adapter) {
+    try {
+      checkAdapterMatchesModel(spec.adapter.path, spec.path);
+    } catch (err) {
+      throw new TaskError('bad_input', `the adapter cannot be used with ${spec.name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return model.createContext({
+    ...options,
+    threads: backend.threads > 0 ? backend.threads : undefined,
+    ...(spec.adapter ? { lora: { adapters: [{ filePath: spec.adapter.path, scale: spec.adapter.scale }] } } : {}),
+  });
 }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getLlama, LlamaLogLevel, type LlamaContextSequence, type Token } from 'node-llama-cpp';
-import { ensureTestModels } from '../../../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../../../test-support/models.ts';
 import { tagPrompt } from '../prompts.ts';
 import { chatPromptTokens } from './generate.ts';
 import { commonPrefix, sharePrefix } from './tag.ts';
@@ -20,9 +20,8 @@ async function nextTokenProbs(seq: LlamaContextSequence, tokens: Token[]): Promi
 }
 
 test('a copied prefix gives the distribution an evaluation from scratch gives', async () => {
-  const models = await ensureTestModels();
   const llama = await getLlama({ gpu: false, maxThreads: 2, build: 'never', logLevel: LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath: models.miniF32 });
+  const model = await llama.loadModel({ modelPath: await ensureRealVocabModel('small', 'F32') });
   const labels = [{ name: 'spam' }, { name: 'ham', description: 'a normal message' }];
   const prompts = ['Win a free cruise now!!!', 'See you at lunch tomorrow.', 'Meeting moved to 3pm'].map((x) =>
     chatPromptTokens(model, '', tagPrompt(labels, false, 'Is it spam?', x)),

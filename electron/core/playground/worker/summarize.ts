@@ -9,11 +9,15 @@ import type { TaskContext } from '../../workers/task.ts';
 import { TaskError } from '../../workers/task.ts';
 import { chunkPrompt, reducePrompt, SUMMARY_TOKENS, summaryPrompt } from '../prompts.ts';
 import { chatPromptTokens, generateOn } from './generate.ts';
-import { playgroundModel } from './models.ts';
+import { playgroundContext, playgroundModel } from './models.ts';
 import type { SummarizeEvent, SummarizeInput, SummarizeResult } from './types.ts';
 
 const DEFAULT_CONTEXT = 4096;
+/** Most tokens a partial summary may take ("a few sentences"); fewer when many must fit one reduce. */
 const CHUNK_SUMMARY_TOKENS = 160;
+const MIN_PARTIAL_TOKENS = 48;
+/** The blank line between partial summaries in the reduce prompt. */
+const PARTIAL_JOIN_TOKENS = 2;
 const MAX_LEVELS = 6;
 
 export async function runSummarize(input: SummarizeInput, ctx: TaskContext): Promise<SummarizeResult> {
@@ -21,10 +25,9 @@ export async function runSummarize(input: SummarizeInput, ctx: TaskContext): Pro
   const emit = (e: SummarizeEvent) => ctx.emit(e);
   const { model } = await playgroundModel(input.backend, input.model);
   const contextSize = Math.min(model.trainContextSize, input.contextSize ?? DEFAULT_CONTEXT);
-  const context = await model.createContext({
+  const context = await playgroundContext(model, input.backend, input.model, {
     contextSize,
     sequences: 1,
-    threads: input.backend.threads > 0 ? input.backend.threads : undefined,
     swaFullCache: true,
   });
   try {
@@ -75,7 +78,7 @@ export async function runSummarize(input: SummarizeInput, ctx: TaskContext): Pro
         const r = await generateOn(
           seq,
           chatPromptTokens(model, '', prompt(item.input, k, items.length)),
-          { ...input.sampling, maxTokens: Math.min(input.sampling.maxTokens, CHUNK_SUMMARY_TOKENS) },
+          { ...input.sampling, maxTokens: Math.min(input.sampling.maxTokens, partialTokens(items.length)) },
           ctx.signal,
           (text) => emit({ type: 'delta', target: 'item', index: item.index, text }),
         );
@@ -93,10 +96,18 @@ export async function runSummarize(input: SummarizeInput, ctx: TaskContext): Pro
       return out;
     };
 
+    const reduceOverhead = overhead((t) => reducePrompt(t, input.length, input.style, true));
+    // A partial summary gets at most its share of what the final reduce can read, so that all of them
+    // fit one reduce (an extra level costs a full pass over the partials), but never fewer than
+    // MIN_PARTIAL_TOKENS (then a further level it is) nor more than CHUNK_SUMMARY_TOKENS.
+    const partialTokens = (parts: number) =>
+      Math.max(
+        MIN_PARTIAL_TOKENS,
+        Math.min(CHUNK_SUMMARY_TOKENS, Math.floor((contextSize - reduceOverhead - answer - 8) / parts) - PARTIAL_JOIN_TOKENS),
+      );
     const chunks = chunkByTokens(input.text, chunkTokens, count);
     let partials = await summarizeAll(chunks, 0, (t, i, n) => chunkPrompt(t, i, n));
     let levels = 0;
-    const reduceOverhead = overhead((t) => reducePrompt(t, input.length, input.style, true));
     while (count(partials.join('\n\n')) + reduceOverhead + answer > contextSize) {
       if (++levels > MAX_LEVELS) throw new TaskError('internal', `the partial summaries did not shrink after ${MAX_LEVELS} levels`);
       const groups = chunkByTokens(

@@ -14,7 +14,7 @@ import type { TaskContext } from '../../workers/task.ts';
 import { TaskError } from '../../workers/task.ts';
 import { tagPrompt, tagSchema } from '../prompts.ts';
 import { chatPromptTokens, samplingOptions } from './generate.ts';
-import { playgroundModel } from './models.ts';
+import { playgroundContext, playgroundModel } from './models.ts';
 import type { TagBatchInput, TagBatchResult, TagEvent, TagItemResult } from './types.ts';
 
 /** Longest common prefix of token arrays. */
@@ -65,10 +65,9 @@ export async function runTagBatch(input: TagBatchInput, ctx: TaskContext): Promi
       `an item is too long: its prompt takes ${longest} tokens and the model's context holds ${model.trainContextSize}`,
     );
   const parallel = Math.max(1, Math.min(input.parallel, input.items.length));
-  const context = await model.createContext({
+  const context = await playgroundContext(model, input.backend, input.model, {
     contextSize,
     sequences: parallel,
-    threads: input.backend.threads > 0 ? input.backend.threads : undefined,
     batchSize: Math.min(2048, Math.max(512, longest)),
     swaFullCache: true, // erasing back to the prefix needs every KV cell of the sliding-window layers
   });

@@ -7,6 +7,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Sampling as ApiSampling, SamplingPresets } from '../../../../electron/core/api/chat.ts';
 import { useApi, useEvent } from '../../api/hooks.ts';
 import { textInputClass } from '../../components/fields.tsx';
+import { SystemPromptField } from '../../components/SystemPromptField.tsx';
 import { CloseIcon } from '../../components/icons.tsx';
 import { Button } from '../../components/ui.tsx';
 import { SamplingFields } from './SamplingFields.tsx';
@@ -31,7 +32,6 @@ export function SessionPanel({
   onClose(): void;
   error: string | null;
 }) {
-  const promptId = useId();
   const [prompt, setPrompt] = useState(value.systemPrompt);
   useEffect(() => setPrompt(value.systemPrompt), [value.systemPrompt]);
   const s = value.sampling;
@@ -58,24 +58,11 @@ export function SessionPanel({
             {error}
           </p>
         )}
-        <div className="space-y-1.5">
-          <label htmlFor={promptId} className="block text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
-            System prompt
-          </label>
-          <textarea
-            id={promptId}
-            value={prompt}
-            rows={5}
-            maxLength={20000}
-            placeholder="e.g. You are a concise assistant."
-            onChange={(e) => setPrompt(e.target.value)}
-            onBlur={() => prompt !== value.systemPrompt && onChange({ systemPrompt: prompt })}
-            className="w-full resize-y rounded-md bg-white px-2.5 py-2 text-[13px] ring-1 ring-zinc-300 outline-none focus:ring-2 focus:ring-accent-500 dark:bg-zinc-900 dark:ring-zinc-700"
-          />
-          <p className="text-[11.5px] text-zinc-500 dark:text-zinc-400">
-            Gemma has no system role: it is put before your first message, as Gemma's chat template does.
-          </p>
-        </div>
+        <SystemPromptField
+          value={prompt}
+          onChange={setPrompt}
+          onBlur={() => prompt !== value.systemPrompt && onChange({ systemPrompt: prompt })}
+        />
         <AdapterSection />
         <Presets sampling={s} onApply={(sampling) => onChange({ sampling })} />
         <SamplingFields value={s} defaults={defaults} onChange={(sampling) => onChange({ sampling })} />

@@ -4,18 +4,20 @@ import { useState } from 'react';
 import type { CompareConfig } from '../../../../electron/core/api/playground.ts';
 import { useApi } from '../../api/hooks.ts';
 import { NumberField, textInputClass } from '../../components/fields.tsx';
+import { SystemPromptField } from '../../components/SystemPromptField.tsx';
 import { Button } from '../../components/ui.tsx';
-import { ErrorText, ModelSelect, RunBar, Section, useModels } from './parts.tsx';
+import { AdapterSelect, adapterInput, ErrorText, ModelSelect, noAdapter, RunBar, Section, useModels, type AdapterValue } from './parts.tsx';
 import { describe, itemKey, useRun } from './useRun.ts';
 
 interface Column {
   modelId: string;
+  adapter: AdapterValue;
   systemPrompt: string;
   temperature: number;
   maxTokens: number;
 }
 
-const fresh = (temperature: number): Column => ({ modelId: '', systemPrompt: '', temperature, maxTokens: 128 });
+const fresh = (temperature: number): Column => ({ modelId: '', adapter: noAdapter, systemPrompt: '', temperature, maxTokens: 128 });
 
 export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: string): void }) {
   const api = useApi();
@@ -34,6 +36,7 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
           .filter(Boolean),
         columns: columns.map((c) => ({
           ...(c.modelId ? { modelId: c.modelId } : {}),
+          ...adapterInput(c.adapter),
           systemPrompt: c.systemPrompt,
           sampling: { temperature: c.temperature, maxTokens: c.maxTokens },
         })),
@@ -70,16 +73,20 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
                     </Button>
                   )}
                 </div>
-                <ModelSelect label="Model" value={c.modelId} onChange={(modelId) => set(k, { modelId })} models={models.data} />
-                <label className="block space-y-1 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
-                  <span>System prompt</span>
-                  <textarea
-                    className={`w-full ${textInputClass}`}
-                    rows={2}
-                    value={c.systemPrompt}
-                    onChange={(e) => set(k, { systemPrompt: e.target.value })}
-                  />
-                </label>
+                <ModelSelect
+                  label="Model"
+                  value={c.modelId}
+                  onChange={(modelId) => set(k, { modelId, adapter: noAdapter })}
+                  models={models.data}
+                />
+                <AdapterSelect modelId={c.modelId} value={c.adapter} onChange={(adapter) => set(k, { adapter })} models={models.data} />
+                <SystemPromptField
+                  value={c.systemPrompt}
+                  onChange={(systemPrompt) => set(k, { systemPrompt })}
+                  rows={2}
+                  maxLength={50_000}
+                  note={false}
+                />
                 <NumberField
                   label="Temperature"
                   value={c.temperature}
@@ -137,8 +144,9 @@ function CompareResults({ runId }: { runId: string }) {
               {config.columns.map((c, col) => (
                 <th key={col} className="px-2 py-1 align-top font-medium" data-testid="compare-column">
                   <div>{c.label}</div>
-                  <div className="font-normal text-zinc-500">
+                  <div className="font-normal text-zinc-500" data-testid="column-config">
                     T {c.sampling.temperature}
+                    {c.adapter ? ` · adapter ${c.adapter.name} × ${c.adapter.scale}` : ' · base model'}
                     {c.systemPrompt ? ' · system prompt' : ''}
                   </div>
                   <div className="font-normal text-zinc-500" data-testid="column-stats">

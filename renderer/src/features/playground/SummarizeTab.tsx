@@ -6,7 +6,7 @@ import { useApi } from '../../api/hooks.ts';
 import { queryKeys } from '../../api/query.ts';
 import { SelectField, textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
-import { ErrorText, ModelSelect, Section, useModels } from './parts.tsx';
+import { AdapterSelect, adapterInput, ErrorText, ModelSelect, noAdapter, Section, useModels, type AdapterValue } from './parts.tsx';
 import { SummaryView } from './SummaryView.tsx';
 import { describe } from './useRun.ts';
 
@@ -30,11 +30,12 @@ export function SummarizeTab({ runId, onRun }: { runId: string | null; onRun(id:
   const [length, setLength] = useState<SummaryLength>('medium');
   const [style, setStyle] = useState<SummaryStyle>('paragraph');
   const [modelId, setModelId] = useState('');
+  const [adapter, setAdapter] = useState<AdapterValue>(noAdapter);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
     setError(null);
     try {
-      const common = { length, style, ...(modelId ? { modelId } : {}) };
+      const common = { length, style, ...(modelId ? { modelId } : {}), ...adapterInput(adapter) };
       const started = source
         ? await api.playground.summarize({ documentId: source, ...common })
         : await api.playground.summarize({ text, ...common });
@@ -72,7 +73,16 @@ export function SummarizeTab({ runId, onRun }: { runId: string | null; onRun(id:
             <SelectField<SummaryLength> label="Length" value={length} onChange={setLength} options={LENGTHS} />
             <SelectField<SummaryStyle> label="Style" value={style} onChange={setStyle} options={STYLES} />
           </div>
-          <ModelSelect label="Model" value={modelId} onChange={setModelId} models={models.data} />
+          <ModelSelect
+            label="Model"
+            value={modelId}
+            onChange={(id) => {
+              setModelId(id);
+              setAdapter(noAdapter);
+            }}
+            models={models.data}
+          />
+          <AdapterSelect modelId={modelId} value={adapter} onChange={setAdapter} models={models.data} />
           <ErrorText>{error}</ErrorText>
           <Button variant="primary" onClick={() => void run()} disabled={!source && !text.trim()}>
             Summarize

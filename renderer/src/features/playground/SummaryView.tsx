@@ -1,12 +1,16 @@
 // A summarization run: progress and cancel, how it went (whole or map-reduce with its chunk count),
 // each chunk's partial summary (open one to read it, the one being written streams), and the final
 // summary as it streams. Used by the Summarize tab and the Files screen.
+import { useState } from 'react';
 import type { ChunkOutput } from '../../../../electron/core/api/playground.ts';
+import { AddToDataset } from './AddToDataset.tsx';
 import { ErrorText, RunBar, Section } from './parts.tsx';
 import { itemKey, useRun } from './useRun.ts';
 
 export function SummaryView({ runId }: { runId: string }) {
   const { live, error } = useRun(runId);
+  const [chosen, setChosen] = useState<ReadonlySet<number>>(new Set());
+  const [withSummary, setWithSummary] = useState(true);
   if (error) return <ErrorText>{error}</ErrorText>;
   if (!live) return null;
   const { view, streaming } = live;
@@ -42,6 +46,18 @@ export function SummaryView({ runId }: { runId: string }) {
                       <span
                         className={`size-2 rounded-full ${c.status === 'done' ? 'bg-emerald-500' : c.status === 'running' ? 'animate-pulse bg-accent-500' : c.status === 'failed' ? 'bg-red-500' : 'bg-zinc-300 dark:bg-zinc-700'}`}
                       />
+                      <input
+                        type="checkbox"
+                        aria-label={`Choose chunk ${c.index + 1}`}
+                        checked={chosen.has(c.index)}
+                        disabled={c.status !== 'done' || view.run.status === 'running'}
+                        onClick={(e) => e.stopPropagation()}
+                        onChange={() => {
+                          const next = new Set(chosen);
+                          if (!next.delete(c.index)) next.add(c.index);
+                          setChosen(next);
+                        }}
+                      />
                       <span className="font-medium">
                         {o && o.level > 0 ? `Reduce ${o.level} · part ${c.index + 1}` : `Chunk ${c.index + 1}`}
                       </span>
@@ -68,6 +84,26 @@ export function SummaryView({ runId }: { runId: string }) {
         </p>
         {result && !result.summary && <p className="text-[12px] text-zinc-500">The model ended its answer at once (an empty summary).</p>}
       </Section>
+      {view.run.status !== 'running' && (result || chunks.some((c) => c.status === 'done')) && (
+        <Section title="Use as training data">
+          <div className="space-y-2">
+            {result && (
+              <label className="flex items-center gap-2 text-[12.5px]">
+                <input type="checkbox" checked={withSummary} onChange={(e) => setWithSummary(e.target.checked)} />
+                The final summary{chunks.length > 0 ? ' (choose chunks above to add their partial summaries too)' : ''}
+              </label>
+            )}
+            <AddToDataset
+              runId={runId}
+              chosen={{
+                items: [...chosen].sort((a, b) => a - b).map((index) => ({ index, col: 0 })),
+                summary: withSummary && result !== null,
+              }}
+              onAdded={() => setChosen(new Set())}
+            />
+          </div>
+        </Section>
+      )}
     </div>
   );
 }

@@ -6,7 +6,19 @@ import type { Label, ParsedItems, RunView, TagMetrics } from '../../../../electr
 import { useApi } from '../../api/hooks.ts';
 import { SelectField, Switch, textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
-import { ErrorText, ModelSelect, pct, RunBar, Section, useModels } from './parts.tsx';
+import { AddToDataset } from './AddToDataset.tsx';
+import {
+  AdapterSelect,
+  adapterInput,
+  ErrorText,
+  ModelSelect,
+  noAdapter,
+  pct,
+  RunBar,
+  Section,
+  useModels,
+  type AdapterValue,
+} from './parts.tsx';
 import { describe, useRun } from './useRun.ts';
 
 type Format = 'lines' | 'csv' | 'jsonl';
@@ -20,6 +32,7 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
   const [format, setFormat] = useState<Format>('lines');
   const [content, setContent] = useState('');
   const [modelId, setModelId] = useState('');
+  const [adapter, setAdapter] = useState<AdapterValue>(noAdapter);
   const [parsed, setParsed] = useState<ParsedItems | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -35,7 +48,14 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
     try {
       const p = await parse();
       if (p.errors.length > 0) return setError(`Fix these rows first:\n${p.errors.map((e) => `line ${e.line}: ${e.message}`).join('\n')}`);
-      const started = await api.playground.tag({ labels, multiLabel: multi, instruction, items: p.items, ...(modelId ? { modelId } : {}) });
+      const started = await api.playground.tag({
+        labels,
+        multiLabel: multi,
+        instruction,
+        items: p.items,
+        ...(modelId ? { modelId } : {}),
+        ...adapterInput(adapter),
+      });
       onRun(started.runId);
     } catch (e) {
       setError(describe(e));
@@ -96,18 +116,27 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
               />
             </label>
             <div className="grid grid-cols-2 gap-3">
-              <SelectField<Format>
-                label="Items are"
-                value={format}
-                onChange={(f) => (setFormat(f), content && void parse(content, f))}
-                options={[
-                  { value: 'lines', label: 'One per line' },
-                  { value: 'csv', label: 'CSV (text, label columns)' },
-                  { value: 'jsonl', label: 'JSONL ({"text", "label"})' },
-                ]}
+              <ModelSelect
+                label="Model"
+                value={modelId}
+                onChange={(id) => {
+                  setModelId(id);
+                  setAdapter(noAdapter);
+                }}
+                models={models.data}
               />
-              <ModelSelect label="Model" value={modelId} onChange={setModelId} models={models.data} />
+              <AdapterSelect modelId={modelId} value={adapter} onChange={setAdapter} models={models.data} />
             </div>
+            <SelectField<Format>
+              label="Items are"
+              value={format}
+              onChange={(f) => (setFormat(f), content && void parse(content, f))}
+              options={[
+                { value: 'lines', label: 'One per line' },
+                { value: 'csv', label: 'CSV (text, label columns)' },
+                { value: 'jsonl', label: 'JSONL ({"text", "label"})' },
+              ]}
+            />
             <textarea
               aria-label="Items"
               className={`w-full font-mono text-[12px] ${textInputClass}`}
@@ -165,6 +194,7 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
 
 function TagResults({ runId }: { runId: string }) {
   const { live, error } = useRun(runId);
+  const [chosen, setChosen] = useState<ReadonlySet<number>>(new Set());
   if (error) return <ErrorText>{error}</ErrorText>;
   if (!live) return null;
   const { view } = live;
@@ -175,7 +205,16 @@ function TagResults({ runId }: { runId: string }) {
         <RunBar run={view.run} />
       </Section>
       {m && <Metrics m={m} />}
-      <ItemsTable view={view} />
+      <ItemsTable view={view} chosen={chosen} onChoose={setChosen} />
+      {view.run.status !== 'running' && (
+        <Section title="Use as training data">
+          <AddToDataset
+            runId={runId}
+            chosen={{ items: [...chosen].sort((a, b) => a - b).map((index) => ({ index, col: 0 })), summary: false }}
+            onAdded={() => setChosen(new Set())}
+          />
+        </Section>
+      )}
     </div>
   );
 }
@@ -257,13 +296,29 @@ function Metrics({ m }: { m: TagMetrics }) {
   );
 }
 
-function ItemsTable({ view }: { view: RunView }) {
+function ItemsTable({ view, chosen, onChoose }: { view: RunView; chosen: ReadonlySet<number>; onChoose(next: ReadonlySet<number>): void }) {
+  const done = view.items.filter((it) => it.status === 'done').map((it) => it.index);
+  const all = done.length > 0 && done.every((i) => chosen.has(i));
+  const toggle = (index: number) => {
+    const next = new Set(chosen);
+    if (!next.delete(index)) next.add(index);
+    onChoose(next);
+  };
   return (
     <Section title="Items">
       <div className="max-h-[60vh] overflow-auto">
         <table className="w-full text-left text-[12.5px]" aria-label="Tagged items">
           <thead className="sticky top-0 bg-white text-zinc-500 dark:bg-zinc-900">
             <tr>
+              <th className="w-8 py-1">
+                <input
+                  type="checkbox"
+                  aria-label="Choose every tagged item"
+                  checked={all}
+                  disabled={done.length === 0}
+                  onChange={() => onChoose(all ? new Set() : new Set(done))}
+                />
+              </th>
               <th className="w-10 py-1 font-medium">#</th>
               <th className="font-medium">Text</th>
               <th className="font-medium">Labels (confidence)</th>
@@ -281,6 +336,15 @@ function ItemsTable({ view }: { view: RunView }) {
                   data-testid="tag-item"
                   data-status={it.status}
                 >
+                  <td className="py-1">
+                    <input
+                      type="checkbox"
+                      aria-label={`Choose item ${it.index + 1}`}
+                      checked={chosen.has(it.index)}
+                      disabled={it.status !== 'done'}
+                      onChange={() => toggle(it.index)}
+                    />
+                  </td>
                   <td className="py-1 text-zinc-400">{it.index + 1}</td>
                   <td className="max-w-md py-1 pr-3">
                     <span className="line-clamp-2">{it.input}</span>

@@ -75,6 +75,73 @@ export function ModelSelect({
   );
 }
 
+/** A configuration's adapter: none (the base model) or one of the chosen model's LoRA adapters, at a scale. */
+export interface AdapterValue {
+  adapterId: string;
+  scale: number;
+}
+export const noAdapter: AdapterValue = { adapterId: '', scale: 1 };
+/** The API's form: absent for the base model. */
+export const adapterInput = (a: AdapterValue) => (a.adapterId ? { adapter: { adapterId: a.adapterId, scale: a.scale } } : {});
+
+export function AdapterSelect({
+  modelId,
+  value,
+  onChange,
+  models,
+}: {
+  /** '' = the active model */
+  modelId: string;
+  value: AdapterValue;
+  onChange(v: AdapterValue): void;
+  models: ModelInfo[] | undefined;
+}) {
+  const api = useApi();
+  const adapters = useQuery({ queryKey: ['finetune.adapters'], queryFn: () => api.finetune.adapters({}) });
+  const model = models?.find((m) => (modelId ? m.id === modelId : m.active));
+  const mine = adapters.data?.filter((a) => model && a.modelPath === model.path) ?? [];
+  const chosen = adapters.data?.find((a) => a.id === value.adapterId);
+  return (
+    <div className="space-y-2">
+      <label className="block space-y-1 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
+        <span>Adapter</span>
+        <select
+          aria-label="Adapter"
+          className={`w-full ${textInputClass}`}
+          value={value.adapterId}
+          onChange={(e) => onChange({ ...value, adapterId: e.target.value })}
+        >
+          <option value="">None (base model)</option>
+          {mine.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name} · rank {a.rank}
+            </option>
+          ))}
+          {/* chosen for another model (the model was changed after): shown so the refusal is understood */}
+          {chosen && !mine.includes(chosen) && <option value={chosen.id}>{chosen.name} (for another model)</option>}
+        </select>
+      </label>
+      {mine.length === 0 && !chosen && <p className="text-[11.5px] text-zinc-500">No adapter for this model yet (Fine-tune makes them).</p>}
+      {value.adapterId && (
+        <label className="flex items-center gap-2 text-[12.5px] font-medium text-zinc-700 dark:text-zinc-300">
+          <span className="shrink-0">Scale</span>
+          <input
+            type="range"
+            aria-label="Adapter scale"
+            min={0}
+            max={2}
+            step={0.05}
+            value={value.scale}
+            onChange={(e) => onChange({ ...value, scale: Number(e.target.value) })}
+            className="min-w-0 flex-1 accent-accent-500"
+          />
+          <span className="w-10 text-right tabular-nums">{value.scale.toFixed(2)}</span>
+        </label>
+      )}
+    </div>
+  );
+}
+
 /** Status line of a run: progress while it runs (with cancel), the outcome after, export buttons. */
 export function RunBar({ run, exportable = true }: { run: RunSummary; exportable?: boolean }) {
   const api = useApi();
