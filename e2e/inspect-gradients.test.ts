@@ -1,4 +1,4 @@
-// Inspect → Gradients in Chromium on the mini model: enter a prompt and a target, run, and the
+// Inspect → Gradients in Chromium on the small real-vocabulary model: enter a prompt and a target, run, and the
 // per-layer chart, the residual-gradient chart and the attribution strip show the API's numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,9 +1,11 @@
-// Inspect → Activations, Logit lens, Attention, Interventions, Compare in Chromium on the mini model.
-// Every number the UI shows is compared with the engine's API answer for the same request.
-import { test } from 'node:test';
+// Inspect → Activations, Logit lens, Attention, Interventions, Compare in Chromium on the small model with
+// Gemma 3's real vocabulary. Every number the UI shows is compared with the engine's API answer for the
+// same request, and the tokens shown are llama.cpp's for the same text.
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
 import type { AttentionMap } from '../electron/core/api/inspect.ts';
 import { connectApi } from './support/api.ts';
 import { openApp, pageErrors } from './support/browser.ts';
@@ -22,6 +24,18 @@ import {
 const fx = inspectFixture();
 const PROMPT = 'The quick brown fox jumps over the lazy dog. The dog wakes up and the fox';
 
+// llama.cpp's view of the same vocabulary, as an independent reference for the tokens shown.
+let llama: Llama;
+let lm: LlamaModel;
+before(async () => {
+  llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error });
+  lm = await llama.loadModel({ modelPath: fx.modelPath, vocabOnly: true });
+});
+after(async () => {
+  await lm?.dispose();
+  await llama?.dispose();
+});
+
 test("activations: the heatmap is drawn with the API's numbers, the logit-lens table is filled with decoded tokens, attention maps show the window", async () => {
   const page = await openApp(fx.browser, fx.host);
   const api = connectApi(fx.host);
@@ -39,9 +53,31 @@ test("activations: the heatmap is drawn with the API's numbers, the logit-lens t
     assert.equal(Number(await heat.getAttribute('data-cols')), T);
     assert.deepEqual(await dataValues(page, 'residual-heatmap'), apiRun.residualNorms.flat());
     assert.equal(await page.getByTestId('token-chips').locator('button').count(), T);
-    // the per-layer table shows the API's statistics
-    const l2 = page.getByTestId('layer-stats').locator('tr[data-layer="2"] td');
-    assert.equal(await l2.nth(3).textContent(), apiRun.layerStats[3].maxAbs.toFixed(apiRun.layerStats[3].maxAbs >= 100 ? 1 : 4));
+    // the chips are llama.cpp's tokens of the prompt, shown as the model sees them: <bos> marked as a
+    // control token, then pieces with their spaces as ▁
+    const llamaTokens = [lm.tokens.bos!, ...lm.tokenize(PROMPT)];
+    const ids = llamaTokens.map(Number);
+    assert.deepEqual(
+      apiRun.tokens.map((t) => t.id),
+      ids,
+    );
+    const chips = page.getByTestId('token-chips').locator('button');
+    assert.equal(await chips.first().textContent(), '<bos>');
+    assert.equal(await chips.first().locator('[data-marked="true"]').count(), 1, '<bos> is marked');
+    for (let i = 1; i < T; i++) {
+      assert.equal(await chips.nth(i).textContent(), lm.detokenize([llamaTokens[i]], true).replaceAll(' ', '\u2581'), `chip ${i}`);
+      assert.equal(await chips.nth(i).locator('[data-marked="true"]').count(), 0, `chip ${i} is text`);
+    }
+    assert.ok(
+      apiRun.tokens.some((t) => t.text === '\u2581quick'),
+      'a word after a space is one piece, ▁quick, as in Gemma 3',
+    );
+    // the per-layer table shows the API's statistics (row of the last block; layerStats[0] is the embeddings)
+    const Lg = apiRun.model.layers - 1;
+    const lastRow = page.getByTestId('layer-stats').locator(`tr[data-layer="${Lg}"] td`);
+    const st = apiRun.layerStats[Lg + 1];
+    assert.equal(st.layer, Lg);
+    assert.equal(await lastRow.nth(3).textContent(), st.maxAbs.toFixed(st.maxAbs >= 100 ? 1 : 4));
     await page.screenshot({ path: join(SHOTS, 'inspect-activations.png'), fullPage: true });
 
     // exports: the chart as a PNG file, its data as CSV with the API's numbers
@@ -71,7 +107,8 @@ test("activations: the heatmap is drawn with the API's numbers, the logit-lens t
       const cells = rows.nth(i).locator('.lens-token');
       assert.equal(await cells.count(), 5);
       for (const [k, tok] of layer.top.entries()) {
-        assert.equal(await cells.nth(k).textContent(), JSON.stringify(tok.text));
+        assert.equal(await cells.nth(k).textContent(), tok.text || '∅');
+        assert.equal(await cells.nth(k).locator('[data-token-kind]').getAttribute('data-token-kind'), tok.kind);
         assert.equal(Number(await cells.nth(k).getAttribute('data-prob')), tok.prob);
       }
     }
@@ -90,8 +127,10 @@ test("activations: the heatmap is drawn with the API's numbers, the logit-lens t
     assert.ok((await paintedPixels(page, 'attention-map')) > 2000);
     await page.getByTestId('attention-heads').locator('canvas').first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'inspect-attention-local.png'), fullPage: true });
-    await page.getByTestId('attention-layer').selectOption('5');
-    await page.getByRole('heading', { name: /Layer 5, head 0 — global/ }).waitFor();
+    const globalLayer = apiRun.model.sliding.lastIndexOf(false);
+    assert.ok(globalLayer > 0, 'the model has a global layer after a local one');
+    await page.getByTestId('attention-layer').selectOption(String(globalLayer));
+    await page.getByRole('heading', { name: new RegExp(`Layer ${globalLayer}, head 0 — global`) }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'inspect-attention.png'), fullPage: true });
 
     // MLP histograms are drawn
@@ -113,7 +152,8 @@ test("interventions: ablating a head changes the shown probabilities, and they e
     await inspectInUi(page, fx.modelPath, PROMPT);
     const uiRun = await shownActivations(page, api);
     await page.getByRole('tab', { name: 'Interventions' }).click();
-    await page.getByTestId('iv-layer-0').selectOption('5');
+    const layer = uiRun.model.layers - 1;
+    await page.getByTestId('iv-layer-0').selectOption(String(layer));
     await page.getByTestId('iv-head-0').selectOption('1');
     await page.getByRole('button', { name: 'Rerun with interventions' }).click();
     const table = page.getByTestId('intervention-result');
@@ -126,7 +166,7 @@ test("interventions: ablating a head changes the shown probabilities, and they e
         runId: uiRun.runId,
         position: T - 1,
         topK: 10,
-        interventions: [{ kind: 'head', layer: 5, head: 1, scale: 0 }],
+        interventions: [{ kind: 'head', layer, head: 1, scale: 0 }],
       }),
     );
     const rows = table.locator('tbody tr');

@@ -1,9 +1,11 @@
-// Chat through the core's dispatcher on a real llama.cpp model worker (tiny random-weight Gemma 3):
+// Chat through the core's dispatcher on a real llama.cpp model worker (a small random-weight Gemma 3
+// with the real vocabulary):
 // streaming with token probabilities, stop, regenerate, edit → branch, switching, system prompt and
 // sampling, the context meter, bad prompts, and recovery from a worker crash.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../../test-support/models.ts';
+import { PRESETS } from '../../../test-support/synth/index.ts';
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import type { ChatDelta, TokenProb } from '../api/chat.ts';
 import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
@@ -14,12 +16,11 @@ let modelName: string;
 let modelPath: string;
 
 before(async () => {
-  const models = await ensureTestModels();
+  modelPath = await ensureRealVocabModel('small');
   t = await startTestCore();
-  const r = await chatReady(t, models.miniQ8);
+  const r = await chatReady(t, modelPath);
   sessionId = r.session.id;
   modelName = r.model.name;
-  modelPath = models.miniQ8;
 });
 after(() => t.close());
 
@@ -186,7 +187,7 @@ test('the system prompt reaches the model (Gemma has no system role) and the con
   const s = await t.call('sessions.create', { title: 'System' });
   const before = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'Hi' });
   assert.equal(before.modelLoaded, true);
-  assert.equal(before.contextSize, 1024, "the mini model's trained context");
+  assert.equal(before.contextSize, PRESETS['rv-small'].contextLength, "the model's trained context");
   await t.call('chat.setConfig', { sessionId: s.id, systemPrompt: 'You are a pirate. Answer in pirate speak, always, no matter what.' });
   const withSystem = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'Hi' });
   assert.ok(withSystem.usedTokens > before.usedTokens + 5, `${withSystem.usedTokens} > ${before.usedTokens} + 5`);

@@ -2,7 +2,7 @@
 // single message too long is a clear error, and a reply stops when the context is full.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import { ChatStore } from '../store/chat.ts';
 import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
 
@@ -11,9 +11,8 @@ let sessionId: string;
 let contextSize: number;
 
 before(async () => {
-  const models = await ensureTestModels();
   t = await startTestCore();
-  const r = await chatReady(t, models.miniQ8, { maxTokens: 8 });
+  const r = await chatReady(t, await ensureRealVocabModel('small'), { maxTokens: 8 });
   sessionId = r.session.id;
   const { report } = await t.call('backend.setConfig', { contextSize: 256 });
   contextSize = report.model!.contextSize;

@@ -5,14 +5,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
 
 let t: TestCore;
 let modelPath: string;
 
 before(async () => {
-  modelPath = (await ensureTestModels()).miniF32;
+  modelPath = await ensureRealVocabModel('small');
   t = await startTestCore();
   await chatReady(t, modelPath);
 });

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import { loadGemma3, softmax } from '../engine/models/gemma3/index.ts';
 import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
 
@@ -12,7 +12,7 @@ let t: TestCore;
 let modelPath: string;
 
 before(async () => {
-  modelPath = (await ensureTestModels()).miniF32;
+  modelPath = await ensureRealVocabModel('small');
   t = await startTestCore();
   await chatReady(t, modelPath);
 });
