@@ -103,7 +103,7 @@ test('the system prompt opens the first user turn followed by a blank line, not 
     .join('');
   assert.ok(text.startsWith(`<bos><start_of_turn>user\n${c.system}\n\nWhat is`), text.slice(0, 120));
   const app = lm.detokenize(promptTokens(lm, chatWrapperFor(lm), c.system, c.turns), true);
-  assert.ok(!app.includes('---'), 'the app does not use the Gemma wrapper\'s separator');
+  assert.ok(!app.includes('---'), "the app does not use the Gemma wrapper's separator");
   // What node-llama-cpp alone would pick, kept here so a version that changes it is noticed.
   const guessed = lm.detokenize(promptTokens(lm, resolveChatWrapper(lm), c.system, c.turns), true);
   assert.ok(guessed.includes(`${c.system}\n\n---\n\n`), 'resolveChatWrapper still guesses the Gemma wrapper');

@@ -1,7 +1,14 @@
 // Formats a chat thread with the model's own chat template into prompt tokens, dropping the oldest
 // turns when the thread does not fit the context (a context shift at message granularity); a last
 // message that alone does not fit is a clear error.
-import { JinjaTemplateChatWrapper, resolveChatWrapper, type ChatHistoryItem, type ChatWrapper, type LlamaModel, type Token } from 'node-llama-cpp';
+import {
+  JinjaTemplateChatWrapper,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
 import { TaskError } from '../../workers/task.ts';
 import type { Turn } from './types.ts';
 
