@@ -145,6 +145,51 @@ test("activations: the heatmap is drawn with the API's numbers, the logit-lens t
   }
 });
 
+test('at 1024×700, light and dark: the chips and the lens show tokens as the model sees them, control tokens and bytes marked', async () => {
+  const prompt = '<start_of_turn>user\nThe Gothic letter 𐌰 and\ta tab<end_of_turn>';
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const page = await openApp(fx.browser, fx.host, { viewport: { width: 1024, height: 700 }, colorScheme });
+    const api = connectApi(fx.host);
+    try {
+      await inspectInUi(page, fx.modelPath, prompt);
+      const run = await shownActivations(page, api);
+      const chips = page.getByTestId('token-chips').locator('button');
+      // control tokens (parsed from the prompt, as llama.cpp does with special tokens on) are marked
+      const marked = run.tokens.flatMap((t, i) => (t.kind === 'control' ? [i] : []));
+      assert.deepEqual(
+        marked.map((i) => run.tokens[i].text),
+        ['<bos>', '<start_of_turn>', '<end_of_turn>'],
+      );
+      for (const i of marked) assert.equal(await chips.nth(i).locator('[data-marked="true"]').textContent(), run.tokens[i].text);
+      // the character outside the vocabulary is four byte tokens, each shown as its byte
+      const bytes = run.tokens.filter((t) => t.kind === 'byte').map((t) => t.text);
+      assert.deepEqual(
+        bytes,
+        [...Buffer.from('𐌰', 'utf8')].map((b) => `\\x${b.toString(16).toUpperCase()}`),
+      );
+      for (const [i, t] of run.tokens.entries())
+        if (t.kind === 'byte') assert.equal(await chips.nth(i).locator('[data-token-kind="byte"]').textContent(), t.text);
+      // whitespace is visible: a newline and a tab are shown escaped
+      assert.ok(
+        run.tokens.some((t) => t.text.includes('\\n')),
+        'the newline is shown escaped',
+      );
+      assert.ok(
+        run.tokens.some((t) => t.text.includes('\\t')),
+        JSON.stringify(run.tokens.map((t) => t.text)),
+      );
+      await page.screenshot({ path: join(SHOTS, `inspect-tokens-1024x700-${colorScheme}.png`) });
+      await page.getByRole('tab', { name: 'Logit lens' }).click();
+      await page.getByTestId('lens-table').waitFor();
+      await page.screenshot({ path: join(SHOTS, `inspect-lens-1024x700-${colorScheme}.png`) });
+      assert.deepEqual(pageErrors(page), []);
+    } finally {
+      api.close();
+      await page.context().close();
+    }
+  }
+});
+
 test("interventions: ablating a head changes the shown probabilities, and they equal the engine's API result", async () => {
   const page = await openApp(fx.browser, fx.host);
   const api = connectApi(fx.host);

@@ -55,7 +55,7 @@ for (const sampling of [
     const s = await t.call('sessions.create', { title: sampling.name });
     await t.call('chat.setConfig', {
       sessionId: s.id,
-      sampling: { temperature: sampling.temperature, seed: sampling.seed, topK: 40, maxTokens: 16 },
+      sampling: { temperature: sampling.temperature, seed: sampling.seed, topK: 40, maxTokens: 8 }, // short: each reply ends with a whole-vocabulary pass per token
     });
     await sendAndWait(t, s.id, 'First question, please answer.');
     const { reply } = await sendAndWait(t, s.id, 'And a second one?');
