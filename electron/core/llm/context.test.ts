@@ -65,7 +65,8 @@ test('a reply that fills the context stops with contextFull without overflowing'
   // A random-weight model may end its turn early by chance; the first seed that does not shows the stop.
   for (let seed = 11; seed < 21; seed++) {
     await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 5000, temperature: 1, topK: 0, topP: 1, seed } });
-    const { reply } = await sendAndWait(t, s.id, `go ${seed}`);
+    // A long message leaves fewer tokens to fill: each generated token costs a whole-vocabulary pass.
+    const { reply } = await sendAndWait(t, s.id, `go ${seed}: ${words(30)}`);
     const st = reply.stats!;
     assert.ok(st.contextUsed <= contextSize);
     assert.ok(['contextFull', 'eos'].includes(st.stopReason), st.stopReason);
