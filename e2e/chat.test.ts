@@ -48,11 +48,15 @@ const lastAssistantId = () =>
   page.evaluate(() => [...document.querySelectorAll('[data-testid="message-assistant"]')].at(-1)?.getAttribute('data-message-id') ?? null);
 /** Waits until the newest reply is a new one (not `previousId`) that has stopped streaming; returns its status. */
 async function replyDone(previousId: string | null): Promise<string> {
-  const handle = await page.waitForFunction((prev) => {
-    const last = [...document.querySelectorAll('[data-testid="message-assistant"]')].at(-1);
-    const status = last?.getAttribute('data-status');
-    return last && last.getAttribute('data-message-id') !== prev && status !== 'streaming' ? status : null;
-  }, previousId);
+  const handle = await page.waitForFunction(
+    (prev) => {
+      const last = [...document.querySelectorAll('[data-testid="message-assistant"]')].at(-1);
+      const status = last?.getAttribute('data-status');
+      return last && last.getAttribute('data-message-id') !== prev && status !== 'streaming' ? status : null;
+    },
+    previousId,
+    { timeout: 120_000 },
+  ); // a reply ends with a whole-vocabulary probability pass: slow on a loaded machine
   return (await handle.jsonValue()) as string;
 }
 const stored = async () => api.api.chat.get({ sessionId });
