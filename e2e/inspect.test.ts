@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
-import type { AttentionMap } from '../electron/core/api/inspect.ts';
+import { MAX_INSPECT_TOKENS, type AttentionMap } from '../electron/core/api/inspect.ts';
 import { connectApi } from './support/api.ts';
 import { openApp, pageErrors } from './support/browser.ts';
 import {
@@ -303,7 +303,8 @@ test('a long prompt (≥ 512 tokens) is inspected; the UI cancels a run in the e
     // a prompt beyond what the model takes is a clear error, not a crash
     const tooLong = await jobSnapshot(api, (await api.api.inspect.run({ modelPath: fx.modelPath, prompt: long.repeat(3), topK: 3 })).jobId);
     assert.equal(tooLong.state, 'failed');
-    assert.match(tooLong.error!.message, /tokens; the inspector takes at most 1024/);
+    const limit = Math.min(run.model.contextLength, MAX_INSPECT_TOKENS);
+    assert.match(tooLong.error!.message, new RegExp(`tokens; the inspector takes at most ${limit}$`));
     assert.equal(tooLong.error!.code, 'bad_input');
     assert.deepEqual(pageErrors(page), []);
   } finally {

@@ -85,7 +85,8 @@ export async function openInspect(page: Page, modelPath: string): Promise<void> 
 export async function inspectInUi(page: Page, modelPath: string, prompt: string): Promise<void> {
   await openInspect(page, modelPath);
   await page.getByTestId('inspect-prompt').fill(prompt);
-  await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+  // the screen's own button (at 1024 px the navigation's "Inspect" button has the same name)
+  await page.getByRole('main', { name: 'Inspect' }).getByRole('button', { name: 'Inspect', exact: true }).click();
   await page.getByTestId('residual-heatmap').locator('canvas').waitFor();
 }
 
