@@ -191,7 +191,11 @@ test('the system prompt reaches the model (Gemma has no system role) and the con
   const before = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'Hi' });
   assert.equal(before.modelLoaded, true);
   assert.equal(before.contextSize, PRESETS['rv-small'].contextLength, "the model's trained context");
-  await t.call('chat.setConfig', { sessionId: s.id, systemPrompt: 'You are a pirate. Answer in pirate speak, always, no matter what.' });
+  await t.call('chat.setConfig', {
+    sessionId: s.id,
+    systemPrompt: 'You are a pirate. Answer in pirate speak, always, no matter what.',
+    sampling: { maxTokens: MAX },
+  });
   const withSystem = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'Hi' });
   assert.ok(withSystem.usedTokens > before.usedTokens + 5, `${withSystem.usedTokens} > ${before.usedTokens} + 5`);
   const { reply } = await sendAndWait(t, s.id, 'Hi');
