@@ -65,8 +65,13 @@ test('a reply that fills the context stops with contextFull without overflowing'
   // A random-weight model may end its turn early by chance; the first seed that does not shows the stop.
   for (let seed = 11; seed < 21; seed++) {
     await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 5000, temperature: 1, topK: 0, topP: 1, seed } });
-    // A long message leaves fewer tokens to fill: each generated token costs a whole-vocabulary pass.
-    const { reply } = await sendAndWait(t, s.id, `go ${seed}: ${words(30)}`);
+    // The message itself fills all but ~24 tokens of the context (measured with the app's own meter):
+    // each generated token costs a whole-vocabulary probability pass.
+    let n = 10;
+    const draft = () => `go ${seed}: ${words(n)}`;
+    while ((await t.call('chat.contextUsage', { sessionId: s.id, draft: draft() })).usedTokens < contextSize - 24) n += 2;
+    const { reply } = await sendAndWait(t, s.id, draft());
+    assert.ok(reply.stats!.promptTokens < contextSize, 'the message fits, with room to answer');
     const st = reply.stats!;
     assert.ok(st.contextUsed <= contextSize);
     assert.ok(['contextFull', 'eos'].includes(st.stopReason), st.stopReason);
