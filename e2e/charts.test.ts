@@ -1,4 +1,4 @@
-// The shared charts (components/charts) in Chromium, on Inspect → Gradients with the mini model:
+// The shared charts (components/charts) in Chromium, on Inspect → Gradients with the real-vocabulary model:
 // hovering shows the one tooltip without repainting the chart, a theme switch repaints every chart
 // (uPlot series and canvas heat strips alike), and the attribution strip has a colour legend with
 // readable numbers.
@@ -6,7 +6,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { formatNumber } from '../renderer/src/components/charts/format.ts';
-import { ensureTestModels } from '../test-support/models.ts';
+import { ensureRealVocabModel } from '../test-support/models.ts';
 import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
 import { openInspect } from './support/inspect.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
@@ -16,7 +16,7 @@ let browser: Browser;
 let modelPath: string;
 
 before(async () => {
-  modelPath = (await ensureTestModels()).miniF32;
+  modelPath = await ensureRealVocabModel('small');
   host = await startTestHost();
   browser = await launchBrowser();
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ChatMessage } from '../electron/core/api/chat.ts';
 import type { ApiClient } from '../renderer/src/api/client.ts';
-import { ensureTestModels } from '../test-support/models.ts';
+import { ensureRealVocabModel } from '../test-support/models.ts';
 import { connectApi, nextEvent } from './support/api.ts';
 import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
 import { startTestHost, type TestHost } from './support/host.ts';
@@ -22,10 +22,10 @@ let contextSize: number;
 const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i % 50}`).join(' ');
 
 before(async () => {
-  const models = await ensureTestModels();
+  const modelPath = await ensureRealVocabModel('small');
   host = await startTestHost();
   api = connectApi(host);
-  const model = await api.api.models.import({ path: models.miniQ8 });
+  const model = await api.api.models.import({ path: modelPath });
   await api.api.models.setActive({ id: model.id });
   contextSize = (await api.api.backend.setConfig({ contextSize: 256 })).report.model!.contextSize;
   const s = await api.api.sessions.create({ title: 'Long chat' });

@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { ensureTestModels } from '../test-support/models.ts';
+import { ensureRealVocabModel } from '../test-support/models.ts';
 import type { ChatDelta, ChatMessage } from '../electron/core/api/chat.ts';
 import { connectApi, nextEvent } from './support/api.ts';
 import { spawnHostProcess, tempDir } from './support/host.ts';
@@ -24,15 +24,15 @@ interface Row {
 }
 
 test('kill -9 mid-generation loses at most the unsaved tail, never a committed message', async () => {
-  const models = await ensureTestModels();
+  const modelPath = await ensureRealVocabModel('small');
   const db = join(dir.path, 'durable.db');
   const host = await spawnHostProcess({ dataDir: dir.path, db });
   const client = connectApi(host);
   const { api } = client;
-  // A long context (beyond the mini model's trained 1024; fine for a random model) so the reply is
+  // A long context (beyond the model's trained 2048; fine for a random model) so the reply is
   // still streaming when the host is killed, even on a fast machine.
   await api.backend.setConfig({ contextSize: 8192 });
-  const model = await api.models.import({ path: models.miniQ8 });
+  const model = await api.models.import({ path: modelPath });
   await api.models.setActive({ id: model.id });
   const session = await api.sessions.create({ title: 'Durable' });
   await api.chat.setConfig({ sessionId: session.id, sampling: { maxTokens: 12, seed: 21 } });

@@ -1,12 +1,19 @@
-// Inspect → Gradients in Chromium on the mini model: enter a prompt and a target, run, and the
+// Inspect → Gradients in Chromium on the small real-vocabulary model: enter a prompt and a target, run, and the
 // per-layer chart, the residual-gradient chart and the attribution strip show the API's numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { connectApi } from './support/api.ts';
 import { openApp, pageErrors } from './support/browser.ts';
-import { repoRoot } from './support/host.ts';
-import { inspectFixture, jobResult, openInspect, paintedPixels, SCREENSHOTS as SHOTS, shownGradients } from './support/inspect.ts';
+import {
+  chooseBrokenModel,
+  inspectFixture,
+  jobResult,
+  openInspect,
+  paintedPixels,
+  SCREENSHOTS as SHOTS,
+  shownGradients,
+} from './support/inspect.ts';
 
 const fx = inspectFixture();
 
@@ -65,7 +72,7 @@ test("gradients: prompt and target in, per-layer chart and attribution strip dra
     await page.screenshot({ path: join(SHOTS, 'inspect-gradients.png'), fullPage: true });
 
     // a model file that is not GGUF: a clear error in the UI, and the app stays usable
-    await page.getByTestId('inspect-model-path').fill(join(repoRoot, 'package.json'));
+    await chooseBrokenModel(page, fx.modelPath, fx.host.dataDir);
     await page.getByRole('button', { name: 'Compute gradients' }).click();
     await page
       .getByTestId('grad-job')

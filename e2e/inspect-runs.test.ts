@@ -5,7 +5,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ensureTestModels } from '../test-support/models.ts';
+import { ensureRealVocabModel } from '../test-support/models.ts';
 import { connectApi } from './support/api.ts';
 import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
 import { spawnHostProcess, tempDir } from './support/host.ts';
@@ -18,7 +18,7 @@ const data = tempDir();
 const PROMPT = 'The quick brown fox jumps over the lazy dog. The dog wakes up and the fox';
 
 before(async () => {
-  modelPath = (await ensureTestModels()).miniF32;
+  modelPath = await ensureRealVocabModel('small');
   browser = await launchBrowser();
 });
 after(async () => {
@@ -60,9 +60,12 @@ test('an activation run and a gradient run reopen after the host restarts, with 
     await page.getByTestId('residual-heatmap').locator('canvas').waitFor();
     assert.deepEqual(await dataValues(page, 'residual-heatmap'), activations.residualNorms.flat());
     assert.equal(await page.getByTestId('token-chips').locator('button').count(), activations.tokens.length);
-    const l2 = page.getByTestId('layer-stats').locator('tr[data-layer="2"] td');
-    const s = activations.layerStats[3];
-    assert.equal(await l2.nth(3).textContent(), s.maxAbs.toFixed(s.maxAbs >= 100 ? 1 : 4));
+    const last = activations.model.layers - 1; // layerStats[0] is the embeddings
+    const lastRow = page.getByTestId('layer-stats').locator(`tr[data-layer="${last}"] td`);
+    const s = activations.layerStats[last + 1];
+    assert.equal(await lastRow.nth(3).textContent(), s.maxAbs.toFixed(s.maxAbs >= 100 ? 1 : 4));
+    // the chips show the stored tokens as the model sees them, <bos> marked as a control token
+    assert.equal(await page.getByTestId('token-chips').locator('button').first().locator('[data-marked="true"]').textContent(), '<bos>');
     assert.equal(await page.getByTestId('inspect-prompt').inputValue(), PROMPT);
     assert.equal(await page.getByTestId('inspect-model-path').inputValue(), modelPath, "the run's own model is selected");
     // attention (from the database) and an intervention (the engine recomputes the run under its id)

@@ -1,10 +1,12 @@
-// Inspect → Activations, Logit lens, Attention, Interventions, Compare in Chromium on the mini model.
-// Every number the UI shows is compared with the engine's API answer for the same request.
-import { test } from 'node:test';
+// Inspect → Activations, Logit lens, Attention, Interventions, Compare in Chromium on the small model with
+// Gemma 3's real vocabulary. Every number the UI shows is compared with the engine's API answer for the
+// same request, and the tokens shown are llama.cpp's for the same text.
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AttentionMap } from '../electron/core/api/inspect.ts';
+import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
+import { MAX_INSPECT_TOKENS, type AttentionMap } from '../electron/core/api/inspect.ts';
 import { connectApi } from './support/api.ts';
 import { openApp, pageErrors } from './support/browser.ts';
 import {
@@ -21,6 +23,18 @@ import {
 
 const fx = inspectFixture();
 const PROMPT = 'The quick brown fox jumps over the lazy dog. The dog wakes up and the fox';
+
+// llama.cpp's view of the same vocabulary, as an independent reference for the tokens shown.
+let llama: Llama;
+let lm: LlamaModel;
+before(async () => {
+  llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error });
+  lm = await llama.loadModel({ modelPath: fx.modelPath, vocabOnly: true });
+});
+after(async () => {
+  await lm?.dispose();
+  await llama?.dispose();
+});
 
 test("activations: the heatmap is drawn with the API's numbers, the logit-lens table is filled with decoded tokens, attention maps show the window", async () => {
   const page = await openApp(fx.browser, fx.host);
@@ -39,9 +53,31 @@ test("activations: the heatmap is drawn with the API's numbers, the logit-lens t
     assert.equal(Number(await heat.getAttribute('data-cols')), T);
     assert.deepEqual(await dataValues(page, 'residual-heatmap'), apiRun.residualNorms.flat());
     assert.equal(await page.getByTestId('token-chips').locator('button').count(), T);
-    // the per-layer table shows the API's statistics
-    const l2 = page.getByTestId('layer-stats').locator('tr[data-layer="2"] td');
-    assert.equal(await l2.nth(3).textContent(), apiRun.layerStats[3].maxAbs.toFixed(apiRun.layerStats[3].maxAbs >= 100 ? 1 : 4));
+    // the chips are llama.cpp's tokens of the prompt, shown as the model sees them: <bos> marked as a
+    // control token, then pieces with their spaces as ▁
+    const llamaTokens = [lm.tokens.bos!, ...lm.tokenize(PROMPT)];
+    const ids = llamaTokens.map(Number);
+    assert.deepEqual(
+      apiRun.tokens.map((t) => t.id),
+      ids,
+    );
+    const chips = page.getByTestId('token-chips').locator('button');
+    assert.equal(await chips.first().textContent(), '<bos>');
+    assert.equal(await chips.first().locator('[data-marked="true"]').count(), 1, '<bos> is marked');
+    for (let i = 1; i < T; i++) {
+      assert.equal(await chips.nth(i).textContent(), lm.detokenize([llamaTokens[i]], true).replaceAll(' ', '\u2581'), `chip ${i}`);
+      assert.equal(await chips.nth(i).locator('[data-marked="true"]').count(), 0, `chip ${i} is text`);
+    }
+    assert.ok(
+      apiRun.tokens.some((t) => t.text === '\u2581quick'),
+      'a word after a space is one piece, ▁quick, as in Gemma 3',
+    );
+    // the per-layer table shows the API's statistics (row of the last block; layerStats[0] is the embeddings)
+    const Lg = apiRun.model.layers - 1;
+    const lastRow = page.getByTestId('layer-stats').locator(`tr[data-layer="${Lg}"] td`);
+    const st = apiRun.layerStats[Lg + 1];
+    assert.equal(st.layer, Lg);
+    assert.equal(await lastRow.nth(3).textContent(), st.maxAbs.toFixed(st.maxAbs >= 100 ? 1 : 4));
     await page.screenshot({ path: join(SHOTS, 'inspect-activations.png'), fullPage: true });
 
     // exports: the chart as a PNG file, its data as CSV with the API's numbers
@@ -71,7 +107,8 @@ test("activations: the heatmap is drawn with the API's numbers, the logit-lens t
       const cells = rows.nth(i).locator('.lens-token');
       assert.equal(await cells.count(), 5);
       for (const [k, tok] of layer.top.entries()) {
-        assert.equal(await cells.nth(k).textContent(), JSON.stringify(tok.text));
+        assert.equal(await cells.nth(k).textContent(), tok.text || '∅');
+        assert.equal(await cells.nth(k).locator('[data-token-kind]').getAttribute('data-token-kind'), tok.kind);
         assert.equal(Number(await cells.nth(k).getAttribute('data-prob')), tok.prob);
       }
     }
@@ -90,8 +127,10 @@ test("activations: the heatmap is drawn with the API's numbers, the logit-lens t
     assert.ok((await paintedPixels(page, 'attention-map')) > 2000);
     await page.getByTestId('attention-heads').locator('canvas').first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'inspect-attention-local.png'), fullPage: true });
-    await page.getByTestId('attention-layer').selectOption('5');
-    await page.getByRole('heading', { name: /Layer 5, head 0 — global/ }).waitFor();
+    const globalLayer = apiRun.model.sliding.lastIndexOf(false);
+    assert.ok(globalLayer > 0, 'the model has a global layer after a local one');
+    await page.getByTestId('attention-layer').selectOption(String(globalLayer));
+    await page.getByRole('heading', { name: new RegExp(`Layer ${globalLayer}, head 0 — global`) }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'inspect-attention.png'), fullPage: true });
 
     // MLP histograms are drawn
@@ -106,6 +145,51 @@ test("activations: the heatmap is drawn with the API's numbers, the logit-lens t
   }
 });
 
+test('at 1024×700, light and dark: the chips and the lens show tokens as the model sees them, control tokens and bytes marked', async () => {
+  const prompt = '<start_of_turn>user\nThe Gothic letter 𐌰 and\ta tab<end_of_turn>';
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const page = await openApp(fx.browser, fx.host, { viewport: { width: 1024, height: 700 }, colorScheme });
+    const api = connectApi(fx.host);
+    try {
+      await inspectInUi(page, fx.modelPath, prompt);
+      const run = await shownActivations(page, api);
+      const chips = page.getByTestId('token-chips').locator('button');
+      // control tokens (parsed from the prompt, as llama.cpp does with special tokens on) are marked
+      const marked = run.tokens.flatMap((t, i) => (t.kind === 'control' ? [i] : []));
+      assert.deepEqual(
+        marked.map((i) => run.tokens[i].text),
+        ['<bos>', '<start_of_turn>', '<end_of_turn>'],
+      );
+      for (const i of marked) assert.equal(await chips.nth(i).locator('[data-marked="true"]').textContent(), run.tokens[i].text);
+      // the character outside the vocabulary is four byte tokens, each shown as its byte
+      const bytes = run.tokens.filter((t) => t.kind === 'byte').map((t) => t.text);
+      assert.deepEqual(
+        bytes,
+        [...Buffer.from('𐌰', 'utf8')].map((b) => `\\x${b.toString(16).toUpperCase()}`),
+      );
+      for (const [i, t] of run.tokens.entries())
+        if (t.kind === 'byte') assert.equal(await chips.nth(i).locator('[data-token-kind="byte"]').textContent(), t.text);
+      // whitespace is visible: a newline and a tab are shown escaped
+      assert.ok(
+        run.tokens.some((t) => t.text.includes('\\n')),
+        'the newline is shown escaped',
+      );
+      assert.ok(
+        run.tokens.some((t) => t.text.includes('\\t')),
+        JSON.stringify(run.tokens.map((t) => t.text)),
+      );
+      await page.screenshot({ path: join(SHOTS, `inspect-tokens-1024x700-${colorScheme}.png`) });
+      await page.getByRole('tab', { name: 'Logit lens' }).click();
+      await page.getByTestId('lens-table').waitFor();
+      await page.screenshot({ path: join(SHOTS, `inspect-lens-1024x700-${colorScheme}.png`) });
+      assert.deepEqual(pageErrors(page), []);
+    } finally {
+      api.close();
+      await page.context().close();
+    }
+  }
+});
+
 test("interventions: ablating a head changes the shown probabilities, and they equal the engine's API result", async () => {
   const page = await openApp(fx.browser, fx.host);
   const api = connectApi(fx.host);
@@ -113,7 +197,8 @@ test("interventions: ablating a head changes the shown probabilities, and they e
     await inspectInUi(page, fx.modelPath, PROMPT);
     const uiRun = await shownActivations(page, api);
     await page.getByRole('tab', { name: 'Interventions' }).click();
-    await page.getByTestId('iv-layer-0').selectOption('5');
+    const layer = uiRun.model.layers - 1;
+    await page.getByTestId('iv-layer-0').selectOption(String(layer));
     await page.getByTestId('iv-head-0').selectOption('1');
     await page.getByRole('button', { name: 'Rerun with interventions' }).click();
     const table = page.getByTestId('intervention-result');
@@ -126,7 +211,7 @@ test("interventions: ablating a head changes the shown probabilities, and they e
         runId: uiRun.runId,
         position: T - 1,
         topK: 10,
-        interventions: [{ kind: 'head', layer: 5, head: 1, scale: 0 }],
+        interventions: [{ kind: 'head', layer, head: 1, scale: 0 }],
       }),
     );
     const rows = table.locator('tbody tr');
@@ -218,7 +303,8 @@ test('a long prompt (≥ 512 tokens) is inspected; the UI cancels a run in the e
     // a prompt beyond what the model takes is a clear error, not a crash
     const tooLong = await jobSnapshot(api, (await api.api.inspect.run({ modelPath: fx.modelPath, prompt: long.repeat(3), topK: 3 })).jobId);
     assert.equal(tooLong.state, 'failed');
-    assert.match(tooLong.error!.message, /tokens; the inspector takes at most 1024/);
+    const limit = Math.min(run.model.contextLength, MAX_INSPECT_TOKENS);
+    assert.match(tooLong.error!.message, new RegExp(`tokens; the inspector takes at most ${limit}$`));
     assert.equal(tooLong.error!.code, 'bad_input');
     assert.deepEqual(pageErrors(page), []);
   } finally {

@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '../renderer/src/api/client.ts';
-import { ensureTestModels } from '../test-support/models.ts';
+import { ensureRealVocabModel } from '../test-support/models.ts';
 import { openApp, pageErrors } from './support/browser.ts';
 import { startAppWithModel } from './support/app.ts';
 import type { TestHost } from './support/host.ts';
@@ -17,7 +17,7 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  ({ host, api, browser } = await startAppWithModel((await ensureTestModels()).miniQ8));
+  ({ host, api, browser } = await startAppWithModel(await ensureRealVocabModel('small')));
 });
 
 const box = () => page.getByLabel('Message', { exact: true });

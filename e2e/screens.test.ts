@@ -8,7 +8,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '../renderer/src/api/client.ts';
-import { ensureTestModels } from '../test-support/models.ts';
+import { openGguf } from '../electron/core/engine/gguf/index.ts';
+import { Tokenizer } from '../electron/core/engine/models/gemma3/tokenizer.ts';
+import { ensureRealVocabModel } from '../test-support/models.ts';
+import { PRESETS } from '../test-support/synth/index.ts';
 import { connectApi } from './support/api.ts';
 import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
 import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
@@ -28,22 +31,22 @@ let sessionId: string;
 
 before(async () => {
   mkdirSync(out, { recursive: true });
-  const models = await ensureTestModels();
+  const modelPath = await ensureRealVocabModel('small');
   host = await startTestHost();
   api = connectApi(host);
-  const model = await api.api.models.import({ path: models.miniQ8 });
+  const model = await api.api.models.import({ path: modelPath });
   await api.api.models.setActive({ id: model.id });
-  // A chat with a few messages, written instantly through import (no generation needed).
+  // A chat with a few messages, written instantly through import (no generation needed), its reply
+  // in the model's own tokens (made-up probabilities).
+  const file = openGguf(modelPath);
+  const tokenizer = new Tokenizer(file.metadata);
+  file.close();
   const t0 = Date.now() - 60_000;
   const tokens = (text: string) =>
-    text.split(/(?= )/).map((w, i) => ({
-      id: i + 10,
-      text: w,
-      prob: 0.6,
-      top: [{ text: w, prob: 0.6 }],
-      modelProb: 0.4,
-      modelTop: [{ text: w, prob: 0.4 }],
-    }));
+    tokenizer.encode(text, { addBos: false }).map((id) => {
+      const w = tokenizer.decode([id]);
+      return { id, text: w, prob: 0.6, top: [{ text: w, prob: 0.6 }], modelProb: 0.4, modelTop: [{ text: w, prob: 0.4 }] };
+    });
   const reply =
     'Rivers form where rain and melting snow gather into streams that join on their way downhill, carving valleys over thousands of years.';
   const session = await api.api.chat.import({
@@ -68,14 +71,14 @@ before(async () => {
           stats: {
             model: model.name,
             promptTokens: 30,
-            generatedTokens: 24,
+            generatedTokens: tokens(reply).length,
             tokensPerSecond: 41.5,
             timeToFirstTokenMs: 120,
             durationMs: 700,
             stopReason: 'maxTokens',
-            contextSize: 1024,
-            contextUsed: 54,
-            sampling: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0, repeatPenalty: 1, seed: 7, maxTokens: 24 },
+            contextSize: PRESETS['rv-small'].contextLength,
+            contextUsed: 30 + tokens(reply).length,
+            sampling: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0, repeatPenalty: 1, seed: 7, maxTokens: tokens(reply).length },
             droppedTurns: 2,
           },
         },

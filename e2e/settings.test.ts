@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { BackendReport } from '../electron/core/api/backend.ts';
-import { ensureTestModels } from '../test-support/models.ts';
+import { ensureRealVocabModel } from '../test-support/models.ts';
 import { connectApi } from './support/api.ts';
 import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
 import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
@@ -44,7 +44,7 @@ test('opening Settings does not start llama.cpp; "Start it now" does, and the ca
 test('the backend card shows what llama.cpp runs on with a model loaded, as the core reports it', async () => {
   const api = connectApi(host);
   try {
-    const m = await api.api.models.import({ path: (await ensureTestModels()).nano });
+    const m = await api.api.models.import({ path: await ensureRealVocabModel('small') });
     await api.api.models.setActive({ id: m.id });
   } finally {
     api.close();

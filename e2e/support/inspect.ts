@@ -1,4 +1,4 @@
-// Shared setup of the Inspect specs: a host, Chromium and the mini model for the whole file, typed
+// Shared setup of the Inspect specs: a host, Chromium and the small real-vocabulary model for the whole file, typed
 // job results from the API (the JobId says what the result is), and readers of what the charts drew.
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { GradientResult, InspectRun } from '../../electron/core/api/inspect.ts';
 import { snapshotOf, type JobId, type JobSnapshot, type JobStarted } from '../../electron/core/api/jobs.ts';
-import { ensureTestModels } from '../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../test-support/models.ts';
 import { connectApi } from './api.ts';
 import { goToScreen, launchBrowser } from './browser.ts';
 import { repoRoot, startTestHost, type TestHost } from './host.ts';
@@ -19,7 +19,7 @@ export const SCREENSHOTS = join(repoRoot, '.cache', 'screenshots');
 export interface InspectFixture {
   host: TestHost;
   browser: Browser;
-  /** the mini Gemma 3 test model (f32) */
+  /** the small Gemma 3 test model with the real vocabulary (rv-small, F32) */
   modelPath: string;
 }
 
@@ -27,7 +27,7 @@ export interface InspectFixture {
 export function inspectFixture(): InspectFixture {
   const fx = {} as InspectFixture;
   before(async () => {
-    fx.modelPath = (await ensureTestModels()).miniF32;
+    fx.modelPath = await ensureRealVocabModel('small');
     fx.host = await startTestHost();
     fx.browser = await launchBrowser();
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -105,7 +105,8 @@ export async function chooseBrokenModel(page: Page, validModelPath: string, dir:
 export async function inspectInUi(page: Page, modelPath: string, prompt: string): Promise<void> {
   await openInspect(page, modelPath);
   await page.getByTestId('inspect-prompt').fill(prompt);
-  await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+  // the screen's own button (at 1024 px the navigation's "Inspect" button has the same name)
+  await page.getByRole('main', { name: 'Inspect' }).getByRole('button', { name: 'Inspect', exact: true }).click();
   await page.getByTestId('residual-heatmap').locator('canvas').waitFor();
 }
 

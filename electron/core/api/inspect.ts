@@ -8,11 +8,19 @@
 import { z } from 'zod';
 import { event, method } from './define.ts';
 
+/** What a token is in the vocabulary (llama.cpp's token type): control tokens are marked in the UI. */
+export type TokenKind = 'normal' | 'byte' | 'control' | 'user-defined' | 'unknown' | 'unused';
+
 /** One token of a prompt as the UI shows it (a chip). */
 export interface TokenInfo {
   id: number;
-  /** the token's own text, special tokens included (e.g. "<bos>", "▁the" shown as " the") */
+  /**
+   * the token as the model sees it: the piece with spaces as ▁ (`▁the`), a byte-fallback token as its
+   * byte (`\n`, `\xE6`), other invisible characters escaped, a control token by its name (`<bos>`)
+   */
   text: string;
+  /** absent in runs stored before it was recorded */
+  kind?: TokenKind;
 }
 
 export interface ModelSummary {
@@ -48,7 +56,9 @@ export interface LayerStats extends TensorStats {
 
 export interface TopToken {
   id: number;
+  /** as TokenInfo.text */
   text: string;
+  kind?: TokenKind;
   prob: number;
   logit: number;
 }

@@ -28,6 +28,7 @@ function norm(v: ArrayLike<number>): number {
 }
 
 test("glassbox grad and the app's inspector give the same loss and gradients (one path); every GGUF tensor is in the file", async () => {
+  // nano on purpose: every tensor's gradient is compared element by element, the embedding's (V × D) included
   const { nano } = await ensureTestModels();
   const dir = mkdtempSync(join(tmpdir(), 'grad-'));
   const file = openGguf(nano);
@@ -85,6 +86,7 @@ test("glassbox grad and the app's inspector give the same loss and gradients (on
 });
 
 test("Q8_0 as the app runs it (the engine worker's inspectGradients task, quantized activations): close to the exact float-activation gradients, with real progress", async () => {
+  // a quantization check: Q8_0 weights of the 6-layer mini model (per-layer progress over several layers)
   const { miniQ8 } = await ensureTestModels();
   const { inspectTasks } = await import('./tasks.ts');
   const events: { progress: number; message: string }[] = [];

@@ -8,6 +8,9 @@ import { Inspector } from './inspector.ts';
 import { FP16_MAX, histogram, rowNorms, tensorStats } from './stats.ts';
 import { klDivergence, topK } from './topk.ts';
 
+// The made-up vocabulary on purpose: these numeric checks need a model deeper than two layers (a middle
+// layer to intervene at, a cancel between layers) and a vocabulary small enough for the eager every-
+// position lens; the real vocabulary is covered by service.test.ts and e2e/inspect.test.ts.
 let models: Awaited<ReturnType<typeof ensureTestModels>>;
 let mini: Gemma3;
 let inspector: Inspector;

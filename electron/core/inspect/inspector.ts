@@ -21,6 +21,8 @@ import type {
   LensAt,
   MlpLayerSummary,
   TokenChange,
+  TokenInfo,
+  TopToken,
 } from '../api/inspect.ts';
 import { MAX_INSPECT_TOKENS } from '../api/inspect.ts';
 import { headEntropies } from '../engine/models/gemma3/saturation.ts';
@@ -170,8 +172,20 @@ export class Inspector {
     }
   }
 
+  /** A token as the inspectors show it (the engine's token display): `▁the`, bytes, marked control tokens. */
+  tokenInfo(g: Gemma3, id: number): TokenInfo {
+    if (id < 0 || id >= g.tokenizer.tokens.length) return { id, text: `<${id}>`, kind: 'unknown' };
+    const { text, kind } = g.tokenizer.display(id);
+    return { id, text, kind };
+  }
+
   tokenText(g: Gemma3, id: number): string {
-    return (g.tokenizer.tokens[id] ?? `<${id}>`).replaceAll('\u2581', ' ');
+    return this.tokenInfo(g, id).text;
+  }
+
+  /** Top tokens with their display and kind. */
+  private topTokens(g: Gemma3, d: Parameters<typeof toTopTokens>[0]): TopToken[] {
+    return toTopTokens(d, (id) => this.tokenText(g, id)).map((t) => ({ ...t, kind: this.tokenInfo(g, t.id).kind }));
   }
 
   private tokenize(g: Gemma3, prompt: string, addBos: boolean): number[] {
@@ -273,13 +287,13 @@ export class Inspector {
     const lensMs = performance.now() - tl;
 
     progress(1, 'done');
-    const next = toTopTokens(topK(run.lastLogits, input.topK), (id) => this.tokenText(g, id));
+    const next = this.topTokens(g, topK(run.lastLogits, input.topK));
     return {
       runId: run.runId,
       prompt: input.prompt,
       model: summaryOf(g),
       adapter: applied?.info ?? null,
-      tokens: tokens.map((id) => ({ id, text: this.tokenText(g, id) })),
+      tokens: tokens.map((id) => this.tokenInfo(g, id)),
       residualNorms,
       layerStats,
       mlp,
@@ -327,7 +341,7 @@ export class Inspector {
           position: p,
           layers: run.resid.map((_, r) => {
             const d = topK(logits, k, (j * rowsPer + r) * V, V);
-            return { layer: r - 1, top: toTopTokens(d, (id) => this.tokenText(g, id)), entropy: d.entropy };
+            return { layer: r - 1, top: this.topTokens(g, d), entropy: d.entropy };
           }),
         });
       });

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { MethodInput, MethodName } from '../api/contract.ts';
 import type { JobStarted } from '../api/jobs.ts';
 import { snapshotOf } from '../api/jobs.ts';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
+import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import { startTestCore, type TestCore } from '../llm/test-core.ts';
 
 let t: TestCore;
@@ -19,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'glassbox-inspect-'));
 const PROMPT = 'The quick brown fox jumps over the lazy dog, and the dog';
 
 before(async () => {
-  modelPath = (await ensureTestModels()).miniF32;
+  modelPath = await ensureRealVocabModel('small');
   t = await startTestCore({ dataDir: dir });
 });
 after(async () => {
@@ -57,6 +58,56 @@ test("a run is stored: listed, reopened with the job's numbers, attention from t
     const fromEngine = await t.core.workers.engine.request('inspectAttention', { runId: run.runId, layer, head });
     assert.deepEqual(fromDb, fromEngine, `layer ${layer} head ${head}`);
     assert.equal(fromDb.data.length, T * T);
+  }
+});
+
+test("a run's tokens are the model's own, as the inspectors show them: ▁ pieces, byte tokens as bytes, control tokens marked", async () => {
+  const rare = '𐌰'; // Gothic ahsa: not a piece of Gemma 3's vocabulary, so spelled in byte tokens
+  const prompt = `<start_of_turn>user\nThe fox saw ${rare}`;
+  const run = await result(t, call(t, 'inspect.run', { modelPath, prompt, topK: 3 }));
+  // llama.cpp on the same file, as the reference: ids, and which tokens are control or byte tokens
+  const llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error });
+  const lm = await llama.loadModel({ modelPath, vocabOnly: true });
+  try {
+    const ids = [lm.tokens.bos!, ...lm.tokenize(prompt, true)];
+    assert.deepEqual(
+      run.tokens.map((x) => x.id),
+      ids.map(Number),
+    );
+    const bytes: number[] = [];
+    run.tokens.forEach((tok, i) => {
+      const attrs = lm.getTokenAttributes(ids[i]);
+      if (attrs.control) {
+        assert.equal(tok.kind, 'control', `${tok.text} is marked`);
+        assert.equal(tok.text, lm.detokenize([ids[i]], true), 'a control token is shown by its name');
+      } else if (attrs.byte) {
+        assert.equal(tok.kind, 'byte');
+        assert.match(tok.text, /^\\x[0-9A-F]{2}$/, 'a byte token of a multi-byte character is shown as its byte');
+        bytes.push(parseInt(tok.text.slice(2), 16));
+      } else {
+        assert.ok(tok.kind === 'normal' || tok.kind === 'user-defined', `${tok.text}: ${tok.kind}`);
+        assert.equal(tok.text, lm.detokenize([ids[i]], true).replaceAll(' ', '\u2581').replaceAll('\n', '\\n'), 'spaces as ▁');
+      }
+    });
+    assert.deepEqual(
+      run.tokens.slice(0, 2).map((x) => [x.text, x.kind]),
+      [
+        ['<bos>', 'control'],
+        ['<start_of_turn>', 'control'],
+      ],
+    );
+    assert.ok(
+      run.tokens.some((x) => x.text === '\u2581fox'),
+      'the word after a space is the piece ▁fox',
+    );
+    assert.deepEqual(bytes, [...Buffer.from(rare, 'utf8')], 'the byte tokens spell the character');
+    assert.ok(
+      run.next.every((x) => x.kind !== undefined),
+      'top tokens carry their kind',
+    );
+  } finally {
+    await lm.dispose();
+    await llama.dispose();
   }
 });
 
@@ -119,7 +170,8 @@ test('a run reopens in a new core on the same database, and its lazy views still
 });
 
 test('a gradient job shows real progress and cancels in the backward; nothing is stored and the engine keeps working', async () => {
-  const long = Array.from({ length: 160 }, (_, i) => `word${i % 37} and`).join(' ');
+  // ~250 tokens: the backward through the 262,144-token head takes long enough to be cancelled mid-way
+  const long = Array.from({ length: 60 }, (_, i) => `word${i % 37} and`).join(' ');
   const runsBefore = (await call(t, 'inspect.runs', {})).length;
   const restartsBefore = t.core.workers.engine.snapshot.restarts;
   const { jobId } = await call(t, 'inspect.gradients', { modelPath, prompt: long, target: '' });

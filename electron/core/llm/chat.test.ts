@@ -1,9 +1,11 @@
-// Chat through the core's dispatcher on a real llama.cpp model worker (tiny random-weight Gemma 3):
+// Chat through the core's dispatcher on a real llama.cpp model worker (a small random-weight Gemma 3
+// with the real vocabulary):
 // streaming with token probabilities, stop, regenerate, edit → branch, switching, system prompt and
 // sampling, the context meter, bad prompts, and recovery from a worker crash.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../../test-support/models.ts';
+import { PRESETS } from '../../../test-support/synth/index.ts';
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import type { ChatDelta, TokenProb } from '../api/chat.ts';
 import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
@@ -12,14 +14,16 @@ let t: TestCore;
 let sessionId: string;
 let modelName: string;
 let modelPath: string;
+// Replies are kept short: after each one the model's own probabilities are computed over the whole
+// 262,144-token vocabulary for every token, which is most of a reply's cost on this small model.
+const MAX = 12;
 
 before(async () => {
-  const models = await ensureTestModels();
+  modelPath = await ensureRealVocabModel('small');
   t = await startTestCore();
-  const r = await chatReady(t, models.miniQ8);
+  const r = await chatReady(t, modelPath, { maxTokens: MAX });
   sessionId = r.session.id;
   modelName = r.model.name;
-  modelPath = models.miniQ8;
 });
 after(() => t.close());
 
@@ -60,8 +64,8 @@ test('a reply streams as deltas with probabilities, and is committed with stats'
   checkTokens(reply.tokens!, reply.content);
   const s = reply.stats!;
   assert.equal(s.model, modelName);
-  assert.ok(s.generatedTokens === reply.tokens!.length && s.generatedTokens <= 24);
-  assert.equal(s.stopReason === 'maxTokens', s.generatedTokens === 24, `stop reason ${s.stopReason} after ${s.generatedTokens} tokens`);
+  assert.ok(s.generatedTokens === reply.tokens!.length && s.generatedTokens <= MAX);
+  assert.equal(s.stopReason === 'maxTokens', s.generatedTokens === MAX, `stop reason ${s.stopReason} after ${s.generatedTokens} tokens`);
   assert.ok(s.promptTokens > 5, 'the prompt holds the chat template around the message');
   assert.ok(s.contextUsed === s.promptTokens + s.generatedTokens);
   assert.ok(s.timeToFirstTokenMs! > 0 && s.tokensPerSecond! > 0);
@@ -88,7 +92,7 @@ test('the same seed and history give the same reply', async () => {
 
 test('at temperature 0 each picked token is the most likely one, and the reply is what llama.cpp greedy gives', async () => {
   const s = await t.call('sessions.create', { title: 'Greedy' });
-  await t.call('chat.setConfig', { sessionId: s.id, sampling: { temperature: 0, maxTokens: 24, seed: 1 } });
+  await t.call('chat.setConfig', { sessionId: s.id, sampling: { temperature: 0, maxTokens: MAX, seed: 1 } });
   const { reply } = await sendAndWait(t, s.id, 'Count to five.');
   checkTokens(reply.tokens!, reply.content);
   for (const tok of reply.tokens!) {
@@ -119,13 +123,13 @@ test('at temperature 0 each picked token is the most likely one, and the reply i
     for await (const token of sequence.evaluate(prompt, { temperature: 0, yieldEogToken: true })) {
       if (model.isEogToken(token)) break;
       ids.push(token);
-      if (ids.length === 24) break;
+      if (ids.length === MAX) break;
     }
     assert.deepEqual(
       reply.tokens!.map((x) => x.id),
       ids,
     );
-    assert.equal(reply.stats!.stopReason, ids.length === 24 ? 'maxTokens' : 'eos');
+    assert.equal(reply.stats!.stopReason, ids.length === MAX ? 'maxTokens' : 'eos');
   } finally {
     await model.dispose();
     await llama.dispose();
@@ -145,7 +149,7 @@ test('stop keeps the partial answer, marked stopped', async () => {
   assert.ok(m.tokens!.length >= 3 && m.tokens!.length < 5000);
   checkTokens(m.tokens!, m.content);
   assert.deepEqual(await t.call('chat.stop', { sessionId }), { stopped: false, message: null });
-  await t.call('chat.setConfig', { sessionId, sampling: { maxTokens: 24, temperature: 0.8 } });
+  await t.call('chat.setConfig', { sessionId, sampling: { maxTokens: MAX, temperature: 0.8 } });
 });
 
 test('a second send while generating is a conflict', async () => {
@@ -186,8 +190,12 @@ test('the system prompt reaches the model (Gemma has no system role) and the con
   const s = await t.call('sessions.create', { title: 'System' });
   const before = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'Hi' });
   assert.equal(before.modelLoaded, true);
-  assert.equal(before.contextSize, 1024, "the mini model's trained context");
-  await t.call('chat.setConfig', { sessionId: s.id, systemPrompt: 'You are a pirate. Answer in pirate speak, always, no matter what.' });
+  assert.equal(before.contextSize, PRESETS['rv-small'].contextLength, "the model's trained context");
+  await t.call('chat.setConfig', {
+    sessionId: s.id,
+    systemPrompt: 'You are a pirate. Answer in pirate speak, always, no matter what.',
+    sampling: { maxTokens: MAX },
+  });
   const withSystem = await t.call('chat.contextUsage', { sessionId: s.id, draft: 'Hi' });
   assert.ok(withSystem.usedTokens > before.usedTokens + 5, `${withSystem.usedTokens} > ${before.usedTokens} + 5`);
   const { reply } = await sendAndWait(t, s.id, 'Hi');

@@ -2,7 +2,7 @@
 // single message too long is a clear error, and a reply stops when the context is full.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import { ChatStore } from '../store/chat.ts';
 import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
 
@@ -11,9 +11,8 @@ let sessionId: string;
 let contextSize: number;
 
 before(async () => {
-  const models = await ensureTestModels();
   t = await startTestCore();
-  const r = await chatReady(t, models.miniQ8, { maxTokens: 8 });
+  const r = await chatReady(t, await ensureRealVocabModel('small'), { maxTokens: 8 });
   sessionId = r.session.id;
   const { report } = await t.call('backend.setConfig', { contextSize: 256 });
   contextSize = report.model!.contextSize;
@@ -66,7 +65,13 @@ test('a reply that fills the context stops with contextFull without overflowing'
   // A random-weight model may end its turn early by chance; the first seed that does not shows the stop.
   for (let seed = 11; seed < 21; seed++) {
     await t.call('chat.setConfig', { sessionId: s.id, sampling: { maxTokens: 5000, temperature: 1, topK: 0, topP: 1, seed } });
-    const { reply } = await sendAndWait(t, s.id, `go ${seed}`);
+    // The message itself fills all but ~24 tokens of the context (measured with the app's own meter):
+    // each generated token costs a whole-vocabulary probability pass.
+    let n = 10;
+    const draft = () => `go ${seed}: ${words(n)}`;
+    while ((await t.call('chat.contextUsage', { sessionId: s.id, draft: draft() })).usedTokens < contextSize - 24) n += 2;
+    const { reply } = await sendAndWait(t, s.id, draft());
+    assert.ok(reply.stats!.promptTokens < contextSize, 'the message fits, with room to answer');
     const st = reply.stats!;
     assert.ok(st.contextUsed <= contextSize);
     assert.ok(['contextFull', 'eos'].includes(st.stopReason), st.stopReason);

@@ -5,14 +5,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
 
 let t: TestCore;
 let modelPath: string;
 
 before(async () => {
-  modelPath = (await ensureTestModels()).miniF32;
+  modelPath = await ensureRealVocabModel('small');
   t = await startTestCore();
   await chatReady(t, modelPath);
 });
@@ -55,7 +55,7 @@ for (const sampling of [
     const s = await t.call('sessions.create', { title: sampling.name });
     await t.call('chat.setConfig', {
       sessionId: s.id,
-      sampling: { temperature: sampling.temperature, seed: sampling.seed, topK: 40, maxTokens: 16 },
+      sampling: { temperature: sampling.temperature, seed: sampling.seed, topK: 40, maxTokens: 8 }, // short: each reply ends with a whole-vocabulary pass per token
     });
     await sendAndWait(t, s.id, 'First question, please answer.');
     const { reply } = await sendAndWait(t, s.id, 'And a second one?');

@@ -3,8 +3,7 @@
 // vocabulary at temperature 1), the latter checked against our own Gemma 3 engine on the same file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
-import { ensureTestModels } from '../../../test-support/models.ts';
+import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import { loadGemma3, softmax } from '../engine/models/gemma3/index.ts';
 import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
 
@@ -12,7 +11,7 @@ let t: TestCore;
 let modelPath: string;
 
 before(async () => {
-  modelPath = (await ensureTestModels()).miniF32;
+  modelPath = await ensureRealVocabModel('small');
   t = await startTestCore();
   await chatReady(t, modelPath);
 });
@@ -29,18 +28,15 @@ test("the model's own probability is the whole-vocabulary softmax; the sampler's
   const tokens = reply.tokens!;
   assert.ok(tokens.length >= 4, `${tokens.length} tokens`);
 
-  // Independent reference: our engine's logits on the same prompt (Gemma template written out) and reply.
-  const llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error });
-  const lm = await llama.loadModel({ modelPath });
-  const prompt = [
-    lm.tokens.bos!,
-    ...lm.tokenize('<start_of_turn>user\nSay something surprising.<end_of_turn>\n<start_of_turn>model\n', true),
-  ].map(Number);
-  await lm.dispose();
-  await llama.dispose();
-  assert.equal(reply.stats!.promptTokens, prompt.length);
+  // Independent reference: our engine's logits on the same prompt (Gemma template written out; our
+  // tokenizer gives llama.cpp's ids, tokenizer-agreement.test.ts) and reply.
   const engine = await loadGemma3(modelPath, { threads: 2, numerics: 'llama' });
   try {
+    const prompt = engine.tokenize('<start_of_turn>user\nSay something surprising.<end_of_turn>\n<start_of_turn>model\n', {
+      addBos: true,
+      special: true,
+    });
+    assert.equal(reply.stats!.promptTokens, prompt.length);
     const ids = [...prompt, ...tokens.map((x) => x.id)];
     const { logits } = engine.forward(ids, { logitPositions: 'all' });
     const V = logits.length / ids.length;

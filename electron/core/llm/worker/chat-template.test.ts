@@ -1,20 +1,16 @@
-// Multi-turn chats with a system prompt, on the real Gemma 3 vocabulary: our engine's prompt ids equal
-// what llama.cpp gets from node-llama-cpp, both through the Gemma chat wrapper the Chat screen uses
-// (the app's own promptTokens) and through the model's jinja chat template.
+// Multi-turn chats with a system prompt, on the real Gemma 3 vocabulary: the prompt the Chat screen
+// sends to llama.cpp (the model's own jinja chat template, rendered by node-llama-cpp) and our engine's
+// chat template give identical token ids, and our prompt text is what Hugging Face's jinja renders from
+// the template on the messages themselves.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  getLlama,
-  JinjaTemplateChatWrapper,
-  LlamaLogLevel,
-  resolveChatWrapper,
-  type ChatHistoryItem,
-  type Llama,
-  type LlamaModel,
-} from 'node-llama-cpp';
+// The jinja engine node-llama-cpp itself depends on; here it renders the template on the real messages
+// (node-llama-cpp renders it around placeholders), so the template's own `trim` is exercised.
+import { Template } from '@huggingface/jinja';
+import { getLlama, LlamaLogLevel, resolveChatWrapper, type Llama, type LlamaModel } from 'node-llama-cpp';
 import { openGguf } from '../../engine/gguf/index.ts';
 import { ensureRealVocabModel } from '../../../../test-support/models.ts';
-import { promptTokens } from './prompt.ts';
+import { chatWrapperFor, promptTokens } from './prompt.ts';
 import type { Turn } from './types.ts';
 import { Tokenizer } from '../../engine/models/gemma3/tokenizer.ts';
 import { encodeGemma3Chat, gemma3ChatSegments, type ChatMessage } from '../../engine/models/gemma3/tokenizer-chat.ts';
@@ -46,10 +42,9 @@ const CHATS: Chat[] = [
       { role: 'user', content: 'My prompt had <start_of_turn>user in it, is that a problem?' },
     ],
   },
-  { name: 'one turn', system: 'Système: répondez en français.', turns: [{ role: 'user', content: 'Bonjour, ça va ?' }] },
+  { name: 'one turn', system: 'Système: répondez en français.', turns: [{ role: 'user', content: '  Bonjour, ça va ?\n' }] },
 ];
 
-// The chat template trims messages; these have none to trim, so both formats see the same words.
 const messagesOf = (c: Chat): ChatMessage[] => [
   { role: 'system', content: c.system },
   ...c.turns.map((t): ChatMessage => ({ role: t.role === 'user' ? 'user' : 'model', content: t.content })),
@@ -58,6 +53,7 @@ const messagesOf = (c: Chat): ChatMessage[] => [
 let llama: Llama;
 let lm: LlamaModel;
 let tok: Tokenizer;
+let template: string;
 before(async () => {
   const path = await ensureRealVocabModel('small');
   llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error });
@@ -65,52 +61,52 @@ before(async () => {
   const file = openGguf(path);
   tok = new Tokenizer(file.metadata);
   file.close();
+  template = lm.fileInfo.metadata.tokenizer.chat_template!;
+  assert.equal(typeof template, 'string', 'the real-vocabulary model carries a chat template');
 });
 after(async () => {
   await lm?.dispose();
   await llama?.dispose();
 });
 
-test("node-llama-cpp's Gemma wrapper, as the Chat screen formats a thread, and our engine give the same ids", () => {
-  const wrapper = resolveChatWrapper(lm);
-  assert.equal(wrapper.wrapperName, 'Gemma', 'the app resolves the Gemma wrapper for the real-vocabulary model');
+test("the Chat screen's prompt (the model's template, rendered by node-llama-cpp) and our engine give the same ids", () => {
+  const wrapper = chatWrapperFor(lm);
+  assert.equal(wrapper.wrapperName, 'JinjaTemplate', "the app renders the model's own template");
   for (const c of CHATS) {
     const theirs: number[] = promptTokens(lm, wrapper, c.system, c.turns).map(Number);
-    const ours = encodeGemma3Chat(tok, messagesOf(c), { format: 'node-llama-cpp' });
+    const ours = encodeGemma3Chat(tok, messagesOf(c));
     assert.deepEqual(ours, theirs, c.name);
     assert.equal(
       ours.filter((t) => t === 105).length,
-      1 + Math.ceil(c.turns.length / 2) + Math.floor(c.turns.length / 2),
-      `${c.name}: one turn marker per turn`,
+      Math.ceil(c.turns.length / 2) + Math.floor(c.turns.length / 2) + 1,
+      `${c.name}: one turn marker per turn and one for the open model turn`,
     );
   }
 });
 
-test("the model's jinja chat template (rendered by node-llama-cpp) and our engine give the same ids", () => {
-  const template = lm.fileInfo.metadata.tokenizer.chat_template;
-  assert.equal(typeof template, 'string');
-  const wrapper = new JinjaTemplateChatWrapper({ template: template! });
+test("our engine's prompt text is Hugging Face's rendering of the model's template", () => {
+  const jinja = new Template(template);
   for (const c of CHATS) {
-    const history: ChatHistoryItem[] = [
-      { type: 'system', text: c.system },
-      ...c.turns.map((t): ChatHistoryItem =>
-        t.role === 'user' ? { type: 'user', text: t.content } : { type: 'model', response: [t.content] },
-      ),
-      { type: 'model', response: [] },
-    ];
-    const theirs = wrapper.generateContextState({ chatHistory: history }).contextText.tokenize(lm.tokenizer).map(Number);
-    assert.deepEqual(encodeGemma3Chat(tok, messagesOf(c), { format: 'template' }), theirs, c.name);
+    const messages = messagesOf(c).map((m) => ({ role: m.role === 'model' ? 'assistant' : m.role, content: m.content }));
+    const rendered = jinja.render({ messages, bos_token: '<bos>', eos_token: '<eos>', add_generation_prompt: true });
+    const ours = gemma3ChatSegments(messagesOf(c))
+      .map((s) => s.text)
+      .join('');
+    assert.equal(ours, rendered, c.name);
   }
 });
 
-test('the two formats differ only in how the system prompt is joined', () => {
+test('the system prompt opens the first user turn followed by a blank line, not the "---" of the Gemma wrapper', () => {
   const [c] = CHATS;
-  const text = (format: 'template' | 'node-llama-cpp') =>
-    gemma3ChatSegments(messagesOf(c), { format })
-      .map((s) => s.text)
-      .join('');
-  assert.equal(text('template'), text('node-llama-cpp').replace(`${c.system}\n\n---\n\n`, `${c.system}\n\n`));
-  assert.ok(text('template').startsWith(`<bos><start_of_turn>user\n${c.system}\n\nWhat is`));
+  const text = gemma3ChatSegments(messagesOf(c))
+    .map((s) => s.text)
+    .join('');
+  assert.ok(text.startsWith(`<bos><start_of_turn>user\n${c.system}\n\nWhat is`), text.slice(0, 120));
+  const app = lm.detokenize(promptTokens(lm, chatWrapperFor(lm), c.system, c.turns), true);
+  assert.ok(!app.includes('---'), "the app does not use the Gemma wrapper's separator");
+  // What node-llama-cpp alone would pick, kept here so a version that changes it is noticed.
+  const guessed = lm.detokenize(promptTokens(lm, resolveChatWrapper(lm), c.system, c.turns), true);
+  assert.ok(guessed.includes(`${c.system}\n\n---\n\n`), 'resolveChatWrapper still guesses the Gemma wrapper');
 });
 
 test('message text is never parsed for control tokens; the template text is', () => {

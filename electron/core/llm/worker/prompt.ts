@@ -1,16 +1,45 @@
-// Formats a chat thread with the model's own chat wrapper (Gemma's template for Gemma) into prompt
-// tokens, dropping the oldest turns when the thread does not fit the context (a context shift at
-// message granularity); a last message that alone does not fit is a clear error.
-import type { ChatHistoryItem, ChatWrapper, LlamaModel, Token } from 'node-llama-cpp';
+// Formats a chat thread with the model's own chat template into prompt tokens, dropping the oldest
+// turns when the thread does not fit the context (a context shift at message granularity); a last
+// message that alone does not fit is a clear error.
+import {
+  JinjaTemplateChatWrapper,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
 import { TaskError } from '../../workers/task.ts';
 import type { Turn } from './types.ts';
+
+/**
+ * The chat format the model's file asks for: its own jinja `tokenizer.chat_template`, rendered by
+ * node-llama-cpp, or (a model without one, or a template that fails node-llama-cpp's sanity render)
+ * the wrapper node-llama-cpp guesses. `resolveChatWrapper` alone would pick its Gemma wrapper for
+ * Gemma 3, which joins a system prompt to the first user turn with "\n\n---\n\n"; Gemma 3's template
+ * (and so Hugging Face, llama-server and the model's training) puts it there followed by "\n\n".
+ */
+export function chatWrapperFor(model: LlamaModel): ChatWrapper {
+  const template = model.fileInfo.metadata?.tokenizer?.chat_template;
+  if (typeof template === 'string' && template.trim() !== '') {
+    try {
+      return new JinjaTemplateChatWrapper({ template, tokenizer: model.tokenizer });
+    } catch {
+      // the template uses something node-llama-cpp's renderer cannot run: fall back to its guess
+    }
+  }
+  return resolveChatWrapper(model);
+}
 
 export function chatHistoryOf(systemPrompt: string, turns: readonly Turn[], openModelTurn: boolean): ChatHistoryItem[] {
   const items: ChatHistoryItem[] = [];
   // The wrapper, not LlamaChatSession, formats here, so Gemma's system prompt is kept (prepended to
   // the first user turn) rather than silently dropped.
   if (systemPrompt.trim()) items.push({ type: 'system', text: systemPrompt });
-  for (const t of turns) items.push(t.role === 'user' ? { type: 'user', text: t.content } : { type: 'model', response: [t.content] });
+  // Messages are trimmed as Gemma 3's template trims them (`content | trim`): node-llama-cpp renders
+  // the template around placeholders, so the template's own trim never sees the text.
+  for (const t of turns)
+    items.push(t.role === 'user' ? { type: 'user', text: t.content.trim() } : { type: 'model', response: [t.content.trim()] });
   if (openModelTurn) items.push({ type: 'model', response: [] });
   return items;
 }

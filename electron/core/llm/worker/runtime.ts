@@ -5,7 +5,6 @@ import { freemem, totalmem } from 'node:os';
 import {
   getLlama,
   LlamaLogLevel,
-  resolveChatWrapper,
   type ChatWrapper,
   type Llama,
   type LlamaContext,
@@ -17,6 +16,7 @@ import { DEFAULT_CHAT_CONTEXT } from '../../api/chat.ts';
 import { TaskError } from '../../workers/task.ts';
 import type { BackendSpec, BackendState, ModelSpec } from './types.ts';
 import { checkAdapterMatchesModel } from '../../engine/export/adapter.ts';
+import { chatWrapperFor } from './prompt.ts';
 
 /** Context size when the user has not chosen one: enough for long chats, small enough for any machine. */
 export const DEFAULT_CONTEXT = DEFAULT_CHAT_CONTEXT;
@@ -118,7 +118,7 @@ export async function ensureModel(backend: BackendSpec, spec: ModelSpec): Promis
       const lora = spec.adapter ? { lora: { adapters: [{ filePath: spec.adapter.path, scale: spec.adapter.scale }] } } : {};
       const context = await model.createContext({ contextSize, threads, swaFullCache: true, ...lora });
       const sequence = context.getSequence();
-      const wrapper = resolveChatWrapper(model);
+      const wrapper = chatWrapperFor(model);
       return { spec, model, context, sequence, wrapper };
     } catch (err) {
       await model.dispose();

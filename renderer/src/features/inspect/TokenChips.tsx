@@ -1,6 +1,6 @@
 // The prompt's tokens as chips; clicking one selects its position (logit lens, interventions).
 import type { TokenInfo } from '../../../../electron/core/api/inspect.ts';
-import { show } from '../../components/charts/HeatStrip.tsx';
+import { TokenLabel, tokenKindName } from './TokenLabel.tsx';
 
 export function TokenChips({
   tokens,
@@ -19,7 +19,7 @@ export function TokenChips({
         <button
           key={i}
           type="button"
-          title={`position ${i}, id ${t.id}`}
+          title={[`position ${i}, id ${t.id}`, tokenKindName(t.kind)].filter(Boolean).join(', ')}
           data-position={i}
           data-token-id={t.id}
           aria-pressed={selected === i}
@@ -30,7 +30,7 @@ export function TokenChips({
               : 'bg-zinc-50 text-zinc-700 ring-zinc-200 hover:bg-accent-50 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-700'
           }`}
         >
-          {show(t.text)}
+          <TokenLabel token={t} className={selected === i ? '!text-white' : ''} />
         </button>
       ))}
     </div>

@@ -45,7 +45,7 @@ export { KvCache } from './kv-cache.ts';
 export { Sampler, argmax, softmax, type SamplingOptions } from './sampler.ts';
 export { Tokenizer } from './tokenizer.ts';
 export { displayToken, escapeTokenText, TokenType, type TokenDisplay, type TokenKind } from './tokenizer-display.ts';
-export { encodeGemma3Chat, gemma3ChatSegments, type ChatMessage, type ChatFormat, type ChatSegment } from './tokenizer-chat.ts';
+export { encodeGemma3Chat, gemma3ChatSegments, type ChatMessage, type ChatSegment } from './tokenizer-chat.ts';
 
 export interface LoadOptions {
   /** threads for the matmuls, including the calling thread (default: every core) */

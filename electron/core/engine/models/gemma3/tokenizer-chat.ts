@@ -3,22 +3,17 @@
 // tokenized with control tokens parsed, and what people wrote is tokenized as plain text, so a user who
 // types "<start_of_turn>" gets the characters, not a turn marker (node-llama-cpp does the same).
 //
-// Two formats:
-//   'template'        the model's own chat template (tokenizer.chat_template of Gemma 3): a system
-//                     prompt is prepended to the first user turn with a blank line, every message is
-//                     trimmed, roles must alternate user/model.
-//   'node-llama-cpp'  node-llama-cpp's GemmaChatWrapper, which `resolveChatWrapper` picks for Gemma 3 and
-//                     the Chat screen uses: the system prompt is joined to the first user turn with
-//                     "\n\n---\n\n", messages are not trimmed, consecutive messages of one role are joined
-//                     with a blank line, and the prompt always ends with an open model turn.
+// The format is the model's own chat template (tokenizer.chat_template of Gemma 3), which the Chat
+// screen renders too (llm/worker/prompt.ts, chatWrapperFor): a system prompt is prepended to the first
+// user turn with a blank line, every message is trimmed, roles must alternate user/model. (node-llama-
+// cpp's own Gemma wrapper, which joins the system prompt with "\n\n---\n\n", is not what the model
+// was trained on, so neither the app nor the engine uses it.)
 import type { Tokenizer } from './tokenizer.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'model';
   content: string;
 }
-
-export type ChatFormat = 'template' | 'node-llama-cpp';
 
 export interface ChatSegment {
   text: string;
@@ -27,16 +22,13 @@ export interface ChatSegment {
 }
 
 export interface ChatPromptOptions {
-  format?: ChatFormat;
-  /** 'template' only: end with an open model turn (the chat template's add_generation_prompt). Default true. */
+  /** End with an open model turn (the chat template's add_generation_prompt). Default true. */
   addGenerationPrompt?: boolean;
 }
 
 /** The prompt as segments, starting with "<bos>". Throws on a chat the format cannot express. */
 export function gemma3ChatSegments(messages: readonly ChatMessage[], opts: ChatPromptOptions = {}): ChatSegment[] {
-  return (opts.format ?? 'template') === 'template'
-    ? templateSegments(messages, opts.addGenerationPrompt ?? true)
-    : wrapperSegments(messages);
+  return templateSegments(messages, opts.addGenerationPrompt ?? true);
 }
 
 /** Token ids of the prompt: each segment tokenized on its own, as node-llama-cpp's LlamaText does. */
@@ -76,43 +68,6 @@ function templateSegments(messages: readonly ChatMessage[], addGenerationPrompt:
     b.plain(m.content.trim()).special('<end_of_turn>\n');
   });
   if (addGenerationPrompt) b.special('<start_of_turn>model\n');
-  return b.segments;
-}
-
-/** GemmaChatWrapper.generateContextState, for a history of system, user and model messages. */
-function wrapperSegments(messages: readonly ChatMessage[]): ChatSegment[] {
-  const items: { system: string[]; user: string[]; model: string[] }[] = [];
-  let focus: ChatMessage['role'] | null = null;
-  let cur = { system: [] as string[], user: [] as string[], model: [] as string[] };
-  const flush = () => {
-    if (cur.system.length || cur.user.length || cur.model.length) items.push(cur);
-    cur = { system: [], user: [], model: [] };
-  };
-  for (const m of messages) {
-    if (m.role === 'system') {
-      if (focus !== 'system') flush();
-    } else if (m.role === 'user') {
-      if (focus !== 'system' && focus !== 'user') flush();
-    }
-    focus = m.role;
-    cur[m.role].push(m.content);
-  }
-  flush();
-  const b = new Builder().special('<bos>');
-  const text = (texts: string[]) => texts.join('\n\n');
-  items.forEach((item, i) => {
-    const last = i === items.length - 1;
-    if (text(item.system) || text(item.user)) {
-      b.special('<start_of_turn>user\n');
-      if (text(item.system) && text(item.user)) b.plain(`${text(item.system)}\n\n---\n\n${text(item.user)}`);
-      else b.plain(text(item.system) || text(item.user));
-      b.special('<end_of_turn>\n');
-    }
-    if (text(item.model) || last) {
-      b.special('<start_of_turn>model\n').plain(text(item.model));
-      if (!last) b.special('<end_of_turn>\n');
-    }
-  });
   return b.segments;
 }
 

@@ -1,5 +1,5 @@
 // Prompt in, tokens as chips, the residual-stream norm heatmap (layer × token) and per-layer statistics.
-import type { InspectRun } from '../../../../../electron/core/api/inspect.ts';
+import type { TokenKind, InspectRun } from '../../../../../electron/core/api/inspect.ts';
 import { Button } from '../../../components/ui.tsx';
 import { Heatmap } from '../../../components/charts/Heatmap.tsx';
 import { ChartFrame } from '../../../components/charts/ChartFrame.tsx';
@@ -8,6 +8,7 @@ import { downloadJson } from '../export.ts';
 import { layerName, num, pct } from '../format.ts';
 import { TokenChips } from '../TokenChips.tsx';
 import type { JobView } from '../useJob.ts';
+import { TokenLabel, tokenKindName, tokenLabel } from '../TokenLabel.tsx';
 
 export function ActivationsTab({
   modelPath,
@@ -71,7 +72,7 @@ export function ActivationsTab({
               colLabels={run.tokens.map((t) => t.text)}
               selectedCol={position}
               onCellClick={(_, c) => setPosition(c)}
-              describe={(r, c, v) => `${rowLabels[r]} · #${c} ${JSON.stringify(run.tokens[c].text)}: ‖x‖ = ${num(v)}`}
+              describe={(r, c, v) => `${rowLabels[r]} · #${c} “${tokenLabel(run.tokens[c])}”: ‖x‖ = ${num(v)}`}
             />
           </ChartFrame>
           <ChartFrame
@@ -128,12 +129,14 @@ export function ActivationsTab({
   );
 }
 
-export function TopList({ tokens, testId }: { tokens: { id: number; text: string; prob: number }[]; testId: string }) {
+export function TopList({ tokens, testId }: { tokens: { id: number; text: string; kind?: TokenKind; prob: number }[]; testId: string }) {
   return (
     <ol className="space-y-1" data-testid={testId}>
       {tokens.map((t) => (
         <li key={t.id} className="flex items-center gap-2 text-[12.5px]" data-token-id={t.id} data-prob={t.prob}>
-          <span className="w-28 truncate font-mono">{JSON.stringify(t.text)}</span>
+          <span className="w-28 truncate font-mono" title={tokenKindName(t.kind)}>
+            <TokenLabel token={t} />
+          </span>
           <span className="h-2 rounded-full bg-accent-500" style={{ width: `${Math.max(1, t.prob * 240)}px` }} />
           <span className="font-mono text-zinc-500">{pct(t.prob)}</span>
         </li>

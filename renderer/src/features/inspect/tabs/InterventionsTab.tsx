@@ -13,6 +13,7 @@ import { delta, pct } from '../format.ts';
 import { NeedsRun } from '../InspectScreen.tsx';
 import { TokenChips } from '../TokenChips.tsx';
 import { useJob } from '../useJob.ts';
+import { tokenLabel } from '../TokenLabel.tsx';
 
 type Draft = Intervention & { key: number };
 let nextKey = 1;
@@ -57,7 +58,7 @@ export function InterventionsTab({
   return (
     <div className="space-y-4">
       <p className="text-[12.5px] text-zinc-500">
-        Next-token distribution after token #{pos} {JSON.stringify(run.tokens[pos].text)} (click a token to change):
+        Next-token distribution after token #{pos} “{tokenLabel(run.tokens[pos])}” (click a token to change):
       </p>
       <TokenChips tokens={run.tokens} selected={pos} onSelect={setPosition} testId="intervention-token-chips" />
       <div className="space-y-2" data-testid="intervention-list">
@@ -187,7 +188,7 @@ export function InterventionsTab({
                   data-after={c.after}
                   data-delta={c.delta}
                 >
-                  <Td mono>{JSON.stringify(c.text)}</Td>
+                  <Td mono>{c.text}</Td>
                   <Td right mono>
                     {pct(c.before)}
                   </Td>

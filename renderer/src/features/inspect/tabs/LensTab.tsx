@@ -11,6 +11,7 @@ import { ErrorNote, JobStatus, Td, Th } from '../Controls.tsx';
 import { useJob } from '../useJob.ts';
 import { layerName, pct } from '../format.ts';
 import { NeedsRun } from '../InspectScreen.tsx';
+import { TokenLabel, tokenKindName, tokenLabel } from '../TokenLabel.tsx';
 import { TokenChips } from '../TokenChips.tsx';
 
 const K = 5;
@@ -45,7 +46,7 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
     const values = new Float32Array(L * T).fill(NaN);
     const top = new Array<string>(L * T).fill('');
     for (const [p, l] of lens)
-      l.layers.forEach((r, i) => ((values[i * T + p] = r.top[0]?.prob ?? NaN), (top[i * T + p] = r.top[0]?.text ?? '')));
+      l.layers.forEach((r, i) => ((values[i * T + p] = r.top[0]?.prob ?? NaN), (top[i * T + p] = r.top[0] ? tokenLabel(r.top[0]) : '')));
     return { values, top, L, T };
   }, [run, lens]);
 
@@ -103,7 +104,7 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
           rows={grid.L}
           cols={grid.T}
           rowLabels={rowLabels}
-          colLabels={run.tokens.map((t) => t.text)}
+          colLabels={run.tokens.map(tokenLabel)}
           range={[0, 1]}
           masked={(r, c) => Number.isNaN(grid.values[r * grid.T + c])}
           selectedCol={pos}
@@ -111,7 +112,7 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
           describe={(r, c, v) =>
             Number.isNaN(v)
               ? `#${c}: not computed yet (click)`
-              : `${rowLabels[r]} · #${c}: ${JSON.stringify(grid.top[r * grid.T + c])} ${(v * 100).toFixed(1)}%${
+              : `${rowLabels[r]} · #${c}: “${grid.top[r * grid.T + c]}” ${(v * 100).toFixed(1)}%${
                   r === 0 && grid.top[r * grid.T + c] === run.tokens[c]?.text ? ' (the input token itself: tied embedding and head)' : ''
                 }`
           }
@@ -128,7 +129,7 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
       </ChartFrame>
       {error && <ErrorNote>{error}</ErrorNote>}
       <ChartFrame
-        title={`Predictions after token #${pos} ${JSON.stringify(run.tokens[pos].text)}`}
+        title={`Predictions after token #${pos} ${tokenLabel(run.tokens[pos])}`}
         description="Each row: the layer's residual stream through the final norm and the tied head. The last row is the model's own output."
         name={`logit-lens-pos${pos}`}
         csv={
@@ -160,8 +161,8 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
                   <Td mono>{layerName(r.layer)}</Td>
                   {r.top.slice(0, K).map((t) => (
                     <Td key={t.id} className="whitespace-nowrap">
-                      <span className="lens-token font-mono" data-token-id={t.id} data-prob={t.prob}>
-                        {JSON.stringify(t.text)}
+                      <span className="lens-token font-mono" data-token-id={t.id} data-prob={t.prob} title={tokenKindName(t.kind)}>
+                        <TokenLabel token={t} />
                       </span>{' '}
                       <span className="text-[11px] text-zinc-500">{pct(t.prob, 1)}</span>
                     </Td>
