@@ -1,27 +1,20 @@
 // Free-text generation on a sequence the playground owns (chunk summaries, the final summary,
 // compare cells): stream text as it comes, stop on end of turn, max tokens, context end or cancel.
-import {
-  resolveChatWrapper,
-  type ChatWrapper,
-  type LlamaContextSequence,
-  type LlamaModel,
-  type SequenceEvaluateOptions,
-  type Token,
-} from 'node-llama-cpp';
+import { type ChatWrapper, type LlamaContextSequence, type LlamaModel, type SequenceEvaluateOptions, type Token } from 'node-llama-cpp';
 import type { Sampling } from '../../api/chat.ts';
 import { StreamingDetokenizer } from '../../llm/worker/detokenizer.ts';
-import { promptTokens } from '../../llm/worker/prompt.ts';
+import { chatWrapperFor, promptTokens } from '../../llm/worker/prompt.ts';
 import { TaskError } from '../../workers/task.ts';
 
 const EMIT_INTERVAL_MS = 30;
 
-// Resolving a model's chat wrapper renders its Jinja template against known formats: 2–3 s per call on
-// a real-vocabulary model (measured under load). Once per model, not once per chunk or tagged item.
+// The same chat format as the Chat screen (the model's own template). Built once per model, not once
+// per chunk or tagged item: resolving node-llama-cpp's guess took 2–3 s per call (measured under load).
 const wrappers = new WeakMap<LlamaModel, ChatWrapper>();
 
 export function chatWrapperOf(model: LlamaModel): ChatWrapper {
   let w = wrappers.get(model);
-  if (!w) wrappers.set(model, (w = resolveChatWrapper(model)));
+  if (!w) wrappers.set(model, (w = chatWrapperFor(model)));
   return w;
 }
 
