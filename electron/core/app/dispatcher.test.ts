@@ -1,6 +1,7 @@
 // The core's door: schema validation with clear errors, unknown methods, typed service errors.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { settingsSchema } from '../api/settings.ts';
 import { createCore } from './core.ts';
 import type { WorkerSpawner } from '../workers/protocol.ts';
 
@@ -77,8 +78,14 @@ test('settings values are validated against the key', async () => {
   const good = await core.dispatch('settings.set', { key: 'ui.theme', value: 'dark' });
   assert.equal(good.ok && (good.value as Record<string, unknown>)['ui.theme'], 'dark');
   const all = await core.dispatch('settings.getAll', {});
-  // what was set, beside the defaults every setting with one reports (the context policy)
-  assert.deepEqual(all, { ok: true, value: { 'ui.theme': 'dark', 'chat.contextPolicy': 'keepSystem' } });
+  // what was set, beside the defaults every other setting with one reports (from its schema entry)
+  const defaults: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(settingsSchema)) {
+    const r = schema.safeParse(undefined);
+    if (key !== 'ui.theme' && r.success) defaults[key] = r.data;
+  }
+  assert.ok('chat.contextPolicy' in defaults && 'chat.defaultSampling' in defaults, 'the defaults come from the schema');
+  assert.deepEqual(all, { ok: true, value: { ...defaults, 'ui.theme': 'dark' } });
 });
 
 test('a bug in a handler becomes an internal error, not a thrown exception', async () => {
