@@ -147,9 +147,12 @@ test('import (bad, then good), train with the live chart, export, chat with the 
   await goToScreen(page, 'finetune');
   await page.getByTestId('use-in-chat').click();
   await page.getByTestId('chat-adapter-active').waitFor();
+  // a chat of its own: the adapter was taught single-turn questions, not a reply after the base's
+  const tunedId = (await api.api.sessions.create({ title: 'Taught, with the adapter' })).id;
+  await api.api.chat.setConfig({ sessionId: tunedId, sampling: { temperature: 0, maxTokens: 12 } });
   await goToScreen(page, 'chat');
-  await page.getByText('Taught', { exact: true }).first().click();
-  await page.getByTestId('conversation-title').getByText('Taught').waitFor();
+  await page.locator(`[data-session-id="${tunedId}"]`).click();
+  await page.getByTestId('conversation-title').getByText('Taught, with the adapter').waitFor();
   const tuned = await chatReply(page, TEACH_HELD_OUT[0]);
   console.log(`# chat: base → ${JSON.stringify(base)}; with the adapter → ${JSON.stringify(tuned)}`);
   assert.equal(tuned.trim(), ANSWER);

@@ -6,7 +6,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { MethodInput, MethodName } from '../api/contract.ts';
 import type { JobStarted } from '../api/jobs.ts';
 import { snapshotOf } from '../api/jobs.ts';
@@ -191,7 +191,7 @@ test('a run with an adapter is stored with it and recomputed with it in a new co
   const { writeGgufAdapter } = await import('../engine/export/adapter.ts');
   const { initAdapter, LORA_TARGETS } = await import('../engine/train/lora.ts');
   const { PRESETS } = await import('../../../test-support/synth/presets.ts');
-  const write = (preset: 'mini' | 'nano', path: string) => {
+  const write = (preset: 'rv-small' | 'nano', path: string) => {
     const c = PRESETS[preset];
     const ad = initAdapter(
       { layers: c.layers, hidden: c.hidden, qDim: c.heads * c.headDim, kvDim: c.kvHeads * c.headDim, ffn: c.ffn },
@@ -200,11 +200,11 @@ test('a run with an adapter is stored with it and recomputed with it in a new co
     for (const p of ad.pairs) for (let i = 0; i < p.b.length; i++) p.b[i] = Math.sin(i + p.inDim) * 0.2;
     writeGgufAdapter(path, ad, { architecture: 'gemma3' });
   };
-  const adapterPath = join(dir, 'mini-lora.gguf');
-  write('mini', adapterPath);
+  const adapterPath = join(dir, 'rv-small-lora.gguf');
+  write('rv-small', adapterPath);
   const adapter = { path: adapterPath, scale: 0.75 };
   const run = await result(t, call(t, 'inspect.run', { modelPath, prompt: PROMPT, adapter }));
-  assert.deepEqual(run.adapter, { path: adapterPath, name: 'mini-lora', scale: 0.75, rank: 2, alpha: 4 });
+  assert.deepEqual(run.adapter, { path: adapterPath, name: 'rv-small-lora', scale: 0.75, rank: 2, alpha: 4 });
   const base = await result(t, call(t, 'inspect.run', { modelPath, prompt: PROMPT }));
   assert.notDeepEqual(
     run.next.map((n) => n.logit),
@@ -234,5 +234,7 @@ test('a run with an adapter is stored with it and recomputed with it in a new co
   const s = now.state !== 'running' ? now : await done;
   assert.equal(s.state, 'failed');
   assert.equal(s.error?.code, 'bad_input');
-  assert.match(s.error?.message ?? '', /the adapter nano-lora does not fit glassbox-mini-f32-s1234-g3: .*another model/);
+  const message = s.error?.message ?? '';
+  assert.ok(message.startsWith(`the adapter nano-lora does not fit ${basename(modelPath, '.gguf')}: `), message);
+  assert.match(message, /another model/);
 });
