@@ -2,15 +2,15 @@
 // file, that it holds only the branch on screen; a chat imported twice gets distinct titles; Ctrl+K
 // opens the chat search from every screen; a search FTS5 cannot parse says so with a hint instead of
 // "No messages match". No model is needed: the messages are written to the host's database.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { ChatStore } from '../electron/core/store/chat.ts';
 import type { ApiClient } from '../renderer/src/api/client.ts';
-import { connectApi } from './support/api.ts';
-import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { startTestHost, type TestHost } from './support/host.ts';
+import { openApp, pageErrors } from './support/browser.ts';
+import type { TestHost } from './support/host.ts';
+import { startApp } from './support/app.ts';
 
 let host: TestHost;
 let api: ApiClient;
@@ -19,9 +19,7 @@ let page: Page;
 let sessionId: string;
 
 before(async () => {
-  host = await startTestHost();
-  api = connectApi(host);
-  browser = await launchBrowser();
+  ({ host, api, browser } = await startApp());
   // A chat with two branches: one question, two answers (the newer shown).
   const s = await api.api.sessions.create({ title: 'Tides' });
   sessionId = s.id;
@@ -30,11 +28,6 @@ before(async () => {
   store.add({ sessionId, parentId: q.id, role: 'assistant', content: 'The first answer, about the Sun.' }, 2000);
   const a2 = store.add({ sessionId, parentId: q.id, role: 'assistant', content: 'The Moon pulls the near and far sides.' }, 3000);
   store.setCurrentLeaf(sessionId, a2.id);
-});
-after(async () => {
-  api?.close();
-  await browser?.close();
-  await host?.stop();
 });
 
 test('the Markdown export says it holds only the branch on screen, in the menu and in the file', async () => {

@@ -1,15 +1,15 @@
 // Datasets in Chromium: write rows by hand (an empty answer cannot be saved), token statistics with
 // the model's tokenizer mark the rows over the maximum, a CSV import, and the export downloads the rows.
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import type { ApiClient } from '../renderer/src/api/client.ts';
 import { ensureRealVocabModel } from '../test-support/models.ts';
-import { connectApi } from './support/api.ts';
-import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
+import { goToScreen, openApp, pageErrors } from './support/browser.ts';
 import { jobResult } from './support/inspect.ts';
-import { startTestHost, type TestHost } from './support/host.ts';
+import type { TestHost } from './support/host.ts';
+import { startApp } from './support/app.ts';
 
 let host: TestHost;
 let browser: Browser;
@@ -18,14 +18,7 @@ let modelPath: string; // the small real-vocabulary model: Gemma 3's tokenizer
 
 before(async () => {
   modelPath = await ensureRealVocabModel('small', 'F32');
-  host = await startTestHost();
-  api = connectApi(host);
-  browser = await launchBrowser();
-});
-after(async () => {
-  api?.close();
-  await browser?.close();
-  await host?.stop();
+  ({ host, api, browser } = await startApp());
 });
 
 test('rows by hand, statistics mark over-long rows, CSV import, export', async () => {

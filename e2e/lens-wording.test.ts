@@ -2,15 +2,15 @@
 // `emb` row with what it really shows — counted here from the API's own lens numbers (how often the
 // row's top token is the input token itself, and its mean probability) — and an intervention at
 // scale 0 says it ablates, in words that follow the scale.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiClient } from '../renderer/src/api/client.ts';
 import { pct } from '../renderer/src/features/inspect/format.ts';
 import { ensureRealVocabModel } from '../test-support/models.ts';
-import { connectApi } from './support/api.ts';
-import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { startTestHost, type TestHost } from './support/host.ts';
+import { openApp, pageErrors } from './support/browser.ts';
+import type { TestHost } from './support/host.ts';
+import { startApp } from './support/app.ts';
 import { inspectInUi, shownActivations } from './support/inspect.ts';
 
 let host: TestHost;
@@ -21,14 +21,7 @@ let modelPath: string;
 
 before(async () => {
   modelPath = await ensureRealVocabModel('small', 'F32');
-  host = await startTestHost();
-  api = connectApi(host);
-  browser = await launchBrowser();
-});
-after(async () => {
-  api?.close();
-  await browser?.close();
-  await host?.stop();
+  ({ host, api, browser } = await startApp());
 });
 
 test('the logit lens explains its emb row with the numbers it shows', async () => {

@@ -1,26 +1,20 @@
 // Settings a user sees (issue 11, items 1 and 11): the chat card chooses the context policy, saved in
 // the database; developer diagnostics (Ping, test job) appear only when the host runs in test mode.
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { ApiClient } from '../renderer/src/api/client.ts';
-import { connectApi, nextEvent } from './support/api.ts';
-import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { startTestHost, type TestHost } from './support/host.ts';
+import { nextEvent } from './support/api.ts';
+import { goToScreen, openApp, pageErrors } from './support/browser.ts';
+import type { TestHost } from './support/host.ts';
+import { startApp } from './support/app.ts';
 
 let host: TestHost;
 let api: ApiClient;
 let browser: Browser;
 
 before(async () => {
-  host = await startTestHost({ testMode: false });
-  api = connectApi(host);
-  browser = await launchBrowser();
-});
-after(async () => {
-  api?.close();
-  await browser?.close();
-  await host?.stop();
+  ({ host, api, browser } = await startApp({ testMode: false }));
 });
 
 test('outside test mode Settings has no diagnostics; the context policy is chosen and kept', async () => {

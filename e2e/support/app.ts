@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import type { ApiClient } from '../../renderer/src/api/client.ts';
 import { connectApi } from './api.ts';
 import { launchBrowser } from './browser.ts';
+import type { HostOptions } from '../../electron/server/host.ts';
 import { startTestHost, type TestHost } from './host.ts';
 
 export interface AppWithModel {
@@ -24,11 +25,17 @@ after(async () => {
   }
 });
 
-export async function startAppWithModel(modelPath: string): Promise<AppWithModel> {
-  const host = await startTestHost();
+/** A host (an empty library), an API client and Chromium, stopped when the test file ends. */
+export async function startApp(options: HostOptions = {}): Promise<AppWithModel> {
+  const host = await startTestHost(options);
   const api = connectApi(host);
   const browser = await launchBrowser();
   started.push({ host, api, browser });
+  return { host, api, browser };
+}
+
+export async function startAppWithModel(modelPath: string): Promise<AppWithModel> {
+  const { host, api, browser } = await startApp();
   const model = await api.api.models.import({ path: modelPath });
   await api.api.models.setActive({ id: model.id });
   return { host, api, browser };
