@@ -191,7 +191,7 @@ test('a run with an adapter is stored with it and recomputed with it in a new co
   const { writeGgufAdapter } = await import('../engine/export/adapter.ts');
   const { initAdapter, LORA_TARGETS } = await import('../engine/train/lora.ts');
   const { PRESETS } = await import('../../../test-support/synth/presets.ts');
-  const write = (preset: 'rv-small' | 'nano', path: string) => {
+  const write = (preset: 'rv-small' | 'mini', path: string) => {
     const c = PRESETS[preset];
     const ad = initAdapter(
       { layers: c.layers, hidden: c.hidden, qDim: c.heads * c.headDim, kvDim: c.kvHeads * c.headDim, ffn: c.ffn },
@@ -226,8 +226,9 @@ test('a run with an adapter is stored with it and recomputed with it in a new co
     await t2.close();
   }
 
-  const otherPath = join(dir, 'nano-lora.gguf');
-  write('nano', otherPath);
+  // mini's blocks are wider than rv-small's (which has nano's): an adapter for another shape
+  const otherPath = join(dir, 'mini-lora.gguf');
+  write('mini', otherPath);
   const { jobId } = await call(t, 'inspect.run', { modelPath, prompt: PROMPT, adapter: { path: otherPath, scale: 1 } });
   const done = t.next('jobs.update', (s) => s.jobId === jobId && s.state !== 'running');
   const now = t.core.jobs.get(jobId);
@@ -235,6 +236,6 @@ test('a run with an adapter is stored with it and recomputed with it in a new co
   assert.equal(s.state, 'failed');
   assert.equal(s.error?.code, 'bad_input');
   const message = s.error?.message ?? '';
-  assert.ok(message.startsWith(`the adapter nano-lora does not fit ${basename(modelPath, '.gguf')}: `), message);
+  assert.ok(message.startsWith(`the adapter mini-lora does not fit ${basename(modelPath, '.gguf')}: `), message);
   assert.match(message, /another model/);
 });
