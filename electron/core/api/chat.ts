@@ -300,6 +300,11 @@ export const chatEvents = {
   delta: event<ChatDelta>(),
   /** A message was added or changed status (incl. the final state of a reply with stats and tokens). */
   message: event<{ message: ChatMessage }>(),
+  /**
+   * A reply is fully streamed and the model's own probability of each of its `tokens` tokens is being
+   * worked out (one more pass; the final chat.message follows).
+   */
+  scoring: event<{ sessionId: string; messageId: string; tokens: number }>(),
   /** Messages were deleted (a message and everything below it). */
   messagesDeleted: event<{ sessionId: string; ids: string[] }>(),
   /** The current leaf or config of a session changed (branch switch, new message, setConfig). */

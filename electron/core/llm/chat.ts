@@ -217,6 +217,10 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         systemDropped = e.systemDropped;
         return;
       }
+      if (e.type === 'scoring') {
+        ctx.events.publish('chat.scoring', { sessionId, messageId: id, tokens: e.tokens });
+        return;
+      }
       content += e.text;
       if (e.tokens.length === 0 && e.text && tokens.length > 0) {
         // The detokenizer's held-back tail (an incomplete character) belongs to the last token sent.

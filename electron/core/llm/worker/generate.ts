@@ -166,9 +166,6 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   } finally {
     await steps.return();
   }
-  const modelStart = performance.now();
-  const exact = await modelProbabilities(l, basePrompt, before.length ? [...before, ...generated] : generated, texts, ctx.signal);
-  const modelPassMs = performance.now() - modelStart;
   const tail = detok.flush();
   if (tail && all.length > 0) {
     all[all.length - 1].text += tail; // the same object is still in `batch` if not sent yet
@@ -184,6 +181,19 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
       } satisfies GenerateEvent);
   }
   flush();
+  // Everything generated is on screen now; the exact pass can take a while on a large vocabulary
+  // (the whole distribution per token), so say it runs.
+  const scored = before.length + generated.length;
+  if (scored > 0) ctx.emit({ type: 'scoring', tokens: scored } satisfies GenerateEvent);
+  const modelStart = performance.now();
+  const exact = await modelProbabilities(
+    l,
+    basePrompt,
+    before.length ? [...before, ...generated] : generated,
+    texts,
+    () => ctx.signal.aborted || stop.stopRequested,
+  );
+  const modelPassMs = performance.now() - modelStart;
   const tEnd = performance.now() - modelPassMs; // the speed figures are the generation's own
   return {
     stopReason,
@@ -216,7 +226,8 @@ async function modelProbabilities(
   prompt: Token[],
   generated: Token[],
   texts: TokenTexts,
-  signal: AbortSignal,
+  /** Stop (or a cancelled task) cuts the pass short: the tokens not reached keep only the sampler's probability. */
+  cutShort: () => boolean,
 ): Promise<{ prob: number; top: TokenAlternative[] }[]> {
   const out: { prob: number; top: TokenAlternative[] }[] = [];
   if (generated.length === 0) return out;
@@ -230,7 +241,7 @@ async function modelProbabilities(
   if (same < keep) await seq.evaluateWithoutGeneratingNewTokens(prompt.slice(same, keep));
   const inputs = [prompt[keep], ...generated.slice(0, -1)];
   const next = { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } as const;
-  for (let start = 0; start < inputs.length && !signal.aborted; start += MODEL_PASS_CHUNK) {
+  for (let start = 0; start < inputs.length && !cutShort(); start += MODEL_PASS_CHUNK) {
     const chunk = inputs.slice(start, start + MODEL_PASS_CHUNK);
     const results = await seq.controlledEvaluate(chunk.map((tok) => [tok, { generateNext: next }]));
     results.forEach((r, j) => {

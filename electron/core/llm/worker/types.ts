@@ -49,7 +49,9 @@ export interface GenerateInput {
 
 export type GenerateEvent =
   | { type: 'start'; promptTokens: number; contextSize: number; droppedTurns: number; systemDropped: boolean }
-  | { type: 'tokens'; index: number; text: string; tokens: TokenProb[]; contextUsed: number };
+  | { type: 'tokens'; index: number; text: string; tokens: TokenProb[]; contextUsed: number }
+  /** The reply is all sent; the pass for the model's own probabilities of its `tokens` tokens starts. */
+  | { type: 'scoring'; tokens: number };
 
 export interface GenerateResult {
   stopReason: StopReason;

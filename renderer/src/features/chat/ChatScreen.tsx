@@ -390,6 +390,12 @@ function Conversation({
                   actions={actions}
                 />
               ))}
+              {chat.scoringTokens !== null && (
+                <p className="text-[12px] text-zinc-500 dark:text-zinc-400" data-testid="chat-scoring" role="status">
+                  Reply written. Working out the model's own probability of each of its {chat.scoringTokens.toLocaleString()} token
+                  {chat.scoringTokens === 1 ? '' : 's'} (one more pass over the reply; Stop skips it and keeps the sampler's).
+                </p>
+              )}
               {colour && tokenView && <ConfidenceLegend />}
             </div>
           )}

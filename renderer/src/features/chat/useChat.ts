@@ -41,6 +41,8 @@ export function useChat(sessionId: string) {
   const [contextUsage, setContextUsage] = useState<ContextUsage | null>(null);
   // Bumped when llama.cpp (re)loads a model: the context meter can only count tokens then.
   const [backendTick, setBackendTick] = useState(0);
+  // The reply whose model probabilities are being worked out after it streamed (chat.scoring).
+  const [scoring, setScoring] = useState<{ messageId: string; tokens: number } | null>(null);
   useEvent('backend.changed', () => setBackendTick((t) => t + 1));
   const generatingRef = useRef<string | null>(null);
   generatingRef.current = state.generatingId;
@@ -85,7 +87,12 @@ export function useChat(sessionId: string) {
     queuedDeltas.current.push(delta);
     frame.current ??= requestAnimationFrame(flushDeltas);
   });
-  useEvent('chat.message', ({ message }) => (flushDeltas(), dispatch({ type: 'message', message })));
+  useEvent('chat.message', ({ message }) => {
+    flushDeltas();
+    dispatch({ type: 'message', message });
+    if (message.status !== 'streaming') setScoring((s) => (s?.messageId === message.id ? null : s));
+  });
+  useEvent('chat.scoring', (e) => e.sessionId === sessionId && (flushDeltas(), setScoring({ messageId: e.messageId, tokens: e.tokens })));
   useEvent('chat.messagesDeleted', (e) => e.sessionId === sessionId && dispatch({ type: 'deleted', ids: e.ids }));
   useEvent(
     'chat.sessionChanged',
@@ -199,6 +206,8 @@ export function useChat(sessionId: string) {
     messages: state.messages,
     thread,
     streamingId: state.generatingId,
+    /** Tokens of the streamed reply whose model probabilities are being computed, or null. */
+    scoringTokens: scoring && scoring.messageId === state.generatingId ? scoring.tokens : null,
     settings: state.config,
     defaultSampling,
     settingsError,
