@@ -185,6 +185,8 @@ export async function generate(input: GenerateInput, ctx: TaskContext, stop: Sto
   // (the whole distribution per token), so say it runs.
   const scored = before.length + generated.length;
   if (scored > 0) ctx.emit({ type: 'scoring', tokens: scored } satisfies GenerateEvent);
+  // A Stop that ended the generation still gets the pass; a Stop pressed during the pass cuts it short.
+  stop.stopRequested = false;
   const modelStart = performance.now();
   const exact = await modelProbabilities(
     l,
