@@ -14,10 +14,18 @@ export function nextEvent<T>(
   client: ApiClient,
   name: Parameters<ApiClient['on']>[0],
   match: (payload: T) => boolean = () => true,
+  timeoutMs = 120_000,
 ): Promise<T> {
-  return new Promise((resolve) => {
+  // A bound, so an event that never comes fails the test by name instead of hanging the whole run.
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no matching ${name} event within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    timer.unref(); // a pending wait does not keep the test file's process alive
     const off = client.on(name, (p) => {
       if (match(p as T)) {
+        clearTimeout(timer);
         off();
         resolve(p as T);
       }
