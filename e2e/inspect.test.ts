@@ -272,7 +272,7 @@ test('compare: two prompts side by side, similarity per layer from the API', asy
   }
 });
 
-test('a long prompt (≥ 512 tokens) is inspected; the UI cancels a run in the engine worker and the engine keeps working', async () => {
+test('a long prompt (≥ 512 tokens) is inspected; the UI cancels a run waiting in the engine worker and the engine keeps working', async () => {
   const api = connectApi(fx.host);
   const page = await openApp(fx.browser, fx.host);
   try {
@@ -283,12 +283,18 @@ test('a long prompt (≥ 512 tokens) is inspected; the UI cancels a run in the e
     assert.equal(await page.getByTestId('token-chips').locator('button').count(), run.tokens.length);
     assert.equal(Number(await page.getByTestId('residual-heatmap').getAttribute('data-cols')), run.tokens.length);
 
-    // the same prompt again, cancelled from the UI while the worker is in the forward pass
+    // the same prompt again, cancelled from the UI while it is in the engine worker: the worker is held
+    // (test mode) so the run cannot finish before the click, however fast the machine
     const runsBefore = fx.host.core.jobs.list().filter((j) => j.kind === 'inspect.run').length;
     await page.getByTestId('inspect-prompt').fill(`${long} once more`);
-    await page.getByRole('button', { name: 'Inspect', exact: true }).click();
-    await page.getByTestId('inspect-job').getByRole('button', { name: 'Cancel' }).click();
-    await page.getByTestId('inspect-job').getByText('Cancelled.').waitFor();
+    await api.api.workers.holdForTest({ worker: 'engine', hold: true });
+    try {
+      await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+      await page.getByTestId('inspect-job').getByRole('button', { name: 'Cancel' }).click();
+      await page.getByTestId('inspect-job').getByText('Cancelled.').waitFor();
+    } finally {
+      await api.api.workers.holdForTest({ worker: 'engine', hold: false });
+    }
     const job = fx.host.core.jobs
       .list()
       .filter((j) => j.kind === 'inspect.run')

@@ -45,6 +45,8 @@ export const workersMethods = {
   ).job<{ slept: number }>(),
   /** Kills the worker process hard. Only when the core runs in test mode (GLASSBOX_TEST=1). */
   crashForTest: method(z.object({ worker: workerName.default('model') }).strict()).returns<{ crashed: true }>(),
+  /** Holds the worker's new tasks before they start (hold: false lets them go). Test mode only. */
+  holdForTest: method(z.object({ worker: workerName, hold: z.boolean() }).strict()).returns<{ held: boolean }>(),
 };
 
 export const workersEvents = {

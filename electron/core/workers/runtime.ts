@@ -3,6 +3,7 @@
 import type { ApiErrorData } from '../api/errors.ts';
 import type { ChildMessage, ParentMessage } from './protocol.ts';
 import { TaskError, type TaskTable } from './task.ts';
+import { GATE_EXEMPT, passGate } from './test-gate.ts';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: ParentMessage }) => void): void;
@@ -45,6 +46,7 @@ export function runWorker(tasks: TaskTable): void {
     const controller = new AbortController();
     running.set(msg.id, controller);
     try {
+      if (!GATE_EXEMPT.has(msg.task)) await passGate(controller.signal);
       const value = await task(msg.input as never, {
         signal: controller.signal,
         emit: (event) => port.send({ type: 'event', id: msg.id, event }),

@@ -88,6 +88,29 @@ test('events stream from a task and cancel stops it', async () => {
   }
 });
 
+test('test mode: a held worker keeps new tasks waiting (ping still answers); a held task can be cancelled and never runs', async () => {
+  const { sup } = supervisor();
+  try {
+    assert.deepEqual(await sup.request('holdForTest', { hold: true }), { held: true });
+    let settled = false;
+    const waiting = sup.request('sleep', { ms: 0, steps: 1 }).finally(() => (settled = true));
+    const controller = new AbortController();
+    const events: unknown[] = [];
+    const cancelled = sup.request('sleep', { ms: 0, steps: 1 }, { signal: controller.signal, onEvent: (e) => events.push(e) });
+    // IPC keeps order: the ping is answered after both sleeps reached the worker, and they wait.
+    assert.equal((await sup.request('ping', { text: 'still here' })).pong, 'still here');
+    assert.equal(settled, false);
+    controller.abort();
+    await assert.rejects(cancelled, (e: unknown) => e instanceof ServiceError && e.code === 'cancelled');
+    await sup.request('holdForTest', { hold: false });
+    assert.deepEqual(await waiting, { slept: 0 });
+    assert.deepEqual(await sup.request('sleep', { ms: 0, steps: 1 }), { slept: 0 });
+    assert.deepEqual(events, [], 'the cancelled task never started');
+  } finally {
+    await sup.stop();
+  }
+});
+
 test('task errors come back typed; unknown tasks are refused by the worker', async () => {
   const { sup } = supervisor();
   try {

@@ -19,6 +19,10 @@ export function workersHandlers(ctx: CoreContext): ServiceHandlers<'workers'> {
         { ms, steps },
       ).jobId,
     }),
+    'workers.holdForTest': ({ worker, hold }) => {
+      if (!ctx.testMode) throw new ServiceError('unavailable', 'workers.holdForTest is enabled only in test mode (GLASSBOX_TEST=1)');
+      return ctx.workerByName(worker).request('holdForTest', { hold });
+    },
     'workers.crashForTest': async ({ worker }) => {
       if (!ctx.testMode) throw new ServiceError('unavailable', 'workers.crashForTest is enabled only in test mode (GLASSBOX_TEST=1)');
       try {

@@ -1,6 +1,7 @@
 // Tasks every worker kind has: a liveness check, a cancellable job with progress, and (test mode
-// only) a hard crash so the supervisor's recovery is tested for real.
+// only) a hard crash so the supervisor's recovery is tested for real, and a gate that holds new tasks.
 import { defineTasks, delay, TaskError } from '../task.ts';
+import { setHeld } from '../test-gate.ts';
 
 const startedAt = Date.now();
 
@@ -13,6 +14,13 @@ export const builtinTasks = defineTasks({
       ctx.emit({ progress: step / input.steps, message: `step ${step} of ${input.steps}` });
     }
     return { slept: input.ms };
+  },
+
+  /** Holds (or lets go of) every new task but this one and ping before it starts, as a busy worker would. */
+  holdForTest: (input: { hold: boolean }) => {
+    if (process.env.GLASSBOX_TEST !== '1') throw new TaskError('unavailable', 'holdForTest is a test-only task (GLASSBOX_TEST=1)');
+    setHeld(input.hold);
+    return { held: input.hold };
   },
 
   crash: () => {
