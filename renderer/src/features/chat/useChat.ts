@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import {
   defaultSampling,
   type ChatDelta,
+  type ChatSessionView,
   type ContextUsage,
   type GenerationStarted,
   type SessionConfig,
@@ -12,6 +13,7 @@ import {
 import type { ModelInfo } from '../../../../electron/core/api/models.ts';
 import { useApi, useConnection, useEvent, useSettings } from '../../api/hooks.ts';
 import { chatReducer, initialChatState, threadOf } from './chatState.ts';
+import { PendingConfig } from './pendingConfig.ts';
 import { newestLeafBelow } from '../../../../electron/core/api/chat-tree.ts';
 import type { ChatMessage } from './types.ts';
 
@@ -46,13 +48,19 @@ export function useChat(sessionId: string) {
   useEvent('backend.changed', () => setBackendTick((t) => t + 1));
   const generatingRef = useRef<string | null>(null);
   generatingRef.current = state.generatingId;
+  const pendingConfig = useRef(new PendingConfig()).current;
+  /** A snapshot from the core, with settings changes it has not answered yet laid over it. */
+  const loaded = useCallback(
+    (view: ChatSessionView) => dispatch({ type: 'loaded', view: { ...view, config: pendingConfig.over(view.config) } }),
+    [pendingConfig],
+  );
 
   const reload = useCallback(() => {
     api.chat.get({ sessionId }).then(
-      (view) => (dispatch({ type: 'loaded', view }), setLoadError(null)),
+      (view) => (loaded(view), setLoadError(null)),
       (e: Error) => setLoadError(e.message),
     );
-  }, [api, sessionId]);
+  }, [api, sessionId, loaded]);
 
   // (Re)load on open and whenever the connection comes back (events may have been missed).
   useEffect(() => {
@@ -96,7 +104,9 @@ export function useChat(sessionId: string) {
   useEvent('chat.messagesDeleted', (e) => e.sessionId === sessionId && dispatch({ type: 'deleted', ids: e.ids }));
   useEvent(
     'chat.sessionChanged',
-    (e) => e.sessionId === sessionId && dispatch({ type: 'sessionChanged', currentLeafId: e.currentLeafId, config: e.config }),
+    (e) =>
+      e.sessionId === sessionId &&
+      dispatch({ type: 'sessionChanged', currentLeafId: e.currentLeafId, config: pendingConfig.over(e.config) }),
   );
   useEvent('workers.state', (w) => {
     if (w.name !== 'model') return;
@@ -162,7 +172,7 @@ export function useChat(sessionId: string) {
   const continueReply = (m: ChatMessage) => void start(() => api.chat.continue({ sessionId, messageId: m.id }));
   const deleteMessage = (m: ChatMessage) => {
     api.chat.deleteMessage({ sessionId, messageId: m.id }).then(
-      (r) => (dispatch({ type: 'deleted', ids: r.deletedIds }), dispatch({ type: 'loaded', view: r.view }), setActionError(null)),
+      (r) => (dispatch({ type: 'deleted', ids: r.deletedIds }), loaded(r.view), setActionError(null)),
       (e: Error) => (setActionError(`Could not delete: ${e.message}`), reload()),
     );
   };
@@ -175,7 +185,7 @@ export function useChat(sessionId: string) {
   const switchTo = (messageId: string) => {
     dispatch({ type: 'leaf', leafId: newestLeafBelow(state.messages, messageId) });
     api.chat.switchBranch({ sessionId, messageId }).then(
-      (view) => dispatch({ type: 'loaded', view }),
+      (view) => loaded(view),
       (e: Error) => (setActionError(e.message), reload()),
     );
   };
@@ -186,11 +196,11 @@ export function useChat(sessionId: string) {
   };
   const updateSettings = (patch: Partial<SessionConfig>) => {
     if (!state.config) return;
-    const optimistic = { ...state.config, ...patch };
-    dispatch({ type: 'config', config: optimistic });
+    const seq = pendingConfig.add(patch);
+    dispatch({ type: 'config', config: pendingConfig.over(state.config) });
     api.chat.setConfig({ sessionId, ...patch }).then(
-      (config) => (dispatch({ type: 'config', config }), setSettingsError(null)),
-      (e: Error) => (setSettingsError(e.message), reload()),
+      (config) => (pendingConfig.answered(seq), dispatch({ type: 'config', config: pendingConfig.over(config) }), setSettingsError(null)),
+      (e: Error) => (pendingConfig.failed(seq), setSettingsError(e.message), reload()),
     );
   };
 
