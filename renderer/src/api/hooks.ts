@@ -7,6 +7,7 @@ import type { SessionPage } from '../../../electron/core/api/sessions.ts';
 import type { SettingKey, Settings } from '../../../electron/core/api/settings.ts';
 import type { ApiClient } from './client.ts';
 import { flattenSessions, queryKeys, SESSIONS_PAGE } from './query.ts';
+import { pendingSettings } from './pendingPatches.ts';
 import type { ConnectionState } from './transport.ts';
 
 export const ApiContext = createContext<ApiClient | null>(null);
@@ -50,12 +51,18 @@ export function useSetSetting() {
   const queries = useQueryClient();
   return useCallback(
     async <K extends SettingKey>(key: K, value: Settings[K]) => {
+      const pending = pendingSettings(queries);
+      const seq = pending.add({ [key]: value } as Partial<Settings>);
       const before = queries.getQueryData<Settings>(queryKeys.settings);
-      if (before) queries.setQueryData<Settings>(queryKeys.settings, { ...before, [key]: value });
+      if (before) queries.setQueryData<Settings>(queryKeys.settings, pending.over(before));
       try {
-        queries.setQueryData(queryKeys.settings, await api.settings.set({ key, value }));
+        const saved = await api.settings.set({ key, value });
+        pending.answered(seq);
+        queries.setQueryData(queryKeys.settings, pending.over(saved));
       } catch (e) {
-        if (before) queries.setQueryData(queryKeys.settings, before);
+        pending.failed(seq);
+        const now = queries.getQueryData<Settings>(queryKeys.settings);
+        if (now && before) queries.setQueryData(queryKeys.settings, pending.over({ ...now, [key]: before[key] }));
         throw e;
       }
     },

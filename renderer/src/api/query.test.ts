@@ -7,6 +7,7 @@ import type { ChatSession, SessionPage } from '../../../electron/core/api/sessio
 import type { ApiClient } from './client.ts';
 import { applySessionChange, bridgeCoreEvents, createQueryClient, flattenSessions, queryKeys } from './query.ts';
 import type { ConnectionState } from './transport.ts';
+import { pendingSettings } from './pendingPatches.ts';
 
 const session = (id: string, updatedAt: number, title = id): ChatSession => ({
   id,
@@ -97,5 +98,24 @@ test('a re-connection refetches the queries on screen; the first connection does
   await again;
   assert.equal(fetches, 2);
   unsubscribe();
+  queries.clear();
+});
+
+test('a settings event from an older save does not undo a change the core has not answered yet', () => {
+  const fake = fakeClient();
+  const queries = createQueryClient();
+  const off = bridgeCoreEvents(fake.client, queries);
+  const pending = pendingSettings(queries);
+  const seq = pending.add({ 'ui.theme': 'dark' });
+  fake.emit('settings.changed', { 'ui.theme': 'light', 'chat.contextPolicy': 'refuse' });
+  assert.deepEqual(queries.getQueryData(queryKeys.settings), { 'ui.theme': 'dark', 'chat.contextPolicy': 'refuse' });
+  pending.answered(seq);
+  fake.emit('settings.changed', { 'ui.theme': 'light', 'chat.contextPolicy': 'refuse' });
+  assert.deepEqual(
+    queries.getQueryData(queryKeys.settings),
+    { 'ui.theme': 'light', 'chat.contextPolicy': 'refuse' },
+    'answered: the core is the truth',
+  );
+  off();
   queries.clear();
 });

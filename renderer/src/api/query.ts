@@ -10,6 +10,7 @@ import type { FinetuneRun } from '../../../electron/core/api/finetune.ts';
 import type { DownloadInfo, ModelInfo } from '../../../electron/core/api/models.ts';
 import { compareSessions, type ChatSession, type SessionChange, type SessionPage } from '../../../electron/core/api/sessions.ts';
 import type { ApiClient } from './client.ts';
+import { pendingSettings } from './pendingPatches.ts';
 
 /** Every cached query's key, in one place, so the bridge and the hooks agree. */
 export const queryKeys = {
@@ -92,7 +93,7 @@ export function bridgeCoreEvents(client: ApiClient, queries: QueryClient): () =>
   let wasOpen = client.connection === 'open';
   const offs = [
     client.on('system.status', (status) => queries.setQueryData(queryKeys.systemStatus, status)),
-    client.on('settings.changed', (settings) => queries.setQueryData(queryKeys.settings, settings)),
+    client.on('settings.changed', (settings) => queries.setQueryData(queryKeys.settings, pendingSettings(queries).over(settings))),
     client.on('models.changed', ({ models }) => queries.setQueryData<ModelInfo[]>(queryKeys.models, models)),
     client.on('models.download', (d) => queries.setQueryData<DownloadInfo[]>(queryKeys.downloads, (all) => upsertDownload(all, d))),
     client.on('sessions.changed', (change) =>

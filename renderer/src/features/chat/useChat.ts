@@ -13,7 +13,7 @@ import {
 import type { ModelInfo } from '../../../../electron/core/api/models.ts';
 import { useApi, useConnection, useEvent, useSettings } from '../../api/hooks.ts';
 import { chatReducer, initialChatState, threadOf } from './chatState.ts';
-import { PendingConfig } from './pendingConfig.ts';
+import { PendingPatches } from '../../api/pendingPatches.ts';
 import { newestLeafBelow } from '../../../../electron/core/api/chat-tree.ts';
 import type { ChatMessage } from './types.ts';
 
@@ -48,7 +48,7 @@ export function useChat(sessionId: string) {
   useEvent('backend.changed', () => setBackendTick((t) => t + 1));
   const generatingRef = useRef<string | null>(null);
   generatingRef.current = state.generatingId;
-  const pendingConfig = useRef(new PendingConfig()).current;
+  const pendingConfig = useRef(new PendingPatches<SessionConfig>()).current;
   /** A snapshot from the core, with settings changes it has not answered yet laid over it. */
   const loaded = useCallback(
     (view: ChatSessionView) => dispatch({ type: 'loaded', view: { ...view, config: pendingConfig.over(view.config) } }),

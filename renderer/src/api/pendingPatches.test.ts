@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSampling, type SessionConfig } from '../../../../electron/core/api/chat.ts';
-import { PendingConfig } from './pendingConfig.ts';
+import { defaultSampling, type SessionConfig } from '../../../electron/core/api/chat.ts';
+import { PendingPatches } from './pendingPatches.ts';
 
 const base = { systemPrompt: '', sampling: { ...defaultSampling, temperature: 0.8, maxTokens: 512 } } as SessionConfig;
 
 test("an older save's answer does not undo a newer change; once all are answered the core's config is shown as is", () => {
-  const pending = new PendingConfig();
+  const pending = new PendingPatches<SessionConfig>();
   const first = pending.add({ sampling: { ...base.sampling, temperature: 0 } });
   const second = pending.add({ sampling: { ...base.sampling, temperature: 0, maxTokens: 48 } });
   // The core's answer to the first save arrives after the second was made.
@@ -25,7 +25,7 @@ test("an older save's answer does not undo a newer change; once all are answered
 });
 
 test('a failed save is dropped, later ones stay', () => {
-  const pending = new PendingConfig();
+  const pending = new PendingPatches<SessionConfig>();
   const bad = pending.add({ systemPrompt: 'x' });
   pending.add({ sampling: { ...base.sampling, seed: 7 } });
   pending.failed(bad);
