@@ -3,9 +3,10 @@
 import { useState } from 'react';
 import type { CompareConfig } from '../../../../electron/core/api/playground.ts';
 import { useApi } from '../../api/hooks.ts';
-import { NumberField, textInputClass } from '../../components/fields.tsx';
+import { textInputClass } from '../../components/fields.tsx';
 import { SystemPromptField } from '../../components/SystemPromptField.tsx';
 import { Button } from '../../components/ui.tsx';
+import { SamplingField } from '../chat/SamplingFields.tsx';
 import { activeModel, ModelAndAdapter, modelChoiceInput, type ModelChoice } from './ModelAndAdapter.tsx';
 import { ErrorText, RunBar, Section } from './parts.tsx';
 import { describe, itemKey, useRun } from './useRun.ts';
@@ -78,21 +79,20 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
                   maxLength={50_000}
                   note={false}
                 />
-                <NumberField
-                  label="Temperature"
+                <SamplingField
+                  name="temperature"
                   value={c.temperature}
-                  min={0}
-                  max={2}
-                  step={0.05}
-                  onChange={(v) => set(k, { temperature: v ?? 0 })}
+                  fallback={0}
+                  onChange={(temperature) => set(k, { temperature })}
+                  hint={false}
                 />
-                <NumberField
+                <SamplingField
+                  name="maxTokens"
                   label="Max tokens"
                   value={c.maxTokens}
-                  min={1}
-                  max={2048}
-                  slider={false}
-                  onChange={(v) => set(k, { maxTokens: v ?? 128 })}
+                  fallback={128}
+                  onChange={(maxTokens) => set(k, { maxTokens })}
+                  hint={false}
                 />
               </div>
             ))}
