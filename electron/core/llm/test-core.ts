@@ -77,6 +77,17 @@ export async function chatReady(t: TestCore, modelPath: string, sampling: Record
   return { model, session };
 }
 
+/**
+ * The setup of most chat tests: a fresh test core with `modelPath` active and one session with
+ * `sampling` (over chatReady's defaults). The caller closes it (`t.close()`). The path is the
+ * caller's to make (test-support is for test files; this helper ships beside the core it drives).
+ */
+export async function chatFixture(modelPath: string, sampling: Record<string, number | null> = {}) {
+  const t = await startTestCore();
+  const { model, session } = await chatReady(t, modelPath, sampling);
+  return { t, model, sessionId: session.id };
+}
+
 export async function sendAndWait(
   t: TestCore,
   sessionId: string,
