@@ -1,5 +1,6 @@
 // Test helpers for the llm services: a real core (SQLite in a temp folder, a real model worker with
-// llama.cpp) and ways to wait on its events. Not a test file itself.
+// llama.cpp) and ways to wait on its events; a chat set up on it; a core with no workers for tests that
+// need no model. Not a test file itself.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,22 @@ export async function startTestCore(options: { dataDir?: string; env?: Record<st
     },
   };
   return t;
+}
+
+/**
+ * A core on an in-memory database whose worker processes never start (a spawn throws): for tests of
+ * the core's door and stores that need no model. Close it with `core.close()`.
+ */
+export function coreWithoutWorkers(name: string): Core {
+  return createCore({
+    mode: 'browser',
+    spawner: () => {
+      throw new Error('no workers in this test');
+    },
+    dbPath: ':memory:',
+    dataDir: join(tmpdir(), `glassbox-${name}-test`),
+    testMode: false,
+  });
 }
 
 /** Imports `modelPath`, makes it active, and creates a session with the given sampling. */
