@@ -2,14 +2,15 @@
 // hovering shows the one tooltip without repainting the chart, a theme switch repaints every chart
 // (uPlot series and canvas heat strips alike), and the attribution strip has a colour legend with
 // readable numbers.
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { formatNumber } from '../renderer/src/components/charts/format.ts';
 import { ensureRealVocabModel } from '../test-support/models.ts';
-import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
+import { openApp, pageErrors } from './support/browser.ts';
+import { startApp } from './support/app.ts';
 import { openInspect } from './support/inspect.ts';
-import { startTestHost, type TestHost } from './support/host.ts';
+import type { TestHost } from './support/host.ts';
 
 let host: TestHost;
 let browser: Browser;
@@ -17,12 +18,7 @@ let modelPath: string;
 
 before(async () => {
   modelPath = await ensureRealVocabModel('small');
-  host = await startTestHost();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
+  ({ host, browser } = await startApp());
 });
 
 const picture = (page: Page, testId: string) =>

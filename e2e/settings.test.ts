@@ -1,26 +1,21 @@
 // Settings → Backend in Chromium: the backend in use with its devices, memory, threads and layers;
 // an override of threads and of the backend is applied (llama.cpp reinitialised) and what the page
 // shows is what the core reports, fallback reason included; the override survives a reload.
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { BackendReport } from '../electron/core/api/backend.ts';
+import type { ApiClient } from '../renderer/src/api/client.ts';
 import { ensureRealVocabModel } from '../test-support/models.ts';
-import { connectApi } from './support/api.ts';
-import { launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+import { openApp, pageErrors } from './support/browser.ts';
+import { startApp } from './support/app.ts';
+import { repoRoot, type TestHost } from './support/host.ts';
 
 let host: TestHost;
 let browser: Browser;
-before(async () => {
-  host = await startTestHost();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+let api: ApiClient;
+before(async () => ({ host, browser, api } = await startApp()));
 
 const report = async (): Promise<BackendReport> => {
   const r = await host.core.dispatch('backend.report', {});
@@ -42,13 +37,8 @@ test('opening Settings does not start llama.cpp; "Start it now" does, and the ca
 });
 
 test('the backend card shows what llama.cpp runs on with a model loaded, as the core reports it', async () => {
-  const api = connectApi(host);
-  try {
-    const m = await api.api.models.import({ path: await ensureRealVocabModel('small') });
-    await api.api.models.setActive({ id: m.id });
-  } finally {
-    api.close();
-  }
+  const m = await api.api.models.import({ path: await ensureRealVocabModel('small') });
+  await api.api.models.setActive({ id: m.id });
   const page = await openApp(browser, host, { hash: '#/settings' });
   const card = page.getByRole('region', { name: 'Backend' });
   await card.getByTestId('backend-report').waitFor();

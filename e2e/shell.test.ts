@@ -1,24 +1,20 @@
 // The app shell in Chromium: every screen reachable by mouse and keyboard with an honest empty
 // state, the theme persisted in SQLite, the status bar filled from system.status, no CSP violations.
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { repoRoot, startTestHost, type TestHost } from './support/host.ts';
+import { goToScreen, openApp, pageErrors } from './support/browser.ts';
+import { startApp } from './support/app.ts';
+import { repoRoot, type TestHost } from './support/host.ts';
 
 const shots = join(repoRoot, '.cache', 'screenshots');
 let host: TestHost;
 let browser: Browser;
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  host = await startTestHost();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
+  ({ host, browser } = await startApp());
 });
 
 const screens = ['chat', 'playground', 'files', 'inspect', 'datasets', 'finetune', 'models', 'settings'];

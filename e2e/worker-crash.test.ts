@@ -1,22 +1,17 @@
 // A crash of the model worker process is survived: the UI shows what happened, the worker comes
 // back, and the next request from the UI works.
-import { test, after, before } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { connectApi } from './support/api.ts';
-import { goToScreen, launchBrowser, openApp, pageErrors } from './support/browser.ts';
-import { startTestHost, type TestHost } from './support/host.ts';
+import type { ApiClient } from '../renderer/src/api/client.ts';
+import { goToScreen, openApp, pageErrors } from './support/browser.ts';
+import { startApp } from './support/app.ts';
+import type { TestHost } from './support/host.ts';
 
 let host: TestHost;
 let browser: Browser;
-before(async () => {
-  host = await startTestHost();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+let api: ApiClient;
+before(async () => ({ host, browser, api } = await startApp()));
 
 test('the model worker is killed: the UI reports the crash and the restart, and ping works again', async () => {
   const page = await openApp(browser, host, { hash: '#/settings' });
@@ -25,13 +20,8 @@ test('the model worker is killed: the UI reports the crash and the restart, and 
   await ping.getByText(/^pong from pid \d+/).waitFor();
   const pidBefore = Number((await ping.textContent())!.match(/pid (\d+)/)![1]);
 
-  const api = connectApi(host);
-  try {
-    const r = await api.request('workers.crashForTest', { worker: 'model' });
-    assert.deepEqual(r, { ok: true, value: { crashed: true } });
-  } finally {
-    api.close();
-  }
+  const r = await api.request('workers.crashForTest', { worker: 'model' });
+  assert.deepEqual(r, { ok: true, value: { crashed: true } });
 
   const notice = page.getByTestId('worker-crash-notice');
   await notice.getByText('The model process crashed').waitFor();

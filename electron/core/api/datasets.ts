@@ -18,6 +18,7 @@ export interface DatasetSummary {
   rowCount: number;
   trainCount: number;
   validationCount: number;
+  /** The tokenizer its statistics were last computed with. */
   tokenizer: { model: string; fingerprint: string } | null;
 }
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { event, method } from './define.ts';
 
+/** What a file was recognised as. `code` covers source files read as plain text. */
 export type DocumentKind = 'text' | 'markdown' | 'code' | 'pdf' | 'docx' | 'html';
 
 export interface DocumentInfo {

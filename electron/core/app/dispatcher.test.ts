@@ -2,19 +2,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { settingsSchema } from '../api/settings.ts';
-import { createCore } from './core.ts';
-import type { WorkerSpawner } from '../workers/protocol.ts';
+import { coreWithoutWorkers } from '../llm/test-core.ts';
 
-const noWorkers: WorkerSpawner = () => {
-  throw new Error('no workers in this test');
-};
-const core = createCore({
-  mode: 'browser',
-  spawner: noWorkers,
-  dbPath: ':memory:',
-  dataDir: '/tmp/glassbox-dispatch-test',
-  testMode: false,
-});
+const core = coreWithoutWorkers('dispatch');
 after(() => core.close());
 
 test('valid calls answer ok with plain data', async () => {

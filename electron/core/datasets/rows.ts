@@ -1,13 +1,8 @@
 // A dataset row is one conversation: chat messages whose last assistant message is the answer the
 // model learns (the loss covers it only); everything before it is the prompt.
+import type { DatasetMessage } from '../api/datasets.ts';
 
-export type Role = 'system' | 'user' | 'assistant';
-
-export interface Message {
-  role: Role;
-  content: string;
-}
-
+export type Message = DatasetMessage;
 export type RowMessages = Message[];
 
 /** Why a row cannot train, or null. */

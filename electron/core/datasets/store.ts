@@ -1,30 +1,9 @@
 // datasets + dataset_rows tables. Every multi-row change is one transaction: an import either adds
 // all its rows or none.
 import { randomUUID } from 'node:crypto';
+import type { DatasetRowData, DatasetSplit, DatasetSummary } from '../api/datasets.ts';
 import type { Db } from '../store/database.ts';
 import { rowProblem, type RowMessages } from './rows.ts';
-
-export type Split = 'train' | 'validation';
-
-export interface DatasetInfo {
-  id: string;
-  name: string;
-  createdAt: number;
-  updatedAt: number;
-  rowCount: number;
-  trainCount: number;
-  validationCount: number;
-  /** the tokenizer its statistics were last computed with */
-  tokenizer: { model: string; fingerprint: string } | null;
-}
-
-export interface DatasetRow {
-  id: string;
-  position: number;
-  split: Split;
-  messages: RowMessages;
-  source: string | null;
-}
 
 interface InfoRow {
   id: string;
@@ -43,7 +22,7 @@ const SELECT = `SELECT d.id, d.name, d.created_at, d.updated_at, d.tokenizer,
   (SELECT COUNT(*) FROM dataset_rows r WHERE r.dataset_id = d.id AND r.split = 'validation') AS validation_count
   FROM datasets d`;
 
-const toInfo = (r: InfoRow): DatasetInfo => ({
+const toInfo = (r: InfoRow): DatasetSummary => ({
   id: r.id,
   name: r.name,
   createdAt: r.created_at,
@@ -57,16 +36,16 @@ const toInfo = (r: InfoRow): DatasetInfo => ({
 export class DatasetsStore {
   constructor(private readonly db: Db) {}
 
-  list(): DatasetInfo[] {
+  list(): DatasetSummary[] {
     return (this.db.prepare(`${SELECT} ORDER BY d.updated_at DESC`).all() as InfoRow[]).map(toInfo);
   }
 
-  get(id: string): DatasetInfo | undefined {
+  get(id: string): DatasetSummary | undefined {
     const r = this.db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as InfoRow | undefined;
     return r && toInfo(r);
   }
 
-  create(name: string, now = Date.now()): DatasetInfo {
+  create(name: string, now = Date.now()): DatasetSummary {
     const id = randomUUID();
     this.db.prepare('INSERT INTO datasets (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)').run(id, name, now, now);
     return this.get(id)!;
@@ -80,16 +59,16 @@ export class DatasetsStore {
     return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
   }
 
-  rows(datasetId: string): DatasetRow[] {
+  rows(datasetId: string): DatasetRowData[] {
     return (
       this.db
         .prepare('SELECT id, position, split, messages, source FROM dataset_rows WHERE dataset_id = ? ORDER BY position')
-        .all(datasetId) as { id: string; position: number; split: Split; messages: string; source: string | null }[]
+        .all(datasetId) as { id: string; position: number; split: DatasetSplit; messages: string; source: string | null }[]
     ).map((r) => ({ ...r, messages: JSON.parse(r.messages) as RowMessages }));
   }
 
   /** Appends rows in one transaction; returns their ids. Refuses (adds nothing) if any row cannot train. */
-  addRows(datasetId: string, rows: { messages: RowMessages; split?: Split }[], source: string | null): string[] {
+  addRows(datasetId: string, rows: { messages: RowMessages; split?: DatasetSplit }[], source: string | null): string[] {
     rows.forEach((r, i) => {
       const p = rowProblem(r.messages);
       if (p) throw new Error(`row ${i + 1}: ${p}`);
@@ -114,7 +93,7 @@ export class DatasetsStore {
     return ids;
   }
 
-  updateRow(datasetId: string, rowId: string, patch: { messages?: RowMessages; split?: Split }): boolean {
+  updateRow(datasetId: string, rowId: string, patch: { messages?: RowMessages; split?: DatasetSplit }): boolean {
     if (patch.messages) {
       const p = rowProblem(patch.messages);
       if (p) throw new Error(p);

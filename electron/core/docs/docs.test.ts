@@ -106,6 +106,7 @@ test('bad inputs each get a clear message', async () => {
     'not_found',
     /could not be opened/,
   );
+  await rejects(extractInWorker(spawn, dir, 'notes'), 'unsupported', /^notes is a folder, not a file$/);
 });
 
 test('an extraction that never finishes is killed at the timeout', async () => {

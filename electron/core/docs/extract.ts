@@ -1,30 +1,20 @@
 // One file → Extracted. Runs inside the extraction worker process (see ./runner.ts): the bytes of an
 // untrusted file are parsed only there.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { decodeText } from './decode.ts';
 import { docxToText } from './docx.ts';
-import { DocError, tooLarge } from './errors.ts';
+import { DocError } from './errors.ts';
+import { checkedSize } from './file-check.ts';
 import { htmlToText, tidy } from './html.ts';
 import { pdfToText } from './pdf.ts';
 import { sniff } from './sniff.ts';
 import type { ExtractInput, Extracted } from './types.ts';
 
 export async function extractFile(input: ExtractInput): Promise<Extracted> {
-  const { name, maxBytes } = input;
-  let size: number;
-  try {
-    const s = await stat(input.path);
-    if (!s.isFile()) throw new DocError('unsupported', `${name} is not a file`);
-    size = s.size;
-  } catch (err) {
-    if (err instanceof DocError) throw err;
-    throw new DocError('not_found', `${name} could not be opened (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  if (size > maxBytes) throw tooLarge(name, size, maxBytes);
-  if (size === 0) throw new DocError('empty', `${name} is empty (0 bytes)`);
+  await checkedSize(input.path, input.name, input.maxBytes);
   const bytes = new Uint8Array(await readFile(input.path));
-  return extractBytes(bytes, name);
+  return extractBytes(bytes, input.name);
 }
 
 export async function extractBytes(bytes: Uint8Array, name: string): Promise<Extracted> {

@@ -26,22 +26,11 @@ export function documentsHandlers(ctx: CoreContext): ServiceHandlers<'documents'
       const file = uploadId ? uploadPath(ctx.paths.dataDir, uploadId) : path!;
       const shown = basename(name ?? (uploadId ? ((await uploadName(ctx.paths.dataDir, uploadId)) ?? 'upload') : path!));
       try {
-        const doc = await extractInWorker((kind, env) => ctx.spawnWorker(kind, env), file, shown, {
+        const { size, ...doc } = await extractInWorker((kind, env) => ctx.spawnWorker(kind, env), file, shown, {
           maxBytes: MAX_DOCUMENT_BYTES,
           timeoutMs,
         });
-        const added = store.add({
-          name: shown,
-          kind: doc.kind,
-          sizeBytes: doc.size,
-          sha256: doc.sha256,
-          text: doc.text,
-          pages: doc.pages,
-          sections: doc.sections,
-          encoding: doc.encoding,
-          replacedChars: doc.replacedChars,
-          warnings: doc.warnings,
-        });
+        const added = store.add({ ...doc, name: shown, sizeBytes: size });
         if (!added.duplicate) publish();
         return added;
       } catch (err) {

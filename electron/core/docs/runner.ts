@@ -1,10 +1,10 @@
 // Core side of extraction: each file is read in a fresh "docs" worker process (untrusted bytes never
 // reach the main process), with a size limit checked before it starts, a hard timeout (the process is
 // killed: PDF.js may spin without yielding, so a cancel message would never be read) and a memory cap.
-import { stat } from 'node:fs/promises';
 import { ServiceError } from '../api/errors.ts';
 import type { ChildMessage, WorkerProcess } from '../workers/protocol.ts';
-import { DocError, formatBytes, tooLarge, type DocErrorReason } from './errors.ts';
+import { DocError, formatBytes, type DocErrorReason } from './errors.ts';
+import { checkedSize } from './file-check.ts';
 import type { Extracted } from './types.ts';
 
 const REASONS: readonly DocErrorReason[] = [
@@ -43,17 +43,7 @@ export type SpawnWorker = (kind: string, env?: Record<string, string>) => Worker
 export async function extractInWorker(spawn: SpawnWorker, path: string, name: string, options: ExtractOptions = {}): Promise<Extracted> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) throw new DocError('unsupported', `${name} is a folder, not a file`);
-    size = s.size;
-  } catch (err) {
-    if (err instanceof DocError) throw err;
-    throw new DocError('not_found', `${name} could not be opened (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  if (size > maxBytes) throw tooLarge(name, size, maxBytes);
-  if (size === 0) throw new DocError('empty', `${name} is empty (0 bytes)`);
+  const size = await checkedSize(path, name, maxBytes);
 
   const proc = spawn('docs', { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${MAX_HEAP_MB}`.trim() });
   return new Promise<Extracted>((resolve, reject) => {

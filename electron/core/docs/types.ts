@@ -1,7 +1,7 @@
 // Plain data that crosses between the core and the extraction worker (structured clone).
+import type { DocumentKind } from '../api/documents.ts';
 
-/** What a file was recognised as. `code` covers source files read as plain text. */
-export type DocumentKind = 'text' | 'markdown' | 'code' | 'pdf' | 'docx' | 'html';
+export type { DocumentKind };
 
 export interface Extracted {
   kind: DocumentKind;

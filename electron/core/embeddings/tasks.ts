@@ -3,10 +3,10 @@
 // hidden state after a chosen block (or after the final norm, layer −1), pooled over the tokens.
 // `nearestTokens` (engine worker): cosine neighbours of a token's row in the embedding matrix, read
 // from the GGUF in chunks so a 262,144-row matrix never sits in memory whole.
-import { getLlama } from 'node-llama-cpp';
 import type { NearestTokens, Pooling } from '../api/lab.ts';
 import { openGguf, readTensorRangeF32 } from '../engine/gguf/index.ts';
 import { activationKey, loadGemma3, Tokenizer } from '../engine/models/gemma3/index.ts';
+import { withOwnModel } from '../llm/worker/own-model.ts';
 import { defineTasks, TaskError } from '../workers/task.ts';
 import { dot } from './math.ts';
 
@@ -17,31 +17,23 @@ export interface EmbedInput {
 }
 
 async function embedLlama(input: EmbedInput, signal: AbortSignal): Promise<Float32Array[]> {
-  const llama = await getLlama({ gpu: false, maxThreads: input.threads, build: 'never', logLevel: 'error' as never, progressLogs: false });
-  try {
-    const model = await llama.loadModel({ modelPath: input.modelPath, gpuLayers: 0 });
+  return withOwnModel({ modelPath: input.modelPath, backend: 'cpu', threads: input.threads }, async (model) => {
+    const longest = Math.max(...input.texts.map((t) => model.tokenize(t).length));
+    const ctx = await model.createEmbeddingContext({
+      contextSize: Math.min(model.trainContextSize, longest + 16),
+      threads: input.threads,
+    });
     try {
-      const longest = Math.max(...input.texts.map((t) => model.tokenize(t).length));
-      const ctx = await model.createEmbeddingContext({
-        contextSize: Math.min(model.trainContextSize, longest + 16),
-        threads: input.threads,
-      });
-      try {
-        const out: Float32Array[] = [];
-        for (const text of input.texts) {
-          signal.throwIfAborted();
-          out.push(Float32Array.from((await ctx.getEmbeddingFor(text)).vector));
-        }
-        return out;
-      } finally {
-        await ctx.dispose();
+      const out: Float32Array[] = [];
+      for (const text of input.texts) {
+        signal.throwIfAborted();
+        out.push(Float32Array.from((await ctx.getEmbeddingFor(text)).vector));
       }
+      return out;
     } finally {
-      await model.dispose();
+      await ctx.dispose();
     }
-  } finally {
-    await llama.dispose();
-  }
+  });
 }
 
 async function embedEngine(input: EmbedInput & { layer: number; pooling: Pooling }, signal: AbortSignal): Promise<Float32Array[]> {

@@ -7,15 +7,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import type { ChatDelta, ChatMessage } from '../api/chat.ts';
-import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
+import { chatFixture, sendAndWait, type TestCore } from './test-core.ts';
 
 let t: TestCore;
 let sessionId: string;
 
 before(async () => {
-  t = await startTestCore();
-  const r = await chatReady(t, await ensureRealVocabModel('small', 'F32'), { temperature: 0, maxTokens: 6, seed: 1 });
-  sessionId = r.session.id;
+  ({ t, sessionId } = await chatFixture(await ensureRealVocabModel('small', 'F32'), { temperature: 0, maxTokens: 6, seed: 1 }));
 });
 after(() => t.close());
 

@@ -8,7 +8,7 @@ import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import { PRESETS } from '../../../test-support/synth/index.ts';
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import type { ChatDelta, TokenProb } from '../api/chat.ts';
-import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
+import { chatFixture, sendAndWait, type TestCore } from './test-core.ts';
 
 let t: TestCore;
 let sessionId: string;
@@ -20,9 +20,8 @@ const MAX = 12;
 
 before(async () => {
   modelPath = await ensureRealVocabModel('small');
-  t = await startTestCore();
-  const r = await chatReady(t, modelPath, { maxTokens: MAX });
-  sessionId = r.session.id;
+  const r = await chatFixture(modelPath, { maxTokens: MAX });
+  ({ t, sessionId } = r);
   modelName = r.model.name;
 });
 after(() => t.close());

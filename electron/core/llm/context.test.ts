@@ -4,16 +4,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import { ChatStore } from '../store/chat.ts';
-import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
+import { chatFixture, sendAndWait, type TestCore } from './test-core.ts';
 
 let t: TestCore;
 let sessionId: string;
 let contextSize: number;
 
 before(async () => {
-  t = await startTestCore();
-  const r = await chatReady(t, await ensureRealVocabModel('small'), { maxTokens: 8 });
-  sessionId = r.session.id;
+  ({ t, sessionId } = await chatFixture(await ensureRealVocabModel('small'), { maxTokens: 8 }));
   const { report } = await t.call('backend.setConfig', { contextSize: 256 });
   contextSize = report.model!.contextSize;
   assert.ok(contextSize >= 256 && contextSize < 1024);

@@ -6,15 +6,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getLlama, LlamaLogLevel, type Token } from 'node-llama-cpp';
 import { ensureRealVocabModel } from '../../../test-support/models.ts';
-import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
+import { chatFixture, sendAndWait, type TestCore } from './test-core.ts';
 
 let t: TestCore;
 let modelPath: string;
 
 before(async () => {
   modelPath = await ensureRealVocabModel('small');
-  t = await startTestCore();
-  await chatReady(t, modelPath);
+  ({ t } = await chatFixture(modelPath));
 });
 after(() => t.close());
 

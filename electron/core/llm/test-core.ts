@@ -1,5 +1,6 @@
 // Test helpers for the llm services: a real core (SQLite in a temp folder, a real model worker with
-// llama.cpp) and ways to wait on its events. Not a test file itself.
+// llama.cpp) and ways to wait on its events; a chat set up on it; a core with no workers for tests that
+// need no model. Not a test file itself.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +69,22 @@ export async function startTestCore(options: { dataDir?: string; env?: Record<st
   return t;
 }
 
+/**
+ * A core on an in-memory database whose worker processes never start (a spawn throws): for tests of
+ * the core's door and stores that need no model. Close it with `core.close()`.
+ */
+export function coreWithoutWorkers(name: string): Core {
+  return createCore({
+    mode: 'browser',
+    spawner: () => {
+      throw new Error('no workers in this test');
+    },
+    dbPath: ':memory:',
+    dataDir: join(tmpdir(), `glassbox-${name}-test`),
+    testMode: false,
+  });
+}
+
 /** Imports `modelPath`, makes it active, and creates a session with the given sampling. */
 export async function chatReady(t: TestCore, modelPath: string, sampling: Record<string, number | null> = {}) {
   const model = await t.call('models.import', { path: modelPath });
@@ -75,6 +92,17 @@ export async function chatReady(t: TestCore, modelPath: string, sampling: Record
   const session = await t.call('sessions.create', { title: 'Test chat' });
   await t.call('chat.setConfig', { sessionId: session.id, sampling: { maxTokens: 24, temperature: 0.8, topK: 40, seed: 7, ...sampling } });
   return { model, session };
+}
+
+/**
+ * The setup of most chat tests: a fresh test core with `modelPath` active and one session with
+ * `sampling` (over chatReady's defaults). The caller closes it (`t.close()`). The path is the
+ * caller's to make (test-support is for test files; this helper ships beside the core it drives).
+ */
+export async function chatFixture(modelPath: string, sampling: Record<string, number | null> = {}) {
+  const t = await startTestCore();
+  const { model, session } = await chatReady(t, modelPath, sampling);
+  return { t, model, sessionId: session.id };
 }
 
 export async function sendAndWait(

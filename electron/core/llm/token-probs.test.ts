@@ -5,15 +5,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureRealVocabModel } from '../../../test-support/models.ts';
 import { loadGemma3, softmax } from '../engine/models/gemma3/index.ts';
-import { chatReady, sendAndWait, startTestCore, type TestCore } from './test-core.ts';
+import { chatFixture, sendAndWait, type TestCore } from './test-core.ts';
 
 let t: TestCore;
 let modelPath: string;
 
 before(async () => {
   modelPath = await ensureRealVocabModel('small');
-  t = await startTestCore();
-  await chatReady(t, modelPath);
+  ({ t } = await chatFixture(modelPath));
 });
 after(() => t.close());
 

@@ -3,9 +3,9 @@
 // Each loads the model, times a prefill at each prompt length (best of a few, after a warm-up pass),
 // the time to the first generated token, and greedy decoding (median step), and reports the resident
 // memory the measurement added. The same procedure as `npm run bench` (bench/engine.bench.ts).
-import { getLlama } from 'node-llama-cpp';
 import { loadGemma3, argmax } from '../engine/models/gemma3/index.ts';
 import type { SpeedConfig, SpeedResult } from '../api/lab.ts';
+import { withOwnModel } from '../llm/worker/own-model.ts';
 import { defineTasks, TaskError } from '../workers/task.ts';
 import { defaultConfigs, describeMachine } from './machine.ts';
 import { benchPrompt, median } from './prompt.ts';
@@ -25,68 +25,54 @@ const label = (c: SpeedConfig) =>
 async function speedLlama(input: SpeedInput, signal: AbortSignal, emit: (e: unknown) => void): Promise<SpeedResult> {
   const { config } = input;
   const before = rssMiB();
-  const llama = await getLlama({
-    gpu: config.backend === 'cpu' ? false : config.backend,
-    maxThreads: config.threads,
-    build: 'never',
-    logLevel: 'error' as never,
-    progressLogs: false,
-  });
-  try {
-    const model = await llama.loadModel({ modelPath: input.modelPath, gpuLayers: config.backend === 'cpu' ? 0 : 'max' });
+  return withOwnModel({ modelPath: input.modelPath, backend: config.backend, threads: config.threads }, async (model) => {
+    const maxLen = Math.max(...input.promptLengths);
+    const ctx = await model.createContext({ contextSize: maxLen + input.decodeTokens + 16, batchSize: maxLen, threads: config.threads });
     try {
-      const maxLen = Math.max(...input.promptLengths);
-      const ctx = await model.createContext({ contextSize: maxLen + input.decodeTokens + 16, batchSize: maxLen, threads: config.threads });
-      try {
-        const seq = ctx.getSequence();
-        const vocab = model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 262144;
-        const prefill: SpeedResult['prefill'] = [];
-        for (const n of input.promptLengths) {
-          const prompt = benchPrompt(n, vocab, Number(model.tokens.bos ?? 2));
-          let best = Infinity;
-          for (let r = 0; r <= REPS; r++) {
-            signal.throwIfAborted();
-            await seq.clearHistory();
-            const t = performance.now();
-            await seq.evaluateWithoutGeneratingNewTokens(prompt as never);
-            if (r > 0) best = Math.min(best, performance.now() - t); // r = 0 warms the mapped file
-          }
-          // Time to first token: a fresh prefill plus the first sampled token.
-          await seq.clearHistory();
-          const t0 = performance.now();
-          for await (const _ of seq.evaluate(prompt as never, { temperature: 0 })) break;
-          const ttft = performance.now() - t0;
-          prefill.push({ promptTokens: n, tokensPerSecond: (n * 1000) / best, timeToFirstTokenMs: ttft });
-          emit({ step: `prefill ${n}` });
-        }
-        await seq.clearHistory();
-        const prompt = benchPrompt(input.promptLengths[0], vocab, Number(model.tokens.bos ?? 2));
-        const steps: number[] = [];
-        let last = performance.now();
-        for await (const _ of seq.evaluate(prompt as never, { temperature: 0 })) {
+      const seq = ctx.getSequence();
+      const vocab = model.fileInfo.metadata?.tokenizer?.ggml?.tokens?.length ?? 262144;
+      const prefill: SpeedResult['prefill'] = [];
+      for (const n of input.promptLengths) {
+        const prompt = benchPrompt(n, vocab, Number(model.tokens.bos ?? 2));
+        let best = Infinity;
+        for (let r = 0; r <= REPS; r++) {
           signal.throwIfAborted();
-          const now = performance.now();
-          steps.push(now - last);
-          last = now;
-          if (steps.length > input.decodeTokens) break;
+          await seq.clearHistory();
+          const t = performance.now();
+          await seq.evaluateWithoutGeneratingNewTokens(prompt as never);
+          if (r > 0) best = Math.min(best, performance.now() - t); // r = 0 warms the mapped file
         }
-        emit({ step: 'decode' });
-        return {
-          ...config,
-          label: label(config),
-          prefill,
-          decodeTokensPerSecond: 1000 / median(steps.slice(1)),
-          memoryMiB: Math.max(0, rssMiB() - before),
-        };
-      } finally {
-        await ctx.dispose();
+        // Time to first token: a fresh prefill plus the first sampled token.
+        await seq.clearHistory();
+        const t0 = performance.now();
+        for await (const _ of seq.evaluate(prompt as never, { temperature: 0 })) break;
+        const ttft = performance.now() - t0;
+        prefill.push({ promptTokens: n, tokensPerSecond: (n * 1000) / best, timeToFirstTokenMs: ttft });
+        emit({ step: `prefill ${n}` });
       }
+      await seq.clearHistory();
+      const prompt = benchPrompt(input.promptLengths[0], vocab, Number(model.tokens.bos ?? 2));
+      const steps: number[] = [];
+      let last = performance.now();
+      for await (const _ of seq.evaluate(prompt as never, { temperature: 0 })) {
+        signal.throwIfAborted();
+        const now = performance.now();
+        steps.push(now - last);
+        last = now;
+        if (steps.length > input.decodeTokens) break;
+      }
+      emit({ step: 'decode' });
+      return {
+        ...config,
+        label: label(config),
+        prefill,
+        decodeTokensPerSecond: 1000 / median(steps.slice(1)),
+        memoryMiB: Math.max(0, rssMiB() - before),
+      };
     } finally {
-      await model.dispose();
+      await ctx.dispose();
     }
-  } finally {
-    await llama.dispose();
-  }
+  });
 }
 
 async function speedEngine(input: SpeedInput, signal: AbortSignal, emit: (e: unknown) => void): Promise<SpeedResult> {

@@ -1,6 +1,7 @@
 // documents table (+ documents_fts kept by triggers).
 import { randomUUID } from 'node:crypto';
 import type { DocumentInfo, DocumentKind, DocumentSearchHit, DocumentView } from '../api/documents.ts';
+import type { Extracted } from '../docs/types.ts';
 import type { Db } from './database.ts';
 
 interface Row {
@@ -21,18 +22,8 @@ interface Row {
   summary_at: number | null;
 }
 
-export interface NewDocument {
-  name: string;
-  kind: DocumentKind;
-  sizeBytes: number;
-  sha256: string;
-  text: string;
-  pages: number;
-  sections: number;
-  encoding: string | null;
-  replacedChars: number;
-  warnings: string[];
-}
+/** What extraction found (../docs/types.ts), under the name the user knows, its size as the contract names it. */
+export type NewDocument = Omit<Extracted, 'size'> & { name: string; sizeBytes: number };
 
 const SELECT = `SELECT d.id, d.name, d.kind, d.size_bytes, d.sha256, d.pages, d.sections, length(d.text) AS chars, d.encoding,
     d.replaced_chars, d.warnings, d.added_at, s.id AS summary_run, s.result AS summary_result, s.created_at AS summary_at

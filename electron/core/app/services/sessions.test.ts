@@ -4,19 +4,9 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiEvent } from '../../api/contract.ts';
 import type { ChatSession, SessionPage } from '../../api/sessions.ts';
-import { createCore } from '../core.ts';
-import type { WorkerSpawner } from '../../workers/protocol.ts';
+import { coreWithoutWorkers } from '../../llm/test-core.ts';
 
-const noWorkers: WorkerSpawner = () => {
-  throw new Error('no workers in this test');
-};
-const core = createCore({
-  mode: 'browser',
-  spawner: noWorkers,
-  dbPath: ':memory:',
-  dataDir: '/tmp/glassbox-sessions-test',
-  testMode: false,
-});
+const core = coreWithoutWorkers('sessions');
 after(() => core.close());
 
 async function call<T>(method: string, input: unknown): Promise<T> {

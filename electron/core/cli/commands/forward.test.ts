@@ -47,7 +47,13 @@ test('glassbox forward reports bad input clearly', async () => {
   const { nano } = await ensureTestModels();
   const r = glassbox(['forward', '--model', nano, '--tokens', '2,x', '--out', '/tmp/never.safetensors']);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /--tokens: 'x' is not an integer/);
+  assert.match(r.stderr, /--tokens: 'x' is not a token id/);
+  const negative = glassbox(['forward', '--model', nano, '--tokens', '2,-1', '--out', '/tmp/never.safetensors']);
+  assert.equal(negative.status, 1);
+  assert.match(negative.stderr, /--tokens: '-1' is not a token id/);
+  const threads = glassbox(['forward', '--model', nano, '--tokens', '2,17', '--out', '/tmp/never.safetensors', '--threads', '0']);
+  assert.equal(threads.status, 1);
+  assert.match(threads.stderr, /--threads must be a positive integer/);
   const u = glassbox(['forward', '--model', nano]);
   assert.match(u.stderr, /usage: forward/);
 });

@@ -8,22 +8,14 @@ import { writeSafetensors, type SafetensorsEntry } from '../../engine/export/saf
 import { parseArgs } from 'node:util';
 import { loadAdapter } from '../../engine/export/adapter.ts';
 import { createModelStep, type ModelStep } from '../../engine/train/model-step.ts';
+import { inputFlags, parseThreads, promptIds } from '../flags.ts';
 
 export const summary = 'run the engine on tokens or text; write logits and residuals as safetensors';
 
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      model: { type: 'string' },
-      tokens: { type: 'string' },
-      text: { type: 'string' },
-      out: { type: 'string' },
-      threads: { type: 'string' },
-      numerics: { type: 'string' },
-      lora: { type: 'string' },
-      'lora-scale': { type: 'string' },
-    },
+    options: { ...inputFlags, numerics: { type: 'string' }, 'lora-scale': { type: 'string' } },
   });
   if (!values.model || !values.out || (!values.tokens && values.text === undefined)) {
     throw new Error(
@@ -32,7 +24,7 @@ export async function run(args: string[]): Promise<void> {
   }
   if (values.numerics && values.numerics !== 'exact' && values.numerics !== 'llama') throw new Error(`--numerics must be exact or llama`);
   const model = await loadGemma3(values.model, {
-    threads: values.threads ? Number(values.threads) : undefined,
+    threads: parseThreads(values.threads),
     numerics: values.numerics as 'exact' | 'llama' | undefined,
   });
   let step: ModelStep | undefined;
@@ -42,13 +34,7 @@ export async function run(args: string[]): Promise<void> {
     const loraScale = values['lora-scale'] === undefined ? 1 : Number(values['lora-scale']);
     if (!Number.isFinite(loraScale)) throw new Error('--lora-scale must be a number');
     if (adapter) step = await createModelStep(model);
-    const tokens = values.tokens
-      ? values.tokens.split(',').map((s) => {
-          const n = Number(s.trim());
-          if (!Number.isInteger(n)) throw new Error(`--tokens: '${s}' is not an integer`);
-          return n;
-        })
-      : model.tokenize(values.text ?? '');
+    const tokens = promptIds(values, (text) => model.tokenize(text));
     const fwd = (adapters?: ReadonlyMap<string, LinearAdapter>) =>
       model.forward(tokens, { logitPositions: 'all', capture: { names: ['l_out'] }, adapters });
     const { logits, activations } = adapter && step ? step.withAdapter({ ...adapter, alpha: adapter.alpha * loraScale }, fwd) : fwd();

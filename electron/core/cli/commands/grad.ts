@@ -14,25 +14,18 @@ import { completionTargets, computeGradients, loadGemma3, nextTokenTargets } fro
 import { writeSafetensors, type SafetensorsEntry } from '../../engine/export/safetensors.ts';
 import { loadAdapter } from '../../engine/export/adapter.ts';
 import { createModelStep } from '../../engine/train/model-step.ts';
+import { inputFlags, parseIds, parseThreads, promptIds } from '../flags.ts';
 
 export const summary = 'loss and the gradient of every weight (named by GGUF tensor name) as safetensors';
 
 const USAGE =
   'usage: grad --model M.gguf (--tokens 2,17,… | --text "…") [--target "…" | --target-tokens 5,9,…] --out grads.safetensors [--threads N] [--lora A.gguf|peft-folder]';
 
-function parseIds(flag: string, s: string): number[] {
-  return s.split(',').map((part) => {
-    const n = Number(part.trim());
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag}: '${part}' is not a token id`);
-    return n;
-  });
-}
-
 type SequenceFlags = { tokens?: string; text?: string; target?: string; 'target-tokens'?: string };
 
 /** The prompt (ids or text) and the optional target appended after it, as one sequence. */
 function promptAndTarget(g: Awaited<ReturnType<typeof loadGemma3>>, values: SequenceFlags) {
-  const prompt = values.tokens ? parseIds('--tokens', values.tokens) : g.tokenize(values.text ?? '');
+  const prompt = promptIds(values, (text) => g.tokenize(text));
   const target = values['target-tokens']
     ? parseIds('--target-tokens', values['target-tokens'])
     : values.target !== undefined
@@ -46,21 +39,11 @@ function promptAndTarget(g: Awaited<ReturnType<typeof loadGemma3>>, values: Sequ
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      model: { type: 'string' },
-      tokens: { type: 'string' },
-      text: { type: 'string' },
-      target: { type: 'string' },
-      'target-tokens': { type: 'string' },
-      out: { type: 'string' },
-      threads: { type: 'string' },
-      lora: { type: 'string' },
-    },
+    options: { ...inputFlags, target: { type: 'string' }, 'target-tokens': { type: 'string' } },
   });
   if (!values.model || !values.out || (!values.tokens && values.text === undefined)) throw new Error(USAGE);
   if (values.target !== undefined && values['target-tokens']) throw new Error('give --target or --target-tokens, not both');
-  const threads = values.threads ? Number(values.threads) : undefined;
-  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new Error(`--threads must be a positive integer`);
+  const threads = parseThreads(values.threads);
 
   // exact numerics and float Q8_0 inputs: the forward the backward differentiates
   const g = await loadGemma3(values.model, { threads, numerics: 'exact', q8Activations: false });

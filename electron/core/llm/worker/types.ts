@@ -1,5 +1,5 @@
 // Plain data crossing between the core and the model worker for chat (structured clone).
-import type { BackendName, GpuChoice, MemoryInfo } from '../../api/backend.ts';
+import type { BackendReport, GpuChoice } from '../../api/backend.ts';
 import type { ContextPolicy, Sampling, StopReason, TokenAlternative, TokenProb } from '../../api/chat.ts';
 
 export interface BackendSpec {
@@ -72,13 +72,5 @@ export interface GenerateResult {
   modelProbs: { prob: number; top: TokenAlternative[] }[];
 }
 
-export interface BackendState {
-  name: BackendName;
-  devices: string[];
-  vram: MemoryInfo | null;
-  ram: MemoryInfo;
-  threads: number;
-  fallbackReason: string | null;
-  llamaCppRelease: string;
-  model: { id: string; name: string; gpuLayers: number; totalLayers: number; contextSize: number; vramBytes: number } | null;
-}
+/** What the worker finds: the contract's report less what the host adds (the choice asked for, the status-bar line). */
+export type BackendState = Omit<BackendReport, 'requested' | 'summary'>;

@@ -1,6 +1,6 @@
 // Plain data between the core and the playground's model-worker tasks (structured clone).
 import type { Sampling } from '../../api/chat.ts';
-import type { ChunkOutput, Label, SummaryLength, SummaryStyle } from '../../api/playground.ts';
+import type { ChunkOutput, Label, SummaryLength, SummaryResult, SummaryStyle } from '../../api/playground.ts';
 import type { BackendSpec, ModelSpec } from '../../llm/worker/types.ts';
 
 export interface TagBatchInput {
@@ -56,14 +56,8 @@ export type SummarizeEvent =
   | { type: 'itemDone'; index: number; output: ChunkOutput }
   | { type: 'finalStart' };
 
-export interface SummarizeResult {
-  summary: string;
-  mode: 'whole' | 'map-reduce';
-  chunks: number;
-  levels: number;
-  documentTokens: number;
-  ms: number;
-}
+/** The run's result as the contract stores it, less its kind tag. */
+export type SummarizeResult = Omit<SummaryResult, 'kind'>;
 
 export interface GenerateTextInput {
   backend: BackendSpec;

@@ -1,5 +1,6 @@
 // Canvas plumbing shared by the charts: crisp drawing on high-DPI screens, the theme's colours,
 // and saving a chart as PNG (canvas.toBlob).
+import { downloadBlob } from '../download.ts';
 import { formatNumber } from './format.ts';
 
 export function setupCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D {
@@ -40,17 +41,6 @@ export function savePng(canvas: HTMLCanvasElement, name: string): Promise<void> 
       resolve();
     }, 'image/png');
   });
-}
-
-export function downloadBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** A label cut to fit `max` characters. */

@@ -1,5 +1,5 @@
 // Chart data exports: CSV (RFC 4180 quoting) and JSON, downloaded as files.
-import { downloadBlob } from './canvas.ts';
+import { downloadBlob } from '../download.ts';
 
 /** One CSV line per row; fields with a comma, quote or line break are quoted, quotes doubled. */
 export function toCsv(rows: (string | number)[][]): string {

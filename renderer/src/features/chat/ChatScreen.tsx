@@ -2,6 +2,7 @@
 // thread with branches, token probabilities, per-session system prompt and sampling, export.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { PanelLeftClose, PanelLeftOpen } from 'lucide-react';
+import { downloadFile } from '../../components/download.ts';
 import { AlertIcon, ChatIcon, PlusIcon } from '../../components/icons.tsx';
 import { DownloadIcon, SlidersIcon, UploadIcon } from '../../components/more-icons.tsx';
 import { Menu } from '../../components/menu.tsx';
@@ -229,13 +230,7 @@ function Conversation({
 
   const doExport = async (format: 'markdown' | 'json') => {
     try {
-      const file = await library.exportSession(sessionId, format);
-      const url = URL.createObjectURL(new Blob([file.content], { type: file.mimeType }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = file.fileName;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      downloadFile(await library.exportSession(sessionId, format));
       setExportError(null);
     } catch (e) {
       setExportError(`Export failed: ${(e as Error).message}`);

@@ -7,6 +7,7 @@ import { ApiCallError } from '../../api/client.ts';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/hooks.ts';
 import { queryKeys } from '../../api/query.ts';
+import { downloadFile } from '../../components/download.ts';
 import { textInputClass } from '../../components/fields.tsx';
 import { Button, PageHeader } from '../../components/ui.tsx';
 import { FromChat } from './FromChat.tsx';
@@ -120,15 +121,6 @@ export function DatasetsScreen() {
   );
 }
 
-function download(fileName: string, content: string) {
-  const url = URL.createObjectURL(new Blob([content], { type: 'text/plain' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(f: File): void }) {
   const api = useApi();
   // Keyed by updatedAt too: every change to the dataset shows its rows afresh.
@@ -208,7 +200,7 @@ function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(
             onClick={async () => {
               const format = (document.getElementById('export-format') as HTMLSelectElement).value as 'csv';
               const r = await api.datasets.export({ id: dataset.id, format });
-              download(r.fileName, r.content);
+              downloadFile({ fileName: r.fileName, mimeType: 'text/plain', content: r.content });
             }}
           >
             Export

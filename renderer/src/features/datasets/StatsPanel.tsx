@@ -7,6 +7,7 @@ import { useApi } from '../../api/hooks.ts';
 import { textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
 import { useJob } from '../inspect/useJob.ts';
+import { ModelPathInput } from './ModelPathInput.tsx';
 import { useModelChoices } from './useModelChoices.ts';
 
 export function StatsPanel({
@@ -32,21 +33,13 @@ export function StatsPanel({
       <h2 className="text-[13px] font-semibold">Token lengths</h2>
       <label className="block">
         Model (its tokenizer)
-        <input
-          list="ds-models"
+        <ModelPathInput
+          choices={choices}
           value={modelPath}
-          onChange={(e) => setModelPath(e.target.value)}
+          onChange={setModelPath}
           placeholder="/path/to/model.gguf"
-          className={`mt-0.5 w-full font-mono ${textInputClass}`}
-          data-testid="stats-model"
+          testId="stats-model"
         />
-        <datalist id="ds-models">
-          {choices.map((c) => (
-            <option key={c.path} value={c.path}>
-              {c.name}
-            </option>
-          ))}
-        </datalist>
       </label>
       <label className="flex items-center justify-between">
         Maximum length

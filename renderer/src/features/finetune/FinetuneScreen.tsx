@@ -7,8 +7,9 @@ import type { FinetuneConfig, FinetuneRun } from '../../../../electron/core/api/
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi, useEvent } from '../../api/hooks.ts';
 import { queryKeys } from '../../api/query.ts';
-import { SelectField, textInputClass } from '../../components/fields.tsx';
+import { SelectField } from '../../components/fields.tsx';
 import { Button, PageHeader } from '../../components/ui.tsx';
+import { ModelPathInput } from '../datasets/ModelPathInput.tsx';
 import { useModelChoices } from '../datasets/useModelChoices.ts';
 import { ChatAdapterControl } from './ChatAdapterControl.tsx';
 import { ConfigForm } from './ConfigForm.tsx';
@@ -91,21 +92,13 @@ export function FinetuneScreen() {
         <aside className="w-80 shrink-0 space-y-3 overflow-y-auto border-r border-zinc-200 p-4 dark:border-zinc-800">
           <label className="block text-[12.5px] font-medium">
             Base model (.gguf)
-            <input
-              list="ft-models"
+            <ModelPathInput
+              choices={choices}
               value={modelPath}
-              onChange={(e) => setModelPath(e.target.value)}
-              data-testid="finetune-model"
+              onChange={setModelPath}
               placeholder="/path/to/gemma-3-270m.gguf"
-              className={`mt-0.5 w-full font-mono ${textInputClass}`}
+              testId="finetune-model"
             />
-            <datalist id="ft-models">
-              {choices.map((c) => (
-                <option key={c.path} value={c.path}>
-                  {c.name}
-                </option>
-              ))}
-            </datalist>
           </label>
           <SelectField
             label="Dataset"

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AdapterChoice, GradientResult, InspectRun } from '../../../../electron/core/api/inspect.ts';
 import { useApi } from '../../api/hooks.ts';
+import { TabBar } from '../../components/TabBar.tsx';
 import { PageHeader } from '../../components/ui.tsx';
 import { CheckBanner } from '../lab/CheckBanner.tsx';
 import { useModelList } from '../../api/hooks.ts';
@@ -180,25 +181,7 @@ export function InspectScreen() {
           <ErrorNote>{openError}</ErrorNote>
         </div>
       )}
-      <div role="tablist" aria-label="Inspector views" className="flex gap-1 border-b border-zinc-200 px-5 dark:border-zinc-800">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            role="tab"
-            type="button"
-            aria-selected={tab === t.id}
-            data-tab={t.id}
-            onClick={() => setTab(t.id)}
-            className={`-mb-px border-b-2 px-3 py-2 text-[13px] font-medium transition-colors ${
-              tab === t.id
-                ? 'border-accent-600 text-accent-700 dark:text-accent-400'
-                : 'border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200'
-            }`}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <TabBar label="Inspector views" tabs={TABS} selected={tab} onSelect={setTab} className="px-5" />
       <div className="min-h-0 flex-1 overflow-y-auto px-6 py-4">
         {/* Tabs stay mounted so their inputs and results survive switching. */}
         <div hidden={tab !== 'activations'}>

@@ -5,6 +5,7 @@ import type { SpeedConfig, SpeedPlan, SpeedRun } from '../../../../electron/core
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/hooks.ts';
 import { queryKeys } from '../../api/query.ts';
+import { downloadFile } from '../../components/download.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { Button } from '../../components/ui.tsx';
 import { useJob } from '../inspect/useJob.ts';
@@ -45,11 +46,7 @@ export function SpeedTab() {
 
   const exportRun = async (id: string) => {
     const { fileName, json } = await api.lab.speedExport({ id });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-    a.download = fileName;
-    a.click();
-    URL.revokeObjectURL(a.href);
+    downloadFile({ fileName, mimeType: 'application/json', content: json });
   };
   const importRun = async (file: File) => {
     setImportError(null);

@@ -1,15 +1,15 @@
 // Downloading from Hugging Face (`hf:user/repo:QUANT`) or a URL: the default offer (Gemma 3 270M IT,
 // Q8_0), any other URI, and each download's progress with pause, resume and cancel. Free disk space,
 // size and sha256 are checked by the core; its errors are shown as they come.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { modelUri, type DownloadInfo } from '../../../../electron/core/api/models.ts';
 import { ApiCallError } from '../../api/client.ts';
 import { DownloadIcon, PauseIcon, PlayIcon } from '../../components/more-icons.tsx';
 import { CloseIcon } from '../../components/icons.tsx';
-import { textInputClass } from '../../components/fields.tsx';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { Button, Card } from '../../components/ui.tsx';
 import { formatBytes, formatRate } from './format.ts';
+import { TextSubmit } from './TextSubmit.tsx';
 import type { useModels } from './useModels.ts';
 
 const URI_HELP =
@@ -45,10 +45,6 @@ export function DownloadPanel({ models: m }: { models: ReturnType<typeof useMode
       setStarting(false);
     }
   };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    if (uri.trim()) void start(uri.trim(), false);
-  };
   const offerRunning =
     m.offer &&
     m.downloads.some((d) => d.uri === m.offer!.uri && (d.state === 'downloading' || d.state === 'paused' || d.state === 'verifying'));
@@ -75,22 +71,17 @@ export function DownloadPanel({ models: m }: { models: ReturnType<typeof useMode
           </Button>
         </div>
       )}
-      <form onSubmit={onSubmit} className="flex gap-2">
-        <label htmlFor="download-uri" className="sr-only">
-          Model URI or URL
-        </label>
-        <input
-          id="download-uri"
-          value={uri}
-          onChange={(e) => setUri(e.target.value)}
-          placeholder="hf:user/repo:Q8_0 or https://…/model.gguf"
-          spellCheck={false}
-          className={`min-w-0 flex-1 font-mono ${textInputClass}`}
-        />
-        <Button type="submit" disabled={!uri.trim() || starting}>
-          Download
-        </Button>
-      </form>
+      <TextSubmit
+        id="download-uri"
+        label="Model URI or URL"
+        value={uri}
+        onChange={setUri}
+        placeholder="hf:user/repo:Q8_0 or https://…/model.gguf"
+        onSubmit={(u) => void start(u, false)}
+        busy={starting}
+      >
+        Download
+      </TextSubmit>
       {error && (
         <p
           role="alert"

@@ -1,7 +1,7 @@
 // Models: the GGUF library (architecture, parameters, quantization, context, size), the active chat
 // model, imports (file dialog on desktop, a typed path, drag and drop) and Hugging Face downloads with
 // progress, pause, resume and cancel. Every file is checked by our GGUF reader in the core first.
-import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import type { BackendConfig } from '../../../../electron/core/api/backend.ts';
 import { DEFAULT_CHAT_CONTEXT } from '../../../../electron/core/api/chat.ts';
 import type { GlassboxBridge } from '../../../../electron/core/api/bridge.ts';
@@ -10,11 +10,11 @@ import { ApiCallError } from '../../api/client.ts';
 import { useApi, useEvent } from '../../api/hooks.ts';
 import { AlertIcon, ModelsIcon } from '../../components/icons.tsx';
 import { FileIcon, UploadIcon } from '../../components/more-icons.tsx';
-import { textInputClass } from '../../components/fields.tsx';
 import { Button, Card, PageHeader } from '../../components/ui.tsx';
 import { DemoModelOffer } from './DemoModelOffer.tsx';
 import { DownloadPanel } from './DownloadPanel.tsx';
 import { formatBytes, formatContext, formatParams } from './format.ts';
+import { TextSubmit } from './TextSubmit.tsx';
 import { useModels } from './useModels.ts';
 
 const bridge = () => (window as unknown as { glassbox?: GlassboxBridge }).glassbox;
@@ -49,10 +49,6 @@ export function ModelsScreen() {
     } finally {
       setImporting(false);
     }
-  };
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    if (path.trim()) void importOne(path.trim());
   };
   const pick = async () => {
     try {
@@ -117,22 +113,18 @@ export function ModelsScreen() {
                 <FileIcon width={22} height={22} />
                 <span>Drop a .gguf file here</span>
               </div>
-              <form onSubmit={onSubmit} className="flex gap-2">
-                <label htmlFor="model-path" className="sr-only">
-                  Path to a GGUF file
-                </label>
-                <input
-                  id="model-path"
-                  value={path}
-                  onChange={(e) => setPath(e.target.value)}
-                  placeholder="/path/to/model.gguf"
-                  spellCheck={false}
-                  className={`min-w-0 flex-1 font-mono ${textInputClass}`}
-                />
-                <Button type="submit" variant="primary" disabled={!path.trim() || importing}>
-                  {importing ? 'Checking…' : 'Import'}
-                </Button>
-              </form>
+              <TextSubmit
+                id="model-path"
+                label="Path to a GGUF file"
+                value={path}
+                onChange={setPath}
+                placeholder="/path/to/model.gguf"
+                onSubmit={(p) => void importOne(p)}
+                busy={importing}
+                primary
+              >
+                {importing ? 'Checking…' : 'Import'}
+              </TextSubmit>
               {importMsg && (
                 <p
                   role={importMsg.tone === 'error' ? 'alert' : 'status'}

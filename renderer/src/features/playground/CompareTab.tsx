@@ -3,25 +3,24 @@
 import { useState } from 'react';
 import type { CompareConfig } from '../../../../electron/core/api/playground.ts';
 import { useApi } from '../../api/hooks.ts';
-import { NumberField, textInputClass } from '../../components/fields.tsx';
+import { textInputClass } from '../../components/fields.tsx';
 import { SystemPromptField } from '../../components/SystemPromptField.tsx';
 import { Button } from '../../components/ui.tsx';
-import { AdapterSelect, adapterInput, ErrorText, ModelSelect, noAdapter, RunBar, Section, useModels, type AdapterValue } from './parts.tsx';
+import { SamplingField } from '../chat/SamplingFields.tsx';
+import { activeModel, ModelAndAdapter, modelChoiceInput, type ModelChoice } from './ModelAndAdapter.tsx';
+import { ErrorText, RunBar, Section } from './parts.tsx';
 import { describe, itemKey, useRun } from './useRun.ts';
 
-interface Column {
-  modelId: string;
-  adapter: AdapterValue;
+interface Column extends ModelChoice {
   systemPrompt: string;
   temperature: number;
   maxTokens: number;
 }
 
-const fresh = (temperature: number): Column => ({ modelId: '', adapter: noAdapter, systemPrompt: '', temperature, maxTokens: 128 });
+const fresh = (temperature: number): Column => ({ ...activeModel, systemPrompt: '', temperature, maxTokens: 128 });
 
 export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: string): void }) {
   const api = useApi();
-  const models = useModels();
   const [inputs, setInputs] = useState('');
   const [columns, setColumns] = useState<Column[]>([fresh(0), fresh(1)]);
   const [error, setError] = useState<string | null>(null);
@@ -35,8 +34,7 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
           .map((s) => s.trim())
           .filter(Boolean),
         columns: columns.map((c) => ({
-          ...(c.modelId ? { modelId: c.modelId } : {}),
-          ...adapterInput(c.adapter),
+          ...modelChoiceInput(c),
           systemPrompt: c.systemPrompt,
           sampling: { temperature: c.temperature, maxTokens: c.maxTokens },
         })),
@@ -73,13 +71,7 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
                     </Button>
                   )}
                 </div>
-                <ModelSelect
-                  label="Model"
-                  value={c.modelId}
-                  onChange={(modelId) => set(k, { modelId, adapter: noAdapter })}
-                  models={models.data}
-                />
-                <AdapterSelect modelId={c.modelId} value={c.adapter} onChange={(adapter) => set(k, { adapter })} models={models.data} />
+                <ModelAndAdapter value={c} onChange={(choice) => set(k, choice)} />
                 <SystemPromptField
                   value={c.systemPrompt}
                   onChange={(systemPrompt) => set(k, { systemPrompt })}
@@ -87,21 +79,20 @@ export function CompareTab({ runId, onRun }: { runId: string | null; onRun(id: s
                   maxLength={50_000}
                   note={false}
                 />
-                <NumberField
-                  label="Temperature"
+                <SamplingField
+                  name="temperature"
                   value={c.temperature}
-                  min={0}
-                  max={2}
-                  step={0.05}
-                  onChange={(v) => set(k, { temperature: v ?? 0 })}
+                  fallback={0}
+                  onChange={(temperature) => set(k, { temperature })}
+                  hint={false}
                 />
-                <NumberField
+                <SamplingField
+                  name="maxTokens"
                   label="Max tokens"
                   value={c.maxTokens}
-                  min={1}
-                  max={2048}
-                  slider={false}
-                  onChange={(v) => set(k, { maxTokens: v ?? 128 })}
+                  fallback={128}
+                  onChange={(maxTokens) => set(k, { maxTokens })}
+                  hint={false}
                 />
               </div>
             ))}

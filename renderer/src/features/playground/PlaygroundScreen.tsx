@@ -2,6 +2,7 @@
 // (#/playground/<tab>/<runId>), so a reload or restart reopens it; earlier runs are listed on the left.
 import { useEffect, useState } from 'react';
 import type { RunKind } from '../../../../electron/core/api/playground.ts';
+import { TabBar } from '../../components/TabBar.tsx';
 import { PageHeader } from '../../components/ui.tsx';
 import { CompareTab } from './CompareTab.tsx';
 import { RunHistory } from './parts.tsx';
@@ -42,20 +43,7 @@ export function PlaygroundScreen() {
           <RunHistory kind={tab} selected={runId} onSelect={(id) => go(tab, id)} />
         </aside>
         <div className="min-w-0 flex-1 overflow-y-auto">
-          <div role="tablist" aria-label="Playground" className="flex gap-1 border-b border-zinc-200 px-6 pt-2 dark:border-zinc-800">
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                role="tab"
-                type="button"
-                aria-selected={t.id === tab}
-                onClick={() => go(t.id, null)}
-                className={`-mb-px border-b-2 px-3 py-1.5 text-[13px] font-medium ${t.id === tab ? 'border-accent-600 text-accent-700 dark:text-accent-400' : 'border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200'}`}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
+          <TabBar label="Playground" tabs={TABS} selected={tab} onSelect={(id) => go(id, null)} className="px-6 pt-2" />
           <div className="p-6" role="tabpanel" aria-label={TABS.find((t) => t.id === tab)!.label}>
             {tab === 'tag' && <TagTab runId={runId} onRun={(id) => go('tag', id)} />}
             {tab === 'summarize' && <SummarizeTab runId={runId} onRun={(id) => go('summarize', id)} />}

@@ -6,7 +6,8 @@ import { useApi } from '../../api/hooks.ts';
 import { queryKeys } from '../../api/query.ts';
 import { SelectField, textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
-import { AdapterSelect, adapterInput, ErrorText, ModelSelect, noAdapter, Section, useModels, type AdapterValue } from './parts.tsx';
+import { activeModel, ModelAndAdapter, modelChoiceInput, type ModelChoice } from './ModelAndAdapter.tsx';
+import { ErrorText, Section } from './parts.tsx';
 import { SummaryView } from './SummaryView.tsx';
 import { describe } from './useRun.ts';
 
@@ -23,19 +24,17 @@ export const STYLES = [
 
 export function SummarizeTab({ runId, onRun }: { runId: string | null; onRun(id: string): void }) {
   const api = useApi();
-  const models = useModels();
   const docs = useQuery({ queryKey: queryKeys.documents, queryFn: () => api.documents.list({}) });
   const [source, setSource] = useState('');
   const [text, setText] = useState('');
   const [length, setLength] = useState<SummaryLength>('medium');
   const [style, setStyle] = useState<SummaryStyle>('paragraph');
-  const [modelId, setModelId] = useState('');
-  const [adapter, setAdapter] = useState<AdapterValue>(noAdapter);
+  const [model, setModel] = useState<ModelChoice>(activeModel);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
     setError(null);
     try {
-      const common = { length, style, ...(modelId ? { modelId } : {}), ...adapterInput(adapter) };
+      const common = { length, style, ...modelChoiceInput(model) };
       const started = source
         ? await api.playground.summarize({ documentId: source, ...common })
         : await api.playground.summarize({ text, ...common });
@@ -73,16 +72,7 @@ export function SummarizeTab({ runId, onRun }: { runId: string | null; onRun(id:
             <SelectField<SummaryLength> label="Length" value={length} onChange={setLength} options={LENGTHS} />
             <SelectField<SummaryStyle> label="Style" value={style} onChange={setStyle} options={STYLES} />
           </div>
-          <ModelSelect
-            label="Model"
-            value={modelId}
-            onChange={(id) => {
-              setModelId(id);
-              setAdapter(noAdapter);
-            }}
-            models={models.data}
-          />
-          <AdapterSelect modelId={modelId} value={adapter} onChange={setAdapter} models={models.data} />
+          <ModelAndAdapter value={model} onChange={setModel} />
           <ErrorText>{error}</ErrorText>
           <Button variant="primary" onClick={() => void run()} disabled={!source && !text.trim()}>
             Summarize

@@ -7,32 +7,20 @@ import { useApi } from '../../api/hooks.ts';
 import { SelectField, Switch, textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
 import { AddToDataset } from './AddToDataset.tsx';
-import {
-  AdapterSelect,
-  adapterInput,
-  ErrorText,
-  ModelSelect,
-  noAdapter,
-  pct,
-  RunBar,
-  Section,
-  useModels,
-  type AdapterValue,
-} from './parts.tsx';
+import { activeModel, ModelAndAdapter, modelChoiceInput, type ModelChoice } from './ModelAndAdapter.tsx';
+import { ErrorText, pct, RunBar, Section } from './parts.tsx';
 import { describe, useRun } from './useRun.ts';
 
 type Format = 'lines' | 'csv' | 'jsonl';
 
 export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: string): void }) {
   const api = useApi();
-  const models = useModels();
   const [labels, setLabels] = useState<Label[]>([{ name: 'positive' }, { name: 'negative' }, { name: 'neutral' }]);
   const [multi, setMulti] = useState(false);
   const [instruction, setInstruction] = useState('What is the sentiment of the text?');
   const [format, setFormat] = useState<Format>('lines');
   const [content, setContent] = useState('');
-  const [modelId, setModelId] = useState('');
-  const [adapter, setAdapter] = useState<AdapterValue>(noAdapter);
+  const [model, setModel] = useState<ModelChoice>(activeModel);
   const [parsed, setParsed] = useState<ParsedItems | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -53,8 +41,7 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
         multiLabel: multi,
         instruction,
         items: p.items,
-        ...(modelId ? { modelId } : {}),
-        ...adapterInput(adapter),
+        ...modelChoiceInput(model),
       });
       onRun(started.runId);
     } catch (e) {
@@ -116,16 +103,7 @@ export function TagTab({ runId, onRun }: { runId: string | null; onRun(id: strin
               />
             </label>
             <div className="grid grid-cols-2 gap-3">
-              <ModelSelect
-                label="Model"
-                value={modelId}
-                onChange={(id) => {
-                  setModelId(id);
-                  setAdapter(noAdapter);
-                }}
-                models={models.data}
-              />
-              <AdapterSelect modelId={modelId} value={adapter} onChange={setAdapter} models={models.data} />
+              <ModelAndAdapter value={model} onChange={setModel} />
             </div>
             <SelectField<Format>
               label="Items are"

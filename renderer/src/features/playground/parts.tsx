@@ -6,10 +6,11 @@ import type { RunKind, RunSummary } from '../../../../electron/core/api/playgrou
 import { useQuery } from '@tanstack/react-query';
 import { useApi, useModelList } from '../../api/hooks.ts';
 import { queryKeys } from '../../api/query.ts';
+import { downloadFile } from '../../components/download.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
 import { textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
-import { describe, download, useJobProgress } from './useRun.ts';
+import { describe, useJobProgress } from './useRun.ts';
 
 export function Section({
   title,
@@ -149,7 +150,7 @@ export function RunBar({ run, exportable = true }: { run: RunSummary; exportable
   const [error, setError] = useState<string | null>(null);
   const exportAs = async (format: 'csv' | 'jsonl') => {
     try {
-      download(await api.playground.export({ runId: run.id, format }));
+      downloadFile(await api.playground.export({ runId: run.id, format }));
     } catch (e) {
       setError(describe(e));
     }

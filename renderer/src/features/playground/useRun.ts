@@ -87,15 +87,6 @@ export function useJobProgress(jobId: string | null) {
   return progress;
 }
 
-export function download(file: { fileName: string; mimeType: string; content: string }) {
-  const url = URL.createObjectURL(new Blob([file.content], { type: file.mimeType }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 export function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
