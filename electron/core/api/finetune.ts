@@ -3,6 +3,10 @@
 import { z } from 'zod';
 import { event, method } from './define.ts';
 
+/** How strongly llama.cpp applies a LoRA adapter: 1 as trained, 0 off; the same range wherever an adapter is chosen. */
+export const ADAPTER_SCALE = { min: 0, max: 4 } as const;
+export const adapterScale = z.number().min(ADAPTER_SCALE.min).max(ADAPTER_SCALE.max).default(1);
+
 export type LoraTargetName = 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down';
 
 export interface FinetuneConfig {
@@ -137,9 +141,7 @@ export const finetuneMethods = {
   resume: method(z.object({ runId: id }).strict()).returns<{ runId: string; jobId: string }>(),
   adapters: method(z.object({}).strict()).returns<AdapterInfo[]>(),
   /** Chat with an adapter: llama.cpp applies it (at `scale`) when chatting with its base model; null = none. */
-  useInChat: method(
-    z.object({ adapterId: id.nullable(), scale: z.number().min(0).max(4).default(1) }).strict(),
-  ).returns<ChatAdapterChoice | null>(),
+  useInChat: method(z.object({ adapterId: id.nullable(), scale: adapterScale }).strict()).returns<ChatAdapterChoice | null>(),
   chatAdapter: method(z.object({}).strict()).returns<ChatAdapterChoice | null>(),
   deleteRun: method(z.object({ runId: id }).strict()).returns<{ deleted: true }>(),
 };

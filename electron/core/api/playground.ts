@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { samplingInput, type Sampling } from './chat.ts';
 import { documentId } from './documents.ts';
+import { adapterScale } from './finetune.ts';
 import { event, method } from './define.ts';
 
 export type RunKind = 'tag' | 'summarize' | 'compare';
@@ -213,7 +214,7 @@ const runId = z.string().min(1).max(100);
 const modelId = z.string().min(1).max(100).optional();
 /** A LoRA adapter of the configuration's model and its scale; null or absent: the base model. */
 const adapter = z
-  .object({ adapterId: z.string().min(1).max(100), scale: z.number().min(0).max(4).default(1) })
+  .object({ adapterId: z.string().min(1).max(100), scale: adapterScale })
   .strict()
   .nullable()
   .optional();

@@ -2,6 +2,7 @@
 // model file's own, presets saved for this model), and the LoRA adapter chat applies. The prompt and
 // sampling are saved with the session and apply to the next reply; the system prompt is committed on
 // blur (not every keystroke).
+import { ADAPTER_SCALE } from '../../../../electron/core/api/finetune.ts';
 import { useEffect, useId, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Sampling as ApiSampling, SamplingPresets } from '../../../../electron/core/api/chat.ts';
@@ -220,7 +221,7 @@ function AdapterSection() {
           aria-label="Adapter scale"
           title="Scale: 1 applies the adapter as trained, 0 turns it off"
           min={0}
-          max={4}
+          max={ADAPTER_SCALE.max}
           step={0.1}
           value={scale}
           onChange={(e) => setScale(Number(e.target.value))}

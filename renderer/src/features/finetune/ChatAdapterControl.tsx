@@ -1,7 +1,7 @@
 // "Chat with this adapter": llama.cpp applies the adapter at this scale whenever Chat uses its base
 // model (a new scale means a new llama.cpp context, made at the next message).
 import { useState } from 'react';
-import type { AdapterInfo, ChatAdapterChoice } from '../../../../electron/core/api/finetune.ts';
+import { ADAPTER_SCALE, type AdapterInfo, type ChatAdapterChoice } from '../../../../electron/core/api/finetune.ts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/hooks.ts';
 import { queryKeys } from '../../api/query.ts';
@@ -30,7 +30,7 @@ export function ChatAdapterControl({ adapter }: { adapter: AdapterInfo }) {
         <input
           type="number"
           min={0}
-          max={4}
+          max={ADAPTER_SCALE.max}
           step={0.1}
           value={scale}
           onChange={(e) => setScale(Number(e.target.value))}

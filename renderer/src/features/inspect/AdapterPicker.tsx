@@ -2,7 +2,7 @@
 // (finetune.adapters), none by default, and the scale llama.cpp would apply it at. Every inspector
 // run from this screen (activations and the views of that run, compare, gradients) uses it.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AdapterInfo } from '../../../../electron/core/api/finetune.ts';
+import { ADAPTER_SCALE, type AdapterInfo } from '../../../../electron/core/api/finetune.ts';
 import type { AdapterChoice, AppliedAdapter } from '../../../../electron/core/api/inspect.ts';
 import { useApi, useEvent } from '../../api/hooks.ts';
 import { textInputClass } from '../../components/fields.tsx';
@@ -64,7 +64,7 @@ export function AdapterPicker({
             type="number"
             data-testid="inspect-adapter-scale"
             min={-4}
-            max={4}
+            max={ADAPTER_SCALE.max}
             step={0.1}
             value={value.scale}
             onChange={(e) => Number.isFinite(Number(e.target.value)) && onChange({ ...value, scale: Number(e.target.value) })}

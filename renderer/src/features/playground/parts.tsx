@@ -1,5 +1,6 @@
 // Small pieces the playground tabs and the Files screen share: a run's progress with cancel and
 // export, a list of earlier runs to reopen, a model picker, section boxes.
+import { ADAPTER_SCALE } from '../../../../electron/core/api/finetune.ts';
 import { useState, type ReactNode } from 'react';
 import type { ModelInfo } from '../../../../electron/core/api/models.ts';
 import type { RunKind, RunSummary } from '../../../../electron/core/api/playground.ts';
@@ -130,7 +131,7 @@ export function AdapterSelect({
             type="range"
             aria-label="Adapter scale"
             min={0}
-            max={2}
+            max={ADAPTER_SCALE.max}
             step={0.05}
             value={value.scale}
             onChange={(e) => onChange({ ...value, scale: Number(e.target.value) })}
