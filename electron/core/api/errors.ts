@@ -44,3 +44,8 @@ export class ServiceError extends Error {
 export function notFound(what: string, id: string): ServiceError {
   return new ServiceError('not_found', `${what} ${JSON.stringify(id)} does not exist`);
 }
+
+/** What a caught value says, in one line: an Error's message, anything else as text. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

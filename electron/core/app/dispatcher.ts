@@ -3,7 +3,7 @@
 // bugs — returned as an ApiResult. Nothing is thrown across the wire.
 import { z } from 'zod';
 import { findMethod, type MethodName, type MethodOutput, type MethodParsedInput } from '../api/contract.ts';
-import { ServiceError, type ApiIssue, type ApiResult } from '../api/errors.ts';
+import { errorMessage, ServiceError, type ApiIssue, type ApiResult } from '../api/errors.ts';
 
 /** What a service implements for each method of the contract. */
 export type Handlers = {
@@ -36,7 +36,7 @@ export function createDispatcher(handlers: Handlers, options: { log?: (message: 
     } catch (err) {
       if (err instanceof ServiceError) return { ok: false, error: err.toData() };
       log(`${method} failed:`, err);
-      return { ok: false, error: { code: 'internal', message: `${method} failed: ${err instanceof Error ? err.message : String(err)}` } };
+      return { ok: false, error: { code: 'internal', message: `${method} failed: ${errorMessage(err)}` } };
     }
   };
 }

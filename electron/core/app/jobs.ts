@@ -10,7 +10,7 @@
 // TypeScript checks R against the result type the contract declares (`method(...).job<R>()`).
 // Work that is a worker task goes through ./workerJob.ts, which uses this.
 import { randomUUID } from 'node:crypto';
-import { ServiceError, type ApiErrorData } from '../api/errors.ts';
+import { errorMessage, ServiceError, type ApiErrorData } from '../api/errors.ts';
 import type { JobId, JobSnapshot } from '../api/jobs.ts';
 import type { EventBus } from './events.ts';
 
@@ -80,8 +80,7 @@ export class JobRegistry {
         return result;
       },
       (err: unknown) => {
-        const error: ApiErrorData =
-          err instanceof ServiceError ? err.toData() : { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+        const error: ApiErrorData = err instanceof ServiceError ? err.toData() : { code: 'internal', message: errorMessage(err) };
         if (entry.snapshot.state === 'running') {
           this.finish(
             entry,

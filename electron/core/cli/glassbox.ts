@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { errorMessage } from '../api/errors.ts';
 
 interface Command {
   summary: string;
@@ -33,6 +34,6 @@ if (!command) {
 try {
   await command.run(args);
 } catch (err) {
-  console.error(`glassbox ${name}: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`glassbox ${name}: ${errorMessage(err)}`);
   process.exit(1);
 }

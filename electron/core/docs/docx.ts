@@ -3,6 +3,7 @@
 import mammoth from 'mammoth';
 import { DocError } from './errors.ts';
 import { tidy } from './html.ts';
+import { errorMessage } from '../api/errors.ts';
 
 export async function docxToText(bytes: Uint8Array, name: string): Promise<{ text: string; sections: number }> {
   let raw: string;
@@ -13,7 +14,7 @@ export async function docxToText(bytes: Uint8Array, name: string): Promise<{ tex
     const html = (await mammoth.convertToHtml({ buffer })).value;
     sections = (html.match(/<h[1-3][ >]/g) ?? []).length;
   } catch (err) {
-    throw new DocError('corrupt', `${name} could not be read as a Word document (${err instanceof Error ? err.message : String(err)})`);
+    throw new DocError('corrupt', `${name} could not be read as a Word document (${errorMessage(err)})`);
   }
   return { text: tidy(raw), sections: Math.max(1, sections) };
 }

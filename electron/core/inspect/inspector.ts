@@ -35,6 +35,7 @@ import { buildHooks, steeringVector, type ResolvedIntervention } from './interve
 import { autoHistogram, gateSummary, topUnits } from './mlp.ts';
 import { cosine, histogram, meanRow, rowNorms, tensorStats } from './stats.ts';
 import { klDivergence, toTopTokens, topK } from './topk.ts';
+import { errorMessage } from '../api/errors.ts';
 
 export type Progress = (fraction: number, message: string) => void;
 
@@ -126,7 +127,7 @@ export class Inspector {
     try {
       this.gemma = await (this.options.load ?? ((p) => loadGemma3(p, { threads: this.options.threads })))(path);
     } catch (err) {
-      throw new InspectError('bad_input', `cannot load ${path}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new InspectError('bad_input', `cannot load ${path}: ${errorMessage(err)}`);
     }
     this.loadedKey = key;
     return this.gemma;
@@ -151,7 +152,7 @@ export class Inspector {
       try {
         adapter = loadAdapter(choice.path);
       } catch (err) {
-        throw new InspectError('bad_input', `cannot read the adapter ${name}: ${err instanceof Error ? err.message : String(err)}`);
+        throw new InspectError('bad_input', `cannot read the adapter ${name}: ${errorMessage(err)}`);
       }
       this.adapterFile = { key, adapter };
     }
@@ -163,10 +164,7 @@ export class Inspector {
       const adapters = step.withAdapter({ ...adapter, alpha: adapter.alpha * choice.scale }, (a) => a);
       return { adapters, info: { path: choice.path, name, scale: choice.scale, rank: adapter.rank, alpha: adapter.alpha } };
     } catch (err) {
-      throw new InspectError(
-        'bad_input',
-        `the adapter ${name} does not fit ${modelName}: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      throw new InspectError('bad_input', `the adapter ${name} does not fit ${modelName}: ${errorMessage(err)}`);
     } finally {
       step.dispose();
     }

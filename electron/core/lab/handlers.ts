@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { ServiceError } from '../api/errors.ts';
+import { errorMessage, ServiceError } from '../api/errors.ts';
 import type { EmbeddingMethod, SpeedConfig, SpeedResult, SpeedRun, StoredCheck } from '../api/lab.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { startWorkerJob } from '../app/workerJob.ts';
@@ -120,7 +120,7 @@ export function labHandlers(ctx: CoreContext): ServiceHandlers<'lab'> {
               prefill: [],
               decodeTokensPerSecond: 0,
               memoryMiB: 0,
-              error: err instanceof Error ? err.message : String(err),
+              error: errorMessage(err),
             });
           }
         }

@@ -16,7 +16,7 @@ import type {
   TokenProb,
 } from '../api/chat.ts';
 import { STREAM_SAVE_INTERVAL_MS } from '../api/chat.ts';
-import { notFound, ServiceError } from '../api/errors.ts';
+import { errorMessage, notFound, ServiceError } from '../api/errors.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { ChatStore, SearchSyntaxError } from '../store/chat.ts';
 import { SessionsStore } from '../store/sessions.ts';
@@ -300,7 +300,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
       return { messageId: id, stopReason: result.stopReason };
     } catch (err) {
       const crashed = err instanceof ServiceError && err.code === 'worker_crashed';
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       finish({ status: crashed ? 'interrupted' : 'failed', error: message, stats: stats({}, crashed ? 'interrupted' : 'error') });
       throw err;
     }

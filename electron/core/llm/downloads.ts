@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ApiErrorData } from '../api/errors.ts';
+import { errorMessage, type ApiErrorData } from '../api/errors.ts';
 import { ServiceError } from '../api/errors.ts';
 import type { DownloadInfo, ModelInfo } from '../api/models.ts';
 import type { CoreContext } from '../app/context.ts';
@@ -328,5 +328,5 @@ function toError(err: unknown): ApiErrorData {
   if (err instanceof ModelUriError || err instanceof ModelFileError) return { code: 'bad_input', message: err.message };
   if (err instanceof TransferError)
     return { code: err.code === 'disk' ? 'conflict' : err.code === 'size' ? 'bad_input' : 'unavailable', message: err.message };
-  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+  return { code: 'internal', message: errorMessage(err) };
 }

@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { GgmlType, isGgufError, openGguf, type GgufFile } from '../engine/gguf/index.ts';
 import { assertLlamaLoadable } from '../engine/gguf/loadable.ts';
+import { errorMessage } from '../api/errors.ts';
 
 export class ModelFileError extends Error {
   /** The reason alone, without the file name ("it is not a GGUF file (it looks like a PNG image)"). */
@@ -113,7 +114,7 @@ export function inspectModelFile(path: string): ModelFileFacts {
       };
       throw new ModelFileError(basename(path), why[err.code] ?? `the GGUF file is damaged (${err.message})`);
     }
-    throw new ModelFileError(basename(path), `the file cannot be read (${err instanceof Error ? err.message : String(err)})`);
+    throw new ModelFileError(basename(path), `the file cannot be read (${errorMessage(err)})`);
   }
   try {
     const meta = f.metadata;

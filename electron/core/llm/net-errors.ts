@@ -1,3 +1,4 @@
+import { errorMessage } from '../api/errors.ts';
 // Network failures in plain words. Node's fetch throws "fetch failed" and hides the reason in
 // `cause` (ECONNREFUSED, ENOTFOUND, …); a user needs to know whether they are offline, the server
 // refused, or the name does not exist, not the wording of the HTTP library.
@@ -30,6 +31,6 @@ export function networkCode(err: unknown): string | null {
 export function networkReason(err: unknown): string {
   const code = networkCode(err);
   if (code) return REASONS[code];
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = errorMessage(err);
   return msg === 'fetch failed' ? 'the connection failed' : msg;
 }

@@ -2,6 +2,7 @@
 // stats, for re-import) and import of such JSON, validated before anything is written.
 import { z } from 'zod';
 import { samplingSchema, type ChatMessage, type ChatSessionView } from '../api/chat.ts';
+import { errorMessage } from '../api/errors.ts';
 
 export const EXPORT_FORMAT = 'glassbox.chat';
 export const EXPORT_VERSION = 1;
@@ -140,7 +141,7 @@ export function parseImport(text: string): ChatExport {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ImportError(`not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ImportError(`not valid JSON: ${errorMessage(err)}`);
   }
   const parsed = exportSchema.safeParse(raw);
   if (!parsed.success) {

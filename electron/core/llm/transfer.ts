@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat, statfs, truncate } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { networkReason } from './net-errors.ts';
+import { errorMessage } from '../api/errors.ts';
 
 export class TransferError extends Error {
   constructor(
@@ -100,7 +101,7 @@ export async function fetchToFile(
     }
   } catch (err) {
     if (options.signal.aborted) throw err;
-    throw new TransferError('network', `the download broke off at ${fmt(received)}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new TransferError('network', `the download broke off at ${fmt(received)}: ${errorMessage(err)}`);
   } finally {
     await fh.close();
   }

@@ -4,7 +4,7 @@
 // crash are marked interrupted at startup.
 import { createHash, randomInt } from 'node:crypto';
 import { defaultSampling, type Sampling } from '../api/chat.ts';
-import { notFound, ServiceError } from '../api/errors.ts';
+import { errorMessage, notFound, ServiceError } from '../api/errors.ts';
 import type { ModelInfo } from '../api/models.ts';
 import type {
   AdapterChoice,
@@ -91,10 +91,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
     try {
       checkAdapterMatchesModel(a.ggufPath, model.path);
     } catch (err) {
-      throw new ServiceError(
-        'bad_input',
-        `the adapter "${a.name}" cannot be used with ${model.name}: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      throw new ServiceError('bad_input', `the adapter "${a.name}" cannot be used with ${model.name}: ${errorMessage(err)}`);
     }
     return { adapterId: a.id, name: a.name, scale: choice.scale };
   }
@@ -124,12 +121,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
         return { runId: run.id };
       } catch (err) {
         const cancelled = job.signal.aborted || (err instanceof ServiceError && err.code === 'cancelled');
-        store.finish(
-          run.id,
-          cancelled ? 'cancelled' : 'failed',
-          null,
-          cancelled ? 'cancelled' : err instanceof Error ? err.message : String(err),
-        );
+        store.finish(run.id, cancelled ? 'cancelled' : 'failed', null, cancelled ? 'cancelled' : errorMessage(err));
         publishRun(run.id);
         throw err;
       } finally {
@@ -429,7 +421,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
               totals[col].ms += r.ms;
             } catch (err) {
               if (job.signal.aborted || (err instanceof ServiceError && err.code === 'cancelled')) throw err;
-              store.setItem(run.id, index, col, { status: 'failed', error: err instanceof Error ? err.message : String(err) });
+              store.setItem(run.id, index, col, { status: 'failed', error: errorMessage(err) });
             }
             publishItem(run.id, index, col);
             doneCells++;
@@ -477,7 +469,7 @@ export function playgroundHandlers(ctx: CoreContext): ServiceHandlers<'playgroun
             `playground:${view.run.kind}:${runId}`,
           );
         } catch (err) {
-          throw new ServiceError('bad_input', err instanceof Error ? err.message : String(err));
+          throw new ServiceError('bad_input', errorMessage(err));
         }
         return d;
       })();

@@ -14,6 +14,7 @@ import {
   type TokenProb,
 } from '../api/chat.ts';
 import type { Db } from './database.ts';
+import { errorMessage } from '../api/errors.ts';
 
 interface Row {
   rowid: number;
@@ -254,7 +255,7 @@ export class ChatStore {
       rows = run();
     } catch (err) {
       // FTS5 reports query errors as SQLITE_ERROR with "fts5: …" or "no such column: …" (a word before ':').
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       if (/fts5|no such column|unterminated|syntax error/i.test(message)) throw new SearchSyntaxError(message);
       throw err;
     }

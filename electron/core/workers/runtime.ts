@@ -1,6 +1,6 @@
 // The child side: receives requests, runs tasks, answers. Works under Node's fork (process.send) and
 // Electron's utilityProcess (process.parentPort), detected at run time without importing electron.
-import type { ApiErrorData } from '../api/errors.ts';
+import { errorMessage, type ApiErrorData } from '../api/errors.ts';
 import type { ChildMessage, ParentMessage } from './protocol.ts';
 import { TaskError, type TaskTable } from './task.ts';
 import { GATE_EXEMPT, passGate } from './test-gate.ts';
@@ -21,7 +21,7 @@ function connect(): { send(m: ChildMessage): void; onMessage(l: (m: ParentMessag
 
 function toErrorData(err: unknown): ApiErrorData {
   if (err instanceof TaskError) return { code: err.code, message: err.message };
-  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+  return { code: 'internal', message: errorMessage(err) };
 }
 
 export function runWorker(tasks: TaskTable): void {

@@ -17,6 +17,7 @@ import { TaskError } from '../../workers/task.ts';
 import type { BackendSpec, BackendState, ModelSpec } from './types.ts';
 import { checkAdapterMatchesModel } from '../../engine/export/adapter.ts';
 import { chatWrapperFor } from './prompt.ts';
+import { errorMessage } from '../../api/errors.ts';
 
 /** Context size when the user has not chosen one: enough for long chats, small enough for any machine. */
 export const DEFAULT_CONTEXT = DEFAULT_CHAT_CONTEXT;
@@ -62,7 +63,7 @@ async function createLlama(spec: BackendSpec): Promise<{ llama: Llama; reason: s
     return { llama: l, reason: null };
   } catch (err) {
     // An explicit backend whose binaries are missing or fail to load: fall back to CPU and say why.
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     return { llama: await getLlama({ ...common, gpu: false }), reason: `${spec.gpu} is not available here (${why}); using the CPU` };
   }
 }
@@ -98,7 +99,7 @@ export async function ensureModel(backend: BackendSpec, spec: ModelSpec): Promis
     try {
       model = await lm.loadModel({ modelPath: spec.path, gpuLayers: spec.gpuLayers });
     } catch (err) {
-      throw new TaskError('bad_input', `llama.cpp could not load ${spec.name}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new TaskError('bad_input', `llama.cpp could not load ${spec.name}: ${errorMessage(err)}`);
     }
     try {
       const contextSize = spec.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT);
@@ -109,10 +110,7 @@ export async function ensureModel(backend: BackendSpec, spec: ModelSpec): Promis
         try {
           checkAdapterMatchesModel(spec.adapter.path, spec.path);
         } catch (err) {
-          throw new TaskError(
-            'bad_input',
-            `the adapter cannot be used with ${spec.name}: ${err instanceof Error ? err.message : String(err)}`,
-          );
+          throw new TaskError('bad_input', `the adapter cannot be used with ${spec.name}: ${errorMessage(err)}`);
         }
       }
       const lora = spec.adapter ? { lora: { adapters: [{ filePath: spec.adapter.path, scale: spec.adapter.scale }] } } : {};
@@ -123,10 +121,7 @@ export async function ensureModel(backend: BackendSpec, spec: ModelSpec): Promis
     } catch (err) {
       await model.dispose();
       if (err instanceof TaskError) throw err;
-      throw new TaskError(
-        'unavailable',
-        `could not create a context for ${spec.name}: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      throw new TaskError('unavailable', `could not create a context for ${spec.name}: ${errorMessage(err)}`);
     }
   })();
   try {

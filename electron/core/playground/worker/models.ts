@@ -7,6 +7,7 @@ import { checkAdapterMatchesModel } from '../../engine/export/adapter.ts';
 import { ensureBackend } from '../../llm/worker/runtime.ts';
 import type { BackendSpec, ModelSpec } from '../../llm/worker/types.ts';
 import { TaskError } from '../../workers/task.ts';
+import { errorMessage } from '../../api/errors.ts';
 
 const KEEP = 2; // models kept loaded (compare may alternate between two)
 
@@ -24,7 +25,7 @@ export async function playgroundModel(backend: BackendSpec, spec: ModelSpec): Pr
   if (!entry) {
     entry = llama.loadModel({ modelPath: spec.path, gpuLayers: spec.gpuLayers }).catch((err: unknown) => {
       cache.delete(key);
-      throw new TaskError('bad_input', `llama.cpp could not load ${spec.name}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new TaskError('bad_input', `llama.cpp could not load ${spec.name}: ${errorMessage(err)}`);
     });
     cache.set(key, entry);
     while (cache.size > KEEP) {
@@ -62,7 +63,7 @@ export async function playgroundContext(
     try {
       checkAdapterMatchesModel(spec.adapter.path, spec.path);
     } catch (err) {
-      throw new TaskError('bad_input', `the adapter cannot be used with ${spec.name}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new TaskError('bad_input', `the adapter cannot be used with ${spec.name}: ${errorMessage(err)}`);
     }
   }
   return model.createContext({

@@ -13,6 +13,7 @@ import { Button, PageHeader } from '../../components/ui.tsx';
 import { FromChat } from './FromChat.tsx';
 import { RowEditor } from './RowEditor.tsx';
 import { StatsPanel } from './StatsPanel.tsx';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 export function DatasetsScreen() {
   const api = useApi();
@@ -33,7 +34,7 @@ export function DatasetsScreen() {
       });
       setSelected(r.dataset.id);
     } catch (e) {
-      setImportError({ message: e instanceof Error ? e.message : String(e), issues: e instanceof ApiCallError ? (e.issues ?? []) : [] });
+      setImportError({ message: errorMessage(e), issues: e instanceof ApiCallError ? (e.issues ?? []) : [] });
     }
   };
 
@@ -144,7 +145,7 @@ function DatasetView({ dataset, onImport }: { dataset: DatasetSummary; onImport(
       else if (editing) await api.datasets.updateRow({ id: dataset.id, rowId: editing.id, messages, split });
       setEditing(null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     }
   };
 

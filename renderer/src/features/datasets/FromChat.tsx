@@ -6,6 +6,7 @@ import { useApi, useSessionList } from '../../api/hooks.ts';
 import { queryKeys } from '../../api/query.ts';
 import { textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 export function FromChat({ datasetId, onDone }: { datasetId: string; onDone(): void }) {
   const api = useApi();
@@ -70,7 +71,7 @@ export function FromChat({ datasetId, onDone }: { datasetId: string; onDone(): v
               await api.datasets.fromChat({ id: datasetId, sessionId, messageIds: [...chosen] });
               onDone();
             } catch (e) {
-              setError(e instanceof Error ? e.message : String(e));
+              setError(errorMessage(e));
             }
           }}
         >

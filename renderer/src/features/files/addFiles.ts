@@ -4,6 +4,7 @@
 import type { GlassboxBridge } from '../../../../electron/core/api/bridge.ts';
 import type { DocumentInfo } from '../../../../electron/core/api/documents.ts';
 import type { Api } from '../../api/client.ts';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 export interface AddOutcome {
   name: string;
@@ -42,7 +43,7 @@ export async function addFiles(api: Api, files: File[], onStep?: (text: string) 
       }
       out.push({ name: file.name, document: added.document, duplicate: added.duplicate });
     } catch (e) {
-      out.push({ name: file.name, error: e instanceof Error ? e.message : String(e) });
+      out.push({ name: file.name, error: errorMessage(e) });
     }
   }
   return out;

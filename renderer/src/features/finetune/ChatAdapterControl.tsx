@@ -7,6 +7,7 @@ import { useApi } from '../../api/hooks.ts';
 import { queryKeys } from '../../api/query.ts';
 import { textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 export function ChatAdapterControl({ adapter }: { adapter: AdapterInfo }) {
   const api = useApi();
@@ -20,7 +21,7 @@ export function ChatAdapterControl({ adapter }: { adapter: AdapterInfo }) {
     try {
       queries.setQueryData(queryKeys.chatAdapter, (await api.finetune.useInChat({ adapterId: id, scale })) as ChatAdapterChoice | null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     }
   };
   return (

@@ -15,6 +15,7 @@ import { ChatAdapterControl } from './ChatAdapterControl.tsx';
 import { ConfigForm } from './ConfigForm.tsx';
 import { RunCharts } from './RunCharts.tsx';
 import { addEval, addStep, type RunMetrics } from './runState.ts';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 const STATUS_TEXT: Record<FinetuneRun['status'], string> = {
   queued: 'Queued',
@@ -72,7 +73,7 @@ export function FinetuneScreen() {
       setRunId(r.runId);
       void queries.invalidateQueries({ queryKey: queryKeys.finetuneRuns });
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     }
   };
   const act = (fn: () => Promise<unknown>) => async () => {
@@ -80,7 +81,7 @@ export function FinetuneScreen() {
     try {
       await fn();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     }
   };
   const running = run?.status === 'running';

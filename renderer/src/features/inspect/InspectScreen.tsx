@@ -21,6 +21,7 @@ import { RecentRuns, runIdFromHash, setRunInHash } from './RecentRuns.tsx';
 import { useJob } from './useJob.ts';
 import { defaultModelPath, modelLabel, ModelPicker } from './ModelPicker.tsx';
 import { AdapterPicker, adapterLabel, useModelAdapters } from './AdapterPicker.tsx';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 const TABS = [
   { id: 'activations', label: 'Activations' },
@@ -80,7 +81,7 @@ export function InspectScreen() {
         }
         showing(runId);
       } catch (err) {
-        setOpenError(`Could not open run ${runId}: ${err instanceof Error ? err.message : String(err)}`);
+        setOpenError(`Could not open run ${runId}: ${errorMessage(err)}`);
       }
     },
     [api, showing],

@@ -8,6 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/hooks.ts';
 import { queryKeys } from '../../api/query.ts';
 import { Button } from '../../components/ui.tsx';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 const RUN_HASH = /^#\/inspect\/run\/([^/?#]+)$/;
 
@@ -37,7 +38,7 @@ export function RecentRuns({ currentRunId, onOpen }: { currentRunId: string | nu
       // the screen keeps showing what it shows, but the URL no longer names a run that is gone
       if (r.runId === currentRunId) setRunInHash(null);
     } catch (err) {
-      setError(`Could not delete the run: ${err instanceof Error ? err.message : String(err)}`);
+      setError(`Could not delete the run: ${errorMessage(err)}`);
     }
   };
 

@@ -5,6 +5,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { snapshotOf, type JobId, type JobSnapshot, type JobStarted } from '../../../../electron/core/api/jobs.ts';
 import { useApi, useEvent } from '../../api/hooks.ts';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 export interface JobView<R> {
   state: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -67,7 +68,7 @@ export function useJob<R>(): JobView<R> {
       try {
         id = (await begin()).jobId;
       } catch (err) {
-        setSnap({ state: 'failed', progress: null, message: '', result: null, error: err instanceof Error ? err.message : String(err) });
+        setSnap({ state: 'failed', progress: null, message: '', result: null, error: errorMessage(err) });
         return null;
       }
       current.current = id;

@@ -8,6 +8,7 @@ import { useApi } from '../../api/hooks.ts';
 import { SelectField, textInputClass } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
 import { SimilarityView } from './SimilarityView.tsx';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 const SAMPLE = [
   'The cat sat on the mat.',
@@ -43,7 +44,7 @@ export function EmbeddingsTab() {
     try {
       setDupes(await api.lab.datasetDuplicates({ datasetId: datasetId || datasets.data?.[0]?.id || '', method, threshold }));
     } catch (err) {
-      setDupesError(err instanceof Error ? err.message : String(err));
+      setDupesError(errorMessage(err));
     } finally {
       setDupesBusy(false);
     }
@@ -59,7 +60,7 @@ export function EmbeddingsTab() {
     try {
       setResult(await api.lab.similarity({ texts, method }));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
@@ -69,7 +70,7 @@ export function EmbeddingsTab() {
     try {
       setNear(await api.lab.nearestTokens({ token, k: 10 }));
     } catch (err) {
-      setNearError(err instanceof Error ? err.message : String(err));
+      setNearError(errorMessage(err));
     }
   };
 

@@ -11,6 +11,7 @@ import { Button } from '../../components/ui.tsx';
 import { useJob } from '../inspect/useJob.ts';
 import { SpeedChart } from './SpeedChart.tsx';
 import { fmtMs, fmtRate } from './format.ts';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 const keyOf = (c: SpeedConfig) => `${c.engine}:${c.backend}:${c.threads}`;
 const labelOf = (c: SpeedConfig) =>
@@ -55,7 +56,7 @@ export function SpeedTab() {
       reloadRuns();
       setCompare((s) => new Set([...s, r.id]));
     } catch (err) {
-      setImportError(err instanceof Error ? err.message : String(err));
+      setImportError(errorMessage(err));
     }
   };
 

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useApi } from '../../api/hooks.ts';
 import { Button } from '../../components/ui.tsx';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 export function DemoModelOffer() {
   const api = useApi();
@@ -15,7 +16,7 @@ export function DemoModelOffer() {
       const model = await api.models.createDemo();
       await api.models.setActive({ id: model.id });
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }

@@ -11,6 +11,7 @@ import { Button, Card } from '../../components/ui.tsx';
 import { formatBytes, formatRate } from './format.ts';
 import { TextSubmit } from './TextSubmit.tsx';
 import type { useModels } from './useModels.ts';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 const URI_HELP =
   'Use hf:<user>/<repo>:<quantization> (for example hf:ggml-org/gemma-3-270m-it-GGUF:Q8_0) or an https:// link to a .gguf file.';
@@ -22,7 +23,7 @@ export function downloadStartError(uri: string, e: unknown): string {
     if (e.issues?.length) return `“${uri}” is not a model address Glassbox can download. ${URI_HELP}`;
     return `“${uri}” cannot be downloaded: ${e.message.replace(/\.$/, '')}. ${URI_HELP}`;
   }
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }
 
 export function DownloadPanel({ models: m }: { models: ReturnType<typeof useModels> }) {

@@ -16,10 +16,11 @@ import { DownloadPanel } from './DownloadPanel.tsx';
 import { formatBytes, formatContext, formatParams } from './format.ts';
 import { TextSubmit } from './TextSubmit.tsx';
 import { useModels } from './useModels.ts';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 const bridge = () => (window as unknown as { glassbox?: GlassboxBridge }).glassbox;
 
-const describe = (e: unknown) => (e instanceof ApiCallError || e instanceof Error ? e.message : String(e));
+const describe = errorMessage;
 
 /** "Added …" for a new model, "Already in the library" for one recorded before; says when it became active. */
 function importedText(model: ImportedModel): string {

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RunItem, RunResult, RunSummary, RunView } from '../../../../electron/core/api/playground.ts';
 import { useApi, useEvent } from '../../api/hooks.ts';
+import { errorMessage } from '../../../../electron/core/api/errors.ts';
 
 export interface LiveRun {
   view: RunView;
@@ -38,7 +39,7 @@ export function useRun(runId: string | null) {
     if (!runId) return;
     api.playground.get({ runId }).then(
       (view) => (setLive({ view, streaming: {} }), setError(null)),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setError(errorMessage(e)),
     );
   }, [api, runId]);
   useEffect(() => {
@@ -88,5 +89,5 @@ export function useJobProgress(jobId: string | null) {
 }
 
 export function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }

@@ -8,6 +8,7 @@ import { Heatmap } from '../../../components/charts/Heatmap.tsx';
 import { ErrorNote, Select, Td, Th } from '../Controls.tsx';
 import { num } from '../format.ts';
 import { NeedsRun } from '../InspectScreen.tsx';
+import { errorMessage } from '../../../../../electron/core/api/errors.ts';
 
 export function AttentionTab({ run }: { run: InspectRun | null }) {
   const api = useApi();
@@ -24,7 +25,7 @@ export function AttentionTab({ run }: { run: InspectRun | null }) {
     const l = Math.min(layer, run.model.layers - 1);
     Promise.all(Array.from({ length: run.model.heads }, (_, h) => api.inspect.attention({ runId: run.runId, layer: l, head: h }))).then(
       (ms) => live && setMaps(ms),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => live && setError(errorMessage(e)),
     );
     return () => {
       live = false;

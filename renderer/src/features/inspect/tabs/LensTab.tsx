@@ -13,6 +13,7 @@ import { layerName, pct } from '../format.ts';
 import { NeedsRun } from '../InspectScreen.tsx';
 import { TokenLabel, tokenKindName, tokenLabel } from '../TokenLabel.tsx';
 import { TokenChips } from '../TokenChips.tsx';
+import { errorMessage } from '../../../../../electron/core/api/errors.ts';
 
 const K = 5;
 
@@ -35,7 +36,7 @@ export function LensTab({ run, position, setPosition }: { run: InspectRun | null
     const runId = run.runId;
     api.inspect.lens({ runId, position: pos, topK: 10 }).then(
       (l) => current.current === runId && setLens((m) => new Map(m).set(pos, l)),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setError(errorMessage(e)),
     );
   }, [api, run, pos, lens]);
 
