@@ -45,6 +45,8 @@ export interface MatmulOptions {
   f16Activations?: boolean;
   /** Fused multiply-add kernels (default: where V8 has relaxed SIMD); false forces mul + add. */
   fma?: boolean;
+  /** Jobs with less work run on the calling thread (pool.ts SERIAL_WORK; 0: split every job). */
+  serialWork?: number;
 }
 
 export class MatmulEngine {
@@ -63,9 +65,10 @@ export class MatmulEngine {
 
   static async create(options: MatmulOptions = {}): Promise<MatmulEngine> {
     const heap = new SharedHeap();
-    const pool = await ThreadPool.create(heap, { threads: options.threads, fma: options.fma });
+    const pool = await ThreadPool.create(heap, { threads: options.threads, fma: options.fma, serialWork: options.serialWork });
     return new MatmulEngine(pool, {
       threads: pool.threads,
+      serialWork: pool.serialWork,
       q8Activations: options.q8Activations ?? true,
       f16Activations: options.f16Activations ?? false,
       fma: pool.fma,
@@ -157,7 +160,7 @@ export class MatmulEngine {
       const nb = K / Q8_BLOCK;
       const [xq, xd, y] = heap.scratch([T * K * 2, T * nb * 4, T * N * 4]);
       quantizeRowsQ8(x, T, K, heap.i16(xq, T * K), heap.f32(xd, T * nb));
-      this.pool.run('mm_q8', [xq, xd, w.ptr, w.scalesPtr, y, T, K, N], N);
+      this.pool.run('mm_q8', [xq, xd, w.ptr, w.scalesPtr, y, T, K, N], N, undefined, T * K * N);
       out.set(heap.f32(y, T * N));
       return out;
     }
@@ -170,7 +173,7 @@ export class MatmulEngine {
       for (let i = 0; i < xs.length; i++) xs[i] = half[f32ToF16(xs[i])];
     }
     if (K % 8 === 0) {
-      this.pool.run('mm_f32', [xp, w.ptr, y, T, K, N], N);
+      this.pool.run('mm_f32', [xp, w.ptr, y, T, K, N], N, undefined, T * K * N);
     } else {
       const W = heap.f32(w.ptr, N * K);
       const ys = heap.f32(y, T * N);
@@ -205,7 +208,7 @@ export class MatmulEngine {
       for (let m = 0; m < M; m++) as.set(a.subarray(m * K, m * K + K), m * Kp);
       for (let n = 0; n < N; n++) bs.set(b.subarray(n * K, n * K + K), n * Kp);
     }
-    this.pool.run('mm_f32', [ap, bp, y, M, Kp, N], N);
+    this.pool.run('mm_f32', [ap, bp, y, M, Kp, N], N, undefined, M * Kp * N);
     out.set(heap.f32(y, M * N));
     return out;
   }
@@ -289,8 +292,9 @@ export class MatmulEngine {
       heap.f32(dxP, T * IN).set(dx.subarray(0, T * IN));
       // few rows (a training example's tokens) against a wide W: split W's columns, so each thread
       // streams only its slab of W once (a row split streams all of W once per claim of 4 rows)
-      if (IN >= T) this.pool.run('gemm_nn_cols', [dyP, wP, dxP, T, OUT, IN], IN, GEMM_COL_MULTIPLE);
-      else this.pool.run('gemm_nn', [dyP, wP, dxP, T, OUT, IN], T);
+      const work = T * OUT * IN;
+      if (IN >= T) this.pool.run('gemm_nn_cols', [dyP, wP, dxP, T, OUT, IN], IN, GEMM_COL_MULTIPLE, work);
+      else this.pool.run('gemm_nn', [dyP, wP, dxP, T, OUT, IN], T, undefined, work);
       dx.set(heap.f32(dxP, T * IN));
     }
     if (dw) {
@@ -300,7 +304,7 @@ export class MatmulEngine {
         heap.f32(dwTmp, OUT * IN).set(dw.subarray(0, OUT * IN));
         dwP = dwTmp;
       }
-      this.pool.run('gemm_tn', [dyP, xP, dwP, OUT, T, IN], OUT);
+      this.pool.run('gemm_tn', [dyP, xP, dwP, OUT, T, IN], OUT, undefined, OUT * T * IN);
       if (dwIn === undefined) dw.set(heap.f32(dwTmp, OUT * IN));
     }
   }
@@ -351,7 +355,7 @@ export class MatmulEngine {
     fillT(dyT, Tp);
     const c = heap.f32(cP, IN * Tp);
     c.fill(0);
-    this.pool.run('gemm_tn', [wP, dyTP, cP, IN, OUT, Tp], IN);
+    this.pool.run('gemm_tn', [wP, dyTP, cP, IN, OUT, Tp], IN, undefined, IN * OUT * Tp);
     for (let t = 0; t < T; t++) for (let i = 0; i < IN; i++) dx[t * IN + i] += c[i * Tp + t];
   }
 
