@@ -213,6 +213,25 @@ export class MatmulEngine {
     return out;
   }
 
+  /**
+   * out [M, N] += scale · a [M, K] · b [N, K]ᵀ, added straight from the heap (a LoRA adapter's
+   * y += s·B(A·x): no [M, N] product array is formed). K % 8 == 0.
+   */
+  gemmAdd(a: Float32Array, M: number, b: Float32Array, N: number, K: number, out: Float32Array, scale: number): void {
+    if (K % 8 !== 0) {
+      const z = this.gemm(a, M, b, N, K);
+      for (let i = 0; i < M * N; i++) out[i] += scale * z[i];
+      return;
+    }
+    const heap = this.heap;
+    const [ap, bp, y] = heap.scratch([M * K * 4, N * K * 4, M * N * 4]);
+    heap.f32(ap, M * K).set(a.subarray(0, M * K));
+    heap.f32(bp, N * K).set(b.subarray(0, N * K));
+    this.pool.run('mm_f32', [ap, bp, y, M, K, N], N, undefined, M * K * N);
+    const z = heap.f32(y, M * N);
+    for (let i = 0; i < M * N; i++) out[i] += scale * z[i];
+  }
+
   /** GELU-tanh of x[0, n) in place, on every thread (SIMD exp; within ~1 ulp of geluTanhScalar). */
   gelu(x: Float32Array, n = x.length): void {
     const n4 = n - (n % 4);

@@ -65,7 +65,7 @@ export interface PoolOptions {
 
 /**
  * Below this much work a job is not worth waking a worker: a LoRA factor product (64 × 640 × 8 ≈
- * 0.3M multiply-adds) takes ~20 µs on one thread, a wake-up and join tens of µs on a quiet machine
+ * 0.3M multiply-adds) takes ~30 µs on one thread, a wake-up and join tens of µs on a quiet machine
  * and up to a scheduler slice on a busy one. A training step issued ~1,500 jobs, ~1,000 of them this small.
  */
 export const SERIAL_WORK = 1 << 21;
