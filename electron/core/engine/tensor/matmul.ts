@@ -156,11 +156,14 @@ export class MatmulEngine {
     const { rows: N, cols: K } = w;
     if (x.length < T * K) throw new Error(`linear: input has ${x.length} values, expected ${T}×${K}`);
     const heap = this.heap;
+    // a few rows (decoding: one) stream all of W from memory at a few multiply-adds per weight, which
+    // two threads still speed up: such a product counts as if it had 8 rows when choosing to split
+    const work = K * N * Math.max(T, 8);
     if (w.layout === 'q8_0' && this.options.q8Activations) {
       const nb = K / Q8_BLOCK;
       const [xq, xd, y] = heap.scratch([T * K * 2, T * nb * 4, T * N * 4]);
       quantizeRowsQ8(x, T, K, heap.i16(xq, T * K), heap.f32(xd, T * nb));
-      this.pool.run('mm_q8', [xq, xd, w.ptr, w.scalesPtr, y, T, K, N], N, undefined, T * K * N);
+      this.pool.run('mm_q8', [xq, xd, w.ptr, w.scalesPtr, y, T, K, N], N, undefined, work);
       out.set(heap.f32(y, T * N));
       return out;
     }
@@ -173,7 +176,7 @@ export class MatmulEngine {
       for (let i = 0; i < xs.length; i++) xs[i] = half[f32ToF16(xs[i])];
     }
     if (K % 8 === 0) {
-      this.pool.run('mm_f32', [xp, w.ptr, y, T, K, N], N, undefined, T * K * N);
+      this.pool.run('mm_f32', [xp, w.ptr, y, T, K, N], N, undefined, work);
     } else {
       const W = heap.f32(w.ptr, N * K);
       const ys = heap.f32(y, T * N);
