@@ -67,12 +67,19 @@ export interface LossForwardOptions {
   signal?: AbortSignal;
   /** forwardForLossAsync: called after each block */
   onLayer?: (layer: number) => void;
+  /** the forward's logitsOut: [P, V] written here (P = loss positions); valid until the caller reuses it */
+  logitsOut?: Float32Array;
 }
 
 /** The model's forward over `tokens` with the captures the backward needs and logits only where the loss is. */
 export function forwardForLoss(model: Gemma3Model, tokens: number[], loss: LossTargets, opts: LossForwardOptions = {}): LossForward {
   checkLoss(loss, tokens.length, model.config.vocab);
-  const r = model.forward(tokens, { capture: { names: BACKWARD_CAPTURES }, logitPositions: loss.positions, adapters: opts.adapters });
+  const r = model.forward(tokens, {
+    capture: { names: BACKWARD_CAPTURES },
+    logitPositions: loss.positions,
+    adapters: opts.adapters,
+    logitsOut: opts.logitsOut,
+  });
   return finishLoss(model, tokens, loss, r.activations, r.logits);
 }
 
@@ -90,6 +97,7 @@ export async function forwardForLossAsync(
     adapters: opts.adapters,
     signal: opts.signal,
     onLayer: opts.onLayer,
+    logitsOut: opts.logitsOut,
   });
   return finishLoss(model, tokens, loss, r.activations, r.logits);
 }

@@ -49,6 +49,11 @@ export interface ForwardOptions {
    * after y = x·Wᵀ the adapter adds its own output into y (LoRA: y += s·B(A·x)). See README "LoRA hooks".
    */
   adapters?: ReadonlyMap<string, LinearAdapter>;
+  /**
+   * Write the [P, V] logits into this array (exactly P·V long) instead of a new one: a training loop
+   * reuses one buffer, where 262,144 columns make a fresh array tens of MB per step (and a GC).
+   */
+  logitsOut?: Float32Array;
 }
 
 /**
@@ -199,7 +204,9 @@ export class Gemma3Model {
     logitPositions.forEach((p, i) => xs.set(x.subarray((p - p0) * D, (p - p0 + 1) * D), i * D));
     const normed = rmsNorm(xs, P, D, w.vector('output_norm.weight'), eps); // result_norm [P, D]
     hooks.visit('result_norm', -1, normed, [P, D], logitPositions, 0, true);
-    const logits = P > 0 ? this.head(normed, P) : new Float32Array(0); // result_output [P, V]
+    if (opts.logitsOut && opts.logitsOut.length !== P * V)
+      throw new RangeError(`logitsOut has ${opts.logitsOut.length} values, expected ${P}×${V}`);
+    const logits = P > 0 ? this.head(normed, P, opts.logitsOut) : new Float32Array(0); // result_output [P, V]
     const cap = cfg.finalLogitSoftcap;
     if (cap > 0) for (let i = 0; i < logits.length; i++) logits[i] = cap * Math.tanh(logits[i] / cap);
     hooks.visit('result_output', -1, logits, [P, V], logitPositions);
@@ -207,8 +214,8 @@ export class Gemma3Model {
   }
 
   /** Raw head output x·Eᵀ [P, V] (before any final-logit soft-cap). */
-  head(normed: Float32Array, P: number): Float32Array {
-    return this.matmul.linear(this.weights.matrix(this.weights.headName), normed, P);
+  head(normed: Float32Array, P: number, out?: Float32Array): Float32Array {
+    return this.matmul.linear(this.weights.matrix(this.weights.headName), normed, P, out);
   }
 
   /** A weight matrix by GGUF name (shape and layout). */
