@@ -162,7 +162,8 @@ function selectRows(
   const keep = wanted
     ? positions.map((p, i) => [p, i] as const).filter(([p]) => wanted.includes(p))
     : positions.map((p, i) => [p, i] as const);
-  if (keep.length === positions.length) return { name, layer, shape: [...shape], positions: [...positions], data: final ? data : data.slice() };
+  if (keep.length === positions.length)
+    return { name, layer, shape: [...shape], positions: [...positions], data: final ? data : data.slice() };
   const outer = shape.slice(0, rowAxis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(rowAxis + 1).reduce((a, b) => a * b, 1);
   const T = shape[rowAxis];
