@@ -73,7 +73,7 @@ for (const [threads, fma] of [
 ] as const) {
   const label = `${threads} thread(s), ${fma ? 'FMA' : 'mul + add'}`;
   test(`SIMD f32 matmul matches a float64 reference (${label})`, async () => {
-    const eng = await MatmulEngine.create({ threads, fma });
+    const eng = await MatmulEngine.create({ threads, fma, serialWork: 0 }); // 0: every job split, however small
     engines.push(eng);
     for (const { T, N, K } of shapes) {
       const x = randomArray(T * K, 1 + T);
@@ -93,7 +93,7 @@ for (const [threads, fma] of [
   });
 
   test(`SIMD Q8_0 matmul equals llama.cpp's Q8_0×Q8_0 arithmetic (${label})`, async () => {
-    const eng = await MatmulEngine.create({ threads, fma });
+    const eng = await MatmulEngine.create({ threads, fma, serialWork: 0 }); // 0: every job split, however small
     engines.push(eng);
     for (const { T, N, K } of shapes) {
       const x = randomArray(T * K, 3 + T, 2);
@@ -149,7 +149,7 @@ for (const [threads, fma] of [
   [1, true],
 ] as const) {
   test(`backward gemms: dX and dW (accumulating) match float64 loops, weights and gradients in and out of the heap (${threads} thread(s), ${fma ? 'FMA' : 'mul + add'})`, async () => {
-    const eng = await MatmulEngine.create({ threads, fma });
+    const eng = await MatmulEngine.create({ threads, fma, serialWork: 0 }); // 0: every job split, however small
     engines.push(eng);
     const relErr = (a: Float32Array, b: Float64Array) => {
       let d = 0,
@@ -222,7 +222,7 @@ test('Q8_0 with float activations runs the SIMD kernel on a dequantized copy, ma
 });
 
 test('the SIMD cross-entropy: row log-sum-exp and the tied head input gradient = float64 references', async () => {
-  const eng = await MatmulEngine.create({ threads: 2 });
+  const eng = await MatmulEngine.create({ threads: 2, serialWork: 0 });
   engines.push(eng);
   for (const [P, V, IN] of [
     [3, 1028, 16], // V not a multiple of the 256-entry partial sums; P below the 8-column padding
@@ -276,4 +276,27 @@ test('the SIMD gated GELU backward adds what the float64 formula gives', async (
   eng.gatedGeluBackward(dgate, dup, dh, gate, up, n);
   assertClose('dgate', dgate, refG, 1e-5, 1e-5);
   assertClose('dup', dup, refU, 1e-5, 1e-5);
+});
+
+test('a job below serialWork runs on the calling thread with bit-identical results to the split one', async () => {
+  const split = await MatmulEngine.create({ threads: 2, serialWork: 0 });
+  const serial = await MatmulEngine.create({ threads: 2, serialWork: Infinity });
+  engines.push(split, serial);
+  const T = 12,
+    N = 72,
+    K = 48;
+  const W = randomArray(N * K, 71),
+    x = randomArray(T * K, 72),
+    dy = randomArray(T * N, 73);
+  const results = [split, serial].map((eng) => {
+    const w = eng.allocate('F32', N, K, 'f32');
+    eng.writeRowsF32(w, 0, W);
+    const dx = new Float32Array(T * K),
+      dw = new Float32Array(N * K);
+    eng.linearBackward(w, dy, x, T, dx, dw);
+    return { y: eng.linear(w, x, T), g: eng.gemm(x, T, W, N, K), dx, dw };
+  });
+  for (const k of ['y', 'g', 'dx', 'dw'] as const) assert.deepEqual(results[0][k], results[1][k], k);
+  assert.equal(split.pool.serialWork, 0);
+  assert.equal(serial.pool.serialWork, Infinity);
 });

@@ -45,6 +45,8 @@ export interface MatmulOptions {
   f16Activations?: boolean;
   /** Fused multiply-add kernels (default: where V8 has relaxed SIMD); false forces mul + add. */
   fma?: boolean;
+  /** Jobs with less work run on the calling thread (pool.ts SERIAL_WORK; 0: split every job). */
+  serialWork?: number;
 }
 
 export class MatmulEngine {
@@ -63,9 +65,10 @@ export class MatmulEngine {
 
   static async create(options: MatmulOptions = {}): Promise<MatmulEngine> {
     const heap = new SharedHeap();
-    const pool = await ThreadPool.create(heap, { threads: options.threads, fma: options.fma });
+    const pool = await ThreadPool.create(heap, { threads: options.threads, fma: options.fma, serialWork: options.serialWork });
     return new MatmulEngine(pool, {
       threads: pool.threads,
+      serialWork: pool.serialWork,
       q8Activations: options.q8Activations ?? true,
       f16Activations: options.f16Activations ?? false,
       fma: pool.fma,
@@ -153,11 +156,14 @@ export class MatmulEngine {
     const { rows: N, cols: K } = w;
     if (x.length < T * K) throw new Error(`linear: input has ${x.length} values, expected ${T}×${K}`);
     const heap = this.heap;
+    // a few rows (decoding: one) stream all of W from memory at a few multiply-adds per weight, which
+    // two threads still speed up: such a product counts as if it had 8 rows when choosing to split
+    const work = K * N * Math.max(T, 8);
     if (w.layout === 'q8_0' && this.options.q8Activations) {
       const nb = K / Q8_BLOCK;
       const [xq, xd, y] = heap.scratch([T * K * 2, T * nb * 4, T * N * 4]);
       quantizeRowsQ8(x, T, K, heap.i16(xq, T * K), heap.f32(xd, T * nb));
-      this.pool.run('mm_q8', [xq, xd, w.ptr, w.scalesPtr, y, T, K, N], N);
+      this.pool.run('mm_q8', [xq, xd, w.ptr, w.scalesPtr, y, T, K, N], N, undefined, work);
       out.set(heap.f32(y, T * N));
       return out;
     }
@@ -170,7 +176,7 @@ export class MatmulEngine {
       for (let i = 0; i < xs.length; i++) xs[i] = half[f32ToF16(xs[i])];
     }
     if (K % 8 === 0) {
-      this.pool.run('mm_f32', [xp, w.ptr, y, T, K, N], N);
+      this.pool.run('mm_f32', [xp, w.ptr, y, T, K, N], N, undefined, work);
     } else {
       const W = heap.f32(w.ptr, N * K);
       const ys = heap.f32(y, T * N);
@@ -205,9 +211,28 @@ export class MatmulEngine {
       for (let m = 0; m < M; m++) as.set(a.subarray(m * K, m * K + K), m * Kp);
       for (let n = 0; n < N; n++) bs.set(b.subarray(n * K, n * K + K), n * Kp);
     }
-    this.pool.run('mm_f32', [ap, bp, y, M, Kp, N], N);
+    this.pool.run('mm_f32', [ap, bp, y, M, Kp, N], N, undefined, M * Kp * N);
     out.set(heap.f32(y, M * N));
     return out;
+  }
+
+  /**
+   * out [M, N] += scale · a [M, K] · b [N, K]ᵀ, added straight from the heap (a LoRA adapter's
+   * y += s·B(A·x): no [M, N] product array is formed). K % 8 == 0.
+   */
+  gemmAdd(a: Float32Array, M: number, b: Float32Array, N: number, K: number, out: Float32Array, scale: number): void {
+    if (K % 8 !== 0) {
+      const z = this.gemm(a, M, b, N, K);
+      for (let i = 0; i < M * N; i++) out[i] += scale * z[i];
+      return;
+    }
+    const heap = this.heap;
+    const [ap, bp, y] = heap.scratch([M * K * 4, N * K * 4, M * N * 4]);
+    heap.f32(ap, M * K).set(a.subarray(0, M * K));
+    heap.f32(bp, N * K).set(b.subarray(0, N * K));
+    this.pool.run('mm_f32', [ap, bp, y, M, K, N], N, undefined, M * K * N);
+    const z = heap.f32(y, M * N);
+    for (let i = 0; i < M * N; i++) out[i] += scale * z[i];
   }
 
   /** GELU-tanh of x[0, n) in place, on every thread (SIMD exp; within ~1 ulp of geluTanhScalar). */
@@ -289,8 +314,9 @@ export class MatmulEngine {
       heap.f32(dxP, T * IN).set(dx.subarray(0, T * IN));
       // few rows (a training example's tokens) against a wide W: split W's columns, so each thread
       // streams only its slab of W once (a row split streams all of W once per claim of 4 rows)
-      if (IN >= T) this.pool.run('gemm_nn_cols', [dyP, wP, dxP, T, OUT, IN], IN, GEMM_COL_MULTIPLE);
-      else this.pool.run('gemm_nn', [dyP, wP, dxP, T, OUT, IN], T);
+      const work = T * OUT * IN;
+      if (IN >= T) this.pool.run('gemm_nn_cols', [dyP, wP, dxP, T, OUT, IN], IN, GEMM_COL_MULTIPLE, work);
+      else this.pool.run('gemm_nn', [dyP, wP, dxP, T, OUT, IN], T, undefined, work);
       dx.set(heap.f32(dxP, T * IN));
     }
     if (dw) {
@@ -300,7 +326,7 @@ export class MatmulEngine {
         heap.f32(dwTmp, OUT * IN).set(dw.subarray(0, OUT * IN));
         dwP = dwTmp;
       }
-      this.pool.run('gemm_tn', [dyP, xP, dwP, OUT, T, IN], OUT);
+      this.pool.run('gemm_tn', [dyP, xP, dwP, OUT, T, IN], OUT, undefined, OUT * T * IN);
       if (dwIn === undefined) dw.set(heap.f32(dwTmp, OUT * IN));
     }
   }
@@ -351,7 +377,7 @@ export class MatmulEngine {
     fillT(dyT, Tp);
     const c = heap.f32(cP, IN * Tp);
     c.fill(0);
-    this.pool.run('gemm_tn', [wP, dyTP, cP, IN, OUT, Tp], IN);
+    this.pool.run('gemm_tn', [wP, dyTP, cP, IN, OUT, Tp], IN, undefined, IN * OUT * Tp);
     for (let t = 0; t < T; t++) for (let i = 0; i < IN; i++) dx[t * IN + i] += c[i * Tp + t];
   }
 

@@ -56,11 +56,24 @@ export interface PoolOptions {
   threads?: number;
   /** fused multiply-add kernels (default: when V8 has relaxed SIMD); false forces mul + add */
   fma?: boolean;
+  /**
+   * Jobs whose work (multiply-adds, or elements) is below this run on the calling thread alone
+   * (default SERIAL_WORK; 0 splits every job, as the kernel tests do to exercise the split).
+   */
+  serialWork?: number;
 }
+
+/**
+ * Below this much work a job is not worth waking a worker: a LoRA factor product (64 × 640 × 8 ≈
+ * 0.3M multiply-adds) takes ~30 µs on one thread, a wake-up and join tens of µs on a quiet machine
+ * and up to a scheduler slice on a busy one. A training step issued ~1,500 jobs, ~1,000 of them this small.
+ */
+export const SERIAL_WORK = 1 << 21;
 
 export class ThreadPool {
   readonly kernels: KernelExports;
   readonly fma: boolean;
+  readonly serialWork: number;
   private readonly workers: Worker[] = [];
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * 32));
   private readonly failText = new Uint8Array(new SharedArrayBuffer(FAIL_TEXT_BYTES));
@@ -72,15 +85,18 @@ export class ThreadPool {
     readonly threads: number,
     module: WebAssembly.Module,
     fma: boolean,
+    serialWork: number,
   ) {
     this.fma = fma;
+    this.serialWork = serialWork;
     this.kernels = new WebAssembly.Instance(module, { env: { memory: heap.memory } }).exports as unknown as KernelExports;
   }
 
   static async create(heap: SharedHeap, opts: PoolOptions = {}): Promise<ThreadPool> {
     const fma = opts.fma ?? hasRelaxedSimd();
     const module = kernelModule(fma);
-    const pool = new ThreadPool(heap, Math.max(1, Math.min(64, opts.threads ?? availableParallelism())), module, fma);
+    const threads = Math.max(1, Math.min(64, opts.threads ?? availableParallelism()));
+    const pool = new ThreadPool(heap, threads, module, fma, opts.serialWork ?? SERIAL_WORK);
     const url = new URL('./worker.mjs', import.meta.url);
     const ready: Promise<void>[] = [];
     for (let w = 1; w < pool.threads; w++) {
@@ -102,10 +118,14 @@ export class ThreadPool {
     return pool;
   }
 
-  /** Runs `kernel(args..., r0, r1)` over rows [0, N), shared out among the threads in multiples of `grain`. */
-  run(kernel: KernelName, args: number[], N: number, grain = ROW_GRAIN): void {
+  /**
+   * Runs `kernel(args..., r0, r1)` over rows [0, N), shared out among the threads in multiples of
+   * `grain`; `work` (multiply-adds or elements, default: a lot) below serialWork runs on this thread
+   * alone. Every output row is computed the same way however the rows are shared out.
+   */
+  run(kernel: KernelName, args: number[], N: number, grain = ROW_GRAIN, work = Infinity): void {
     this.check();
-    if (this.threads === 1 || N <= grain) {
+    if (this.threads === 1 || N <= grain || work < this.serialWork) {
       this.call(kernel, args, 0, N);
       return;
     }

@@ -99,6 +99,17 @@ export async function createModelStep(g: Gemma3): Promise<ModelStep> {
     return map;
   };
   const frozen = () => null; // every base weight: no dW
+  // one [P, V] logits buffer for every example of every step (grown when an example has more answer
+  // positions): 262,144 columns make a fresh array 33 MB for 32 positions, and a GC with it
+  // (a second run while one is in flight, which the loop never does, gets arrays of its own)
+  let logitsBuf = new Float32Array(0);
+  let running = false;
+  const logitsFor = (P: number, shared: boolean): Float32Array => {
+    const n = P * c.vocab;
+    if (!shared) return new Float32Array(n);
+    if (logitsBuf.length < n) logitsBuf = new Float32Array(n);
+    return logitsBuf.subarray(0, n);
+  };
 
   const run = async (adapter: Adapter, batch: StepItem[], withGrads: boolean, signal?: AbortSignal): Promise<StepResult> => {
     const total = batch.reduce((n, it) => n + it.loss.positions.length, 0);
@@ -106,15 +117,22 @@ export async function createModelStep(g: Gemma3): Promise<ModelStep> {
     const adapters = adaptersFor(adapter);
     let loss = 0,
       tokens = 0;
-    for (const it of batch) {
-      signal?.throwIfAborted();
-      if (it.loss.positions.length === 0) continue;
-      // each position weighs 1/total, so the sum over items is the batch mean (and the gradients accumulate to its gradient)
-      const weighted: LossTargets = { ...it.loss, weights: it.loss.positions.map(() => 1 / total) };
-      const fwd = await forwardForLossAsync(g.model, it.tokens, weighted, { adapters, signal });
-      loss += fwd.value;
-      tokens += it.tokens.length;
-      if (withGrads) await backwardAsync(g.model, fwd, frozen, { adapters, signal, inputGrad: false });
+    const shared = !running;
+    running = true;
+    try {
+      for (const it of batch) {
+        signal?.throwIfAborted();
+        if (it.loss.positions.length === 0) continue;
+        // each position weighs 1/total, so the sum over items is the batch mean (and the gradients accumulate to its gradient)
+        const weighted: LossTargets = { ...it.loss, weights: it.loss.positions.map(() => 1 / total) };
+        const logitsOut = logitsFor(it.loss.positions.length, shared);
+        const fwd = await forwardForLossAsync(g.model, it.tokens, weighted, { adapters, signal, logitsOut });
+        loss += fwd.value;
+        tokens += it.tokens.length;
+        if (withGrads) await backwardAsync(g.model, fwd, frozen, { adapters, signal, inputGrad: false });
+      }
+    } finally {
+      if (shared) running = false;
     }
     const grads = new Map<string, PairGrads>();
     for (const [name, lora] of adapters) grads.set(name, { a: lora.gradA, b: lora.gradB });
@@ -134,7 +152,8 @@ export async function createModelStep(g: Gemma3): Promise<ModelStep> {
     },
     withAdapter: (adapter, fn) => fn(adaptersFor(adapter)),
     dispose() {
-      // nothing of its own: the adapters live in the caller's arrays, the model belongs to the caller
+      // the adapters live in the caller's arrays, the model belongs to the caller
+      logitsBuf = new Float32Array(0);
     },
   };
 }

@@ -67,12 +67,19 @@ export interface LossForwardOptions {
   signal?: AbortSignal;
   /** forwardForLossAsync: called after each block */
   onLayer?: (layer: number) => void;
+  /** the forward's logitsOut: [P, V] written here (P = loss positions); valid until the caller reuses it */
+  logitsOut?: Float32Array;
 }
 
 /** The model's forward over `tokens` with the captures the backward needs and logits only where the loss is. */
 export function forwardForLoss(model: Gemma3Model, tokens: number[], loss: LossTargets, opts: LossForwardOptions = {}): LossForward {
   checkLoss(loss, tokens.length, model.config.vocab);
-  const r = model.forward(tokens, { capture: { names: BACKWARD_CAPTURES }, logitPositions: loss.positions, adapters: opts.adapters });
+  const r = model.forward(tokens, {
+    capture: { names: BACKWARD_CAPTURES },
+    logitPositions: loss.positions,
+    adapters: opts.adapters,
+    logitsOut: opts.logitsOut,
+  });
   return finishLoss(model, tokens, loss, r.activations, r.logits);
 }
 
@@ -90,6 +97,7 @@ export async function forwardForLossAsync(
     adapters: opts.adapters,
     signal: opts.signal,
     onLayer: opts.onLayer,
+    logitsOut: opts.logitsOut,
   });
   return finishLoss(model, tokens, loss, r.activations, r.logits);
 }
@@ -224,6 +232,19 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
   const dk = f32(T * KD),
     dAttnNorm = f32(T * D);
 
+  // attentionBackward's per-head scratch (nine arrays it overwrites or zeroes before use), made once
+  // for all layers instead of once per layer
+  const attnScratch: Float32Array[] = [];
+  let attnNext = 0;
+  const attnAlloc = (n: number): Float32Array => {
+    const b = attnScratch[attnNext];
+    if (b && b.length === n) {
+      attnNext++;
+      return b;
+    }
+    return (attnScratch[attnNext++] = f32(n));
+  };
+
   // dL/d(inp_embd) feeds only the caller, the embedding's gradient and onResidualGrad: when none wants
   // it (and block 0's attn_norm is frozen), block 0 skips its q/k/v input gradients and that norm's backward
   const wantInputGrad =
@@ -253,6 +274,7 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
     dxIn.set(dSa);
     rmsNormBackward(dAttnOut, g('post_attention_norm'), dSa, act('attn_out', l), vec('post_attention_norm'), T, D, eps);
     linearBackward(n('attn_output'), dAttnOut, act('kqv_out', l), dKqv);
+    attnNext = 0;
     attentionBackward<Float32Array>(
       mm,
       dqRope,
@@ -264,7 +286,7 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
       act('Kcur_rope', l),
       act('Vcur', l),
       { T, H, Hkv, Dh, scale: cfg.attentionScale, window: sliding ? cfg.window : 0 },
-      f32,
+      attnAlloc,
     );
     ropeBackward(dqn, dqRope, rope, T, H, Dh);
     ropeBackward(dkn, dkRope, rope, T, Hkv, Dh);

@@ -130,8 +130,10 @@ export class HookSet {
   /**
    * Runs hooks on `data` (which may be replaced in place) and records a capture.
    * `rowAxis`: which axis of `shape` is the token axis (1 for kq_soft_max, 0 otherwise).
+   * `final`: the forward never writes `data` again, so a capture of every position keeps it as it is
+   * instead of copying it (a training step captured ~50 MB per forward, all copies).
    */
-  visit(name: ActivationName, layer: number, data: Float32Array, shape: number[], positions: number[], rowAxis = 0): void {
+  visit(name: ActivationName, layer: number, data: Float32Array, shape: number[], positions: number[], rowAxis = 0, final = false): void {
     if (!this.active) return;
     for (const h of this.hooksFor(name, layer)) {
       const replaced = h.fn({ name, layer, shape, positions, data });
@@ -143,7 +145,7 @@ export class HookSet {
       }
     }
     if (!this.captures(name, layer)) return;
-    this.captured[activationKey(name, layer)] = selectRows(name, layer, data, shape, positions, rowAxis, this.capturePositions);
+    this.captured[activationKey(name, layer)] = selectRows(name, layer, data, shape, positions, rowAxis, this.capturePositions, final);
   }
 }
 
@@ -155,11 +157,13 @@ function selectRows(
   positions: number[],
   rowAxis: number,
   wanted: readonly number[] | null,
+  final: boolean,
 ): Activation {
   const keep = wanted
     ? positions.map((p, i) => [p, i] as const).filter(([p]) => wanted.includes(p))
     : positions.map((p, i) => [p, i] as const);
-  if (keep.length === positions.length) return { name, layer, shape: [...shape], positions: [...positions], data: data.slice() };
+  if (keep.length === positions.length)
+    return { name, layer, shape: [...shape], positions: [...positions], data: final ? data : data.slice() };
   const outer = shape.slice(0, rowAxis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(rowAxis + 1).reduce((a, b) => a * b, 1);
   const T = shape[rowAxis];

@@ -29,8 +29,7 @@ export class LoraAdapter implements LinearAdapter {
   forward(x: Float32Array, T: number, y: Float32Array): void {
     const { rank: r, outFeatures: OUT, scale: s } = this;
     const u = this.mm.gemm(x, T, this.A, r, this.inFeatures); // [T, r] = x·Aᵀ
-    const z = this.mm.gemm(u, T, this.B, OUT, r); // [T, OUT] = u·Bᵀ
-    for (let i = 0; i < T * OUT; i++) y[i] += s * z[i];
+    this.mm.gemmAdd(u, T, this.B, OUT, r, y, s); // y += s·u·Bᵀ
   }
 
   backward(x: Float32Array, dy: Float32Array, T: number, dx: Float32Array | null): void {

@@ -158,3 +158,16 @@ test('bad input: unknown architecture and out-of-range tokens get clear errors',
   assert.throws(() => model.forward([1, model.config.vocab]), /outside the vocabulary/);
   assert.throws(() => model.forward([]), /at least one token/);
 });
+
+test('logitsOut: the logits are written into the given array, equal to a fresh forward; a wrong length is refused', () => {
+  const V = model.config.vocab;
+  const positions = [2, 5, tokens.length - 1];
+  const fresh = model.forward(tokens, { logitPositions: positions }).logits;
+  const buf = new Float32Array(4 * V).fill(7);
+  const out = buf.subarray(0, positions.length * V);
+  const r = model.forward(tokens, { logitPositions: positions, logitsOut: out });
+  assert.equal(r.logits, out);
+  assert.deepEqual(out, fresh);
+  assert.equal(buf[positions.length * V], 7, 'nothing written past the view');
+  assert.throws(() => model.forward(tokens, { logitPositions: positions, logitsOut: buf }), /logitsOut has .* values, expected 3×/);
+});

@@ -49,6 +49,11 @@ export interface ForwardOptions {
    * after y = x·Wᵀ the adapter adds its own output into y (LoRA: y += s·B(A·x)). See README "LoRA hooks".
    */
   adapters?: ReadonlyMap<string, LinearAdapter>;
+  /**
+   * Write the [P, V] logits into this array (exactly P·V long) instead of a new one: a training loop
+   * reuses one buffer, where 262,144 columns make a fresh array tens of MB per step (and a GC).
+   */
+  logitsOut?: Float32Array;
 }
 
 /**
@@ -123,24 +128,25 @@ export class Gemma3Model {
       mm.row(embedding, tokens[t], row);
       for (let i = 0; i < D; i++) x[t * D + i] = row[i] * scale;
     }
-    hooks.visit('inp_embd', -1, x, [T, D], positions);
+    hooks.visit('inp_embd', -1, x, [T, D], positions, 0, true);
 
     const qDim = H * Dh;
     const kvDim = Hkv * Dh;
     const ropeBySliding = new Map<boolean, RopeTables>();
     for (let l = 0; l < cfg.layers; l++) {
       const n = (tensor: string) => blockWeight(l, tensor);
-      const visit = (name: Parameters<HookSet['visit']>[0], data: Float32Array, shape: number[]) =>
-        hooks.visit(name, l, data, shape, positions);
+      // final: the forward never writes `data` again, so a capture need not copy it
+      const visit = (name: Parameters<HookSet['visit']>[0], data: Float32Array, shape: number[], final = false) =>
+        hooks.visit(name, l, data, shape, positions, 0, final);
 
       const h = rmsNorm(x, T, D, w.vector(n('attn_norm')), eps); // attn_norm [T, D]
-      visit('attn_norm', h, [T, D]);
+      visit('attn_norm', h, [T, D], true);
       const q = linear(n('attn_q'), h); // [T, H·Dh]
       const k = linear(n('attn_k'), h); // [T, Hkv·Dh]
       const v = linear(n('attn_v'), h); // [T, Hkv·Dh]
       visit('Qcur', q, [T, qDim]);
       visit('Kcur', k, [T, kvDim]);
-      visit('Vcur', v, [T, kvDim]);
+      visit('Vcur', v, [T, kvDim], true);
       rmsNorm(q, T * H, Dh, w.vector(n('attn_q_norm')), eps, q);
       rmsNorm(k, T * Hkv, Dh, w.vector(n('attn_k_norm')), eps, k);
       visit('Qcur_normed', q, [T, qDim]);
@@ -152,42 +158,42 @@ export class Gemma3Model {
       if (!rope) ropeBySliding.set(sliding, (rope = ropeTables(positions, Dh, base, freqScale)));
       ropeReference(q, q, rope, T, H, Dh); // = ropeNeox, with the tables made once per call
       ropeReference(k, k, rope, T, Hkv, Dh);
-      visit('Qcur_rope', q, [T, qDim]);
-      visit('Kcur_rope', k, [T, kvDim]);
+      visit('Qcur_rope', q, [T, qDim], true);
+      visit('Kcur_rope', k, [T, kvDim], true);
       cache.write(l, k, v, T);
 
       const shape: AttentionShape = { T, H, Hkv, Dh, scale: cfg.attentionScale, window: sliding ? cfg.window : 0 };
       const f16 = this.numerics.f16Attention;
       const probs = attentionProbs(mm, q, cache.keys(l, S), shape, S, p0, f16); // [H, T, S]
-      hooks.visit('kq_soft_max', l, probs, [H, T, S], positions, 1);
+      hooks.visit('kq_soft_max', l, probs, [H, T, S], positions, 1, true);
       const attn = attentionMix(mm, probs, cache.values(l, S), shape, S, f16); // kqv_out [T, H·Dh]
-      visit('kqv_out', attn, [T, qDim]);
+      visit('kqv_out', attn, [T, qDim], true);
       const o = linear(n('attn_output'), attn); // attn_out [T, D]
       visit('attn_out', o, [T, D]);
       rmsNorm(o, T, D, w.vector(n('post_attention_norm')), eps, o);
       visit('attn_post_norm', o, [T, D]);
       for (let i = 0; i < T * D; i++) o[i] += x[i];
       const saOut = o; // sa_out [T, D]
-      visit('sa_out', saOut, [T, D]);
+      visit('sa_out', saOut, [T, D], true);
 
       const hf = rmsNorm(saOut, T, D, w.vector(n('ffn_norm')), eps); // ffn_norm [T, D]
-      visit('ffn_norm', hf, [T, D]);
+      visit('ffn_norm', hf, [T, D], true);
       const gate = linear(n('ffn_gate'), hf); // [T, F]
       const up = linear(n('ffn_up'), hf); // [T, F]
       visit('ffn_gate', gate, [T, F]);
-      visit('ffn_up', up, [T, F]);
+      visit('ffn_up', up, [T, F], true);
       if (this.numerics.f16Gelu) geluTanh(gate, T * F, true);
       else mm.gelu(gate, T * F);
       visit('ffn_gelu', gate, [T, F]);
       for (let i = 0; i < T * F; i++) gate[i] *= up[i];
-      visit('ffn_gate_par', gate, [T, F]);
+      visit('ffn_gate_par', gate, [T, F], true);
       const down = linear(n('ffn_down'), gate); // ffn_out [T, D]
       visit('ffn_out', down, [T, D]);
       rmsNorm(down, T, D, w.vector(n('post_ffw_norm')), eps, down);
       visit('ffn_post_norm', down, [T, D]);
       for (let i = 0; i < T * D; i++) down[i] += saOut[i];
       x = down; // l_out [T, D]
-      visit('l_out', x, [T, D]);
+      visit('l_out', x, [T, D], true);
       yield l;
     }
     cache.commit(T);
@@ -197,8 +203,10 @@ export class Gemma3Model {
     const xs = new Float32Array(P * D);
     logitPositions.forEach((p, i) => xs.set(x.subarray((p - p0) * D, (p - p0 + 1) * D), i * D));
     const normed = rmsNorm(xs, P, D, w.vector('output_norm.weight'), eps); // result_norm [P, D]
-    hooks.visit('result_norm', -1, normed, [P, D], logitPositions);
-    const logits = P > 0 ? this.head(normed, P) : new Float32Array(0); // result_output [P, V]
+    hooks.visit('result_norm', -1, normed, [P, D], logitPositions, 0, true);
+    if (opts.logitsOut && opts.logitsOut.length !== P * V)
+      throw new RangeError(`logitsOut has ${opts.logitsOut.length} values, expected ${P}×${V}`);
+    const logits = P > 0 ? this.head(normed, P, opts.logitsOut) : new Float32Array(0); // result_output [P, V]
     const cap = cfg.finalLogitSoftcap;
     if (cap > 0) for (let i = 0; i < logits.length; i++) logits[i] = cap * Math.tanh(logits[i] / cap);
     hooks.visit('result_output', -1, logits, [P, V], logitPositions);
@@ -206,8 +214,8 @@ export class Gemma3Model {
   }
 
   /** Raw head output x·Eᵀ [P, V] (before any final-logit soft-cap). */
-  head(normed: Float32Array, P: number): Float32Array {
-    return this.matmul.linear(this.weights.matrix(this.weights.headName), normed, P);
+  head(normed: Float32Array, P: number, out?: Float32Array): Float32Array {
+    return this.matmul.linear(this.weights.matrix(this.weights.headName), normed, P, out);
   }
 
   /** A weight matrix by GGUF name (shape and layout). */

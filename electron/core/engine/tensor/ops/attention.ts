@@ -140,6 +140,7 @@ export function attentionBackward<V extends Vec>(
   k: V,
   v: V,
   s: AttentionShape,
+  /** scratch: its arrays may hold old values (each is overwritten or zeroed before it is read) */
   alloc: (n: number) => V,
 ): void {
   const { T, H, Hkv, Dh, scale, window } = s;

@@ -38,10 +38,15 @@ export function rmsNormBackward(dx: Vec, dg: Vec | null, dy: Vec, x: Vec, g: Vec
     let dot = 0; // Σ dy·g·n
     for (let i = 0; i < N; i++) dot += dy[o + i] * g[i] * x[o + i] * rstd;
     const mean = dot / N;
-    for (let i = 0; i < N; i++) {
-      const n = x[o + i] * rstd;
-      if (dg) dg[i] += dy[o + i] * n;
-      dx[o + i] += rstd * (dy[o + i] * g[i] - n * mean);
+    if (dg) {
+      for (let i = 0; i < N; i++) {
+        const n = x[o + i] * rstd;
+        dg[i] += dy[o + i] * n;
+        dx[o + i] += rstd * (dy[o + i] * g[i] - n * mean);
+      }
+    } else {
+      // frozen norm weight (LoRA training: every norm): the same arithmetic without dg
+      for (let i = 0; i < N; i++) dx[o + i] += rstd * (dy[o + i] * g[i] - x[o + i] * rstd * mean);
     }
   }
 }
