@@ -111,6 +111,33 @@ test('a batch with a shared prefix tags every item with valid, distinct labels (
     );
 });
 
+test('labels with quotes, backslashes and non-ASCII letters: the grammar holds them as JSON strings, and the answers parse to listed labels', async () => {
+  const model = (await t.call('models.list', {})).find((m) => m.active)!;
+  const names = ['say "yes"', 'back\\slash', 'naïve', 'tab\there'];
+  const results: { labels: string[]; raw: string; error: string | null }[] = [];
+  await t.core.workers.model.request(
+    'playgroundTag',
+    {
+      backend: { gpu: 'cpu', threads: 2 },
+      model: { id: model.id, name: model.name, path: model.path, gpuLayers: 0, contextSize: null },
+      labels: names.map((name) => ({ name })),
+      multiLabel: true,
+      instruction: 'Which apply?',
+      items: ITEMS.slice(0, 3).map((it, index) => ({ index, text: it.text })),
+      parallel: 3,
+      sharedPrefix: true,
+      sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, seed: 3, maxTokens: 64 },
+    },
+    { onEvent: (e) => (e as TagEvent).type === 'item' && results.push(e as never) },
+  );
+  assert.equal(results.length, 3);
+  for (const r of results) {
+    assert.equal(r.error, null, r.raw);
+    assert.ok(r.labels.length >= 1 && r.labels.every((l) => names.includes(l)), JSON.stringify(r.labels));
+    assert.deepEqual([...new Set(JSON.parse(r.raw).labels)], r.labels, 'the stored answer is JSON holding the labels');
+  }
+});
+
 test('bad tagging input is refused with a clear message and stores nothing', async () => {
   const before = (await t.call('playground.runs', {})).length;
   assert.match((await t.fail('playground.tag', { labels: [], items: ITEMS })).message, /add at least one label/);

@@ -20,14 +20,22 @@ export function tagPrompt(labels: readonly Label[], multiLabel: boolean, instruc
   ].join('\n');
 }
 
-/** JSON schema of the answer: labels from the list only (node-llama-cpp turns it into a grammar). */
-export function tagSchema(labels: readonly Label[], multiLabel: boolean) {
-  return {
-    type: 'object',
-    properties: {
-      labels: { type: 'array', items: { enum: labels.map((l) => l.name) }, minItems: 1, maxItems: multiLabel ? labels.length : 1 },
-    },
-  } as const;
+/**
+ * The answer's start, written for the model (every answer starts so): only the
+ * label names and the separators between them are generated, each token of them under the grammar.
+ */
+export const TAG_ANSWER_START = '{"labels": ["';
+
+/**
+ * GBNF for the rest of the answer: listed labels only (as JSON string contents), one when single-label,
+ * at most as many as there are labels when multi-label (repeats are dropped afterwards: a grammar
+ * cannot say "distinct"), then the closing `"]}`.
+ */
+export function tagGrammar(labels: readonly Label[], multiLabel: boolean): string {
+  const literal = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const names = labels.map((l) => literal(JSON.stringify(l.name).slice(1, -1))).join(' | ');
+  const more = multiLabel && labels.length > 1 ? ` (${literal('", "')} label){0,${labels.length - 1}}` : '';
+  return [`root ::= label${more} ${literal('"]}')}`, `label ::= ${names}`].join('\n');
 }
 
 export const SUMMARY_TOKENS: Record<SummaryLength, number> = { short: 96, medium: 200, long: 400 };

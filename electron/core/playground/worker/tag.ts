@@ -2,7 +2,9 @@
 //   1. the shared prefix is evaluated once, on sequence 0;
 //   2. its KV state is copied to the other sequences (saved and loaded as a sequence state file);
 //   3. each sequence takes the next item: erases back to the prefix, evaluates the item's tokens and
-//      generates the answer under a JSON-schema grammar that allows only the listed labels.
+//      generates the answer under a grammar that allows only the listed labels. The answer's fixed
+//      start ({"labels": [") is part of the prompt: under a grammar every generated token costs a
+//      pass over the whole vocabulary (262,144 tokens for Gemma), so only the labels are generated.
 // All sequences live in one context, so node-llama-cpp decodes their tokens together in one batch.
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -12,7 +14,7 @@ import { LlamaGrammarEvaluationState, type LlamaContextSequence, type LlamaGramm
 import { StreamingDetokenizer } from '../../llm/worker/detokenizer.ts';
 import type { TaskContext } from '../../workers/task.ts';
 import { TaskError } from '../../workers/task.ts';
-import { tagPrompt, tagSchema } from '../prompts.ts';
+import { TAG_ANSWER_START, tagGrammar, tagPrompt } from '../prompts.ts';
 import { chatPromptTokens, samplingOptions } from './generate.ts';
 import { playgroundContext, playgroundModel } from './models.ts';
 import type { TagBatchInput, TagBatchResult, TagEvent, TagItemResult } from './types.ts';
@@ -46,10 +48,12 @@ export async function sharePrefix(seqs: readonly LlamaContextSequence[], prefix:
 export async function runTagBatch(input: TagBatchInput, ctx: TaskContext): Promise<TagBatchResult> {
   const t0 = performance.now();
   const { llama, model } = await playgroundModel(input.backend, input.model);
-  const grammar = await llama.createGrammarForJsonSchema(tagSchema(input.labels, input.multiLabel) as never);
-  const prompts = input.items.map((it) =>
-    chatPromptTokens(model, '', tagPrompt(input.labels, input.multiLabel, input.instruction, it.text)),
-  );
+  const grammar = await llama.createGrammar({ grammar: tagGrammar(input.labels, input.multiLabel) });
+  const answerStart = model.tokenize(TAG_ANSWER_START);
+  const prompts = input.items.map((it) => [
+    ...chatPromptTokens(model, '', tagPrompt(input.labels, input.multiLabel, input.instruction, it.text)),
+    ...answerStart,
+  ]);
   // At least one token of each item stays to be evaluated (it yields the first answer token).
   const prefix = input.sharedPrefix ? Math.max(0, Math.min(commonPrefix(prompts), ...prompts.map((p) => p.length - 1))) : 0;
   ctx.emit({ type: 'prefix', tokens: prefix } satisfies TagEvent);
@@ -106,7 +110,7 @@ async function tagOne(
   const grammarEvaluationState = new LlamaGrammarEvaluationState({ model, grammar });
   const detok = new StreamingDetokenizer(model);
   const pieces: { start: number; end: number; confidence: number }[] = [];
-  let text = '';
+  let text = TAG_ANSWER_START; // already in the prompt; the pieces are what the model adds
   let done = false;
   const steps = seq.evaluateWithMetadata(
     prompt.slice(prefix),
@@ -144,7 +148,7 @@ async function tagOne(
     };
   const names = new Set(input.labels.map((l) => l.name));
   const parsed = JSON.parse(text) as { labels?: unknown };
-  // The grammar allows only listed labels; dedupe (JSON schema cannot say uniqueItems) and check anyway.
+  // The grammar allows only listed labels; dedupe (a grammar cannot say distinct) and check anyway.
   const labels = [...new Set(Array.isArray(parsed.labels) ? parsed.labels.filter((l): l is string => typeof l === 'string') : [])];
   const invalid = labels.filter((l) => !names.has(l));
   if (invalid.length > 0 || labels.length === 0)
