@@ -38,6 +38,33 @@ async function finished(runId: string): Promise<RunView> {
   return t.call('playground.get', { runId });
 }
 
+/** A multi-label tagging batch straight on the model worker (shared prefix on), with its events. */
+async function tagInWorker(
+  labels: { name: string }[],
+  items: string[],
+  sampling: { temperature: number; seed: number },
+): Promise<{ prefix: number; items: Extract<TagEvent, { type: 'item' }>[] }> {
+  const model = (await t.call('models.list', {})).find((m) => m.active)!;
+  let prefix = -1;
+  const results: Extract<TagEvent, { type: 'item' }>[] = [];
+  await t.core.workers.model.request(
+    'playgroundTag',
+    {
+      backend: { gpu: 'cpu', threads: 2 },
+      model: { id: model.id, name: model.name, path: model.path, gpuLayers: 0, contextSize: null },
+      labels,
+      multiLabel: true,
+      instruction: 'Which apply?',
+      items: items.map((text, index) => ({ index, text })),
+      parallel: items.length,
+      sharedPrefix: true,
+      sampling: { ...sampling, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, maxTokens: 64 },
+    },
+    { onEvent: (e) => ((e as TagEvent).type === 'prefix' ? (prefix = (e as { tokens: number }).tokens) : results.push(e as never)) },
+  );
+  return { prefix, items: results };
+}
+
 test('a tagging batch returns only valid labels with confidences, and metrics that match the items', async () => {
   const started = await t.call('playground.tag', { labels: LABELS, instruction: 'What is the sentiment?', items: ITEMS, parallel: 3 });
   const view = await finished(started.runId);
@@ -78,30 +105,12 @@ test('a tagging batch returns only valid labels with confidences, and metrics th
 });
 
 test('a batch with a shared prefix tags every item with valid, distinct labels (multi-label)', async () => {
-  const model = (await t.call('models.list', {})).find((m) => m.active)!;
-  const labels: Record<number, string[]> = {};
-  let prefix = -1;
-  await t.core.workers.model.request(
-    'playgroundTag',
-    {
-      backend: { gpu: 'cpu', threads: 2 },
-      model: { id: model.id, name: model.name, path: model.path, gpuLayers: 0, contextSize: null },
-      labels: LABELS,
-      multiLabel: true,
-      instruction: 'Which apply?',
-      items: ITEMS.slice(0, 4).map((it, index) => ({ index, text: it.text })),
-      parallel: 4,
-      sharedPrefix: true,
-      sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, seed: 1, maxTokens: 64 },
-    },
-    {
-      onEvent: (e) => {
-        const ev = e as TagEvent;
-        if (ev.type === 'prefix') prefix = ev.tokens;
-        else labels[ev.index] = ev.labels;
-      },
-    },
+  const { prefix, items } = await tagInWorker(
+    LABELS,
+    ITEMS.slice(0, 4).map((it) => it.text),
+    { temperature: 0, seed: 1 },
   );
+  const labels = Object.fromEntries(items.map((it) => [it.index, it.labels]));
   assert.ok(prefix > 20, `the instruction and label list are shared (${prefix} tokens)`);
   assert.deepEqual(Object.keys(labels).map(Number).sort(), [0, 1, 2, 3]);
   for (const l of Object.values(labels))
@@ -112,23 +121,11 @@ test('a batch with a shared prefix tags every item with valid, distinct labels (
 });
 
 test('labels with quotes, backslashes and non-ASCII letters: the grammar holds them as JSON strings, and the answers parse to listed labels', async () => {
-  const model = (await t.call('models.list', {})).find((m) => m.active)!;
   const names = ['say "yes"', 'back\\slash', 'naïve', 'tab\there'];
-  const results: { labels: string[]; raw: string; error: string | null }[] = [];
-  await t.core.workers.model.request(
-    'playgroundTag',
-    {
-      backend: { gpu: 'cpu', threads: 2 },
-      model: { id: model.id, name: model.name, path: model.path, gpuLayers: 0, contextSize: null },
-      labels: names.map((name) => ({ name })),
-      multiLabel: true,
-      instruction: 'Which apply?',
-      items: ITEMS.slice(0, 3).map((it, index) => ({ index, text: it.text })),
-      parallel: 3,
-      sharedPrefix: true,
-      sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, seed: 3, maxTokens: 64 },
-    },
-    { onEvent: (e) => (e as TagEvent).type === 'item' && results.push(e as never) },
+  const { items: results } = await tagInWorker(
+    names.map((name) => ({ name })),
+    ITEMS.slice(0, 3).map((it) => it.text),
+    { temperature: 1, seed: 3 },
   );
   assert.equal(results.length, 3);
   for (const r of results) {
