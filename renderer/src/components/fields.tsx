@@ -1,6 +1,7 @@
 // Form fields with their label wired for screen readers: a number with an optional slider, a switch,
 // and a select. Values are committed on change; the caller validates and saves.
 import { useEffect, useId, useState, type ReactNode } from 'react';
+import { ADAPTER_SCALE } from '../../../electron/core/api/finetune.ts';
 
 const inputClass =
   'rounded-md bg-white px-2 py-1 text-[13px] ring-1 ring-zinc-300 outline-none focus:ring-2 focus:ring-accent-500 dark:bg-zinc-900 dark:ring-zinc-700';
@@ -143,3 +144,21 @@ export function SelectField<T extends string>({
 }
 
 export const textInputClass = inputClass;
+
+/** A LoRA adapter's scale as llama.cpp applies it (1 as trained, 0 off), in the contract's range. */
+export function AdapterScaleInput({ value, onChange, onBlur }: { value: number; onChange(v: number): void; onBlur?(): void }) {
+  return (
+    <input
+      type="number"
+      aria-label="Adapter scale"
+      title="Scale: 1 applies the adapter as trained, 0 turns it off"
+      min={ADAPTER_SCALE.min}
+      max={ADAPTER_SCALE.max}
+      step={0.1}
+      value={value}
+      onChange={(e) => onChange(Number(e.target.value))}
+      onBlur={onBlur}
+      className={`w-16 text-right font-mono ${inputClass}`}
+    />
+  );
+}

@@ -2,12 +2,11 @@
 // model file's own, presets saved for this model), and the LoRA adapter chat applies. The prompt and
 // sampling are saved with the session and apply to the next reply; the system prompt is committed on
 // blur (not every keystroke).
-import { ADAPTER_SCALE } from '../../../../electron/core/api/finetune.ts';
 import { useEffect, useId, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Sampling as ApiSampling, SamplingPresets } from '../../../../electron/core/api/chat.ts';
 import { useApi, useEvent } from '../../api/hooks.ts';
-import { textInputClass } from '../../components/fields.tsx';
+import { AdapterScaleInput, textInputClass } from '../../components/fields.tsx';
 import { SystemPromptField } from '../../components/SystemPromptField.tsx';
 import { CloseIcon } from '../../components/icons.tsx';
 import { Button } from '../../components/ui.tsx';
@@ -216,17 +215,10 @@ function AdapterSection() {
             </option>
           ))}
         </select>
-        <input
-          type="number"
-          aria-label="Adapter scale"
-          title="Scale: 1 applies the adapter as trained, 0 turns it off"
-          min={0}
-          max={ADAPTER_SCALE.max}
-          step={0.1}
+        <AdapterScaleInput
           value={scale}
-          onChange={(e) => setScale(Number(e.target.value))}
+          onChange={setScale}
           onBlur={() => selected && scale !== chatAdapter.applied?.scale && void choose(selected, scale)}
-          className={`w-16 text-right font-mono ${textInputClass}`}
         />
       </div>
       <p className="text-[11.5px] text-zinc-500 dark:text-zinc-400">

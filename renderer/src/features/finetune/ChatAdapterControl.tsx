@@ -1,25 +1,22 @@
 // "Chat with this adapter": llama.cpp applies the adapter at this scale whenever Chat uses its base
 // model (a new scale means a new llama.cpp context, made at the next message).
 import { useState } from 'react';
-import { ADAPTER_SCALE, type AdapterInfo, type ChatAdapterChoice } from '../../../../electron/core/api/finetune.ts';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useApi } from '../../api/hooks.ts';
-import { queryKeys } from '../../api/query.ts';
-import { textInputClass } from '../../components/fields.tsx';
+import type { AdapterInfo } from '../../../../electron/core/api/finetune.ts';
+import { AdapterScaleInput } from '../../components/fields.tsx';
 import { Button } from '../../components/ui.tsx';
 import { errorMessage } from '../../../../electron/core/api/errors.ts';
+import { useChatAdapterChoice } from '../chat/useChatAdapter.ts';
 
 export function ChatAdapterControl({ adapter }: { adapter: AdapterInfo }) {
-  const api = useApi();
-  const queries = useQueryClient();
-  const current = useQuery({ queryKey: queryKeys.chatAdapter, queryFn: () => api.finetune.chatAdapter({}) });
+  const chatAdapter = useChatAdapterChoice();
   const [scale, setScale] = useState(1);
   const [error, setError] = useState<string | null>(null);
-  const inUse = current.data?.adapterId === adapter.id;
+  const current = chatAdapter.choice;
+  const inUse = current?.adapterId === adapter.id;
   const choose = async (id: string | null) => {
     setError(null);
     try {
-      queries.setQueryData(queryKeys.chatAdapter, (await api.finetune.useInChat({ adapterId: id, scale })) as ChatAdapterChoice | null);
+      await chatAdapter.choose(id, scale);
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -28,21 +25,12 @@ export function ChatAdapterControl({ adapter }: { adapter: AdapterInfo }) {
     <div className="mt-2 flex flex-wrap items-center gap-2" data-testid="chat-adapter">
       <label className="flex items-center gap-1">
         Scale
-        <input
-          type="number"
-          min={0}
-          max={ADAPTER_SCALE.max}
-          step={0.1}
-          value={scale}
-          onChange={(e) => setScale(Number(e.target.value))}
-          className={`w-16 text-right font-mono ${textInputClass}`}
-          aria-label="Adapter scale"
-        />
+        <AdapterScaleInput value={scale} onChange={setScale} />
       </label>
       {inUse ? (
         <>
           <span className="text-accent-700 dark:text-accent-400" data-testid="chat-adapter-active">
-            Chat uses this adapter (scale {current.data!.scale})
+            Chat uses this adapter (scale {current!.scale})
           </span>
           <Button onClick={() => void choose(adapter.id)}>Apply scale</Button>
           <Button variant="ghost" onClick={() => void choose(null)}>
