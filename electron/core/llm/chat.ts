@@ -1,21 +1,21 @@
 // chat.*: replies are generated in the model worker; here they are stored and streamed. The user
 // message and the assistant placeholder are committed together before generation starts; the
-// streaming reply is saved every SAVE_INTERVAL_MS (status 'streaming'); the final text, tokens and
+// streaming reply is saved every STREAM_SAVE_INTERVAL_MS (status 'streaming'); the final text, tokens and
 // stats are committed in one transaction. A reply found 'streaming' at startup was cut off by a
 // crash and becomes 'interrupted'.
 import { randomInt, randomUUID } from 'node:crypto';
-import type {
-  ChatMessage,
-  ChatSessionView,
-  GenerationStarted,
-  MessageStats,
-  Sampling,
-  SamplingPreset,
-  SessionConfig,
-  StopReason,
-  TokenProb,
+import {
+  STREAM_SAVE_INTERVAL_MS,
+  type ChatMessage,
+  type ChatSessionView,
+  type GenerationStarted,
+  type MessageStats,
+  type Sampling,
+  type SamplingPreset,
+  type SessionConfig,
+  type StopReason,
+  type TokenProb,
 } from '../api/chat.ts';
-import { STREAM_SAVE_INTERVAL_MS } from '../api/chat.ts';
 import { errorMessage, notFound, ServiceError } from '../api/errors.ts';
 import type { CoreContext, ServiceHandlers } from '../app/context.ts';
 import { ChatStore, SearchSyntaxError } from '../store/chat.ts';
@@ -28,8 +28,6 @@ import type { ModelHost } from './host.ts';
 import { newestLeafBelow, pathTo } from '../api/chat-tree.ts';
 import { ImportError, parseImport, toJsonExport, toMarkdown } from './transcript.ts';
 import type { GenerateEvent, GenerateResult, Turn } from './worker/types.ts';
-
-export const SAVE_INTERVAL_MS = STREAM_SAVE_INTERVAL_MS;
 
 /** The title sessions.create gives a chat when none is asked for (app/services/sessions.ts). */
 export const DEFAULT_TITLE = 'New chat';
@@ -242,7 +240,7 @@ export function chatHandlers(ctx: CoreContext, host: ModelHost): ServiceHandlers
         contextSize,
       });
       const now = Date.now();
-      if (now - lastSave >= SAVE_INTERVAL_MS) {
+      if (now - lastSave >= STREAM_SAVE_INTERVAL_MS) {
         lastSave = now;
         store.saveStreaming(id, content, `[${tokenJson.join(',')}]`, now);
       }
