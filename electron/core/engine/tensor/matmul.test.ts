@@ -169,8 +169,9 @@ for (const [threads, fma] of [
       [5, 12, 9],
       [5, 16, 200],
       [32, 24, 400],
+      [3, 8, 2 * 8192 + 100],
     ]) {
-      // the last two: wide W (dX by gemm_tn)
+      // the last three: wide W (dX by gemm_tn split over W's rows; the last in three slices, one partial)
       const x = randomArray(T * IN, 11 + T),
         dy = randomArray(T * OUT, 12 + T);
       const W = randomArray(OUT * IN, 13 + OUT);
@@ -297,6 +298,19 @@ test('a job below serialWork runs on the calling thread with bit-identical resul
     return { y: eng.linear(w, x, T), g: eng.gemm(x, T, W, N, K), dx, dw };
   });
   for (const k of ['y', 'g', 'dx', 'dw'] as const) assert.deepEqual(results[0][k], results[1][k], k);
+  // a wide W's input gradient sums per-slice partials: the same bits however the slices are shared out
+  const [Tw, IN, OUT] = [3, 8, 3 * 8192 + 40];
+  const Ww = randomArray(OUT * IN, 74),
+    dyw = randomArray(Tw * OUT, 75);
+  const [a, b] = [split, serial].map((eng) => {
+    const w = eng.allocate('F32', OUT, IN, 'f32');
+    eng.writeRowsF32(w, 0, Ww);
+    const dx = new Float32Array(Tw * IN);
+    eng.linearBackward(w, dyw, new Float32Array(Tw * IN), Tw, dx, null);
+    return dx;
+  });
+  assert.ok(a.some((v) => v !== 0));
+  assert.deepEqual(a, b, 'wide dx');
   assert.equal(split.pool.serialWork, 0);
   assert.equal(serial.pool.serialWork, Infinity);
 });

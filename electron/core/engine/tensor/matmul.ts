@@ -25,6 +25,10 @@ import { linearBackwardReference } from './ops/linear.ts';
 
 /** OUT ≥ WIDE_OUT·IN: dX goes through wideInputGrad (measured on the 270M head: ≈ 1.8× faster than gemm_nn). */
 const WIDE_OUT = 8;
+/** Rows of a wide W per slice of its input-gradient product (addWideProduct): 32 partials for 262,144 rows. */
+const WIDE_SLICE = 8192;
+/** Heap bytes for addWideProduct's partials. */
+const wideProductBytes = (IN: number, OUT: number, Tp: number) => Math.ceil(OUT / WIDE_SLICE) * IN * Tp * 4;
 
 export interface LinearWeight {
   readonly layout: 'f32' | 'q8_0';
@@ -371,14 +375,34 @@ export class MatmulEngine {
   ): void {
     const Tp = Math.ceil(T / GEMM_COL_MULTIPLE) * GEMM_COL_MULTIPLE;
     const heap = this.heap;
-    const [dyTP, cP] = heap.scratch([OUT * Tp * 4, IN * Tp * 4]);
+    const [dyTP, partsP] = heap.scratch([OUT * Tp * 4, wideProductBytes(IN, OUT, Tp)]);
     const dyT = heap.f32(dyTP, OUT * Tp);
     if (Tp !== T) dyT.fill(0);
     fillT(dyT, Tp);
-    const c = heap.f32(cP, IN * Tp);
-    c.fill(0);
-    this.pool.run('gemm_tn', [wP, dyTP, cP, IN, OUT, Tp], IN, undefined, IN * OUT * Tp);
-    for (let t = 0; t < T; t++) for (let i = 0; i < IN; i++) dx[t * IN + i] += c[i * Tp + t];
+    this.addWideProduct(wP, dyTP, partsP, T, Tp, IN, OUT, dx);
+  }
+
+  /**
+   * dX [T, IN] += (Wᵀ·dYᵀ)ᵀ for a wide W [OUT, IN] in the heap and dYᵀ [OUT, Tp] in the heap, on
+   * gemm_tn split over OUT (wasm/gemm.ts, split 'k'): each thread streams its slices of W's rows
+   * once, front to back, and each slice of WIDE_SLICE rows adds into its own [IN, Tp] partial at
+   * `partsP` (wideProductBytes), summed here in slice order, so the result does not depend on the
+   * thread count. (A split over IN made every claim read all of W's rows in 160-byte pieces: the
+   * 270M head's input gradient ran at about half the forward's speed.)
+   */
+  private addWideProduct(wP: number, dyTP: number, partsP: number, T: number, Tp: number, IN: number, OUT: number, dx: Float32Array): void {
+    const slices = Math.ceil(OUT / WIDE_SLICE);
+    const part = IN * Tp;
+    const parts = this.heap.f32(partsP, slices * part);
+    parts.fill(0);
+    this.pool.run('gemm_tn_k', [wP, dyTP, partsP, IN, WIDE_SLICE, Tp], OUT, WIDE_SLICE, IN * OUT * Tp);
+    for (let i = 0; i < IN; i++) {
+      for (let t = 0; t < T; t++) {
+        let sum = 0;
+        for (let s = 0, o = i * Tp + t; s < slices; s++, o += part) sum += parts[o];
+        dx[t * IN + i] += sum;
+      }
+    }
   }
 
   /**
@@ -449,7 +473,7 @@ export class MatmulEngine {
     if (V % 4 !== 0 || IN % GEMM_COL_MULTIPLE !== 0) throw new Error(`crossEntropyHeadInputGrad: a [${V}, ${IN}] head`);
     const Pp = Math.ceil(P / GEMM_COL_MULTIPLE) * GEMM_COL_MULTIPLE;
     const heap = this.heap;
-    const [zP, coefP, dzTP, cP] = heap.scratch([P * V * 4, P * 8, V * Pp * 4, IN * Pp * 4]);
+    const [zP, coefP, dzTP, partsP] = heap.scratch([P * V * 4, P * 8, V * Pp * 4, wideProductBytes(IN, V, Pp)]);
     heap.f32(zP, P * V).set(z.subarray(0, P * V));
     const coef = heap.f32(coefP, 2 * P);
     for (let p = 0; p < P; p++) {
@@ -460,10 +484,7 @@ export class MatmulEngine {
     if (Pp !== P) dzT.fill(0);
     this.pool.run('ce_grad_t', [zP, coefP, dzTP, V, Pp, P], V, 4);
     for (let p = 0; p < P; p++) dzT[targets[p] * Pp + p] -= weights[p];
-    const c = heap.f32(cP, IN * Pp);
-    c.fill(0);
-    this.pool.run('gemm_tn', [wf.ptr, dzTP, cP, IN, V, Pp], IN);
-    for (let p = 0; p < P; p++) for (let i = 0; i < IN; i++) dx[p * IN + i] += c[i * Pp + p];
+    this.addWideProduct(wf.ptr, dzTP, partsP, P, Pp, IN, V, dx);
   }
 
   get weightBytes(): number {

@@ -30,7 +30,8 @@ const GEN = 0,
   FAILED = 22;
 /** Claims per thread and job: enough to even out a late start, few enough to keep claims cheap. */
 const CLAIMS_PER_THREAD = 8;
-export type KernelName = 'mm_f32' | 'mm_q8' | 'gelu' | 'gemm_nn' | 'gemm_tn' | 'gemm_nn_cols' | 'ce_lse' | 'ce_grad_t' | 'gelu_bwd';
+export type KernelName =
+  'mm_f32' | 'mm_q8' | 'gelu' | 'gemm_nn' | 'gemm_tn' | 'gemm_nn_cols' | 'ce_lse' | 'ce_grad_t' | 'gelu_bwd' | 'gemm_tn_k';
 /** Ids shared with worker.mjs. TEST_DIE makes a worker throw (the failure-detection test). */
 const KERNEL_ID: Record<KernelName | 'test_die', number> = {
   mm_f32: 1,
@@ -42,6 +43,7 @@ const KERNEL_ID: Record<KernelName | 'test_die', number> = {
   ce_lse: 7,
   ce_grad_t: 8,
   gelu_bwd: 9,
+  gemm_tn_k: 10,
   test_die: 99,
 };
 const SPIN = 20000;
@@ -209,6 +211,8 @@ export class ThreadPool {
         return k.ce_grad_t(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
       case 'gelu_bwd':
         return k.gelu_bwd(a[0], a[1], a[2], a[3], a[4], n0, n1);
+      case 'gemm_tn_k':
+        return k.gemm_tn_k(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
     }
   }
 

@@ -39,6 +39,7 @@ function job(kernel, a, n0, n1) {
   else if (kernel === 7) kernels.ce_lse(a[0], a[1], a[2], a[3], n0, n1);
   else if (kernel === 8) kernels.ce_grad_t(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
   else if (kernel === 9) kernels.gelu_bwd(a[0], a[1], a[2], a[3], a[4], n0, n1);
+  else if (kernel === 10) kernels.gemm_tn_k(a[0], a[1], a[2], a[3], a[4], a[5], n0, n1);
   else if (kernel === 99) throw new Error('simulated kernel failure (test)');
   else throw new Error(`unknown kernel id ${kernel}`);
 }

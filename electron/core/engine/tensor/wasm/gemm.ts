@@ -34,29 +34,52 @@ function forFrom(f: Func, v: Local, from: Local, to: Local, step: number, body: 
 }
 
 /**
- * `splitCols`: the thread's share [r0, r1) is a range of C's columns (multiples of 8) and every row
- * is computed — for dX = dY·W with few rows (T) and a wide W, each thread then streams only its own
- * column slab of W once, where a row split streams all of W once per claim.
+ * How a thread's share [r0, r1) of the product is cut out:
+ * - `rows`: a range of C's rows;
+ * - `cols`: a range of C's columns (multiples of 8), every row: for dX = dY·W with few rows (T)
+ *   and a wide W, each thread then streams only its own column slab of W once, where a row split
+ *   streams all of W once per claim;
+ * - `k`: a range of the inner dimension, in slices of KS (the 5th argument, in place of K): slice
+ *   s = k / KS adds its whole [M, N] product into its own partial C + s·M·N, which the caller sums
+ *   in slice order. For C = Aᵀ·B with a tall A (the tied head's [V, D] against the gradient of V
+ *   logits) each thread then streams its rows of A once, contiguously, where a row or column split
+ *   reads every row of A in narrow strided pieces once per claim. The slices are fixed by KS alone,
+ *   so the sum is the same however the slices are shared out among threads.
  */
-export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = '', splitCols = false): Func {
-  const name = (transA ? 'gemm_tn' : 'gemm_nn') + (splitCols ? '_cols' : '') + suffix;
+export type GemmSplit = 'rows' | 'cols' | 'k';
+
+export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = '', split: GemmSplit = 'rows'): Func {
+  if (split === 'k' && !transA) throw new Error('emitGemm: the k split is for gemm_tn (A [K, M]: a slice of k is a run of rows)');
+  const name = (transA ? 'gemm_tn' : 'gemm_nn') + (split === 'rows' ? '' : `_${split}`) + suffix;
   const f = new Func(name, ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [A, B, C, M, K, N, r0, r1] = f.params;
+  const [A, B, C0, M, K, N, r0, r1] = f.params;
   const m0 = f.local('i32'),
     m1 = f.local('i32'),
     nStart = f.local('i32'),
     nEnd = f.local('i32');
-  if (splitCols) {
+  // the product's C (split 'k': the current slice's partial) and its range of k
+  const C = f.local('i32'),
+    kLo = f.local('i32'),
+    kHi = f.local('i32');
+  if (split === 'cols') {
     f.i32(0).set(m0);
     f.get(M).set(m1);
     f.get(r0).set(nStart);
     f.get(r1).set(nEnd);
-  } else {
+  } else if (split === 'rows') {
     f.get(r0).set(m0);
     f.get(r1).set(m1);
     f.i32(0).set(nStart);
     f.get(N).set(nEnd);
+  } else {
+    f.i32(0).set(m0);
+    f.get(M).set(m1);
+    f.i32(0).set(nStart);
+    f.get(N).set(nEnd);
   }
+  f.get(C0).set(C);
+  f.i32(0).set(kLo);
+  f.get(K).set(kHi);
   const kc0 = f.local('i32'),
     kc1 = f.local('i32'),
     mc0 = f.local('i32'),
@@ -126,50 +149,75 @@ export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = '', spl
     }
   };
 
-  f.for(kc0, 0, K, KC, () => {
-    f.get(kc0).i32(KC).op('i32.add').set(kc1);
-    f.get(kc1)
-      .get(K)
-      .op('i32.gt_s')
-      .if(() => {
-        f.get(K).set(kc1);
-      });
-    forFrom(f, mc0, m0, m1, MC_TILES * RT, () => {
-      f.get(mc0)
-        .i32(MC_TILES * RT)
-        .op('i32.add')
-        .set(mc1);
-      f.get(mc1)
-        .get(m1)
+  const product = () =>
+    forFrom(f, kc0, kLo, kHi, KC, () => {
+      f.get(kc0).i32(KC).op('i32.add').set(kc1);
+      f.get(kc1)
+        .get(kHi)
         .op('i32.gt_s')
         .if(() => {
-          f.get(m1).set(mc1);
+          f.get(kHi).set(kc1);
         });
-      f.get(mc1)
-        .i32(RT - 1)
-        .op('i32.sub')
-        .set(mLim);
-      forFrom(f, n, nStart, nEnd, NT, () => {
-        f.get(mc0).set(m);
-        f.block(() => {
-          f.loop(() => {
-            f.get(m).get(mLim).op('i32.ge_s').brIf(1);
-            tile(RT);
-            f.get(m).i32(RT).op('i32.add').set(m);
-            f.br(0);
+      forFrom(f, mc0, m0, m1, MC_TILES * RT, () => {
+        f.get(mc0)
+          .i32(MC_TILES * RT)
+          .op('i32.add')
+          .set(mc1);
+        f.get(mc1)
+          .get(m1)
+          .op('i32.gt_s')
+          .if(() => {
+            f.get(m1).set(mc1);
           });
-        });
-        f.block(() => {
-          f.loop(() => {
-            f.get(m).get(mc1).op('i32.ge_s').brIf(1);
-            tile(1);
-            f.get(m).i32(1).op('i32.add').set(m);
-            f.br(0);
+        f.get(mc1)
+          .i32(RT - 1)
+          .op('i32.sub')
+          .set(mLim);
+        forFrom(f, n, nStart, nEnd, NT, () => {
+          f.get(mc0).set(m);
+          f.block(() => {
+            f.loop(() => {
+              f.get(m).get(mLim).op('i32.ge_s').brIf(1);
+              tile(RT);
+              f.get(m).i32(RT).op('i32.add').set(m);
+              f.br(0);
+            });
+          });
+          f.block(() => {
+            f.loop(() => {
+              f.get(m).get(mc1).op('i32.ge_s').brIf(1);
+              tile(1);
+              f.get(m).i32(1).op('i32.add').set(m);
+              f.br(0);
+            });
           });
         });
       });
     });
-  });
+  if (split !== 'k') product();
+  else {
+    // slices from r0 (a multiple of KS) to r1, each [kLo, kHi) into its own partial (K holds KS here)
+    const KS = K,
+      partBytes = f.local('i32');
+    f.get(M).get(N).op('i32.mul').i32(2).op('i32.shl').set(partBytes);
+    f.get(r0).set(kLo);
+    f.block(() => {
+      f.loop(() => {
+        f.get(kLo).get(r1).op('i32.ge_s').brIf(1);
+        f.get(kLo).get(KS).op('i32.add').set(kHi);
+        f.get(kHi)
+          .get(r1)
+          .op('i32.gt_s')
+          .if(() => {
+            f.get(r1).set(kHi);
+          });
+        f.get(kLo).get(KS).op('i32.div_u').get(partBytes).op('i32.mul').get(C0).op('i32.add').set(C);
+        product();
+        f.get(kHi).set(kLo);
+        f.br(0);
+      });
+    });
+  }
   return f;
 }
 

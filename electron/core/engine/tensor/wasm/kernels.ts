@@ -627,6 +627,8 @@ export interface KernelExports {
   ce_grad_t(z: number, coef: number, dzT: number, V: number, Pp: number, P: number, i0: number, i1: number): void;
   /** gemm_nn over columns [n0, n1) of C (multiples of 8), every row */
   gemm_nn_cols(A: number, B: number, C: number, M: number, K: number, N: number, n0: number, n1: number): void;
+  /** gemm_tn over k ∈ [k0, k1) (k0 a multiple of KS), slice k / KS adding into partial C + (k / KS)·M·N */
+  gemm_tn_k(A: number, B: number, C: number, M: number, KS: number, N: number, k0: number, k1: number): void;
 }
 
 /** Row alignment the kernels want from a thread's share of output rows. */
@@ -658,7 +660,8 @@ export function kernelModule(fma = hasRelaxedSimd()): WebAssembly.Module {
       emitGelu(),
       emitGemm(false, fma),
       emitGemm(true, fma),
-      emitGemm(false, fma, 4, '', true),
+      emitGemm(false, fma, 4, '', 'cols'),
+      emitGemm(true, fma, 4, '', 'k'),
       emitCeLse(),
       emitCeGradT(),
       emitGeluBackward(),
