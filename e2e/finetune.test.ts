@@ -97,7 +97,8 @@ test('import (bad, then good), train with the live chart, export, chat with the 
   await setNumber(page, 'Learning rate', 0.003);
   await setNumber(page, 'Warm-up steps', 2);
   await setNumber(page, 'Epochs', 6);
-  await setNumber(page, 'Gradient accumulation', 2);
+  await setNumber(page, 'Batch size', 2); // two rows packed into one forward and backward
+  await setNumber(page, 'Gradient accumulation', 1);
   await setNumber(page, 'Maximum length', 64);
   await page.getByTestId('finetune-start').click();
   await page.getByTestId('run-status').getByText('Training').waitFor();

@@ -55,7 +55,17 @@ test('training runs as a job: metrics per step, an adapter on disk; another toke
   assert.equal(stats.rows, 6);
   assert.equal(stats.overCount, 0);
   const { defaults } = await t.call('finetune.presets', {});
-  const config = { ...defaults, rank: 2, alpha: 4, epochs: 2, gradAccum: 1, evalEvery: 2, checkpointEvery: 2, learningRate: 5e-3 };
+  const config = {
+    ...defaults,
+    rank: 2,
+    alpha: 4,
+    epochs: 2,
+    batchSize: 1,
+    gradAccum: 1,
+    evalEvery: 2,
+    checkpointEvery: 2,
+    learningRate: 5e-3,
+  };
   const other = ensureModel({ preset: 'nano', weightType: 'F32', seed: 1234, config: { vocab: 640 } });
   const refused = await t.fail('finetune.start', { datasetId: ds.id, modelPath: other, config });
   assert.equal(refused.code, 'conflict');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { ensureTestModels } from '../../../../test-support/models.ts';
 import { loadGemma3, type Gemma3 } from '../models/gemma3/index.ts';
 import { nextTokenTargets } from '../models/gemma3/index.ts';
-import { createModelStep, type ModelStep } from './model-step.ts';
+import { createModelStep, packBatch, type ModelStep } from './model-step.ts';
 import { initAdapter, LORA_TARGETS, type Adapter } from './lora.ts';
 import { mulberry32 } from './random.ts';
 
@@ -85,4 +85,54 @@ test('an adapter for another shape is refused with a clear message', async () =>
   const ad = randomAdapter();
   ad.pairs[0] = { ...ad.pairs[0], inDim: ad.pairs[0].inDim * 2, a: new Float32Array(ad.pairs[0].a.length * 2) };
   await assert.rejects(step.loss(ad, batch), /made for another model/);
+});
+
+test('a packed batch gives what its items give one at a time (each sees only itself, from position 0)', async () => {
+  const ad = randomAdapter();
+  const long = Array.from({ length: 19 }, (_, i) => 2 + ((i * 37) % 500)); // longer than nano's window of 8
+  const items = [...batch, { tokens: long, loss: nextTokenTargets(long, 3) }];
+  assert.equal(packBatch(items, 5 + 3 + 15).length, 1, 'one forward for the three');
+  const packed = await step.lossAndGrads(ad, items);
+  const total = packed.positions;
+  let loss = 0;
+  const sum = new Map<string, { a: Float64Array; b: Float64Array }>();
+  for (const it of items) {
+    const r = await step.lossAndGrads(ad, [it]); // one item: a pack of one sequence, the unpacked path
+    const w = r.positions / total;
+    loss += w * r.loss;
+    for (const [name, gr] of r.grads) {
+      const s = sum.get(name) ?? { a: new Float64Array(gr.a.length), b: new Float64Array(gr.b.length) };
+      for (let i = 0; i < gr.a.length; i++) s.a[i] += w * gr.a[i];
+      for (let i = 0; i < gr.b.length; i++) s.b[i] += w * gr.b[i];
+      sum.set(name, s);
+    }
+  }
+  assert.ok(Math.abs(packed.loss - loss) <= 1e-6 * loss, `packed ${packed.loss} vs one by one ${loss}`);
+  for (const [name, s] of sum) {
+    const gr = packed.grads.get(name)!;
+    for (const which of ['a', 'b'] as const) {
+      let err = 0,
+        mag = 0;
+      for (let i = 0; i < s[which].length; i++) {
+        err = Math.max(err, Math.abs(gr[which][i] - s[which][i]));
+        mag = Math.max(mag, Math.abs(s[which][i]));
+      }
+      assert.ok(mag > 0 && err <= 1e-5 * mag, `${name}.${which}: max error ${err} of ${mag}`);
+    }
+  }
+});
+
+test('packing keeps a pack within its limits and skips items without a loss', () => {
+  const item = (n: number, p: number) => ({
+    tokens: Array(n).fill(5),
+    loss: { positions: [...Array(p).keys()], targets: Array(p).fill(5) },
+  });
+  // 600 rows > 512: a new pack; 40 + 100 positions > 128: a new pack
+  const packs = packBatch([item(300, 100), item(300, 10), item(10, 0), item(100, 30), item(50, 100)], 240);
+  assert.deepEqual(
+    packs.map((p) => p.segments),
+    [[300], [300, 100], [50]],
+  );
+  assert.deepEqual(packs[1].loss.positions.slice(10, 12), [300, 301], 'positions index the packed rows');
+  assert.ok(packs.every((p) => p.loss.weights!.every((w) => w === 1 / 240)));
 });

@@ -10,6 +10,7 @@
 //   step.dispose()
 // `batch` items are { tokens, loss: LossTargets }; the loss of a batch is the mean over every loss
 // position of every item (each position weighs the same), which is what PEFT/transformers compute.
+// The items run packed into one forward and one backward (packBatch), each seeing only itself.
 //
 // How: the engine's LoRA hooks (engine README, "LoRA hooks"). Each pair becomes a LoraAdapter on its
 // projection: the forward adds y += s·B(A·x) right after y = x·Wᵀ, the backward hands the adapter
@@ -83,6 +84,43 @@ export function checkAdapterFits(g: Gemma3, adapter: Adapter): void {
   }
 }
 
+/** A pack's limits: its [P, V] logits stay ≤ 128 rows (134 MB at 262,144 columns), its rows ≤ 512. */
+const PACK_POSITIONS = 128;
+const PACK_TOKENS = 512;
+
+interface Pack {
+  tokens: number[];
+  segments: number[];
+  loss: LossTargets;
+}
+
+/**
+ * The batch's items packed into as few forwards as the limits allow (ForwardOptions.segments: each
+ * item attends only to itself from position 0, as if run alone). Each loss position weighs
+ * 1/total, so the packs' losses add up to the batch mean (and their gradients to its gradient).
+ */
+export function packBatch(batch: readonly StepItem[], total: number): Pack[] {
+  const packs: Pack[] = [];
+  let cur: Pack | null = null;
+  for (const it of batch) {
+    const P = it.loss.positions.length;
+    if (P === 0) continue;
+    if (!cur || cur.tokens.length + it.tokens.length > PACK_TOKENS || cur.loss.positions.length + P > PACK_POSITIONS) {
+      cur = { tokens: [], segments: [], loss: { positions: [], targets: [], weights: [] } };
+      packs.push(cur);
+    }
+    const r0 = cur.tokens.length;
+    for (const t of it.tokens) cur.tokens.push(t);
+    cur.segments.push(it.tokens.length);
+    for (let i = 0; i < P; i++) {
+      cur.loss.positions.push(r0 + it.loss.positions[i]);
+      cur.loss.targets.push(it.loss.targets[i]);
+      cur.loss.weights!.push(1 / total);
+    }
+  }
+  return packs;
+}
+
 export async function createModelStep(g: Gemma3): Promise<ModelStep> {
   const c = g.config;
   const shape: LoraModelShape = { layers: c.layers, hidden: c.hidden, qDim: c.heads * c.headDim, kvDim: c.kvHeads * c.headDim, ffn: c.ffn };
@@ -120,15 +158,12 @@ export async function createModelStep(g: Gemma3): Promise<ModelStep> {
     const shared = !running;
     running = true;
     try {
-      for (const it of batch) {
+      for (const pack of packBatch(batch, total)) {
         signal?.throwIfAborted();
-        if (it.loss.positions.length === 0) continue;
-        // each position weighs 1/total, so the sum over items is the batch mean (and the gradients accumulate to its gradient)
-        const weighted: LossTargets = { ...it.loss, weights: it.loss.positions.map(() => 1 / total) };
-        const logitsOut = logitsFor(it.loss.positions.length, shared);
-        const fwd = await forwardForLossAsync(g.model, it.tokens, weighted, { adapters, signal, logitsOut });
+        const logitsOut = logitsFor(pack.loss.positions.length, shared);
+        const fwd = await forwardForLossAsync(g.model, pack.tokens, pack.loss, { adapters, signal, logitsOut, segments: pack.segments });
         loss += fwd.value;
-        tokens += it.tokens.length;
+        tokens += pack.tokens.length;
         if (withGrads) await backwardAsync(g.model, fwd, frozen, { adapters, signal, inputGrad: false });
       }
     } finally {

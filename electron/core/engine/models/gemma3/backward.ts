@@ -10,7 +10,7 @@
 // Frozen weights: the sink returns null and no dW is computed for them (dX still flows through).
 // Adapters (LoRA): the same map given to the forward; each adapter's backward receives its layer's
 // input X and dL/dY and adds its part of dL/dX (README: "LoRA hooks").
-import { attentionBackward } from '../../tensor/ops/attention.ts';
+import { packedAttentionBackward } from '../../tensor/ops/attention.ts';
 import { crossEntropyBackward, crossEntropyBackwardTransposed, crossEntropyForward } from '../../tensor/ops/cross-entropy.ts';
 import { embeddingBackward } from '../../tensor/ops/embedding.ts';
 import { rmsNormBackward } from '../../tensor/ops/rmsnorm.ts';
@@ -18,7 +18,7 @@ import { ropeBackward, ropeTables } from '../../tensor/ops/rope.ts';
 import { isSliding } from './config.ts';
 import { activationKey, type Activation, type ActivationName } from './hooks.ts';
 import { checkLoss, lossWeights, type LossTargets } from './loss.ts';
-import type { Gemma3Model, LinearAdapter } from './model.ts';
+import { sequencePositions, type Gemma3Model, type LinearAdapter } from './model.ts';
 import { runSteps, runStepsAsync } from './steps.ts';
 import { blockWeight } from './weights.ts';
 
@@ -59,6 +59,8 @@ export interface LossForward {
   logits: Float32Array;
   /** [P] log-sum-exp of each loss row (the backward then needs one exp per logit) */
   lse: Float64Array;
+  /** the packed sequences' lengths (ForwardOptions.segments; one sequence: [T]) */
+  segments: number[];
 }
 
 export interface LossForwardOptions {
@@ -69,6 +71,8 @@ export interface LossForwardOptions {
   onLayer?: (layer: number) => void;
   /** the forward's logitsOut: [P, V] written here (P = loss positions); valid until the caller reuses it */
   logitsOut?: Float32Array;
+  /** sequences packed one after another (ForwardOptions.segments); loss positions index the packed rows */
+  segments?: readonly number[];
 }
 
 /** The model's forward over `tokens` with the captures the backward needs and logits only where the loss is. */
@@ -79,8 +83,9 @@ export function forwardForLoss(model: Gemma3Model, tokens: number[], loss: LossT
     logitPositions: loss.positions,
     adapters: opts.adapters,
     logitsOut: opts.logitsOut,
+    segments: opts.segments,
   });
-  return finishLoss(model, tokens, loss, r.activations, r.logits);
+  return finishLoss(model, tokens, loss, r.activations, r.logits, opts.segments);
 }
 
 /** forwardForLoss yielding between layers, so `signal` cancels it. */
@@ -98,8 +103,9 @@ export async function forwardForLossAsync(
     signal: opts.signal,
     onLayer: opts.onLayer,
     logitsOut: opts.logitsOut,
+    segments: opts.segments,
   });
-  return finishLoss(model, tokens, loss, r.activations, r.logits);
+  return finishLoss(model, tokens, loss, r.activations, r.logits, opts.segments);
 }
 
 function finishLoss(
@@ -108,6 +114,7 @@ function finishLoss(
   loss: LossTargets,
   activations: Record<string, Activation>,
   output: Float32Array,
+  segments: readonly number[] = [tokens.length],
 ): LossForward {
   const { vocab: V, finalLogitSoftcap: cap } = model.config;
   const P = loss.positions.length;
@@ -122,7 +129,7 @@ function finishLoss(
     value = 0;
     for (let p = 0; p < P; p++) value += weights[p] * (lse[p] - logits[p * V + loss.targets[p]]);
   } else value = crossEntropyForward(logits, loss.targets, lossWeights(loss), P, V, cap, lse);
-  return { tokens, loss, value, activations, logits, lse };
+  return { tokens, loss, value, activations, logits, lse, segments: [...segments] };
 }
 
 export interface BackwardOptions {
@@ -210,8 +217,9 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
   let dx = f32(T * D); // dL/d(l_out of the current block)
   for (let p = 0; p < P; p++) for (let d = 0; d < D; d++) dx[positions[p] * D + d] += dRows[p * D + d];
 
-  // the forward's own RoPE tables (same function, same float32 angles)
-  const seq = Array.from({ length: T }, (_, i) => i);
+  // the forward's own RoPE tables (same function, same float32 angles; each packed sequence from 0)
+  const segments = fwd.segments;
+  const seq = sequencePositions(segments);
   const ropeLocal = ropeTables(seq, Dh, cfg.ropeBaseLocal);
   const ropeGlobal = ropeTables(seq, Dh, cfg.ropeBase, cfg.ropeFreqScale);
   // scratch reused by every block
@@ -233,16 +241,18 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
     dAttnNorm = f32(T * D);
 
   // attentionBackward's per-head scratch (nine arrays it overwrites or zeroes before use), made once
-  // for all layers instead of once per layer
+  // for all layers and sequences instead of once per call; grown when a longer sequence needs more
   const attnScratch: Float32Array[] = [];
-  let attnNext = 0;
-  const attnAlloc = (n: number): Float32Array => {
-    const b = attnScratch[attnNext];
-    if (b && b.length === n) {
-      attnNext++;
-      return b;
-    }
-    return (attnScratch[attnNext++] = f32(n));
+  const attnAlloc = () => {
+    let next = 0;
+    return (n: number): Float32Array => {
+      const b = attnScratch[next];
+      if (b && b.length >= n) {
+        next++;
+        return b.subarray(0, n);
+      }
+      return (attnScratch[next++] = f32(n));
+    };
   };
 
   // dL/d(inp_embd) feeds only the caller, the embedding's gradient and onResidualGrad: when none wants
@@ -274,8 +284,7 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
     dxIn.set(dSa);
     rmsNormBackward(dAttnOut, g('post_attention_norm'), dSa, act('attn_out', l), vec('post_attention_norm'), T, D, eps);
     linearBackward(n('attn_output'), dAttnOut, act('kqv_out', l), dKqv);
-    attnNext = 0;
-    attentionBackward<Float32Array>(
+    packedAttentionBackward(
       mm,
       dqRope,
       dkRope,
@@ -286,6 +295,7 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
       act('Kcur_rope', l),
       act('Vcur', l),
       { T, H, Hkv, Dh, scale: cfg.attentionScale, window: sliding ? cfg.window : 0 },
+      segments,
       attnAlloc,
     );
     ropeBackward(dqn, dqRope, rope, T, H, Dh);

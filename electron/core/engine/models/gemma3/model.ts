@@ -12,7 +12,7 @@
 // base), attention (window or full) → o-proj → post-attention norm → + residual → ffn_norm,
 // down(gelu(gate) · up) → post-FFN norm → + residual → final norm → tied head.
 import type { LinearWeight, MatmulEngine } from '../../tensor/matmul.ts';
-import { attentionMix, attentionProbs, type AttentionShape } from '../../tensor/ops/attention.ts';
+import { attentionMix, attentionProbs, packedAttention, type AttentionShape } from '../../tensor/ops/attention.ts';
 import { geluTanh } from '../../tensor/ops/gelu.ts';
 import { rmsNorm } from '../../tensor/ops/rmsnorm.ts';
 import { ropeReference, ropeTables, type RopeTables } from '../../tensor/ops/rope.ts';
@@ -54,6 +54,14 @@ export interface ForwardOptions {
    * reuses one buffer, where 262,144 columns make a fresh array tens of MB per step (and a GC).
    */
   logitsOut?: Float32Array;
+  /**
+   * Sequences packed one after another: their lengths, summing to the tokens. Each starts at position
+   * 0 and attends only to itself, exactly as if it ran alone, so a training batch makes one pass
+   * through the weights instead of one per example (the body's products run ~1.5× faster on 4 × 64
+   * rows than on 64). Positions (logits, captures) index the packed rows; kq_soft_max is then each
+   * sequence's [H, Ti, Ti] block, one after another. Not with a kvCache.
+   */
+  segments?: readonly number[];
 }
 
 /**
@@ -103,11 +111,14 @@ export class Gemma3Model {
     for (const t of tokens) {
       if (!Number.isInteger(t) || t < 0 || t >= V) throw new RangeError(`token id ${t} is outside the vocabulary [0, ${V})`);
     }
+    const segments = checkSegments(opts.segments, T, !!opts.kvCache);
+    const packed = segments.length > 1;
     const cache = opts.kvCache ?? this.newCache();
     const p0 = cache.length;
     const S = p0 + T;
     cache.begin(T);
     const positions = Array.from({ length: T }, (_, i) => p0 + i);
+    const ropePositions = packed ? sequencePositions(segments) : positions;
     const hooks = new HookSet(opts.capture, opts.hooks);
     const mm = this.matmul;
     const w = this.weights;
@@ -155,7 +166,7 @@ export class Gemma3Model {
       const base = sliding ? cfg.ropeBaseLocal : cfg.ropeBase;
       const freqScale = sliding ? 1 : cfg.ropeFreqScale;
       let rope = ropeBySliding.get(sliding);
-      if (!rope) ropeBySliding.set(sliding, (rope = ropeTables(positions, Dh, base, freqScale)));
+      if (!rope) ropeBySliding.set(sliding, (rope = ropeTables(ropePositions, Dh, base, freqScale)));
       ropeReference(q, q, rope, T, H, Dh); // = ropeNeox, with the tables made once per call
       ropeReference(k, k, rope, T, Hkv, Dh);
       visit('Qcur_rope', q, [T, qDim], true);
@@ -164,9 +175,16 @@ export class Gemma3Model {
 
       const shape: AttentionShape = { T, H, Hkv, Dh, scale: cfg.attentionScale, window: sliding ? cfg.window : 0 };
       const f16 = this.numerics.f16Attention;
-      const probs = attentionProbs(mm, q, cache.keys(l, S), shape, S, p0, f16); // [H, T, S]
-      hooks.visit('kq_soft_max', l, probs, [H, T, S], positions, 1, true);
-      const attn = attentionMix(mm, probs, cache.values(l, S), shape, S, f16); // kqv_out [T, H·Dh]
+      let attn: Float32Array; // kqv_out [T, H·Dh]
+      if (packed) {
+        const r = packedAttention(mm, q, cache.keys(l, S), cache.values(l, S), shape, segments, f16);
+        hooks.visit('kq_soft_max', l, r.probs, [r.probs.length], [], 0, true); // blocks [H, Ti, Ti]
+        attn = r.out;
+      } else {
+        const probs = attentionProbs(mm, q, cache.keys(l, S), shape, S, p0, f16); // [H, T, S]
+        hooks.visit('kq_soft_max', l, probs, [H, T, S], positions, 1, true);
+        attn = attentionMix(mm, probs, cache.values(l, S), shape, S, f16);
+      }
       visit('kqv_out', attn, [T, qDim], true);
       const o = linear(n('attn_output'), attn); // attn_out [T, D]
       visit('attn_out', o, [T, D]);
@@ -226,6 +244,19 @@ export class Gemma3Model {
   dispose(): void {
     this.matmul.dispose();
   }
+}
+
+/** RoPE positions of packed sequences: each from 0. */
+export function sequencePositions(segments: readonly number[]): number[] {
+  return segments.flatMap((n) => Array.from({ length: n }, (_, i) => i));
+}
+
+function checkSegments(segments: readonly number[] | undefined, T: number, cached: boolean): readonly number[] {
+  if (!segments) return [T];
+  if (!segments.every((n) => Number.isInteger(n) && n > 0) || segments.reduce((a, b) => a + b, 0) !== T)
+    throw new RangeError(`segments [${segments.join(', ')}] must be positive lengths summing to the ${T} tokens`);
+  if (cached && segments.length > 1) throw new RangeError('packed sequences (segments) cannot continue a KV cache');
+  return segments;
 }
 
 function resolveLogitPositions(spec: 'all' | 'last' | 'none' | readonly number[], positions: number[]): number[] {

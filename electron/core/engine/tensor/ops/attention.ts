@@ -195,6 +195,86 @@ export function attentionBackward<V extends Vec>(
   }
 }
 
+/**
+ * Attention over sequences packed one after another (a training batch in one pass: lengths
+ * `segments`, summing to T): each starts at position 0 and attends only to itself, exactly as if run
+ * alone. probs: each sequence's [H, Ti, Ti] block, one after another (packedProbsLength values).
+ */
+export function packedAttention(
+  mm: Products<Float32Array>,
+  q: Float32Array,
+  keys: Float32Array,
+  values: Float32Array,
+  s: AttentionShape,
+  segments: readonly number[],
+  f16 = false,
+): { probs: Float32Array; out: Float32Array } {
+  const qd = s.H * s.Dh,
+    kd = s.Hkv * s.Dh;
+  const probs = new Float32Array(packedProbsLength(s.H, segments));
+  const out = new Float32Array(q.length);
+  let r = 0,
+    o = 0;
+  for (const Ti of segments) {
+    const seg: AttentionShape = { ...s, T: Ti };
+    const p = attentionProbs(mm, q.subarray(r * qd, (r + Ti) * qd), keys.subarray(r * kd, (r + Ti) * kd), seg, Ti, 0, f16);
+    out.set(attentionMix(mm, p, values.subarray(r * kd, (r + Ti) * kd), seg, Ti, f16), r * qd);
+    probs.set(p, o);
+    r += Ti;
+    o += p.length;
+  }
+  return { probs, out };
+}
+
+/** Values of packedAttention's probs: Σ H·Ti². */
+export function packedProbsLength(H: number, segments: readonly number[]): number {
+  return segments.reduce((n, t) => n + H * t * t, 0);
+}
+
+/**
+ * attentionBackward over packed sequences (packedAttention's layout; one sequence: segments [T]),
+ * each sequence's rows and probs block alone. `scratch()` gives each sequence's call its alloc.
+ */
+export function packedAttentionBackward(
+  mm: Products<Float32Array>,
+  dq: Float32Array,
+  dk: Float32Array,
+  dv: Float32Array,
+  dout: Float32Array,
+  probs: Float32Array,
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  s: AttentionShape,
+  segments: readonly number[],
+  scratch: () => (n: number) => Float32Array,
+): void {
+  const qd = s.H * s.Dh,
+    kd = s.Hkv * s.Dh;
+  let r = 0,
+    o = 0;
+  for (const Ti of segments) {
+    const [qs, ks] = [r * qd, r * kd];
+    const [qe, ke] = [qs + Ti * qd, ks + Ti * kd];
+    const pe = o + s.H * Ti * Ti;
+    attentionBackward<Float32Array>(
+      mm,
+      dq.subarray(qs, qe),
+      dk.subarray(ks, ke),
+      dv.subarray(ks, ke),
+      dout.subarray(qs, qe),
+      probs.subarray(o, pe),
+      q.subarray(qs, qe),
+      k.subarray(ks, ke),
+      v.subarray(ks, ke),
+      { ...s, T: Ti },
+      scratch(),
+    );
+    r += Ti;
+    o = pe;
+  }
+}
+
 /** Loop-form forward (no cache): out [T, H·Dh], probs [H, T, T]. */
 export function attentionReference(out: Vec, probs: Vec, q: Vec, k: Vec, v: Vec, s: AttentionShape): void {
   const { T, H, Hkv, Dh, scale, window } = s;
