@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { MatmulEngine } from './matmul.ts';
 import { PoolError } from './pool.ts';
 import { randomArray } from './random.ts';
+import { CHUNK, GRAIN, N_ROWS, THREADS, claim, claimEnd } from './pool-protocol.mjs';
 
 test('a dead kernel worker fails the pending call with a clear error, and every later call', async () => {
   const eng = await MatmulEngine.create({ threads: 2 });
@@ -46,4 +47,33 @@ test('one pool: the engine starts worker threads in exactly one place (tensor/po
     .filter((p) => /worker_threads/.test(readFileSync(p, 'utf8')) && p.endsWith('.mjs'))
     .map((p) => relative(root, p));
   assert.deepEqual(workerFiles, ['tensor/worker.mjs']);
+});
+
+test('claims cover every row once, start on the grain, shrink towards the end and never go below the smallest claim', () => {
+  for (const [N, grain, chunk, threads] of [
+    [262144, 4, 4096, 2],
+    [262144, 8192, 8192, 2],
+    [640, 8, 16, 4],
+    [7, 1, 1, 3],
+  ]) {
+    const ctrl = new Int32Array(32);
+    ctrl[N_ROWS] = N;
+    ctrl[GRAIN] = grain;
+    ctrl[CHUNK] = chunk;
+    ctrl[THREADS] = threads;
+    const sizes: number[] = [];
+    for (let n0 = claim(ctrl), at = 0; n0 >= 0; n0 = claim(ctrl)) {
+      assert.equal(n0, at, 'contiguous');
+      assert.equal(n0 % grain, 0, 'on the grain');
+      at = claimEnd(ctrl, n0);
+      sizes.push(at - n0);
+    }
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      N,
+    );
+    for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i] <= sizes[i - 1], `shrinking: ${sizes.join(',')}`);
+    for (const s of sizes.slice(0, -1)) assert.ok(s >= chunk);
+    assert.ok(sizes.length <= 4 * threads * Math.log2(N) + 2, `${sizes.length} claims`);
+  }
 });

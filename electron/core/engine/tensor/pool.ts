@@ -1,15 +1,9 @@
 // The engine's one thread pool: every kernel (forward matmuls, GELU, the backward's gemms) splits
 // its output rows across worker threads plus the calling thread.
 //
-// Protocol over a shared Int32Array `ctrl`:
-//   ctrl[GEN]     job counter; bumping it (and notifying) starts a job
-//   ctrl[DONE]    workers that finished the current job
-//   ctrl[KERNEL]  kernel id (KERNEL_ID below), 0 = exit
-//   ctrl[ARGS..]  the kernel's arguments (byte offsets and sizes), minus the row range
-//   ctrl[NEXT]    next unclaimed output row; ctrl[N_ROWS] rows in all; ctrl[CHUNK] rows per claim
-//   ctrl[FAILED]  1 + index of a worker that died (0 = all alive); its last words in `failText`
-// Every thread (the caller too) claims chunks of rows with an atomic add until none are left, so a
-// thread that starts late or runs slow simply claims fewer. The caller then waits for DONE to
+// Protocol over a shared Int32Array `ctrl`: pool-protocol.mjs.
+// Every thread (the caller too) claims rows (pool-protocol.mjs claim: guided, shrinking claims) until
+// none are left, so a thread that starts late or runs slow simply claims fewer. The caller then waits for DONE to
 // reach the worker count. A worker that dies (an exception in a kernel, process.exit) marks FAILED
 // from its 'exit' handler and bumps DONE, so the waiting call throws a PoolError naming it instead
 // of waiting forever; the pool is unusable from then on.
@@ -19,17 +13,30 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { hasRelaxedSimd, kernelModule, ROW_GRAIN, type KernelExports } from './wasm/kernels.ts';
 import type { SharedHeap } from './heap.ts';
+import {
+  ARGS,
+  ASLEEP,
+  CHUNK,
+  CTRL_WORDS,
+  DONE,
+  FAILED,
+  GEN,
+  GRAIN,
+  KERNEL,
+  NEXT,
+  N_ROWS,
+  SPIN,
+  THREADS,
+  claim,
+  claimEnd,
+} from './pool-protocol.mjs';
 
-const GEN = 0,
-  DONE = 1,
-  KERNEL = 2,
-  NEXT = 3,
-  ARGS = 4,
-  N_ROWS = 20,
-  CHUNK = 21,
-  FAILED = 22;
-/** Claims per thread and job: enough to even out a late start, few enough to keep claims cheap. */
-const CLAIMS_PER_THREAD = 8;
+/**
+ * The smallest claim is 1/(threads·CLAIMS_PER_THREAD) of a job: claims start at a quarter of what is
+ * left per thread and shrink to that (guided scheduling), so the threads finish together even when
+ * one starts late or is slowed by other work, at a few dozen claims per job.
+ */
+const CLAIMS_PER_THREAD = 32;
 export type KernelName =
   'mm_f32' | 'mm_q8' | 'gelu' | 'gemm_nn' | 'gemm_tn' | 'gemm_nn_cols' | 'ce_lse' | 'ce_grad_t' | 'gelu_bwd' | 'gemm_tn_k';
 /** Ids shared with worker.mjs. TEST_DIE makes a worker throw (the failure-detection test). */
@@ -46,7 +53,6 @@ const KERNEL_ID: Record<KernelName | 'test_die', number> = {
   gemm_tn_k: 10,
   test_die: 99,
 };
-const SPIN = 20000;
 const FAIL_TEXT_BYTES = 1024;
 
 export class PoolError extends Error {
@@ -71,13 +77,15 @@ export interface PoolOptions {
  * and up to a scheduler slice on a busy one. A training step issued ~1,500 jobs, ~1,000 of them this small.
  */
 export const SERIAL_WORK = 1 << 21;
+/** Below this much work (≈ 2 ms on one thread) a job does not wake a sleeping worker (≈ 1–2 ms to wake here). */
+export const WAKE_WORK = 32 << 20;
 
 export class ThreadPool {
   readonly kernels: KernelExports;
   readonly fma: boolean;
   readonly serialWork: number;
   private readonly workers: Worker[] = [];
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * 32));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_WORDS));
   private readonly failText = new Uint8Array(new SharedArrayBuffer(FAIL_TEXT_BYTES));
   private disposed = false;
   private broken: PoolError | null = null;
@@ -127,18 +135,21 @@ export class ThreadPool {
    */
   run(kernel: KernelName, args: number[], N: number, grain = ROW_GRAIN, work = Infinity): void {
     this.check();
-    if (this.threads === 1 || N <= grain || work < this.serialWork) {
+    // a small job with a worker asleep: waking it takes longer than the job (the caller would wait for
+    // it to wake just to find nothing left), so the caller runs it alone
+    const asleep = work < WAKE_WORK && Atomics.load(this.ctrl, ASLEEP) > 0;
+    if (this.threads === 1 || N <= grain || work < this.serialWork || asleep) {
       this.call(kernel, args, 0, N);
       return;
     }
-    // Chunks are whole kernel tiles so no claim splits a tile.
-    const chunk = Math.max(grain, Math.ceil(N / (this.threads * CLAIMS_PER_THREAD) / grain) * grain);
-    this.start(KERNEL_ID[kernel], args, N, chunk);
+    // Claims are whole kernel tiles (multiples of grain) so no claim splits a tile.
+    const minChunk = Math.max(grain, Math.ceil(N / (this.threads * CLAIMS_PER_THREAD) / grain) * grain);
+    this.start(KERNEL_ID[kernel], args, N, minChunk, grain);
     const c = this.ctrl;
     for (;;) {
-      const n0 = Atomics.add(c, NEXT, chunk);
-      if (n0 >= N) break;
-      this.call(kernel, args, n0, Math.min(N, n0 + chunk));
+      const n0 = claim(c);
+      if (n0 < 0) break;
+      this.call(kernel, args, n0, claimEnd(c, n0));
     }
     this.finish();
   }
@@ -165,12 +176,14 @@ export class ThreadPool {
     );
   }
 
-  private start(kernel: number, args: number[], N: number, chunk: number): void {
+  private start(kernel: number, args: number[], N: number, minChunk: number, grain = minChunk): void {
     const c = this.ctrl;
     c[KERNEL] = kernel;
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i];
     c[N_ROWS] = N;
-    c[CHUNK] = chunk;
+    c[CHUNK] = minChunk;
+    c[GRAIN] = grain;
+    c[THREADS] = this.threads;
     Atomics.store(c, NEXT, 0);
     Atomics.store(c, DONE, 0);
     Atomics.add(c, GEN, 1);

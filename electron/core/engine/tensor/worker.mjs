@@ -1,21 +1,13 @@
 // The engine's kernel worker thread (plain JavaScript so it starts under any loader; the only worker
 // file of the engine). It instantiates the kernel module over the shared memory, then waits on a
 // shared control word for jobs: each names a kernel, its arguments, and rows to claim in chunks.
-// Protocol in pool.ts.
+// Protocol in pool-protocol.mjs.
 import { parentPort, workerData } from 'node:worker_threads';
+import { ARGS, ASLEEP, DONE, FAILED, GEN, KERNEL, SPIN, claim, claimEnd } from './pool-protocol.mjs';
 
 const { module, memory, control, failText, index } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(control);
-const GEN = 0,
-  DONE = 1,
-  KERNEL = 2,
-  NEXT = 3,
-  ARGS = 4,
-  N_ROWS = 20,
-  CHUNK = 21,
-  FAILED = 22;
-const SPIN = 20000;
 let lastError = '';
 
 // However this thread ends (an exception, process.exit), tell a caller blocked on DONE, so it
@@ -51,21 +43,23 @@ for (;;) {
   // Spin briefly (decode issues many small matmuls back to back), then sleep on the futex.
   let spins = 0;
   while (Atomics.load(ctrl, GEN) === seen && spins++ < SPIN);
-  if (Atomics.load(ctrl, GEN) === seen) Atomics.wait(ctrl, GEN, seen);
+  if (Atomics.load(ctrl, GEN) === seen) {
+    Atomics.add(ctrl, ASLEEP, 1);
+    Atomics.wait(ctrl, GEN, seen);
+    Atomics.sub(ctrl, ASLEEP, 1);
+  }
   seen = Atomics.load(ctrl, GEN);
   const kernel = ctrl[KERNEL];
   if (kernel === 0) {
     exiting = true;
     break;
   }
-  const N = ctrl[N_ROWS];
-  const chunk = ctrl[CHUNK];
   const a = ctrl.slice(ARGS, ARGS + 12);
   try {
     for (;;) {
-      const n0 = Atomics.add(ctrl, NEXT, chunk);
-      if (n0 >= N) break;
-      job(kernel, a, n0, Math.min(N, n0 + chunk));
+      const n0 = claim(ctrl);
+      if (n0 < 0) break;
+      job(kernel, a, n0, claimEnd(ctrl, n0));
     }
   } catch (err) {
     lastError = `${kernel === 99 ? '' : `kernel ${kernel}: `}${err instanceof Error ? err.message : String(err)}`;
