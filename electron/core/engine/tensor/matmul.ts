@@ -93,6 +93,11 @@ export class MatmulEngine {
     return v;
   }
 
+  /** A bump allocator of heap arrays for one computation at a time (see HeapArena). */
+  arena(): HeapArena {
+    return new HeapArena(this);
+  }
+
   /** The f32 values of a weight as a heap view: itself (f32 layout) or its dequantized copy (Q8_0, made once). */
   floatMatrix(w: LinearWeight): Float32Array {
     return this.view(this.asF32(w).ptr, w.rows * w.cols);
@@ -172,10 +177,16 @@ export class MatmulEngine {
       return out;
     }
     if (w.layout === 'q8_0') return this.linear(this.asF32(w), x, T, out);
-    const [xp, y] = heap.scratch([T * K * 4, T * N * 4]);
+    const roundF16 = this.options.f16Activations && w.source === 'F16';
+    // heap views (an arena's arrays) are read and written in place; x is copied when it is rounded
+    const xIn = roundF16 ? undefined : this.heapPtr.get(x);
+    const yOut = this.heapPtr.get(out);
+    const [xTmp, yTmp] = heap.scratch([xIn === undefined ? T * K * 4 : 0, yOut === undefined ? T * N * 4 : 0]);
+    const xp = xIn ?? xTmp,
+      y = yOut ?? yTmp;
     const xs = heap.f32(xp, T * K);
-    xs.set(x.subarray(0, T * K));
-    if (this.options.f16Activations && w.source === 'F16') {
+    if (xIn === undefined) xs.set(x.subarray(0, T * K));
+    if (roundF16) {
       const half = f16Table();
       for (let i = 0; i < xs.length; i++) xs[i] = half[f32ToF16(xs[i])];
     }
@@ -192,7 +203,7 @@ export class MatmulEngine {
         }
       }
     }
-    out.set(heap.f32(y, T * N));
+    if (yOut === undefined) out.set(heap.f32(y, T * N));
     return out;
   }
 
@@ -203,11 +214,14 @@ export class MatmulEngine {
   gemm(a: Float32Array, M: number, b: Float32Array, N: number, K: number, out: Float32Array = new Float32Array(M * N)): Float32Array {
     const Kp = Math.ceil(K / 8) * 8;
     const heap = this.heap;
-    const [ap, bp, y] = heap.scratch([M * Kp * 4, N * Kp * 4, M * N * 4]);
+    // heap views (an arena's activations) are read in place when no padding is needed
+    const aIn = Kp === K ? this.heapPtr.get(a) : undefined;
+    const [aTmp, bp, y] = heap.scratch([aIn === undefined ? M * Kp * 4 : 0, N * Kp * 4, M * N * 4]);
+    const ap = aIn ?? aTmp;
     const as = heap.f32(ap, M * Kp);
     const bs = heap.f32(bp, N * Kp);
     if (Kp === K) {
-      as.set(a.subarray(0, M * K));
+      if (aIn === undefined) as.set(a.subarray(0, M * K));
       bs.set(b.subarray(0, N * K));
     } else {
       as.fill(0);
@@ -231,8 +245,10 @@ export class MatmulEngine {
       return;
     }
     const heap = this.heap;
-    const [ap, bp, y] = heap.scratch([M * K * 4, N * K * 4, M * N * 4]);
-    heap.f32(ap, M * K).set(a.subarray(0, M * K));
+    const aIn = this.heapPtr.get(a);
+    const [aTmp, bp, y] = heap.scratch([aIn === undefined ? M * K * 4 : 0, N * K * 4, M * N * 4]);
+    const ap = aIn ?? aTmp;
+    if (aIn === undefined) heap.f32(ap, M * K).set(a.subarray(0, M * K));
     heap.f32(bp, N * K).set(b.subarray(0, N * K));
     this.pool.run('mm_f32', [ap, bp, y, M, K, N], N, undefined, M * K * N);
     const z = heap.f32(y, M * N);
@@ -243,11 +259,13 @@ export class MatmulEngine {
   gelu(x: Float32Array, n = x.length): void {
     const n4 = n - (n % 4);
     if (n4 > 0) {
-      const [p] = this.heap.scratch([n4 * 4]);
+      const xIn = this.heapPtr.get(x);
+      const [tmp] = this.heap.scratch([xIn === undefined ? n4 * 4 : 0]);
+      const p = xIn ?? tmp;
       const v = this.heap.f32(p, n4);
-      v.set(x.subarray(0, n4));
+      if (xIn === undefined) v.set(x.subarray(0, n4));
       this.pool.run('gelu', [p], n4);
-      x.set(v);
+      if (xIn === undefined) x.set(v);
     }
     if (n4 < n) geluTanh(x.subarray(n4, n), n - n4);
   }
@@ -300,31 +318,37 @@ export class MatmulEngine {
     }
     const heap = this.heap;
     const dwIn = dw ? this.heapPtr.get(dw) : undefined;
-    // scratch: dy [T, OUT] | x [T, IN] | dx [T, IN] | W [OUT, IN] unless in the heap | dW unless in the heap
-    const [dyP, xP, dxP, wTmp, dwTmp] = heap.scratch([
-      T * OUT * 4,
-      dw ? T * IN * 4 : 0,
-      dx ? T * IN * 4 : 0,
+    const dyIn = this.heapPtr.get(dy),
+      xIn = dw ? this.heapPtr.get(x) : undefined,
+      dxIn = dx ? this.heapPtr.get(dx) : undefined;
+    // scratch for whatever is not in the heap already: dy [T, OUT] | x [T, IN] | dx [T, IN] | W [OUT, IN] | dW [OUT, IN]
+    const [dyTmp, xTmp, dxTmp, wTmp, dwTmp] = heap.scratch([
+      dyIn === undefined ? T * OUT * 4 : 0,
+      dw && xIn === undefined ? T * IN * 4 : 0,
+      dx && dxIn === undefined ? T * IN * 4 : 0,
       wIn === undefined ? OUT * IN * 4 : 0,
       dw && dwIn === undefined ? OUT * IN * 4 : 0,
     ]);
-    heap.f32(dyP, T * OUT).set(dy.subarray(0, T * OUT));
+    const dyP = dyIn ?? dyTmp;
+    if (dyIn === undefined) heap.f32(dyP, T * OUT).set(dy.subarray(0, T * OUT));
     let wP = wIn;
     if (wP === undefined) {
       heap.f32(wTmp, OUT * IN).set(w.subarray(0, OUT * IN));
       wP = wTmp;
     }
     if (dx) {
-      heap.f32(dxP, T * IN).set(dx.subarray(0, T * IN));
+      const dxP = dxIn ?? dxTmp;
+      if (dxIn === undefined) heap.f32(dxP, T * IN).set(dx.subarray(0, T * IN));
       // few rows (a training example's tokens) against a wide W: split W's columns, so each thread
       // streams only its slab of W once (a row split streams all of W once per claim of 4 rows)
       const work = T * OUT * IN;
       if (IN >= T) this.pool.run('gemm_nn_cols', [dyP, wP, dxP, T, OUT, IN], IN, GEMM_COL_MULTIPLE, work);
       else this.pool.run('gemm_nn', [dyP, wP, dxP, T, OUT, IN], T, undefined, work);
-      dx.set(heap.f32(dxP, T * IN));
+      if (dxIn === undefined) dx.set(heap.f32(dxP, T * IN));
     }
     if (dw) {
-      heap.f32(xP, T * IN).set(x.subarray(0, T * IN));
+      const xP = xIn ?? xTmp;
+      if (xIn === undefined) heap.f32(xP, T * IN).set(x.subarray(0, T * IN));
       let dwP = dwIn;
       if (dwP === undefined) {
         heap.f32(dwTmp, OUT * IN).set(dw.subarray(0, OUT * IN));
@@ -413,12 +437,14 @@ export class MatmulEngine {
     const n4 = n - (n % 4);
     if (n4 > 0) {
       const heap = this.heap;
-      const ptrs = heap.scratch([n4 * 4, n4 * 4, n4 * 4, n4 * 4, n4 * 4]);
-      const views = ptrs.map((p) => heap.f32(p, n4));
-      [dgate, dup, dh, gate, up].forEach((a, i) => views[i].set(a.subarray(0, n4)));
+      const arrays = [dgate, dup, dh, gate, up];
+      const inHeap = arrays.map((a) => this.heapPtr.get(a));
+      const tmp = heap.scratch(inHeap.map((p) => (p === undefined ? n4 * 4 : 0)));
+      const ptrs = inHeap.map((p, i) => p ?? tmp[i]);
+      arrays.forEach((a, i) => inHeap[i] === undefined && heap.f32(ptrs[i], n4).set(a.subarray(0, n4)));
       this.pool.run('gelu_bwd', ptrs, n4, 4);
-      dgate.set(views[0]);
-      dup.set(views[1]);
+      if (inHeap[0] === undefined) dgate.set(heap.f32(ptrs[0], n4));
+      if (inHeap[1] === undefined) dup.set(heap.f32(ptrs[1], n4));
     }
     if (n4 < n)
       gatedGeluBackwardScalar(
@@ -440,8 +466,10 @@ export class MatmulEngine {
     if (V % 4 !== 0) throw new Error(`logSumExpRows: ${V} columns (not a multiple of 4)`);
     const nb = Math.ceil(V / CE_SUM_BLOCK);
     const heap = this.heap;
-    const [zP, mxP, partP] = heap.scratch([P * V * 4, P * 4, P * nb * 4]);
-    heap.f32(zP, P * V).set(z.subarray(0, P * V));
+    const zIn = this.heapPtr.get(z);
+    const [zTmp, mxP, partP] = heap.scratch([zIn === undefined ? P * V * 4 : 0, P * 4, P * nb * 4]);
+    const zP = zIn ?? zTmp;
+    if (zIn === undefined) heap.f32(zP, P * V).set(z.subarray(0, P * V));
     this.pool.run('ce_lse', [zP, V, mxP, partP], P, 1);
     const mx = heap.f32(mxP, P),
       part = heap.f32(partP, P * nb);
@@ -473,8 +501,10 @@ export class MatmulEngine {
     if (V % 4 !== 0 || IN % GEMM_COL_MULTIPLE !== 0) throw new Error(`crossEntropyHeadInputGrad: a [${V}, ${IN}] head`);
     const Pp = Math.ceil(P / GEMM_COL_MULTIPLE) * GEMM_COL_MULTIPLE;
     const heap = this.heap;
-    const [zP, coefP, dzTP, partsP] = heap.scratch([P * V * 4, P * 8, V * Pp * 4, wideProductBytes(IN, V, Pp)]);
-    heap.f32(zP, P * V).set(z.subarray(0, P * V));
+    const zIn = this.heapPtr.get(z);
+    const [zTmp, coefP, dzTP, partsP] = heap.scratch([zIn === undefined ? P * V * 4 : 0, P * 8, V * Pp * 4, wideProductBytes(IN, V, Pp)]);
+    const zP = zIn ?? zTmp;
+    if (zIn === undefined) heap.f32(zP, P * V).set(z.subarray(0, P * V));
     const coef = heap.f32(coefP, 2 * P);
     for (let p = 0; p < P; p++) {
       coef[2 * p] = lse[p];
@@ -493,6 +523,48 @@ export class MatmulEngine {
 
   dispose(): void {
     this.pool.dispose();
+  }
+}
+
+/**
+ * Float arrays in the shared heap for one computation at a time (a training pack's activations and
+ * gradients): the kernels read and write them in place, where other arrays are copied into scratch
+ * and back, and they are never garbage. reset() takes them all back (their contents are then
+ * undefined). The region is allocated once and grown at a reset when a computation needed more (that
+ * one got plain arrays for the overflow); the heap never frees, so the old region stays unused.
+ */
+export class HeapArena {
+  private region = 0;
+  private capacity = 0;
+  private used = 0;
+  private wanted = 0;
+
+  constructor(private readonly engine: MatmulEngine) {}
+
+  /** n zeroed floats, valid until the next reset(). */
+  floats(n: number): Float32Array {
+    const size = Math.ceil(n / 16) * 16; // 64-byte aligned starts
+    this.wanted += size;
+    if (this.used + size > this.capacity) return new Float32Array(n);
+    const v = this.engine.view(this.region + this.used * 4, n);
+    this.used += size;
+    v.fill(0);
+    return v;
+  }
+
+  /** Takes every array back; grows the region if the last computation overflowed it. */
+  reset(): void {
+    if (this.wanted > this.capacity) {
+      this.capacity = Math.ceil((this.wanted * 1.25) / 16) * 16;
+      this.region = this.engine.heap.alloc(this.capacity * 4);
+    }
+    this.used = 0;
+    this.wanted = 0;
+  }
+
+  /** Heap bytes held. */
+  get bytes(): number {
+    return this.capacity * 4;
   }
 }
 

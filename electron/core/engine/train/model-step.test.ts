@@ -6,7 +6,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureTestModels } from '../../../../test-support/models.ts';
-import { loadGemma3, type Gemma3 } from '../models/gemma3/index.ts';
+import { backward, forwardForLoss, loadGemma3, type Gemma3, type LoraAdapter } from '../models/gemma3/index.ts';
 import { nextTokenTargets } from '../models/gemma3/index.ts';
 import { createModelStep, packBatch, type ModelStep } from './model-step.ts';
 import { initAdapter, LORA_TARGETS, type Adapter } from './lora.ts';
@@ -135,4 +135,21 @@ test('packing keeps a pack within its limits and skips items without a loss', ()
   );
   assert.deepEqual(packs[1].loss.positions.slice(10, 12), [300, 301], 'positions index the packed rows');
   assert.ok(packs.every((p) => p.loss.weights!.every((w) => w === 1 / 240)));
+});
+
+test('the heap arena changes no number: every call gives the plain forward and backward bit for bit', async () => {
+  const ad = randomAdapter();
+  const it = batch[0];
+  const plainLoss = step.withAdapter(ad, (adapters) => forwardForLoss(g.model, it.tokens, it.loss, { adapters }).value);
+  const plainGrads = step.withAdapter(ad, (adapters) => {
+    backward(g.model, forwardForLoss(g.model, it.tokens, it.loss, { adapters }), () => null, { adapters, inputGrad: false });
+    return [...adapters.values()].map((a) => [(a as LoraAdapter).gradA.slice(), (a as LoraAdapter).gradB.slice()]);
+  });
+  // the first call sizes the arena (its arrays are plain), the later ones run in it
+  for (let call = 0; call < 3; call++) {
+    const r = await step.lossAndGrads(ad, [it]);
+    assert.equal(r.loss, plainLoss, `call ${call}`);
+    const got = [...r.grads.values()].map((gr) => [gr.a, gr.b]);
+    assert.deepEqual(got, plainGrads, `call ${call}`);
+  }
 });

@@ -137,17 +137,12 @@ export async function createModelStep(g: Gemma3): Promise<ModelStep> {
     return map;
   };
   const frozen = () => null; // every base weight: no dW
-  // one [P, V] logits buffer for every example of every step (grown when an example has more answer
-  // positions): 262,144 columns make a fresh array 33 MB for 32 positions, and a GC with it
-  // (a second run while one is in flight, which the loop never does, gets arrays of its own)
-  let logitsBuf = new Float32Array(0);
+  // every pack's arrays (activations, gradients, and the [P, V] logits: 262,144 columns make 134 MB
+  // for 128 answer positions) come from one arena in the kernels' heap, reset per pack: the products
+  // read and write them in place, and nothing is left for the GC (a second run while one is in
+  // flight, which the loop never does, gets plain arrays of its own)
+  const arena = g.model.matmul.arena();
   let running = false;
-  const logitsFor = (P: number, shared: boolean): Float32Array => {
-    const n = P * c.vocab;
-    if (!shared) return new Float32Array(n);
-    if (logitsBuf.length < n) logitsBuf = new Float32Array(n);
-    return logitsBuf.subarray(0, n);
-  };
 
   const run = async (adapter: Adapter, batch: StepItem[], withGrads: boolean, signal?: AbortSignal): Promise<StepResult> => {
     const total = batch.reduce((n, it) => n + it.loss.positions.length, 0);
@@ -160,11 +155,19 @@ export async function createModelStep(g: Gemma3): Promise<ModelStep> {
     try {
       for (const pack of packBatch(batch, total)) {
         signal?.throwIfAborted();
-        const logitsOut = logitsFor(pack.loss.positions.length, shared);
-        const fwd = await forwardForLossAsync(g.model, pack.tokens, pack.loss, { adapters, signal, logitsOut, segments: pack.segments });
+        const own = shared ? arena : undefined;
+        own?.reset();
+        const logitsOut = own?.floats(pack.loss.positions.length * c.vocab);
+        const fwd = await forwardForLossAsync(g.model, pack.tokens, pack.loss, {
+          adapters,
+          signal,
+          logitsOut,
+          segments: pack.segments,
+          arena: own,
+        });
         loss += fwd.value;
         tokens += pack.tokens.length;
-        if (withGrads) await backwardAsync(g.model, fwd, frozen, { adapters, signal, inputGrad: false });
+        if (withGrads) await backwardAsync(g.model, fwd, frozen, { adapters, signal, inputGrad: false, arena: own });
       }
     } finally {
       if (shared) running = false;
@@ -187,8 +190,7 @@ export async function createModelStep(g: Gemma3): Promise<ModelStep> {
     },
     withAdapter: (adapter, fn) => fn(adaptersFor(adapter)),
     dispose() {
-      // the adapters live in the caller's arrays, the model belongs to the caller
-      logitsBuf = new Float32Array(0);
+      // the adapters live in the caller's arrays, the model (and the heap the arena lives in) belongs to the caller
     },
   };
 }

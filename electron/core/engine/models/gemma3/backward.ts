@@ -10,6 +10,7 @@
 // Frozen weights: the sink returns null and no dW is computed for them (dX still flows through).
 // Adapters (LoRA): the same map given to the forward; each adapter's backward receives its layer's
 // input X and dL/dY and adds its part of dL/dX (README: "LoRA hooks").
+import type { HeapArena } from '../../tensor/matmul.ts';
 import { packedAttentionBackward } from '../../tensor/ops/attention.ts';
 import { crossEntropyBackward, crossEntropyBackwardTransposed, crossEntropyForward } from '../../tensor/ops/cross-entropy.ts';
 import { embeddingBackward } from '../../tensor/ops/embedding.ts';
@@ -73,6 +74,8 @@ export interface LossForwardOptions {
   logitsOut?: Float32Array;
   /** sequences packed one after another (ForwardOptions.segments); loss positions index the packed rows */
   segments?: readonly number[];
+  /** the forward's arena (ForwardOptions.arena) */
+  arena?: HeapArena;
 }
 
 /** The model's forward over `tokens` with the captures the backward needs and logits only where the loss is. */
@@ -84,6 +87,7 @@ export function forwardForLoss(model: Gemma3Model, tokens: number[], loss: LossT
     adapters: opts.adapters,
     logitsOut: opts.logitsOut,
     segments: opts.segments,
+    arena: opts.arena,
   });
   return finishLoss(model, tokens, loss, r.activations, r.logits, opts.segments);
 }
@@ -104,6 +108,7 @@ export async function forwardForLossAsync(
     onLayer: opts.onLayer,
     logitsOut: opts.logitsOut,
     segments: opts.segments,
+    arena: opts.arena,
   });
   return finishLoss(model, tokens, loss, r.activations, r.logits, opts.segments);
 }
@@ -148,6 +153,8 @@ export interface BackwardOptions {
    * returns an empty array. Default true.
    */
   inputGrad?: boolean;
+  /** take the backward's gradient arrays from this arena (ForwardOptions.arena): products run in place */
+  arena?: HeapArena;
 }
 
 /** Adds every unfrozen weight's gradient into its sink; returns dL/d(inp_embd) [T, D]. */
@@ -186,7 +193,8 @@ function* backwardSteps(model: Gemma3Model, fwd: LossForward, grads: GradSink, o
     mm.linearBackward(w.matrix(name), dy, x, T, dx, grads(name));
     opts.adapters?.get(name)?.backward?.(x, dy, T, dx);
   };
-  const f32 = (n: number) => new Float32Array(n);
+  const arena = opts.arena;
+  const f32 = (n: number) => (arena ? arena.floats(n) : new Float32Array(n));
 
   // loss → logits → head → output_norm, only at the positions that carry a loss
   const dResultNorm = f32(P * D);

@@ -11,7 +11,7 @@
 // x [T, D] → scaled embedding → per block: attn_norm, Q/K/V, q/k RMSNorm, RoPE (local or global
 // base), attention (window or full) → o-proj → post-attention norm → + residual → ffn_norm,
 // down(gelu(gate) · up) → post-FFN norm → + residual → final norm → tied head.
-import type { LinearWeight, MatmulEngine } from '../../tensor/matmul.ts';
+import type { HeapArena, LinearWeight, MatmulEngine } from '../../tensor/matmul.ts';
 import { attentionMix, attentionProbs, packedAttention, type AttentionShape } from '../../tensor/ops/attention.ts';
 import { geluTanh } from '../../tensor/ops/gelu.ts';
 import { rmsNorm } from '../../tensor/ops/rmsnorm.ts';
@@ -62,6 +62,12 @@ export interface ForwardOptions {
    * sequence's [H, Ti, Ti] block, one after another. Not with a kvCache.
    */
   segments?: readonly number[];
+  /**
+   * Take the forward's arrays (activations, logits) from this arena in the kernels' heap: the matrix
+   * products then read and write them in place, with no copies and no garbage. They are valid until
+   * the arena's next reset (a training step resets it once per pack, after the backward).
+   */
+  arena?: HeapArena;
 }
 
 /**
@@ -123,15 +129,18 @@ export class Gemma3Model {
     const mm = this.matmul;
     const w = this.weights;
     const adapters = opts.adapters;
+    const arena = opts.arena;
+    const f32 = (n: number) => (arena ? arena.floats(n) : new Float32Array(n));
     // y = x·Wᵀ (+ the adapter's term, if any) for the weight named `name`
     const linear = (name: string, input: Float32Array): Float32Array => {
-      const y = mm.linear(w.matrix(name), input, T);
+      const m = w.matrix(name);
+      const y = mm.linear(m, input, T, f32(T * m.rows));
       adapters?.get(name)?.forward(input, T, y);
       return y;
     };
 
     // inp_embd [T, D] = E[token] · √D
-    let x: Float32Array = new Float32Array(T * D);
+    let x: Float32Array = f32(T * D);
     const scale = Math.fround(Math.sqrt(D));
     const row = new Float32Array(D);
     const embedding = w.matrix('token_embd.weight');
@@ -150,7 +159,7 @@ export class Gemma3Model {
       const visit = (name: Parameters<HookSet['visit']>[0], data: Float32Array, shape: number[], final = false) =>
         hooks.visit(name, l, data, shape, positions, 0, final);
 
-      const h = rmsNorm(x, T, D, w.vector(n('attn_norm')), eps); // attn_norm [T, D]
+      const h = rmsNorm(x, T, D, w.vector(n('attn_norm')), eps, f32(T * D)); // attn_norm [T, D]
       visit('attn_norm', h, [T, D], true);
       const q = linear(n('attn_q'), h); // [T, H·Dh]
       const k = linear(n('attn_k'), h); // [T, Hkv·Dh]
@@ -177,7 +186,7 @@ export class Gemma3Model {
       const f16 = this.numerics.f16Attention;
       let attn: Float32Array; // kqv_out [T, H·Dh]
       if (packed) {
-        const r = packedAttention(mm, q, cache.keys(l, S), cache.values(l, S), shape, segments, f16);
+        const r = packedAttention(mm, q, cache.keys(l, S), cache.values(l, S), shape, segments, f16, f32(T * qDim));
         hooks.visit('kq_soft_max', l, r.probs, [r.probs.length], [], 0, true); // blocks [H, Ti, Ti]
         attn = r.out;
       } else {
@@ -194,7 +203,7 @@ export class Gemma3Model {
       const saOut = o; // sa_out [T, D]
       visit('sa_out', saOut, [T, D], true);
 
-      const hf = rmsNorm(saOut, T, D, w.vector(n('ffn_norm')), eps); // ffn_norm [T, D]
+      const hf = rmsNorm(saOut, T, D, w.vector(n('ffn_norm')), eps, f32(T * D)); // ffn_norm [T, D]
       visit('ffn_norm', hf, [T, D], true);
       const gate = linear(n('ffn_gate'), hf); // [T, F]
       const up = linear(n('ffn_up'), hf); // [T, F]

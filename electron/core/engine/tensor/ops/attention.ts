@@ -208,11 +208,11 @@ export function packedAttention(
   s: AttentionShape,
   segments: readonly number[],
   f16 = false,
+  out: Float32Array = new Float32Array(q.length),
 ): { probs: Float32Array; out: Float32Array } {
   const qd = s.H * s.Dh,
     kd = s.Hkv * s.Dh;
   const probs = new Float32Array(packedProbsLength(s.H, segments));
-  const out = new Float32Array(q.length);
   let r = 0,
     o = 0;
   for (const Ti of segments) {
