@@ -33,6 +33,7 @@ export const queryKeys = {
   finetunePresets: ['finetune.presets'] as const,
   chatAdapter: ['finetune.chatAdapter'] as const,
   chatView: (sessionId: string) => ['chat.get', sessionId] as const,
+  chatPresets: ['chat.presets'] as const,
 };
 
 /** How many sessions one page of the chat list holds. */

@@ -5,6 +5,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Sampling as ApiSampling, SamplingPresets } from '../../../../electron/core/api/chat.ts';
+import { queryKeys } from '../../api/query.ts';
 import { useApi, useEvent } from '../../api/hooks.ts';
 import { AdapterScaleInput, textInputClass } from '../../components/fields.tsx';
 import { SystemPromptField } from '../../components/SystemPromptField.tsx';
@@ -75,7 +76,7 @@ export function SessionPanel({
 function Presets({ sampling, onApply }: { sampling: ApiSampling; onApply(s: ApiSampling): void }) {
   const api = useApi();
   const queries = useQueryClient();
-  const presets = useQuery({ queryKey: ['chat.presets'], queryFn: () => api.chat.presets({}) });
+  const presets = useQuery({ queryKey: queryKeys.chatPresets, queryFn: () => api.chat.presets({}) });
   useEvent('settings.changed', () => void presets.refetch());
   useEvent('models.changed', () => void presets.refetch());
   const [naming, setNaming] = useState(false);
@@ -90,7 +91,7 @@ function Presets({ sampling, onApply }: { sampling: ApiSampling; onApply(s: ApiS
     for (const x of p.saved) options.push({ key: `saved:${x.name}`, label: x.name, sampling: x.sampling });
   }
   const current = options.find((o) => sameSampling(o.sampling, sampling))?.key ?? '';
-  const set = (next: SamplingPresets) => queries.setQueryData(['chat.presets'], next);
+  const set = (next: SamplingPresets) => queries.setQueryData(queryKeys.chatPresets, next);
   const save = async () => {
     if (!p?.modelId) return;
     try {
