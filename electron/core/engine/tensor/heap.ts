@@ -44,6 +44,19 @@ export class SharedHeap {
     return ptr;
   }
 
+  /**
+   * Grows a permanent allocation to `bytes`: in place when it is the last one made (nothing was
+   * allocated after it), else as a new allocation (the old bytes stay unused: the heap never frees).
+   */
+  grow(ptr: number, oldBytes: number, bytes: number, align = 64): number {
+    if (ptr !== 0 && ptr + oldBytes === this.top && bytes >= oldBytes) {
+      this.ensure(ptr + bytes);
+      this.top = ptr + bytes;
+      return ptr;
+    }
+    return this.alloc(bytes, align);
+  }
+
   /** Scratch space above the permanent area, valid until the next alloc(). Offsets are 64-byte aligned. */
   scratch(sizes: number[]): number[] {
     let p = Math.ceil(this.top / 64) * 64;

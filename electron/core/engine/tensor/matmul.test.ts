@@ -314,3 +314,37 @@ test('a job below serialWork runs on the calling thread with bit-identical resul
   assert.equal(split.pool.serialWork, 0);
   assert.equal(serial.pool.serialWork, Infinity);
 });
+
+test('a heap arena hands out zeroed heap arrays the kernels use in place, overflows into plain arrays, and grows in place at reset', async () => {
+  const eng = await MatmulEngine.create({ threads: 1 });
+  engines.push(eng);
+  const arena = eng.arena();
+  arena.reset();
+  const first = arena.floats(100);
+  assert.ok(!(first.buffer instanceof SharedArrayBuffer), 'no region yet: a plain array');
+  arena.reset(); // sized for what the last computation wanted
+  const top = eng.heap.bytesUsed;
+  const a = arena.floats(100);
+  assert.ok(a.buffer instanceof SharedArrayBuffer && a.every((v) => v === 0));
+  a.fill(7);
+  arena.reset();
+  const again = arena.floats(100);
+  assert.equal(again.byteOffset, a.byteOffset, 'reset reuses the region');
+  assert.ok(
+    again.every((v) => v === 0),
+    'zeroed',
+  );
+  const big = arena.floats(10_000); // more than the region holds
+  assert.ok(!(big.buffer instanceof SharedArrayBuffer));
+  arena.reset();
+  assert.equal(arena.floats(100).byteOffset, a.byteOffset, 'grown in place: nothing was allocated after it');
+  assert.ok(eng.heap.bytesUsed - top < 2 * 4 * 10_100, `${eng.heap.bytesUsed - top} more bytes`);
+  // a linear that reads and writes arena arrays in place gives what the copying path gives
+  const W = randomArray(16 * 24, 81),
+    xs = randomArray(3 * 24, 82);
+  const w = eng.allocate('F32', 16, 24, 'f32');
+  eng.writeRowsF32(w, 0, W);
+  const x = arena.floats(3 * 24);
+  x.set(xs);
+  assert.deepEqual(eng.linear(w, x, 3, arena.floats(3 * 16)), eng.linear(w, xs, 3));
+});

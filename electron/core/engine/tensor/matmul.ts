@@ -531,7 +531,8 @@ export class MatmulEngine {
  * gradients): the kernels read and write them in place, where other arrays are copied into scratch
  * and back, and they are never garbage. reset() takes them all back (their contents are then
  * undefined). The region is allocated once and grown at a reset when a computation needed more (that
- * one got plain arrays for the overflow); the heap never frees, so the old region stays unused.
+ * one got plain arrays for the overflow): in place while nothing was allocated after it, else anew
+ * (the heap never frees, so the old region then stays unused).
  */
 export class HeapArena {
   private region = 0;
@@ -555,8 +556,9 @@ export class HeapArena {
   /** Takes every array back; grows the region if the last computation overflowed it. */
   reset(): void {
     if (this.wanted > this.capacity) {
-      this.capacity = Math.ceil((this.wanted * 1.25) / 16) * 16;
-      this.region = this.engine.heap.alloc(this.capacity * 4);
+      const floats = Math.ceil((this.wanted * 1.25) / 16) * 16;
+      this.region = this.engine.heap.grow(this.region, this.capacity * 4, floats * 4);
+      this.capacity = floats;
     }
     this.used = 0;
     this.wanted = 0;
