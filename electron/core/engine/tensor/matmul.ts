@@ -1,5 +1,6 @@
-// x·Wᵀ for the model: weights live in the shared heap in a kernel-friendly layout, activations are
-// plain Float32Arrays copied in and out (a copy is O(T·K), the product O(T·K·N)).
+// x·Wᵀ for the model: weights live in the shared heap in a kernel-friendly layout; activations are
+// plain Float32Arrays copied in and out (a copy is O(T·K), the product O(T·K·N)), or a HeapArena's
+// arrays, which the kernels read and write in place (training).
 //
 //   linear(W, x [T, K]) → y [T, N]
 //
@@ -12,8 +13,8 @@
 //
 // The backward's products run on the same pool (gemm_nn / gemm_tn, see wasm/gemm.ts):
 //   linearBackward(W, dY [T, N], x [T, K], dX, dW):  dX += dY·W,  dW += dYᵀ·x  (either may be null)
-// Arrays that are views of the heap (weights, gradient buffers from allocFloats) are used in place;
-// other operands are copied into scratch.
+// Arrays that are views of the heap (weights, gradient buffers from allocFloats, arena arrays) are
+// used in place; other operands are copied into scratch.
 import { f16Table, f32ToF16 } from '../gguf/half.ts';
 import { SharedHeap } from './heap.ts';
 import { Q8_BLOCK, Q8_BLOCK_BYTES, quantizeRowsQ8, type WeightFormat } from './matmul-naive.ts';
