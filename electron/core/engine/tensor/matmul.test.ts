@@ -348,3 +348,32 @@ test('a heap arena hands out zeroed heap arrays the kernels use in place, overfl
   x.set(xs);
   assert.deepEqual(eng.linear(w, x, 3, arena.floats(3 * 16)), eng.linear(w, xs, 3));
 });
+
+test('gemmAdd adds scale · a·bᵀ into out (a LoRA term): in place in the heap or copied, the same numbers as float64', async () => {
+  const eng = await MatmulEngine.create({ threads: 2, serialWork: 0 });
+  engines.push(eng);
+  const arena = eng.arena();
+  for (const [M, K, N] of [
+    [7, 8, 24],
+    [33, 4, 64],
+    [5, 8, 13], // N not a multiple of 8: the product, then a JS add
+  ]) {
+    const a = randomArray(M * K, 91 + M),
+      b = randomArray(N * K, 92 + N),
+      y0 = randomArray(M * N, 93);
+    const want = Float64Array.from(y0);
+    for (let m = 0; m < M; m++)
+      for (let n = 0; n < N; n++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += a[m * K + k] * b[n * K + k];
+        want[m * N + n] += 0.75 * s;
+      }
+    arena.reset();
+    arena.reset(); // sized: the next arrays are heap views
+    for (const out of [y0.slice(), arena.floats(M * N)]) {
+      out.set(y0);
+      eng.gemmAdd(a, M, b, N, K, out, 0.75);
+      assertClose(`gemmAdd M=${M} K=${K} N=${N}`, out, want, 1e-6, 1e-6);
+    }
+  }
+});

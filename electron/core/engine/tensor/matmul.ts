@@ -236,24 +236,27 @@ export class MatmulEngine {
   }
 
   /**
-   * out [M, N] += scale · a [M, K] · b [N, K]ᵀ, added straight from the heap (a LoRA adapter's
-   * y += s·B(A·x): no [M, N] product array is formed). K % 8 == 0.
+   * out [M, N] += scale · a [M, K] · b [N, K]ᵀ (a LoRA adapter's y += s·B(A·x)) as C += A·B on
+   * gemm_nn with A = s·a and B = bᵀ, both small copies (K is the rank): the [M, N] sum is added by
+   * the kernel, into `out` in place when it is a heap view (an arena's), without a [M, N] product array.
    */
   gemmAdd(a: Float32Array, M: number, b: Float32Array, N: number, K: number, out: Float32Array, scale: number): void {
-    if (K % 8 !== 0) {
+    const heap = this.heap;
+    if (N % GEMM_COL_MULTIPLE !== 0) {
       const z = this.gemm(a, M, b, N, K);
       for (let i = 0; i < M * N; i++) out[i] += scale * z[i];
       return;
     }
-    const heap = this.heap;
-    const aIn = this.heapPtr.get(a);
-    const [aTmp, bp, y] = heap.scratch([aIn === undefined ? M * K * 4 : 0, N * K * 4, M * N * 4]);
-    const ap = aIn ?? aTmp;
-    if (aIn === undefined) heap.f32(ap, M * K).set(a.subarray(0, M * K));
-    heap.f32(bp, N * K).set(b.subarray(0, N * K));
-    this.pool.run('mm_f32', [ap, bp, y, M, K, N], N, undefined, M * K * N);
-    const z = heap.f32(y, M * N);
-    for (let i = 0; i < M * N; i++) out[i] += scale * z[i];
+    const outIn = this.heapPtr.get(out);
+    const [aP, bP, cTmp] = heap.scratch([M * K * 4, K * N * 4, outIn === undefined ? M * N * 4 : 0]);
+    const as = heap.f32(aP, M * K);
+    for (let i = 0; i < M * K; i++) as[i] = scale * a[i];
+    const bt = heap.f32(bP, K * N);
+    for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) bt[k * N + n] = b[n * K + k];
+    const cP = outIn ?? cTmp;
+    if (outIn === undefined) heap.f32(cP, M * N).set(out.subarray(0, M * N));
+    this.pool.run('gemm_nn', [aP, bP, cP, M, K, N], M, undefined, M * K * N);
+    if (outIn === undefined) out.set(heap.f32(cP, M * N));
   }
 
   /** GELU-tanh of x[0, n) in place, on every thread (SIMD exp; within ~1 ulp of geluTanhScalar). */
@@ -543,14 +546,17 @@ export class HeapArena {
 
   constructor(private readonly engine: MatmulEngine) {}
 
-  /** n zeroed floats, valid until the next reset(). */
-  floats(n: number): Float32Array {
+  /**
+   * n floats, valid until the next reset(): zeroed, or with whatever an earlier computation left
+   * there when `zero` is false (for an output every value of which is written before it is read).
+   */
+  floats(n: number, zero = true): Float32Array {
     const size = Math.ceil(n / 16) * 16; // 64-byte aligned starts
     this.wanted += size;
     if (this.used + size > this.capacity) return new Float32Array(n);
     const v = this.engine.view(this.region + this.used * 4, n);
     this.used += size;
-    v.fill(0);
+    if (zero) v.fill(0);
     return v;
   }
 

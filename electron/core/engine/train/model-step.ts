@@ -157,7 +157,7 @@ export async function createModelStep(g: Gemma3): Promise<ModelStep> {
         signal?.throwIfAborted();
         const own = shared ? arena : undefined;
         own?.reset();
-        const logitsOut = own?.floats(pack.loss.positions.length * c.vocab);
+        const logitsOut = own?.floats(pack.loss.positions.length * c.vocab, false); // the head writes every value
         const fwd = await forwardForLossAsync(g.model, pack.tokens, pack.loss, {
           adapters,
           signal,

@@ -130,7 +130,8 @@ export class Gemma3Model {
     const w = this.weights;
     const adapters = opts.adapters;
     const arena = opts.arena;
-    const f32 = (n: number) => (arena ? arena.floats(n) : new Float32Array(n));
+    // every array taken here is an output written whole before it is read: no need to zero it
+    const f32 = (n: number) => (arena ? arena.floats(n, false) : new Float32Array(n));
     // y = x·Wᵀ (+ the adapter's term, if any) for the weight named `name`
     const linear = (name: string, input: Float32Array): Float32Array => {
       const m = w.matrix(name);
