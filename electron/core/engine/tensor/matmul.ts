@@ -54,6 +54,15 @@ export interface MatmulOptions {
   serialWork?: number;
 }
 
+/** An operand of a kernel call (MatmulEngine.place): its array, its length, whether the kernel reads it. */
+interface Operand {
+  a: Float32Array | null;
+  n: number;
+  read: boolean;
+  /** false: through scratch even when it is a heap view (the caller rewrites the copy) */
+  inPlace?: boolean;
+}
+
 export class MatmulEngine {
   readonly heap: SharedHeap;
   /** Views of heap bytes handed out by view()/allocFloats(), so kernels use them in place. */
@@ -161,6 +170,33 @@ export class MatmulEngine {
     return out;
   }
 
+  /**
+   * Heap pointers for a kernel call's operands: a heap view (a weight, an arena's array) is used in
+   * place; any other array gets scratch, holding a copy when the kernel reads it. Scratch for every
+   * operand not in the heap and for the `extra` sizes comes from one heap.scratch call (valid until
+   * the next). A null operand gets no space. copyBack(i, …) copies what the kernel wrote into the
+   * scratch of operand i back into its array (nothing to do for a heap view).
+   */
+  private place(
+    ops: readonly Operand[],
+    extra: readonly number[] = [],
+  ): { ptr: number[]; extra: number[]; copyBack: (...which: number[]) => void } {
+    const heap = this.heap;
+    const own = ops.map((o) => (o.a && o.inPlace !== false ? this.heapPtr.get(o.a) : undefined));
+    const ptrs = heap.scratch([...ops.map((o, i) => (o.a && own[i] === undefined ? o.n * 4 : 0)), ...extra]);
+    const ptr = ops.map((_, i) => own[i] ?? ptrs[i]);
+    ops.forEach((o, i) => {
+      if (o.a && o.read && own[i] === undefined) heap.f32(ptr[i], o.n).set(o.a.subarray(0, o.n));
+    });
+    const copyBack = (...which: number[]) => {
+      for (const i of which) {
+        const a = ops[i].a;
+        if (a && own[i] === undefined) a.set(heap.f32(ptr[i], ops[i].n));
+      }
+    };
+    return { ptr, extra: ptrs.slice(ops.length), copyBack };
+  }
+
   /** y = x · Wᵀ.  x [T, K] → y [T, N]. */
   linear(w: LinearWeight, x: Float32Array, T: number, out: Float32Array = new Float32Array(T * w.rows)): Float32Array {
     const { rows: N, cols: K } = w;
@@ -171,22 +207,27 @@ export class MatmulEngine {
     const work = K * N * Math.max(T, 8);
     if (w.layout === 'q8_0' && this.options.q8Activations) {
       const nb = K / Q8_BLOCK;
-      const [xq, xd, y] = heap.scratch([T * K * 2, T * nb * 4, T * N * 4]);
+      const {
+        ptr: [y],
+        extra: [xq, xd],
+        copyBack,
+      } = this.place([{ a: out, n: T * N, read: false }], [T * K * 2, T * nb * 4]);
       quantizeRowsQ8(x, T, K, heap.i16(xq, T * K), heap.f32(xd, T * nb));
       this.pool.run('mm_q8', [xq, xd, w.ptr, w.scalesPtr, y, T, K, N], N, undefined, work);
-      out.set(heap.f32(y, T * N));
+      copyBack(0);
       return out;
     }
     if (w.layout === 'q8_0') return this.linear(this.asF32(w), x, T, out);
     const roundF16 = this.options.f16Activations && w.source === 'F16';
-    // heap views (an arena's arrays) are read and written in place; x is copied when it is rounded
-    const xIn = roundF16 ? undefined : this.heapPtr.get(x);
-    const yOut = this.heapPtr.get(out);
-    const [xTmp, yTmp] = heap.scratch([xIn === undefined ? T * K * 4 : 0, yOut === undefined ? T * N * 4 : 0]);
-    const xp = xIn ?? xTmp,
-      y = yOut ?? yTmp;
+    // x goes through scratch when it is rounded there (the caller's array stays as it is)
+    const {
+      ptr: [xp, y],
+      copyBack,
+    } = this.place([
+      { a: x, n: T * K, read: true, inPlace: !roundF16 },
+      { a: out, n: T * N, read: false },
+    ]);
     const xs = heap.f32(xp, T * K);
-    if (xIn === undefined) xs.set(x.subarray(0, T * K));
     if (roundF16) {
       const half = f16Table();
       for (let i = 0; i < xs.length; i++) xs[i] = half[f32ToF16(xs[i])];
@@ -204,7 +245,7 @@ export class MatmulEngine {
         }
       }
     }
-    if (yOut === undefined) out.set(heap.f32(y, T * N));
+    copyBack(1);
     return out;
   }
 
@@ -214,15 +255,16 @@ export class MatmulEngine {
    */
   gemm(a: Float32Array, M: number, b: Float32Array, N: number, K: number, out: Float32Array = new Float32Array(M * N)): Float32Array {
     const Kp = Math.ceil(K / 8) * 8;
+    const padded = Kp !== K;
     const heap = this.heap;
-    // heap views (an arena's activations) are read in place when no padding is needed
-    const aIn = Kp === K ? this.heapPtr.get(a) : undefined;
-    const [aTmp, bp, y] = heap.scratch([aIn === undefined ? M * Kp * 4 : 0, N * Kp * 4, M * N * 4]);
-    const ap = aIn ?? aTmp;
+    // a heap view (an arena's activations) is read in place unless it needs padding
+    const {
+      ptr: [ap],
+      extra: [bp, y],
+    } = this.place([{ a, n: M * Kp, read: !padded, inPlace: !padded }], [N * Kp * 4, M * N * 4]);
     const as = heap.f32(ap, M * Kp);
     const bs = heap.f32(bp, N * Kp);
-    if (Kp === K) {
-      if (aIn === undefined) as.set(a.subarray(0, M * K));
+    if (!padded) {
       bs.set(b.subarray(0, N * K));
     } else {
       as.fill(0);
@@ -247,29 +289,29 @@ export class MatmulEngine {
       for (let i = 0; i < M * N; i++) out[i] += scale * z[i];
       return;
     }
-    const outIn = this.heapPtr.get(out);
-    const [aP, bP, cTmp] = heap.scratch([M * K * 4, K * N * 4, outIn === undefined ? M * N * 4 : 0]);
+    const {
+      ptr: [cP],
+      extra: [aP, bP],
+      copyBack,
+    } = this.place([{ a: out, n: M * N, read: true }], [M * K * 4, K * N * 4]);
     const as = heap.f32(aP, M * K);
     for (let i = 0; i < M * K; i++) as[i] = scale * a[i];
     const bt = heap.f32(bP, K * N);
     for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) bt[k * N + n] = b[n * K + k];
-    const cP = outIn ?? cTmp;
-    if (outIn === undefined) heap.f32(cP, M * N).set(out.subarray(0, M * N));
     this.pool.run('gemm_nn', [aP, bP, cP, M, K, N], M, undefined, M * K * N);
-    if (outIn === undefined) out.set(heap.f32(cP, M * N));
+    copyBack(0);
   }
 
   /** GELU-tanh of x[0, n) in place, on every thread (SIMD exp; within ~1 ulp of geluTanhScalar). */
   gelu(x: Float32Array, n = x.length): void {
     const n4 = n - (n % 4);
     if (n4 > 0) {
-      const xIn = this.heapPtr.get(x);
-      const [tmp] = this.heap.scratch([xIn === undefined ? n4 * 4 : 0]);
-      const p = xIn ?? tmp;
-      const v = this.heap.f32(p, n4);
-      if (xIn === undefined) v.set(x.subarray(0, n4));
+      const {
+        ptr: [p],
+        copyBack,
+      } = this.place([{ a: x, n: n4, read: true }]);
       this.pool.run('gelu', [p], n4);
-      if (xIn === undefined) x.set(v);
+      copyBack(0);
     }
     if (n4 < n) geluTanh(x.subarray(n4, n), n - n4);
   }
@@ -279,8 +321,7 @@ export class MatmulEngine {
    * when null (a frozen weight gets no dW). Q8_0 weights are read through their dequantized copy.
    */
   linearBackward(w: LinearWeight, dy: Float32Array, x: Float32Array, T: number, dx: Float32Array | null, dw: Float32Array | null): void {
-    const wf = this.asF32(w);
-    this.gemmBackward(dx, dw, dy, x, this.view(wf.ptr, w.rows * w.cols), wf.ptr, T, w.cols, w.rows);
+    this.gemmBackward(dx, dw, dy, x, this.floatMatrix(w), T, w.cols, w.rows);
   }
 
   /**
@@ -297,7 +338,7 @@ export class MatmulEngine {
     K: number,
     N: number,
   ): void {
-    this.gemmBackward(da, db, dy, a, b, this.heapPtr.get(b), M, K, N);
+    this.gemmBackward(da, db, dy, a, b, M, K, N);
   }
 
   private gemmBackward(
@@ -306,7 +347,6 @@ export class MatmulEngine {
     dy: Float32Array,
     x: Float32Array,
     w: Float32Array,
-    wIn: number | undefined,
     T: number,
     IN: number,
     OUT: number,
@@ -315,58 +355,40 @@ export class MatmulEngine {
       linearBackwardReference(dx, dw, dy, x, w, T, IN, OUT); // inner sizes the SIMD gemm does not take
       return;
     }
+    const wIn = this.heapPtr.get(w);
     if (dx && wIn !== undefined && OUT >= WIDE_OUT * IN) {
       this.wideInputGrad(dx, dy, wIn, T, IN, OUT);
       if (!dw) return;
       dx = null;
     }
-    const heap = this.heap;
-    const dwIn = dw ? this.heapPtr.get(dw) : undefined;
-    const dyIn = this.heapPtr.get(dy),
-      xIn = dw ? this.heapPtr.get(x) : undefined,
-      dxIn = dx ? this.heapPtr.get(dx) : undefined;
-    // scratch for whatever is not in the heap already: dy [T, OUT] | x [T, IN] | dx [T, IN] | W [OUT, IN] | dW [OUT, IN]
-    const [dyTmp, xTmp, dxTmp, wTmp, dwTmp] = heap.scratch([
-      dyIn === undefined ? T * OUT * 4 : 0,
-      dw && xIn === undefined ? T * IN * 4 : 0,
-      dx && dxIn === undefined ? T * IN * 4 : 0,
-      wIn === undefined ? OUT * IN * 4 : 0,
-      dw && dwIn === undefined ? OUT * IN * 4 : 0,
+    const {
+      ptr: [dyP, wP, dxP, xP, dwP],
+      copyBack,
+    } = this.place([
+      { a: dy, n: T * OUT, read: true },
+      { a: w, n: OUT * IN, read: true },
+      { a: dx, n: T * IN, read: true },
+      { a: dw ? x : null, n: T * IN, read: true },
+      { a: dw, n: OUT * IN, read: true },
     ]);
-    const dyP = dyIn ?? dyTmp;
-    if (dyIn === undefined) heap.f32(dyP, T * OUT).set(dy.subarray(0, T * OUT));
-    let wP = wIn;
-    if (wP === undefined) {
-      heap.f32(wTmp, OUT * IN).set(w.subarray(0, OUT * IN));
-      wP = wTmp;
-    }
     if (dx) {
-      const dxP = dxIn ?? dxTmp;
-      if (dxIn === undefined) heap.f32(dxP, T * IN).set(dx.subarray(0, T * IN));
       // few rows (a training example's tokens) against a wide W: split W's columns, so each thread
       // streams only its slab of W once (a row split streams all of W once per claim of 4 rows)
       const work = T * OUT * IN;
       if (IN >= T) this.pool.run('gemm_nn_cols', [dyP, wP, dxP, T, OUT, IN], IN, GEMM_COL_MULTIPLE, work);
       else this.pool.run('gemm_nn', [dyP, wP, dxP, T, OUT, IN], T, undefined, work);
-      if (dxIn === undefined) dx.set(heap.f32(dxP, T * IN));
+      copyBack(2);
     }
     if (dw) {
-      const xP = xIn ?? xTmp;
-      if (xIn === undefined) heap.f32(xP, T * IN).set(x.subarray(0, T * IN));
-      let dwP = dwIn;
-      if (dwP === undefined) {
-        heap.f32(dwTmp, OUT * IN).set(dw.subarray(0, OUT * IN));
-        dwP = dwTmp;
-      }
       this.pool.run('gemm_tn', [dyP, xP, dwP, OUT, T, IN], OUT, undefined, OUT * T * IN);
-      if (dwIn === undefined) dw.set(heap.f32(dwTmp, OUT * IN));
+      copyBack(4);
     }
   }
 
   /**
    * dX [T, IN] += dY [T, OUT] · W [OUT, IN] for a wide W in the heap (the tied head: V × D) as
-   * dXᵀ = Wᵀ·dYᵀ on gemm_tn: each thread takes a share of IN and streams W once, which the
-   * row-split gemm_nn, fed only T rows, does at a fraction of the speed.
+   * dXᵀ = Wᵀ·dYᵀ (addWideProduct), which the row-split gemm_nn, fed only T rows, does at a fraction
+   * of the speed.
    */
   private wideInputGrad(dx: Float32Array, dy: Float32Array, wP: number, T: number, IN: number, OUT: number): void {
     this.wideInputGradAt(wP, T, IN, OUT, dx, (dyT, Tp) => {
@@ -440,15 +462,9 @@ export class MatmulEngine {
   gatedGeluBackward(dgate: Float32Array, dup: Float32Array, dh: Float32Array, gate: Float32Array, up: Float32Array, n: number): void {
     const n4 = n - (n % 4);
     if (n4 > 0) {
-      const heap = this.heap;
-      const arrays = [dgate, dup, dh, gate, up];
-      const inHeap = arrays.map((a) => this.heapPtr.get(a));
-      const tmp = heap.scratch(inHeap.map((p) => (p === undefined ? n4 * 4 : 0)));
-      const ptrs = inHeap.map((p, i) => p ?? tmp[i]);
-      arrays.forEach((a, i) => inHeap[i] === undefined && heap.f32(ptrs[i], n4).set(a.subarray(0, n4)));
-      this.pool.run('gelu_bwd', ptrs, n4, 4);
-      if (inHeap[0] === undefined) dgate.set(heap.f32(ptrs[0], n4));
-      if (inHeap[1] === undefined) dup.set(heap.f32(ptrs[1], n4));
+      const { ptr, copyBack } = this.place([dgate, dup, dh, gate, up].map((a) => ({ a, n: n4, read: true })));
+      this.pool.run('gelu_bwd', ptr, n4, 4);
+      copyBack(0, 1);
     }
     if (n4 < n)
       gatedGeluBackwardScalar(
@@ -470,10 +486,10 @@ export class MatmulEngine {
     if (V % 4 !== 0) throw new Error(`logSumExpRows: ${V} columns (not a multiple of 4)`);
     const nb = Math.ceil(V / CE_SUM_BLOCK);
     const heap = this.heap;
-    const zIn = this.heapPtr.get(z);
-    const [zTmp, mxP, partP] = heap.scratch([zIn === undefined ? P * V * 4 : 0, P * 4, P * nb * 4]);
-    const zP = zIn ?? zTmp;
-    if (zIn === undefined) heap.f32(zP, P * V).set(z.subarray(0, P * V));
+    const {
+      ptr: [zP],
+      extra: [mxP, partP],
+    } = this.place([{ a: z, n: P * V, read: true }], [P * 4, P * nb * 4]);
     this.pool.run('ce_lse', [zP, V, mxP, partP], P, 1);
     const mx = heap.f32(mxP, P),
       part = heap.f32(partP, P * nb);
@@ -505,10 +521,10 @@ export class MatmulEngine {
     if (V % 4 !== 0 || IN % GEMM_COL_MULTIPLE !== 0) throw new Error(`crossEntropyHeadInputGrad: a [${V}, ${IN}] head`);
     const Pp = Math.ceil(P / GEMM_COL_MULTIPLE) * GEMM_COL_MULTIPLE;
     const heap = this.heap;
-    const zIn = this.heapPtr.get(z);
-    const [zTmp, coefP, dzTP, partsP] = heap.scratch([zIn === undefined ? P * V * 4 : 0, P * 8, V * Pp * 4, wideProductBytes(IN, V, Pp)]);
-    const zP = zIn ?? zTmp;
-    if (zIn === undefined) heap.f32(zP, P * V).set(z.subarray(0, P * V));
+    const {
+      ptr: [zP],
+      extra: [coefP, dzTP, partsP],
+    } = this.place([{ a: z, n: P * V, read: true }], [P * 8, V * Pp * 4, wideProductBytes(IN, V, Pp)]);
     const coef = heap.f32(coefP, 2 * P);
     for (let p = 0; p < P; p++) {
       coef[2 * p] = lse[p];
@@ -569,11 +585,6 @@ export class HeapArena {
     }
     this.used = 0;
     this.wanted = 0;
-  }
-
-  /** Heap bytes held. */
-  get bytes(): number {
-    return this.capacity * 4;
   }
 }
 
