@@ -8,7 +8,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { ensureModel270m } from '../test-support/models.ts';
 import { BACKWARD_CAPTURES, completionTargets, loadGemma3 } from '../electron/core/engine/models/gemma3/index.ts';
-import { createModelStep } from '../electron/core/engine/train/model-step.ts';
+import { createModelStep, packBatch } from '../electron/core/engine/train/model-step.ts';
 import { initAdapter, LORA_TARGETS } from '../electron/core/engine/train/lora.ts';
 import { adamwStep, newAdamWState } from '../electron/core/engine/train/adamw.ts';
 
@@ -31,10 +31,14 @@ export default async function finetuneBench(): Promise<void> {
       const tokens = [2, ...Array.from({ length: T - 1 }, () => 4 + Math.floor(rnd() * 20000))];
       return { tokens, loss: completionTargets(tokens, PROMPT) };
     });
-    // the same rows as the step's one packed forward (model-step.ts packBatch)
-    const packed = items.flatMap((it) => it.tokens);
-    const segments = items.map((it) => it.tokens.length);
-    const positions = items.flatMap((it, i) => it.loss.positions.map((p) => i * T + p));
+    // the same rows as the step's one packed forward
+    const packs = packBatch(
+      items,
+      items.reduce((n, it) => n + it.loss.positions.length, 0),
+    );
+    if (packs.length !== 1) throw new Error(`the bench's batch should make one pack, not ${packs.length}`);
+    const { tokens: packed, segments, loss } = packs[0];
+    const positions = loss.positions;
     const adapter = initAdapter(step.shape, { targets: LORA_TARGETS, rank: 8, alpha: 16, seed: 1 });
     for (const p of adapter.pairs) for (let i = 0; i < p.b.length; i++) p.b[i] = (rnd() - 0.5) * 1e-3;
     const params = adapter.pairs.flatMap((p) => [p.a, p.b]);

@@ -1,5 +1,6 @@
 // What the engine commands (forward, grad) read alike: the model, its input as token ids or as text,
-// the output file, threads and an adapter. Bad input throws an error that names the flag.
+// the output file, threads and an adapter (train reads --threads here too). Bad input throws an
+// error that names the flag.
 import type { ParseArgsOptionsConfig } from 'node:util';
 
 /** The flags forward and grad share; each command adds its own. */

@@ -9,6 +9,7 @@ import { guessFormat, parseDataset } from '../../datasets/formats.ts';
 import { runTraining } from '../../finetune/pipeline.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../engine/train/config.ts';
 import { isLoraTarget } from '../../engine/train/lora.ts';
+import { parseThreads } from '../flags.ts';
 
 export const summary = 'train a LoRA adapter on a JSONL/CSV dataset; writes adapter.gguf and a PEFT folder';
 
@@ -82,7 +83,7 @@ export async function run(args: string[]): Promise<void> {
       valFraction: typeof v['val-fraction'] === 'string' ? Number(v['val-fraction']) : 0.1,
       runDir: v.out,
       resume: v.resume === true,
-      threads: typeof v.threads === 'string' ? Number(v.threads) : undefined,
+      threads: parseThreads(typeof v.threads === 'string' ? v.threads : undefined),
     },
     {
       stopRequested: () => maxSteps !== undefined && ran >= maxSteps,

@@ -1,10 +1,10 @@
 // The engine's one thread pool: every kernel (forward matmuls, GELU, the backward's gemms) splits
 // its output rows across worker threads plus the calling thread.
 //
-// Protocol over a shared Int32Array `ctrl`: pool-protocol.mjs.
-// Every thread (the caller too) claims rows (pool-protocol.mjs claim: guided, shrinking claims) until
-// none are left, so a thread that starts late or runs slow simply claims fewer. The caller then waits for DONE to
-// reach the worker count. A worker that dies (an exception in a kernel, process.exit) marks FAILED
+// Protocol over a shared Int32Array `ctrl`: pool-protocol.mjs. Every thread (the caller too)
+// claims rows (guided claims that shrink towards the end) until none are left, so a thread that
+// starts late or runs slow simply claims fewer. The caller then waits for DONE to reach the worker
+// count. A worker that dies (an exception in a kernel, process.exit) marks FAILED
 // from its 'exit' handler and bumps DONE, so the waiting call throws a PoolError naming it instead
 // of waiting forever; the pool is unusable from then on.
 // Synchronous waiting is fine here: the engine runs in its own worker/process, never on a UI thread.

@@ -227,7 +227,7 @@ export function packedAttention(
 }
 
 /** Values of packedAttention's probs: Σ H·Ti². */
-export function packedProbsLength(H: number, segments: readonly number[]): number {
+function packedProbsLength(H: number, segments: readonly number[]): number {
   return segments.reduce((n, t) => n + H * t * t, 0);
 }
 

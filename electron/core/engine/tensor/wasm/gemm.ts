@@ -33,6 +33,16 @@ function forFrom(f: Func, v: Local, from: Local, to: Local, step: number, body: 
   });
 }
 
+/** `if (v > limit) v = limit` (signed), over locals: the end of a block that may overrun its range. */
+function capAt(f: Func, v: Local, limit: Local): void {
+  f.get(v)
+    .get(limit)
+    .op('i32.gt_s')
+    .if(() => {
+      f.get(limit).set(v);
+    });
+}
+
 /**
  * How a thread's share [r0, r1) of the product is cut out:
  * - `rows`: a range of C's rows;
@@ -152,23 +162,13 @@ export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = '', spl
   const product = () =>
     forFrom(f, kc0, kLo, kHi, KC, () => {
       f.get(kc0).i32(KC).op('i32.add').set(kc1);
-      f.get(kc1)
-        .get(kHi)
-        .op('i32.gt_s')
-        .if(() => {
-          f.get(kHi).set(kc1);
-        });
+      capAt(f, kc1, kHi);
       forFrom(f, mc0, m0, m1, MC_TILES * RT, () => {
         f.get(mc0)
           .i32(MC_TILES * RT)
           .op('i32.add')
           .set(mc1);
-        f.get(mc1)
-          .get(m1)
-          .op('i32.gt_s')
-          .if(() => {
-            f.get(m1).set(mc1);
-          });
+        capAt(f, mc1, m1);
         f.get(mc1)
           .i32(RT - 1)
           .op('i32.sub')
@@ -205,12 +205,7 @@ export function emitGemm(transA: boolean, fma: boolean, RT = 4, suffix = '', spl
       f.loop(() => {
         f.get(kLo).get(r1).op('i32.ge_s').brIf(1);
         f.get(kLo).get(KS).op('i32.add').set(kHi);
-        f.get(kHi)
-          .get(r1)
-          .op('i32.gt_s')
-          .if(() => {
-            f.get(r1).set(kHi);
-          });
+        capAt(f, kHi, r1);
         f.get(kLo).get(KS).op('i32.div_u').get(partBytes).op('i32.mul').get(C0).op('i32.add').set(C);
         product();
         f.get(kHi).set(kLo);
